@@ -1,0 +1,133 @@
+# lvsd - userspace Linux Virtual Server director.
+#
+#   make            build everything into build/
+#   make test       install missing Debian deps, build with sanitizers, run all tests
+#   make demo       the seeds' LVS-NAT lab in namespaces (MODE=nat|dr|tun)
+#   make bench      benchmarks, reports into bench/results/
+#   make install    PREFIX=/usr/local DESTDIR=
+#
+# Sources are discovered by directory; a directory may add flags or targets
+# in its own module.mk (included below) so that modules stay independent.
+
+SAN ?= 0
+ifeq ($(SAN),1)
+BUILD ?= build-san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT := -O1
+else
+BUILD ?= build
+SANFLAGS :=
+OPT := -O2
+endif
+
+CC ?= cc
+CFLAGS_BASE := -std=gnu11 $(OPT) -g -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc -MMD -MP
+CFLAGS += $(CFLAGS_BASE) $(SANFLAGS)
+LDFLAGS += $(SANFLAGS)
+LDLIBS += -lpthread
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+# module.mk files append to these
+LVSD_LDLIBS :=
+IPVSADM_LDLIBS :=
+TEST_LDLIBS := -lcmocka
+EXTRA_TARGETS :=
+LIB_ORDER := datapath check config sync ctl core
+
+lib_srcs = $(wildcard src/$(1)/*.c src/$(1)/*/*.c)
+core_SRCS := $(call lib_srcs,core)
+ctl_SRCS := $(call lib_srcs,ctl)
+check_SRCS := $(call lib_srcs,check)
+config_SRCS := $(call lib_srcs,config)
+datapath_SRCS := $(filter-out %.bpf.c,$(call lib_srcs,datapath))
+sync_SRCS := $(call lib_srcs,sync)
+
+objs = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+LIBS_PRESENT := $(foreach l,$(LIB_ORDER),$(if $($(l)_SRCS),$(BUILD)/lib$(l).a))
+
+-include $(sort $(wildcard src/*/module.mk tests/*/module.mk tools/module.mk bench/module.mk))
+
+LVSD_SRCS := $(wildcard src/daemon/*.c)
+IPVSADM_SRCS := $(wildcard src/cli/*.c)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+TOOL_SRCS := $(wildcard tools/*.c)
+TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
+
+BINS := $(if $(LVSD_SRCS),$(BUILD)/lvsd) $(if $(IPVSADM_SRCS),$(BUILD)/ipvsadm)
+
+.PHONY: all test unit demo bench bench-micro install clean deps
+all: $(BINS) $(BUILD)/ipvsadm-save $(BUILD)/ipvsadm-restore $(TOOL_BINS) $(UNIT_BINS) $(EXTRA_TARGETS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(CFLAGS_$(firstword $(subst /, ,$(patsubst src/%,%,$(dir $<))))) -c -o $@ $<
+
+define lib_rule
+$(BUILD)/lib$(1).a: $(call objs,$($(1)_SRCS))
+	@mkdir -p $$(dir $$@)
+	rm -f $$@ && ar rcs $$@ $$^
+endef
+$(foreach l,$(LIB_ORDER),$(if $($(l)_SRCS),$(eval $(call lib_rule,$(l)))))
+
+$(BUILD)/lvsd: $(call objs,$(LVSD_SRCS)) $(LIBS_PRESENT)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LVSD_LDLIBS) $(LDLIBS)
+
+$(BUILD)/ipvsadm: $(call objs,$(IPVSADM_SRCS)) $(LIBS_PRESENT)
+	$(CC) $(LDFLAGS) -o $@ $^ $(IPVSADM_LDLIBS) $(LDLIBS)
+
+$(BUILD)/ipvsadm-save: src/cli/ipvsadm-save
+	@mkdir -p $(dir $@)
+	install -m 755 $< $@
+$(BUILD)/ipvsadm-restore: src/cli/ipvsadm-restore
+	@mkdir -p $(dir $@)
+	install -m 755 $< $@
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBS_PRESENT)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LVSD_LDLIBS) $(TEST_LDLIBS) $(LDLIBS)
+
+$(BUILD)/tools/%: $(BUILD)/obj/tools/%.o $(LIBS_PRESENT)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LVSD_LDLIBS) $(LDLIBS)
+
+deps:
+	scripts/deps.sh test
+
+test:
+	scripts/deps.sh test
+	$(MAKE) SAN=1 all
+	$(MAKE) SAN=0 all
+	tests/run.sh
+
+unit: all
+	BUILD=$(BUILD) tests/run.sh unit
+
+demo:
+	scripts/deps.sh demo
+	$(MAKE) SAN=0 all
+	scripts/demo.sh $(or $(MODE),nat)
+
+bench:
+	scripts/deps.sh bench
+	$(MAKE) SAN=0 all
+	bench/run.sh $(BENCH_ARGS)
+
+bench-micro:
+	scripts/deps.sh test
+	$(MAKE) SAN=0 all
+	bench/run.sh --micro-only
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)/lib/systemd/system
+	install -m 755 $(BINS) $(BUILD)/ipvsadm-save $(BUILD)/ipvsadm-restore $(DESTDIR)$(PREFIX)/sbin/
+	install -m 644 docs/man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' packaging/lvsd.service.in > $(DESTDIR)/lib/systemd/system/lvsd.service
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' packaging/ipvsadm.service.in > $(DESTDIR)/lib/systemd/system/ipvsadm.service
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,65 @@
+/* sched.h - the scheduler ops table (one scheduler per file in sched/).
+ *
+ * Contract (mirrors struct ip_vs_scheduler):
+ *  - init_service: called when the scheduler is bound to a service (add,
+ *    or edit with a different scheduler), AFTER the service's existing dests
+ *    are in svc->destinations.  Allocates svc->sched_data.  Returns 0 or
+ *    -errno.
+ *  - done_service: frees svc->sched_data (unbind / service delete).
+ *  - add_dest: called after the dest was linked at the list head.
+ *  - del_dest: called after the dest was unlinked (dest->n_list.next still
+ *    points to its old successor, like list_del_rcu).
+ *  - upd_dest: called after an edit changed the dest (weight, thresholds...).
+ *  - schedule: returns the chosen dest or NULL ("no destination available").
+ *    Called with the table lock held; may update svc->sched_data.
+ *  - tick: optional periodic housekeeping (lblc/lblcr cache GC), called
+ *    about once a second with the current time.
+ *  Any hook may be NULL.  The core never sleeps or does I/O in them; time
+ *  comes in as now_ms (a monotonic millisecond clock chosen by the caller,
+ *  synthetic in tests).
+ */
+#ifndef LVS_SCHED_H
+#define LVS_SCHED_H
+
+#include <stdint.h>
+#include "ipvs-t.h"
+
+struct lvs_sched_ops {
+	const char *name;
+	int (*init_service)(struct lvs_service *svc);
+	void (*done_service)(struct lvs_service *svc);
+	int (*add_dest)(struct lvs_service *svc, struct lvs_dest *dest);
+	int (*del_dest)(struct lvs_service *svc, struct lvs_dest *dest);
+	int (*upd_dest)(struct lvs_service *svc, struct lvs_dest *dest);
+	struct lvs_dest *(*schedule)(struct lvs_service *svc, const struct lvs_sched_pkt *pkt,
+				     uint64_t now_ms);
+	void (*tick)(struct lvs_service *svc, uint64_t now_ms);
+};
+
+/* the scheduler called `name`, or NULL (the kernel's ENOENT) */
+const struct lvs_sched_ops *lvs_sched_find(const char *name);
+
+/* every scheduler, NULL-terminated, in registration order */
+extern const struct lvs_sched_ops *const lvs_schedulers[];
+
+/* shared helpers used by several schedulers (sched/common.c) */
+static inline int lvs_dest_overhead(const struct lvs_dest *d)
+{
+	/* classic IPVS: active connections weigh 256 times an inactive one */
+	return (d->activeconns << 8) + d->inactconns;
+}
+static inline int lvs_dest_is_overloaded(const struct lvs_dest *d)
+{
+	return (d->flags & LVS_DEST_F_OVERLOAD) != 0;
+}
+/* the wlc pick over the whole service (used by wlc, lblc, lblcr) */
+struct lvs_dest *lvs_sched_wlc_pick(struct lvs_service *svc);
+
+/* deterministic PRNG for twos; tests seed it */
+void lvs_random_seed(uint64_t seed);
+uint32_t lvs_random_u32(void);
+
+/* SipHash-1-3 of one u32 with key (k, k): the kernel's hsiphash on 64-bit (mh) */
+uint32_t lvs_hsiphash_u32(uint32_t value, uint64_t key);
+
+#endif

@@ -1,0 +1,88 @@
+/* table.h - the virtual-server table: services, destinations, timeouts,
+ * sync-daemon settings.  The kernel's ip_vs_ctl.c without the sockets.
+ *
+ * Contract: every mutator returns 0 or a NEGATIVE errno chosen exactly as
+ * the kernel chooses it (EEXIST, ESRCH, ENOENT, EINVAL, ERANGE, ...), so the
+ * ipvsadm front end can map it to ipvsadm's message.  Semantics per spec
+ * §5.2: -E/-e are full replacements, dests are added at the list head,
+ * deleted dests go to a trash list and are revived (with counters) if
+ * re-added, schedulers are notified through their ops.  Not thread-safe:
+ * the owner serialises access (see ipvs-t.h).  No I/O; the only outside
+ * facts it needs (is an address one of ours / a broadcast) come through
+ * the optional addr_type hook.
+ */
+#ifndef LVS_TABLE_H
+#define LVS_TABLE_H
+
+#include <stddef.h>
+#include "ipvs-t.h"
+
+enum lvs_addr_type { LVS_ADDR_UNICAST, LVS_ADDR_LOCAL, LVS_ADDR_BROADCAST, LVS_ADDR_MULTICAST };
+
+struct lvs_table;
+
+struct lvs_table *lvs_table_new(void);
+void lvs_table_free(struct lvs_table *t);
+
+/* optional: classify an address as the kernel's inet_addr_type would */
+void lvs_table_set_addr_type_hook(struct lvs_table *t,
+				  enum lvs_addr_type (*hook)(int af, const union lvs_addr *a, void *arg),
+				  void *arg);
+
+int lvs_add_service(struct lvs_table *t, const struct lvs_service_conf *c);
+int lvs_edit_service(struct lvs_table *t, const struct lvs_service_conf *c);
+int lvs_del_service(struct lvs_table *t, const struct lvs_service_conf *key);
+int lvs_flush(struct lvs_table *t);
+
+int lvs_add_dest(struct lvs_table *t, const struct lvs_service_conf *key, const struct lvs_dest_conf *d);
+int lvs_edit_dest(struct lvs_table *t, const struct lvs_service_conf *key, const struct lvs_dest_conf *d);
+int lvs_del_dest(struct lvs_table *t, const struct lvs_service_conf *key, const struct lvs_dest_conf *d);
+
+/* key == NULL: zero everything including the global stats */
+int lvs_zero(struct lvs_table *t, const struct lvs_service_conf *key);
+
+/* --set tcp tcpfin udp (seconds, 0 = unchanged) */
+int lvs_set_timeouts(struct lvs_table *t, uint32_t tcp, uint32_t tcpfin, uint32_t udp);
+const struct lvs_timeouts *lvs_get_timeouts(const struct lvs_table *t);
+
+/* --start-daemon / --stop-daemon bookkeeping (the sync engine reads it) */
+int lvs_start_daemon(struct lvs_table *t, const struct lvs_daemon_conf *c);
+int lvs_stop_daemon(struct lvs_table *t, int state);
+/* fills up to 2 entries (master first), returns the count */
+int lvs_get_daemons(const struct lvs_table *t, struct lvs_daemon_conf out[2]);
+
+/* lookups */
+struct lvs_service *lvs_svc_get(struct lvs_table *t, const struct lvs_service_conf *key);
+struct lvs_service *lvs_svc_lookup(struct lvs_table *t, int af, uint16_t protocol,
+				   const union lvs_addr *addr, uint16_t port);
+struct lvs_service *lvs_svc_lookup_fwmark(struct lvs_table *t, int af, uint32_t mark);
+/* the datapath's lookup for a new packet, spec §5.3 (fwmark, exact, ftp, port 0) */
+struct lvs_service *lvs_svc_find(struct lvs_table *t, int af, uint32_t mark, uint16_t protocol,
+				 const union lvs_addr *daddr, uint16_t dport);
+struct lvs_dest *lvs_dest_lookup(struct lvs_service *svc, int af, const union lvs_addr *addr,
+				 uint16_t port);
+
+/* iteration in table order (stable, deterministic: this is --nosort order) */
+struct lvs_service *lvs_svc_first(struct lvs_table *t);
+struct lvs_service *lvs_svc_next(struct lvs_table *t, struct lvs_service *svc);
+size_t lvs_svc_count(const struct lvs_table *t);
+
+/* global totals (/proc/net/ip_vs_stats) */
+struct lvs_stats *lvs_table_global_stats(struct lvs_table *t);
+
+/* run the estimator over every object (call every 2 s) */
+void lvs_table_estimate(struct lvs_table *t);
+/* scheduler ticks + trash reaping (call about once a second) */
+void lvs_table_tick(struct lvs_table *t, uint64_t now_ms);
+
+/* drop a reference a connection held on a dest (may free a trashed dest) */
+void lvs_dest_put(struct lvs_table *t, struct lvs_dest *dest);
+static inline void lvs_dest_hold(struct lvs_dest *dest)
+{
+	__atomic_add_fetch(&dest->refcnt, 1, __ATOMIC_RELAXED);
+}
+
+/* the conn table size reported as "size=" by ipvsadm (buckets) */
+#define LVS_CONN_TAB_SIZE 4096
+
+#endif
