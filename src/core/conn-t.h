@@ -1,0 +1,69 @@
+/* conn-t.h - connection table types (HAProxy-style *-t.h: types only).
+ *
+ * A connection entry is 64 bytes for IPv4 (one cache line) and lives in a
+ * preallocated array indexed by a 32-bit id (id 0 = "none").  Entries with
+ * an IPv6 side (client/virtual or dest) keep their three addresses in a
+ * separate extension pool; the entry then stores the extension id in `ext`.
+ * Hash chains are by id (one chain per entry, keyed like the kernel on
+ * (protocol, client address, client port) so that both directions find it:
+ * inbound packets carry the client as source, outbound ones as destination).
+ */
+#ifndef LVS_CONN_T_H
+#define LVS_CONN_T_H
+
+#include <stdint.h>
+#include "inet.h"
+
+struct lvs_dest;
+
+/* entry->fam bits */
+#define LVS_CONN_FAM_V6   0x01   /* client/virtual are IPv6 */
+#define LVS_CONN_FAM_DV6  0x02   /* dest is IPv6 */
+#define LVS_CONN_FAM_SYNC 0x04   /* created by the sync backup (Origin SYNC) */
+#define LVS_CONN_FAM_FREE 0x80   /* on a free list */
+
+/* template states (IP_VS_CTPL_S_*) */
+#define LVS_CTPL_S_NONE    0
+#define LVS_CTPL_S_ASSURED 1
+
+struct lvs_conn {
+	uint32_t hnext;          /* next id in the hash chain / free list */
+	uint32_t caddr;          /* IPv4 network order; IPv6: unused (see ext) */
+	uint32_t vaddr;          /* IPv4 VIP, or the fwmark (host order) of an IP template */
+	uint32_t daddr;
+	uint16_t cport, vport, dport;   /* host order */
+	uint16_t flags;          /* LVS_CONN_F_* (all fit in 16 bits) */
+	uint8_t protocol;        /* IPPROTO_IP for fwmark templates */
+	uint8_t state;           /* TCP state / UDP 0 / template NONE|ASSURED */
+	uint8_t fam;             /* LVS_CONN_FAM_* */
+	uint8_t old_state;       /* state before the last transition (sync) */
+	uint32_t expires;        /* core jiffies (ms/4), wrap-safe compare; atomic */
+	uint32_t timeout;        /* current timeout in ms */
+	uint32_t control;        /* id of the controlling template, 0 if none */
+	uint32_t n_control;      /* conns this entry controls; atomic */
+	uint32_t in_pkts;        /* inbound packets (sync threshold) */
+	uint32_t fwmark;         /* skb mark at creation (sync v1) */
+	uint32_t ext;            /* IPv6 extension id (0 for pure IPv4) */
+	struct lvs_dest *dest;   /* bound dest (holds a reference), NULL: bypass */
+};
+
+/* IPv6 side of an entry */
+struct lvs_conn_ext {
+	union lvs_addr caddr, vaddr, daddr;
+	uint32_t next_free;
+};
+
+/* the flat, self-contained form of an entry: what sync v1 carries
+ * (spec 8.3) and what lvs_conn_export/import exchange */
+struct lvs_conn_sync {
+	int af;                  /* AF_INET / AF_INET6 (sync type 0 / 1) */
+	uint8_t protocol;        /* 0 for fwmark templates */
+	uint32_t flags;          /* LVS_CONN_F_* without HASHED */
+	uint16_t state;
+	uint16_t cport, vport, dport;   /* host order */
+	uint32_t fwmark;
+	uint32_t timeout;        /* seconds */
+	union lvs_addr caddr, vaddr, daddr;
+};
+
+#endif

@@ -1,0 +1,175 @@
+/* pkt.h - the packet decision API: what the datapath asks the core for
+ * every packet addressed to a virtual service (client -> VIP, "inbound")
+ * and every reply coming back from a real server ("outbound").  This is the
+ * kernel's ip_vs_in()/ip_vs_out() minus the packet mangling: the core looks
+ * up or creates the connection, runs the protocol state machine, counts the
+ * stats and answers with a verdict plus everything the datapath needs to
+ * rewrite and transmit the packet.
+ *
+ * Contract:
+ *  - The datapath parses the headers and fills struct lvs_pkt (ports host
+ *    order, addresses as in inet.h).  Garbage is tolerated: bad af/protocol
+ *    gives LVS_PASS and is counted, never a crash.
+ *  - Any number of worker threads may call lvs_core_inbound/outbound
+ *    concurrently, each with its own `worker` index (< nworkers).  Worker w
+ *    only writes stats slot w.  The connection table is internally locked
+ *    (striped bucket spinlocks); scheduling and anything touching the
+ *    virtual-server table happens under the CALLER's table lock, taken
+ *    through the lock/unlock callbacks given at creation.  So the caller must
+ *    NOT hold the table lock while calling inbound/outbound/tick.
+ *  - The returned lvs_conn_ref is a snapshot: it stays valid after the call
+ *    (no entry pointers).  ref->dest and ref->dest_datapath point into a
+ *    struct lvs_dest which the table keeps alive while connections are bound
+ *    to it (and 120 s in the trash afterwards), so it is safe to use for the
+ *    duration of one packet.  lvs_core_ref_put() must be called when done;
+ *    it is cheap (currently a no-op) but keeps the door open for refcounts.
+ *  - Time is a monotonic millisecond clock passed in by the caller
+ *    (synthetic in tests).  Expiry happens in lvs_core_tick(), which the
+ *    daemon calls every ~100 ms-1 s from any single thread; entries whose
+ *    time is up are never matched even before the sweep reaps them.
+ *  - No I/O, no sleeping; the established-flow path does not allocate.
+ */
+#ifndef LVS_PKT_H
+#define LVS_PKT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "ipvs-t.h"
+
+struct lvs_table;
+struct lvs_core;
+
+/* TCP flags as on the wire (byte 13 of the TCP header) */
+#define LVS_TCPF_FIN 0x01
+#define LVS_TCPF_SYN 0x02
+#define LVS_TCPF_RST 0x04
+#define LVS_TCPF_PSH 0x08
+#define LVS_TCPF_ACK 0x10
+#define LVS_TCPF_URG 0x20
+
+/* the transport tuple of a packet quoted inside an ICMP error */
+struct lvs_pkt_inner {
+	uint8_t protocol;
+	union lvs_addr saddr, daddr;
+	uint16_t sport, dport;          /* host order */
+};
+
+/* one parsed packet */
+struct lvs_pkt {
+	int af;                         /* AF_INET / AF_INET6 */
+	uint8_t protocol;               /* IPPROTO_TCP/UDP/SCTP/ICMP/ICMPV6... */
+	union lvs_addr saddr, daddr;
+	uint16_t sport, dport;          /* host order; 0 for ICMP */
+	uint8_t tcp_flags;              /* LVS_TCPF_* (TCP only) */
+	uint32_t len;                   /* IP total length: what the stats count */
+	uint32_t mark;                  /* fwmark from the classifier, 0 if none */
+	/* ICMP error (dest unreachable, time exceeded, param problem, packet
+	 * too big): relayed to the connection of the quoted packet. */
+	int icmp_error;                 /* non-zero: protocol is ICMP(v6) */
+	uint8_t icmp_type, icmp_code;
+	struct lvs_pkt_inner inner;
+};
+
+enum lvs_verdict {
+	LVS_PASS = 0,   /* not ours: let the local stack have it unchanged */
+	LVS_DROP,       /* drop silently */
+	LVS_FORWARD,    /* apply ref->flags & LVS_CONN_F_FWD_MASK and transmit */
+	LVS_REJECT,     /* drop and send ICMP(v6) port unreachable to the source */
+};
+
+/* what the datapath needs to rewrite and send one packet */
+struct lvs_conn_ref {
+	uint32_t id;                    /* connection id (0: none / freed one-packet) */
+	uint32_t flags;                 /* LVS_CONN_F_*; method = flags & FWD_MASK */
+	uint8_t protocol;
+	uint8_t state;                  /* protocol state after this packet */
+	int af;                         /* client/virtual family */
+	int daf;                        /* dest family (may differ for tunnels) */
+	union lvs_addr caddr, vaddr, daddr;
+	uint16_t cport, vport, dport;   /* host order */
+	struct lvs_dest *dest;          /* NULL for BYPASS */
+	void *dest_datapath;            /* dest->datapath (route cache), or NULL */
+	uint8_t tun_type;               /* LVS_TUN_TYPE_* (TUNNEL method) */
+	uint16_t tun_port;              /* host order */
+	uint16_t tun_flags;
+};
+
+/* kernel sysctls that change the decisions (lvs_core_settings_default()
+ * gives the kernel defaults) */
+struct lvs_core_settings {
+	int expire_nodest_conn;         /* 0 */
+	int expire_quiescent_template;  /* 0 */
+	int conn_reuse_mode;            /* 1 (bit 1: reuse; bit 2: also FIN_WAIT+NOOUTPUT) */
+	int sloppy_tcp;                 /* 0 */
+	int secure_tcp;                 /* 0 (3 = always use the secure table) */
+	int nat_icmp_send;              /* 0 */
+	int cache_bypass;               /* 0 */
+	int schedule_icmp;              /* 0 (accepted, not implemented) */
+	/* connection sync (spec 8.2); the hook is called when a conn must be sent */
+	int sync_threshold;             /* 3 */
+	int sync_period;                /* 50 */
+	int sync_persist_mode;          /* 0 */
+};
+
+/* lvsd-only counters: why packets were not forwarded (summed over workers) */
+struct lvs_core_counters {
+	uint64_t pass_not_vs;           /* no service / protocol not handled */
+	uint64_t pass_no_conn;          /* e.g. TCP non-SYN without a connection */
+	uint64_t pass_icmp_no_conn;     /* ICMP error not related to a connection */
+	uint64_t pass_ftp_data;         /* port-21 service, no dest: to local stack */
+	uint64_t drop_dest_unavailable; /* conn's dest deleted (expire_nodest_conn=0) */
+	uint64_t drop_table_full;       /* max_conns reached */
+	uint64_t drop_invalid;          /* malformed lvs_pkt (bad af, worker...) */
+	uint64_t drop_nat_icmp;         /* nat_icmp_send: reply with no conn */
+	uint64_t reject_no_dest;        /* scheduler found nothing: port unreachable */
+	uint64_t conn_created;          /* connections (not templates) created */
+	uint64_t conn_expired;          /* entries freed (incl. templates) */
+	uint64_t conn_reused;           /* conn_reuse_mode / expire_nodest rescheduled */
+	uint64_t tmpl_created;
+	uint64_t tmpl_invalidated;
+};
+
+/* the caller's table lock; the core takes it around scheduling, dest
+ * reference drops and other reads/writes of the virtual-server table */
+struct lvs_core_lock {
+	void (*lock)(void *arg);
+	void (*unlock)(void *arg);
+	void *arg;
+};
+
+struct lvs_conn_sync;  /* conn.h */
+
+void lvs_core_settings_default(struct lvs_core_settings *s);
+
+/* nworkers >= 1; max_conns = capacity of the connection table (entries,
+ * templates included; memory is reserved lazily).  lock may be NULL
+ * (single-threaded use, tests).  NULL on failure. */
+struct lvs_core *lvs_core_new(struct lvs_table *t, unsigned nworkers, size_t max_conns,
+			      const struct lvs_core_lock *lock);
+/* frees every entry (dropping dest references under the lock) */
+void lvs_core_free(struct lvs_core *core);
+
+void lvs_core_set_settings(struct lvs_core *core, const struct lvs_core_settings *s);
+void lvs_core_get_settings(const struct lvs_core *core, struct lvs_core_settings *s);
+
+/* client -> VIP (and ICMP errors about our replies, coming from the client side) */
+enum lvs_verdict lvs_core_inbound(struct lvs_core *core, unsigned worker, const struct lvs_pkt *pkt,
+				  uint64_t now_ms, struct lvs_conn_ref *out);
+/* real server -> client (NAT replies; DR/TUN replies if the director sees
+ * them), and ICMP errors about packets we sent to a real server */
+enum lvs_verdict lvs_core_outbound(struct lvs_core *core, unsigned worker, const struct lvs_pkt *pkt,
+				   uint64_t now_ms, struct lvs_conn_ref *out);
+void lvs_core_ref_put(struct lvs_core *core, unsigned worker, struct lvs_conn_ref *ref);
+
+/* expire timed-out entries (incremental sweep); call at least once a second */
+void lvs_core_tick(struct lvs_core *core, uint64_t now_ms);
+
+void lvs_core_counters(const struct lvs_core *core, struct lvs_core_counters *out);
+
+/* connection sync: called (outside every core lock, worker thread) for each
+ * entry that spec 8.2 says must be sent; set to NULL to stop */
+void lvs_core_set_sync_hook(struct lvs_core *core,
+			    void (*hook)(void *arg, unsigned worker, const struct lvs_conn_sync *e),
+			    void *arg);
+
+#endif
