@@ -82,6 +82,22 @@ static inline void lvs_dest_hold(struct lvs_dest *dest)
 	__atomic_add_fetch(&dest->refcnt, 1, __ATOMIC_RELAXED);
 }
 
+/* OVERLOAD bookkeeping (spec 5.9, classic rules).  The connection layer
+ * updates activeconns/inactconns/persistconns itself, then calls:
+ *  - lvs_dest_conn_bound() after binding a connection (or template): sets
+ *    OVERLOAD if u_threshold != 0 and active+inactive >= u_threshold;
+ *  - lvs_dest_conn_unbound() after unbinding: clears OVERLOAD when
+ *    active+inactive < l_threshold (l != 0), else < 3/4 u (u != 0), else
+ *    always.  Safe from worker threads (flags are updated atomically). */
+void lvs_dest_conn_bound(struct lvs_dest *dest);
+void lvs_dest_conn_unbound(struct lvs_dest *dest);
+
+/* Notes on lvs_start_daemon(): mcast_af == 0 means "no group given" (the
+ * kernel's defaults 224.0.0.81:8848 ttl 1 are filled in); otherwise the
+ * group must be multicast (-EINVAL).  sync_maxlen 0 = 1500 - IP/UDP
+ * headers (1472 IPv4, 1452 IPv6).  Interface existence (-ENODEV) is the
+ * caller's check: the core has no I/O. */
+
 /* the conn table size reported as "size=" by ipvsadm (buckets) */
 #define LVS_CONN_TAB_SIZE 4096
 

@@ -1,0 +1,31 @@
+/* nq.c - never queue (ip_vs_nq.c): the first usable dest (not OVERLOADed,
+ * weight != 0) with no active connection is taken at once; otherwise the
+ * sed choice (minimal (active+1)/weight, first wins ties). */
+#include "core/sched.h"
+
+static struct lvs_dest *nq_schedule(struct lvs_service *svc, const struct lvs_sched_pkt *pkt, uint64_t now_ms)
+{
+	struct lvs_dest *d, *least = NULL;
+	int64_t loh = 0;
+
+	(void)pkt;
+	(void)now_ms;
+	lvs_list_for_each_entry(d, &svc->destinations, n_list) {
+		if (lvs_dest_is_overloaded(d) || d->weight == 0)
+			continue;
+		int64_t doh = (int64_t)d->activeconns + 1;
+
+		if (d->activeconns == 0)
+			return d; /* idle: never queue behind others */
+		if (!least || loh * d->weight > doh * least->weight) {
+			least = d;
+			loh = doh;
+		}
+	}
+	return least;
+}
+
+const struct lvs_sched_ops lvs_sched_nq = {
+	.name = "nq",
+	.schedule = nq_schedule,
+};

@@ -1,0 +1,141 @@
+/* wrr.c - weighted round robin (ip_vs_wrr.c, Linux 6.1).
+ *
+ * Passes with a falling current weight cw: each pass returns, in list
+ * order, the dests with weight >= cw; cw drops by di (gcd of the weights)
+ * after each pass and wraps to mw = max - (di - 1).  Every add/edit/delete
+ * resets the cursor to the head and recomputes di/mw, but keeps cw unless
+ * it is 0 or above mw.  Hence the add HISTORY matters: a service whose
+ * first dest was added alone starts with cw = that weight / itself = 1, and
+ * the first sweep takes every dest once (oracle point 14). */
+#include <errno.h>
+#include <stdlib.h>
+#include "core/sched.h"
+
+struct wrr_state {
+	struct lvs_list *cl; /* current dest's n_list, or the list head */
+	int cw;              /* current weight */
+	int mw;              /* max weight - (di - 1) */
+	int di;              /* gcd of positive weights */
+};
+
+static int gcd(int a, int b)
+{
+	while (b) {
+		int t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+static int wrr_gcd_weight(struct lvs_service *svc)
+{
+	struct lvs_dest *d;
+	int g = 0;
+
+	lvs_list_for_each_entry(d, &svc->destinations, n_list)
+		if (d->weight > 0)
+			g = g > 0 ? gcd(d->weight, g) : d->weight;
+	return g ? g : 1;
+}
+
+static int wrr_max_weight(struct lvs_service *svc)
+{
+	struct lvs_dest *d;
+	int w = 0;
+
+	lvs_list_for_each_entry(d, &svc->destinations, n_list)
+		if (d->weight > w)
+			w = d->weight;
+	return w;
+}
+
+static int wrr_init(struct lvs_service *svc)
+{
+	struct wrr_state *m = malloc(sizeof(*m));
+
+	if (!m)
+		return -ENOMEM;
+	m->cl = &svc->destinations;
+	m->di = wrr_gcd_weight(svc);
+	m->mw = wrr_max_weight(svc) - (m->di - 1);
+	m->cw = m->mw;
+	svc->sched_data = m;
+	return 0;
+}
+
+static void wrr_done(struct lvs_service *svc)
+{
+	free(svc->sched_data);
+	svc->sched_data = NULL;
+}
+
+static int wrr_dest_changed(struct lvs_service *svc, struct lvs_dest *dest)
+{
+	struct wrr_state *m = svc->sched_data;
+
+	(void)dest;
+	m->cl = &svc->destinations;
+	m->di = wrr_gcd_weight(svc);
+	m->mw = wrr_max_weight(svc) - (m->di - 1);
+	if (m->cw > m->mw || !m->cw)
+		m->cw = m->mw;
+	else if (m->di > 1)
+		m->cw = (m->cw / m->di) * m->di + 1;
+	return 0;
+}
+
+static struct lvs_dest *wrr_schedule(struct lvs_service *svc, const struct lvs_sched_pkt *pkt, uint64_t now_ms)
+{
+	struct wrr_state *m = svc->sched_data;
+	struct lvs_list *head = &svc->destinations;
+	struct lvs_list *e = m->cl, *last = e, *stop = NULL;
+	int last_pass = 0, restarted = 0;
+
+	(void)pkt;
+	(void)now_ms;
+	if (m->mw == 0) {
+		m->cl = e;
+		return NULL;
+	}
+	for (;;) {
+		for (e = e->next; e != head; e = e->next) {
+			struct lvs_dest *d = lvs_list_entry(e, struct lvs_dest, n_list);
+
+			if (!lvs_dest_is_overloaded(d) && d->weight >= m->cw) {
+				m->cl = e;
+				return d;
+			}
+			if (e == stop)
+				goto overloaded;
+		}
+		/* e is the head again: next pass with a lower weight */
+		m->cw -= m->di;
+		if (m->cw <= 0) {
+			m->cw = m->mw;
+			/* stop once every dest was checked for weight >= 1 */
+			if (last_pass || last == head)
+				goto overloaded;
+			restarted = 1;
+		}
+		last_pass = m->cw <= m->di;
+		if (last_pass && restarted && last != head)
+			/* the w >= 1 pass only covered dests after `last`: now
+			 * cover the ones up to it */
+			stop = last;
+	}
+overloaded:
+	m->cl = e;
+	return NULL;
+}
+
+const struct lvs_sched_ops lvs_sched_wrr = {
+	.name = "wrr",
+	.init_service = wrr_init,
+	.done_service = wrr_done,
+	.add_dest = wrr_dest_changed,
+	.del_dest = wrr_dest_changed,
+	.upd_dest = wrr_dest_changed,
+	.schedule = wrr_schedule,
+};
