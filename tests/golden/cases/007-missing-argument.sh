@@ -1,0 +1,12 @@
+# 007-missing-argument: options whose argument is missing
+t 'ipvsadm -A -t'
+t 'ipvsadm -A -t 1.2.3.4:80 -s'
+t 'ipvsadm -a -t 1.2.3.4:80 -r'
+t 'ipvsadm -a -t 1.2.3.4:80 -r 10.0.0.1 -w'
+t 'ipvsadm -A -f'
+t 'ipvsadm -A -t 1.2.3.4:80 -M'
+t 'ipvsadm --start-daemon'
+t 'ipvsadm --stop-daemon'
+t 'ipvsadm -A -t 1.2.3.4:80 --pe'
+t 'ipvsadm -A -t 1.2.3.4:80 -b'
+t 'ipvsadm -L -n'

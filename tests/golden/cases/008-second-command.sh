@@ -1,0 +1,11 @@
+# 008-second-command: a second command later on the line is an invalid option
+t 'ipvsadm -A -t 1.1.1.1:80 -D'
+t 'ipvsadm -L -h'
+t 'ipvsadm -L -v'
+t 'ipvsadm -L -C'
+t 'ipvsadm -C -L'
+t 'ipvsadm -L -l'
+t 'ipvsadm -A -t 1.1.1.1:80 -a'
+t 'ipvsadm -L --set 1 2 3'
+t 'ipvsadm -L --start-daemon master'
+t 'ipvsadm -L -n'

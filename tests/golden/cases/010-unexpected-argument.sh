@@ -1,0 +1,10 @@
+# 010-unexpected-argument: leftover words
+t 'ipvsadm -L foo'
+t 'ipvsadm -L -n foo bar'
+t 'ipvsadm -A -t 1.2.3.4:80 extra'
+t 'ipvsadm -C foo'
+t 'ipvsadm -Z foo'
+t 'ipvsadm -S foo'
+t 'ipvsadm -L -- -n'
+t 'ipvsadm -L --'
+t 'ipvsadm -L -n'

@@ -1,0 +1,11 @@
+# 021-sched-rr: scheduler rr: add, list, save, edit
+t 'ipvsadm -A -t 10.10.0.1:80 -s rr'
+t 'ipvsadm -a -t 10.10.0.1:80 -r 10.10.1.1:80 -m -w 2'
+t 'ipvsadm -a -t 10.10.0.1:80 -r 10.10.1.2:80 -m -w 3'
+t 'ipvsadm -L -n'
+t 'ipvsadm -S -n'
+t 'ipvsadm -E -t 10.10.0.1:80 -s rr -p 60'
+t 'ipvsadm -L -n -t 10.10.0.1:80'
+t 'ipvsadm -A -u 10.10.0.1:53 --scheduler rr'
+t 'ipvsadm -A -f 9 -s rr'
+t 'ipvsadm -L -n'

@@ -1,0 +1,11 @@
+# 025-sched-lblc: scheduler lblc: add, list, save, edit
+t 'ipvsadm -A -t 10.10.0.1:80 -s lblc'
+t 'ipvsadm -a -t 10.10.0.1:80 -r 10.10.1.1:80 -m -w 2'
+t 'ipvsadm -a -t 10.10.0.1:80 -r 10.10.1.2:80 -m -w 3'
+t 'ipvsadm -L -n'
+t 'ipvsadm -S -n'
+t 'ipvsadm -E -t 10.10.0.1:80 -s lblc -p 60'
+t 'ipvsadm -L -n -t 10.10.0.1:80'
+t 'ipvsadm -A -u 10.10.0.1:53 --scheduler lblc'
+t 'ipvsadm -A -f 9 -s lblc'
+t 'ipvsadm -L -n'

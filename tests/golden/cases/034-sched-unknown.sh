@@ -1,0 +1,11 @@
+# 034-sched-unknown: unknown, empty, truncated and newer-kernel scheduler names
+t 'ipvsadm -A -t 10.0.0.1:80 -s nosuch'
+t 'ipvsadm -A -t 10.0.0.1:80 -s twos'
+t 'ipvsadm -A -t 10.0.0.1:80 -s ""'
+t 'ipvsadm -A -t 10.0.0.1:80 -s RR'
+t 'ipvsadm -A -t 10.0.0.1:80 -s rrrrrrrrrrrrrrrrrrrrrrrrr'
+t 'ipvsadm -A -t 10.0.0.1:80 -s "rr "'
+t 'ipvsadm -L -n'
+t 'ipvsadm -A -t 10.0.0.1:80 -s rr'
+t 'ipvsadm -E -t 10.0.0.1:80 -s nosuch'
+t 'ipvsadm -L -n'

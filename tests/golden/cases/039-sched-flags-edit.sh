@@ -1,0 +1,10 @@
+# 039-sched-flags-edit: -E keeps only the flags given on its own line
+t 'ipvsadm -A -t 10.0.0.1:80 -s sh -b sh-port,sh-fallback -p 30'
+t 'ipvsadm -E -t 10.0.0.1:80 -s sh -b sh-port'
+t 'ipvsadm -L -n'
+t 'ipvsadm -E -t 10.0.0.1:80 -s sh'
+t 'ipvsadm -L -n'
+t 'ipvsadm -E -t 10.0.0.1:80 -b flag-2'
+t 'ipvsadm -L -n'
+t 'ipvsadm -E -t 10.0.0.1:80 -s rr -b sh-port'
+t 'ipvsadm -L -n'

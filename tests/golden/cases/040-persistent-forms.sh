@@ -1,0 +1,11 @@
+# 040-persistent-forms: -p with and without a value
+t 'ipvsadm -A -t 10.0.0.1:80 -p'
+t 'ipvsadm -A -t 10.0.0.2:80 -p 100'
+t 'ipvsadm -A -t 10.0.0.3:80 -p100'
+t 'ipvsadm -A -t 10.0.0.4:80 -p -s rr'
+t 'ipvsadm -A -t 10.0.0.5:80 --persistent=50'
+t 'ipvsadm -A -t 10.0.0.6:80 --persistent 2678400'
+t 'ipvsadm -A -t 10.0.0.7:80 -s rr -p'
+t 'ipvsadm -A -t 10.0.0.8:80 -p 1'
+t 'ipvsadm -L -n'
+t 'ipvsadm -S -n'

@@ -1,0 +1,10 @@
+# 041-persistent-errors: invalid persistence timeouts
+t 'ipvsadm -A -t 10.0.0.1:80 -p 0'
+t 'ipvsadm -A -t 10.0.0.1:80 -p 2678401'
+t 'ipvsadm -A -t 10.0.0.1:80 -p abc'
+t 'ipvsadm -A -t 10.0.0.1:80 -p 10x'
+t 'ipvsadm -A -t 10.0.0.1:80 -p=5'
+t 'ipvsadm -A -t 10.0.0.1:80 --persistent=-5'
+t 'ipvsadm -A -t 10.0.0.1:80 -p 99999999999999999999'
+t 'ipvsadm -A -t 10.0.0.1:80 -p 100 200'
+t 'ipvsadm -L -n'

@@ -1,0 +1,13 @@
+# 043-persistent-netmask-v6: persistence prefix lengths on IPv6
+t 'ipvsadm -A -t [2001:db8::1]:80 -p 60 -M 64'
+t 'ipvsadm -A -t [2001:db8::2]:80 -p 60 -M 128'
+t 'ipvsadm -A -t [2001:db8::3]:80 -p 60 -M 1'
+t 'ipvsadm -A -t [2001:db8::4]:80 -p 60 -M 129'
+t 'ipvsadm -A -t [2001:db8::4]:80 -p 60 -M 0'
+t 'ipvsadm -A -t [2001:db8::4]:80 -p 60 -M 255.255.255.0'
+t 'ipvsadm -A -t [2001:db8::4]:80 -p 60 -M abc'
+t 'ipvsadm -A -t [2001:db8::4]:80 -M 48 -p 60'
+t 'ipvsadm -A -t 10.0.0.1:80 -M 64 -p 60'
+t 'ipvsadm -A -t 10.0.0.2:80 -p 60 -M 64'
+t 'ipvsadm -L -n'
+t 'ipvsadm -S -n'

@@ -1,0 +1,11 @@
+# 045-ops: one-packet scheduling only for UDP and fwmark
+t 'ipvsadm -A -u 10.0.0.1:53 -s rr -o'
+t 'ipvsadm -A -t 10.0.0.1:80 -s rr -o'
+t 'ipvsadm -A --sctp-service 10.0.0.1:80 -s rr -o'
+t 'ipvsadm -A -f 5 -s rr -o'
+t 'ipvsadm -A -u 10.0.0.2:53 -s rr --ops -p 30'
+t 'ipvsadm -A -u [2001:db8::1]:53 -o'
+t 'ipvsadm -L -n'
+t 'ipvsadm -S -n'
+t 'ipvsadm -E -u 10.0.0.1:53 -s rr'
+t 'ipvsadm -L -n -u 10.0.0.1:53'

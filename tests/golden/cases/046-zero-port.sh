@@ -1,0 +1,13 @@
+# 046-zero-port: port 0 needs persistence
+t 'ipvsadm -A -t 10.0.0.1:0'
+t 'ipvsadm -A -t 10.0.0.1'
+t 'ipvsadm -A -t 10.0.0.1 -p'
+t 'ipvsadm -A -u 10.0.0.1:0 -p 20'
+t 'ipvsadm -A -t [2001:db8::1]:0'
+t 'ipvsadm -A -t 2001:db8::1'
+t 'ipvsadm -A -t 2001:db8::1 -p'
+t 'ipvsadm -L -n'
+t 'ipvsadm -L'
+t 'ipvsadm -S -n'
+t 'ipvsadm -E -t 10.0.0.1:0 -s rr'
+t 'ipvsadm -L -n'

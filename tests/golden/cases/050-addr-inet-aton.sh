@@ -1,0 +1,11 @@
+# 050-addr-inet-aton: inet_aton forms of the service address
+t 'ipvsadm -A -t 10.1:80 -s rr'
+t 'ipvsadm -A -t 0x0a000002:80 -s rr'
+t 'ipvsadm -A -t 167772163:80 -s rr'
+t 'ipvsadm -A -t 10.0.4:80 -s rr'
+t 'ipvsadm -A -t 012.0.0.5:80 -s rr'
+t 'ipvsadm -A -t 0x0A.0.0.6:80 -s rr'
+t 'ipvsadm -L -n'
+t 'ipvsadm -A -t 167772161 -s rr'
+t 'ipvsadm -A -t 80 -s rr'
+t 'ipvsadm -A -t 08.0.0.1:80 -s rr'

@@ -1,0 +1,13 @@
+# 051-addr-invalid: invalid service addresses
+t 'ipvsadm -A -t 300.1.2.3:80 -s rr'
+t 'ipvsadm -A -t 1.2.3.4.5:80 -s rr'
+t 'ipvsadm -A -t 1.2.3.4: -s rr'
+t 'ipvsadm -A -t :80 -s rr'
+t 'ipvsadm -A -t "" -s rr'
+t 'ipvsadm -A -t 1.2.3.4:80:90 -s rr'
+t 'ipvsadm -A -t " 1.2.3.4:80" -s rr'
+t 'ipvsadm -A -t 1.2.3.4:8x -s rr'
+t 'ipvsadm -A -u 1.2.3.4:x -s rr'
+t 'ipvsadm -A -t nosuchhost.invalid:80 -s rr'
+t 'ipvsadm -A -t 1.2.3.4/24:80 -s rr'
+t 'ipvsadm -L -n'

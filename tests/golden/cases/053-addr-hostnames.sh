@@ -1,0 +1,11 @@
+# 053-addr-hostnames: host names in service and server addresses
+t 'ipvsadm -A -t localhost:80 -s rr'
+t 'ipvsadm -a -t localhost:80 -r localhost:8080 -m'
+t 'ipvsadm -A -u localhost:domain -s rr'
+t 'ipvsadm -L -n'
+t 'ipvsadm -L'
+t 'ipvsadm -S'
+t 'ipvsadm -L -t localhost:http'
+t 'ipvsadm -L -t 127.0.0.1:80'
+t 'ipvsadm -D -t localhost:http'
+t 'ipvsadm -L -n'

@@ -1,0 +1,11 @@
+# 056-protocols: TCP, UDP and SCTP services with the same address
+t 'ipvsadm -A -t 10.0.0.1:80 -s rr'
+t 'ipvsadm -A -u 10.0.0.1:80 -s rr'
+t 'ipvsadm -A --sctp-service 10.0.0.1:80 -s rr'
+t 'ipvsadm -A --sctp-service=10.0.0.2:5000 -s rr'
+t 'ipvsadm -A --tcp-service 10.0.0.3:443 -s rr'
+t 'ipvsadm -A --udp-service 10.0.0.3:53 -s rr'
+t 'ipvsadm -L -n'
+t 'ipvsadm -L'
+t 'ipvsadm -S -n'
+t 'ipvsadm -S'

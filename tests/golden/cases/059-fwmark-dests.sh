@@ -1,0 +1,12 @@
+# 059-fwmark-dests: fwmark services keep the dest port (no forced port)
+t 'ipvsadm -A -f 7 -s rr'
+t 'ipvsadm -a -f 7 -r 10.0.0.7 -g'
+t 'ipvsadm -a -f 7 -r 10.0.0.8:8080 -g'
+t 'ipvsadm -a -f 7 -r 10.0.0.9:8080 -i'
+t 'ipvsadm -a -f 7 -r 10.0.0.10:http -m'
+t 'ipvsadm -L -n'
+t 'ipvsadm -L'
+t 'ipvsadm -S -n'
+t 'ipvsadm -d -f 7 -r 10.0.0.7'
+t 'ipvsadm -d -f 7 -r 10.0.0.8'
+t 'ipvsadm -L -n'

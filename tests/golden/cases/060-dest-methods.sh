@@ -1,0 +1,12 @@
+# 060-dest-methods: forwarding methods and their names
+t 'ipvsadm -A -t 10.0.0.1:80 -s rr'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 -m'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.2 -g'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.3 -i'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.4'
+t 'ipvsadm -a -t 10.0.0.1:80 --real-server 10.0.1.5 --masquerading'
+t 'ipvsadm -a -t 10.0.0.1:80 --real-server=10.0.1.6 --gatewaying'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.7 --ipip'
+t 'ipvsadm -L -n'
+t 'ipvsadm -S -n'
+t 'ipvsadm -L -n --tun-info'

@@ -1,0 +1,13 @@
+# 061-dest-forced-port: DR and TUN dests get the service port; NAT keeps its own
+t 'ipvsadm -A -t 10.0.0.1:80 -s rr'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1:8080 -g'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.2:8080 -i'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.3:8080 -m'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.4:8080'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1:80 -g'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.3:80 -m'
+t 'ipvsadm -L -n'
+t 'ipvsadm -d -t 10.0.0.1:80 -r 10.0.1.1:8080'
+t 'ipvsadm -d -t 10.0.0.1:80 -r 10.0.1.1:80'
+t 'ipvsadm -d -t 10.0.0.1:80 -r 10.0.1.3'
+t 'ipvsadm -L -n'

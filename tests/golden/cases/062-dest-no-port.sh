@@ -1,0 +1,10 @@
+# 062-dest-no-port: dest without port takes the service port
+t 'ipvsadm -A -t 10.0.0.1:443 -s rr'
+t 'ipvsadm -a -t 10.0.0.1:443 -r 10.0.1.1 -m'
+t 'ipvsadm -a -t 10.0.0.1:443 -r 10.0.1.1:443 -m'
+t 'ipvsadm -A -t 10.0.0.2 -p'
+t 'ipvsadm -a -t 10.0.0.2 -r 10.0.1.2 -m'
+t 'ipvsadm -a -t 10.0.0.2 -r 10.0.1.3:22 -m'
+t 'ipvsadm -a -t 10.0.0.2:0 -r 10.0.1.4:22 -g'
+t 'ipvsadm -L -n'
+t 'ipvsadm -L'

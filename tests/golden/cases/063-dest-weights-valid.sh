@@ -1,0 +1,12 @@
+# 063-dest-weights-valid: weights inside the Debian range
+t 'ipvsadm -A -t 10.0.0.1:80 -s wrr'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 -m -w 0'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.2 -m -w 70000'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.3 -m -w 2147483647'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.4 -m -w 010'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.5 -m -w " 5"'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.6 -m -w5'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.7 -m --weight=65535'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.8 -m -w +3'
+t 'ipvsadm -L -n'
+t 'ipvsadm -S -n'

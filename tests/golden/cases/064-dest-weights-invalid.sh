@@ -1,0 +1,11 @@
+# 064-dest-weights-invalid: weights outside the range or not a number
+t 'ipvsadm -A -t 10.0.0.1:80 -s wrr'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 -m -w -1'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 -m -w 2147483648'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 -m -w 5x'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 -m -w 0x10'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 -m -w ""'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 -m -w "5 "'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 -m -w 99999999999999999999'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 -m -w 1.5'
+t 'ipvsadm -L -n'

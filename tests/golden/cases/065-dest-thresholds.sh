@@ -1,0 +1,10 @@
+# 065-dest-thresholds: upper/lower thresholds
+t 'ipvsadm -A -t 10.0.0.1:80 -s wlc'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 -m -x 100 -y 50'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.2 -m -x 100'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.3 -m --u-threshold 2147483647 --l-threshold 2147483647'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.4 -m -x 0 -y 0'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.5 -m -x 10 -y 10'
+t 'ipvsadm -L -n'
+t 'ipvsadm -L -n --thresholds'
+t 'ipvsadm -S -n'

@@ -1,0 +1,12 @@
+# 067-dest-af-mismatch: IPv4 service with IPv6 dest and vice versa
+t 'ipvsadm -A -t 10.0.0.1:80 -s rr'
+t 'ipvsadm -a -t 10.0.0.1:80 -r [2001:db8::1]:80 -m'
+t 'ipvsadm -a -t 10.0.0.1:80 -r [2001:db8::1]:80 -g'
+t 'ipvsadm -a -t 10.0.0.1:80 -r [2001:db8::1]:80 -i'
+t 'ipvsadm -A -t [2001:db8::100]:80 -s rr'
+t 'ipvsadm -a -t [2001:db8::100]:80 -r 10.0.0.2 -m'
+t 'ipvsadm -a -t [2001:db8::100]:80 -r 10.0.0.2 -i'
+t 'ipvsadm -a -t [2001:db8::100]:80 -r [2001:db8::2] -m'
+t 'ipvsadm -L -n'
+t 'ipvsadm -L -n --tun-info'
+t 'ipvsadm -S -n'

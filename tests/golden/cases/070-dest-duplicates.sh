@@ -1,0 +1,10 @@
+# 070-dest-duplicates: duplicate dests and missing services
+t 'ipvsadm -A -t 10.0.0.1:80 -s rr'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 -m'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 -m'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 -g'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1:81 -m'
+t 'ipvsadm -a -t 10.0.0.2:80 -r 10.0.1.1 -m'
+t 'ipvsadm -a -u 10.0.0.1:80 -r 10.0.1.1 -m'
+t 'ipvsadm -a -f 1 -r 10.0.1.1 -m'
+t 'ipvsadm -L -n'

@@ -1,0 +1,12 @@
+# 074-edit-dest-replaces: -e sends a complete dest: omitted options reset
+t 'ipvsadm -A -t 10.0.0.1:80 -s wrr'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 -m -w 5 -x 100 -y 50'
+t 'ipvsadm -L -n --thresholds'
+t 'ipvsadm -e -t 10.0.0.1:80 -r 10.0.1.1 -m'
+t 'ipvsadm -L -n'
+t 'ipvsadm -L -n --thresholds'
+t 'ipvsadm -e -t 10.0.0.1:80 -r 10.0.1.1 -m -w 0'
+t 'ipvsadm -L -n'
+t 'ipvsadm -e -t 10.0.0.1:80 -r 10.0.1.1'
+t 'ipvsadm -e -t 10.0.0.1:80 -r 10.0.1.1:80 -g'
+t 'ipvsadm -L -n'

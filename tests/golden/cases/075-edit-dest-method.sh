@@ -1,0 +1,13 @@
+# 075-edit-dest-method: -e changing the forwarding method
+t 'ipvsadm -A -t 10.0.0.1:80 -s rr'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 -g -w 2'
+t 'ipvsadm -e -t 10.0.0.1:80 -r 10.0.1.1 -m -w 2'
+t 'ipvsadm -L -n'
+t 'ipvsadm -e -t 10.0.0.1:80 -r 10.0.1.1 -i --tun-type gue --tun-port 6000'
+t 'ipvsadm -L -n --tun-info'
+t 'ipvsadm -e -t 10.0.0.1:80 -r 10.0.1.1 -i'
+t 'ipvsadm -L -n --tun-info'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.2:8080 -m'
+t 'ipvsadm -e -t 10.0.0.1:80 -r 10.0.1.2:8080 -g'
+t 'ipvsadm -e -t 10.0.0.1:80 -r 10.0.1.2:8080 -m -w 9'
+t 'ipvsadm -L -n'

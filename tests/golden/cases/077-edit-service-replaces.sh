@@ -1,0 +1,11 @@
+# 077-edit-service-replaces: -E sends a complete service: omitted options reset
+t 'ipvsadm -A -t 10.0.0.1:80 -s rr -p 300 -M 255.255.255.0'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 -m -w 4'
+t 'ipvsadm -L -n'
+t 'ipvsadm -E -t 10.0.0.1:80'
+t 'ipvsadm -L -n'
+t 'ipvsadm -E -t 10.0.0.1:80 -s sh -b sh-port -p'
+t 'ipvsadm -L -n'
+t 'ipvsadm -E -t 10.0.0.1:80 -s wrr -M 255.255.0.0'
+t 'ipvsadm -L -n'
+t 'ipvsadm -S -n'

@@ -1,0 +1,12 @@
+# 078-edit-service-errors: -E of missing services and bad values
+t 'ipvsadm -E -t 10.0.0.1:80 -s rr'
+t 'ipvsadm -E -f 1 -s rr'
+t 'ipvsadm -E -s rr'
+t 'ipvsadm -A -t 10.0.0.1:80 -s rr'
+t 'ipvsadm -E -u 10.0.0.1:80 -s rr'
+t 'ipvsadm -E -t 10.0.0.1:80 -s rr -r 10.0.1.1'
+t 'ipvsadm -E -t 10.0.0.1:80 -s rr -w 3'
+t 'ipvsadm -E -t 10.0.0.1:80 -s rr -o'
+t 'ipvsadm -E -t 10.0.0.1:80 -s nosuch'
+t 'ipvsadm --edit-service --tcp-service 10.0.0.1:80 --scheduler lc'
+t 'ipvsadm -L -n'

@@ -1,0 +1,13 @@
+# 079-delete-service: -D of present and missing services
+t 'ipvsadm -D -t 10.0.0.1:80'
+t 'ipvsadm -A -t 10.0.0.1:80 -s rr'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 -m'
+t 'ipvsadm -A -u 10.0.0.1:80 -s rr'
+t 'ipvsadm -D -u 10.0.0.1:80'
+t 'ipvsadm -L -n'
+t 'ipvsadm -D -t 10.0.0.1:80 -s rr'
+t 'ipvsadm -D'
+t 'ipvsadm -D -f 1'
+t 'ipvsadm --delete-service -t 10.0.0.1:80'
+t 'ipvsadm -L -n'
+t 'ipvsadm -D -t 10.0.0.1:80'

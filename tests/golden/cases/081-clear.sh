@@ -1,0 +1,11 @@
+# 081-clear: -C empties the table; -C takes no options
+t 'ipvsadm -C'
+t 'ipvsadm -A -t 10.0.0.1:80 -s rr'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 -m'
+t 'ipvsadm -A -f 3 -s rr'
+t 'ipvsadm -C -n'
+t 'ipvsadm -C -t 10.0.0.1:80'
+t 'ipvsadm -L -n'
+t 'ipvsadm --clear'
+t 'ipvsadm -L -n'
+t 'ipvsadm -C'

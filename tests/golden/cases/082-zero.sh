@@ -1,0 +1,13 @@
+# 082-zero: -Z of everything, of one service, of a missing one
+t 'ipvsadm -Z'
+t 'ipvsadm -Z -t 10.0.0.1:80'
+t 'ipvsadm -A -t 10.0.0.1:80 -s rr'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 -m'
+t 'ipvsadm -Z -t 10.0.0.1:80'
+t 'ipvsadm -Z -u 10.0.0.1:80'
+t 'ipvsadm -Z -f 1'
+t 'ipvsadm --zero'
+t 'ipvsadm -Z -n'
+t 'ipvsadm -Z -t 10.0.0.1:80 -r 10.0.1.1'
+t 'ipvsadm -L -n --stats'
+t 'ipvsadm -L -n --rate'

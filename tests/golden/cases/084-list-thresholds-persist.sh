@@ -1,0 +1,13 @@
+# 084-list-thresholds-persist: thresholds and persistent-conn views
+t 'ipvsadm -L -n --thresholds'
+t 'ipvsadm -L -n --persistent-conn'
+t 'ipvsadm -A -t 10.0.0.1:80 -s rr -p 60'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 -m -w 3 -x 50 -y 20'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.2 -m'
+t 'ipvsadm -L -n --thresholds'
+t 'ipvsadm -L -n --persistent-conn'
+t 'ipvsadm -L --thresholds'
+t 'ipvsadm -L -n --thresholds --persistent-conn'
+t 'ipvsadm -L -n --persistent-conn --tun-info'
+t 'ipvsadm -L -n --rate --thresholds'
+t 'ipvsadm -L -n --stats --tun-info'

@@ -1,0 +1,13 @@
+# 085-list-nosort-sort: --nosort (one service: dests newest first) and --sort
+t 'ipvsadm -A -t 10.0.0.1:80 -s rr'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.2 -m'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.3 -m'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 -m'
+t 'ipvsadm -L -n'
+t 'ipvsadm -L -n --nosort'
+t 'ipvsadm -L -n --sort'
+t 'ipvsadm -L --nosort --stats -n'
+t 'ipvsadm -S -n --sort'
+t 'ipvsadm -A -t 10.0.0.2:80 --sort'
+t 'ipvsadm -S --nosort'
+t 'ipvsadm -L -n'

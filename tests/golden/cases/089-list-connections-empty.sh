@@ -1,0 +1,10 @@
+# 089-list-connections-empty: -L -c on an empty connection table
+t 'ipvsadm -L -c'
+t 'ipvsadm -L -n -c'
+t 'ipvsadm -Lnc'
+t 'ipvsadm -lc'
+t 'ipvsadm -L --connection'
+t 'ipvsadm -L -c --persistent-conn'
+t 'ipvsadm -L -c -n --exact'
+t 'ipvsadm -A -t 10.0.0.1:80 -s rr'
+t 'ipvsadm -L -n -c'

@@ -1,0 +1,13 @@
+# 090-timeouts: --set and --timeout
+t 'ipvsadm -L --timeout'
+t 'ipvsadm --set 100 20 30'
+t 'ipvsadm -L --timeout'
+t 'ipvsadm -l --timeout'
+t 'ipvsadm --set 0 0 0'
+t 'ipvsadm -L --timeout'
+t 'ipvsadm --set 0 5 0'
+t 'ipvsadm -L --timeout'
+t 'ipvsadm --set 2678400 2678400 2678400'
+t 'ipvsadm -L -n --timeout'
+t 'ipvsadm --set 900 120 300'
+t 'ipvsadm -L --timeout'

@@ -1,0 +1,109 @@
+#!/bin/bash
+# tests/golden/run.sh - replay the golden ipvsadm corpus against lvsd.
+#
+#   tests/golden/run.sh              every case (TAP on stdout)
+#   tests/golden/run.sh 012 030-foo  only these (number prefix or name)
+#   BUILD=build tests/golden/run.sh  use build/ instead of build-san/
+#   GOLDEN_KEEP=1                    keep the per-case output in /tmp
+#
+# Each case runs under dash in a fresh private lvsd (tests/lib/common.sh
+# lvsd_start) with $LVSD_BUILD first in PATH, inside private network / mount
+# / UTS namespaces that look like the oracle VM: only `lo` (so e.g. eth0 is
+# "No such device"), hostname `oracle`, the VM's /etc/hosts and no resolver
+# config.  The transcript is compared byte for byte with the .expected file
+# captured from the real ipvsadm by capture.sh; a mismatch prints a unified
+# diff (as TAP comments).  Cases using cat_proc (the /proc/net text views)
+# are skipped while no command for lvsd's text views is found.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+export LVSD_TOP=$top
+export BUILD=${BUILD:-build-san}
+export LVSD_BUILD=${LVSD_BUILD:-$top/$BUILD}
+
+# Re-exec inside private namespaces (root only; else run as is, with a note).
+if [ -z "${GOLDEN_INNER:-}" ]; then
+	if [ "$(id -u)" = 0 ] && unshare -n -m -u true 2>/dev/null; then
+		GOLDEN_INNER=1 exec unshare -n -m -u --propagation private "$0" "$@"
+	fi
+	echo "# warning: cannot create private namespaces, running in the current ones"
+else
+	ip link set lo up
+	hostname oracle
+	mount --bind "$here/env/hosts" /etc/hosts
+	[ -e /etc/resolv.conf ] && mount --bind /dev/null /etc/resolv.conf
+fi
+
+# shellcheck source=../lib/common.sh
+. "$top/tests/lib/common.sh"
+
+cases=()
+if [ $# -eq 0 ]; then
+	for f in "$here"/cases/*.sh; do [ -e "$f" ] && cases+=("$f"); done
+else
+	for a in "$@"; do
+		a=${a##*/}; a=${a%.sh}; a=${a%.expected}
+		for f in "$here"/cases/"$a"*.sh; do [ -e "$f" ] && cases+=("$f"); done
+	done
+fi
+
+# The command that prints an lvsd text view ("ip_vs", "ip_vs_stats", ...).
+proc_cmd=${GOLDEN_PROC:-}
+if [ -z "$proc_cmd" ]; then
+	for c in "$LVSD_BUILD/tools/lvsd-proc" "$LVSD_BUILD/lvsd-proc" "$LVSD_BUILD/tools/lvsdctl" "$LVSD_BUILD/lvsdctl"; do
+		if [ -x "$c" ]; then proc_cmd=$c; break; fi
+	done
+fi
+
+shell=dash
+command -v dash >/dev/null || shell=sh
+
+have_bins=1
+for b in lvsd ipvsadm; do
+	[ -x "$LVSD_BUILD/$b" ] || { have_bins=0; echo "# $LVSD_BUILD/$b is missing"; }
+done
+
+keep=$(mktemp -d /tmp/lvsd-golden.XXXXXX)
+[ -n "${GOLDEN_KEEP:-}" ] || cleanup_dir "$keep"
+
+echo "1..${#cases[@]}"
+npass=0 nfail=0 nskip=0
+for f in "${cases[@]}"; do
+	name=$(basename "$f" .sh)
+	exp="$here/cases/$name.expected"
+	got="$keep/$name.got"
+	if [ ! -f "$exp" ]; then
+		tap_fail "$name" "no expected output (run tests/golden/capture.sh $name)"
+		nfail=$((nfail + 1)); continue
+	fi
+	if grep -q 'cat_proc' "$f" && [ -z "$proc_cmd" ]; then
+		tap_ok "$name # SKIP no command for lvsd text views yet"
+		nskip=$((nskip + 1)); continue
+	fi
+	if [ $have_bins = 0 ]; then
+		tap_fail "$name" "lvsd/ipvsadm not built in $LVSD_BUILD"
+		nfail=$((nfail + 1)); continue
+	fi
+	if ! lvsd_start 2>"$keep/$name.lvsd-start"; then
+		tap_fail "$name" "lvsd did not start"
+		sed 's/^/#   /' "$keep/$name.lvsd-start"
+		nfail=$((nfail + 1)); continue
+	fi
+	gt=$(mktemp -d /tmp/lvsd-gt.XXXXXX)
+	(cd "$gt" && GT=$gt GOLDEN_PROC=$proc_cmd timeout 60 \
+		"$shell" -c '. "$1" && . "$2"' sh "$here/prelude.sh" "$f" ) >"$got" 2>&1 </dev/null
+	lvsd_stop
+	rm -rf "$gt"
+	if cmp -s "$exp" "$got"; then
+		tap_ok "$name"; npass=$((npass + 1))
+	else
+		tap_fail "$name"; nfail=$((nfail + 1))
+		diff -u --label "expected/$name" --label "lvsd/$name" "$exp" "$got" | head -n 80 | sed 's/^/#   /'
+		if [ -s "$LVSD_LOG" ] && grep -qiE 'sanitizer|runtime error|abort' "$LVSD_LOG"; then
+			echo "#   lvsd log:"; tail -n 20 "$LVSD_LOG" | sed 's/^/#   /'
+		fi
+	fi
+done
+echo "# golden: $npass passed, $nfail failed, $nskip skipped (of ${#cases[@]})"
+[ -n "${GOLDEN_KEEP:-}" ] && echo "# outputs kept in $keep"
+[ $nfail -eq 0 ]
