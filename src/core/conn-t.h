@@ -11,8 +11,10 @@
 #ifndef LVS_CONN_T_H
 #define LVS_CONN_T_H
 
+#include <pthread.h>
 #include <stdint.h>
 #include "inet.h"
+#include "pkt.h"
 
 struct lvs_dest;
 
@@ -64,6 +66,59 @@ struct lvs_conn_sync {
 	uint32_t fwmark;
 	uint32_t timeout;        /* seconds */
 	union lvs_addr caddr, vaddr, daddr;
+};
+
+/* ---- the core object (internal to src/core; users see an opaque pointer) ---- */
+
+#define LVS_WCACHE_MAX 64        /* free ids cached per worker */
+
+struct lvs_core_worker {
+	uint32_t free_ids[LVS_WCACHE_MAX];
+	unsigned nfree;
+	struct lvs_core_counters ctr;
+} __attribute__((aligned(64)));
+
+struct lvs_core_stripe {
+	pthread_spinlock_t lock;
+} __attribute__((aligned(64)));
+
+struct lvs_core {
+	struct lvs_table *table;
+	const struct lvs_timeouts *timeouts;
+	struct lvs_core_lock lock;       /* the caller's table lock */
+	struct lvs_core_settings set;
+	unsigned nworkers;
+	struct lvs_core_worker *workers;
+
+	/* entries: ids 1..cap; never-used ids come from next_fresh */
+	struct lvs_conn *conns;
+	uint32_t cap;
+	struct lvs_conn_ext *ext;        /* ids 1..ext_cap */
+	uint32_t ext_cap;
+
+	/* hash: bucket heads by id, striped spinlocks */
+	uint32_t *buckets;
+	uint32_t bucket_mask;
+	struct lvs_core_stripe *stripes;
+	uint32_t stripe_mask;
+	uint32_t hash_seed;
+
+	/* global pool (tick frees here, workers refill from here) */
+	pthread_mutex_t pool_lock;
+	uint32_t free_head;
+	uint32_t next_fresh;
+	uint32_t ext_free_head;
+	uint32_t ext_next_fresh;
+	uint32_t count;                  /* live entries; atomic */
+
+	/* expiry sweep (single tick thread) */
+	uint32_t sweep_pos;
+	uint64_t last_tick_ms;
+	int ticked;
+	uint64_t tick_expired;           /* counted by the tick thread */
+
+	void (*sync_hook)(void *arg, unsigned worker, const struct lvs_conn_sync *e);
+	void *sync_arg;
 };
 
 #endif

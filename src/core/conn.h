@@ -57,4 +57,98 @@ void lvs_core_conn_flush(struct lvs_core *core);
 const char *lvs_proto_name(uint8_t protocol, char buf[8]);
 const char *lvs_conn_state_name(uint8_t protocol, uint32_t flags, uint8_t state);
 
+/* ==== internal to src/core (conn.c, core.c, persist.c, proto_*.c) ==== */
+
+/* time: the core counts in "jiffies" of 4 ms (HZ 250, like the kernel),
+ * 32 bits, compared wrap-safely; timeouts are limited to 31 days */
+#define LVS_MS_PER_J 4u
+static inline uint32_t lvs_jiffies(uint64_t now_ms) { return (uint32_t)(now_ms / LVS_MS_PER_J); }
+static inline int lvs_j_reached(uint32_t jnow, uint32_t when) { return (int32_t)(jnow - when) >= 0; }
+
+static inline struct lvs_conn *lvs_conn_get(const struct lvs_core *core, uint32_t id)
+{
+	return &core->conns[id];
+}
+static inline uint32_t lvs_conn_id(const struct lvs_core *core, const struct lvs_conn *cp)
+{
+	return (uint32_t)(cp - core->conns);
+}
+
+/* the conn's addresses (IPv4 inline or through the IPv6 extension) */
+int lvs_conn_af(const struct lvs_conn *cp);
+int lvs_conn_daf(const struct lvs_conn *cp);
+void lvs_conn_addrs(const struct lvs_core *core, const struct lvs_conn *cp,
+		    union lvs_addr *caddr, union lvs_addr *vaddr, union lvs_addr *daddr);
+
+/* hash bucket of the key (protocol, client address, client port) */
+uint32_t lvs_conn_bucket(const struct lvs_core *core, int af, uint8_t protocol,
+			 const union lvs_addr *caddr, uint16_t cport);
+void lvs_conn_lock_bucket(struct lvs_core *core, uint32_t bucket);
+void lvs_conn_unlock_bucket(struct lvs_core *core, uint32_t bucket);
+
+/* lookups, bucket lock held; entries whose time is up (and which control
+ * nothing) are invisible */
+struct lvs_conn *lvs_conn_find_in_locked(struct lvs_core *core, uint32_t bucket, int af, uint8_t protocol,
+					 const union lvs_addr *caddr, uint16_t cport,
+					 const union lvs_addr *vaddr, uint16_t vport, uint32_t jnow);
+/* reply direction: packet source = (raddr, rport), destination = client */
+struct lvs_conn *lvs_conn_find_out_locked(struct lvs_core *core, uint32_t bucket, int af, uint8_t protocol,
+					  const union lvs_addr *caddr, uint16_t cport,
+					  const union lvs_addr *raddr, uint16_t rport, uint32_t jnow);
+/* templates (valid ones only: dport 0xFFFF marks an invalidated template) */
+struct lvs_conn *lvs_conn_find_tmpl_locked(struct lvs_core *core, uint32_t bucket, int af, uint8_t protocol,
+					   const union lvs_addr *caddr, const union lvs_addr *vaddr,
+					   uint16_t vport, uint32_t jnow);
+
+/* a new entry, not hashed, not bound: all fields zero except the key.
+ * worker < nworkers uses that worker's free-id cache; (unsigned)-1 = pool.
+ * NULL when the table is full. */
+struct lvs_conn *lvs_conn_new(struct lvs_core *core, unsigned worker, int af, int daf, uint8_t protocol,
+			      const union lvs_addr *caddr, uint16_t cport,
+			      const union lvs_addr *vaddr, uint16_t vport,
+			      const union lvs_addr *daddr, uint16_t dport, uint32_t flags, uint32_t fwmark);
+/* bind to dest: takes a dest reference (call under the table lock), flags
+ * |= method | INACTIVE | NOOUTPUT (non-NAT), counters, OVERLOAD */
+void lvs_conn_bind_dest(struct lvs_conn *cp, struct lvs_dest *dest);
+/* hash it (takes the bucket lock) */
+void lvs_conn_hash(struct lvs_core *core, struct lvs_conn *cp);
+/* unlink from its bucket (bucket lock held) */
+void lvs_conn_unhash_locked(struct lvs_core *core, uint32_t bucket, struct lvs_conn *cp);
+/* final release of an unhashed entry: control--, counters, dest put (takes
+ * the table lock unless table_locked), id back to the worker/pool */
+void lvs_conn_release(struct lvs_core *core, unsigned worker, struct lvs_conn *cp, int table_locked);
+/* the same without the dest put: returns the dest whose reference the
+ * caller must drop with lvs_dest_put() under the table lock (or NULL) */
+struct lvs_dest *lvs_conn_release_nodest(struct lvs_core *core, unsigned worker, struct lvs_conn *cp);
+
+/* arm the entry's timer: expires = now + timeout */
+static inline void lvs_conn_arm(struct lvs_conn *cp, uint32_t jnow)
+{
+	__atomic_store_n(&cp->expires, jnow + cp->timeout / LVS_MS_PER_J, __ATOMIC_RELAXED);
+}
+
+/* dest counters when a conn moves between active and inactive */
+void lvs_conn_set_active(struct lvs_conn *cp, int active);
+
+/* table setup (conn.c) */
+int lvs_conn_table_init(struct lvs_core *core, size_t max_conns);
+void lvs_conn_table_destroy(struct lvs_core *core);
+
+/* protocol state machines (proto_tcp.c / proto_udp.c): update cp->state,
+ * cp->timeout, active/inactive, template ASSURED.  dir: 0 input, 1 output */
+#define LVS_DIR_INPUT  0
+#define LVS_DIR_OUTPUT 1
+void lvs_tcp_transition(struct lvs_core *core, struct lvs_conn *cp, int dir, uint8_t tcp_flags);
+void lvs_udp_transition(struct lvs_core *core, struct lvs_conn *cp, int dir);
+uint32_t lvs_tcp_timeout_ms(const struct lvs_core *core, uint8_t state);
+/* mark the controlling template ASSURED */
+void lvs_conn_assure_control(struct lvs_core *core, struct lvs_conn *cp);
+
+/* persistence (persist.c), called under the table lock: schedule a new
+ * connection of a persistent service.  0 = *out created (not hashed),
+ * 1 = no dest (caller leaves: reject/pass), -1 = drop (table full) */
+struct lvs_service;
+int lvs_persist_schedule(struct lvs_core *core, unsigned worker, struct lvs_service *svc,
+			 const struct lvs_pkt *pkt, uint64_t now_ms, struct lvs_conn **out);
+
 #endif

@@ -1,0 +1,302 @@
+/* conn_proc.c - text views of the connection table (spec 4.2), the flat
+ * export/import used by connection sync (spec 8.3/8.5) and lookups for
+ * tools and tests.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "conn.h"
+#include "strbuf.h"
+#include "table.h"
+
+const char *lvs_proto_name(uint8_t protocol, char buf[8])
+{
+	switch (protocol) {
+	case IPPROTO_IP: return "IP";
+	case IPPROTO_UDP: return "UDP";
+	case IPPROTO_TCP: return "TCP";
+	case IPPROTO_SCTP: return "SCTP";
+	case IPPROTO_ICMP: return "ICMP";
+	case IPPROTO_ICMPV6: return "ICMPv6";
+	default:
+		snprintf(buf, 8, "IP_%u", protocol);
+		return buf;
+	}
+}
+
+const char *lvs_conn_state_name(uint8_t protocol, uint32_t flags, uint8_t state)
+{
+	static const char *const tcp[LVS_TCP_S_LAST] = {
+		"NONE", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT", "TIME_WAIT",
+		"CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "SYNACK",
+	};
+
+	if (flags & LVS_CONN_F_TEMPLATE) {
+		if (state == LVS_CTPL_S_NONE)
+			return "NONE";
+		return state == LVS_CTPL_S_ASSURED ? "ASSURED" : "ERR!";
+	}
+	switch (protocol) {
+	case IPPROTO_TCP:
+		return state < LVS_TCP_S_LAST ? tcp[state] : "ERR!";
+	case IPPROTO_UDP:
+		return state == LVS_UDP_S_NORMAL ? "UDP" : "ERR!";
+	case IPPROTO_IP:
+		return "NONE";
+	default:
+		return "ERR!";
+	}
+}
+
+/* %pI6: full, uncompressed, lower case */
+static void fmt_in6(char *buf, size_t len, const union lvs_addr *a)
+{
+	const uint8_t *b = a->in6.s6_addr;
+
+	snprintf(buf, len, "%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x",
+		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+		 b[14], b[15]);
+}
+
+static void fmt_addr(char *buf, size_t len, int af, const union lvs_addr *a)
+{
+	if (af == AF_INET6)
+		fmt_in6(buf, len, a);
+	else
+		snprintf(buf, len, "%08X", ntohl(a->ip));
+}
+
+/* whole seconds left, truncated (0 once due but not yet swept) */
+static unsigned secs_left(const struct lvs_conn *cp, uint32_t jnow)
+{
+	int32_t d = (int32_t)(__atomic_load_n(&cp->expires, __ATOMIC_RELAXED) - jnow);
+
+	if (d <= 0)
+		return 0;
+	return (unsigned)((uint64_t)d * LVS_MS_PER_J / 1000);
+}
+
+static void proc_line(const struct lvs_core *core, const struct lvs_conn *cp, uint32_t jnow, int sync_view,
+		      struct strbuf *sb)
+{
+	union lvs_addr c, v, d;
+	char cb[48], vb[48], db[48], pb[8];
+	int af = lvs_conn_af(cp);
+
+	lvs_conn_addrs(core, cp, &c, &v, &d);
+	fmt_addr(cb, sizeof(cb), af, &c);
+	fmt_addr(vb, sizeof(vb), af, &v);
+	fmt_addr(db, sizeof(db), lvs_conn_daf(cp), &d);
+	if (sync_view)
+		sb_printf(sb, "%-3s %s %04X %s %04X %s %04X %-11s %-6s %7u\n", lvs_proto_name(cp->protocol, pb),
+			  cb, cp->cport, vb, cp->vport, db, cp->dport,
+			  lvs_conn_state_name(cp->protocol, cp->flags, cp->state),
+			  (cp->fam & LVS_CONN_FAM_SYNC) ? "SYNC" : "LOCAL", secs_left(cp, jnow));
+	else
+		sb_printf(sb, "%-3s %s %04X %s %04X %s %04X %-11s %7u\n", lvs_proto_name(cp->protocol, pb),
+			  cb, cp->cport, vb, cp->vport, db, cp->dport,
+			  lvs_conn_state_name(cp->protocol, cp->flags, cp->state), secs_left(cp, jnow));
+}
+
+static void proc_view(struct lvs_core *core, struct strbuf *sb, uint64_t now_ms, int sync_view)
+{
+	uint32_t jnow = lvs_jiffies(now_ms);
+
+	if (sync_view)
+		sb_puts(sb, "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Origin Expires\n");
+	else
+		sb_puts(sb, "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n");
+	for (uint32_t b = 0; b <= core->bucket_mask; b++) {
+		if (!__atomic_load_n(&core->buckets[b], __ATOMIC_RELAXED))
+			continue;
+		lvs_conn_lock_bucket(core, b);
+		for (uint32_t id = core->buckets[b]; id; id = core->conns[id].hnext)
+			proc_line(core, &core->conns[id], jnow, sync_view, sb);
+		lvs_conn_unlock_bucket(core, b);
+	}
+}
+
+void lvs_core_conn_proc(struct lvs_core *core, struct strbuf *sb, uint64_t now_ms)
+{
+	proc_view(core, sb, now_ms, 0);
+}
+
+void lvs_core_conn_sync_proc(struct lvs_core *core, struct strbuf *sb, uint64_t now_ms)
+{
+	proc_view(core, sb, now_ms, 1);
+}
+
+/* ---- flat form ---- */
+
+void lvs_conn_export(const struct lvs_core *core, const struct lvs_conn *cp, uint64_t now_ms,
+		     struct lvs_conn_sync *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->af = lvs_conn_af(cp);
+	out->protocol = cp->protocol;
+	out->flags = cp->flags & (uint32_t)~LVS_CONN_F_HASHED;
+	out->state = cp->state;
+	out->cport = cp->cport;
+	out->vport = cp->vport;
+	out->dport = cp->dport;
+	out->fwmark = cp->fwmark;
+	/* sync carries the full timeout (cp->timeout / HZ); foreach callers
+	 * that want the time left use secs_left */
+	out->timeout = cp->timeout / 1000;
+	(void)now_ms;
+	lvs_conn_addrs(core, cp, &out->caddr, &out->vaddr, &out->daddr);
+}
+
+int lvs_core_conn_foreach(struct lvs_core *core, uint64_t now_ms,
+			  int (*cb)(void *arg, const struct lvs_conn_sync *e), void *arg)
+{
+	uint32_t jnow = lvs_jiffies(now_ms);
+
+	for (uint32_t b = 0; b <= core->bucket_mask; b++) {
+		struct lvs_conn_sync e[32];
+		unsigned n = 0;
+		int rc;
+
+		if (!__atomic_load_n(&core->buckets[b], __ATOMIC_RELAXED))
+			continue;
+		/* copy out under the lock, call back without it; a bucket
+		 * longer than 32 is walked again from the start, skipping */
+		for (unsigned skip = 0;; skip += n) {
+			unsigned i = 0, more = 0;
+
+			n = 0;
+			lvs_conn_lock_bucket(core, b);
+			for (uint32_t id = core->buckets[b]; id; id = core->conns[id].hnext, i++) {
+				if (i < skip)
+					continue;
+				if (n == 32) {
+					more = 1;
+					break;
+				}
+				lvs_conn_export(core, &core->conns[id], now_ms, &e[n]);
+				e[n].timeout = secs_left(&core->conns[id], jnow);
+				n++;
+			}
+			lvs_conn_unlock_bucket(core, b);
+			for (unsigned k = 0; k < n; k++)
+				if ((rc = cb(arg, &e[k])) != 0)
+					return rc;
+			if (!more)
+				break;
+		}
+	}
+	return 0;
+}
+
+int lvs_core_conn_find(struct lvs_core *core, int af, uint8_t protocol,
+		       const union lvs_addr *caddr, uint16_t cport,
+		       const union lvs_addr *vaddr, uint16_t vport, uint32_t want_flags,
+		       uint64_t now_ms, struct lvs_conn_sync *out)
+{
+	uint32_t jnow = lvs_jiffies(now_ms);
+	uint32_t b = lvs_conn_bucket(core, af, protocol, caddr, cport);
+	struct lvs_conn *cp;
+
+	lvs_conn_lock_bucket(core, b);
+	if (want_flags & LVS_CONN_F_TEMPLATE)
+		cp = lvs_conn_find_tmpl_locked(core, b, af, protocol, caddr, vaddr, vport, jnow);
+	else
+		cp = lvs_conn_find_in_locked(core, b, af, protocol, caddr, cport, vaddr, vport, jnow);
+	if (cp && out) {
+		lvs_conn_export(core, cp, now_ms, out);
+		out->timeout = secs_left(cp, jnow);
+	}
+	lvs_conn_unlock_bucket(core, b);
+	return cp != NULL;
+}
+
+/* ---- backup side of sync (spec 8.5) ---- */
+
+#define SYNC_FLAGS_KEEP (LVS_CONN_F_FWD_MASK | LVS_CONN_F_NOOUTPUT | LVS_CONN_F_INACTIVE | \
+			 LVS_CONN_F_SEQ_MASK | LVS_CONN_F_NO_CPORT | LVS_CONN_F_TEMPLATE)
+
+static struct lvs_dest *sync_find_dest(struct lvs_core *core, const struct lvs_conn_sync *e)
+{
+	struct lvs_service *svc;
+	struct lvs_dest *d;
+
+	if (e->fwmark)
+		svc = lvs_svc_lookup_fwmark(core->table, e->af, e->fwmark);
+	else
+		svc = lvs_svc_lookup(core->table, e->af, e->protocol, &e->vaddr, e->vport);
+	if (!svc)
+		return NULL;
+	d = lvs_dest_lookup(svc, e->af, &e->daddr, e->dport);
+	if (d)
+		return d;
+	/* templates of PCC/fwmark services carry dport 0 */
+	lvs_list_for_each_entry(d, &svc->destinations, n_list)
+		if (d->af == e->af && lvs_addr_equal(e->af, &d->addr, &e->daddr))
+			return d;
+	return NULL;
+}
+
+int lvs_conn_import(struct lvs_core *core, const struct lvs_conn_sync *e, uint64_t now_ms)
+{
+	uint32_t jnow = lvs_jiffies(now_ms);
+	uint32_t flags;
+	struct lvs_conn *cp;
+	struct lvs_dest *dest;
+	uint32_t b;
+	int tmpl;
+
+	if (!e || (e->af != AF_INET && e->af != AF_INET6))
+		return -EINVAL;
+	if (e->flags & LVS_CONN_F_ONE_PACKET)
+		return -EINVAL;
+	tmpl = (e->flags & LVS_CONN_F_TEMPLATE) != 0;
+	if (tmpl && (e->flags & LVS_CONN_F_NO_CPORT))
+		return -EINVAL;
+	if (!tmpl && e->protocol != IPPROTO_TCP && e->protocol != IPPROTO_UDP)
+		return -EINVAL;
+	if (tmpl ? e->state > LVS_CTPL_S_ASSURED
+		 : (e->protocol == IPPROTO_TCP ? e->state >= LVS_TCP_S_LAST : e->state != 0))
+		return -EINVAL;
+	flags = (e->flags & SYNC_FLAGS_KEEP) | LVS_CONN_F_SYNC;
+
+	b = lvs_conn_bucket(core, e->af, e->protocol, &e->caddr, e->cport);
+	lvs_conn_lock_bucket(core, b);
+	if (tmpl)
+		cp = lvs_conn_find_tmpl_locked(core, b, e->af, e->protocol, &e->caddr, &e->vaddr, e->vport, jnow);
+	else
+		cp = lvs_conn_find_in_locked(core, b, e->af, e->protocol, &e->caddr, e->cport, &e->vaddr,
+					     e->vport, jnow);
+	if (cp) {
+		/* update activity and state in place */
+		if (!tmpl)
+			lvs_conn_set_active(cp, !(flags & LVS_CONN_F_INACTIVE));
+		cp->state = (uint8_t)e->state;
+		cp->timeout = (e->timeout > LVS_PERSIST_TIMEOUT_MAX ? LVS_PERSIST_TIMEOUT_MAX : e->timeout) * 1000u;
+		cp->in_pkts = (uint32_t)core->set.sync_threshold;
+		lvs_conn_arm(cp, jnow);
+		lvs_conn_unlock_bucket(core, b);
+		return 0;
+	}
+	lvs_conn_unlock_bucket(core, b);
+
+	if (core->lock.lock)
+		core->lock.lock(core->lock.arg);
+	dest = sync_find_dest(core, e);
+	cp = lvs_conn_new(core, (unsigned)-1, e->af, e->af, e->protocol, &e->caddr, e->cport, &e->vaddr, e->vport,
+			  &e->daddr, e->dport, flags, e->fwmark);
+	if (!cp) {
+		if (core->lock.unlock)
+			core->lock.unlock(core->lock.arg);
+		return -ENOMEM;
+	}
+	cp->fam |= LVS_CONN_FAM_SYNC;
+	lvs_conn_bind_dest(cp, dest);
+	if (core->lock.unlock)
+		core->lock.unlock(core->lock.arg);
+	cp->state = (uint8_t)e->state;
+	cp->timeout = (e->timeout > LVS_PERSIST_TIMEOUT_MAX ? LVS_PERSIST_TIMEOUT_MAX : e->timeout) * 1000u;
+	cp->in_pkts = (uint32_t)core->set.sync_threshold;
+	lvs_conn_arm(cp, jnow);
+	lvs_conn_hash(core, cp);
+	return 0;
+}

@@ -1,0 +1,649 @@
+/* core.c - the packet decisions (the kernel's ip_vs_in / ip_vs_out /
+ * ip_vs_schedule / ip_vs_leave / ip_vs_in_icmp minus packet mangling).
+ * See pkt.h for the contract and conn.c for the locking rules.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "conn.h"
+#include "table.h"
+#include "sched.h"
+#include "stats.h"
+
+#define FTPPORT 21
+#define FTPDATA 20
+
+void lvs_core_settings_default(struct lvs_core_settings *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->conn_reuse_mode = 1;
+	s->sync_threshold = 3;
+	s->sync_period = 50;
+}
+
+struct lvs_core *lvs_core_new(struct lvs_table *t, unsigned nworkers, size_t max_conns,
+			      const struct lvs_core_lock *lock)
+{
+	struct lvs_core *core;
+
+	if (!t || nworkers == 0 || nworkers > 1024)
+		return NULL;
+	core = calloc(1, sizeof(*core));
+	if (!core)
+		return NULL;
+	core->table = t;
+	core->timeouts = lvs_get_timeouts(t);
+	if (lock)
+		core->lock = *lock;
+	lvs_core_settings_default(&core->set);
+	core->nworkers = nworkers;
+	core->workers = aligned_alloc(64, sizeof(struct lvs_core_worker) * nworkers);
+	if (!core->workers || lvs_conn_table_init(core, max_conns) < 0) {
+		lvs_conn_table_destroy(core);
+		free(core->workers);
+		free(core);
+		return NULL;
+	}
+	memset(core->workers, 0, sizeof(struct lvs_core_worker) * nworkers);
+	return core;
+}
+
+void lvs_core_free(struct lvs_core *core)
+{
+	if (!core)
+		return;
+	lvs_core_conn_flush(core);
+	lvs_conn_table_destroy(core);
+	free(core->workers);
+	free(core);
+}
+
+void lvs_core_set_settings(struct lvs_core *core, const struct lvs_core_settings *s)
+{
+	core->set = *s;
+}
+
+void lvs_core_get_settings(const struct lvs_core *core, struct lvs_core_settings *s)
+{
+	*s = core->set;
+}
+
+void lvs_core_set_sync_hook(struct lvs_core *core,
+			    void (*hook)(void *arg, unsigned worker, const struct lvs_conn_sync *e),
+			    void *arg)
+{
+	core->sync_arg = arg;
+	__atomic_store_n(&core->sync_hook, hook, __ATOMIC_RELEASE);
+}
+
+void lvs_core_counters(const struct lvs_core *core, struct lvs_core_counters *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (unsigned w = 0; w < core->nworkers; w++) {
+		const uint64_t *src = (const uint64_t *)&core->workers[w].ctr;
+		uint64_t *dst = (uint64_t *)out;
+		for (size_t i = 0; i < sizeof(*out) / sizeof(uint64_t); i++)
+			dst[i] += src[i];
+	}
+	out->conn_expired += core->tick_expired;
+}
+
+void lvs_core_ref_put(struct lvs_core *core, unsigned worker, struct lvs_conn_ref *ref)
+{
+	/* the ref is a snapshot: nothing is held (see pkt.h) */
+	(void)core;
+	(void)worker;
+	(void)ref;
+}
+
+static void caller_lock(struct lvs_core *core)
+{
+	if (core->lock.lock)
+		core->lock.lock(core->lock.arg);
+}
+
+static void caller_unlock(struct lvs_core *core)
+{
+	if (core->lock.unlock)
+		core->lock.unlock(core->lock.arg);
+}
+
+/* ---- stats (spec 7): counted only while the dest is AVAILABLE ---- */
+
+static void add_counts(struct lvs_stats *st, unsigned worker, int out, uint32_t len)
+{
+	struct lvs_counters *c;
+
+	if (!st->slots || worker >= lvs_stats_nslots())
+		return;
+	c = lvs_stats_slot(st, worker);
+	if (out) {
+		c->outpkts++;
+		c->outbytes += len;
+	} else {
+		c->inpkts++;
+		c->inbytes += len;
+	}
+}
+
+static void count_packet(struct lvs_core *core, unsigned worker, struct lvs_conn *cp, int out, uint32_t len)
+{
+	struct lvs_dest *dest = cp->dest;
+	struct lvs_service *svc;
+
+	if (!dest || !(__atomic_load_n(&dest->flags, __ATOMIC_RELAXED) & LVS_DEST_F_AVAILABLE))
+		return;
+	add_counts(&dest->stats, worker, out, len);
+	svc = __atomic_load_n(&dest->svc, __ATOMIC_ACQUIRE);
+	if (svc)
+		add_counts(&svc->stats, worker, out, len);
+	add_counts(lvs_table_global_stats(core->table), worker, out, len);
+}
+
+/* a new connection: dest, service and global conns++ */
+static void count_conn(struct lvs_core *core, unsigned worker, struct lvs_service *svc, struct lvs_dest *dest)
+{
+	struct lvs_stats *sts[3] = { &dest->stats, &svc->stats, lvs_table_global_stats(core->table) };
+
+	if (worker >= lvs_stats_nslots())
+		return;
+	for (int i = 0; i < 3; i++)
+		if (sts[i] && sts[i]->slots)
+			lvs_stats_slot(sts[i], worker)->conns++;
+}
+
+/* ---- the answer ---- */
+
+static void fill_ref(const struct lvs_core *core, const struct lvs_conn *cp, struct lvs_conn_ref *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->id = lvs_conn_id(core, cp);
+	out->flags = cp->flags;
+	out->protocol = cp->protocol;
+	out->state = cp->state;
+	out->af = lvs_conn_af(cp);
+	out->daf = lvs_conn_daf(cp);
+	lvs_conn_addrs(core, cp, &out->caddr, &out->vaddr, &out->daddr);
+	out->cport = cp->cport;
+	out->vport = cp->vport;
+	out->dport = cp->dport;
+	out->dest = cp->dest;
+	if (cp->dest) {
+		out->dest_datapath = cp->dest->datapath;
+		out->tun_type = cp->dest->tun_type;
+		out->tun_port = cp->dest->tun_port;
+		out->tun_flags = cp->dest->tun_flags;
+	}
+}
+
+/* ---- sync (spec 8.2) ---- */
+
+static int sync_needed(const struct lvs_core *core, const struct lvs_conn *cp, uint32_t pkts)
+{
+	int force = 0;
+	uint32_t thr = (uint32_t)core->set.sync_threshold, period = (uint32_t)core->set.sync_period;
+
+	if (cp->flags & LVS_CONN_F_ONE_PACKET)
+		return 0;
+	if (cp->flags & LVS_CONN_F_TEMPLATE) {
+		force = 0;
+	} else if (core->set.sync_persist_mode && cp->control) {
+		return 0;
+	} else if (cp->protocol == IPPROTO_TCP) {
+		unsigned m = (1u << LVS_TCP_S_ESTABLISHED) | (1u << LVS_TCP_S_FIN_WAIT) | (1u << LVS_TCP_S_CLOSE) |
+			     (1u << LVS_TCP_S_CLOSE_WAIT) | (1u << LVS_TCP_S_TIME_WAIT);
+		if (!((1u << cp->state) & m))
+			return 0;
+		force = cp->state != cp->old_state;
+		if (force && cp->state != LVS_TCP_S_ESTABLISHED)
+			return 1;
+	}
+	if (period > 0)
+		return force || pkts % period == thr;
+	return force || pkts == thr;
+}
+
+/* ---- existing connection processing (bucket lock held) ---- */
+
+static void process_in(struct lvs_core *core, unsigned worker, struct lvs_conn *cp,
+		       const struct lvs_pkt *pkt, uint32_t jnow, int dir)
+{
+	count_packet(core, worker, cp, dir == LVS_DIR_OUTPUT, pkt->len);
+	if (cp->protocol == IPPROTO_TCP)
+		lvs_tcp_transition(core, cp, dir, pkt->tcp_flags);
+	else
+		lvs_udp_transition(core, cp, dir);
+	if (cp->flags & LVS_CONN_F_ONE_PACKET)
+		cp->timeout = 0;
+	lvs_conn_arm(cp, jnow);
+}
+
+/* after the packet: in_pkts and the sync hook (called without locks) */
+static void after_in(struct lvs_core *core, unsigned worker, struct lvs_conn *cp, uint64_t now_ms,
+		     struct lvs_conn_sync *se, int *want_sync, struct lvs_conn_sync *te, int *want_tsync)
+{
+	void (*hook)(void *, unsigned, const struct lvs_conn_sync *) =
+		__atomic_load_n(&core->sync_hook, __ATOMIC_ACQUIRE);
+	uint32_t pkts;
+
+	*want_sync = *want_tsync = 0;
+	if (cp->flags & LVS_CONN_F_ONE_PACKET) {
+		pkts = (uint32_t)core->set.sync_threshold;
+	} else {
+		pkts = ++cp->in_pkts;
+	}
+	if (!hook)
+		return;
+	if (sync_needed(core, cp, pkts)) {
+		lvs_conn_export(core, cp, now_ms, se);
+		*want_sync = 1;
+	}
+	if (cp->control) {
+		/* the template is in another bucket: a racy but harmless read
+		 * (it cannot be freed while this conn is linked to it) */
+		struct lvs_conn *ct = lvs_conn_get(core, cp->control);
+		uint32_t tp = __atomic_add_fetch(&ct->in_pkts, 1, __ATOMIC_RELAXED);
+		if (sync_needed(core, ct, tp)) {
+			lvs_conn_export(core, ct, now_ms, te);
+			*want_tsync = 1;
+		}
+	}
+	(void)worker;
+}
+
+static void run_sync_hook(struct lvs_core *core, unsigned worker, const struct lvs_conn_sync *se, int want_sync,
+			  const struct lvs_conn_sync *te, int want_tsync)
+{
+	void (*hook)(void *, unsigned, const struct lvs_conn_sync *) =
+		__atomic_load_n(&core->sync_hook, __ATOMIC_ACQUIRE);
+
+	if (!hook)
+		return;
+	if (want_sync)
+		hook(core->sync_arg, worker, se);
+	if (want_tsync)
+		hook(core->sync_arg, worker, te);
+}
+
+/* ---- packet validation ---- */
+
+static int pkt_sane(const struct lvs_core *core, unsigned worker, const struct lvs_pkt *pkt)
+{
+	return pkt && worker < core->nworkers && (pkt->af == AF_INET || pkt->af == AF_INET6);
+}
+
+static int proto_handled(uint8_t p)
+{
+	return p == IPPROTO_TCP || p == IPPROTO_UDP;
+}
+
+/* ICMP types that carry an error about a quoted packet */
+static int icmp_is_error(int af, uint8_t type)
+{
+	if (af == AF_INET6)
+		return type >= 1 && type <= 4;
+	return type == 3 || type == 4 || type == 11 || type == 12;
+}
+
+/* ---- scheduling a new connection (the kernel's ip_vs_schedule + leave) ---- */
+
+enum sched_result { SCHED_OK, SCHED_NO_DEST, SCHED_IGNORE, SCHED_DROP };
+
+static enum sched_result schedule_nonpersist(struct lvs_core *core, unsigned worker, struct lvs_service *svc,
+					     const struct lvs_pkt *pkt, uint64_t now_ms, struct lvs_conn **out)
+{
+	struct lvs_sched_pkt sp;
+	struct lvs_dest *dest;
+	struct lvs_conn *cp;
+	uint32_t flags;
+
+	*out = NULL;
+	/* a non-persistent service only takes its own port (port-0 services
+	 * need persistence; the FTP fallback needs the ftp helper) */
+	if (!svc->fwmark && pkt->dport != svc->port)
+		return SCHED_NO_DEST;
+	memset(&sp, 0, sizeof(sp));
+	sp.af = pkt->af;
+	sp.protocol = pkt->protocol;
+	sp.saddr = pkt->saddr;
+	sp.daddr = pkt->daddr;
+	sp.sport = pkt->sport;
+	sp.dport = pkt->dport;
+	sp.mark = pkt->mark;
+	dest = svc->sched && svc->sched->schedule ? svc->sched->schedule(svc, &sp, now_ms) : NULL;
+	if (!dest)
+		return SCHED_NO_DEST;
+	flags = (svc->flags & LVS_SVC_F_ONEPACKET) && pkt->protocol == IPPROTO_UDP ? LVS_CONN_F_ONE_PACKET : 0;
+	cp = lvs_conn_new(core, worker, pkt->af, dest->af, pkt->protocol, &pkt->saddr, pkt->sport,
+			  &pkt->daddr, pkt->dport, &dest->addr, dest->port ? dest->port : pkt->dport, flags,
+			  pkt->mark);
+	if (!cp)
+		return SCHED_DROP;
+	lvs_conn_bind_dest(cp, dest);
+	*out = cp;
+	return SCHED_OK;
+}
+
+/* no dest (ip_vs_leave): bypass, pass (ftp), or port unreachable */
+static enum lvs_verdict leave(struct lvs_core *core, unsigned worker, struct lvs_service *svc,
+			      const struct lvs_pkt *pkt, uint32_t jnow, struct lvs_conn_ref *out)
+{
+	struct lvs_core_counters *ctr = &core->workers[worker].ctr;
+
+	if (core->set.cache_bypass && svc->fwmark) {
+		uint32_t flags = LVS_CONN_F_BYPASS |
+				 ((svc->flags & LVS_SVC_F_ONEPACKET) && pkt->protocol == IPPROTO_UDP ?
+				  LVS_CONN_F_ONE_PACKET : 0);
+		struct lvs_conn *cp = lvs_conn_new(core, worker, pkt->af, pkt->af, pkt->protocol, &pkt->saddr,
+						   pkt->sport, &pkt->daddr, pkt->dport, &pkt->daddr, 0, flags,
+						   pkt->mark);
+		if (!cp) {
+			ctr->drop_table_full++;
+			return LVS_DROP;
+		}
+		process_in(core, worker, cp, pkt, jnow, LVS_DIR_INPUT);
+		fill_ref(core, cp, out);
+		if (flags & LVS_CONN_F_ONE_PACKET) {
+			lvs_conn_release(core, worker, cp, 1);
+			out->id = 0;
+		} else {
+			cp->in_pkts++;
+			lvs_conn_hash(core, cp);
+		}
+		return LVS_FORWARD;
+	}
+	if (svc->port == FTPPORT && pkt->dport != FTPPORT) {
+		ctr->pass_ftp_data++;
+		return LVS_PASS;
+	}
+	ctr->reject_no_dest++;
+	return LVS_REJECT;
+}
+
+/* is this packet allowed to create a connection? */
+static int may_create(const struct lvs_core *core, const struct lvs_pkt *pkt)
+{
+	if (pkt->protocol == IPPROTO_TCP)
+		return ((pkt->tcp_flags & LVS_TCPF_SYN) || core->set.sloppy_tcp) &&
+		       !(pkt->tcp_flags & LVS_TCPF_RST);
+	return pkt->protocol == IPPROTO_UDP;
+}
+
+static enum lvs_verdict schedule_new(struct lvs_core *core, unsigned worker, const struct lvs_pkt *pkt,
+				     uint64_t now_ms, struct lvs_conn_ref *out)
+{
+	struct lvs_core_counters *ctr = &core->workers[worker].ctr;
+	uint32_t jnow = lvs_jiffies(now_ms);
+	struct lvs_service *svc;
+	struct lvs_conn *cp = NULL;
+	enum sched_result r;
+	enum lvs_verdict v;
+	struct lvs_conn_sync se, te;
+	int ws, wts;
+
+	if (!may_create(core, pkt)) {
+		ctr->pass_no_conn++;
+		return LVS_PASS;
+	}
+	caller_lock(core);
+	svc = lvs_svc_find(core->table, pkt->af, pkt->mark, pkt->protocol, &pkt->daddr, pkt->dport);
+	if (!svc) {
+		caller_unlock(core);
+		ctr->pass_not_vs++;
+		return LVS_PASS;
+	}
+	/* never schedule FTP data from the client side (active FTP) */
+	if (pkt->sport == FTPDATA) {
+		caller_unlock(core);
+		ctr->pass_no_conn++;
+		return LVS_PASS;
+	}
+	if (svc->flags & LVS_SVC_F_PERSISTENT) {
+		int rc = lvs_persist_schedule(core, worker, svc, pkt, now_ms, &cp);
+		r = rc == 0 ? SCHED_OK : rc > 0 ? SCHED_NO_DEST : SCHED_DROP;
+	} else {
+		r = schedule_nonpersist(core, worker, svc, pkt, now_ms, &cp);
+	}
+	if (r == SCHED_NO_DEST) {
+		v = leave(core, worker, svc, pkt, jnow, out);
+		caller_unlock(core);
+		return v;
+	}
+	if (r == SCHED_DROP) {
+		caller_unlock(core);
+		ctr->drop_table_full++;
+		return LVS_DROP;
+	}
+	count_conn(core, worker, svc, cp->dest);
+	ctr->conn_created++;
+	/* the entry is still private: process the packet before publishing it */
+	process_in(core, worker, cp, pkt, jnow, LVS_DIR_INPUT);
+	fill_ref(core, cp, out);
+	after_in(core, worker, cp, now_ms, &se, &ws, &te, &wts);
+	if (cp->flags & LVS_CONN_F_ONE_PACKET) {
+		/* one-packet scheduling: never hashed, freed right away */
+		lvs_conn_release(core, worker, cp, 1);
+		out->id = 0;
+	} else {
+		lvs_conn_hash(core, cp);
+	}
+	caller_unlock(core);
+	run_sync_hook(core, worker, &se, ws, &te, wts);
+	return LVS_FORWARD;
+}
+
+/* ---- inbound ---- */
+
+static int is_new_conn_expected(const struct lvs_core *core, const struct lvs_conn *cp)
+{
+	if (cp->control)
+		return 0;
+	if (cp->protocol != IPPROTO_TCP)
+		return 0;
+	return cp->state == LVS_TCP_S_TIME_WAIT || cp->state == LVS_TCP_S_CLOSE ||
+	       ((core->set.conn_reuse_mode & 2) && cp->state == LVS_TCP_S_FIN_WAIT &&
+		(cp->flags & LVS_CONN_F_NOOUTPUT));
+}
+
+/* ICMP error from the client side about one of our replies: the quoted
+ * packet went VIP -> client, so the client is its destination */
+static enum lvs_verdict inbound_icmp(struct lvs_core *core, unsigned worker, const struct lvs_pkt *pkt,
+				     uint64_t now_ms, struct lvs_conn_ref *out)
+{
+	const struct lvs_pkt_inner *in = &pkt->inner;
+	uint32_t jnow = lvs_jiffies(now_ms);
+	struct lvs_conn *cp;
+	uint32_t b;
+
+	if (!icmp_is_error(pkt->af, pkt->icmp_type) || !proto_handled(in->protocol)) {
+		core->workers[worker].ctr.pass_icmp_no_conn++;
+		return LVS_PASS;
+	}
+	b = lvs_conn_bucket(core, pkt->af, in->protocol, &in->daddr, in->dport);
+	lvs_conn_lock_bucket(core, b);
+	cp = lvs_conn_find_in_locked(core, b, pkt->af, in->protocol, &in->daddr, in->dport, &in->saddr,
+				     in->sport, jnow);
+	if (!cp) {
+		lvs_conn_unlock_bucket(core, b);
+		core->workers[worker].ctr.pass_icmp_no_conn++;
+		return LVS_PASS;
+	}
+	count_packet(core, worker, cp, 0, pkt->len);
+	fill_ref(core, cp, out);
+	lvs_conn_unlock_bucket(core, b);
+	return LVS_FORWARD;
+}
+
+enum lvs_verdict lvs_core_inbound(struct lvs_core *core, unsigned worker, const struct lvs_pkt *pkt,
+				  uint64_t now_ms, struct lvs_conn_ref *out)
+{
+	uint32_t jnow = lvs_jiffies(now_ms);
+	struct lvs_core_counters *ctr;
+	struct lvs_conn *cp, *dead = NULL;
+	struct lvs_conn_sync se, te;
+	int ws, wts;
+	uint32_t b;
+
+	if (!core || !out)
+		return LVS_DROP;
+	memset(out, 0, sizeof(*out));
+	if (!pkt_sane(core, worker, pkt)) {
+		if (worker < core->nworkers)
+			core->workers[worker].ctr.drop_invalid++;
+		return LVS_DROP;
+	}
+	ctr = &core->workers[worker].ctr;
+	if (pkt->icmp_error)
+		return inbound_icmp(core, worker, pkt, now_ms, out);
+	if (!proto_handled(pkt->protocol)) {
+		ctr->pass_not_vs++;
+		return LVS_PASS;
+	}
+
+	b = lvs_conn_bucket(core, pkt->af, pkt->protocol, &pkt->saddr, pkt->sport);
+	lvs_conn_lock_bucket(core, b);
+	cp = lvs_conn_find_in_locked(core, b, pkt->af, pkt->protocol, &pkt->saddr, pkt->sport, &pkt->daddr,
+				     pkt->dport, jnow);
+	if (cp && core->set.conn_reuse_mode && pkt->protocol == IPPROTO_TCP && (pkt->tcp_flags & LVS_TCPF_SYN)) {
+		/* port reuse: a SYN on a finished entry (or one whose dest is
+		 * quiescent with expire_nodest_conn) starts a new connection */
+		int resched = 0;
+
+		if (core->set.expire_nodest_conn && cp->dest &&
+		    __atomic_load_n(&cp->dest->weight, __ATOMIC_RELAXED) == 0)
+			resched = 1;
+		else if (is_new_conn_expected(core, cp))
+			resched = 1;
+		if (resched) {
+			if (!__atomic_load_n(&cp->n_control, __ATOMIC_RELAXED)) {
+				lvs_conn_unhash_locked(core, b, cp);
+				dead = cp;
+			}
+			ctr->conn_reused++;
+			cp = NULL;
+		}
+	}
+	if (cp && cp->dest && !(__atomic_load_n(&cp->dest->flags, __ATOMIC_RELAXED) & LVS_DEST_F_AVAILABLE)) {
+		if (core->set.expire_nodest_conn && !__atomic_load_n(&cp->n_control, __ATOMIC_RELAXED)) {
+			lvs_conn_unhash_locked(core, b, cp);
+			dead = cp;
+			cp = NULL;
+			ctr->conn_reused++;
+		} else {
+			lvs_conn_unlock_bucket(core, b);
+			ctr->drop_dest_unavailable++;
+			return LVS_DROP;
+		}
+	}
+	if (cp) {
+		process_in(core, worker, cp, pkt, jnow, LVS_DIR_INPUT);
+		fill_ref(core, cp, out);
+		after_in(core, worker, cp, now_ms, &se, &ws, &te, &wts);
+		lvs_conn_unlock_bucket(core, b);
+		run_sync_hook(core, worker, &se, ws, &te, wts);
+		return LVS_FORWARD;
+	}
+	lvs_conn_unlock_bucket(core, b);
+	if (dead)
+		lvs_conn_release(core, worker, dead, 0);
+	return schedule_new(core, worker, pkt, now_ms, out);
+}
+
+/* ---- outbound ---- */
+
+/* nat_icmp_send: does the source belong to a NAT real server? (table lock held) */
+static int is_nat_real_server(struct lvs_core *core, int af, uint8_t protocol, const union lvs_addr *a, uint16_t port)
+{
+	for (struct lvs_service *svc = lvs_svc_first(core->table); svc; svc = lvs_svc_next(core->table, svc)) {
+		struct lvs_dest *d;
+
+		if (!svc->fwmark && svc->protocol != protocol)
+			continue;
+		lvs_list_for_each_entry(d, &svc->destinations, n_list) {
+			if (d->af == af && (d->conn_flags & LVS_CONN_F_FWD_MASK) == LVS_CONN_F_MASQ &&
+			    d->port == port && lvs_addr_equal(af, &d->addr, a))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* ICMP error from the real-server side about a packet we sent to it: the
+ * quoted packet went client -> RS */
+static enum lvs_verdict outbound_icmp(struct lvs_core *core, unsigned worker, const struct lvs_pkt *pkt,
+				      uint64_t now_ms, struct lvs_conn_ref *out)
+{
+	const struct lvs_pkt_inner *in = &pkt->inner;
+	uint32_t jnow = lvs_jiffies(now_ms);
+	struct lvs_conn *cp;
+	uint32_t b;
+
+	if (!icmp_is_error(pkt->af, pkt->icmp_type) || !proto_handled(in->protocol)) {
+		core->workers[worker].ctr.pass_icmp_no_conn++;
+		return LVS_PASS;
+	}
+	b = lvs_conn_bucket(core, pkt->af, in->protocol, &in->saddr, in->sport);
+	lvs_conn_lock_bucket(core, b);
+	cp = lvs_conn_find_out_locked(core, b, pkt->af, in->protocol, &in->saddr, in->sport, &in->daddr,
+				      in->dport, jnow);
+	if (!cp) {
+		lvs_conn_unlock_bucket(core, b);
+		core->workers[worker].ctr.pass_icmp_no_conn++;
+		return LVS_PASS;
+	}
+	count_packet(core, worker, cp, 1, pkt->len);
+	fill_ref(core, cp, out);
+	lvs_conn_unlock_bucket(core, b);
+	return LVS_FORWARD;
+}
+
+enum lvs_verdict lvs_core_outbound(struct lvs_core *core, unsigned worker, const struct lvs_pkt *pkt,
+				   uint64_t now_ms, struct lvs_conn_ref *out)
+{
+	uint32_t jnow = lvs_jiffies(now_ms);
+	struct lvs_core_counters *ctr;
+	struct lvs_conn *cp;
+	uint32_t b;
+
+	if (!core || !out)
+		return LVS_DROP;
+	memset(out, 0, sizeof(*out));
+	if (!pkt_sane(core, worker, pkt)) {
+		if (worker < core->nworkers)
+			core->workers[worker].ctr.drop_invalid++;
+		return LVS_DROP;
+	}
+	ctr = &core->workers[worker].ctr;
+	if (pkt->icmp_error)
+		return outbound_icmp(core, worker, pkt, now_ms, out);
+	if (!proto_handled(pkt->protocol)) {
+		ctr->pass_not_vs++;
+		return LVS_PASS;
+	}
+	b = lvs_conn_bucket(core, pkt->af, pkt->protocol, &pkt->daddr, pkt->dport);
+	lvs_conn_lock_bucket(core, b);
+	cp = lvs_conn_find_out_locked(core, b, pkt->af, pkt->protocol, &pkt->daddr, pkt->dport, &pkt->saddr,
+				      pkt->sport, jnow);
+	if (cp) {
+		process_in(core, worker, cp, pkt, jnow, LVS_DIR_OUTPUT);
+		fill_ref(core, cp, out);
+		lvs_conn_unlock_bucket(core, b);
+		return LVS_FORWARD;
+	}
+	lvs_conn_unlock_bucket(core, b);
+
+	if (core->set.nat_icmp_send &&
+	    !(pkt->protocol == IPPROTO_TCP && (pkt->tcp_flags & LVS_TCPF_RST))) {
+		int rs;
+
+		caller_lock(core);
+		rs = is_nat_real_server(core, pkt->af, pkt->protocol, &pkt->saddr, pkt->sport);
+		caller_unlock(core);
+		if (rs) {
+			ctr->drop_nat_icmp++;
+			return LVS_REJECT;
+		}
+	}
+	ctr->pass_no_conn++;
+	return LVS_PASS;
+}
