@@ -51,9 +51,11 @@ int popt_next(struct popt_ctx *c)
 			if (!opt)
 				return POPT_ERR_BADOPT;
 			p++;
-			/* "-s=rr": popt skips one '=' after a short option */
-			if (*p != '\0')
-				c->next_char = p + (*p == '=');
+			/* "-s=rr": what follows '=' is the option's argument */
+			if (*p == '=')
+				long_arg = p + 1;
+			else if (*p != '\0')
+				c->next_char = p;
 			break;
 		}
 		if (c->next >= c->argc)
@@ -86,7 +88,7 @@ int popt_next(struct popt_ctx *c)
 	}
 
 	if (opt->arg == POPT_NONE)
-		return opt->val; /* popt ignores "--numeric=x" for such options */
+		return long_arg ? POPT_ERR_UNWANTEDARG : opt->val;
 
 	if (long_arg) {
 		c->optarg = long_arg;
@@ -123,6 +125,8 @@ const char *popt_strerror(int err)
 		return "missing argument";
 	case POPT_ERR_BADOPT:
 		return "unknown option";
+	case POPT_ERR_UNWANTEDARG:
+		return "option does not take an argument";
 	default:
 		return "unknown error";
 	}

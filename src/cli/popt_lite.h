@@ -23,6 +23,7 @@ enum popt_argtype { POPT_NONE, POPT_STRING, POPT_OPTIONAL };
 
 #define POPT_ERR_NOARG  (-10)
 #define POPT_ERR_BADOPT (-11)
+#define POPT_ERR_UNWANTEDARG (-12) /* "--numeric=x", "-n=" */
 
 struct popt_opt {
 	const char *long_name;  /* NULL: short only */
