@@ -1,0 +1,13 @@
+# 100-save-empty: -S on an empty table and its option checks
+t 'ipvsadm -S'
+t 'ipvsadm -S -n'
+t 'ipvsadm --save'
+t 'ipvsadm --save --numeric'
+t 'ipvsadm -Sn'
+t 'ipvsadm -S -c'
+t 'ipvsadm -S --stats'
+t 'ipvsadm -S -t 10.0.0.1:80'
+t 'ipvsadm -S -s rr'
+t 'ipvsadm -S --exact'
+t 'ipvsadm -S --daemon'
+t 'ipvsadm -S --timeout'

@@ -1,0 +1,11 @@
+# 101-save-names: -S without -n resolves names like the listing
+t 'ipvsadm -A -t 127.0.0.1:80 -s rr'
+t 'ipvsadm -a -t 127.0.0.1:80 -r 127.0.0.1:8080 -m'
+t 'ipvsadm -a -t 127.0.0.1:80 -r 10.0.0.1:443 -m'
+t 'ipvsadm -A -u 10.0.0.1:53 -s rr'
+t 'ipvsadm -a -u 10.0.0.1:53 -r 10.0.0.2 -g'
+t 'ipvsadm -A -t 10.0.0.1:12345 -s rr'
+t 'ipvsadm -A -t 10.0.0.1:22 -s rr'
+t 'ipvsadm -S'
+t 'ipvsadm -S -n'
+t 'ipvsadm -L'

@@ -1,0 +1,13 @@
+# 103-save-roundtrip: -S -n | -C | -R gives the same table
+t 'ipvsadm -A -t 10.0.0.1:80 -s wrr -p 120 -M 255.255.255.0'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 -m -w 3'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.2 -i --tun-type gue --tun-port 5555 --tun-remcsum'
+t 'ipvsadm -A -u 10.0.0.1:53 -s sh -b sh-port -o -p 10'
+t 'ipvsadm -A -f 9 -6 -s rr'
+t 'ipvsadm -a -f 9 -6 -r [2001:db8::9] -m'
+t 'ipvsadm -S -n > save.txt'
+t 'ipvsadm -C'
+t 'ipvsadm -R < save.txt'
+t 'ipvsadm -S -n | diff save.txt - && echo same'
+t 'ipvsadm -S > names.txt; ipvsadm -C; ipvsadm -R < names.txt'
+t 'ipvsadm -S -n | diff save.txt - && echo same'

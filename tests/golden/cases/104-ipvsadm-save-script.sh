@@ -1,0 +1,10 @@
+# 104-ipvsadm-save-script: the ipvsadm-save script
+t 'ipvsadm-save'
+t 'ipvsadm -A -t 127.0.0.1:80 -s rr'
+t 'ipvsadm -a -t 127.0.0.1:80 -r 10.0.0.1 -m'
+t 'ipvsadm-save'
+t 'ipvsadm-save -n'
+t 'ipvsadm-save -x'
+t 'ipvsadm-save --help'
+t 'ipvsadm-save foo'
+t 'ipvsadm-save -n -n'

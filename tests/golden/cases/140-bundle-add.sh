@@ -1,0 +1,12 @@
+# 140-bundle-add: bundled short options for -A/-a
+t 'ipvsadm -At10.0.0.1:80 -srr'
+t 'ipvsadm -At10.0.0.2:80 -srr -p100'
+t 'ipvsadm -Au10.0.0.3:53 -swrr -o'
+t 'ipvsadm -Af7 -srr'
+t 'ipvsadm -at10.0.0.1:80 -r10.0.1.1 -mw5'
+t 'ipvsadm -at10.0.0.1:80 -r10.0.1.2 -w7 -m'
+t 'ipvsadm -at10.0.0.1:80 -r10.0.1.3 -mx10 -y5'
+t 'ipvsadm -at10.0.0.1:80 -r10.0.1.4 -gw0'
+t 'ipvsadm -At10.0.0.4:80 -ps rr'
+t 'ipvsadm -At10.0.0.5:80 -sp rr'
+t 'ipvsadm -L -n'

@@ -1,0 +1,12 @@
+# 144-long-equals: long options written with =
+t 'ipvsadm --add-service --tcp-service=10.0.0.1:80 --scheduler=wrr --persistent=20 --netmask=255.255.0.0'
+t 'ipvsadm --add-server --tcp-service=10.0.0.1:80 --real-server=10.0.1.1:80 --masquerading --weight=9 --u-threshold=30 --l-threshold=10'
+t 'ipvsadm --add-service --udp-service=10.0.0.1:53 --scheduler=mh --sched-flags=mh-port,mh-fallback'
+t 'ipvsadm --add-service --fwmark-service=8 --scheduler=rr'
+t 'ipvsadm -L -n --thresholds'
+t 'ipvsadm -L --numeric=1'
+t 'ipvsadm -L --list'
+t 'ipvsadm --list=x'
+t 'ipvsadm -A --tcp-service= -s rr'
+t 'ipvsadm -A --tcp-service=10.0.0.2:80 --scheduler='
+t 'ipvsadm -L -n'

@@ -1,0 +1,13 @@
+# 145-long-option-case: long options are case sensitive and never abbreviated
+t 'ipvsadm --LIST'
+t 'ipvsadm --lis'
+t 'ipvsadm -L --Numeric'
+t 'ipvsadm -L --num'
+t 'ipvsadm -A --tcp 10.0.0.1:80'
+t 'ipvsadm -A -t 10.0.0.1:80 --sched rr'
+t 'ipvsadm ---L'
+t 'ipvsadm -'
+t 'ipvsadm -L -'
+t 'ipvsadm --'
+t 'ipvsadm -- -L'
+t 'ipvsadm -L -n'

@@ -1,0 +1,10 @@
+# 148-ipv6-flag-misuse: -6 without -f
+t 'ipvsadm -L -6'
+t 'ipvsadm -L -n -6'
+t 'ipvsadm -A -6'
+t 'ipvsadm -A -6 -t 10.0.0.1:80'
+t 'ipvsadm -A -t [2001:db8::1]:80 -6'
+t 'ipvsadm -a -f 1 -r 10.0.0.1 -6'
+t 'ipvsadm -S -6'
+t 'ipvsadm -C -6'
+t 'ipvsadm -L -n'

@@ -1,0 +1,11 @@
+# 149-persistent-negative-next: -p followed by words that start with -
+t 'ipvsadm -A -t 10.0.0.1:80 -p -5'
+t 'ipvsadm -A -t 10.0.0.1:80 -p -o'
+t 'ipvsadm -A -u 10.0.0.1:53 -p -o'
+t 'ipvsadm -A -t 10.0.0.2:80 -p --scheduler rr'
+t 'ipvsadm -A -t 10.0.0.3:80 -p -'
+t 'ipvsadm -A -t 10.0.0.4:80 -s rr -p ""'
+t 'ipvsadm -A -t 10.0.0.5:80 -p 0x10'
+t 'ipvsadm -A -t 10.0.0.6:80 -p 010'
+t 'ipvsadm -A -t 10.0.0.7 -p -M 255.255.255.0'
+t 'ipvsadm -L -n'
