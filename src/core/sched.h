@@ -62,4 +62,18 @@ uint32_t lvs_random_u32(void);
 /* SipHash-1-3 of one u32 with key (k, k): the kernel's hsiphash on 64-bit (mh) */
 uint32_t lvs_hsiphash_u32(uint32_t value, uint64_t key);
 
+/* lblc / lblcr cache expiry: the sysctls net.ipv4.vs.lblc_expiration and
+ * lblcr_expiration (seconds there, milliseconds here; process-wide like the
+ * kernel's per-netns value).  Default 24 h; clamped to what the kernel's
+ * int-jiffies sysctl can hold.  (sched/lblc.c, sched/lblcr.c) */
+#define LVS_LBLC_EXPIRATION_DEFAULT_MS (24ULL * 60 * 60 * 1000)
+#define LVS_LBLC_EXPIRATION_MAX_MS ((uint64_t)0x7fffffff / LVS_HZ * 1000)
+void lvs_lblc_set_expiration_ms(uint64_t ms);
+uint64_t lvs_lblc_get_expiration_ms(void);
+void lvs_lblcr_set_expiration_ms(uint64_t ms);
+uint64_t lvs_lblcr_get_expiration_ms(void);
+/* cached destination addresses of an lblc / lblcr service (0 otherwise) */
+int lvs_lblc_cache_entries(const struct lvs_service *svc);
+int lvs_lblcr_cache_entries(const struct lvs_service *svc);
+
 #endif
