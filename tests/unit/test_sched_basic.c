@@ -1,0 +1,512 @@
+/* test_sched_basic.c - rr, wrr, lc, wlc, sed, nq, fo, ovf, twos picks and
+ * the scheduler registry, driven through the real table (so add/del/edit
+ * hooks run exactly as in the daemon). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <cmocka.h>
+
+#include "core/table.h"
+#include "core/sched.h"
+
+static struct lvs_service_conf svc_conf(const char *sched)
+{
+	struct lvs_service_conf c;
+
+	memset(&c, 0, sizeof(c));
+	c.af = AF_INET;
+	c.protocol = IPPROTO_TCP;
+	inet_pton(AF_INET, "172.20.0.25", &c.addr.ip);
+	c.port = 80;
+	snprintf(c.sched_name, sizeof(c.sched_name), "%s", sched);
+	c.netmask = 0xffffffff;
+	return c;
+}
+
+static struct lvs_dest_conf dest_conf(const char *ip, int weight)
+{
+	struct lvs_dest_conf d;
+
+	memset(&d, 0, sizeof(d));
+	d.af = AF_INET;
+	inet_pton(AF_INET, ip, &d.addr.ip);
+	d.port = 80;
+	d.weight = weight;
+	d.conn_flags = LVS_CONN_F_MASQ;
+	return d;
+}
+
+/* the oracle's real servers */
+#define RS1 "192.168.1.16"
+#define RS2 "192.168.1.8"
+#define RS3 "192.168.1.24"
+
+static const char *name_of(const struct lvs_dest *d)
+{
+	static char buf[64];
+
+	if (!d)
+		return "-";
+	lvs_addr_str(AF_INET, &d->addr, buf, sizeof(buf));
+	if (!strcmp(buf, RS1))
+		return "rs1";
+	if (!strcmp(buf, RS2))
+		return "rs2";
+	if (!strcmp(buf, RS3))
+		return "rs3";
+	return buf;
+}
+
+/* n picks as "a b c ..." */
+static const char *picks(struct lvs_service *s, int n)
+{
+	static char out[1024];
+
+	out[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		struct lvs_dest *d = s->sched->schedule(s, NULL, 0);
+
+		if (i)
+			strcat(out, " ");
+		strcat(out, name_of(d));
+	}
+	return out;
+}
+
+static struct lvs_dest *dest_of(struct lvs_service *s, const char *ip)
+{
+	union lvs_addr a;
+
+	memset(&a, 0, sizeof(a));
+	inet_pton(AF_INET, ip, &a.ip);
+	return lvs_dest_lookup(s, AF_INET, &a, 80);
+}
+
+struct fx {
+	struct lvs_table *t;
+	struct lvs_service_conf c;
+	struct lvs_service *s;
+};
+
+static struct fx make(const char *sched)
+{
+	struct fx f;
+
+	f.t = lvs_table_new();
+	assert_non_null(f.t);
+	f.c = svc_conf(sched);
+	assert_int_equal(lvs_add_service(f.t, &f.c), 0);
+	f.s = lvs_svc_get(f.t, &f.c);
+	assert_non_null(f.s);
+	return f;
+}
+
+static void add(struct fx *f, const char *ip, int w)
+{
+	struct lvs_dest_conf d = dest_conf(ip, w);
+
+	assert_int_equal(lvs_add_dest(f->t, &f->c, &d), 0);
+}
+
+static void edit(struct fx *f, const char *ip, int w)
+{
+	struct lvs_dest_conf d = dest_conf(ip, w);
+
+	assert_int_equal(lvs_edit_dest(f->t, &f->c, &d), 0);
+}
+
+static void del(struct fx *f, const char *ip)
+{
+	struct lvs_dest_conf d = dest_conf(ip, 1);
+
+	assert_int_equal(lvs_del_dest(f->t, &f->c, &d), 0);
+}
+
+/* ------------------------------------------------------------- registry */
+
+static void test_registry_all_14(void **state)
+{
+	(void)state;
+	static const char *names[] = { "rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh",
+				       "sh", "sed", "nq", "fo", "ovf", "mh", "twos" };
+	int n = 0;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const struct lvs_sched_ops *o = lvs_sched_find(names[i]);
+
+		assert_non_null(o);
+		assert_string_equal(o->name, names[i]);
+		assert_non_null(o->schedule);
+	}
+	while (lvs_schedulers[n])
+		n++;
+	assert_int_equal(n, 14);
+	assert_null(lvs_sched_find("none"));
+	assert_null(lvs_sched_find("nosuch"));
+	assert_null(lvs_sched_find(""));
+	assert_null(lvs_sched_find(NULL));
+}
+
+/* ------------------------------------------------------------------- rr */
+
+/* oracle point 13: dests added rs1(.16) then rs2(.8): rs2 rs1 rs2 rs1 ... */
+static void test_rr_oracle_starts_at_newest(void **state)
+{
+	(void)state;
+	struct fx f = make("rr");
+
+	add(&f, RS1, 1);
+	add(&f, RS2, 1);
+	assert_string_equal(picks(f.s, 10), "rs2 rs1 rs2 rs1 rs2 rs1 rs2 rs1 rs2 rs1");
+	lvs_table_free(f.t);
+}
+
+static void test_rr_cursor_survives_delete(void **state)
+{
+	(void)state;
+	struct fx f = make("rr");
+
+	add(&f, RS1, 1);
+	add(&f, RS2, 1);
+	add(&f, RS3, 1); /* list: rs3 rs2 rs1 */
+	assert_string_equal(picks(f.s, 2), "rs3 rs2");
+	/* cursor on rs2; deleting it moves the cursor back to rs3, so the
+	 * rotation goes on with rs1 (not restarting at the head) */
+	del(&f, RS2);
+	assert_string_equal(picks(f.s, 4), "rs1 rs3 rs1 rs3");
+	/* cursor on rs3 = first element: deleting it leaves the head */
+	del(&f, RS3);
+	add(&f, RS2, 1); /* list: rs2 rs1 */
+	assert_string_equal(picks(f.s, 3), "rs2 rs1 rs2");
+	lvs_table_free(f.t);
+}
+
+static void test_rr_skips_weight0_and_overload(void **state)
+{
+	(void)state;
+	struct fx f = make("rr");
+
+	assert_null(f.s->sched->schedule(f.s, NULL, 0)); /* empty */
+	add(&f, RS1, 1);
+	add(&f, RS2, 0);
+	add(&f, RS3, 1);
+	assert_string_equal(picks(f.s, 4), "rs3 rs1 rs3 rs1");
+	dest_of(f.s, RS3)->flags |= LVS_DEST_F_OVERLOAD;
+	assert_string_equal(picks(f.s, 3), "rs1 rs1 rs1");
+	dest_of(f.s, RS1)->flags |= LVS_DEST_F_OVERLOAD;
+	assert_string_equal(picks(f.s, 2), "- -");
+	lvs_table_free(f.t);
+}
+
+/* ------------------------------------------------------------------ wrr */
+
+/* oracle point 14 (real kernel traffic): weights rs1=3 rs2=2 rs3=1 */
+static void test_wrr_oracle_added_1_2_3(void **state)
+{
+	(void)state;
+	struct fx f = make("wrr");
+
+	add(&f, RS1, 3);
+	add(&f, RS2, 2);
+	add(&f, RS3, 1);
+	assert_string_equal(picks(f.s, 12), "rs3 rs2 rs1 rs1 rs2 rs1 rs3 rs2 rs1 rs1 rs2 rs1");
+	lvs_table_free(f.t);
+}
+
+static void test_wrr_oracle_added_3_2_1(void **state)
+{
+	(void)state;
+	struct fx f = make("wrr");
+
+	add(&f, RS3, 1);
+	add(&f, RS2, 2);
+	add(&f, RS1, 3);
+	assert_string_equal(picks(f.s, 12), "rs1 rs2 rs3 rs1 rs1 rs2 rs1 rs2 rs3 rs1 rs1 rs2");
+	lvs_table_free(f.t);
+}
+
+/* binding wrr to a service whose dests exist gives a fresh cw = max
+ * (spec 6.2): list rs1(3) rs2(2) rs3(1) -> rs1 rs1 rs2 rs1 rs2 rs3 */
+static void test_wrr_fresh_state_after_sched_change(void **state)
+{
+	(void)state;
+	struct fx f = make("rr");
+
+	add(&f, RS3, 1);
+	add(&f, RS2, 2);
+	add(&f, RS1, 3); /* list rs1 rs2 rs3 */
+	f.c = svc_conf("wrr");
+	assert_int_equal(lvs_edit_service(f.t, &f.c), 0);
+	assert_string_equal(f.s->sched_name, "wrr");
+	assert_string_equal(picks(f.s, 12), "rs1 rs1 rs2 rs1 rs2 rs3 rs1 rs1 rs2 rs1 rs2 rs3");
+	lvs_table_free(f.t);
+}
+
+/* gcd > 1: A=4, B=2 added A then B (di 2, mw 3): B A A B A A (spec 6.2) */
+static void test_wrr_gcd(void **state)
+{
+	(void)state;
+	struct fx f = make("wrr");
+
+	add(&f, RS1, 4);
+	add(&f, RS2, 2);
+	assert_string_equal(picks(f.s, 6), "rs2 rs1 rs1 rs2 rs1 rs1");
+	lvs_table_free(f.t);
+}
+
+static void test_wrr_weights_zero_and_overload(void **state)
+{
+	(void)state;
+	struct fx f = make("wrr");
+
+	assert_null(f.s->sched->schedule(f.s, NULL, 0));
+	add(&f, RS1, 0);
+	add(&f, RS2, 0);
+	assert_null(f.s->sched->schedule(f.s, NULL, 0)); /* mw == 0 */
+	edit(&f, RS1, 2);
+	assert_string_equal(picks(f.s, 3), "rs1 rs1 rs1");
+	dest_of(f.s, RS1)->flags |= LVS_DEST_F_OVERLOAD;
+	assert_string_equal(picks(f.s, 2), "- -"); /* all overloaded: terminates */
+	dest_of(f.s, RS1)->flags &= ~LVS_DEST_F_OVERLOAD;
+	edit(&f, RS2, 1);
+	/* list rs2(1) rs1(2): every pick over 3 has rs1 twice */
+	const char *p = picks(f.s, 6);
+	int n1 = 0;
+
+	for (const char *q = p; (q = strstr(q, "rs1")); q++)
+		n1++;
+	assert_int_equal(n1, 4);
+	lvs_table_free(f.t);
+}
+
+/* -------------------------------------------------------- lc/wlc/sed/nq */
+
+static void set_conns(struct fx *f, const char *ip, int active, int inactive)
+{
+	struct lvs_dest *d = dest_of(f->s, ip);
+
+	d->activeconns = active;
+	d->inactconns = inactive;
+}
+
+static void test_lc(void **state)
+{
+	(void)state;
+	struct fx f = make("lc");
+
+	add(&f, RS1, 1);
+	add(&f, RS2, 5);
+	add(&f, RS3, 1); /* list rs3 rs2 rs1 */
+	assert_string_equal(picks(f.s, 1), "rs3"); /* all zero: first wins */
+	set_conns(&f, RS3, 1, 0);                  /* 256 */
+	set_conns(&f, RS2, 0, 300);                /* 300 */
+	set_conns(&f, RS1, 0, 255);                /* 255 */
+	assert_string_equal(picks(f.s, 1), "rs1");
+	set_conns(&f, RS1, 0, 256); /* tie with rs3: earlier in list wins */
+	assert_string_equal(picks(f.s, 1), "rs3");
+	edit(&f, RS3, 0); /* weight 0 is skipped; lc ignores weight otherwise */
+	assert_string_equal(picks(f.s, 1), "rs1");
+	dest_of(f.s, RS1)->flags |= LVS_DEST_F_OVERLOAD;
+	assert_string_equal(picks(f.s, 1), "rs2");
+	dest_of(f.s, RS2)->flags |= LVS_DEST_F_OVERLOAD;
+	assert_string_equal(picks(f.s, 1), "-");
+	lvs_table_free(f.t);
+}
+
+static void test_wlc(void **state)
+{
+	(void)state;
+	struct fx f = make("wlc");
+
+	add(&f, RS1, 3);
+	add(&f, RS2, 1); /* list rs2 rs1 */
+	assert_string_equal(picks(f.s, 1), "rs2");
+	/* rs2: 256/1 ; rs1: 512/3 = 170.6 -> rs1 */
+	set_conns(&f, RS2, 1, 0);
+	set_conns(&f, RS1, 2, 0);
+	assert_string_equal(picks(f.s, 1), "rs1");
+	/* rs1: 768/3 = 256 ties rs2 -> the earlier (rs2) keeps it */
+	set_conns(&f, RS1, 3, 0);
+	assert_string_equal(picks(f.s, 1), "rs2");
+	/* inactive counts 1/256 of an active one */
+	set_conns(&f, RS1, 3, 0);
+	set_conns(&f, RS2, 1, 1);
+	assert_string_equal(picks(f.s, 1), "rs1");
+	/* weight 0 never wins even with no connections */
+	add(&f, RS3, 0);
+	assert_string_equal(picks(f.s, 1), "rs1");
+	assert_ptr_equal(lvs_sched_wlc_pick(f.s), dest_of(f.s, RS1));
+	edit(&f, RS1, 0);
+	edit(&f, RS2, 0);
+	assert_null(lvs_sched_wlc_pick(f.s));
+	lvs_table_free(f.t);
+}
+
+static void test_sed(void **state)
+{
+	(void)state;
+	struct fx f = make("sed");
+
+	add(&f, RS1, 1);
+	add(&f, RS2, 3); /* list rs2 rs1 */
+	/* (0+1)/3 < (0+1)/1 */
+	assert_string_equal(picks(f.s, 1), "rs2");
+	/* rs2: 3/3 = 1 ; rs1: 1/1 = 1 -> tie, rs2 first */
+	set_conns(&f, RS2, 2, 0);
+	assert_string_equal(picks(f.s, 1), "rs2");
+	set_conns(&f, RS2, 3, 0); /* 4/3 > 1 */
+	assert_string_equal(picks(f.s, 1), "rs1");
+	/* inactive connections are ignored by sed */
+	set_conns(&f, RS1, 0, 1000);
+	assert_string_equal(picks(f.s, 1), "rs1");
+	lvs_table_free(f.t);
+}
+
+static void test_nq(void **state)
+{
+	(void)state;
+	struct fx f = make("nq");
+
+	add(&f, RS1, 1);
+	add(&f, RS2, 10);
+	add(&f, RS3, 1); /* list rs3 rs2 rs1 */
+	set_conns(&f, RS3, 1, 0);
+	set_conns(&f, RS2, 1, 0);
+	/* rs1 is idle: taken at once although rs2 has a much better ratio */
+	assert_string_equal(picks(f.s, 1), "rs1");
+	set_conns(&f, RS1, 1, 0);
+	/* nobody idle: sed rule, rs2 2/10 */
+	assert_string_equal(picks(f.s, 1), "rs2");
+	/* an idle dest of weight 0 is still skipped */
+	edit(&f, RS3, 0);
+	set_conns(&f, RS3, 0, 0);
+	assert_string_equal(picks(f.s, 1), "rs2");
+	lvs_table_free(f.t);
+}
+
+/* ---------------------------------------------------------------- fo/ovf */
+
+static void test_fo(void **state)
+{
+	(void)state;
+	struct fx f = make("fo");
+
+	add(&f, RS1, 5);
+	add(&f, RS2, 5);
+	add(&f, RS3, 1); /* list rs3 rs2 rs1 */
+	assert_string_equal(picks(f.s, 3), "rs2 rs2 rs2"); /* tie: first in list */
+	dest_of(f.s, RS2)->flags |= LVS_DEST_F_OVERLOAD;
+	assert_string_equal(picks(f.s, 1), "rs1");
+	edit(&f, RS1, 0);
+	assert_string_equal(picks(f.s, 1), "rs3");
+	edit(&f, RS3, 0);
+	assert_string_equal(picks(f.s, 1), "-");
+	lvs_table_free(f.t);
+}
+
+static void test_ovf(void **state)
+{
+	(void)state;
+	struct fx f = make("ovf");
+
+	add(&f, RS1, 2);
+	add(&f, RS2, 3); /* list rs2 rs1 */
+	assert_string_equal(picks(f.s, 1), "rs2");
+	set_conns(&f, RS2, 3, 50); /* active == weight: still eligible */
+	assert_string_equal(picks(f.s, 1), "rs2");
+	set_conns(&f, RS2, 4, 0); /* active > weight: overflow to rs1 */
+	assert_string_equal(picks(f.s, 1), "rs1");
+	set_conns(&f, RS1, 3, 0);
+	assert_string_equal(picks(f.s, 1), "-");
+	lvs_table_free(f.t);
+}
+
+/* ------------------------------------------------------------------ twos */
+
+static void test_twos(void **state)
+{
+	(void)state;
+	struct fx f = make("twos");
+	int n1 = 0, n2 = 0, n3 = 0;
+
+	assert_null(f.s->sched->schedule(f.s, NULL, 0));
+	lvs_random_seed(42);
+	add(&f, RS1, 1);
+	add(&f, RS2, 3);
+	add(&f, RS3, 0);
+	for (int i = 0; i < 4000; i++) {
+		const char *n = name_of(f.s->sched->schedule(f.s, NULL, 0));
+
+		n1 += !strcmp(n, "rs1");
+		n2 += !strcmp(n, "rs2");
+		n3 += !strcmp(n, "rs3");
+	}
+	assert_int_equal(n3, 0);     /* weight 0 never chosen */
+	assert_int_equal(n1 + n2, 4000);
+	/* equal loads: choice1 wins ties, so picks follow the weights (about
+	 * 1:3, with the +1 of the total going to the first dest) */
+	assert_true(n2 > 2 * n1);
+	assert_true(n1 > 400);
+
+	/* the less loaded of the two choices wins: load rs2 heavily */
+	set_conns(&f, RS2, 100, 0);
+	n1 = 0;
+	for (int i = 0; i < 1000; i++)
+		n1 += !strcmp(name_of(f.s->sched->schedule(f.s, NULL, 0)), "rs1");
+	assert_true(n1 > 300); /* any draw that includes rs1 goes to rs1 */
+
+	/* seeded: the same seed replays the same picks */
+	char a[256], b[256];
+
+	lvs_random_seed(7);
+	snprintf(a, sizeof(a), "%s", picks(f.s, 20));
+	lvs_random_seed(7);
+	snprintf(b, sizeof(b), "%s", picks(f.s, 20));
+	assert_string_equal(a, b);
+
+	dest_of(f.s, RS1)->flags |= LVS_DEST_F_OVERLOAD;
+	assert_string_equal(picks(f.s, 3), "rs2 rs2 rs2");
+	dest_of(f.s, RS2)->flags |= LVS_DEST_F_OVERLOAD;
+	assert_string_equal(picks(f.s, 1), "-");
+	lvs_table_free(f.t);
+}
+
+/* scheduler "none": the table keeps sched NULL and names it "none" */
+static void test_none(void **state)
+{
+	(void)state;
+	struct fx f = make("none");
+
+	assert_null(f.s->sched);
+	assert_string_equal(f.s->sched_name, "none");
+	add(&f, RS1, 1);
+	lvs_table_free(f.t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_registry_all_14),
+		cmocka_unit_test(test_rr_oracle_starts_at_newest),
+		cmocka_unit_test(test_rr_cursor_survives_delete),
+		cmocka_unit_test(test_rr_skips_weight0_and_overload),
+		cmocka_unit_test(test_wrr_oracle_added_1_2_3),
+		cmocka_unit_test(test_wrr_oracle_added_3_2_1),
+		cmocka_unit_test(test_wrr_fresh_state_after_sched_change),
+		cmocka_unit_test(test_wrr_gcd),
+		cmocka_unit_test(test_wrr_weights_zero_and_overload),
+		cmocka_unit_test(test_lc),
+		cmocka_unit_test(test_wlc),
+		cmocka_unit_test(test_sed),
+		cmocka_unit_test(test_nq),
+		cmocka_unit_test(test_fo),
+		cmocka_unit_test(test_ovf),
+		cmocka_unit_test(test_twos),
+		cmocka_unit_test(test_none),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

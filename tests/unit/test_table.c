@@ -1,0 +1,917 @@
+/* test_table.c - the virtual-server table: every error code the kernel
+ * returns (spec 1.8, 5.2; the address cases were checked on the oracle VM),
+ * newest-first dests, trash revival and reaping, OVERLOAD rules, lookups
+ * (spec 5.3), timeouts, sync-daemon bookkeeping, zeroing, scale. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <arpa/inet.h>
+#include <cmocka.h>
+
+#include "core/table.h"
+#include "core/sched.h"
+#include "core/stats.h"
+
+static struct lvs_service_conf svc4(const char *ip, uint16_t port, const char *sched)
+{
+	struct lvs_service_conf c;
+
+	memset(&c, 0, sizeof(c));
+	c.af = AF_INET;
+	c.protocol = IPPROTO_TCP;
+	inet_pton(AF_INET, ip, &c.addr.ip);
+	c.port = port;
+	snprintf(c.sched_name, sizeof(c.sched_name), "%s", sched);
+	c.netmask = 0xffffffff;
+	return c;
+}
+
+static struct lvs_service_conf svc6(const char *ip, uint16_t port, const char *sched)
+{
+	struct lvs_service_conf c = svc4("0.0.0.0", port, sched);
+
+	c.af = AF_INET6;
+	inet_pton(AF_INET6, ip, &c.addr.in6);
+	c.netmask = 128;
+	return c;
+}
+
+static struct lvs_service_conf fwm(int af, uint32_t mark, const char *sched)
+{
+	struct lvs_service_conf c = svc4("0.0.0.0", 0, sched);
+
+	c.af = af;
+	c.fwmark = mark;
+	c.protocol = 0;
+	c.netmask = af == AF_INET6 ? 128 : 0xffffffff;
+	return c;
+}
+
+static struct lvs_dest_conf dst(const char *ip, uint16_t port, int weight, uint32_t method)
+{
+	struct lvs_dest_conf d;
+
+	memset(&d, 0, sizeof(d));
+	if (strchr(ip, ':')) {
+		d.af = AF_INET6;
+		inet_pton(AF_INET6, ip, &d.addr.in6);
+	} else {
+		d.af = AF_INET;
+		inet_pton(AF_INET, ip, &d.addr.ip);
+	}
+	d.port = port;
+	d.weight = weight;
+	d.conn_flags = method;
+	return d;
+}
+
+static struct lvs_dest *find_dest(struct lvs_table *t, const struct lvs_service_conf *c, const char *ip, uint16_t port)
+{
+	struct lvs_dest_conf d = dst(ip, port, 1, 0);
+	struct lvs_service *s = lvs_svc_get(t, c);
+
+	assert_non_null(s);
+	return lvs_dest_lookup(s, d.af, &d.addr, port);
+}
+
+/* ------------------------------------------------------------- services */
+
+static void test_service_add_get_errors(void **state)
+{
+	(void)state;
+	struct lvs_table *t = lvs_table_new();
+	struct lvs_service_conf a = svc4("10.1.1.1", 80, "rr");
+
+	assert_int_equal(lvs_add_service(t, &a), 0);
+	assert_int_equal(lvs_add_service(t, &a), -EEXIST);
+	/* EEXIST is checked before the scheduler (oracle: -A existing -s nosuch) */
+	struct lvs_service_conf bad = a;
+
+	snprintf(bad.sched_name, sizeof(bad.sched_name), "nosuch");
+	assert_int_equal(lvs_add_service(t, &bad), -EEXIST);
+	/* ESRCH is checked before the scheduler too (oracle: -E missing -s nosuch) */
+	bad.port = 81;
+	assert_int_equal(lvs_edit_service(t, &bad), -ESRCH);
+	assert_int_equal(lvs_add_service(t, &bad), -ENOENT);
+	/* persistence engines: none available (oracle: --pe sip and --pe foo) */
+	struct lvs_service_conf pe = svc4("10.1.1.2", 80, "rr");
+
+	snprintf(pe.pe_name, sizeof(pe.pe_name), "sip");
+	assert_int_equal(lvs_add_service(t, &pe), -ENOENT);
+	snprintf(pe.pe_name, sizeof(pe.pe_name), "foo");
+	assert_int_equal(lvs_add_service(t, &pe), -ENOENT);
+	snprintf(pe.pe_name, sizeof(pe.pe_name), "sip");
+	assert_int_equal(lvs_edit_service(t, &(struct lvs_service_conf){ .af = AF_INET, .protocol = IPPROTO_TCP,
+					     .addr = a.addr, .port = 80, .sched_name = "rr", .pe_name = "sip" }),
+			 -ENOENT);
+	/* bad family */
+	struct lvs_service_conf af = a;
+
+	af.af = AF_UNIX;
+	assert_int_equal(lvs_add_service(t, &af), -EAFNOSUPPORT);
+	/* unterminated scheduler name */
+	struct lvs_service_conf longname = svc4("10.1.1.3", 80, "rr");
+
+	memset(longname.sched_name, 'x', sizeof(longname.sched_name));
+	assert_int_equal(lvs_add_service(t, &longname), -ENOENT);
+
+	/* same address, other protocol or port: different services */
+	struct lvs_service_conf u = a;
+
+	u.protocol = IPPROTO_UDP;
+	assert_int_equal(lvs_add_service(t, &u), 0);
+	assert_int_equal(lvs_del_service(t, &u), 0);
+	assert_int_equal(lvs_del_service(t, &u), -ESRCH);
+	assert_int_equal(lvs_svc_count(t), 1);
+
+	struct lvs_service *s = lvs_svc_get(t, &a);
+
+	assert_non_null(s);
+	assert_string_equal(s->sched_name, "rr");
+	assert_ptr_equal(s->sched, lvs_sched_find("rr"));
+	assert_true(s->flags & LVS_SVC_F_HASHED);
+	assert_ptr_equal(lvs_svc_lookup(t, AF_INET, IPPROTO_TCP, &a.addr, 80), s);
+	assert_null(lvs_svc_lookup(t, AF_INET, IPPROTO_UDP, &a.addr, 80));
+	lvs_table_free(t);
+}
+
+static void test_service_ipv6_netmask_and_fwmark(void **state)
+{
+	(void)state;
+	struct lvs_table *t = lvs_table_new();
+	struct lvs_service_conf v6 = svc6("2001:db8::200", 80, "rr");
+
+	v6.flags = LVS_SVC_F_PERSISTENT;
+	v6.netmask = 0;
+	assert_int_equal(lvs_add_service(t, &v6), -EINVAL);
+	v6.netmask = 129;
+	assert_int_equal(lvs_add_service(t, &v6), -EINVAL);
+	v6.netmask = 128;
+	assert_int_equal(lvs_add_service(t, &v6), 0);
+	v6.netmask = 0;
+	assert_int_equal(lvs_edit_service(t, &v6), -EINVAL);
+	v6.netmask = 64;
+	assert_int_equal(lvs_edit_service(t, &v6), 0);
+	assert_int_equal(lvs_svc_get(t, &v6)->netmask, 64);
+
+	/* fwmark services: keyed by (af, mark); stored as TCP, port 0 */
+	struct lvs_service_conf f4 = fwm(AF_INET, 5, "rr"), f6 = fwm(AF_INET6, 5, "rr");
+
+	assert_int_equal(lvs_add_service(t, &f4), 0);
+	assert_int_equal(lvs_add_service(t, &f6), 0);
+	assert_int_equal(lvs_add_service(t, &f4), -EEXIST);
+	struct lvs_service *s = lvs_svc_lookup_fwmark(t, AF_INET, 5);
+
+	assert_non_null(s);
+	assert_int_equal(s->protocol, IPPROTO_TCP);
+	assert_int_equal(s->port, 0);
+	assert_ptr_equal(lvs_svc_get(t, &f4), s);
+	assert_ptr_not_equal(lvs_svc_lookup_fwmark(t, AF_INET6, 5), s);
+	assert_null(lvs_svc_lookup_fwmark(t, AF_INET, 6));
+	lvs_table_free(t);
+}
+
+static void test_service_edit_replaces_everything(void **state)
+{
+	(void)state;
+	struct lvs_table *t = lvs_table_new();
+	struct lvs_service_conf a = svc4("10.1.1.1", 80, "rr");
+
+	a.flags = LVS_SVC_F_PERSISTENT;
+	a.timeout = 360;
+	a.netmask = htonl(0xffffff00);
+	assert_int_equal(lvs_add_service(t, &a), 0);
+	struct lvs_service *s = lvs_svc_get(t, &a);
+	struct lvs_dest_conf d1 = dst("192.168.1.1", 80, 1, LVS_CONN_F_MASQ);
+	struct lvs_dest_conf d2 = dst("192.168.1.2", 80, 1, LVS_CONN_F_MASQ);
+
+	assert_int_equal(lvs_add_dest(t, &a, &d1), 0);
+	assert_int_equal(lvs_add_dest(t, &a, &d2), 0);
+	/* advance rr: .2 picked, cursor on .2 */
+	assert_ptr_equal(s->sched->schedule(s, NULL, 0), find_dest(t, &a, "192.168.1.2", 80));
+
+	/* same scheduler: state kept; flags/timeout/netmask replaced */
+	struct lvs_service_conf e = svc4("10.1.1.1", 80, "rr");
+
+	assert_int_equal(lvs_edit_service(t, &e), 0);
+	assert_int_equal(s->flags, LVS_SVC_F_HASHED);
+	assert_int_equal(s->timeout, 0);
+	assert_int_equal(s->netmask, 0xffffffff);
+	assert_ptr_equal(s->sched->schedule(s, NULL, 0), find_dest(t, &a, "192.168.1.1", 80));
+	assert_int_equal(s->num_dests, 2);
+
+	/* a different scheduler is initialised afresh; back to rr restarts at the head */
+	e = svc4("10.1.1.1", 80, "wlc");
+	assert_int_equal(lvs_edit_service(t, &e), 0);
+	assert_string_equal(s->sched_name, "wlc");
+	e = svc4("10.1.1.1", 80, "rr");
+	assert_int_equal(lvs_edit_service(t, &e), 0);
+	assert_ptr_equal(s->sched->schedule(s, NULL, 0), find_dest(t, &a, "192.168.1.2", 80));
+	e = svc4("10.1.1.1", 80, "none");
+	assert_int_equal(lvs_edit_service(t, &e), 0);
+	assert_null(s->sched);
+	assert_null(s->sched_data);
+	assert_string_equal(s->sched_name, "none");
+	/* unknown scheduler on edit: ENOENT, service unchanged */
+	e = svc4("10.1.1.1", 80, "nosuch");
+	assert_int_equal(lvs_edit_service(t, &e), -ENOENT);
+	assert_string_equal(s->sched_name, "none");
+	lvs_table_free(t);
+
+	/* init_service on bind, done_service on unbind */
+	t = lvs_table_new();
+	a = svc4("10.1.1.1", 80, "wrr");
+	assert_int_equal(lvs_add_service(t, &a), 0);
+	s = lvs_svc_get(t, &a);
+	assert_non_null(s->sched_data); /* wrr allocated its state */
+	e = svc4("10.1.1.1", 80, "lc");
+	assert_int_equal(lvs_edit_service(t, &e), 0);
+	assert_null(s->sched_data); /* wrr's state was released */
+	lvs_table_free(t);
+}
+
+/* ------------------------------------------------------------------ dests */
+
+static void test_dest_errors(void **state)
+{
+	(void)state;
+	struct lvs_table *t = lvs_table_new();
+	struct lvs_service_conf a = svc4("10.1.1.1", 80, "wlc");
+	struct lvs_service_conf missing = svc4("10.1.1.99", 80, "wlc");
+	struct lvs_dest_conf d = dst("10.2.0.1", 80, 1, LVS_CONN_F_DROUTE);
+
+	assert_int_equal(lvs_add_service(t, &a), 0);
+	assert_int_equal(lvs_add_dest(t, &missing, &d), -ESRCH);
+	assert_int_equal(lvs_edit_dest(t, &missing, &d), -ESRCH);
+	assert_int_equal(lvs_del_dest(t, &missing, &d), -ESRCH);
+	assert_int_equal(lvs_edit_dest(t, &a, &d), -ENOENT);
+	assert_int_equal(lvs_del_dest(t, &a, &d), -ENOENT);
+
+	struct lvs_dest_conf x = d;
+
+	x.weight = -1;
+	assert_int_equal(lvs_add_dest(t, &a, &x), -ERANGE);
+	x = d;
+	x.l_threshold = 20; /* -y 20 without -x */
+	assert_int_equal(lvs_add_dest(t, &a, &x), -ERANGE);
+	x.u_threshold = 10;
+	assert_int_equal(lvs_add_dest(t, &a, &x), -ERANGE);
+	x = d;
+	x.u_threshold = (uint32_t)INT_MAX + 1;
+	assert_int_equal(lvs_add_dest(t, &a, &x), -EINVAL);
+	x.u_threshold = INT_MAX;
+	x.tun_type = LVS_TUN_TYPE_GUE;
+	x.conn_flags = LVS_CONN_F_TUNNEL;
+	assert_int_equal(lvs_add_dest(t, &a, &x), -EINVAL); /* GUE needs a port */
+	x.tun_port = 6080;
+	assert_int_equal(lvs_add_dest(t, &a, &x), 0);
+	assert_int_equal(lvs_add_dest(t, &a, &x), -EEXIST);
+	/* same errors on edit, before the lookup */
+	x.weight = -5;
+	assert_int_equal(lvs_edit_dest(t, &a, &x), -ERANGE);
+	x.weight = 1;
+	x.tun_port = 0;
+	assert_int_equal(lvs_edit_dest(t, &a, &x), -EINVAL);
+	/* a different port is a different dest */
+	struct lvs_dest_conf p = d;
+
+	assert_int_equal(lvs_add_dest(t, &a, &p), -EEXIST);
+	p.port = 8080;
+	assert_int_equal(lvs_add_dest(t, &a, &p), 0);
+	assert_int_equal(lvs_svc_get(t, &a)->num_dests, 2);
+	lvs_table_free(t);
+}
+
+static enum lvs_addr_type fake_addr_type(int af, const union lvs_addr *a, void *arg)
+{
+	(void)arg;
+	char buf[64];
+
+	lvs_addr_str(af, a, buf, sizeof(buf));
+	if (!strcmp(buf, "10.9.0.255"))
+		return LVS_ADDR_BROADCAST;
+	if (!strcmp(buf, "10.9.0.1") || !strcmp(buf, "fe80::5"))
+		return LVS_ADDR_LOCAL;
+	return LVS_ADDR_UNICAST;
+}
+
+/* address validity, exactly the accept/reject pattern seen on the oracle */
+static void test_dest_address_types(void **state)
+{
+	(void)state;
+	struct lvs_table *t = lvs_table_new();
+	struct lvs_service_conf a = svc4("10.1.1.1", 80, "rr");
+	struct lvs_service_conf b = svc6("2001:db8::100", 80, "rr");
+	static const struct { const char *ip; int rc; } cases4[] = {
+		{ "0.0.0.0", -EINVAL }, { "255.255.255.255", -EINVAL }, { "224.0.0.1", -EINVAL },
+		{ "239.255.255.255", -EINVAL }, { "10.9.0.255", -EINVAL }, /* hook: broadcast */
+		{ "0.1.2.3", 0 }, { "240.0.0.1", 0 }, { "127.0.0.1", 0 }, { "10.9.0.1", 0 }, { "10.9.0.0", 0 },
+	};
+	static const struct { const char *ip; int rc; } cases6[] = {
+		{ "::", -EINVAL }, { "fe80::1", -EINVAL }, { "ff02::1", -EINVAL }, { "::ffff:1.2.3.4", -EINVAL },
+		{ "::1", 0 }, { "fec0::1", 0 }, { "::1.2.3.4", 0 }, { "fc00::1", 0 }, { "2001:db8::1", 0 },
+		{ "100::1", 0 }, { "fe80::5", 0 }, /* link-local but local (hook) */
+	};
+
+	lvs_table_set_addr_type_hook(t, fake_addr_type, NULL);
+	assert_int_equal(lvs_add_service(t, &a), 0);
+	assert_int_equal(lvs_add_service(t, &b), 0);
+	for (size_t i = 0; i < sizeof(cases4) / sizeof(cases4[0]); i++) {
+		struct lvs_dest_conf d = dst(cases4[i].ip, 80, 1, LVS_CONN_F_DROUTE);
+
+		if (lvs_add_dest(t, &a, &d) != cases4[i].rc)
+			fail_msg("%s: expected %d", cases4[i].ip, cases4[i].rc);
+	}
+	for (size_t i = 0; i < sizeof(cases6) / sizeof(cases6[0]); i++) {
+		struct lvs_dest_conf d = dst(cases6[i].ip, 80, 1, LVS_CONN_F_DROUTE);
+
+		if (lvs_add_dest(t, &b, &d) != cases6[i].rc)
+			fail_msg("%s: expected %d", cases6[i].ip, cases6[i].rc);
+	}
+	/* without a hook nothing is local: fe80:: rejected, 10.9.0.255 accepted */
+	lvs_table_set_addr_type_hook(t, NULL, NULL);
+	struct lvs_dest_conf ll = dst("fe80::6", 80, 1, LVS_CONN_F_DROUTE);
+	struct lvs_dest_conf bc = dst("10.9.0.255", 80, 1, LVS_CONN_F_DROUTE);
+
+	assert_int_equal(lvs_add_dest(t, &b, &ll), -EINVAL);
+	assert_int_equal(lvs_add_dest(t, &a, &bc), 0);
+	lvs_table_free(t);
+}
+
+static void test_dest_mixed_af_and_flags(void **state)
+{
+	(void)state;
+	struct lvs_table *t = lvs_table_new();
+	struct lvs_service_conf a = svc4("10.1.1.1", 80, "rr");
+	struct lvs_service_conf b = svc6("2001:db8::100", 80, "rr");
+
+	assert_int_equal(lvs_add_service(t, &a), 0);
+	assert_int_equal(lvs_add_service(t, &b), 0);
+
+	/* oracle: mixed family only for tunnels */
+	struct lvs_dest_conf v6nat = dst("2001:db8::6", 80, 1, LVS_CONN_F_MASQ);
+	struct lvs_dest_conf v6dr = dst("2001:db8::6", 80, 1, LVS_CONN_F_DROUTE);
+	struct lvs_dest_conf v6tun = dst("2001:db8::5", 80, 1, LVS_CONN_F_TUNNEL);
+	struct lvs_dest_conf v4tun = dst("10.2.0.5", 80, 1, LVS_CONN_F_TUNNEL);
+
+	assert_int_equal(lvs_add_dest(t, &a, &v6nat), -EINVAL);
+	assert_int_equal(lvs_add_dest(t, &a, &v6dr), -EINVAL);
+	assert_int_equal(lvs_add_dest(t, &a, &v6tun), 0);
+
+	/* a sync daemon cannot start with mixed-family dests (oracle: EINVAL) */
+	struct lvs_daemon_conf dc;
+
+	memset(&dc, 0, sizeof(dc));
+	dc.state = LVS_DAEMON_MASTER;
+	snprintf(dc.mcast_ifn, sizeof(dc.mcast_ifn), "eth0");
+	assert_int_equal(lvs_start_daemon(t, &dc), -EINVAL);
+	assert_int_equal(lvs_del_dest(t, &a, &v6tun), 0);
+	assert_int_equal(lvs_start_daemon(t, &dc), 0);
+	/* ... and no mixed dest while it runs (oracle) */
+	assert_int_equal(lvs_add_dest(t, &b, &v4tun), -EINVAL);
+	assert_int_equal(lvs_stop_daemon(t, LVS_DAEMON_MASTER), 0);
+	assert_int_equal(lvs_add_dest(t, &b, &v4tun), 0);
+
+	/* conn_flags: method | INACTIVE, NOOUTPUT for everything but NAT */
+	struct lvs_dest_conf nat = dst("192.168.1.1", 8080, 1, LVS_CONN_F_MASQ);
+	struct lvs_dest_conf dr = dst("192.168.1.2", 80, 1, LVS_CONN_F_DROUTE);
+
+	assert_int_equal(lvs_add_dest(t, &a, &nat), 0);
+	assert_int_equal(lvs_add_dest(t, &a, &dr), 0);
+	struct lvs_dest *dn = find_dest(t, &a, "192.168.1.1", 8080), *dd = find_dest(t, &a, "192.168.1.2", 80);
+
+	assert_int_equal(dn->conn_flags, LVS_CONN_F_MASQ | LVS_CONN_F_INACTIVE);
+	assert_int_equal(dd->conn_flags, LVS_CONN_F_DROUTE | LVS_CONN_F_INACTIVE | LVS_CONN_F_NOOUTPUT);
+	assert_int_equal(dn->flags, LVS_DEST_F_AVAILABLE);
+	assert_ptr_equal(dn->svc, lvs_svc_get(t, &a));
+	assert_int_equal(dn->refcnt, 1);
+	/* edit switches the method (and the flags with it) */
+	nat.conn_flags = LVS_CONN_F_TUNNEL;
+	assert_int_equal(lvs_edit_dest(t, &a, &nat), 0);
+	assert_int_equal(dn->conn_flags, LVS_CONN_F_TUNNEL | LVS_CONN_F_INACTIVE | LVS_CONN_F_NOOUTPUT);
+	lvs_table_free(t);
+}
+
+static void test_dest_order_and_last_weight(void **state)
+{
+	(void)state;
+	struct lvs_table *t = lvs_table_new();
+	struct lvs_service_conf a = svc4("10.1.1.1", 80, "wlc");
+	const char *ips[] = { "192.168.1.16", "192.168.1.8", "192.168.1.24" };
+
+	assert_int_equal(lvs_add_service(t, &a), 0);
+	for (int i = 0; i < 3; i++) {
+		struct lvs_dest_conf d = dst(ips[i], 80, 5, LVS_CONN_F_MASQ);
+
+		assert_int_equal(lvs_add_dest(t, &a, &d), 0);
+	}
+	/* newest first: .24 .8 .16 (the kernel's list_add) */
+	struct lvs_service *s = lvs_svc_get(t, &a);
+	struct lvs_dest *d;
+	int i = 2;
+
+	lvs_list_for_each_entry(d, &s->destinations, n_list) {
+		char buf[64];
+
+		assert_string_equal(lvs_addr_str(AF_INET, &d->addr, buf, sizeof(buf)), ips[i]);
+		i--;
+	}
+	assert_int_equal(i, -1);
+	/* weight 0 keeps last_weight (mh uses it) */
+	struct lvs_dest_conf e = dst(ips[0], 80, 0, LVS_CONN_F_MASQ);
+
+	assert_int_equal(lvs_edit_dest(t, &a, &e), 0);
+	d = find_dest(t, &a, ips[0], 80);
+	assert_int_equal(d->weight, 0);
+	assert_int_equal(d->last_weight, 5);
+	e.weight = 7;
+	assert_int_equal(lvs_edit_dest(t, &a, &e), 0);
+	assert_int_equal(d->last_weight, 7);
+	lvs_table_free(t);
+}
+
+/* ------------------------------------------------------------------ trash */
+
+static void test_trash_revive_and_reap(void **state)
+{
+	(void)state;
+	struct lvs_table *t = lvs_table_new();
+	struct lvs_service_conf a = svc4("10.1.1.1", 80, "rr");
+	struct lvs_dest_conf dc = dst("192.168.1.1", 80, 3, LVS_CONN_F_MASQ);
+
+	assert_int_equal(lvs_add_service(t, &a), 0);
+	assert_int_equal(lvs_add_dest(t, &a, &dc), 0);
+	struct lvs_dest *d = find_dest(t, &a, "192.168.1.1", 80);
+
+	/* a connection holds it and traffic was counted */
+	lvs_dest_hold(d);
+	d->inactconns = 1;
+	lvs_stats_slot(&d->stats, 0)->conns = 7;
+	lvs_stats_estimate(&d->stats);
+
+	assert_int_equal(lvs_del_dest(t, &a, &dc), 0);
+	assert_false(d->flags & LVS_DEST_F_AVAILABLE);
+	assert_null(d->svc);
+	assert_int_equal(lvs_svc_get(t, &a)->num_dests, 0);
+
+	/* referenced: never reaped */
+	lvs_table_tick(t, 1000);
+	lvs_table_tick(t, 10 * 3600 * 1000);
+	/* re-added: the very same object, counters and stats intact */
+	dc.weight = 2;
+	assert_int_equal(lvs_add_dest(t, &a, &dc), 0);
+	assert_ptr_equal(find_dest(t, &a, "192.168.1.1", 80), d);
+	assert_true(d->flags & LVS_DEST_F_AVAILABLE);
+	assert_int_equal(d->weight, 2);
+	assert_int_equal(d->inactconns, 1);
+	struct lvs_stats_view v;
+
+	lvs_stats_read(&d->stats, &v);
+	assert_int_equal(v.c.conns, 7);
+
+	/* service deleted and re-created: revived, but its stats start over */
+	assert_int_equal(lvs_del_service(t, &a), 0);
+	assert_null(d->svc);
+	assert_int_equal(lvs_add_service(t, &a), 0);
+	assert_int_equal(lvs_add_dest(t, &a, &dc), 0);
+	assert_ptr_equal(find_dest(t, &a, "192.168.1.1", 80), d);
+	assert_int_equal(d->inactconns, 1);
+	lvs_stats_read(&d->stats, &v);
+	assert_int_equal(v.c.conns, 0);
+
+	/* a dest of another service key is not revived: fresh object */
+	struct lvs_service_conf b = svc4("10.1.1.2", 80, "rr");
+
+	assert_int_equal(lvs_add_service(t, &b), 0);
+	assert_int_equal(lvs_del_dest(t, &a, &dc), 0);
+	assert_int_equal(lvs_add_dest(t, &b, &dc), 0);
+	struct lvs_dest *other = find_dest(t, &b, "192.168.1.1", 80);
+
+	assert_ptr_not_equal(other, d);
+	assert_int_equal(other->inactconns, 0);
+	assert_int_equal(lvs_del_dest(t, &b, &dc), 0);
+
+	/* unreferenced: first tick notes it, freed 120 s later */
+	d->inactconns = 0;
+	lvs_dest_put(t, d);
+	assert_int_equal(d->refcnt, 1);
+	lvs_table_tick(t, 5000);
+	lvs_table_tick(t, 5000 + 119999);
+	assert_int_equal(lvs_add_dest(t, &a, &dc), 0);
+	assert_ptr_equal(find_dest(t, &a, "192.168.1.1", 80), d); /* still revivable */
+	assert_int_equal(lvs_del_dest(t, &a, &dc), 0);
+	lvs_table_tick(t, 200000);
+	lvs_table_tick(t, 200000 + 120000); /* d and `other` are freed now */
+	assert_int_equal(lvs_add_dest(t, &a, &dc), 0);
+	d = find_dest(t, &a, "192.168.1.1", 80);
+	assert_int_equal(d->refcnt, 1);
+	lvs_table_free(t); /* ASan: nothing leaks from the trash */
+}
+
+/* --------------------------------------------------------------- overload */
+
+static void test_overload_rules(void **state)
+{
+	(void)state;
+	struct lvs_table *t = lvs_table_new();
+	struct lvs_service_conf a = svc4("10.1.1.1", 80, "rr");
+	struct lvs_dest_conf dc = dst("192.168.1.1", 80, 1, LVS_CONN_F_MASQ);
+
+	dc.u_threshold = 4;
+	assert_int_equal(lvs_add_service(t, &a), 0);
+	assert_int_equal(lvs_add_dest(t, &a, &dc), 0);
+	struct lvs_dest *d = find_dest(t, &a, "192.168.1.1", 80);
+	struct lvs_service *s = lvs_svc_get(t, &a);
+
+	for (int i = 0; i < 3; i++) {
+		d->inactconns++;
+		lvs_dest_conn_bound(d);
+		assert_false(d->flags & LVS_DEST_F_OVERLOAD);
+	}
+	d->activeconns++;
+	lvs_dest_conn_bound(d); /* total 4 >= u */
+	assert_true(d->flags & LVS_DEST_F_OVERLOAD);
+	assert_null(s->sched->schedule(s, NULL, 0));
+	/* no l: clear when total*4 < u*3, i.e. total < 3 */
+	d->inactconns--;
+	lvs_dest_conn_unbound(d); /* 3 */
+	assert_true(d->flags & LVS_DEST_F_OVERLOAD);
+	d->inactconns--;
+	lvs_dest_conn_unbound(d); /* 2 */
+	assert_false(d->flags & LVS_DEST_F_OVERLOAD);
+	assert_ptr_equal(s->sched->schedule(s, NULL, 0), d);
+
+	/* with l = 1: clear only below 1 */
+	dc.l_threshold = 1;
+	assert_int_equal(lvs_edit_dest(t, &a, &dc), 0);
+	d->inactconns += 2;
+	lvs_dest_conn_bound(d); /* 4 */
+	assert_true(d->flags & LVS_DEST_F_OVERLOAD);
+	d->inactconns = 0;
+	lvs_dest_conn_unbound(d); /* 1: not < 1 */
+	assert_true(d->flags & LVS_DEST_F_OVERLOAD);
+	/* editing with the same u keeps OVERLOAD ... */
+	assert_int_equal(lvs_edit_dest(t, &a, &dc), 0);
+	assert_true(d->flags & LVS_DEST_F_OVERLOAD);
+	/* ... a lower u keeps it too, a higher u clears it */
+	dc.u_threshold = 3;
+	assert_int_equal(lvs_edit_dest(t, &a, &dc), 0);
+	assert_true(d->flags & LVS_DEST_F_OVERLOAD);
+	dc.u_threshold = 10;
+	assert_int_equal(lvs_edit_dest(t, &a, &dc), 0);
+	assert_false(d->flags & LVS_DEST_F_OVERLOAD);
+	/* u = 0 clears, and without thresholds unbinding always clears */
+	d->flags |= LVS_DEST_F_OVERLOAD;
+	dc.u_threshold = 0;
+	dc.l_threshold = 0;
+	assert_int_equal(lvs_edit_dest(t, &a, &dc), 0);
+	assert_false(d->flags & LVS_DEST_F_OVERLOAD);
+	d->activeconns = 1000;
+	lvs_dest_conn_bound(d);
+	assert_false(d->flags & LVS_DEST_F_OVERLOAD);
+	d->flags |= LVS_DEST_F_OVERLOAD;
+	lvs_dest_conn_unbound(d);
+	assert_false(d->flags & LVS_DEST_F_OVERLOAD);
+	lvs_table_free(t);
+}
+
+/* ---------------------------------------------------------------- lookups */
+
+static void test_svc_find(void **state)
+{
+	(void)state;
+	struct lvs_table *t = lvs_table_new();
+	struct lvs_service_conf web = svc4("10.1.1.1", 80, "rr");
+	struct lvs_service_conf ftp = svc4("10.1.1.2", 21, "rr");
+	struct lvs_service_conf any = svc4("10.1.1.3", 0, "rr");
+	struct lvs_service_conf mark = fwm(AF_INET, 9, "rr");
+	union lvs_addr v1 = web.addr, v2 = ftp.addr, v3 = any.addr;
+
+	any.flags = LVS_SVC_F_PERSISTENT;
+	assert_int_equal(lvs_add_service(t, &web), 0);
+	struct lvs_service *sweb = lvs_svc_get(t, &web);
+
+	assert_ptr_equal(lvs_svc_find(t, AF_INET, 0, IPPROTO_TCP, &v1, 80), sweb);
+	assert_null(lvs_svc_find(t, AF_INET, 0, IPPROTO_TCP, &v1, 81));
+	assert_null(lvs_svc_find(t, AF_INET, 0, IPPROTO_UDP, &v1, 80));
+	/* no ftp service yet: no fallback for v2 */
+	assert_null(lvs_svc_find(t, AF_INET, 0, IPPROTO_TCP, &v2, 2000));
+	assert_int_equal(lvs_add_service(t, &ftp), 0);
+	struct lvs_service *sftp = lvs_svc_get(t, &ftp);
+
+	assert_ptr_equal(lvs_svc_find(t, AF_INET, 0, IPPROTO_TCP, &v2, 20), sftp);
+	assert_ptr_equal(lvs_svc_find(t, AF_INET, 0, IPPROTO_TCP, &v2, 1024), sftp);
+	assert_ptr_equal(lvs_svc_find(t, AF_INET, 0, IPPROTO_TCP, &v2, 65535), sftp);
+	assert_null(lvs_svc_find(t, AF_INET, 0, IPPROTO_TCP, &v2, 1023));
+	assert_null(lvs_svc_find(t, AF_INET, 0, IPPROTO_UDP, &v2, 2000));
+	/* port-zero catch-all */
+	assert_null(lvs_svc_find(t, AF_INET, 0, IPPROTO_TCP, &v3, 443));
+	assert_int_equal(lvs_add_service(t, &any), 0);
+	struct lvs_service *sany = lvs_svc_get(t, &any);
+
+	assert_ptr_equal(lvs_svc_find(t, AF_INET, 0, IPPROTO_TCP, &v3, 443), sany);
+	assert_null(lvs_svc_find(t, AF_INET, 0, IPPROTO_UDP, &v3, 443));
+	/* fwmark first when the packet has a mark; other marks fall through */
+	assert_int_equal(lvs_add_service(t, &mark), 0);
+	struct lvs_service *smark = lvs_svc_get(t, &mark);
+
+	assert_ptr_equal(lvs_svc_find(t, AF_INET, 9, IPPROTO_TCP, &v1, 80), smark);
+	assert_ptr_equal(lvs_svc_find(t, AF_INET, 8, IPPROTO_TCP, &v1, 80), sweb);
+	assert_null(lvs_svc_find(t, AF_INET6, 9, IPPROTO_TCP, &v1, 80));
+	/* deleting the ftp service turns the fallback off again */
+	assert_int_equal(lvs_del_service(t, &ftp), 0);
+	assert_null(lvs_svc_find(t, AF_INET, 0, IPPROTO_TCP, &v2, 2000));
+	lvs_table_free(t);
+}
+
+static void test_iteration_order(void **state)
+{
+	(void)state;
+	struct lvs_table *t = lvs_table_new();
+	const char *ips[] = { "10.0.0.9", "10.0.0.1", "10.0.0.5" };
+
+	assert_null(lvs_svc_first(t));
+	for (int i = 0; i < 3; i++) {
+		struct lvs_service_conf c = svc4(ips[i], 80, "wlc");
+
+		assert_int_equal(lvs_add_service(t, &c), 0);
+	}
+	/* insertion order; deletion keeps the others in place */
+	struct lvs_service_conf mid = svc4(ips[1], 80, "wlc");
+
+	assert_int_equal(lvs_del_service(t, &mid), 0);
+	assert_int_equal(lvs_add_service(t, &mid), 0);
+	const char *want[] = { "10.0.0.9", "10.0.0.5", "10.0.0.1" };
+	int i = 0;
+
+	for (struct lvs_service *s = lvs_svc_first(t); s; s = lvs_svc_next(t, s), i++) {
+		char buf[64];
+
+		assert_true(i < 3);
+		assert_string_equal(lvs_addr_str(AF_INET, &s->addr, buf, sizeof(buf)), want[i]);
+	}
+	assert_int_equal(i, 3);
+	assert_int_equal(lvs_svc_count(t), 3);
+	assert_int_equal(lvs_flush(t), 0);
+	assert_int_equal(lvs_svc_count(t), 0);
+	assert_null(lvs_svc_first(t));
+	lvs_table_free(t);
+}
+
+/* ------------------------------------------------------ timeouts, daemons */
+
+static void test_timeouts(void **state)
+{
+	(void)state;
+	struct lvs_table *t = lvs_table_new();
+	const struct lvs_timeouts *to = lvs_get_timeouts(t);
+	static const uint32_t want[LVS_TCP_S_LAST] = { 2, 900, 120, 60, 120, 120, 10, 60, 30, 120, 120 };
+
+	for (int i = 0; i < LVS_TCP_S_LAST; i++)
+		assert_int_equal(to->tcp[i], want[i]);
+	assert_int_equal(to->udp, 300);
+	assert_int_equal(lvs_set_timeouts(t, 0, 0, 0), 0); /* 0 = unchanged */
+	assert_int_equal(to->tcp[LVS_TCP_S_ESTABLISHED], 900);
+	assert_int_equal(lvs_set_timeouts(t, 100, 20, 30), 0);
+	assert_int_equal(to->tcp[LVS_TCP_S_ESTABLISHED], 100);
+	assert_int_equal(to->tcp[LVS_TCP_S_FIN_WAIT], 20);
+	assert_int_equal(to->udp, 30);
+	assert_int_equal(to->tcp[LVS_TCP_S_TIME_WAIT], 120);
+	/* INT_MAX / HZ (250) = 8589934 is the largest */
+	assert_int_equal(lvs_set_timeouts(t, 8589935, 0, 0), -EINVAL);
+	assert_int_equal(lvs_set_timeouts(t, 0, 8589935, 0), -EINVAL);
+	assert_int_equal(lvs_set_timeouts(t, 0, 0, UINT32_MAX), -EINVAL);
+	assert_int_equal(to->tcp[LVS_TCP_S_ESTABLISHED], 100);
+	assert_int_equal(lvs_set_timeouts(t, 8589934, 0, 0), 0);
+	assert_int_equal(to->tcp[LVS_TCP_S_ESTABLISHED], 8589934);
+	lvs_table_free(t);
+}
+
+static void test_daemons(void **state)
+{
+	(void)state;
+	struct lvs_table *t = lvs_table_new();
+	struct lvs_daemon_conf m, b, out[2];
+
+	memset(&m, 0, sizeof(m));
+	m.state = LVS_DAEMON_MASTER;
+	snprintf(m.mcast_ifn, sizeof(m.mcast_ifn), "d0");
+	b = m;
+	b.state = LVS_DAEMON_BACKUP;
+	b.syncid = 5;
+
+	assert_int_equal(lvs_stop_daemon(t, LVS_DAEMON_MASTER), -ESRCH);
+	assert_int_equal(lvs_stop_daemon(t, LVS_DAEMON_BACKUP), -ESRCH);
+	assert_int_equal(lvs_get_daemons(t, out), 0);
+	assert_int_equal(lvs_start_daemon(t, &b), 0);
+	assert_int_equal(lvs_start_daemon(t, &m), 0);
+	assert_int_equal(lvs_start_daemon(t, &m), -EEXIST);
+	assert_int_equal(lvs_start_daemon(t, &b), -EEXIST);
+	/* oracle: maxlen=1472, group=224.0.0.81, port=8848, ttl=1; master first */
+	assert_int_equal(lvs_get_daemons(t, out), 2);
+	assert_int_equal(out[0].state, LVS_DAEMON_MASTER);
+	assert_int_equal(out[1].state, LVS_DAEMON_BACKUP);
+	assert_int_equal(out[1].syncid, 5);
+	assert_int_equal(out[0].sync_maxlen, 1472);
+	assert_int_equal(out[0].mcast_af, AF_INET);
+	assert_int_equal(out[0].mcast_group.ip, htonl(0xE0000051));
+	assert_int_equal(out[0].mcast_port, 8848);
+	assert_int_equal(out[0].mcast_ttl, 1);
+	assert_string_equal(out[0].mcast_ifn, "d0");
+	assert_int_equal(lvs_stop_daemon(t, LVS_DAEMON_MASTER), 0);
+	assert_int_equal(lvs_stop_daemon(t, LVS_DAEMON_MASTER), -ESRCH);
+	assert_int_equal(lvs_get_daemons(t, out), 1);
+	assert_int_equal(out[0].state, LVS_DAEMON_BACKUP);
+	assert_int_equal(lvs_stop_daemon(t, LVS_DAEMON_BACKUP), 0);
+	assert_int_equal(lvs_stop_daemon(t, 3), -EINVAL);
+
+	/* oracle: IPv6 group -> maxlen 1452; backup maxlen clamped up to 1024;
+	 * master maxlen 100 kept */
+	b.syncid = 0;
+	b.mcast_af = AF_INET6;
+	inet_pton(AF_INET6, "ff02::81", &b.mcast_group.in6);
+	assert_int_equal(lvs_start_daemon(t, &b), 0);
+	assert_int_equal(lvs_get_daemons(t, out), 1);
+	assert_int_equal(out[0].sync_maxlen, 1452);
+	assert_int_equal(lvs_stop_daemon(t, LVS_DAEMON_BACKUP), 0);
+	b.mcast_af = 0;
+	b.sync_maxlen = 10;
+	assert_int_equal(lvs_start_daemon(t, &b), 0);
+	lvs_get_daemons(t, out);
+	assert_int_equal(out[0].sync_maxlen, 1024);
+	m.sync_maxlen = 100;
+	m.mcast_af = AF_INET;
+	inet_pton(AF_INET, "239.1.1.1", &m.mcast_group.ip);
+	m.mcast_port = 9000;
+	m.mcast_ttl = 3;
+	assert_int_equal(lvs_start_daemon(t, &m), 0);
+	assert_int_equal(lvs_get_daemons(t, out), 2);
+	assert_int_equal(out[0].sync_maxlen, 100);
+	assert_int_equal(out[0].mcast_port, 9000);
+	assert_int_equal(out[0].mcast_ttl, 3);
+	assert_int_equal(out[0].mcast_group.ip, m.mcast_group.ip);
+	assert_int_equal(lvs_stop_daemon(t, LVS_DAEMON_MASTER), 0);
+	/* a group that is not multicast */
+	inet_pton(AF_INET, "10.0.0.1", &m.mcast_group.ip);
+	assert_int_equal(lvs_start_daemon(t, &m), -EINVAL);
+	m.state = 0;
+	m.mcast_af = 0;
+	assert_int_equal(lvs_start_daemon(t, &m), -EINVAL);
+	lvs_table_free(t);
+}
+
+/* ------------------------------------------------------------------ zero */
+
+static void test_zero_and_estimate(void **state)
+{
+	(void)state;
+	struct lvs_table *t = lvs_table_new();
+	struct lvs_service_conf a = svc4("10.1.1.1", 80, "rr");
+	struct lvs_service_conf b = svc4("10.1.1.2", 80, "rr");
+	struct lvs_service_conf missing = svc4("10.1.1.99", 80, "rr");
+	struct lvs_dest_conf dc = dst("192.168.1.1", 80, 1, LVS_CONN_F_MASQ);
+	struct lvs_stats_view v;
+
+	assert_int_equal(lvs_add_service(t, &a), 0);
+	assert_int_equal(lvs_add_service(t, &b), 0);
+	assert_int_equal(lvs_add_dest(t, &a, &dc), 0);
+	struct lvs_service *sa = lvs_svc_get(t, &a), *sb = lvs_svc_get(t, &b);
+	struct lvs_dest *d = find_dest(t, &a, "192.168.1.1", 80);
+
+	lvs_stats_slot(&sa->stats, 0)->conns = 10;
+	lvs_stats_slot(&sb->stats, 0)->conns = 20;
+	lvs_stats_slot(&d->stats, 0)->conns = 10;
+	lvs_stats_slot(lvs_table_global_stats(t), 0)->conns = 30;
+	/* counters only show after the estimator ran (6.1 behaviour) */
+	lvs_stats_read(&sa->stats, &v);
+	assert_int_equal(v.c.conns, 0);
+	lvs_table_estimate(t);
+	lvs_stats_read(&sa->stats, &v);
+	assert_int_equal(v.c.conns, 10);
+	assert_true(v.r.cps > 0);
+	lvs_stats_read(&d->stats, &v);
+	assert_int_equal(v.c.conns, 10);
+	lvs_stats_read(lvs_table_global_stats(t), &v);
+	assert_int_equal(v.c.conns, 30);
+
+	assert_int_equal(lvs_zero(t, &missing), -ESRCH);
+	assert_int_equal(lvs_zero(t, &a), 0);
+	lvs_stats_read(&sa->stats, &v);
+	assert_int_equal(v.c.conns, 0);
+	assert_int_equal(v.r.cps, 0);
+	lvs_stats_read(&d->stats, &v);
+	assert_int_equal(v.c.conns, 0);
+	lvs_stats_read(&sb->stats, &v);
+	assert_int_equal(v.c.conns, 20); /* other service untouched */
+	lvs_stats_read(lvs_table_global_stats(t), &v);
+	assert_int_equal(v.c.conns, 30); /* global only with zero-all */
+	assert_int_equal(lvs_zero(t, NULL), 0);
+	lvs_stats_read(&sb->stats, &v);
+	assert_int_equal(v.c.conns, 0);
+	lvs_stats_read(lvs_table_global_stats(t), &v);
+	assert_int_equal(v.c.conns, 0);
+	lvs_table_free(t);
+}
+
+/* ---------------------------------------------------------------- inet.c */
+
+static void test_inet_helpers(void **state)
+{
+	(void)state;
+	union lvs_addr a, m;
+	char buf[64];
+
+	memset(&a, 0, sizeof(a));
+	inet_pton(AF_INET, "192.168.10.77", &a.ip);
+	lvs_addr_mask(AF_INET, &m, &a, htonl(0xffffff00));
+	assert_string_equal(lvs_addr_str(AF_INET, &m, buf, sizeof(buf)), "192.168.10.0");
+	inet_pton(AF_INET6, "2001:db8:1:2:3:4:5:6", &a.in6);
+	lvs_addr_mask(AF_INET6, &m, &a, 64);
+	assert_string_equal(lvs_addr_str(AF_INET6, &m, buf, sizeof(buf)), "2001:db8:1:2::");
+	lvs_addr_mask(AF_INET6, &m, &a, 52);
+	assert_string_equal(lvs_addr_str(AF_INET6, &m, buf, sizeof(buf)), "2001:db8:1::");
+	lvs_addr_mask(AF_INET6, &m, &a, 128);
+	assert_string_equal(lvs_addr_str(AF_INET6, &m, buf, sizeof(buf)), "2001:db8:1:2:3:4:5:6");
+	lvs_addr_mask(AF_INET6, &m, &a, 0);
+	assert_string_equal(lvs_addr_str(AF_INET6, &m, buf, sizeof(buf)), "::");
+}
+
+/* ----------------------------------------------------------------- scale */
+
+/* CPU time of this process: stable while other jobs load the machine */
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* 10,000 services x 10 dests, then flush and restore again (the restore
+ * path revives every dest from the trash) */
+static void test_scale_10k_services(void **state)
+{
+	(void)state;
+	struct lvs_table *t = lvs_table_new();
+
+	for (int round = 0; round < 2; round++) {
+		double t0 = now_s();
+
+		for (int i = 0; i < 10000; i++) {
+			struct lvs_service_conf c = svc4("10.0.0.0", 80, "wlc");
+
+			c.addr.ip = htonl(0x0A000000u + (uint32_t)i);
+			assert_int_equal(lvs_add_service(t, &c), 0);
+			for (int j = 0; j < 10; j++) {
+				struct lvs_dest_conf d = dst("192.168.0.0", 80, 1, LVS_CONN_F_MASQ);
+
+				d.addr.ip = htonl(0xC0A80000u + (uint32_t)j + 1);
+				assert_int_equal(lvs_add_dest(t, &c, &d), 0);
+			}
+		}
+		double dt = now_s() - t0;
+
+		print_message("# round %d: 10000 services x 10 dests in %.3f s\n", round, dt);
+		assert_true(dt < 1.0);
+		assert_int_equal(lvs_svc_count(t), 10000);
+		union lvs_addr k;
+
+		memset(&k, 0, sizeof(k));
+		k.ip = htonl(0x0A000000u + 4321);
+		assert_non_null(lvs_svc_lookup(t, AF_INET, IPPROTO_TCP, &k, 80));
+		assert_int_equal(lvs_svc_lookup(t, AF_INET, IPPROTO_TCP, &k, 80)->num_dests, 10);
+		t0 = now_s();
+		assert_int_equal(lvs_flush(t), 0);
+		assert_true(now_s() - t0 < 1.0);
+	}
+	lvs_table_free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_service_add_get_errors),
+		cmocka_unit_test(test_service_ipv6_netmask_and_fwmark),
+		cmocka_unit_test(test_service_edit_replaces_everything),
+		cmocka_unit_test(test_dest_errors),
+		cmocka_unit_test(test_dest_address_types),
+		cmocka_unit_test(test_dest_mixed_af_and_flags),
+		cmocka_unit_test(test_dest_order_and_last_weight),
+		cmocka_unit_test(test_trash_revive_and_reap),
+		cmocka_unit_test(test_overload_rules),
+		cmocka_unit_test(test_svc_find),
+		cmocka_unit_test(test_iteration_order),
+		cmocka_unit_test(test_timeouts),
+		cmocka_unit_test(test_daemons),
+		cmocka_unit_test(test_zero_and_estimate),
+		cmocka_unit_test(test_inet_helpers),
+		cmocka_unit_test(test_scale_10k_services),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
