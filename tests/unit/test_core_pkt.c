@@ -1,0 +1,751 @@
+/* test_core_pkt.c - the packet decision path end to end with synthetic
+ * packets and a synthetic clock: NAT and DR handshakes/teardowns, timeouts,
+ * expiry, ActiveConn/InActConn, rr/wrr picks through inbound, weight 0,
+ * deleted dests, port reuse, UDP and one-packet scheduling, ICMP relay,
+ * OVERLOAD thresholds, stats and the drop/exception counters. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <cmocka.h>
+
+#include "core/table.h"
+#include "core/sched.h"
+#include "core/pkt.h"
+#include "core/conn.h"
+#include "core/strbuf.h"
+#include "core/stats.h"
+
+#define VIP "172.20.0.24"
+#define CIP "172.20.0.100"
+#define RS1 "192.168.1.16"
+#define RS2 "192.168.1.8"
+#define RS3 "192.168.1.24"
+
+#define S LVS_TCPF_SYN
+#define A LVS_TCPF_ACK
+#define F LVS_TCPF_FIN
+#define R LVS_TCPF_RST
+
+struct env {
+	struct lvs_table *t;
+	struct lvs_core *core;
+	struct lvs_service_conf svc;
+	uint64_t now;
+};
+
+static union lvs_addr ip4(const char *s)
+{
+	union lvs_addr a;
+
+	memset(&a, 0, sizeof(a));
+	inet_pton(AF_INET, s, &a.ip);
+	return a;
+}
+
+static struct lvs_service_conf svc_conf(uint16_t proto, const char *vip, uint16_t port, const char *sched)
+{
+	struct lvs_service_conf c;
+
+	memset(&c, 0, sizeof(c));
+	c.af = AF_INET;
+	c.protocol = proto;
+	c.addr = ip4(vip);
+	c.port = port;
+	snprintf(c.sched_name, sizeof(c.sched_name), "%s", sched);
+	c.netmask = 0xffffffff;
+	return c;
+}
+
+static struct lvs_dest_conf dest_conf(const char *ip, uint16_t port, int weight, uint32_t method)
+{
+	struct lvs_dest_conf d;
+
+	memset(&d, 0, sizeof(d));
+	d.af = AF_INET;
+	d.addr = ip4(ip);
+	d.port = port;
+	d.weight = weight;
+	d.conn_flags = method;
+	return d;
+}
+
+static struct lvs_dest *dest_of(struct env *e, const char *ip, uint16_t port)
+{
+	union lvs_addr a = ip4(ip);
+	struct lvs_service *svc = lvs_svc_get(e->t, &e->svc);
+
+	assert_non_null(svc);
+	return lvs_dest_lookup(svc, AF_INET, &a, port);
+}
+
+static void env_init(struct env *e, uint16_t proto, const char *sched)
+{
+	memset(e, 0, sizeof(*e));
+	e->t = lvs_table_new();
+	assert_non_null(e->t);
+	e->core = lvs_core_new(e->t, 1, 4096, NULL);
+	assert_non_null(e->core);
+	e->svc = svc_conf(proto, VIP, 80, sched);
+	assert_int_equal(lvs_add_service(e->t, &e->svc), 0);
+	e->now = 1000000;
+}
+
+static void env_done(struct env *e)
+{
+	lvs_core_free(e->core);
+	lvs_table_free(e->t);
+}
+
+static void add_dest(struct env *e, const char *ip, int weight, uint32_t method)
+{
+	struct lvs_dest_conf d = dest_conf(ip, 80, weight, method);
+
+	assert_int_equal(lvs_add_dest(e->t, &e->svc, &d), 0);
+}
+
+static struct lvs_pkt mkpkt(uint8_t proto, const char *src, uint16_t sport, const char *dst, uint16_t dport,
+			    uint8_t flags)
+{
+	struct lvs_pkt p;
+
+	memset(&p, 0, sizeof(p));
+	p.af = AF_INET;
+	p.protocol = proto;
+	p.saddr = ip4(src);
+	p.daddr = ip4(dst);
+	p.sport = sport;
+	p.dport = dport;
+	p.tcp_flags = flags;
+	p.len = 60;
+	return p;
+}
+
+/* client -> VIP */
+static enum lvs_verdict in(struct env *e, uint16_t cport, uint8_t flags, struct lvs_conn_ref *ref)
+{
+	struct lvs_pkt p = mkpkt(IPPROTO_TCP, CIP, cport, VIP, 80, flags);
+	struct lvs_conn_ref tmp;
+
+	return lvs_core_inbound(e->core, 0, &p, e->now, ref ? ref : &tmp);
+}
+
+/* real server -> client */
+static enum lvs_verdict out(struct env *e, const char *rs, uint16_t cport, uint8_t flags, struct lvs_conn_ref *ref)
+{
+	struct lvs_pkt p = mkpkt(IPPROTO_TCP, rs, 80, CIP, cport, flags);
+	struct lvs_conn_ref tmp;
+
+	return lvs_core_outbound(e->core, 0, &p, e->now, ref ? ref : &tmp);
+}
+
+/* the conn's state name and seconds left as /proc shows them */
+static int conn_state(struct env *e, uint16_t cport, const char **name, unsigned *left)
+{
+	union lvs_addr c = ip4(CIP), v = ip4(VIP);
+	struct lvs_conn_sync s;
+
+	if (!lvs_core_conn_find(e->core, AF_INET, IPPROTO_TCP, &c, cport, &v, 80, 0, e->now, &s))
+		return 0;
+	*name = lvs_conn_state_name(s.protocol, s.flags, (uint8_t)s.state);
+	*left = s.timeout;
+	return 1;
+}
+
+static void assert_state(struct env *e, uint16_t cport, const char *want, unsigned want_left)
+{
+	const char *name;
+	unsigned left;
+
+	assert_true(conn_state(e, cport, &name, &left));
+	assert_string_equal(name, want);
+	assert_int_equal(left, want_left);
+}
+
+static const char *rs_name(const struct lvs_conn_ref *r)
+{
+	static char buf[32];
+
+	inet_ntop(AF_INET, &r->daddr.ip, buf, sizeof(buf));
+	if (!strcmp(buf, RS1))
+		return "rs1";
+	if (!strcmp(buf, RS2))
+		return "rs2";
+	if (!strcmp(buf, RS3))
+		return "rs3";
+	return buf;
+}
+
+/* ---- tests ---- */
+
+static void test_nat_handshake_and_teardown(void **state)
+{
+	struct env e;
+	struct lvs_conn_ref r;
+	struct lvs_dest *d;
+
+	(void)state;
+	env_init(&e, IPPROTO_TCP, "rr");
+	add_dest(&e, RS1, 1, LVS_CONN_F_MASQ);
+	d = dest_of(&e, RS1, 80);
+	int ref0 = d->refcnt;
+
+	assert_int_equal(in(&e, 40000, S, &r), LVS_FORWARD);
+	assert_int_equal(r.flags & LVS_CONN_F_FWD_MASK, LVS_CONN_F_MASQ);
+	assert_false(r.flags & LVS_CONN_F_NOOUTPUT);
+	assert_string_equal(rs_name(&r), "rs1");
+	assert_int_equal(r.dport, 80);
+	assert_int_equal(r.cport, 40000);
+	assert_int_equal(r.vport, 80);
+	assert_ptr_equal(r.dest, d);
+	assert_int_equal(d->refcnt, ref0 + 1);
+	assert_state(&e, 40000, "SYN_RECV", 60);
+	/* SYN_RECV is not "active" in IPVS: only ESTABLISHED is */
+	assert_int_equal(d->activeconns, 0);
+	assert_int_equal(d->inactconns, 1);
+
+	e.now += 10;
+	assert_int_equal(out(&e, RS1, 40000, S | A, &r), LVS_FORWARD);
+	assert_state(&e, 40000, "SYN_RECV", 60);
+	assert_int_equal(in(&e, 40000, A, NULL), LVS_FORWARD);
+	assert_state(&e, 40000, "ESTABLISHED", 900);
+	assert_int_equal(d->activeconns, 1);
+	assert_int_equal(d->inactconns, 0);
+	assert_int_equal(in(&e, 40000, A, NULL), LVS_FORWARD);
+	assert_int_equal(out(&e, RS1, 40000, A, NULL), LVS_FORWARD);
+	/* client closes: CLOSE_WAIT, server FIN: TIME_WAIT */
+	assert_int_equal(in(&e, 40000, F | A, NULL), LVS_FORWARD);
+	assert_state(&e, 40000, "CLOSE_WAIT", 60);
+	assert_int_equal(d->activeconns, 0);
+	assert_int_equal(d->inactconns, 1);
+	assert_int_equal(out(&e, RS1, 40000, F | A, NULL), LVS_FORWARD);
+	assert_state(&e, 40000, "TIME_WAIT", 120);
+	assert_int_equal(in(&e, 40000, A, NULL), LVS_FORWARD);
+	assert_state(&e, 40000, "TIME_WAIT", 120);
+
+	/* expiry: 120 s after the last packet */
+	e.now += 119 * 1000;
+	lvs_core_tick(e.core, e.now);
+	assert_state(&e, 40000, "TIME_WAIT", 1);
+	assert_int_equal(lvs_core_conn_count(e.core), 1);
+	e.now += 1000;
+	lvs_core_tick(e.core, e.now);
+	assert_int_equal(lvs_core_conn_count(e.core), 0);
+	assert_int_equal(d->inactconns, 0);
+	assert_int_equal(d->refcnt, ref0);
+	/* the next non-SYN for that tuple is not ours any more */
+	assert_int_equal(in(&e, 40000, A, NULL), LVS_PASS);
+	env_done(&e);
+}
+
+static void test_dr_input_only(void **state)
+{
+	struct env e;
+	struct lvs_conn_ref r;
+	struct lvs_dest *d;
+
+	(void)state;
+	env_init(&e, IPPROTO_TCP, "wlc");
+	add_dest(&e, RS2, 1, LVS_CONN_F_DROUTE);
+	d = dest_of(&e, RS2, 80);
+	assert_int_equal(in(&e, 1234, S, &r), LVS_FORWARD);
+	assert_int_equal(r.flags & LVS_CONN_F_FWD_MASK, LVS_CONN_F_DROUTE);
+	assert_true(r.flags & LVS_CONN_F_NOOUTPUT);
+	assert_true(r.flags & LVS_CONN_F_INACTIVE);
+	assert_state(&e, 1234, "SYN_RECV", 60);
+	assert_int_equal(in(&e, 1234, A, NULL), LVS_FORWARD);
+	assert_state(&e, 1234, "ESTABLISHED", 900);
+	assert_int_equal(d->activeconns, 1);
+	/* INPUT_ONLY: FIN from ES goes to FIN_WAIT (not CLOSE_WAIT) */
+	assert_int_equal(in(&e, 1234, F | A, NULL), LVS_FORWARD);
+	assert_state(&e, 1234, "FIN_WAIT", 120);
+	assert_int_equal(d->activeconns, 0);
+	assert_int_equal(d->inactconns, 1);
+	assert_int_equal(in(&e, 1234, A, NULL), LVS_FORWARD);
+	assert_state(&e, 1234, "FIN_WAIT", 120);
+	/* a packet with none of SYN/FIN/ACK/RST moves to CLOSE */
+	assert_int_equal(in(&e, 1234, 0, NULL), LVS_FORWARD);
+	assert_state(&e, 1234, "CLOSE", 10);
+	/* RST from NONE-ish paths: a fresh conn, RST never creates one */
+	assert_int_equal(in(&e, 1235, S | R, NULL), LVS_PASS);
+	env_done(&e);
+}
+
+static void test_timeouts_set_and_initial(void **state)
+{
+	struct env e;
+
+	(void)state;
+	env_init(&e, IPPROTO_TCP, "rr");
+	add_dest(&e, RS1, 1, LVS_CONN_F_MASQ);
+	assert_int_equal(lvs_set_timeouts(e.t, 100, 50, 0), 0);
+	assert_int_equal(in(&e, 2000, S, NULL), LVS_FORWARD);
+	assert_int_equal(in(&e, 2000, A, NULL), LVS_FORWARD);
+	assert_state(&e, 2000, "ESTABLISHED", 100);
+	/* the new value is picked up at the next packet */
+	assert_int_equal(lvs_set_timeouts(e.t, 200, 0, 0), 0);
+	e.now += 5000;
+	assert_state(&e, 2000, "ESTABLISHED", 95);
+	assert_int_equal(in(&e, 2000, A, NULL), LVS_FORWARD);
+	assert_state(&e, 2000, "ESTABLISHED", 200);
+	/* a conn whose time is up is invisible even before the sweep */
+	e.now += 200 * 1000;
+	assert_int_equal(in(&e, 2000, A, NULL), LVS_PASS);
+	env_done(&e);
+}
+
+static void test_rr_through_inbound(void **state)
+{
+	struct env e;
+	struct lvs_conn_ref r;
+	char seq[128] = "";
+
+	(void)state;
+	env_init(&e, IPPROTO_TCP, "rr");
+	add_dest(&e, RS1, 1, LVS_CONN_F_MASQ);
+	add_dest(&e, RS2, 1, LVS_CONN_F_MASQ);
+	for (int i = 0; i < 6; i++) {
+		assert_int_equal(in(&e, (uint16_t)(30000 + i), S, &r), LVS_FORWARD);
+		strcat(seq, rs_name(&r));
+		strcat(seq, " ");
+	}
+	/* oracle: rr starts at the newest dest */
+	assert_string_equal(seq, "rs2 rs1 rs2 rs1 rs2 rs1 ");
+	/* the same tuple again sticks to its conn */
+	assert_int_equal(in(&e, 30000, A, &r), LVS_FORWARD);
+	assert_string_equal(rs_name(&r), "rs2");
+	env_done(&e);
+}
+
+static void test_wrr_through_inbound(void **state)
+{
+	struct env e;
+	struct lvs_conn_ref r;
+	char seq[128] = "";
+
+	(void)state;
+	env_init(&e, IPPROTO_TCP, "wrr");
+	add_dest(&e, RS1, 3, LVS_CONN_F_MASQ);
+	add_dest(&e, RS2, 2, LVS_CONN_F_MASQ);
+	add_dest(&e, RS3, 1, LVS_CONN_F_MASQ);
+	for (int i = 0; i < 12; i++) {
+		assert_int_equal(in(&e, (uint16_t)(31000 + i), S, &r), LVS_FORWARD);
+		strcat(seq, rs_name(&r));
+		strcat(seq, " ");
+	}
+	assert_string_equal(seq, "rs3 rs2 rs1 rs1 rs2 rs1 rs3 rs2 rs1 rs1 rs2 rs1 ");
+	env_done(&e);
+}
+
+static void test_no_dest_reject_and_pass(void **state)
+{
+	struct env e;
+	struct lvs_core_counters c;
+	struct lvs_pkt p;
+	struct lvs_conn_ref r;
+
+	(void)state;
+	env_init(&e, IPPROTO_TCP, "rr");
+	/* no dest at all: port unreachable, also for TCP */
+	assert_int_equal(in(&e, 5000, S, NULL), LVS_REJECT);
+	/* weight 0 only: quiescent, still nothing to schedule */
+	add_dest(&e, RS1, 0, LVS_CONN_F_MASQ);
+	assert_int_equal(in(&e, 5001, S, NULL), LVS_REJECT);
+	/* non-SYN without a connection: the local stack's business */
+	assert_int_equal(in(&e, 5002, A, NULL), LVS_PASS);
+	/* no service on that port */
+	p = mkpkt(IPPROTO_TCP, CIP, 5003, VIP, 81, S);
+	assert_int_equal(lvs_core_inbound(e.core, 0, &p, e.now, &r), LVS_PASS);
+	/* other protocols */
+	p = mkpkt(IPPROTO_SCTP, CIP, 5003, VIP, 80, 0);
+	assert_int_equal(lvs_core_inbound(e.core, 0, &p, e.now, &r), LVS_PASS);
+	/* garbage */
+	p.af = 12345;
+	assert_int_equal(lvs_core_inbound(e.core, 0, &p, e.now, &r), LVS_DROP);
+	p = mkpkt(IPPROTO_TCP, CIP, 5003, VIP, 80, S);
+	assert_int_equal(lvs_core_inbound(e.core, 7, &p, e.now, &r), LVS_DROP);
+	assert_int_equal(lvs_core_inbound(e.core, 0, NULL, e.now, &r), LVS_DROP);
+	lvs_core_counters(e.core, &c);
+	assert_int_equal(c.reject_no_dest, 2);
+	assert_int_equal(c.pass_no_conn, 1);
+	assert_int_equal(c.pass_not_vs, 2);
+	assert_int_equal(c.drop_invalid, 2);
+	assert_int_equal(lvs_core_conn_count(e.core), 0);
+	env_done(&e);
+}
+
+static void test_ftp_service_passes_other_ports(void **state)
+{
+	struct env e;
+	struct lvs_service_conf ftp = svc_conf(IPPROTO_TCP, VIP, 21, "rr");
+	struct lvs_dest_conf d = dest_conf(RS1, 21, 1, LVS_CONN_F_MASQ);
+	struct lvs_pkt p;
+	struct lvs_conn_ref r;
+
+	(void)state;
+	env_init(&e, IPPROTO_TCP, "rr");
+	assert_int_equal(lvs_add_service(e.t, &ftp), 0);
+	assert_int_equal(lvs_add_dest(e.t, &ftp, &d), 0);
+	/* dport 2000 falls back to the port-21 service, which cannot schedule
+	 * it without the ftp helper: passed to the local stack, not rejected */
+	p = mkpkt(IPPROTO_TCP, CIP, 6000, VIP, 2000, S);
+	assert_int_equal(lvs_core_inbound(e.core, 0, &p, e.now, &r), LVS_PASS);
+	p = mkpkt(IPPROTO_TCP, CIP, 6000, VIP, 21, S);
+	assert_int_equal(lvs_core_inbound(e.core, 0, &p, e.now, &r), LVS_FORWARD);
+	/* client source port 20 (active FTP data) is never scheduled */
+	p = mkpkt(IPPROTO_TCP, CIP, 20, VIP, 21, S);
+	assert_int_equal(lvs_core_inbound(e.core, 0, &p, e.now, &r), LVS_PASS);
+	env_done(&e);
+}
+
+static void test_deleted_dest(void **state)
+{
+	struct env e;
+	struct lvs_conn_ref r;
+	struct lvs_dest_conf d1 = dest_conf(RS1, 80, 1, LVS_CONN_F_MASQ);
+	struct lvs_core_settings s;
+	struct lvs_core_counters c;
+
+	(void)state;
+	env_init(&e, IPPROTO_TCP, "rr");
+	add_dest(&e, RS1, 1, LVS_CONN_F_MASQ);
+	assert_int_equal(in(&e, 7000, S, NULL), LVS_FORWARD);
+	assert_int_equal(in(&e, 7000, A, NULL), LVS_FORWARD);
+	assert_int_equal(lvs_del_dest(e.t, &e.svc, &d1), 0);
+	/* expire_nodest_conn=0: silently dropped, the conn lives on */
+	assert_int_equal(in(&e, 7000, A, NULL), LVS_DROP);
+	assert_int_equal(lvs_core_conn_count(e.core), 1);
+	lvs_core_counters(e.core, &c);
+	assert_int_equal(c.drop_dest_unavailable, 1);
+	/* re-adding the dest in time resumes it */
+	assert_int_equal(lvs_add_dest(e.t, &e.svc, &d1), 0);
+	assert_int_equal(in(&e, 7000, A, &r), LVS_FORWARD);
+	assert_string_equal(rs_name(&r), "rs1");
+
+	/* expire_nodest_conn=1: the conn is expired, a SYN is rescheduled */
+	add_dest(&e, RS2, 1, LVS_CONN_F_MASQ);
+	assert_int_equal(lvs_del_dest(e.t, &e.svc, &d1), 0);
+	lvs_core_get_settings(e.core, &s);
+	s.expire_nodest_conn = 1;
+	lvs_core_set_settings(e.core, &s);
+	assert_int_equal(in(&e, 7000, A, NULL), LVS_PASS);
+	assert_int_equal(lvs_core_conn_count(e.core), 0);
+	assert_int_equal(in(&e, 7000, S, &r), LVS_FORWARD);
+	assert_string_equal(rs_name(&r), "rs2");
+	env_done(&e);
+}
+
+static void test_weight0_keeps_existing(void **state)
+{
+	struct env e;
+	struct lvs_conn_ref r;
+	struct lvs_dest_conf d1 = dest_conf(RS1, 80, 0, LVS_CONN_F_MASQ);
+	struct lvs_core_settings s;
+
+	(void)state;
+	env_init(&e, IPPROTO_TCP, "rr");
+	add_dest(&e, RS1, 1, LVS_CONN_F_MASQ);
+	add_dest(&e, RS2, 1, LVS_CONN_F_MASQ);
+	assert_int_equal(in(&e, 8000, S, &r), LVS_FORWARD);
+	assert_string_equal(rs_name(&r), "rs2");
+	assert_int_equal(in(&e, 8001, S, &r), LVS_FORWARD);
+	assert_string_equal(rs_name(&r), "rs1");
+	assert_int_equal(lvs_edit_dest(e.t, &e.svc, &d1), 0);
+	/* existing conn to the quiescent dest continues */
+	assert_int_equal(in(&e, 8001, A, &r), LVS_FORWARD);
+	assert_string_equal(rs_name(&r), "rs1");
+	/* new ones avoid it */
+	assert_int_equal(in(&e, 8002, S, &r), LVS_FORWARD);
+	assert_string_equal(rs_name(&r), "rs2");
+	/* expire_nodest_conn=1: a SYN reusing a conn to a weight-0 dest is
+	 * rescheduled even if the conn is established */
+	lvs_core_get_settings(e.core, &s);
+	s.expire_nodest_conn = 1;
+	lvs_core_set_settings(e.core, &s);
+	assert_int_equal(in(&e, 8001, S, &r), LVS_FORWARD);
+	assert_string_equal(rs_name(&r), "rs2");
+	env_done(&e);
+}
+
+static void test_conn_reuse(void **state)
+{
+	struct env e;
+	struct lvs_conn_ref r;
+	struct lvs_core_settings s;
+	struct lvs_dest *d1, *d2;
+
+	(void)state;
+	env_init(&e, IPPROTO_TCP, "rr");
+	add_dest(&e, RS1, 1, LVS_CONN_F_MASQ);
+	add_dest(&e, RS2, 1, LVS_CONN_F_MASQ);
+	d1 = dest_of(&e, RS1, 80);
+	d2 = dest_of(&e, RS2, 80);
+	assert_int_equal(in(&e, 9000, S, &r), LVS_FORWARD);
+	assert_string_equal(rs_name(&r), "rs2");
+	/* a SYN on a live SYN_RECV entry is a retransmission: same conn */
+	assert_int_equal(in(&e, 9000, S, &r), LVS_FORWARD);
+	assert_string_equal(rs_name(&r), "rs2");
+	assert_int_equal(lvs_core_conn_count(e.core), 1);
+	assert_int_equal(in(&e, 9000, A, NULL), LVS_FORWARD);
+	assert_int_equal(in(&e, 9000, F | A, NULL), LVS_FORWARD);
+	assert_int_equal(out(&e, RS2, 9000, F | A, NULL), LVS_FORWARD);
+	assert_state(&e, 9000, "TIME_WAIT", 120);
+	/* conn_reuse_mode=1: a SYN on TIME_WAIT expires it and reschedules */
+	assert_int_equal(in(&e, 9000, S, &r), LVS_FORWARD);
+	assert_string_equal(rs_name(&r), "rs1");
+	assert_int_equal(lvs_core_conn_count(e.core), 1);
+	assert_int_equal(d2->inactconns + d2->activeconns, 0);
+	assert_int_equal(d1->inactconns, 1);
+	assert_state(&e, 9000, "SYN_RECV", 60);
+
+	/* conn_reuse_mode=0: the SYN follows the old entry (TIME_WAIT -> SYN_RECV) */
+	lvs_core_get_settings(e.core, &s);
+	s.conn_reuse_mode = 0;
+	lvs_core_set_settings(e.core, &s);
+	assert_int_equal(in(&e, 9000, R, NULL), LVS_FORWARD);
+	assert_state(&e, 9000, "SYN_RECV", 60); /* RST in SYN_RECV stays */
+	assert_int_equal(in(&e, 9000, A, NULL), LVS_FORWARD);
+	assert_int_equal(in(&e, 9000, R, NULL), LVS_FORWARD);
+	assert_state(&e, 9000, "CLOSE", 10);
+	assert_int_equal(in(&e, 9000, S, &r), LVS_FORWARD);
+	assert_string_equal(rs_name(&r), "rs1");
+	assert_state(&e, 9000, "SYN_RECV", 60);
+	env_done(&e);
+}
+
+static void test_udp_and_ops(void **state)
+{
+	struct env e;
+	struct lvs_conn_ref r;
+	struct lvs_pkt p;
+	struct lvs_dest *d;
+	const char *name;
+	unsigned left;
+	union lvs_addr c = ip4(CIP), v = ip4(VIP);
+	struct lvs_conn_sync s;
+
+	(void)state;
+	env_init(&e, IPPROTO_UDP, "rr");
+	add_dest(&e, RS1, 1, LVS_CONN_F_MASQ);
+	d = dest_of(&e, RS1, 80);
+	p = mkpkt(IPPROTO_UDP, CIP, 5353, VIP, 80, 0);
+	assert_int_equal(lvs_core_inbound(e.core, 0, &p, e.now, &r), LVS_FORWARD);
+	assert_int_equal(lvs_core_inbound(e.core, 0, &p, e.now, &r), LVS_FORWARD);
+	assert_true(lvs_core_conn_find(e.core, AF_INET, IPPROTO_UDP, &c, 5353, &v, 80, 0, e.now, &s));
+	name = lvs_conn_state_name(s.protocol, s.flags, (uint8_t)s.state);
+	left = s.timeout;
+	assert_string_equal(name, "UDP");
+	assert_int_equal(left, 300);
+	assert_int_equal(d->inactconns, 1);
+	assert_int_equal(d->activeconns, 0);
+	assert_int_equal(lvs_stats_slot(&d->stats, 0)->conns, 1);
+	assert_int_equal(lvs_stats_slot(&d->stats, 0)->inpkts, 2);
+	/* the reply */
+	p = mkpkt(IPPROTO_UDP, RS1, 80, CIP, 5353, 0);
+	assert_int_equal(lvs_core_outbound(e.core, 0, &p, e.now, &r), LVS_FORWARD);
+	assert_int_equal(lvs_stats_slot(&d->stats, 0)->outpkts, 1);
+	assert_int_equal(lvs_stats_slot(&d->stats, 0)->outbytes, 60);
+	/* a reply from some other port is not ours */
+	p = mkpkt(IPPROTO_UDP, RS1, 81, CIP, 5353, 0);
+	assert_int_equal(lvs_core_outbound(e.core, 0, &p, e.now, &r), LVS_PASS);
+
+	/* one-packet scheduling: every packet is a new conn, nothing stays */
+	e.svc.flags |= LVS_SVC_F_ONEPACKET;
+	assert_int_equal(lvs_edit_service(e.t, &e.svc), 0);
+	add_dest(&e, RS2, 1, LVS_CONN_F_MASQ);
+	size_t before = lvs_core_conn_count(e.core);
+	char seq[64] = "";
+	for (int i = 0; i < 4; i++) {
+		p = mkpkt(IPPROTO_UDP, CIP, 6000, VIP, 80, 0);
+		assert_int_equal(lvs_core_inbound(e.core, 0, &p, e.now, &r), LVS_FORWARD);
+		assert_true(r.flags & LVS_CONN_F_ONE_PACKET);
+		assert_int_equal(r.id, 0);
+		strcat(seq, rs_name(&r));
+		strcat(seq, " ");
+	}
+	assert_int_equal(lvs_core_conn_count(e.core), before);
+	assert_false(lvs_core_conn_find(e.core, AF_INET, IPPROTO_UDP, &c, 6000, &v, 80, 0, e.now, &s));
+	/* rr over two dests: alternates per packet */
+	assert_int_not_equal(strncmp(seq, seq + 4, 4), 0);
+	env_done(&e);
+}
+
+static void test_icmp_relay(void **state)
+{
+	struct env e;
+	struct lvs_conn_ref r;
+	struct lvs_pkt p;
+
+	(void)state;
+	env_init(&e, IPPROTO_TCP, "rr");
+	add_dest(&e, RS1, 1, LVS_CONN_F_MASQ);
+	assert_int_equal(in(&e, 4444, S, NULL), LVS_FORWARD);
+	/* client reports "frag needed" about our reply VIP:80 -> client:4444 */
+	memset(&p, 0, sizeof(p));
+	p.af = AF_INET;
+	p.protocol = IPPROTO_ICMP;
+	p.saddr = ip4(CIP);
+	p.daddr = ip4(VIP);
+	p.icmp_error = 1;
+	p.icmp_type = 3;
+	p.icmp_code = 4;
+	p.len = 56;
+	p.inner.protocol = IPPROTO_TCP;
+	p.inner.saddr = ip4(VIP);
+	p.inner.sport = 80;
+	p.inner.daddr = ip4(CIP);
+	p.inner.dport = 4444;
+	assert_int_equal(lvs_core_inbound(e.core, 0, &p, e.now, &r), LVS_FORWARD);
+	assert_string_equal(rs_name(&r), "rs1");
+	/* the real server reports an error about client:4444 -> RS1:80 */
+	p.saddr = ip4(RS1);
+	p.daddr = ip4(CIP);
+	p.inner.saddr = ip4(CIP);
+	p.inner.sport = 4444;
+	p.inner.daddr = ip4(RS1);
+	p.inner.dport = 80;
+	assert_int_equal(lvs_core_outbound(e.core, 0, &p, e.now, &r), LVS_FORWARD);
+	assert_int_equal(r.cport, 4444);
+	/* unrelated error, and a non-error type */
+	p.inner.sport = 4445;
+	assert_int_equal(lvs_core_outbound(e.core, 0, &p, e.now, &r), LVS_PASS);
+	p.inner.sport = 4444;
+	p.icmp_type = 8;
+	assert_int_equal(lvs_core_outbound(e.core, 0, &p, e.now, &r), LVS_PASS);
+	env_done(&e);
+}
+
+static void test_overload_threshold(void **state)
+{
+	struct env e;
+	struct lvs_conn_ref r;
+	struct lvs_dest_conf dc = dest_conf(RS1, 80, 1, LVS_CONN_F_MASQ);
+	struct lvs_dest *d;
+
+	(void)state;
+	env_init(&e, IPPROTO_TCP, "rr");
+	dc.u_threshold = 2;
+	assert_int_equal(lvs_add_dest(e.t, &e.svc, &dc), 0);
+	d = dest_of(&e, RS1, 80);
+	assert_int_equal(in(&e, 100, S, NULL), LVS_FORWARD);
+	assert_false(d->flags & LVS_DEST_F_OVERLOAD);
+	assert_int_equal(in(&e, 101, S, NULL), LVS_FORWARD);
+	assert_true(d->flags & LVS_DEST_F_OVERLOAD);
+	/* overloaded and alone: nothing to schedule */
+	assert_int_equal(in(&e, 102, S, &r), LVS_REJECT);
+	/* 3/4 rule: total*4 < u*3 clears it once one conn is gone */
+	e.now += 61 * 1000;
+	lvs_core_tick(e.core, e.now);
+	assert_int_equal(lvs_core_conn_count(e.core), 0);
+	assert_false(d->flags & LVS_DEST_F_OVERLOAD);
+	env_done(&e);
+}
+
+static void test_stats_counted(void **state)
+{
+	struct env e;
+	struct lvs_dest *d;
+	struct lvs_service *svc;
+	struct lvs_stats *g;
+
+	(void)state;
+	env_init(&e, IPPROTO_TCP, "rr");
+	add_dest(&e, RS1, 1, LVS_CONN_F_MASQ);
+	d = dest_of(&e, RS1, 80);
+	svc = lvs_svc_get(e.t, &e.svc);
+	g = lvs_table_global_stats(e.t);
+	assert_int_equal(in(&e, 300, S, NULL), LVS_FORWARD);
+	assert_int_equal(out(&e, RS1, 300, S | A, NULL), LVS_FORWARD);
+	assert_int_equal(in(&e, 300, A, NULL), LVS_FORWARD);
+	assert_int_equal(in(&e, 301, S, NULL), LVS_FORWARD);
+	for (int i = 0; i < 3; i++) {
+		struct lvs_counters *c = lvs_stats_slot(i == 0 ? &d->stats : i == 1 ? &svc->stats : g, 0);
+		assert_int_equal(c->conns, 2);
+		assert_int_equal(c->inpkts, 3);
+		assert_int_equal(c->inbytes, 180);
+		assert_int_equal(c->outpkts, 1);
+		assert_int_equal(c->outbytes, 60);
+	}
+	env_done(&e);
+}
+
+static void test_nat_icmp_send(void **state)
+{
+	struct env e;
+	struct lvs_conn_ref r;
+	struct lvs_core_settings s;
+
+	(void)state;
+	env_init(&e, IPPROTO_TCP, "rr");
+	add_dest(&e, RS1, 1, LVS_CONN_F_MASQ);
+	assert_int_equal(out(&e, RS1, 5555, A, &r), LVS_PASS);
+	lvs_core_get_settings(e.core, &s);
+	s.nat_icmp_send = 1;
+	lvs_core_set_settings(e.core, &s);
+	assert_int_equal(out(&e, RS1, 5555, A, &r), LVS_REJECT);
+	assert_int_equal(out(&e, RS1, 5555, R, &r), LVS_PASS);
+	assert_int_equal(out(&e, RS2, 5555, A, &r), LVS_PASS);
+	env_done(&e);
+}
+
+/* a lock callback pair is used around scheduling and dest puts */
+static int lock_depth, lock_calls;
+static void t_lock(void *arg) { (void)arg; assert_int_equal(lock_depth, 0); lock_depth++; lock_calls++; }
+static void t_unlock(void *arg) { (void)arg; assert_int_equal(lock_depth, 1); lock_depth--; }
+
+static void test_caller_lock_used(void **state)
+{
+	struct lvs_table *t = lvs_table_new();
+	struct lvs_core_lock lk = { t_lock, t_unlock, NULL };
+	struct lvs_core *core = lvs_core_new(t, 2, 1024, &lk);
+	struct lvs_service_conf sc = svc_conf(IPPROTO_TCP, VIP, 80, "rr");
+	struct lvs_dest_conf dc = dest_conf(RS1, 0, 1, LVS_CONN_F_TUNNEL);
+	struct lvs_pkt p = mkpkt(IPPROTO_TCP, CIP, 999, VIP, 80, S);
+	struct lvs_conn_ref r;
+
+	(void)state;
+	assert_non_null(core);
+	assert_int_equal(lvs_add_service(t, &sc), 0);
+	assert_int_equal(lvs_add_dest(t, &sc, &dc), 0);
+	assert_int_equal(lvs_core_inbound(core, 1, &p, 5000, &r), LVS_FORWARD);
+	assert_int_equal(lock_calls, 1);
+	/* dest.port 0: the packet's port is used */
+	assert_int_equal(r.dport, 80);
+	assert_int_equal(r.flags & LVS_CONN_F_FWD_MASK, LVS_CONN_F_TUNNEL);
+	p.tcp_flags = A;
+	assert_int_equal(lvs_core_inbound(core, 1, &p, 5001, &r), LVS_FORWARD);
+	assert_int_equal(lock_calls, 1); /* established flow: no table lock */
+	lvs_core_tick(core, 5001 + 900 * 1000);
+	assert_int_equal(lvs_core_conn_count(core), 0);
+	assert_int_equal(lock_depth, 0);
+	lvs_core_free(core);
+	lvs_table_free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_nat_handshake_and_teardown),
+		cmocka_unit_test(test_dr_input_only),
+		cmocka_unit_test(test_timeouts_set_and_initial),
+		cmocka_unit_test(test_rr_through_inbound),
+		cmocka_unit_test(test_wrr_through_inbound),
+		cmocka_unit_test(test_no_dest_reject_and_pass),
+		cmocka_unit_test(test_ftp_service_passes_other_ports),
+		cmocka_unit_test(test_deleted_dest),
+		cmocka_unit_test(test_weight0_keeps_existing),
+		cmocka_unit_test(test_conn_reuse),
+		cmocka_unit_test(test_udp_and_ops),
+		cmocka_unit_test(test_icmp_relay),
+		cmocka_unit_test(test_overload_threshold),
+		cmocka_unit_test(test_stats_counted),
+		cmocka_unit_test(test_nat_icmp_send),
+		cmocka_unit_test(test_caller_lock_used),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
