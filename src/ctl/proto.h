@@ -1,0 +1,159 @@
+/* proto.h - lvsd's control protocol: frames on a SOCK_STREAM unix socket.
+ *
+ * Contract:
+ *  - Every frame is a fixed 20-byte header followed by `len` payload bytes.
+ *    All integers are little-endian, written field by field (never a raw
+ *    struct, so padding and host layout never reach the wire).
+ *
+ *      u32 magic  (LVSP_MAGIC)      u16 version (LVSP_VERSION)
+ *      u16 op     (enum lvsp_op)    u32 flags   (LVSP_F_REPLY on replies)
+ *      u32 seq    (echoed in the reply)         u32 len (payload bytes)
+ *
+ *  - One reply per request, same op and seq, LVSP_F_REPLY set.  A reply
+ *    payload is an i32 result (0/count or a negative errno) followed by the
+ *    op's result data (only when the result is >= 0).
+ *  - Frames larger than LVSP_MAX_REQUEST are refused (-EMSGSIZE) by the
+ *    daemon; replies may be bigger (a dump of a huge table), up to
+ *    LVSP_MAX_REPLY.
+ *  - Decoders never trust a length: every get checks what remains and a
+ *    short buffer sets r->err (sticky), so callers check once at the end.
+ *
+ * Payload encodings (see the lvsp_put_* / lvsp_get_* pairs):
+ *   addr     : u16 af, 16 bytes (IPv4 in the first 4, network order, rest 0)
+ *   svc conf : addr, u16 protocol, u16 port, u32 fwmark, sched[16],
+ *              u32 flags, u32 timeout, u32 netmask, pe[16]
+ *              (names NUL-padded; the decoder forces termination; the af
+ *              is passed through unvalidated: the table judges it)
+ *   dest conf: af/addr/port/conn_flags/weight/u_thr/l_thr/tun_type/tun_port/
+ *              tun_flags
+ *   batch    : u32 n, then n x (u16 op, u32 len, payload); the reply is
+ *              u32 n, then n x i32 result.
+ */
+#ifndef LVS_CTL_PROTO_H
+#define LVS_CTL_PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "../core/ipvs-t.h"
+#include "client.h"
+
+#define LVSP_MAGIC 0x4453564cu /* "LVSD" little-endian */
+#define LVSP_VERSION 1
+#define LVSP_HDR_LEN 20
+#define LVSP_F_REPLY 0x1u
+#define LVSP_MAX_REQUEST (64u << 20)   /* 64 MiB per request frame */
+#define LVSP_MAX_REPLY (1024u << 20)   /* 1 GiB per reply frame */
+#define LVSP_MAX_BATCH 10000000u
+#define LVSP_MAX_TEXT (1u << 20)       /* names/commands sent to the daemon */
+
+enum lvsp_op {
+	LVSP_OP_NONE = 0,
+	LVSP_OP_GET_INFO = 1,
+	LVSP_OP_ADD_SERVICE,
+	LVSP_OP_EDIT_SERVICE,
+	LVSP_OP_DEL_SERVICE,
+	LVSP_OP_FLUSH,
+	LVSP_OP_ADD_DEST,
+	LVSP_OP_EDIT_DEST,
+	LVSP_OP_DEL_DEST,
+	LVSP_OP_ZERO,           /* u8 has_svc, [svc conf] */
+	LVSP_OP_SET_TIMEOUTS,   /* u32 tcp, tcpfin, udp */
+	LVSP_OP_GET_TIMEOUTS,   /* reply: u32 n, n x u32 tcp[], u32 udp */
+	LVSP_OP_START_DAEMON,   /* daemon conf */
+	LVSP_OP_STOP_DAEMON,    /* i32 state */
+	LVSP_OP_GET_DAEMONS,    /* reply: result = count, count x daemon conf */
+	LVSP_OP_GET_SERVICES,   /* reply: u32 n, n x service entry */
+	LVSP_OP_GET_SERVICE,    /* svc conf; reply: one service entry */
+	LVSP_OP_GET_TEXT,       /* string name; reply: string */
+	LVSP_OP_COMMAND,        /* string command; reply: string */
+	LVSP_OP_BATCH,
+	LVSP_OP_MAX
+};
+
+/* is `op` one of the table mutations that may travel inside a batch? */
+int lvsp_op_is_mutation(unsigned op);
+const char *lvsp_op_name(unsigned op);
+
+struct lvsp_hdr {
+	uint32_t magic;
+	uint16_t version;
+	uint16_t op;
+	uint32_t flags;
+	uint32_t seq;
+	uint32_t len;
+};
+
+/* a growable output buffer; oom is sticky */
+struct lvsp_buf {
+	uint8_t *data;
+	size_t len, cap;
+	int oom;
+};
+
+/* a bounded reader; err becomes -EPROTO on any overrun and stays set */
+struct lvsp_reader {
+	const uint8_t *p;
+	size_t len, pos;
+	int err;
+};
+
+void lvsp_buf_free(struct lvsp_buf *b);
+int lvsp_buf_reserve(struct lvsp_buf *b, size_t more);
+void lvsp_put_bytes(struct lvsp_buf *b, const void *p, size_t n);
+void lvsp_put_u8(struct lvsp_buf *b, uint8_t v);
+void lvsp_put_u16(struct lvsp_buf *b, uint16_t v);
+void lvsp_put_u32(struct lvsp_buf *b, uint32_t v);
+void lvsp_put_u64(struct lvsp_buf *b, uint64_t v);
+void lvsp_put_i32(struct lvsp_buf *b, int32_t v);
+void lvsp_put_str(struct lvsp_buf *b, const char *s); /* u32 len + bytes */
+/* patch a u32 written earlier at offset off */
+void lvsp_patch_u32(struct lvsp_buf *b, size_t off, uint32_t v);
+
+void lvsp_reader_init(struct lvsp_reader *r, const void *p, size_t len);
+uint8_t lvsp_get_u8(struct lvsp_reader *r);
+uint16_t lvsp_get_u16(struct lvsp_reader *r);
+uint32_t lvsp_get_u32(struct lvsp_reader *r);
+uint64_t lvsp_get_u64(struct lvsp_reader *r);
+int32_t lvsp_get_i32(struct lvsp_reader *r);
+void lvsp_get_bytes(struct lvsp_reader *r, void *out, size_t n);
+/* a pointer into the buffer (not NUL-terminated) or NULL on error */
+const uint8_t *lvsp_get_span(struct lvsp_reader *r, size_t n);
+/* malloc'd NUL-terminated copy of a u32-length string; NULL on error.
+ * Strings with embedded NULs are refused. */
+char *lvsp_get_str(struct lvsp_reader *r, size_t max);
+static inline size_t lvsp_remaining(const struct lvsp_reader *r) { return r->len - r->pos; }
+
+/* header */
+void lvsp_put_hdr(struct lvsp_buf *b, const struct lvsp_hdr *h);
+void lvsp_hdr_encode(uint8_t out[LVSP_HDR_LEN], const struct lvsp_hdr *h);
+void lvsp_hdr_decode(const uint8_t in[LVSP_HDR_LEN], struct lvsp_hdr *h);
+/* 0 or -EPROTO (bad magic/version) or -EMSGSIZE (len > max) */
+int lvsp_hdr_check(const struct lvsp_hdr *h, uint32_t max_len);
+
+/* objects; the decoders validate what can be validated without the table
+ * (af is AF_INET/AF_INET6, names NUL-terminated) and set r->err otherwise */
+void lvsp_put_addr(struct lvsp_buf *b, int af, const union lvs_addr *a);
+void lvsp_get_addr(struct lvsp_reader *r, int *af, union lvs_addr *a);
+void lvsp_put_svc(struct lvsp_buf *b, const struct lvs_service_conf *s);
+void lvsp_get_svc(struct lvsp_reader *r, struct lvs_service_conf *s);
+void lvsp_put_dest(struct lvsp_buf *b, const struct lvs_dest_conf *d);
+void lvsp_get_dest(struct lvsp_reader *r, struct lvs_dest_conf *d);
+void lvsp_put_daemon(struct lvsp_buf *b, const struct lvs_daemon_conf *d);
+void lvsp_get_daemon(struct lvsp_reader *r, struct lvs_daemon_conf *d);
+void lvsp_put_stats(struct lvsp_buf *b, const struct lvs_stats_view *s);
+void lvsp_get_stats(struct lvsp_reader *r, struct lvs_stats_view *s);
+void lvsp_put_timeouts(struct lvsp_buf *b, const struct lvs_timeouts *t);
+void lvsp_get_timeouts(struct lvsp_reader *r, struct lvs_timeouts *t);
+
+/* a service entry: svc conf, u32 num_dests, stats, then num_dests x
+ * (dest conf, u32 active, u32 inact, u32 persist, stats).  The get side
+ * allocates e->dests (free with lvsc_free_services semantics). */
+void lvsp_put_dest_entry(struct lvsp_buf *b, const struct lvs_dest_entry *d);
+void lvsp_get_service_entry(struct lvsp_reader *r, struct lvs_service_entry *e);
+
+/* encoded sizes, for preallocating dumps */
+#define LVSP_SVC_SIZE (18 + 2 + 2 + 4 + LVS_SCHEDNAME_MAXLEN + 4 + 4 + 4 + LVS_PENAME_MAXLEN)
+#define LVSP_DEST_SIZE (18 + 2 + 4 + 4 + 4 + 4 + 1 + 2 + 2)
+#define LVSP_STATS_SIZE (10 * 8)
+
+#endif

@@ -1,0 +1,343 @@
+/* main.c - lvsd: options, daemonizing, pidfile, start/stop of the table,
+ * control server and modules around the main loop. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "daemon.h"
+#include "../core/stats.h"
+#include "../ctl/client.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: lvsd [options]\n"
+		"  -f, --foreground          stay in the foreground, log to stderr too\n"
+		"  -S, --socket PATH         control socket (default $" LVSD_SOCKET_ENV " or " LVSD_SOCKET_DEFAULT ")\n"
+		"  -P, --pidfile PATH        pid file when daemonized (default: socket path with .pid)\n"
+		"  -l, --log-file FILE       also log to FILE\n"
+		"  -i, --interfaces LIST     comma-separated interfaces for the datapath (default all)\n"
+		"  -b, --backend NAME        datapath backend: xdp, afpacket, none, auto (default auto)\n"
+		"  -w, --workers N           datapath workers (0 = one per RX queue)\n"
+		"  -c, --config FILE         ldirectord.cf or keepalived.conf to apply and watch\n"
+		"  -r, --restore FILE        load an ipvsadm -S rule file at start (via ipvsadm -R)\n"
+		"      --show VIEW           client: print a text view of a running lvsd (ip_vs, ip_vs_stats, status, ...)\n"
+		"      --cmd \"VERB ARGS\"     client: send a command to a running lvsd (reload, help, ...)\n"
+		"  -h, --help                this help\n"
+		"  -V, --version             print the version\n");
+}
+
+/* client mode: lvsd --show VIEW / --cmd CMD against a running daemon */
+static int client_mode(const char *sock, const char *view, const char *cmd)
+{
+	struct lvsc *c;
+	int err = lvsc_open(sock, &c);
+	if (err) {
+		fprintf(stderr, "lvsd: cannot connect to %s: %s\n", lvsc_socket_path(sock), strerror(-err));
+		return 1;
+	}
+	char *text = NULL;
+	err = view ? lvsc_get_text(c, view, &text) : lvsc_command(c, cmd, &text);
+	lvsc_close(c);
+	if (text) {
+		fputs(text, err < 0 ? stderr : stdout);
+		free(text);
+	}
+	if (err < 0) {
+		fprintf(stderr, "lvsd: %s\n", strerror(-err));
+		return 1;
+	}
+	return 0;
+}
+
+static int write_pidfile(const char *path)
+{
+	char tmp[PATH_MAX];
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	FILE *f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	fprintf(f, "%d\n", (int)getpid());
+	if (fclose(f) != 0 || rename(tmp, path) < 0) {
+		int e = errno;
+		unlink(tmp);
+		return -e;
+	}
+	return 0;
+}
+
+/* classic double fork; the parent waits for the child's "ready" byte so
+ * that `lvsd && ipvsadm ...` works and start-up errors reach the shell */
+static int daemonize(int *ready_fd)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	pid_t pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid > 0) {
+		close(p[1]);
+		char b = 1;
+		ssize_t r;
+		do
+			r = read(p[0], &b, 1);
+		while (r < 0 && errno == EINTR);
+		_exit(r == 1 && b == 0 ? 0 : 1);
+	}
+	close(p[0]);
+	setsid();
+	pid = fork();
+	if (pid < 0)
+		_exit(1);
+	if (pid > 0)
+		_exit(0); /* the grandchild holds p[1]; the first parent waits on it */
+	if (chdir("/") < 0)
+		_exit(1);
+	int fd = open("/dev/null", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	*ready_fd = p[1];
+	return 0;
+}
+
+static void signal_ready(int *ready_fd, int ok)
+{
+	if (*ready_fd < 0)
+		return;
+	char b = ok ? 0 : 1;
+	ssize_t w = write(*ready_fd, &b, 1);
+	(void)w;
+	close(*ready_fd);
+	*ready_fd = -1;
+}
+
+/* --restore: run `ipvsadm -R < FILE` against our own socket, in the
+ * background so the main loop can serve it */
+static void start_restore(struct lvsd *d)
+{
+	const char *file = d->opts.restore_file;
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		lvsd_log(LOG_ERR, "--restore %s: %s", file, strerror(errno));
+		return;
+	}
+	char self[PATH_MAX], prog[PATH_MAX + 16];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	prog[0] = 0;
+	if (n > 0) {
+		self[n] = 0;
+		char *slash = strrchr(self, '/');
+		if (slash) {
+			*slash = 0;
+			snprintf(prog, sizeof(prog), "%s/ipvsadm", self);
+		}
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		lvsd_log(LOG_ERR, "--restore: fork: %s", strerror(errno));
+		close(fd);
+		return;
+	}
+	if (pid == 0) {
+		sigset_t all;
+		sigemptyset(&all);
+		sigprocmask(SIG_SETMASK, &all, NULL);
+		dup2(fd, 0);
+		setenv(LVSD_SOCKET_ENV, d->opts.socket_path, 1);
+		if (prog[0] && access(prog, X_OK) == 0)
+			execl(prog, "ipvsadm", "-R", (char *)NULL);
+		execlp("ipvsadm", "ipvsadm", "-R", (char *)NULL);
+		_exit(127);
+	}
+	close(fd);
+	d->restore_pid = pid;
+	lvsd_log(LOG_INFO, "restoring rules from %s (pid %d)", file, (int)pid);
+}
+
+static int start_modules(struct lvsd *d)
+{
+	for (int i = 0; lvsd_modules[i]; i++) {
+		const struct lvsd_module *m = lvsd_modules[i];
+		int err = m->start ? m->start(d) : 0;
+		if (err < 0) {
+			lvsd_log(LOG_ERR, "module %s failed to start: %s", m->name, strerror(-err));
+			return err;
+		}
+		d->nmodules_started = i + 1;
+		lvsd_log(LOG_DEBUG, "module %s started", m->name);
+	}
+	return 0;
+}
+
+static void stop_modules(struct lvsd *d)
+{
+	for (int i = d->nmodules_started - 1; i >= 0; i--)
+		if (lvsd_modules[i]->stop)
+			lvsd_modules[i]->stop(d);
+	d->nmodules_started = 0;
+}
+
+enum { OPT_SHOW = 256, OPT_CMD };
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "socket", required_argument, NULL, 'S' },
+		{ "pidfile", required_argument, NULL, 'P' },
+		{ "log-file", required_argument, NULL, 'l' },
+		{ "interfaces", required_argument, NULL, 'i' },
+		{ "backend", required_argument, NULL, 'b' },
+		{ "workers", required_argument, NULL, 'w' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "restore", required_argument, NULL, 'r' },
+		{ "show", required_argument, NULL, OPT_SHOW },
+		{ "cmd", required_argument, NULL, OPT_CMD },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct lvsd daemon;
+	struct lvsd *d = &daemon;
+	const char *sock = NULL, *show = NULL, *cmd = NULL;
+	int opt;
+
+	d->opts.backend = "auto";
+	d->epfd = d->sigfd = d->wakefd = d->listen_fd = -1;
+	while ((opt = getopt_long(argc, argv, "fS:P:l:i:b:w:c:r:hV", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'f': d->opts.foreground = 1; break;
+		case 'S': sock = optarg; break;
+		case 'P': d->pidfile = optarg; break;
+		case 'l': d->opts.log_file = optarg; break;
+		case 'i': d->opts.interfaces = optarg; break;
+		case 'b':
+			if (strcmp(optarg, "xdp") && strcmp(optarg, "afpacket") && strcmp(optarg, "none") &&
+			    strcmp(optarg, "auto")) {
+				fprintf(stderr, "lvsd: unknown backend '%s' (xdp, afpacket, none, auto)\n", optarg);
+				return 2;
+			}
+			d->opts.backend = optarg;
+			break;
+		case 'w': {
+			char *end;
+			errno = 0;
+			long v = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || v < 0 || v > 1024) {
+				fprintf(stderr, "lvsd: --workers wants 0..1024, not '%s'\n", optarg);
+				return 2;
+			}
+			d->opts.workers = (int)v;
+			break;
+		}
+		case 'c': d->opts.config_file = optarg; break;
+		case 'r': d->opts.restore_file = optarg; break;
+		case OPT_SHOW: show = optarg; break;
+		case OPT_CMD: cmd = optarg; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("lvsd %s\n", LVSD_VERSION); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "lvsd: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	if (show || cmd)
+		return client_mode(sock, show, cmd);
+
+	d->opts.socket_path = lvsc_socket_path(sock);
+	d->opts.log_stderr = d->opts.foreground;
+	static char pidbuf[PATH_MAX];
+	if (!d->pidfile) {
+		/* /run/lvsd/lvsd.sock -> /run/lvsd/lvsd.pid: side-by-side daemons
+		 * on different sockets get different pid files */
+		const char *p = d->opts.socket_path;
+		size_t n = strlen(p);
+		if (n > 5 && !strcmp(p + n - 5, ".sock"))
+			n -= 5;
+		snprintf(pidbuf, sizeof(pidbuf), "%.*s.pid", (int)n, p);
+		d->pidfile = pidbuf;
+	}
+	if (geteuid() != 0)
+		fprintf(stderr, "lvsd: warning: not running as root; only root may use the control socket\n");
+
+	lvsd_log_init(&d->opts);
+	int err = lvsd_server_bind(d);
+	if (err) {
+		if (!d->opts.foreground)
+			fprintf(stderr, "lvsd: cannot use control socket %s: %s\n", d->opts.socket_path,
+				err == -EADDRINUSE ? "another lvsd is already running" : strerror(-err));
+		return 1;
+	}
+
+	int ready_fd = -1;
+	if (!d->opts.foreground) {
+		err = daemonize(&ready_fd);
+		if (err) {
+			lvsd_log(LOG_ERR, "cannot daemonize: %s", strerror(-err));
+			return 1;
+		}
+		if ((err = write_pidfile(d->pidfile)))
+			lvsd_log(LOG_WARNING, "pid file %s: %s", d->pidfile, strerror(-err));
+	}
+
+	/* one stats slot per datapath worker; set before the table exists */
+	unsigned nslots = d->opts.workers;
+	if (!nslots) {
+		long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+		nslots = ncpu > 0 ? (unsigned)ncpu : 1;
+	}
+	lvs_stats_set_nslots(nslots);
+
+	int rc = 1;
+	pthread_mutex_init(&d->lock, NULL);
+	d->start_ms = lvsd_now_ms();
+	d->table = lvs_table_new();
+	if (!d->table) {
+		lvsd_log(LOG_ERR, "out of memory creating the table");
+		goto out;
+	}
+	if ((err = lvsd_loop_init(d)) || (err = lvsd_views_init(d)) || (err = lvsd_server_start(d))) {
+		lvsd_log(LOG_ERR, "start-up failed: %s", strerror(-err));
+		goto out;
+	}
+	if (start_modules(d) < 0)
+		goto out_modules;
+	if (d->opts.restore_file)
+		start_restore(d);
+
+	lvsd_log(LOG_NOTICE, "lvsd %s started: socket %s, backend %s", LVSD_VERSION, d->opts.socket_path,
+		 d->opts.backend);
+	signal_ready(&ready_fd, 1);
+	lvsd_loop_run(d);
+	rc = 0;
+	lvsd_log(LOG_NOTICE, "lvsd stopping");
+out_modules:
+	stop_modules(d);
+out:
+	signal_ready(&ready_fd, 0);
+	lvsd_server_stop(d);
+	lvsd_loop_fini(d);
+	lvsd_views_fini(d);
+	if (d->table)
+		lvs_table_free(d->table);
+	if (!d->opts.foreground)
+		unlink(d->pidfile);
+	lvsd_log_close();
+	return rc;
+}

@@ -1,0 +1,392 @@
+/* server.c - the control socket: listening, per-client framing with
+ * nonblocking I/O, peer-credential checks.
+ *
+ * Why per-client buffers: a client that sends half a frame and stalls, or
+ * floods garbage, must never block the loop; each client's bytes are
+ * gathered in its own buffer, and a client is handled only as far as its
+ * complete frames go.  A framing error (bad magic/version, oversized
+ * frame) gets one -EPROTO / -EMSGSIZE reply and the connection is closed
+ * after the reply is flushed, since the stream cannot be resynchronised.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include "daemon.h"
+
+struct lvsd_client {
+	struct lvsd_client *next;
+	int fd;
+	uid_t uid;
+	pid_t pid;
+	uint8_t *in;
+	size_t in_len, in_cap;
+	struct lvsp_buf out;
+	size_t out_off;
+	int closing;          /* close once out is flushed */
+	int want_out;         /* EPOLLOUT currently requested */
+	uint64_t last_rx_ms;
+};
+
+static void client_free(struct lvsd *d, struct lvsd_client *c)
+{
+	struct lvsd_client **pp = &d->clients;
+	while (*pp && *pp != c)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = c->next;
+	lvsd_del_fd(d, c->fd);
+	close(c->fd);
+	free(c->in);
+	lvsp_buf_free(&c->out);
+	free(c);
+	d->nclients--;
+}
+
+/* 1 while replies are still waiting to be written */
+static int client_flush(struct lvsd *d, struct lvsd_client *c)
+{
+	while (c->out_off < c->out.len) {
+		ssize_t w = send(c->fd, c->out.data + c->out_off, c->out.len - c->out_off,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			return -errno;
+		}
+		c->out_off += (size_t)w;
+	}
+	int pending = c->out_off < c->out.len;
+	if (!pending) {
+		c->out.len = 0;
+		c->out_off = 0;
+		/* do not keep a huge dump's buffer around per idle client */
+		if (c->out.cap > (1u << 20))
+			lvsp_buf_free(&c->out);
+	}
+	if (pending != c->want_out) {
+		/* while replies are pending, stop reading: the client must drain
+		 * its replies before we accept more requests from it */
+		lvsd_mod_fd(d, c->fd, pending ? EPOLLOUT : EPOLLIN);
+		c->want_out = pending;
+	}
+	return pending;
+}
+
+static void reply_error(struct lvsd_client *c, const struct lvsp_hdr *h, int err)
+{
+	lvsd_put_reply_hdr(&c->out, h, err, NULL, 0);
+}
+
+/* handle the complete frames in c->in */
+static void client_process(struct lvsd *d, struct lvsd_client *c)
+{
+	size_t off = 0;
+	while (!c->closing && c->out.len - c->out_off < LVSD_TX_HIGH && c->in_len - off >= LVSP_HDR_LEN) {
+		struct lvsp_hdr h;
+		lvsp_hdr_decode(c->in + off, &h);
+		int err = lvsp_hdr_check(&h, LVSP_MAX_REQUEST);
+		if (err) {
+			d->bad_frames++;
+			lvsd_log(LOG_WARNING, "control client pid %d: %s frame (magic 0x%08x version %u len %u); closing",
+				 (int)c->pid, err == -EMSGSIZE ? "oversized" : "garbage", h.magic,
+				 h.version, h.len);
+			/* answer with op 0 / seq 0: the header cannot be trusted */
+			struct lvsp_hdr z = { 0 };
+			reply_error(c, &z, err);
+			c->closing = 1;
+			off = c->in_len;
+			break;
+		}
+		if (c->in_len - off - LVSP_HDR_LEN < h.len)
+			break; /* wait for the rest */
+		const uint8_t *payload = c->in + off + LVSP_HDR_LEN;
+		d->requests++;
+		if (h.flags & LVSP_F_REPLY) {
+			d->bad_frames++;
+			reply_error(c, &h, -EPROTO);
+		} else {
+			lvsd_handle_request(d, &h, payload, c->uid, &c->out);
+		}
+		off += LVSP_HDR_LEN + h.len;
+		if (c->out.oom) {
+			lvsd_log(LOG_ERR, "control client pid %d: out of memory building a reply; closing",
+				 (int)c->pid);
+			c->closing = 1;
+			c->out.len = c->out_off = 0;
+			c->out.oom = 0;
+		}
+	}
+	if (off) {
+		memmove(c->in, c->in + off, c->in_len - off);
+		c->in_len -= off;
+	}
+}
+
+static void on_client(struct lvsd *d, int fd, uint32_t events, void *arg)
+{
+	struct lvsd_client *c = arg;
+	(void)fd;
+	int eof = 0;
+
+	if (events & EPOLLIN) {
+		size_t budget = LVSD_RX_BUDGET;
+		while (budget && !c->closing) {
+			if (c->in_cap - c->in_len < 4096) {
+				size_t ncap = c->in_cap ? c->in_cap * 2 : 16384;
+				/* never more than one maximal frame plus a read's worth */
+				if (ncap > LVSP_MAX_REQUEST + LVSP_HDR_LEN + LVSD_RX_BUDGET)
+					ncap = LVSP_MAX_REQUEST + LVSP_HDR_LEN + LVSD_RX_BUDGET;
+				if (ncap <= c->in_cap)
+					break;
+				uint8_t *p = realloc(c->in, ncap);
+				if (!p) {
+					lvsd_log(LOG_ERR, "control client pid %d: out of memory", (int)c->pid);
+					client_free(d, c);
+					return;
+				}
+				c->in = p;
+				c->in_cap = ncap;
+			}
+			size_t want = c->in_cap - c->in_len;
+			if (want > budget)
+				want = budget;
+			ssize_t r = recv(c->fd, c->in + c->in_len, want, MSG_DONTWAIT);
+			if (r < 0) {
+				if (errno == EINTR)
+					continue;
+				if (errno != EAGAIN && errno != EWOULDBLOCK)
+					eof = 1;
+				break;
+			}
+			if (r == 0) {
+				eof = 1;
+				break;
+			}
+			c->in_len += (size_t)r;
+			budget -= (size_t)r;
+			c->last_rx_ms = lvsd_now_ms();
+			client_process(d, c);
+			if (c->out.len - c->out_off >= LVSD_TX_HIGH)
+				break;
+		}
+	} else if (events & (EPOLLHUP | EPOLLERR)) {
+		eof = !(events & EPOLLOUT);
+	}
+
+	if (eof && !c->closing) {
+		client_process(d, c);
+		if (c->in_len) {
+			d->bad_frames++;
+			lvsd_log(LOG_WARNING, "control client pid %d: connection closed mid-frame (%zu bytes)",
+				 (int)c->pid, c->in_len);
+			struct lvsp_hdr z = { 0 };
+			reply_error(c, &z, -EPROTO);
+			c->in_len = 0;
+		}
+		c->closing = 1;
+	}
+
+	int pending = client_flush(d, c);
+	if (pending < 0 || (c->closing && pending == 0)) {
+		client_free(d, c);
+		return;
+	}
+	/* replies drained: handle requests that were held back */
+	if (!pending && !c->closing && c->in_len >= LVSP_HDR_LEN) {
+		client_process(d, c);
+		pending = client_flush(d, c);
+		if (pending < 0 || (c->closing && pending == 0))
+			client_free(d, c);
+	}
+}
+
+static void on_listen(struct lvsd *d, int fd, uint32_t events, void *arg)
+{
+	(void)events; (void)arg;
+	for (;;) {
+		int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (cfd < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				lvsd_log(LOG_WARNING, "accept: %s", strerror(errno));
+			return;
+		}
+		if (d->nclients >= LVSD_MAX_CLIENTS) {
+			d->refused++;
+			lvsd_log(LOG_WARNING, "control socket: %d clients already, refusing one", LVSD_MAX_CLIENTS);
+			close(cfd);
+			continue;
+		}
+		struct ucred cred;
+		socklen_t cl = sizeof(cred);
+		if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) < 0) {
+			lvsd_log(LOG_WARNING, "SO_PEERCRED: %s", strerror(errno));
+			close(cfd);
+			continue;
+		}
+		struct lvsd_client *c = calloc(1, sizeof(*c));
+		if (!c) {
+			close(cfd);
+			continue;
+		}
+		c->fd = cfd;
+		c->uid = cred.uid;
+		c->pid = cred.pid;
+		c->last_rx_ms = lvsd_now_ms();
+		if (lvsd_add_fd(d, cfd, EPOLLIN, on_client, c) < 0) {
+			close(cfd);
+			free(c);
+			continue;
+		}
+		if (cred.uid != 0)
+			lvsd_log(LOG_NOTICE, "control client pid %d uid %d is not root: its requests are refused",
+				 (int)cred.pid, (int)cred.uid);
+		c->next = d->clients;
+		d->clients = c;
+		d->nclients++;
+	}
+}
+
+/* a client that stopped half-way through a frame is holding memory: drop it */
+static void sweep_stalled(struct lvsd *d, void *arg)
+{
+	(void)arg;
+	uint64_t now = lvsd_now_ms();
+	struct lvsd_client *c = d->clients, *next;
+	for (; c; c = next) {
+		next = c->next;
+		if (c->in_len && now - c->last_rx_ms > LVSD_CLIENT_STALL_MS) {
+			d->bad_frames++;
+			lvsd_log(LOG_WARNING, "control client pid %d: stalled mid-frame for %d s; closing",
+				 (int)c->pid, LVSD_CLIENT_STALL_MS / 1000);
+			client_free(d, c);
+		}
+	}
+}
+
+static int mkdir_parent(const char *path)
+{
+	char *dup = strdup(path);
+	if (!dup)
+		return -ENOMEM;
+	char *dir = dirname(dup);
+	int err = 0;
+	struct stat st;
+	/* create only what is missing (0755); never chmod an existing dir */
+	if (stat(dir, &st) < 0) {
+		char *p = dir;
+		while ((p = strchr(p + 1, '/'))) {
+			*p = 0;
+			if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+				err = -errno;
+				break;
+			}
+			*p = '/';
+		}
+		if (!err && mkdir(dir, 0755) < 0 && errno != EEXIST)
+			err = -errno;
+		if (!err)
+			chmod(dir, 0755); /* despite the umask */
+	}
+	free(dup);
+	return err;
+}
+
+int lvsd_server_bind(struct lvsd *d)
+{
+	const char *path = d->opts.socket_path;
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		lvsd_log(LOG_ERR, "socket path too long: %s", path);
+		return -ENAMETOOLONG;
+	}
+	strcpy(sun.sun_path, path);
+	int err = mkdir_parent(path);
+	if (err) {
+		lvsd_log(LOG_ERR, "cannot create the directory of %s: %s", path, strerror(-err));
+		return err;
+	}
+
+	struct stat st;
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			lvsd_log(LOG_ERR, "%s exists and is not a socket; not touching it", path);
+			return -EEXIST;
+		}
+		int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (probe < 0)
+			return -errno;
+		int rc = connect(probe, (struct sockaddr *)&sun, sizeof(sun));
+		int e = errno;
+		close(probe);
+		if (rc == 0) {
+			lvsd_log(LOG_ERR, "another lvsd is already running on %s", path);
+			return -EADDRINUSE;
+		}
+		if (e != ECONNREFUSED && e != ENOENT) {
+			lvsd_log(LOG_ERR, "cannot probe %s: %s", path, strerror(e));
+			return -e;
+		}
+		/* nobody listens: a dead daemon's socket */
+		lvsd_log(LOG_NOTICE, "removing stale socket %s", path);
+		unlink(path);
+	}
+
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	/* created 0600 from the start: no window where others could connect */
+	mode_t old = umask(0177);
+	int rc = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
+	int e = errno;
+	umask(old);
+	if (rc < 0) {
+		lvsd_log(LOG_ERR, "bind %s: %s", path, strerror(e));
+		close(fd);
+		return -e;
+	}
+	if (listen(fd, 128) < 0) {
+		e = errno;
+		close(fd);
+		unlink(path);
+		return -e;
+	}
+	if (stat(path, &st) == 0)
+		d->sock_ino = st.st_ino;
+	d->listen_fd = fd;
+	return 0;
+}
+
+int lvsd_server_start(struct lvsd *d)
+{
+	int err = lvsd_add_fd(d, d->listen_fd, EPOLLIN, on_listen, NULL);
+	if (!err)
+		err = lvsd_add_timer(d, 5000, sweep_stalled, NULL);
+	return err;
+}
+
+void lvsd_server_stop(struct lvsd *d)
+{
+	while (d->clients)
+		client_free(d, d->clients);
+	if (d->listen_fd >= 0) {
+		lvsd_del_fd(d, d->listen_fd);
+		close(d->listen_fd);
+		d->listen_fd = -1;
+		/* remove the socket only if it is still ours (not a successor's) */
+		struct stat st;
+		if (stat(d->opts.socket_path, &st) == 0 && st.st_ino == d->sock_ino)
+			unlink(d->opts.socket_path);
+	}
+}

@@ -1,0 +1,200 @@
+/* views.c - the registry of text views and commands reachable through
+ * lvsc_get_text / lvsc_command, and lvsd's own: "ip_vs", "ip_vs_stats",
+ * "status"; commands "reload", "help", "version". */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "daemon.h"
+#include "../core/procfs.h"
+
+static int add_named(struct lvsd_named **v, size_t *n, const char *name, void *fn, void *arg)
+{
+	if (!name || !*name || !fn || strchr(name, ' '))
+		return -EINVAL;
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*v)[i].name, name))
+			return -EEXIST;
+	struct lvsd_named *p = realloc(*v, (*n + 1) * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	*v = p;
+	char *dup = strdup(name);
+	if (!dup)
+		return -ENOMEM;
+	p[(*n)++] = (struct lvsd_named){ dup, fn, arg };
+	return 0;
+}
+
+static struct lvsd_named *find_named(struct lvsd_named *v, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i].name, name))
+			return &v[i];
+	return NULL;
+}
+
+int lvsd_register_text(struct lvsd *d, const char *name, lvsd_text_fn fn, void *arg)
+{
+	return add_named(&d->texts, &d->ntexts, name, (void *)fn, arg);
+}
+
+int lvsd_register_command(struct lvsd *d, const char *verb, lvsd_cmd_fn fn, void *arg)
+{
+	return add_named(&d->cmds, &d->ncmds, verb, (void *)fn, arg);
+}
+
+int lvsd_text(struct lvsd *d, const char *name, struct strbuf *out)
+{
+	struct lvsd_named *v = find_named(d->texts, d->ntexts, name);
+	if (!v) {
+		sb_printf(out, "no such view: %s\n", name);
+		return -ENOENT;
+	}
+	return ((lvsd_text_fn)v->fn)(d, v->arg, out);
+}
+
+int lvsd_cmd(struct lvsd *d, const char *line, struct strbuf *out)
+{
+	while (*line == ' ' || *line == '\t')
+		line++;
+	size_t vl = strcspn(line, " \t");
+	char verb[64];
+	if (vl == 0 || vl >= sizeof(verb)) {
+		sb_puts(out, "empty or overlong command\n");
+		return -EINVAL;
+	}
+	memcpy(verb, line, vl);
+	verb[vl] = 0;
+	const char *args = line + vl;
+	while (*args == ' ' || *args == '\t')
+		args++;
+	struct lvsd_named *c = find_named(d->cmds, d->ncmds, verb);
+	if (!c) {
+		sb_printf(out, "unknown command: %s (try \"help\")\n", verb);
+		return -EOPNOTSUPP;
+	}
+	return ((lvsd_cmd_fn)c->fn)(d, c->arg, args, out);
+}
+
+int lvsd_reload(struct lvsd *d, struct strbuf *out)
+{
+	int res = 0;
+	for (int i = 0; i < d->nmodules_started; i++) {
+		const struct lvsd_module *m = lvsd_modules[i];
+		if (!m->reload)
+			continue;
+		char err[256] = "";
+		int r = m->reload(d, err, sizeof(err));
+		if (r < 0) {
+			lvsd_log(LOG_ERR, "reload of module %s failed: %s", m->name,
+				 err[0] ? err : strerror(-r));
+			sb_printf(out, "%s: %s\n", m->name, err[0] ? err : strerror(-r));
+			if (!res)
+				res = r;
+		} else {
+			sb_printf(out, "%s: reloaded\n", m->name);
+		}
+	}
+	return res;
+}
+
+static int view_ip_vs(struct lvsd *d, void *arg, struct strbuf *out)
+{
+	(void)arg;
+	lvsd_lock(d);
+	lvs_procfs_ip_vs(d->table, out);
+	lvsd_unlock(d);
+	return 0;
+}
+
+static int view_ip_vs_stats(struct lvsd *d, void *arg, struct strbuf *out)
+{
+	(void)arg;
+	lvsd_lock(d);
+	lvs_procfs_ip_vs_stats(d->table, out);
+	lvsd_unlock(d);
+	return 0;
+}
+
+static int view_status(struct lvsd *d, void *arg, struct strbuf *out)
+{
+	(void)arg;
+	const struct lvsd_opts *o = &d->opts;
+	uint64_t up = (lvsd_now_ms() - d->start_ms) / 1000;
+	lvsd_lock(d);
+	size_t nsvc = lvs_svc_count(d->table);
+	lvsd_unlock(d);
+	sb_printf(out, "lvsd %s\n", LVSD_VERSION);
+	sb_printf(out, "pid: %d\n", (int)getpid());
+	sb_printf(out, "uptime: %llu s\n", (unsigned long long)up);
+	sb_printf(out, "socket: %s\n", o->socket_path);
+	sb_printf(out, "backend: %s\n", o->backend ? o->backend : "auto");
+	sb_printf(out, "interfaces: %s\n", o->interfaces ? o->interfaces : "all");
+	sb_printf(out, "workers: %d\n", o->workers);
+	sb_printf(out, "config: %s\n", o->config_file ? o->config_file : "-");
+	sb_printf(out, "services: %zu\n", nsvc);
+	sb_printf(out, "control clients: %zu\n", d->nclients);
+	sb_printf(out, "control requests: %llu\n", (unsigned long long)d->requests);
+	sb_printf(out, "control bad frames: %llu\n", (unsigned long long)d->bad_frames);
+	sb_puts(out, "modules:");
+	for (int i = 0; i < d->nmodules_started; i++)
+		sb_printf(out, " %s", lvsd_modules[i]->name);
+	sb_puts(out, "\n");
+	sb_puts(out, "views:");
+	for (size_t i = 0; i < d->ntexts; i++)
+		sb_printf(out, " %s", d->texts[i].name);
+	sb_puts(out, "\n");
+	return 0;
+}
+
+static int cmd_reload(struct lvsd *d, void *arg, const char *args, struct strbuf *out)
+{
+	(void)arg; (void)args;
+	return lvsd_reload(d, out);
+}
+
+static int cmd_help(struct lvsd *d, void *arg, const char *args, struct strbuf *out)
+{
+	(void)arg; (void)args;
+	sb_puts(out, "commands:");
+	for (size_t i = 0; i < d->ncmds; i++)
+		sb_printf(out, " %s", d->cmds[i].name);
+	sb_puts(out, "\nviews:");
+	for (size_t i = 0; i < d->ntexts; i++)
+		sb_printf(out, " %s", d->texts[i].name);
+	sb_puts(out, "\n");
+	return 0;
+}
+
+static int cmd_version(struct lvsd *d, void *arg, const char *args, struct strbuf *out)
+{
+	(void)d; (void)arg; (void)args;
+	sb_printf(out, "lvsd %s (IPVS %d.%d.%d)\n", LVSD_VERSION, (LVS_IPVS_VERSION_CODE >> 16) & 0xff,
+		  (LVS_IPVS_VERSION_CODE >> 8) & 0xff, LVS_IPVS_VERSION_CODE & 0xff);
+	return 0;
+}
+
+int lvsd_views_init(struct lvsd *d)
+{
+	int err = 0;
+	err = err ? err : lvsd_register_text(d, "ip_vs", view_ip_vs, NULL);
+	err = err ? err : lvsd_register_text(d, "ip_vs_stats", view_ip_vs_stats, NULL);
+	err = err ? err : lvsd_register_text(d, "status", view_status, NULL);
+	err = err ? err : lvsd_register_command(d, "reload", cmd_reload, NULL);
+	err = err ? err : lvsd_register_command(d, "help", cmd_help, NULL);
+	err = err ? err : lvsd_register_command(d, "version", cmd_version, NULL);
+	return err;
+}
+
+void lvsd_views_fini(struct lvsd *d)
+{
+	for (size_t i = 0; i < d->ntexts; i++)
+		free(d->texts[i].name);
+	for (size_t i = 0; i < d->ncmds; i++)
+		free(d->cmds[i].name);
+	free(d->texts);
+	free(d->cmds);
+	d->texts = d->cmds = NULL;
+	d->ntexts = d->ncmds = 0;
+}
