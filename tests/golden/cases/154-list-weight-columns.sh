@@ -1,0 +1,13 @@
+# 154-list-weight-columns: weight column with large and zero weights
+t 'ipvsadm -A -t 10.0.0.1:80 -s wrr'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 -m -w 2147483647'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.2 -m -w 0'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.3 -m -w 123456'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 255.255.255.254:65535 -m -w 1000000 -x 2147483647 -y 2147483647'
+t 'ipvsadm -L -n'
+t 'ipvsadm -L -n --persistent-conn'
+t 'ipvsadm -L -n --thresholds'
+t 'ipvsadm -L -n --tun-info'
+t 'ipvsadm -L -n --stats'
+t 'ipvsadm -L -n --rate'
+t 'ipvsadm -L -n --stats --exact'

@@ -1,0 +1,11 @@
+# 155-list-service-line-flags: every flag on one service line
+t 'ipvsadm -A -u 10.0.0.1:53 -s sh -b sh-fallback,sh-port -p 30 -M 255.255.0.0 -o'
+t 'ipvsadm -A -u 10.0.0.2:53 -s mh -b mh-port -p -o'
+t 'ipvsadm -A -u 10.0.0.3:53 -s rr -b flag-3,flag-2 -o'
+t 'ipvsadm -A -f 1 -s wlc -p 100 -o'
+t 'ipvsadm -A -u [2001:db8::1]:53 -s sed -p 40 -M 96 -o -b flag-1'
+t 'ipvsadm -L -n'
+t 'ipvsadm -L'
+t 'ipvsadm -L -n --thresholds'
+t 'ipvsadm -L -n --stats'
+t 'ipvsadm -S -n'

@@ -1,0 +1,13 @@
+# 158-list-localhost-names: localhost as service and dest without -n
+t 'ipvsadm -A -t 127.0.0.1:80 -s rr'
+t 'ipvsadm -a -t 127.0.0.1:80 -r 127.0.0.1:8080 -m'
+t 'ipvsadm -a -t 127.0.0.1:80 -r 127.0.1.1:8080 -m'
+t 'ipvsadm -a -t 127.0.0.1:80 -r 127.0.0.2:8080 -m'
+t 'ipvsadm -L'
+t 'ipvsadm -L --stats'
+t 'ipvsadm -L --rate'
+t 'ipvsadm -L --thresholds'
+t 'ipvsadm -L --tun-info'
+t 'ipvsadm -L --persistent-conn'
+t 'ipvsadm -L -t localhost:80'
+t 'ipvsadm -S'

@@ -1,0 +1,13 @@
+# 173-daemon-group-port-ttl: mcast group/port/ttl/maxlen shown by -L --daemon
+t 'ipvsadm --start-daemon master --mcast-interface lo --mcast-group 239.1.2.3 --mcast-port 1 --mcast-ttl 255'
+t 'ipvsadm -L --daemon'
+t 'ipvsadm --stop-daemon master'
+t 'ipvsadm --start-daemon master --mcast-interface lo --sync-maxlen 65507'
+t 'ipvsadm -L --daemon'
+t 'ipvsadm --stop-daemon master'
+t 'ipvsadm --start-daemon master --mcast-interface lo --sync-maxlen 1'
+t 'ipvsadm -L --daemon'
+t 'ipvsadm --stop-daemon master'
+t 'ipvsadm --start-daemon master --mcast-interface lo --sync-maxlen 100'
+t 'ipvsadm -L --daemon'
+t 'ipvsadm --stop-daemon master'

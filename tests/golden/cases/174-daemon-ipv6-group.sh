@@ -1,0 +1,10 @@
+# 174-daemon-ipv6-group: IPv6 multicast group for the sync daemon
+t 'ipvsadm --start-daemon master --mcast-interface lo --mcast-group ff02::81'
+t 'ipvsadm -L --daemon'
+t 'ipvsadm --stop-daemon master'
+t 'ipvsadm --start-daemon backup --mcast-interface lo --mcast-group ff15::1234 --mcast-port 9999'
+t 'ipvsadm -L --daemon'
+t 'ipvsadm --stop-daemon backup'
+t 'ipvsadm --start-daemon master --mcast-interface lo --mcast-group 224.0.0.1'
+t 'ipvsadm -L --daemon'
+t 'ipvsadm --stop-daemon master'

@@ -1,0 +1,10 @@
+# 175-daemon-long-forms: sync daemon commands with = forms and bundles
+t 'ipvsadm --start-daemon=master --mcast-interface=lo'
+t 'ipvsadm -L --daemon'
+t 'ipvsadm --stop-daemon=master'
+t 'ipvsadm --start-daemon master --mcast-interface lo --mcast-interface lo'
+t 'ipvsadm --start-daemon master --mcast-interface ""'
+t 'ipvsadm --start-daemon "" --mcast-interface lo'
+t 'ipvsadm --stop-daemon ""'
+t 'ipvsadm --start-daemon master extra --mcast-interface lo'
+t 'ipvsadm -L --daemon -n'

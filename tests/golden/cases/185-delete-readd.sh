@@ -1,0 +1,10 @@
+# 185-delete-readd: delete a service with dests and re-add it
+t 'ipvsadm -A -t 10.0.0.1:80 -s rr'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 -m'
+t 'ipvsadm -D -t 10.0.0.1:80'
+t 'ipvsadm -A -t 10.0.0.1:80 -s wrr'
+t 'ipvsadm -L -n'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 -g'
+t 'ipvsadm -d -t 10.0.0.1:80 -r 10.0.1.1'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 -m -w 4'
+t 'ipvsadm -L -n'

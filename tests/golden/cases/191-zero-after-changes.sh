@@ -1,0 +1,10 @@
+# 191-zero-after-changes: -Z with dests and fwmarks keeps the table
+t 'ipvsadm -A -t 10.0.0.1:80 -s rr'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 -m'
+t 'ipvsadm -A -f 2 -s rr'
+t 'ipvsadm -Z -f 2'
+t 'ipvsadm -Z -t 10.0.0.1:80'
+t 'ipvsadm -Z'
+t 'ipvsadm -L -n --stats'
+t 'ipvsadm -L -n --stats -t 10.0.0.1:80'
+t 'ipvsadm -L -n --rate -f 2'
