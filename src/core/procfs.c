@@ -2,23 +2,9 @@
  * kernel's ip_vs_info_seq_show and ip_vs_stats_show). */
 #include <arpa/inet.h>
 #include <stdio.h>
+#include "conn.h"
 #include "procfs.h"
 #include "stats.h"
-
-const char *lvs_proto_name(unsigned proto, char buf[16])
-{
-	switch (proto) {
-	case IPPROTO_IP: return "IP";
-	case IPPROTO_UDP: return "UDP";
-	case IPPROTO_TCP: return "TCP";
-	case IPPROTO_SCTP: return "SCTP";
-	case IPPROTO_ICMP: return "ICMP";
-	case IPPROTO_ICMPV6: return "ICMPv6";
-	default:
-		snprintf(buf, 16, "IP_%u", proto & 0xffffu);
-		return buf;
-	}
-}
 
 const char *lvs_fwd_name(uint32_t conn_flags)
 {
@@ -61,7 +47,7 @@ static void put_service(struct strbuf *out, const struct lvs_service *svc)
 	if (svc->fwmark) {
 		sb_printf(out, "FWM  %08X %s %s", svc->fwmark, sched, ops);
 	} else {
-		sb_printf(out, "%s  ", lvs_proto_name(svc->protocol, pbuf));
+		sb_printf(out, "%s  ", lvs_proto_name((uint8_t)svc->protocol, pbuf));
 		put_addr_port(out, svc->af, &svc->addr, svc->port);
 		/* the kernel's IPv6 format has no ops field (oracle-verified) */
 		if (svc->af == AF_INET6)

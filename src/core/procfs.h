@@ -16,8 +16,7 @@
 void lvs_procfs_ip_vs(struct lvs_table *t, struct strbuf *out);
 void lvs_procfs_ip_vs_stats(struct lvs_table *t, struct strbuf *out);
 
-/* the kernel's ip_vs_proto_name / ip_vs_fwd_name */
-const char *lvs_proto_name(unsigned proto, char buf[16]);
+/* the kernel's ip_vs_fwd_name (protocol names: lvs_proto_name, conn.h) */
 const char *lvs_fwd_name(uint32_t conn_flags);
 /* "%pI6": eight zero-padded lower-case groups */
 void lvs_fmt_in6_full(const struct in6_addr *a, char buf[40]);
