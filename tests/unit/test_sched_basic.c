@@ -475,6 +475,109 @@ static void test_twos(void **state)
 	lvs_table_free(f.t);
 }
 
+/* ------------------------------------------------ oracle-captured runs */
+
+/* Each pick below was captured from REAL IPVS (Linux 6.1.192, oracle VM,
+ * NAT traffic with one fresh TCP connection per request, 2026-11-23).
+ * Finished connections sit in TIME_WAIT and count as InActConn, which the
+ * simulation reproduces with inactconns++ after each pick. */
+static const char *picks_inact(struct lvs_service *s, int n)
+{
+	static char out[1024];
+
+	out[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		struct lvs_dest *d = s->sched->schedule(s, NULL, 0);
+
+		if (i)
+			strcat(out, " ");
+		strcat(out, name_of(d));
+		if (d)
+			d->inactconns++;
+	}
+	return out;
+}
+
+static void test_oracle_rr_deletes(void **state)
+{
+	(void)state;
+	struct fx f = make("rr");
+
+	add(&f, RS1, 1);
+	add(&f, RS2, 1);
+	add(&f, RS3, 1);
+	assert_string_equal(picks_inact(f.s, 2), "rs3 rs2");
+	del(&f, RS2);
+	assert_string_equal(picks_inact(f.s, 4), "rs1 rs3 rs1 rs3");
+	del(&f, RS3);
+	add(&f, RS2, 1);
+	assert_string_equal(picks_inact(f.s, 3), "rs2 rs1 rs2");
+	lvs_table_free(f.t);
+}
+
+static void test_oracle_wrr_variants(void **state)
+{
+	(void)state;
+	struct fx f = make("wrr"); /* gcd 2 */
+
+	add(&f, RS1, 4);
+	add(&f, RS2, 2);
+	assert_string_equal(picks_inact(f.s, 6), "rs2 rs1 rs1 rs2 rs1 rs1");
+	lvs_table_free(f.t);
+
+	f = make("wrr"); /* weight edited mid-stream */
+	add(&f, RS1, 3);
+	add(&f, RS2, 2);
+	add(&f, RS3, 1);
+	assert_string_equal(picks_inact(f.s, 4), "rs3 rs2 rs1 rs1");
+	edit(&f, RS3, 3);
+	assert_string_equal(picks_inact(f.s, 8), "rs3 rs1 rs3 rs2 rs1 rs3 rs2 rs1");
+	lvs_table_free(f.t);
+
+	f = make("wrr"); /* a weight-0 dest */
+	add(&f, RS1, 2);
+	add(&f, RS2, 0);
+	add(&f, RS3, 1);
+	assert_string_equal(picks_inact(f.s, 6), "rs3 rs1 rs1 rs3 rs1 rs1");
+	lvs_table_free(f.t);
+
+	f = make("rr"); /* ipvsadm -E -s wrr on existing dests */
+	add(&f, RS3, 1);
+	add(&f, RS2, 2);
+	add(&f, RS1, 3);
+	f.c = svc_conf("wrr");
+	assert_int_equal(lvs_edit_service(f.t, &f.c), 0);
+	assert_string_equal(picks_inact(f.s, 12), "rs1 rs1 rs2 rs1 rs2 rs3 rs1 rs1 rs2 rs1 rs2 rs3");
+	lvs_table_free(f.t);
+}
+
+/* rs1=3 rs2=2 rs3=1 added in that order (list rs3 rs2 rs1), 12 requests */
+static void test_oracle_least_family(void **state)
+{
+	(void)state;
+	static const struct { const char *sched, *want; } runs[] = {
+		{ "lc", "rs3 rs2 rs1 rs3 rs2 rs1 rs3 rs2 rs1 rs3 rs2 rs1" },
+		{ "wlc", "rs3 rs2 rs1 rs1 rs2 rs1 rs3 rs2 rs1 rs1 rs2 rs1" },
+		{ "sed", "rs1 rs1 rs1 rs1 rs1 rs1 rs1 rs1 rs1 rs1 rs1 rs1" },
+		{ "nq", "rs3 rs3 rs3 rs3 rs3 rs3 rs3 rs3 rs3 rs3 rs3 rs3" },
+		{ "fo", "rs1 rs1 rs1 rs1 rs1 rs1 rs1 rs1 rs1 rs1 rs1 rs1" },
+		{ "ovf", "rs1 rs1 rs1 rs1 rs1 rs1 rs1 rs1 rs1 rs1 rs1 rs1" },
+	};
+
+	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+		struct fx f = make(runs[i].sched);
+
+		add(&f, RS1, 3);
+		add(&f, RS2, 2);
+		add(&f, RS3, 1);
+		const char *got = picks_inact(f.s, 12);
+
+		if (strcmp(got, runs[i].want))
+			fail_msg("%s: got '%s' want '%s'", runs[i].sched, got, runs[i].want);
+		lvs_table_free(f.t);
+	}
+}
+
 /* scheduler "none": the table keeps sched NULL and names it "none" */
 static void test_none(void **state)
 {
@@ -506,6 +609,9 @@ int main(void)
 		cmocka_unit_test(test_fo),
 		cmocka_unit_test(test_ovf),
 		cmocka_unit_test(test_twos),
+		cmocka_unit_test(test_oracle_rr_deletes),
+		cmocka_unit_test(test_oracle_wrr_variants),
+		cmocka_unit_test(test_oracle_least_family),
 		cmocka_unit_test(test_none),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
