@@ -329,12 +329,6 @@ struct lvs_conn *lvs_conn_new(struct lvs_core *core, unsigned worker, int af, in
 
 /* ---- dest binding, the kernel's ip_vs_bind_dest / ip_vs_unbind_dest ---- */
 
-static int dest_totalconns(const struct lvs_dest *d)
-{
-	return __atomic_load_n(&d->activeconns, __ATOMIC_RELAXED) +
-	       __atomic_load_n(&d->inactconns, __ATOMIC_RELAXED);
-}
-
 void lvs_conn_bind_dest(struct lvs_conn *cp, struct lvs_dest *dest)
 {
 	uint32_t method;
@@ -362,14 +356,12 @@ void lvs_conn_bind_dest(struct lvs_conn *cp, struct lvs_dest *dest)
 	} else {
 		__atomic_add_fetch(&dest->persistconns, 1, __ATOMIC_RELAXED);
 	}
-	if (dest->u_threshold != 0 && (uint32_t)dest_totalconns(dest) >= dest->u_threshold)
-		__atomic_or_fetch(&dest->flags, LVS_DEST_F_OVERLOAD, __ATOMIC_RELAXED);
+	lvs_dest_conn_bound(dest);  /* OVERLOAD (table.c, classic rules) */
 }
 
 static void conn_unbind_dest_counters(struct lvs_conn *cp)
 {
 	struct lvs_dest *dest = cp->dest;
-	int total;
 
 	if (!dest)
 		return;
@@ -381,16 +373,7 @@ static void conn_unbind_dest_counters(struct lvs_conn *cp)
 	} else {
 		__atomic_sub_fetch(&dest->persistconns, 1, __ATOMIC_RELAXED);
 	}
-	total = dest_totalconns(dest);
-	if (dest->l_threshold != 0) {
-		if ((uint32_t)total < dest->l_threshold)
-			__atomic_and_fetch(&dest->flags, ~LVS_DEST_F_OVERLOAD, __ATOMIC_RELAXED);
-	} else if (dest->u_threshold != 0) {
-		if ((uint64_t)total * 4 < (uint64_t)dest->u_threshold * 3)
-			__atomic_and_fetch(&dest->flags, ~LVS_DEST_F_OVERLOAD, __ATOMIC_RELAXED);
-	} else {
-		__atomic_and_fetch(&dest->flags, ~LVS_DEST_F_OVERLOAD, __ATOMIC_RELAXED);
-	}
+	lvs_dest_conn_unbound(dest);
 }
 
 void lvs_conn_set_active(struct lvs_conn *cp, int active)
