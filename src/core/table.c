@@ -12,6 +12,11 @@
  *    are revived with their counters when re-added to the same service
  *    key; they are freed once no connection references them and they have
  *    been idle 120 s (IP_VS_DEST_TRASH_PERIOD).
+ *  - a deleted service is unhashed at once but freed only after two
+ *    lvs_table_tick() calls: datapath workers may still be following a
+ *    dest->svc pointer they read just before the delete (the kernel uses
+ *    RCU plus a refcount for this).  Workers take well under a tick per
+ *    packet, so two ticks are a safe grace period.
  *
  * Error codes and their ORDER follow ip_vs_genl_set_cmd + ip_vs_add_dest
  * & co. in Linux 6.1 (checked against the oracle VM where observable).
@@ -37,6 +42,8 @@
 struct svc_impl {
 	struct lvs_service s;
 	uint64_t serial;
+	struct svc_impl *grave_next; /* deleted, waiting for its grace period */
+	unsigned grave_ticks;
 };
 
 /* a dest as the table allocates it; the trash bookkeeping stays private */
@@ -73,6 +80,7 @@ struct lvs_table {
 
 	struct htab trash_tab;
 	struct lvs_list trash;
+	struct svc_impl *graveyard;   /* deleted services (see top) */
 
 	struct lvs_timeouts timeouts;
 	struct lvs_daemon_conf daemons[2]; /* [0] master, [1] backup */
@@ -309,6 +317,12 @@ void lvs_table_free(struct lvs_table *t)
 
 	lvs_list_for_each_entry_safe(di, n, &t->trash, t_list)
 		dest_free(&di->d);
+	while (t->graveyard) {
+		struct svc_impl *si = t->graveyard;
+
+		t->graveyard = si->grave_next;
+		svc_free(&si->s);
+	}
 	free(t->svc_tab.b);
 	free(t->fwm_tab.b);
 	free(t->trash_tab.b);
@@ -667,7 +681,12 @@ static void svc_remove(struct lvs_table *t, struct lvs_service *svc)
 	svc_hash_unlink(t, svc);
 	lvs_list_del(&svc->s_list);
 	t->nsvc--;
-	svc_free(svc);
+
+	struct svc_impl *si = lvs_container_of(svc, struct svc_impl, s);
+
+	si->grave_ticks = 0;
+	si->grave_next = t->graveyard;
+	t->graveyard = si;
 }
 
 int lvs_del_service(struct lvs_table *t, const struct lvs_service_conf *key)
@@ -970,6 +989,17 @@ void lvs_table_tick(struct lvs_table *t, uint64_t now_ms)
 	lvs_list_for_each_entry(svc, &t->s_list, s_list)
 		if (svc->sched && svc->sched->tick)
 			svc->sched->tick(svc, now_ms);
+
+	for (struct svc_impl **pp = &t->graveyard; *pp;) {
+		struct svc_impl *si = *pp;
+
+		if (++si->grave_ticks >= 2) {
+			*pp = si->grave_next;
+			svc_free(&si->s);
+		} else {
+			pp = &si->grave_next;
+		}
+	}
 
 	/* ip_vs_dest_trash_expire: first note when a dest became unreferenced,
 	 * free it 120 s later if still unreferenced (refcnt 1 = only us) */

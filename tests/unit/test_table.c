@@ -514,6 +514,34 @@ static void test_trash_revive_and_reap(void **state)
 	lvs_table_free(t); /* ASan: nothing leaks from the trash */
 }
 
+/* a deleted service stays readable/writable for two ticks (workers may
+ * still follow dest->svc); under ASan an early free fails this test */
+static void test_deleted_service_grace_period(void **state)
+{
+	(void)state;
+	struct lvs_table *t = lvs_table_new();
+	struct lvs_service_conf a = svc4("10.1.1.1", 80, "wrr");
+	struct lvs_dest_conf dc = dst("192.168.1.1", 80, 1, LVS_CONN_F_MASQ);
+
+	assert_int_equal(lvs_add_service(t, &a), 0);
+	assert_int_equal(lvs_add_dest(t, &a, &dc), 0);
+	struct lvs_service *s = lvs_svc_get(t, &a);
+
+	assert_int_equal(lvs_del_service(t, &a), 0);
+	assert_null(lvs_svc_get(t, &a));
+	assert_int_equal(lvs_svc_count(t), 0);
+	lvs_stats_slot(&s->stats, 0)->conns++; /* a late worker */
+	lvs_table_tick(t, 1000);
+	lvs_stats_slot(&s->stats, 0)->inpkts++;
+	assert_int_equal(s->num_dests, 0);
+	assert_null(s->sched_data); /* the scheduler was unbound at delete */
+	lvs_table_tick(t, 2000); /* freed now */
+	/* re-creating works and is a new object */
+	assert_int_equal(lvs_add_service(t, &a), 0);
+	assert_int_equal(lvs_flush(t), 0);
+	lvs_table_free(t); /* frees the graveyard too (ASan leak check) */
+}
+
 /* --------------------------------------------------------------- overload */
 
 static void test_overload_rules(void **state)
@@ -904,6 +932,7 @@ int main(void)
 		cmocka_unit_test(test_dest_mixed_af_and_flags),
 		cmocka_unit_test(test_dest_order_and_last_weight),
 		cmocka_unit_test(test_trash_revive_and_reap),
+		cmocka_unit_test(test_deleted_service_grace_period),
 		cmocka_unit_test(test_overload_rules),
 		cmocka_unit_test(test_svc_find),
 		cmocka_unit_test(test_iteration_order),
