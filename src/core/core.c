@@ -180,27 +180,27 @@ static void fill_ref(const struct lvs_core *core, const struct lvs_conn *cp, str
 
 static int sync_needed(const struct lvs_core *core, const struct lvs_conn *cp, uint32_t pkts)
 {
-	int force = 0;
 	uint32_t thr = (uint32_t)core->set.sync_threshold, period = (uint32_t)core->set.sync_period;
 
 	if (cp->flags & LVS_CONN_F_ONE_PACKET)
 		return 0;
-	if (cp->flags & LVS_CONN_F_TEMPLATE) {
-		force = 0;
-	} else if (core->set.sync_persist_mode && cp->control) {
+	if (cp->flags & LVS_CONN_F_TEMPLATE)
+		/* templates have no state condition and skip the packet test */
+		return period > 0 ? 1 : pkts == thr;
+	if (core->set.sync_persist_mode && cp->control)
 		return 0;
-	} else if (cp->protocol == IPPROTO_TCP) {
+	if (cp->protocol == IPPROTO_TCP) {
 		unsigned m = (1u << LVS_TCP_S_ESTABLISHED) | (1u << LVS_TCP_S_FIN_WAIT) | (1u << LVS_TCP_S_CLOSE) |
 			     (1u << LVS_TCP_S_CLOSE_WAIT) | (1u << LVS_TCP_S_TIME_WAIT);
-		if (!((1u << cp->state) & m))
+		if (cp->state >= 32 || !((1u << cp->state) & m))
 			return 0;
-		force = cp->state != cp->old_state;
-		if (force && cp->state != LVS_TCP_S_ESTABLISHED)
+		/* moving to a closing state is sent at once */
+		if (cp->state != cp->old_state && cp->state != LVS_TCP_S_ESTABLISHED)
 			return 1;
 	}
 	if (period > 0)
-		return force || pkts % period == thr;
-	return force || pkts == thr;
+		return pkts % period == thr;
+	return pkts == thr;
 }
 
 /* ---- existing connection processing (bucket lock held) ---- */

@@ -726,6 +726,46 @@ static void test_caller_lock_used(void **state)
 	lvs_table_free(t);
 }
 
+static int sync_calls;
+static struct lvs_conn_sync sync_last;
+static void sync_hook(void *arg, unsigned worker, const struct lvs_conn_sync *e)
+{
+	(void)arg;
+	assert_int_equal(worker, 0);
+	sync_calls++;
+	sync_last = *e;
+}
+
+static void test_sync_hook(void **state)
+{
+	struct env e;
+
+	(void)state;
+	env_init(&e, IPPROTO_TCP, "rr");
+	add_dest(&e, RS1, 1, LVS_CONN_F_MASQ);
+	lvs_core_set_sync_hook(e.core, sync_hook, NULL);
+	assert_int_equal(in(&e, 600, S, NULL), LVS_FORWARD);  /* pkt 1, SYN_RECV: never */
+	assert_int_equal(in(&e, 600, A, NULL), LVS_FORWARD);  /* pkt 2, ES */
+	assert_int_equal(sync_calls, 0);
+	assert_int_equal(in(&e, 600, A, NULL), LVS_FORWARD);  /* pkt 3 = threshold */
+	assert_int_equal(sync_calls, 1);
+	assert_int_equal(sync_last.state, LVS_TCP_S_ESTABLISHED);
+	assert_int_equal(sync_last.cport, 600);
+	assert_int_equal(sync_last.timeout, 900);
+	for (int i = 4; i <= 52; i++)
+		in(&e, 600, A, NULL);
+	assert_int_equal(sync_calls, 1);
+	in(&e, 600, A, NULL);                                   /* pkt 53 */
+	assert_int_equal(sync_calls, 2);
+	in(&e, 600, F | A, NULL);                               /* -> CLOSE_WAIT: at once */
+	assert_int_equal(sync_calls, 3);
+	assert_int_equal(sync_last.state, LVS_TCP_S_CLOSE_WAIT);
+	lvs_core_set_sync_hook(e.core, NULL, NULL);
+	in(&e, 600, R, NULL);
+	assert_int_equal(sync_calls, 3);
+	env_done(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -745,6 +785,7 @@ int main(void)
 		cmocka_unit_test(test_stats_counted),
 		cmocka_unit_test(test_nat_icmp_send),
 		cmocka_unit_test(test_caller_lock_used),
+		cmocka_unit_test(test_sync_hook),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
