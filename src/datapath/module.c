@@ -1,0 +1,436 @@
+/* module.c - lvsd_mod_datapath: wiring between the daemon and the
+ * datapath (see datapath.h).  Runs on the daemon's main loop thread except
+ * the workers. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <sys/epoll.h>
+#include "../core/conn.h"
+#include "../daemon/lvsd.h"
+#include "datapath.h"
+#include "nexthop.h"
+#include "steer.h"
+#include "worker.h"
+
+#define DP_MAX_CONNS   (1u << 20)
+#define DP_MAX_WORKERS 64
+
+struct retired { struct dp_owned *o; struct retired *next; };
+
+static struct {
+	struct lvsd *d;
+	struct lvs_core *core;
+	struct dp_shared sh;
+	struct dp_worker *w;
+	unsigned nworkers;
+	struct nh_monitor *mon;
+	struct nh_ctx *nh;              /* main thread's own netlink context */
+	struct dp_steer *steer;
+	struct retired *retired;
+	unsigned version;
+	char backend_desc[160];
+	char steer_err[256];
+	char **ifnames;                 /* interfaces currently guarded */
+} g;
+
+struct lvs_core *lvsd_datapath_core(void)
+{
+	return g.core;
+}
+
+static void core_lock(void *arg) { lvsd_lock(arg); }
+static void core_unlock(void *arg) { lvsd_unlock(arg); }
+
+/* ---- interfaces ---- */
+
+static void free_names(char **v)
+{
+	if (!v)
+		return;
+	for (char **p = v; *p; p++)
+		free(*p);
+	free(v);
+}
+
+static char **split_list(const char *s)
+{
+	if (!s || !*s)
+		return NULL;
+	size_t n = 1;
+	for (const char *p = s; *p; p++)
+		n += *p == ',';
+	char **v = calloc(n + 1, sizeof(*v));
+	char *copy = strdup(s);
+	if (!v || !copy) {
+		free(v);
+		free(copy);
+		return NULL;
+	}
+	size_t i = 0;
+	for (char *save = NULL, *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
+		if (*t && i < n)
+			v[i++] = strdup(t);
+	free(copy);
+	return v;
+}
+
+/* every Ethernet link of the namespace (or the -i list), loopback excluded */
+static char **current_ifnames(void)
+{
+	struct if_nameindex *ni = if_nameindex();
+	if (!ni)
+		return NULL;
+	size_t n = 0;
+	for (struct if_nameindex *p = ni; p->if_index; p++)
+		n++;
+	char **v = calloc(n + 1, sizeof(*v));
+	size_t k = 0;
+	for (struct if_nameindex *p = ni; v && p->if_index; p++) {
+		struct nh_link l;
+		if (nh_link(g.nh, (int)p->if_index, &l) < 0 || l.type != ARPHRD_ETHER)
+			continue;
+		int ok = !g.sh.allow_if;
+		for (char **a = g.sh.allow_if; a && *a; a++)
+			ok |= !strcmp(*a, p->if_name);
+		if (ok)
+			v[k++] = strdup(p->if_name);
+	}
+	if_freenameindex(ni);
+	return v;
+}
+
+/* ---- owned set: snapshot, publish, enforce ---- */
+
+static void reap_retired(void)
+{
+	unsigned min = ~0u;
+	for (unsigned i = 0; i < g.nworkers; i++) {
+		unsigned s = __atomic_load_n(&g.w[i].owned_seen, __ATOMIC_ACQUIRE);
+		if (g.w[i].started && s < min)
+			min = s;
+	}
+	struct retired **pp = &g.retired;
+	while (*pp) {
+		struct retired *r = *pp;
+		/* a worker that has seen a newer version no longer holds this one */
+		if (min == ~0u || r->o->version < min) {
+			*pp = r->next;
+			dp_owned_free(r->o);
+			free(r);
+		} else {
+			pp = &r->next;
+		}
+	}
+}
+
+static void enforce(void)
+{
+	if (!g.steer)
+		return;
+	char err[256];
+	if (steer_apply(g.steer, g.sh.owned, g.ifnames, err, sizeof(err)) < 0) {
+		if (strcmp(err, g.steer_err))
+			lvsd_log(LOG_ERR, "datapath: cannot install the nftables ingress guard: %s", err);
+		snprintf(g.steer_err, sizeof(g.steer_err), "%s", err);
+	} else {
+		g.steer_err[0] = 0;
+	}
+}
+
+static void resync(struct lvsd *d)
+{
+	lvsd_lock(d);
+	struct dp_owned *o = dp_owned_build(lvsd_table(d));
+	lvsd_unlock(d);
+	if (!o) {
+		lvsd_log(LOG_ERR, "datapath: out of memory building the owned set");
+		return;
+	}
+	o->version = ++g.version;
+	struct dp_owned *old = __atomic_exchange_n(&g.sh.owned, o, __ATOMIC_ACQ_REL);
+	if (old) {
+		struct retired *r = malloc(sizeof(*r));
+		if (r) {
+			r->o = old;
+			r->next = g.retired;
+			g.retired = r;
+		} else {
+			/* cannot defer: leak rather than free under a worker */
+			lvsd_log(LOG_ERR, "datapath: out of memory retiring the owned set");
+		}
+	}
+	enforce();
+}
+
+static void on_table_change(struct lvsd *d, void *arg)
+{
+	(void)arg;
+	resync(d);
+}
+
+static void refresh_ifnames(void)
+{
+	char **v = current_ifnames();
+	int same = 1;
+	size_t i = 0;
+	for (; v && g.ifnames && v[i] && g.ifnames[i]; i++)
+		same &= !strcmp(v[i], g.ifnames[i]);
+	same &= v && g.ifnames && !v[i] && !g.ifnames[i];
+	if (same) {
+		free_names(v);
+		return;
+	}
+	free_names(g.ifnames);
+	g.ifnames = v;
+	enforce();
+}
+
+static void on_netlink(struct lvsd *d, int fd, uint32_t events, void *arg)
+{
+	(void)d;
+	(void)fd;
+	(void)events;
+	(void)arg;
+	int bits = nh_monitor_read(g.mon);
+	if (bits & NH_CHANGED_LINK)
+		refresh_ifnames();
+}
+
+static void on_tick(struct lvsd *d, void *arg)
+{
+	(void)d;
+	(void)arg;
+	lvs_core_tick(g.core, lvsd_now_ms());
+	reap_retired();
+}
+
+/* ---- views ---- */
+
+static int view_conn(struct lvsd *d, void *arg, struct strbuf *out)
+{
+	(void)d;
+	(void)arg;
+	lvs_core_conn_proc(g.core, out, lvsd_now_ms());
+	return 0;
+}
+
+static int view_conn_sync(struct lvsd *d, void *arg, struct strbuf *out)
+{
+	(void)d;
+	(void)arg;
+	lvs_core_conn_sync_proc(g.core, out, lvsd_now_ms());
+	return 0;
+}
+
+static int view_datapath(struct lvsd *d, void *arg, struct strbuf *out)
+{
+	(void)d;
+	(void)arg;
+	uint64_t reason[DP_R_COUNT] = { 0 };
+	uint64_t rx = 0, tx = 0, txb = 0, in = 0, outb = 0, icmp = 0, seg = 0;
+	for (unsigned i = 0; i < g.nworkers; i++) {
+		struct dp_worker *w = &g.w[i];
+		for (int r = 0; r < DP_R_COUNT; r++)
+			reason[r] += __atomic_load_n(&w->reason[r], __ATOMIC_RELAXED);
+		rx += w->rx_frames;
+		tx += w->tx_frames;
+		txb += w->tx_bytes;
+		in += w->inbound;
+		outb += w->outbound;
+		icmp += w->icmp_sent;
+		seg += w->segmented;
+	}
+	sb_printf(out, "backend: %s\n", g.backend_desc[0] ? g.backend_desc : "none");
+	sb_printf(out, "workers: %u\n", g.nworkers);
+	sb_puts(out, "interfaces:");
+	for (char **p = g.ifnames; p && *p; p++)
+		sb_printf(out, " %s", *p);
+	sb_puts(out, "\n");
+	sb_printf(out, "guard: %s%s\n", g.steer ? "nftables netdev table lvsd" : "none",
+		  g.steer_err[0] ? " (ERROR)" : "");
+	if (g.steer_err[0])
+		sb_printf(out, "guard_error: %s\n", g.steer_err);
+	const struct dp_owned *o = g.sh.owned;
+	sb_printf(out, "owned: %zu virtual services, %zu NAT real servers\n", o ? o->nvips : 0, o ? o->nnat : 0);
+	sb_printf(out, "rx_frames %llu\ntx_frames %llu\ntx_bytes %llu\n", (unsigned long long)rx,
+		  (unsigned long long)tx, (unsigned long long)txb);
+	sb_printf(out, "inbound %llu\noutbound %llu\nicmp_sent %llu\ntso_segments %llu\n",
+		  (unsigned long long)in, (unsigned long long)outb, (unsigned long long)icmp,
+		  (unsigned long long)seg);
+	sb_puts(out, "reasons:\n");
+	for (int r = 0; r < DP_R_COUNT; r++)
+		sb_printf(out, "  %-16s %10llu  %s\n", dp_reason_name[r], (unsigned long long)reason[r],
+			  dp_reason_desc[r]);
+	struct lvs_core_counters c;
+	lvs_core_counters(g.core, &c);
+	sb_printf(out, "core: conn_created %llu conn_expired %llu pass_not_vs %llu pass_no_conn %llu "
+		  "pass_icmp_no_conn %llu drop_dest_unavailable %llu drop_table_full %llu reject_no_dest %llu\n",
+		  (unsigned long long)c.conn_created, (unsigned long long)c.conn_expired,
+		  (unsigned long long)c.pass_not_vs, (unsigned long long)c.pass_no_conn,
+		  (unsigned long long)c.pass_icmp_no_conn, (unsigned long long)c.drop_dest_unavailable,
+		  (unsigned long long)c.drop_table_full, (unsigned long long)c.reject_no_dest);
+	return 0;
+}
+
+/* ---- start / stop ---- */
+
+static unsigned default_workers(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	if (n > 4)
+		n = 4;
+	return (unsigned)n;
+}
+
+static void stop_workers(void)
+{
+	__atomic_store_n(&g.sh.stop, 1, __ATOMIC_RELEASE);
+	for (unsigned i = 0; i < g.nworkers; i++) {
+		if (g.w[i].started)
+			pthread_join(g.w[i].thread, NULL);
+		g.w[i].started = 0;
+		nh_ctx_free(g.w[i].nh);
+		free(g.w[i].seg_arena);
+	}
+}
+
+static int start_backend(struct lvsd *d)
+{
+	const struct lvsd_opts *opts = lvsd_opts(d);
+	const char *want = opts && opts->backend ? opts->backend : "auto";
+	char reason[256];
+
+	if (!strcmp(want, "none")) {
+		lvsd_log(LOG_INFO, "datapath: backend none (control plane only)");
+		return 0;
+	}
+	if (!strcmp(want, "xdp"))
+		lvsd_log(LOG_WARNING, "datapath: backend xdp is not available in this build; using afpacket");
+	else if (strcmp(want, "auto") && strcmp(want, "afpacket"))
+		lvsd_log(LOG_WARNING, "datapath: unknown backend '%s'; using afpacket", want);
+	const struct dp_backend_ops *ops = &dp_backend_afpacket;
+	if (ops->probe(reason, sizeof(reason)) < 0) {
+		lvsd_log(LOG_WARNING, "datapath: afpacket unusable (%s); running without a datapath", reason);
+		return 0;
+	}
+	unsigned nw = opts && opts->workers > 0 ? (unsigned)opts->workers : default_workers();
+	if (nw > DP_MAX_WORKERS)
+		nw = DP_MAX_WORKERS;
+	/* the core was created for DP_MAX_WORKERS slots; see start() */
+	struct dp_backend_conf conf = { .nworkers = nw, .want_offload = 1 };
+	char err[256];
+	struct dp_backend *be = ops->open(&conf, err, sizeof(err));
+	if (!be) {
+		lvsd_log(LOG_WARNING, "datapath: afpacket open failed (%s); running without a datapath", err);
+		return 0;
+	}
+	g.sh.ops = ops;
+	g.sh.be = be;
+	g.nworkers = nw;
+	g.w = calloc(nw, sizeof(*g.w));
+	if (!g.w)
+		return -ENOMEM;
+	for (unsigned i = 0; i < nw; i++) {
+		struct dp_worker *w = &g.w[i];
+		w->idx = i;
+		w->sh = &g.sh;
+		w->io = ops->worker(be, i);
+		w->nh = nh_ctx_new();
+		w->seg_arena = malloc(DP_SEG_ARENA);
+		if (!w->nh || !w->seg_arena)
+			return -ENOMEM;
+	}
+	for (unsigned i = 0; i < nw; i++) {
+		if (pthread_create(&g.w[i].thread, NULL, dp_worker_main, &g.w[i]) != 0)
+			return -EAGAIN;
+		g.w[i].started = 1;
+	}
+	ops->describe(be, g.backend_desc, sizeof(g.backend_desc));
+	lvsd_log(LOG_INFO, "datapath: %s (%s)", g.backend_desc,
+		 !strcmp(want, "auto") ? "auto: AF_XDP backend not built, AF_PACKET works everywhere" : "requested");
+
+	g.steer = steer_new();
+	if (!g.steer)
+		lvsd_log(LOG_ERR, "datapath: libnftables unavailable: the kernel will also answer VIP traffic");
+	return 1;
+}
+
+static int dp_start(struct lvsd *d)
+{
+	memset(&g, 0, sizeof(g));
+	g.d = d;
+	const struct lvsd_opts *opts = lvsd_opts(d);
+	struct lvs_core_lock lock = { core_lock, core_unlock, d };
+	/* one stats slot per possible worker, whatever the backend decides */
+	g.core = lvs_core_new(lvsd_table(d), DP_MAX_WORKERS, DP_MAX_CONNS, &lock);
+	if (!g.core)
+		return -ENOMEM;
+	g.sh.core = g.core;
+	g.sh.allow_if = split_list(opts ? opts->interfaces : NULL);
+	g.nh = nh_ctx_new();
+	lvsd_register_text(d, "ip_vs_conn", view_conn, NULL);
+	lvsd_register_text(d, "ip_vs_conn_sync", view_conn_sync, NULL);
+	lvsd_register_text(d, "datapath", view_datapath, NULL);
+	lvsd_add_timer(d, 100, on_tick, NULL);
+
+	int r = start_backend(d);
+	if (r < 0) {
+		lvsd_log(LOG_ERR, "datapath: cannot start workers: %s", strerror(-r));
+		stop_workers();
+		return r;
+	}
+	if (r > 0) {
+		g.mon = nh_monitor_open();
+		if (g.mon)
+			lvsd_add_fd(d, nh_monitor_fd(g.mon), EPOLLIN, on_netlink, NULL);
+		else
+			lvsd_log(LOG_WARNING, "datapath: no rtnetlink monitor: links/routes cached until restart");
+		g.ifnames = current_ifnames();
+	}
+	lvsd_on_table_change(d, on_table_change, NULL);
+	resync(d);
+	return 0;
+}
+
+static void dp_stop(struct lvsd *d)
+{
+	stop_workers();
+	if (g.mon) {
+		lvsd_del_fd(d, nh_monitor_fd(g.mon));
+		nh_monitor_close(g.mon);
+	}
+	steer_free(g.steer);
+	if (g.sh.be)
+		g.sh.ops->close(g.sh.be);
+	g.sh.be = NULL;
+	lvs_core_free(g.core);
+	g.core = NULL;
+	dp_owned_free(g.sh.owned);
+	g.sh.owned = NULL;
+	while (g.retired) {
+		struct retired *r = g.retired;
+		g.retired = r->next;
+		dp_owned_free(r->o);
+		free(r);
+	}
+	free(g.w);
+	g.w = NULL;
+	g.nworkers = 0;
+	free_names(g.ifnames);
+	free_names(g.sh.allow_if);
+	nh_ctx_free(g.nh);
+	g.nh = NULL;
+}
+
+const struct lvsd_module lvsd_mod_datapath = {
+	.name = "datapath",
+	.start = dp_start,
+	.stop = dp_stop,
+	.reload = NULL,
+};

@@ -1,0 +1,2 @@
+# datapath: libmnl (rtnetlink next hops), libnftables (ingress guard)
+LVSD_LDLIBS += -lmnl -lnftables

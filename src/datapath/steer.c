@@ -1,0 +1,246 @@
+/* steer.c - see steer.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <nftables/libnftables.h>
+#include "../core/table.h"
+#include "../core/strbuf.h"
+#include "steer.h"
+
+static uint32_t key_hash(uint32_t addr, uint8_t proto, uint16_t port)
+{
+	uint32_t h = addr * 0x9e3779b1u ^ ((uint32_t)proto << 16 | port) * 0x85ebca6bu;
+	return h ^ (h >> 15);
+}
+
+static int keys_add(struct dp_key **arr, size_t *n, size_t *cap, const struct dp_key *k)
+{
+	for (size_t i = 0; i < *n; i++)
+		if ((*arr)[i].addr == k->addr && (*arr)[i].proto == k->proto && (*arr)[i].port == k->port)
+			return 0;
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 16;
+		struct dp_key *na = realloc(*arr, nc * sizeof(*na));
+		if (!na)
+			return -1;
+		*arr = na;
+		*cap = nc;
+	}
+	(*arr)[(*n)++] = *k;
+	return 0;
+}
+
+static int index_build(const struct dp_key *keys, size_t n, uint32_t **hash, uint32_t *mask)
+{
+	size_t sz = 16;
+	while (sz < n * 2)
+		sz *= 2;
+	*hash = calloc(sz, sizeof(**hash));
+	if (!*hash)
+		return -1;
+	*mask = (uint32_t)sz - 1;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t h = key_hash(keys[i].addr, keys[i].proto, keys[i].port) & *mask;
+		while ((*hash)[h])
+			h = (h + 1) & *mask;
+		(*hash)[h] = (uint32_t)i + 1;
+	}
+	return 0;
+}
+
+struct dp_owned *dp_owned_build(struct lvs_table *t)
+{
+	struct dp_owned *o = calloc(1, sizeof(*o));
+	size_t vcap = 0, ncap = 0;
+	if (!o)
+		return NULL;
+	for (struct lvs_service *svc = lvs_svc_first(t); svc; svc = lvs_svc_next(t, svc)) {
+		if (svc->af != AF_INET || svc->fwmark)
+			continue;
+		struct dp_key k = { .addr = svc->addr.ip, .port = svc->port, .proto = (uint8_t)svc->protocol };
+		if (keys_add(&o->vips, &o->nvips, &vcap, &k) < 0)
+			goto oom;
+		struct lvs_dest *d;
+		lvs_list_for_each_entry(d, &svc->destinations, n_list) {
+			if (d->af != AF_INET || (d->conn_flags & LVS_CONN_F_FWD_MASK) != LVS_CONN_F_MASQ)
+				continue;
+			struct dp_key n = { .addr = d->addr.ip, .port = d->port ? d->port : 0,
+					    .proto = (uint8_t)svc->protocol, .method = LVS_CONN_F_MASQ };
+			if (keys_add(&o->nat, &o->nnat, &ncap, &n) < 0)
+				goto oom;
+		}
+	}
+	if (index_build(o->vips, o->nvips, &o->vhash, &o->vmask) < 0 ||
+	    index_build(o->nat, o->nnat, &o->nhash, &o->nmask) < 0)
+		goto oom;
+	return o;
+oom:
+	dp_owned_free(o);
+	return NULL;
+}
+
+void dp_owned_free(struct dp_owned *o)
+{
+	if (!o)
+		return;
+	free(o->vips);
+	free(o->nat);
+	free(o->vhash);
+	free(o->nhash);
+	free(o);
+}
+
+static int lookup(const struct dp_key *keys, const uint32_t *hash, uint32_t mask,
+		  uint32_t addr, uint8_t proto, uint16_t port)
+{
+	uint32_t h = key_hash(addr, proto, port) & mask;
+	while (hash[h]) {
+		const struct dp_key *k = &keys[hash[h] - 1];
+		if (k->addr == addr && k->proto == proto && k->port == port)
+			return 1;
+		h = (h + 1) & mask;
+	}
+	return 0;
+}
+
+int dp_owned_is_vip(const struct dp_owned *o, uint32_t addr, uint8_t proto, uint16_t port)
+{
+	if (!o || !o->nvips)
+		return 0;
+	return lookup(o->vips, o->vhash, o->vmask, addr, proto, port) ||
+	       lookup(o->vips, o->vhash, o->vmask, addr, proto, 0);
+}
+
+int dp_owned_is_natrs(const struct dp_owned *o, uint32_t addr, uint8_t proto, uint16_t port)
+{
+	if (!o || !o->nnat)
+		return 0;
+	return lookup(o->nat, o->nhash, o->nmask, addr, proto, port) ||
+	       lookup(o->nat, o->nhash, o->nmask, addr, proto, 0);
+}
+
+/* ---- nftables ---- */
+
+struct dp_steer {
+	struct nft_ctx *nft;
+	int installed;
+};
+
+struct dp_steer *steer_new(void)
+{
+	struct dp_steer *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->nft = nft_ctx_new(NFT_CTX_DEFAULT);
+	if (!s->nft) {
+		free(s);
+		return NULL;
+	}
+	nft_ctx_buffer_output(s->nft);
+	nft_ctx_buffer_error(s->nft);
+	return s;
+}
+
+static void put_elems(struct strbuf *sb, const struct dp_key *k, size_t n, int with_port)
+{
+	int first = 1;
+	for (size_t i = 0; i < n; i++) {
+		if ((k[i].port != 0) != with_port)
+			continue;
+		char a[INET_ADDRSTRLEN];
+		inet_ntop(AF_INET, &k[i].addr, a, sizeof(a));
+		if (with_port)
+			sb_printf(sb, "%s%s . %u . %u", first ? "" : ", ", a, k[i].proto, k[i].port);
+		else
+			sb_printf(sb, "%s%s . %u", first ? "" : ", ", a, k[i].proto);
+		first = 0;
+	}
+}
+
+static size_t count_port(const struct dp_key *k, size_t n, int with_port)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		c += (k[i].port != 0) == with_port;
+	return c;
+}
+
+static void put_set(struct strbuf *sb, const char *name, const struct dp_key *k, size_t n, int with_port)
+{
+	sb_printf(sb, "  set %s { type ipv4_addr . inet_proto%s;", name, with_port ? " . inet_service" : "");
+	if (count_port(k, n, with_port)) {
+		sb_puts(sb, " elements = { ");
+		put_elems(sb, k, n, with_port);
+		sb_puts(sb, " };");
+	}
+	sb_puts(sb, " }\n");
+}
+
+static int run(struct dp_steer *s, const char *buf, char *err, size_t errlen)
+{
+	if (nft_run_cmd_from_buffer(s->nft, buf) != 0) {
+		const char *e = nft_ctx_get_error_buffer(s->nft);
+		snprintf(err, errlen, "nft: %s", e ? e : "failed");
+		char *nl = strchr(err, '\n');
+		if (nl)
+			*nl = 0;
+		return -1;
+	}
+	return 0;
+}
+
+int steer_apply(struct dp_steer *s, const struct dp_owned *o, char *const *ifnames, char *err, size_t errlen)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int nif = 0;
+	for (; ifnames && ifnames[nif]; nif++)
+		;
+	/* create-then-delete makes the delete valid whether or not it exists;
+	 * the whole buffer is one atomic transaction */
+	sb_puts(&sb, "table netdev lvsd\ndelete table netdev lvsd\n");
+	if (nif && o && (o->nvips || o->nnat)) {
+		sb_puts(&sb, "table netdev lvsd {\n");
+		put_set(&sb, "vips", o->vips, o->nvips, 1);
+		put_set(&sb, "vips_anyport", o->vips, o->nvips, 0);
+		put_set(&sb, "natrs", o->nat, o->nnat, 1);
+		put_set(&sb, "natrs_anyport", o->nat, o->nnat, 0);
+		sb_puts(&sb, "  chain ingress {\n    type filter hook ingress devices = { ");
+		for (int i = 0; i < nif; i++)
+			sb_printf(&sb, "%s\"%s\"", i ? ", " : "", ifnames[i]);
+		sb_puts(&sb, " } priority -500; policy accept;\n"
+			"    ip daddr . meta l4proto . th dport @vips counter drop\n"
+			"    ip daddr . meta l4proto @vips_anyport counter drop\n"
+			"    ip saddr . meta l4proto . th sport @natrs fib daddr type != local counter drop\n"
+			"    ip saddr . meta l4proto @natrs_anyport fib daddr type != local counter drop\n"
+			"  }\n}\n");
+	}
+	if (sb.oom) {
+		sb_free(&sb);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	int r = run(s, sb.buf, err, errlen);
+	sb_free(&sb);
+	if (r == 0)
+		s->installed = 1;
+	return r;
+}
+
+void steer_remove(struct dp_steer *s)
+{
+	char err[256];
+	if (s && s->installed) {
+		run(s, "table netdev lvsd\ndelete table netdev lvsd\n", err, sizeof(err));
+		s->installed = 0;
+	}
+}
+
+void steer_free(struct dp_steer *s)
+{
+	if (!s)
+		return;
+	steer_remove(s);
+	nft_ctx_free(s->nft);
+	free(s);
+}

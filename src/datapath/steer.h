@@ -1,0 +1,62 @@
+/* steer.h - which packets lvsd owns, and keeping the kernel off them.
+ *
+ * AF_PACKET is a tap: the kernel processes its own copy of every frame.
+ * For what lvsd forwards that copy must die, or the kernel answers it (RST
+ * from the VIP, a local address) or forwards it un-NATed (replies of NAT
+ * real servers).  The owned set is:
+ *   vips:  (VIP, protocol, port) of every virtual service (port 0: any port)
+ *   natrs: (RIP, protocol, port) of every NAT (masquerading) destination,
+ *          owned only when the packet's destination is NOT a local address,
+ *          so health checks from the director to its real servers still
+ *          reach the kernel.
+ * Enforcement is an nftables `netdev` table "lvsd" whose ingress chain
+ * drops exactly those packets; netdev ingress runs after the AF_PACKET taps
+ * (__netif_receive_skb_core: taps, then tc, then nf ingress), so the
+ * workers have already seen them.  ICMP, ARP, fragments (no transport
+ * header to match) and everything else stay with the kernel.
+ *
+ * Contract:
+ *  - dp_owned_build() snapshots the table (caller holds the table lock);
+ *    the result is immutable, workers read it without locks.
+ *  - steer_apply() (main thread) replaces the whole nft table in one
+ *    transaction; steer_remove() deletes it on stop.
+ */
+#ifndef LVS_DP_STEER_H
+#define LVS_DP_STEER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct lvs_table;
+
+struct dp_key {
+	uint32_t addr;          /* network order */
+	uint16_t port;          /* host order; 0 = any */
+	uint8_t proto;
+	uint8_t method;         /* for natrs: always MASQ */
+};
+
+struct dp_owned {
+	size_t nvips, nnat;
+	struct dp_key *vips, *nat;
+	/* open-addressing hash over both arrays (index+1, 0 = empty) */
+	uint32_t vmask, nmask;
+	uint32_t *vhash, *nhash;
+	unsigned version;
+};
+
+/* snapshot the table (IPv4, non-fwmark services); NULL on OOM */
+struct dp_owned *dp_owned_build(struct lvs_table *t);
+void dp_owned_free(struct dp_owned *o);
+
+int dp_owned_is_vip(const struct dp_owned *o, uint32_t addr, uint8_t proto, uint16_t port);
+int dp_owned_is_natrs(const struct dp_owned *o, uint32_t addr, uint8_t proto, uint16_t port);
+
+/* nftables enforcement; ifnames = interfaces to guard (NULL-terminated) */
+struct dp_steer;
+struct dp_steer *steer_new(void);
+int steer_apply(struct dp_steer *s, const struct dp_owned *o, char *const *ifnames, char *err, size_t errlen);
+void steer_remove(struct dp_steer *s);
+void steer_free(struct dp_steer *s);
+
+#endif

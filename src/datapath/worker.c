@@ -1,0 +1,136 @@
+/* worker.c - the per-thread packet loop (see worker.h). */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include "nexthop.h"
+#include "worker.h"
+
+#define BURST 64
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static int if_allowed(struct dp_worker *w, int ifindex)
+{
+	char **allow = w->sh->allow_if;
+	if (!allow)
+		return 1;
+	struct nh_link l;
+	if (nh_link(w->nh, ifindex, &l) < 0)
+		return 0;
+	for (; *allow; allow++)
+		if (!strcmp(*allow, l.name))
+			return 1;
+	return 0;
+}
+
+static int is_local(struct dp_worker *w, uint32_t addr)
+{
+	struct nh_route rt;
+	return nh_route4(w->nh, addr, &rt) == 0 && rt.type == RTN_LOCAL;
+}
+
+static void handle(struct dp_worker *w, struct dp_frame *f)
+{
+	struct dp_parsed p;
+	enum dp_reason r;
+
+	w->rx_frames++;
+	if (!if_allowed(w, f->ifindex))
+		return;
+	r = dp_parse(f, &p);
+	if (r != DP_R_OK) {
+		w->reason[r]++;
+		return;
+	}
+	const struct lvs_pkt *k = &p.pkt;
+	const struct dp_owned *o = w->owned;
+	int dir = 0;   /* 1 inbound, 2 outbound */
+	if (k->icmp_error) {
+		if (dp_owned_is_vip(o, k->inner.saddr.ip, k->inner.protocol, k->inner.sport))
+			dir = 1;
+		else if (dp_owned_is_natrs(o, k->inner.daddr.ip, k->inner.protocol, k->inner.dport))
+			dir = 2;
+	} else if (k->protocol != IPPROTO_ICMP) {
+		if (dp_owned_is_vip(o, k->daddr.ip, k->protocol, k->dport))
+			dir = 1;
+		else if (dp_owned_is_natrs(o, k->saddr.ip, k->protocol, k->sport) && !is_local(w, k->daddr.ip))
+			dir = 2;
+	}
+	if (!dir) {
+		w->reason[DP_R_NOT_OURS]++;
+		return;
+	}
+	struct lvs_conn_ref ref;
+	enum lvs_verdict v = dir == 1 ? lvs_core_inbound(w->sh->core, w->idx, k, w->now_ms, &ref)
+				      : lvs_core_outbound(w->sh->core, w->idx, k, w->now_ms, &ref);
+	switch (v) {
+	case LVS_FORWARD:
+		if (dir == 1)
+			w->inbound++;
+		else
+			w->outbound++;
+		r = dp_xmit(w, &p, f, &ref, dir == 2);
+		break;
+	case LVS_REJECT:
+		dp_icmp_send(w, &p, 3, 3, 0, dir == 1);
+		r = DP_R_CORE_REJECT;
+		break;
+	case LVS_DROP:
+		r = DP_R_CORE_DROP;
+		break;
+	default:
+		r = DP_R_CORE_PASS;
+		break;
+	}
+	w->reason[r]++;
+	lvs_core_ref_put(w->sh->core, w->idx, &ref);
+}
+
+void *dp_worker_main(void *arg)
+{
+	struct dp_worker *w = arg;
+	const struct dp_backend_ops *ops = w->sh->ops;
+	struct dp_frame frames[BURST];
+
+	while (!__atomic_load_n(&w->sh->stop, __ATOMIC_ACQUIRE)) {
+		/* pick up the newest owned-set snapshot; publishing the version
+		 * tells the main thread older snapshots are no longer in use */
+		w->owned = __atomic_load_n(&w->sh->owned, __ATOMIC_ACQUIRE);
+		__atomic_store_n(&w->owned_seen, w->owned ? w->owned->version : 0, __ATOMIC_RELEASE);
+
+		int n = ops->rx_burst(w->io, frames, BURST, w->npending ? 20 : 100);
+		if (n < 0)
+			break;
+		w->now_ms = mono_ms();
+		for (int i = 0; i < n; i++)
+			handle(w, &frames[i]);
+		int refused = ops->flush(w->io);
+		w->reason[DP_R_TX_ERROR] += (uint64_t)refused;
+		dp_worker_flushed(w);
+		ops->rx_release(w->io);
+		if (w->npending) {
+			unsigned gen = nh_generation();
+			/* retry when the kernel told us something changed, or
+			 * periodically (the cache re-asks at most every 200 ms) */
+			if (gen != w->pending_gen || n == 0) {
+				w->pending_gen = gen;
+				dp_pending_run(w);
+				refused = ops->flush(w->io);
+				w->reason[DP_R_TX_ERROR] += (uint64_t)refused;
+				dp_worker_flushed(w);
+			}
+		}
+	}
+	/* drop frames still waiting */
+	for (unsigned i = 0; i < w->npending; i++)
+		free(w->pending[i].buf);
+	w->npending = 0;
+	return NULL;
+}

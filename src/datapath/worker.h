@@ -1,0 +1,85 @@
+/* worker.h - one datapath worker thread: receive a burst, parse, ask the
+ * core, rewrite and transmit (xmit.c), repeat.
+ *
+ * Contract: a worker touches only its own struct dp_worker (counters,
+ * caches, queues) plus the shared read-only owned-set snapshot and the
+ * thread-safe core.  Counters are plain per-worker integers summed by the
+ * main thread for the "datapath" view (torn reads of a counter are fine).
+ */
+#ifndef LVS_DP_WORKER_H
+#define LVS_DP_WORKER_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include "../core/pkt.h"
+#include "backend.h"
+#include "parse.h"
+#include "steer.h"
+
+struct nh_ctx;
+struct dp_shared;
+
+#define DP_PENDING_MAX 256      /* frames waiting for ARP, per worker */
+#define DP_PENDING_MS  3000     /* how long they may wait */
+#define DP_SCRATCH_N   64       /* small originated frames (ICMP, tunnel headers) per flush */
+#define DP_SCRATCH_SZ  640
+#define DP_SEG_ARENA   (256 * 1024)  /* software-segmentation output per flush */
+
+struct dp_pending {
+	uint8_t *buf;           /* complete frame, dst MAC to fill in */
+	uint32_t len;
+	int ifindex;
+	uint32_t nexthop;
+	uint64_t deadline_ms;
+	struct dp_offload off;
+};
+
+struct dp_worker {
+	unsigned idx;
+	pthread_t thread;
+	int started;
+	struct dp_shared *sh;
+	struct dp_wio *io;
+	struct nh_ctx *nh;
+	const struct dp_owned *owned;   /* snapshot used for the current burst */
+	unsigned owned_seen;            /* version last observed (grace tracking) */
+	uint64_t now_ms;
+	uint64_t reason[DP_R_COUNT];
+	uint64_t rx_frames, tx_frames, tx_bytes, inbound, outbound, icmp_sent, segmented;
+	struct dp_pending pending[DP_PENDING_MAX];
+	unsigned npending;
+	unsigned pending_gen;
+	uint8_t scratch[DP_SCRATCH_N][DP_SCRATCH_SZ];
+	unsigned nscratch;
+	uint8_t *seg_arena;
+	size_t seg_used;
+};
+
+/* state shared by all workers (owned by module.c) */
+struct dp_shared {
+	struct lvs_core *core;
+	const struct dp_backend_ops *ops;
+	struct dp_backend *be;
+	struct dp_owned *owned;         /* current snapshot (atomic pointer) */
+	int stop;                       /* atomic */
+	char **allow_if;                /* -i list, NULL = all */
+	unsigned nworkers;
+};
+
+void *dp_worker_main(void *arg);
+
+/* xmit.c */
+/* rewrite and send one frame the core said FORWARD for; returns DP_R_OK or
+ * the reason it was not sent */
+enum dp_reason dp_xmit(struct dp_worker *w, struct dp_parsed *p, struct dp_frame *f,
+		       const struct lvs_conn_ref *ref, int outbound);
+/* originate an ICMP error about the packet in p (quote = its IP header +
+ * 8 bytes); from_vip: source it from the packet's destination */
+void dp_icmp_send(struct dp_worker *w, const struct dp_parsed *p, uint8_t type, uint8_t code,
+		  uint32_t info, int from_vip);
+/* retry frames waiting for neighbour resolution */
+void dp_pending_run(struct dp_worker *w);
+/* scratch buffers are reusable after the backend flushed */
+void dp_worker_flushed(struct dp_worker *w);
+
+#endif

@@ -1,0 +1,530 @@
+/* xmit.c - the forwarding methods side by side (the kernel's ip_vs_xmit.c):
+ * NAT (both directions, ICMP errors included), DR, TUN (ipip/gue/gre),
+ * plus what every method shares: route + neighbour lookup, TTL decrement
+ * with ICMP time exceeded, the MTU check with ICMP frag needed, and
+ * frames waiting for ARP.
+ *
+ * Frames are rewritten in place in the receive ring (NAT, DR) or sent as
+ * [new outer headers in scratch][inner packet in the ring] (TUN); nothing
+ * is copied on the normal path.  Offload metadata: NAT/DR keep the frame's
+ * GSO/partial-checksum state (only pseudo-header words are folded into a
+ * partial checksum, csum.h) and the kernel segments on transmit; TUN has
+ * no virtio GSO type for encapsulated TCP, so GSO frames are segmented here
+ * and every tunnelled packet carries complete checksums.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <linux/rtnetlink.h>
+#include "csum.h"
+#include "nexthop.h"
+#include "worker.h"
+
+#define ETH_HLEN 14
+
+static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static void wr16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
+
+/* ---- scratch memory, valid until the next flush ---- */
+
+static void flush_now(struct dp_worker *w)
+{
+	int refused = w->sh->ops->flush(w->io);
+	w->reason[DP_R_TX_ERROR] += (uint64_t)refused;
+	w->tx_frames -= (uint64_t)refused;
+	dp_worker_flushed(w);
+}
+
+void dp_worker_flushed(struct dp_worker *w)
+{
+	w->nscratch = 0;
+	w->seg_used = 0;
+}
+
+static uint8_t *scratch_get(struct dp_worker *w)
+{
+	if (w->nscratch == DP_SCRATCH_N)
+		flush_now(w);
+	return w->scratch[w->nscratch++];
+}
+
+static uint8_t *arena_get(struct dp_worker *w, size_t len)
+{
+	if (len > DP_SEG_ARENA)
+		return NULL;
+	if (w->seg_used + len > DP_SEG_ARENA)
+		flush_now(w);
+	uint8_t *p = w->seg_arena + w->seg_used;
+	w->seg_used += (len + 7) & ~(size_t)7;
+	return p;
+}
+
+/* ---- L2: MACs, neighbour resolution, waiting frames ---- */
+
+static enum dp_reason pending_add(struct dp_worker *w, const struct iovec *iov, int n, int ifindex,
+				  uint32_t nexthop, const struct dp_offload *off)
+{
+	if (w->npending == DP_PENDING_MAX)
+		return DP_R_NEIGH_QUEUE_FULL;
+	size_t len = 0;
+	for (int i = 0; i < n; i++)
+		len += iov[i].iov_len;
+	uint8_t *buf = malloc(len);
+	if (!buf)
+		return DP_R_NEIGH_QUEUE_FULL;
+	size_t o = 0;
+	for (int i = 0; i < n; i++) {
+		memcpy(buf + o, iov[i].iov_base, iov[i].iov_len);
+		o += iov[i].iov_len;
+	}
+	struct dp_pending *q = &w->pending[w->npending++];
+	q->buf = buf;
+	q->len = (uint32_t)len;
+	q->ifindex = ifindex;
+	q->nexthop = nexthop;
+	q->deadline_ms = w->now_ms + DP_PENDING_MS;
+	q->off = off ? *off : (struct dp_offload){ 0 };
+	return DP_R_OK;
+}
+
+/* iov[0] starts with the Ethernet header (writable) */
+static enum dp_reason l2_send(struct dp_worker *w, const struct nh_route *rt, const struct dp_offload *off,
+			      struct iovec *iov, int n)
+{
+	struct nh_link l;
+	uint8_t mac[6];
+	if (nh_link(w->nh, rt->ifindex, &l) < 0)
+		return DP_R_NO_ROUTE;
+	uint8_t *eth = iov[0].iov_base;
+	memcpy(eth + 6, l.mac, 6);
+	eth[12] = 0x08;
+	eth[13] = 0x00;
+	int r = nh_neigh4(w->nh, rt->ifindex, rt->nexthop, mac, w->now_ms);
+	if (r < 0)
+		return DP_R_NO_ROUTE;
+	if (r == 0)
+		return pending_add(w, iov, n, rt->ifindex, rt->nexthop, off);
+	memcpy(eth, mac, 6);
+	if (w->sh->ops->tx(w->io, rt->ifindex, off, iov, n) < 0)
+		return DP_R_TX_ERROR;
+	w->tx_frames++;
+	for (int i = 0; i < n; i++)
+		w->tx_bytes += iov[i].iov_len;
+	return DP_R_OK;
+}
+
+void dp_pending_run(struct dp_worker *w)
+{
+	unsigned keep = 0;
+	for (unsigned i = 0; i < w->npending; i++) {
+		struct dp_pending *q = &w->pending[i];
+		uint8_t mac[6];
+		int r = nh_neigh4(w->nh, q->ifindex, q->nexthop, mac, w->now_ms);
+		if (r == 1) {
+			memcpy(q->buf, mac, 6);
+			struct iovec iov = { q->buf, q->len };
+			if (w->sh->ops->tx(w->io, q->ifindex, &q->off, &iov, 1) == 0) {
+				w->tx_frames++;
+				w->tx_bytes += q->len;
+			} else {
+				w->reason[DP_R_TX_ERROR]++;
+			}
+			/* the buffer must live until the flush: flush right away */
+			flush_now(w);
+			free(q->buf);
+			continue;
+		}
+		if (r < 0 || w->now_ms >= q->deadline_ms) {
+			w->reason[DP_R_NEIGH_TIMEOUT]++;
+			free(q->buf);
+			continue;
+		}
+		w->pending[keep++] = *q;
+	}
+	w->npending = keep;
+}
+
+/* ---- routes ---- */
+
+static enum dp_reason route_to(struct dp_worker *w, uint32_t daddr, struct nh_route *rt)
+{
+	if (nh_route4(w->nh, daddr, rt) < 0)
+		return DP_R_NO_ROUTE;
+	if (rt->type == RTN_LOCAL)
+		return DP_R_LOCAL_DEST;
+	if (rt->type != RTN_UNICAST)
+		return DP_R_NO_ROUTE;
+	return DP_R_OK;
+}
+
+static uint32_t source_for(struct dp_worker *w, const struct nh_route *rt)
+{
+	return rt->prefsrc ? rt->prefsrc : nh_ifaddr4(w->nh, rt->ifindex);
+}
+
+/* ---- ICMP errors we originate (icmp_send) ---- */
+
+void dp_icmp_send(struct dp_worker *w, const struct dp_parsed *p, uint8_t type, uint8_t code,
+		  uint32_t info, int from_vip)
+{
+	const uint8_t *ip = p->frame + p->l3off;
+	/* never about an ICMP error, a fragment tail, or a martian */
+	if (p->pkt.icmp_error || (rd16(ip + 6) & 0x1fff))
+		return;
+	struct nh_route rt;
+	if (route_to(w, p->pkt.saddr.ip, &rt) != DP_R_OK)
+		return;
+	uint32_t src = from_vip ? p->pkt.daddr.ip : source_for(w, &rt);
+	if (!src)
+		return;
+	unsigned quote = p->ihl + 8u;
+	if (quote > p->iplen)
+		quote = p->iplen;
+	uint8_t *f = scratch_get(w);
+	uint8_t *o = f + ETH_HLEN;
+	unsigned tot = 20 + 8 + quote;
+	memset(o, 0, 28);
+	o[0] = 0x45;
+	wr16(o + 2, (uint16_t)tot);
+	o[8] = 64;
+	o[9] = IPPROTO_ICMP;
+	memcpy(o + 12, &src, 4);
+	memcpy(o + 16, &p->pkt.saddr.ip, 4);
+	ip4_csum_set(o, 20);
+	uint8_t *ic = o + 20;
+	ic[0] = type;
+	ic[1] = code;
+	if (type == 3 && code == 4)
+		wr16(ic + 6, (uint16_t)info);   /* next-hop MTU */
+	memcpy(ic + 8, ip, quote);
+	uint16_t c = csum_buf(ic, 8 + quote, 0);
+	memcpy(ic + 2, &c, 2);
+	struct iovec iov = { f, ETH_HLEN + tot };
+	if (l2_send(w, &rt, NULL, &iov, 1) == DP_R_OK)
+		w->icmp_sent++;
+}
+
+/* ---- shared per-packet steps ---- */
+
+/* TTL <= 1: time exceeded; else decrement with an incremental csum */
+static enum dp_reason ttl_step(struct dp_worker *w, struct dp_parsed *p, int from_vip)
+{
+	uint8_t *ip = p->frame + p->l3off;
+	if (ip[8] <= 1) {
+		dp_icmp_send(w, p, 11, 0, 0, from_vip);
+		return DP_R_TTL_EXCEEDED;
+	}
+	uint16_t old = (uint16_t)(ip[8] << 8 | ip[9]);
+	ip[8]--;
+	uint16_t nw = (uint16_t)(ip[8] << 8 | ip[9]);
+	uint16_t sum;
+	memcpy(&sum, ip + 10, 2);
+	csum_replace2(&sum, htons(old), htons(nw));
+	memcpy(ip + 10, &sum, 2);
+	return DP_R_OK;
+}
+
+/* bytes of the largest IP packet this frame becomes on the wire */
+static unsigned wire_ip_len(const struct dp_parsed *p, const struct dp_frame *f)
+{
+	if (!f->off.gso_size)
+		return p->iplen;
+	const uint8_t *l4 = p->frame + p->l4off;
+	unsigned l4h = p->pkt.protocol == IPPROTO_TCP ? (unsigned)(l4[12] >> 4) * 4 : 8;
+	return p->ihl + l4h + f->off.gso_size;
+}
+
+static enum dp_reason mtu_step(struct dp_worker *w, struct dp_parsed *p, unsigned len, unsigned mtu, int from_vip)
+{
+	if (len <= mtu)
+		return DP_R_OK;
+	const uint8_t *ip = p->frame + p->l3off;
+	if ((rd16(ip + 6) & 0x4000) && p->pkt.protocol != IPPROTO_ICMP) {
+		dp_icmp_send(w, p, 3, 4, mtu, from_vip);
+		return DP_R_TOO_BIG;
+	}
+	/* not DF: the kernel would fragment; we do not (yet) */
+	return DP_R_TOO_BIG;
+}
+
+/* rewrite one IPv4 address (+ port) of a TCP/UDP packet with checksums */
+static void nat_rewrite(struct dp_parsed *p, int src, uint32_t naddr, uint16_t nport)
+{
+	uint8_t *ip = p->frame + p->l3off;
+	uint8_t *l4 = p->frame + p->l4off;
+	uint8_t *aptr = ip + (src ? 12 : 16);
+	uint8_t *pptr = l4 + (src ? 0 : 2);
+	uint32_t oaddr;
+	uint16_t oport, nport_be = htons(nport), ipsum;
+	memcpy(&oaddr, aptr, 4);
+	memcpy(&oport, pptr, 2);
+	memcpy(aptr, &naddr, 4);
+	memcpy(pptr, &nport_be, 2);
+	memcpy(&ipsum, ip + 10, 2);
+	csum_replace4(&ipsum, oaddr, naddr);
+	memcpy(ip + 10, &ipsum, 2);
+
+	unsigned coff = p->pkt.protocol == IPPROTO_TCP ? 16 : 6;
+	uint16_t l4sum;
+	memcpy(&l4sum, l4 + coff, 2);
+	if (p->csum_partial) {
+		csum_partial_replace4(&l4sum, oaddr, naddr);
+	} else if (p->pkt.protocol == IPPROTO_UDP && l4sum == 0) {
+		/* UDP without checksum: IPVS computes a full one */
+		uint32_t s, d;
+		unsigned l4len = p->iplen - p->ihl;
+		memcpy(&s, ip + 12, 4);
+		memcpy(&d, ip + 16, 4);
+		l4sum = csum_buf(l4, l4len, csum_pseudo4(s, d, IPPROTO_UDP, (uint16_t)l4len));
+		if (l4sum == 0)
+			l4sum = 0xffff;
+	} else {
+		csum_replace4(&l4sum, oaddr, naddr);
+		csum_replace2(&l4sum, oport, nport_be);
+		if (p->pkt.protocol == IPPROTO_UDP && l4sum == 0)
+			l4sum = 0xffff;
+	}
+	memcpy(l4 + coff, &l4sum, 2);
+}
+
+/* NAT of an ICMP error: outer address, quoted address + port, checksums
+ * (the kernel's ip_vs_nat_icmp) */
+static void nat_icmp(struct dp_parsed *p, int outbound, uint32_t naddr, uint16_t nport)
+{
+	uint8_t *ip = p->frame + p->l3off;
+	uint8_t *in = p->frame + p->in_l3off;
+	uint32_t o;
+	/* outbound (RS -> client): outer source RIP->VIP, quoted dest RIP:dport->VIP:vport.
+	 * inbound (client -> RS): outer dest VIP->RIP, quoted source VIP:vport->RIP:dport */
+	uint8_t *outer = ip + (outbound ? 12 : 16);
+	uint8_t *inner = in + (outbound ? 16 : 12);
+	memcpy(&o, outer, 4);
+	memcpy(outer, &naddr, 4);
+	uint16_t s;
+	memcpy(&s, ip + 10, 2);
+	csum_replace4(&s, o, naddr);
+	memcpy(ip + 10, &s, 2);
+	memcpy(inner, &naddr, 4);
+	ip4_csum_set(in, p->in_ihl);
+	uint8_t proto = in[9];
+	if ((proto == IPPROTO_TCP || proto == IPPROTO_UDP) && p->in_avail >= p->in_ihl + 4u)
+		wr16(in + p->in_ihl + (outbound ? 2 : 0), nport);
+	uint8_t *ic = p->frame + p->l4off;
+	ic[2] = ic[3] = 0;
+	uint16_t c = csum_buf(ic, (size_t)(p->iplen - p->ihl), 0);
+	memcpy(ic + 2, &c, 2);
+}
+
+/* ---- methods ---- */
+
+static enum dp_reason xmit_nat(struct dp_worker *w, struct dp_parsed *p, struct dp_frame *f,
+			       const struct lvs_conn_ref *ref, int outbound)
+{
+	struct nh_route rt;
+	uint32_t to = outbound ? p->pkt.daddr.ip : ref->daddr.ip;
+	enum dp_reason r = route_to(w, to, &rt);
+	if (r != DP_R_OK)
+		return r;
+	if ((r = ttl_step(w, p, !outbound)) != DP_R_OK)
+		return r;
+	if ((r = mtu_step(w, p, wire_ip_len(p, f), rt.mtu, !outbound)) != DP_R_OK)
+		return r;
+	if (p->pkt.icmp_error) {
+		if (outbound)
+			nat_icmp(p, 1, ref->vaddr.ip, ref->vport);
+		else
+			nat_icmp(p, 0, ref->daddr.ip, ref->dport);
+	} else if (outbound) {
+		nat_rewrite(p, 1, ref->vaddr.ip, ref->vport);
+	} else {
+		nat_rewrite(p, 0, ref->daddr.ip, ref->dport);
+	}
+	struct iovec iov = { p->frame, ETH_HLEN + p->iplen };
+	return l2_send(w, &rt, &f->off, &iov, 1);
+}
+
+static enum dp_reason xmit_dr(struct dp_worker *w, struct dp_parsed *p, struct dp_frame *f,
+			      const struct lvs_conn_ref *ref)
+{
+	struct nh_route rt;
+	enum dp_reason r = route_to(w, ref->daddr.ip, &rt);
+	if (r != DP_R_OK)
+		return r;
+	if ((r = ttl_step(w, p, 1)) != DP_R_OK)
+		return r;
+	if ((r = mtu_step(w, p, wire_ip_len(p, f), rt.mtu, 1)) != DP_R_OK)
+		return r;
+	/* the real server itself is the next hop: it owns the VIP */
+	rt.nexthop = ref->daddr.ip;
+	struct iovec iov = { p->frame, ETH_HLEN + p->iplen };
+	return l2_send(w, &rt, &f->off, &iov, 1);
+}
+
+/* complete a partial L4 checksum in software (skb_checksum_help) */
+static void csum_complete(uint8_t *ip, unsigned ihl, unsigned iplen, uint8_t proto)
+{
+	uint8_t *l4 = ip + ihl;
+	unsigned coff = proto == IPPROTO_TCP ? 16 : 6;
+	uint16_t c = csum_buf(l4, iplen - ihl, 0);
+	if (proto == IPPROTO_UDP && c == 0)
+		c = 0xffff;
+	memcpy(l4 + coff, &c, 2);
+}
+
+static uint16_t tun_overhead(const struct lvs_conn_ref *ref)
+{
+	switch (ref->tun_type) {
+	case LVS_TUN_TYPE_GUE: return 20 + 8 + 4;
+	case LVS_TUN_TYPE_GRE: return (uint16_t)(20 + ((ref->tun_flags & LVS_TUN_F_CSUM) ? 8 : 4));
+	default: return 20;
+	}
+}
+
+/* encapsulate one complete inner IPv4 packet and send it */
+static enum dp_reason tun_send(struct dp_worker *w, const struct nh_route *rt, uint32_t src,
+			       const struct lvs_conn_ref *ref, uint8_t *inner, unsigned ilen, uint32_t flowhash)
+{
+	uint8_t *f = scratch_get(w);
+	uint8_t *o = f + ETH_HLEN;
+	unsigned hl = tun_overhead(ref);
+	unsigned tot = hl + ilen;
+	static __thread uint16_t ip_id;
+	memset(o, 0, hl);
+	o[0] = 0x45;
+	o[1] = inner[1];                         /* TOS/DSCP+ECN from the inner packet */
+	wr16(o + 2, (uint16_t)tot);
+	wr16(o + 4, ip_id++);
+	o[6] = inner[6] & 0x40;                  /* DF copied (pmtu_disc=1) */
+	o[8] = inner[8];                         /* TTL = inner TTL (already decremented) */
+	memcpy(o + 12, &src, 4);
+	memcpy(o + 16, &ref->daddr.ip, 4);
+	uint8_t *t = o + 20;
+	uint32_t tsum = 0;
+	switch (ref->tun_type) {
+	case LVS_TUN_TYPE_GUE: {
+		o[9] = IPPROTO_UDP;
+		/* udp_flow_src_port: the flow hash mapped into the ephemeral range */
+		wr16(t, (uint16_t)(32768 + (uint16_t)(((uint64_t)flowhash * (60999 - 32768 + 1)) >> 32)));
+		wr16(t + 2, ref->tun_port);
+		wr16(t + 4, (uint16_t)(8 + 4 + ilen));
+		t[8] = 0;                            /* GUE v0, C=0, hlen 0 */
+		t[9] = (inner[0] >> 4) == 6 ? 41 : 4; /* proto_ctype */
+		if (ref->tun_flags & (LVS_TUN_F_CSUM | LVS_TUN_F_REMCSUM)) {
+			tsum = csum_partial(t, 12, csum_partial(inner, ilen, 0));
+			uint16_t c = (uint16_t)~csum_fold16(csum_add(tsum, csum_pseudo4(src, ref->daddr.ip, IPPROTO_UDP,
+											 (uint16_t)(12 + ilen))));
+			if (!c)
+				c = 0xffff;
+			memcpy(t + 6, &c, 2);
+		}
+		break;
+	}
+	case LVS_TUN_TYPE_GRE:
+		o[9] = IPPROTO_GRE;
+		wr16(t + 2, 0x0800);
+		if (ref->tun_flags & LVS_TUN_F_CSUM) {
+			t[0] = 0x80;                 /* C bit */
+			uint16_t c = csum_buf(t, 8, csum_partial(inner, ilen, 0));
+			memcpy(t + 4, &c, 2);
+		}
+		break;
+	default:
+		o[9] = IPPROTO_IPIP;
+		break;
+	}
+	ip4_csum_set(o, 20);
+	struct iovec iov[2] = { { f, ETH_HLEN + hl }, { inner, ilen } };
+	return l2_send(w, rt, NULL, iov, 2);
+}
+
+static enum dp_reason xmit_tun(struct dp_worker *w, struct dp_parsed *p, struct dp_frame *f,
+			       const struct lvs_conn_ref *ref)
+{
+	struct nh_route rt;
+	enum dp_reason r = route_to(w, ref->daddr.ip, &rt);
+	if (r != DP_R_OK)
+		return r;
+	if ((r = ttl_step(w, p, 1)) != DP_R_OK)
+		return r;
+	unsigned over = tun_overhead(ref);
+	unsigned mtu = rt.mtu > over + 68 ? rt.mtu - over : 68;
+	if ((r = mtu_step(w, p, wire_ip_len(p, f), mtu, 1)) != DP_R_OK)
+		return r;
+	uint32_t src = source_for(w, &rt);
+	if (!src)
+		return DP_R_NO_ROUTE;
+	uint8_t *ip = p->frame + p->l3off;
+	uint32_t flowhash = (p->pkt.saddr.ip * 0x9e3779b1u) ^ ((uint32_t)p->pkt.sport << 16 | p->pkt.dport) * 0x85ebca6bu;
+	flowhash ^= flowhash >> 16;
+
+	if (!f->off.gso_size) {
+		if (p->csum_partial)
+			csum_complete(ip, p->ihl, p->iplen, p->pkt.protocol);
+		return tun_send(w, &rt, src, ref, ip, p->iplen, flowhash);
+	}
+	if (p->pkt.protocol != IPPROTO_TCP)
+		return DP_R_UNSUPPORTED;    /* UDP GSO through a tunnel: not yet */
+
+	/* software TCP segmentation of a GSO frame */
+	uint8_t *tcp = ip + p->ihl;
+	unsigned doff = (unsigned)(tcp[12] >> 4) * 4;
+	unsigned hdrs = p->ihl + doff;
+	unsigned payload = p->iplen - hdrs;
+	unsigned mss = f->off.gso_size;
+	uint32_t seq0;
+	memcpy(&seq0, tcp + 4, 4);
+	seq0 = ntohl(seq0);
+	uint16_t id0 = rd16(ip + 4);
+	uint8_t flags = tcp[13];
+	unsigned nseg = 0;
+	for (unsigned off = 0; off < payload || (payload == 0 && nseg == 0); off += mss, nseg++) {
+		unsigned seglen = payload - off < mss ? payload - off : mss;
+		int last = off + seglen >= payload;
+		uint8_t *s = arena_get(w, hdrs + seglen);
+		if (!s)
+			return DP_R_UNSUPPORTED;
+		memcpy(s, ip, hdrs);
+		memcpy(s + hdrs, ip + hdrs + off, seglen);
+		wr16(s + 2, (uint16_t)(hdrs + seglen));
+		wr16(s + 4, (uint16_t)(id0 + nseg));
+		ip4_csum_set(s, p->ihl);
+		uint8_t *st = s + p->ihl;
+		uint32_t seq = htonl(seq0 + off);
+		memcpy(st + 4, &seq, 4);
+		st[13] = (uint8_t)(flags & ~((last ? 0 : (LVS_TCPF_FIN | LVS_TCPF_PSH)) | (nseg ? 0x80 : 0)));
+		st[16] = st[17] = 0;
+		uint32_t sa, da;
+		memcpy(&sa, s + 12, 4);
+		memcpy(&da, s + 16, 4);
+		uint16_t c = csum_buf(st, doff + seglen, csum_pseudo4(sa, da, IPPROTO_TCP, (uint16_t)(doff + seglen)));
+		memcpy(st + 16, &c, 2);
+		r = tun_send(w, &rt, src, ref, s, hdrs + seglen, flowhash);
+		if (r != DP_R_OK)
+			return r;
+		w->segmented++;
+		if (payload == 0)
+			break;
+	}
+	return DP_R_OK;
+}
+
+enum dp_reason dp_xmit(struct dp_worker *w, struct dp_parsed *p, struct dp_frame *f,
+		       const struct lvs_conn_ref *ref, int outbound)
+{
+	if (ref->af != AF_INET || ref->daf != AF_INET)
+		return DP_R_UNSUPPORTED;
+	if (outbound)
+		return xmit_nat(w, p, f, ref, 1);
+	switch (ref->flags & LVS_CONN_F_FWD_MASK) {
+	case LVS_CONN_F_MASQ:
+		return xmit_nat(w, p, f, ref, 0);
+	case LVS_CONN_F_DROUTE:
+		return xmit_dr(w, p, f, ref);
+	case LVS_CONN_F_TUNNEL:
+		return xmit_tun(w, p, f, ref);
+	default:
+		/* LOCALNODE / BYPASS need a way back into the local stack */
+		return DP_R_UNSUPPORTED;
+	}
+}
