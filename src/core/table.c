@@ -838,6 +838,7 @@ int lvs_add_dest(struct lvs_table *t, const struct lvs_service_conf *key, const 
 		/* revived: counters and connections carry on; statistics only
 		 * survive if it is the very same service (not a re-created one) */
 		trash_take(t, di);
+		di->d.trash_since_ms = 0;
 		if (di->svc_serial != lvs_container_of(svc, struct svc_impl, s)->serial)
 			lvs_stats_zero(&di->d.stats);
 		dest_update(t, svc, &di->d, c, 1);

@@ -62,7 +62,9 @@ struct lvs_service *lvs_svc_find(struct lvs_table *t, int af, uint32_t mark, uin
 struct lvs_dest *lvs_dest_lookup(struct lvs_service *svc, int af, const union lvs_addr *addr,
 				 uint16_t port);
 
-/* iteration in table order (stable, deterministic: this is --nosort order) */
+/* iteration in table order (stable, deterministic: this is --nosort order).
+ * lvsd's table order is INSERTION order (edits keep the place); the
+ * kernel's is hash order and differs per boot, so nothing can match it. */
 struct lvs_service *lvs_svc_first(struct lvs_table *t);
 struct lvs_service *lvs_svc_next(struct lvs_table *t, struct lvs_service *svc);
 size_t lvs_svc_count(const struct lvs_table *t);
