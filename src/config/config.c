@@ -1,0 +1,364 @@
+/* config.c - model allocation, format detection, shared value parsers. */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "config.h"
+
+#define CFG_MAX_FILE (16u << 20)
+
+struct cfg *cfg_new(enum cfg_format fmt, const char *name)
+{
+	struct cfg *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->format = fmt;
+	c->path = strdup(name ? name : "");
+	if (!c->path) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* grow an array by one zeroed element; returns it or NULL */
+static void *grow(void **arr, size_t *n, size_t size)
+{
+	void *p = realloc(*arr, (*n + 1) * size);
+
+	if (!p)
+		return NULL;
+	*arr = p;
+	p = (char *)p + *n * size;
+	memset(p, 0, size);
+	(*n)++;
+	return p;
+}
+
+struct cfg_service *cfg_add_service(struct cfg *c)
+{
+	struct cfg_service *s = grow((void **)&c->svcs, &c->nsvcs, sizeof(*s));
+
+	if (s) {
+		s->quorum = 1;
+		s->sorry.weight = 1;
+	}
+	return s;
+}
+
+struct cfg_real *cfg_add_real(struct cfg_service *s)
+{
+	struct cfg_real *r = grow((void **)&s->reals, &s->nreals, sizeof(*r));
+
+	if (r)
+		r->d.weight = 1;
+	return r;
+}
+
+struct cfg_check *cfg_add_check(struct cfg_real *r)
+{
+	return grow((void **)&r->checks, &r->nchecks, sizeof(struct cfg_check));
+}
+
+void cfg_check_free(struct cfg_check *k)
+{
+	free(k->path);
+	free(k->host);
+	free(k->receive);
+	free(k->payload);
+	free(k->command);
+	k->path = k->host = k->receive = k->command = NULL;
+	k->payload = NULL;
+}
+
+static int dup_str(char **dst, const char *src)
+{
+	*dst = NULL;
+	if (!src)
+		return 0;
+	*dst = strdup(src);
+	return *dst ? 0 : -1;
+}
+
+int cfg_check_copy(struct cfg_check *dst, const struct cfg_check *src)
+{
+	*dst = *src;
+	dst->path = dst->host = dst->receive = dst->command = NULL;
+	dst->payload = NULL;
+	if (dup_str(&dst->path, src->path) || dup_str(&dst->host, src->host) ||
+	    dup_str(&dst->receive, src->receive) || dup_str(&dst->command, src->command))
+		goto fail;
+	if (src->payload_len) {
+		dst->payload = malloc(src->payload_len);
+		if (!dst->payload)
+			goto fail;
+		memcpy(dst->payload, src->payload, src->payload_len);
+	}
+	return 0;
+fail:
+	cfg_check_free(dst);
+	return -1;
+}
+
+void cfg_free(struct cfg *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->nsvcs; i++) {
+		struct cfg_service *s = &c->svcs[i];
+
+		for (size_t j = 0; j < s->nreals; j++) {
+			for (size_t k = 0; k < s->reals[j].nchecks; k++)
+				cfg_check_free(&s->reals[j].checks[k]);
+			free(s->reals[j].checks);
+		}
+		free(s->reals);
+	}
+	free(c->svcs);
+	free(c->path);
+	free(c->logfile);
+	free(c);
+}
+
+const char *cfg_hostport_str(int af, const union lvs_addr *a, uint16_t port, char *buf, size_t len)
+{
+	char ip[INET6_ADDRSTRLEN];
+
+	inet_ntop(af, a, ip, sizeof(ip));
+	snprintf(buf, len, af == AF_INET6 ? "[%s]:%u" : "%s:%u", ip, port);
+	return buf;
+}
+
+void cfg_service_name(struct cfg_service *s)
+{
+	char hp[INET6_ADDRSTRLEN + 10];
+
+	if (s->s.fwmark) {
+		snprintf(s->name, sizeof(s->name), "fwm:%u%s", s->s.fwmark,
+			 s->s.af == AF_INET6 ? ":IPv6" : "");
+		return;
+	}
+	cfg_hostport_str(s->s.af, &s->s.addr, s->s.port, hp, sizeof(hp));
+	snprintf(s->name, sizeof(s->name), "%s:%s",
+		 s->s.protocol == IPPROTO_UDP ? "udp" : s->s.protocol == IPPROTO_SCTP ? "sctp" : "tcp", hp);
+}
+
+int cfg_svc_key_equal(const struct lvs_service_conf *a, const struct lvs_service_conf *b)
+{
+	if (a->af != b->af || a->fwmark != b->fwmark)
+		return 0;
+	if (a->fwmark)
+		return 1;
+	return a->protocol == b->protocol && a->port == b->port && lvs_addr_equal(a->af, &a->addr, &b->addr);
+}
+
+int cfg_parse_uint(const char *s, uint32_t max, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || !isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v > max)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int cfg_parse_seconds(const char *s, uint32_t *ms)
+{
+	char *end;
+	double v;
+
+	if (!s || !(isdigit((unsigned char)*s) || *s == '.'))
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || *end || v < 0 || v > 86400.0 * 7)
+		return -1;
+	*ms = (uint32_t)(v * 1000.0 + 0.5);
+	return 0;
+}
+
+int cfg_parse_addr(const char *s, int af_hint, int *af, union lvs_addr *a)
+{
+	struct addrinfo hints, *res = NULL;
+
+	memset(a, 0, sizeof(*a));
+	if (!s || !*s || strlen(s) > 253)
+		return -1;
+	if (af_hint != AF_INET6 && inet_pton(AF_INET, s, &a->ip) == 1) {
+		*af = AF_INET;
+		return 0;
+	}
+	if (af_hint != AF_INET && inet_pton(AF_INET6, s, &a->in6) == 1) {
+		*af = AF_INET6;
+		return 0;
+	}
+	/* a host name: only names made of name characters go to the resolver */
+	for (const char *p = s; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.' && *p != '_')
+			return -1;
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = af_hint ? af_hint : AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(s, NULL, &hints, &res) || !res)
+		return -1;
+	*af = res->ai_family;
+	if (res->ai_family == AF_INET)
+		a->ip = ((struct sockaddr_in *)res->ai_addr)->sin_addr.s_addr;
+	else
+		a->in6 = ((struct sockaddr_in6 *)res->ai_addr)->sin6_addr;
+	freeaddrinfo(res);
+	return 0;
+}
+
+int cfg_parse_port(const char *s, const char *proto, uint16_t *port)
+{
+	uint32_t v;
+	struct servent *se;
+
+	if (!s || !*s)
+		return -1;
+	if (isdigit((unsigned char)*s)) {
+		if (cfg_parse_uint(s, 65535, &v))
+			return -1;
+		*port = (uint16_t)v;
+		return 0;
+	}
+	se = getservbyname(s, proto ? proto : "tcp");
+	if (!se)
+		return -1;
+	*port = ntohs((uint16_t)se->s_port);
+	return 0;
+}
+
+int cfg_parse_hostport(const char *s, const char *proto, int *af, union lvs_addr *a, uint16_t *port)
+{
+	char buf[300];
+	const char *host = buf, *p = NULL;
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, n + 1);
+	*port = 0;
+	if (buf[0] == '[') {
+		char *close = strchr(buf, ']');
+
+		if (!close)
+			return -1;
+		*close = 0;
+		host = buf + 1;
+		if (close[1] == ':')
+			p = close + 2;
+		else if (close[1])
+			return -1;
+		if (cfg_parse_addr(host, AF_INET6, af, a))
+			return -1;
+	} else {
+		char *colon = strchr(buf, ':');
+
+		/* more than one colon and no brackets: a bare IPv6 address */
+		if (colon && strchr(colon + 1, ':'))
+			colon = NULL;
+		if (colon) {
+			*colon = 0;
+			p = colon + 1;
+		}
+		if (cfg_parse_addr(host, 0, af, a))
+			return -1;
+	}
+	if (p && cfg_parse_port(p, proto, port))
+		return -1;
+	return 0;
+}
+
+enum cfg_format cfg_detect(const char *text)
+{
+	/* keepalived is made of blocks; ldirectord of key=value lines */
+	const char *p = text;
+
+	while (*p) {
+		const char *l = p;
+
+		while (*l == ' ' || *l == '\t')
+			l++;
+		if (!strncmp(l, "virtual_server", 14) || !strncmp(l, "global_defs", 11) ||
+		    !strncmp(l, "vrrp_", 5))
+			return CFG_FMT_KEEPALIVED;
+		if (!strncmp(l, "virtual", 7) && strchr("6= \t", l[7]))
+			return CFG_FMT_LDIRECTORD;
+		p = strchr(p, '\n');
+		if (!p)
+			break;
+		p++;
+	}
+	return strchr(text, '{') ? CFG_FMT_KEEPALIVED : CFG_FMT_LDIRECTORD;
+}
+
+int cfg_parse_text(const char *name, const char *text, enum cfg_format fmt, struct cfg **out,
+		   struct strbuf *err, struct strbuf *warn)
+{
+	*out = NULL;
+	if (fmt == CFG_FMT_AUTO)
+		fmt = cfg_detect(text);
+	if (fmt == CFG_FMT_KEEPALIVED)
+		return cfg_parse_keepalived(name, text, out, err, warn);
+	return cfg_parse_ldirectord(name, text, out, err, warn);
+}
+
+int cfg_parse_file(const char *path, enum cfg_format fmt, struct cfg **out,
+		   struct strbuf *err, struct strbuf *warn)
+{
+	FILE *f;
+	char *text;
+	size_t n;
+	struct stat st;
+	int ret;
+
+	*out = NULL;
+	if (!strncmp(path, "ldirectord:", 11)) {
+		fmt = CFG_FMT_LDIRECTORD;
+		path += 11;
+	} else if (!strncmp(path, "keepalived:", 11)) {
+		fmt = CFG_FMT_KEEPALIVED;
+		path += 11;
+	}
+	f = fopen(path, "r");
+	if (!f) {
+		sb_printf(err, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode) || (size_t)st.st_size > CFG_MAX_FILE) {
+		sb_printf(err, "%s: not a regular file of at most %u bytes", path, CFG_MAX_FILE);
+		fclose(f);
+		return -1;
+	}
+	text = malloc((size_t)st.st_size + 1);
+	if (!text) {
+		fclose(f);
+		sb_printf(err, "%s: out of memory", path);
+		return -1;
+	}
+	n = fread(text, 1, (size_t)st.st_size, f);
+	text[n] = 0;
+	fclose(f);
+	if (memchr(text, 0, n)) {
+		sb_printf(err, "%s: binary data (NUL byte) in a configuration file", path);
+		free(text);
+		return -1;
+	}
+	ret = cfg_parse_text(path, text, fmt, out, err, warn);
+	free(text);
+	return ret;
+}

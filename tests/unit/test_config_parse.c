@@ -1,0 +1,422 @@
+/* test_config_parse.c - ldirectord.cf and keepalived.conf parsers: the
+ * seeds' two blog configs load as an operator would expect, defaults and
+ * inheritance, and bad input fails with "file:line: message". */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <cmocka.h>
+
+#include "config/config.h"
+
+/* seed-ldirectord-1.cf, verbatim */
+static const char seed1[] =
+	"checktimeout=3\n"
+	"checkinterval=1\n"
+	"autoreload=yes #\350\207\252\345\212\250\345\212\240\350\275\275\345\267\262\347\273\217\346\233\264\346\224\271\347\232\204\351\205\215\347\275\256\n"
+	"logfile=\"/var/log/ldirectord.log\" #\346\227\245\345\277\227\346\226\207\344\273\266\n"
+	"quiescent=no #down\346\227\266yes\346\235\203\351\207\215\344\270\2720,no\344\270\272\345\210\240\351\231\244\n"
+	"virtual=172.20.0.24:80 #\346\214\207\345\256\232VS\347\232\204FWM\346\210\226IP:port\n"
+	"real=172.16.0.7 gate 2 #gate(DR\346\250\241\345\236\213) 1(\346\235\203\351\207\215)\n"
+	"real=172.16.0.8 gate 1\n"
+	"fallback=127.0.0.1 gate #sorry server\n"
+	"service=http\n"
+	"scheduler=wrr\n"
+	"protocol=fwm\n"
+	"checktype=negotiate #\346\265\213\350\257\225\347\232\204\347\261\273\345\236\213(\345\201\245\345\272\267\346\200\247\346\243\200\346\237\245\347\232\204\346\226\271\345\274\217)\n"
+	"checkport=80\n"
+	"request=\"index.html\" #\350\246\201\346\216\242\346\265\213\347\232\204\351\241\265\351\235\242(\345\207\206\345\244\207\344\270\200\344\270\252\346\265\213\350\257\225\351\241\265\346\257\224\350\276\203\345\245\275)\n"
+	"receive=\"Test Ldirectord\"\n";
+
+/* seed-ldirectord-2.cf, verbatim */
+static const char seed2[] =
+	"# Sample for an http virtual service\n"
+	"virtual=172.20.0.24:80\n"
+	"real=192.168.1.16 gate 1 \344\270\215\347\224\250\345\206\231\347\253\257\345\217\243\345\217\267\n"
+	"real=192.168.1.8 gate 3 \344\270\215\347\224\250\345\206\231\347\253\257\345\217\243\345\217\267\n"
+	"# fallback=127.0.0.1:80 gate\n"
+	"service=http\n"
+	"scheduler=wrr\n"
+	"#persistent=600 \346\214\201\344\271\205\350\277\236\346\216\245,\345\220\257\347\224\250\345\220\216\345\260\261\344\274\232\344\270\200\347\233\264\345\276\200\344\270\200\344\270\252\346\234\215\345\212\241\345\231\250\344\270\212\350\260\203\345\272\246\344\272\206\n"
+	"#netmask=255.255.255.255\n"
+	"protocol=fwm #\350\277\231\344\270\252\345\212\240\344\270\215\345\212\240\351\203\275\345\217\257\344\273\245\n"
+	"checktype=negotiate\n"
+	"checkport=80\n"
+	"request=\"index.html\"\n"
+	"receive=\"test\"\n"
+	"# virtualhost=www.x.y.z\n";
+
+static uint32_t ip(const char *s)
+{
+	uint32_t a;
+
+	inet_pton(AF_INET, s, &a);
+	return a;
+}
+
+static struct cfg *parse(const char *text, enum cfg_format fmt, struct strbuf *err, struct strbuf *warn)
+{
+	struct cfg *c = NULL;
+
+	cfg_parse_text("t.cf", text, fmt, &c, err, warn);
+	return c;
+}
+
+static void test_seed1(void **state)
+{
+	struct strbuf err = STRBUF_INIT, warn = STRBUF_INIT;
+	struct cfg *c = parse(seed1, CFG_FMT_AUTO, &err, &warn);
+
+	(void)state;
+	assert_non_null(c);
+	assert_int_equal(c->format, CFG_FMT_LDIRECTORD);
+	assert_int_equal(c->autoreload, 1);
+	assert_string_equal(c->logfile, "/var/log/ldirectord.log");
+	assert_int_equal(c->nsvcs, 1);
+	struct cfg_service *s = &c->svcs[0];
+
+	assert_int_equal(s->s.protocol, IPPROTO_TCP);  /* fwm beside ip:port: tcp, warned */
+	assert_int_equal(s->s.fwmark, 0);
+	assert_int_equal(s->s.addr.ip, ip("172.20.0.24"));
+	assert_int_equal(s->s.port, 80);
+	assert_string_equal(s->s.sched_name, "wrr");
+	assert_int_equal(s->nreals, 2);
+	assert_int_equal(s->reals[0].d.addr.ip, ip("172.16.0.7"));
+	assert_int_equal(s->reals[0].d.port, 80);
+	assert_int_equal(s->reals[0].d.weight, 2);
+	assert_int_equal(s->reals[0].d.conn_flags, LVS_CONN_F_DROUTE);
+	assert_int_equal(s->reals[0].quiesce, 0);
+	assert_int_equal(s->reals[0].start_up, 0);
+	assert_int_equal(s->reals[1].d.weight, 1);
+	assert_true(s->has_sorry);
+	assert_int_equal(s->sorry.addr.ip, ip("127.0.0.1"));
+	assert_int_equal(s->sorry.port, 80);
+	assert_int_equal(s->sorry.weight, 1);
+	struct cfg_check *k = &s->reals[0].checks[0];
+
+	assert_int_equal(s->reals[0].nchecks, 1);
+	assert_int_equal(k->kind, CFG_CHK_HTTP);
+	assert_int_equal(k->port, 80);
+	assert_int_equal(k->addr.ip, ip("172.16.0.7"));
+	assert_string_equal(k->path, "/index.html");
+	assert_string_equal(k->receive, "Test Ldirectord");
+	assert_int_equal(k->interval_ms, 1000);
+	assert_int_equal(k->timeout_ms, 3000);  /* checktimeout only: negotiate uses it */
+	assert_int_equal(k->fall, 1);
+	assert_int_equal(k->rise, 1);
+	assert_non_null(strstr(warn.buf, "protocol=fwm"));
+	assert_non_null(strstr(warn.buf, "t.cf:12:"));
+	assert_non_null(strstr(warn.buf, "not indented"));
+	cfg_free(c);
+	sb_free(&err);
+	sb_free(&warn);
+}
+
+static void test_seed2(void **state)
+{
+	struct strbuf err = STRBUF_INIT, warn = STRBUF_INIT;
+	struct cfg *c = parse(seed2, CFG_FMT_AUTO, &err, &warn);
+
+	(void)state;
+	assert_non_null(c);
+	assert_int_equal(c->nsvcs, 1);
+	struct cfg_service *s = &c->svcs[0];
+
+	assert_int_equal(s->nreals, 2);
+	assert_int_equal(s->reals[1].d.addr.ip, ip("192.168.1.8"));
+	assert_int_equal(s->reals[1].d.weight, 3);
+	assert_false(s->has_sorry);
+	assert_int_equal(s->reals[1].checks[0].timeout_ms, 30000);
+	assert_int_equal(s->reals[1].checks[0].interval_ms, 10000);
+	assert_string_equal(s->reals[1].checks[0].receive, "test");
+	/* the trailing note on both real= lines is ignored with a warning */
+	assert_non_null(strstr(warn.buf, "t.cf:3: warning: real: ignoring trailing text"));
+	assert_non_null(strstr(warn.buf, "t.cf:4: warning: real: ignoring trailing text"));
+	cfg_free(c);
+	sb_free(&err);
+	sb_free(&warn);
+}
+
+static void expect_error(const char *text, enum cfg_format fmt, const char *msg)
+{
+	struct strbuf err = STRBUF_INIT, warn = STRBUF_INIT;
+	struct cfg *c = parse(text, fmt, &err, &warn);
+
+	if (c || !err.buf || !strstr(err.buf, msg))
+		fail_msg("expected error '%s', got '%s'", msg, err.buf ? err.buf : "(none)");
+	sb_free(&err);
+	sb_free(&warn);
+}
+
+static void test_ld_errors(void **state)
+{
+	(void)state;
+	expect_error("checkinterval=1\nfoo=bar\n", CFG_FMT_LDIRECTORD, "t.cf:2: unknown directive 'foo'");
+	expect_error("real=1.2.3.4 gate\n", CFG_FMT_LDIRECTORD, "t.cf:1: 'real' is only valid inside");
+	expect_error("virtual=1.2.3.4:80\n\treal=1.2.3.5 bogus 1\n", CFG_FMT_LDIRECTORD,
+		     "t.cf:2: real: forwarding method must be gate, masq or ipip");
+	expect_error("virtual=1.2.3.4\n", CFG_FMT_LDIRECTORD, "t.cf:1: virtual: expected IP:port");
+	expect_error("checkinterval=abc\nvirtual=1.2.3.4:80\n", CFG_FMT_LDIRECTORD, "t.cf:1: checkinterval");
+	expect_error("virtual=1.2.3.4:80\n\tchecktype=bogus\n", CFG_FMT_LDIRECTORD, "t.cf:2: checktype");
+	expect_error("virtual=1.2.3.4:80\n\tprotocol=sctp\n", CFG_FMT_LDIRECTORD, "t.cf:2: protocol");
+	expect_error("virtual=1.2.3.4:80\nvirtual=1.2.3.4:80\n", CFG_FMT_LDIRECTORD, "t.cf:2: virtual tcp:1.2.3.4:80 is already defined");
+	expect_error("virtual=1.2.3.4:80\n\treal=1.2.3.5 gate\n\treal=1.2.3.5 gate\n", CFG_FMT_LDIRECTORD, "t.cf:3: real server");
+	expect_error("virtual=1.2.3.4:80\n\tfailurecount=0\n", CFG_FMT_LDIRECTORD, "t.cf:2: failurecount");
+	expect_error("garbage line\n", CFG_FMT_LDIRECTORD, "t.cf:1: syntax error");
+	expect_error("virtual=1.2.3.4:80\n\ttimeout=3\n", CFG_FMT_LDIRECTORD, "t.cf:2: 'timeout' is deprecated");
+}
+
+static void test_ld_features(void **state)
+{
+	struct strbuf err = STRBUF_INIT, warn = STRBUF_INIT;
+	const char *text =
+		"checkinterval=2\n"
+		"failurecount=3\n"
+		"quiescent=yes\n"
+		"emailalert=root@x\n"
+		"virtual=100\n"
+		"\treal=10.0.0.1->10.0.0.3 gate 5\n"
+		"\tchecktype=connect\n"
+		"\tchecktimeout=1.5\n"
+		"\tscheduler=sh\n"
+		"\tpersistent=60\n"
+		"\tnetmask=255.255.255.0\n"
+		"virtual=10.0.0.100:53\n"
+		"\treal=10.0.0.1:53 masq 2 l:5 u:10\n"
+		"\tchecktype=external\n"
+		"\tcheckcommand=\"/bin/check it\"\n"
+		"\tquiescent=no\n"
+		"\tfallback=10.0.0.9:5353 masq\n"
+		"virtual=10.0.0.100:8080\n"
+		"\treal=10.0.0.1:8080 masq 1 \"/alive\", \"yes\"\n"
+		"\tservice=http\n"
+		"\thttpmethod=HEAD\n"
+		"\tvirtualhost=www.example.com\n"
+		"virtual6=[2001:db8::1]:443\n"
+		"\treal6=[2001:db8::2]:8443 masq\n"
+		"\tchecktype=off\n";
+	struct cfg *c = parse(text, CFG_FMT_AUTO, &err, &warn);
+
+	(void)state;
+	if (!c)
+		fail_msg("%s", err.buf);
+	assert_int_equal(c->nsvcs, 4);
+	struct cfg_service *s = &c->svcs[0];
+
+	assert_int_equal(s->s.fwmark, 100);
+	assert_int_equal(s->nreals, 3);
+	assert_int_equal(s->reals[2].d.addr.ip, ip("10.0.0.3"));
+	assert_int_equal(s->reals[2].d.port, 0);
+	assert_int_equal(s->reals[2].d.weight, 5);
+	assert_int_equal(s->reals[2].quiesce, 1);
+	assert_int_equal(s->reals[2].checks[0].kind, CFG_CHK_TCP);
+	assert_int_equal(s->reals[2].checks[0].timeout_ms, 1500);
+	assert_int_equal(s->reals[2].checks[0].interval_ms, 2000);
+	assert_int_equal(s->reals[2].checks[0].fall, 3);
+	assert_int_equal(s->s.flags & LVS_SVC_F_PERSISTENT, LVS_SVC_F_PERSISTENT);
+	assert_int_equal(s->s.timeout, 60);
+	assert_int_equal(s->s.netmask, ip("255.255.255.0"));
+	assert_string_equal(s->s.sched_name, "sh");
+
+	s = &c->svcs[1];
+	assert_int_equal(s->s.protocol, IPPROTO_UDP);  /* port 53 */
+	assert_int_equal(s->reals[0].d.l_threshold, 5);
+	assert_int_equal(s->reals[0].d.u_threshold, 10);
+	assert_int_equal(s->reals[0].quiesce, 0);
+	assert_int_equal(s->reals[0].checks[0].kind, CFG_CHK_EXTERNAL);
+	assert_string_equal(s->reals[0].checks[0].command, "/bin/check it");
+	assert_int_equal(s->sorry.port, 5353);
+	assert_int_equal(s->sorry.conn_flags, LVS_CONN_F_MASQ);
+
+	s = &c->svcs[2];
+	assert_int_equal(s->reals[0].checks[0].kind, CFG_CHK_HTTP);
+	assert_string_equal(s->reals[0].checks[0].path, "/alive");
+	assert_string_equal(s->reals[0].checks[0].receive, "yes");
+	assert_string_equal(s->reals[0].checks[0].host, "www.example.com");
+	assert_int_equal(s->reals[0].checks[0].head, 1);
+
+	s = &c->svcs[3];
+	assert_int_equal(s->s.af, AF_INET6);
+	assert_int_equal(s->reals[0].d.port, 8443);
+	assert_int_equal(s->reals[0].checks[0].kind, CFG_CHK_OFF);
+	assert_int_equal(s->never_sorry, 1);
+	assert_non_null(strstr(warn.buf, "t.cf:4: warning: 'emailalert' is not supported"));
+	cfg_free(c);
+	sb_free(&err);
+	sb_free(&warn);
+}
+
+static const char ka_text[] =
+	"! Configuration File for keepalived\n"
+	"global_defs {\n"
+	"   router_id LVS_DEVEL\n"
+	"}\n"
+	"vrrp_instance VI_1 {\n"
+	"    state MASTER\n"
+	"    interface eth0\n"
+	"    virtual_ipaddress {\n"
+	"        192.168.200.16\n"
+	"    }\n"
+	"}\n"
+	"virtual_server 10.10.10.2 1358 {\n"
+	"    delay_loop 6\n"
+	"    lb_algo rr\n"
+	"    lb_kind NAT\n"
+	"    persistence_timeout 50\n"
+	"    protocol TCP\n"
+	"    sorry_server 192.168.200.200 1358\n"
+	"    quorum 3\n"
+	"    hysteresis 1\n"
+	"    real_server 192.168.200.2 1358 {\n"
+	"        weight 2\n"
+	"        inhibit_on_failure\n"
+	"        HTTP_GET {\n"
+	"            url {\n"
+	"              path /testurl/test.jsp\n"
+	"              digest 640205b7b0fc66c1ea91c463fac6334d\n"
+	"            }\n"
+	"            url {\n"
+	"              path /testurl2/test.jsp\n"
+	"              status_code 200 301-302\n"
+	"            }\n"
+	"            connect_timeout 3\n"
+	"            retry 3\n"
+	"            delay_before_retry 3\n"
+	"        }\n"
+	"    }\n"
+	"    real_server 192.168.200.3 1358 {\n"
+	"        weight 1\n"
+	"        TCP_CHECK { connect_timeout 2\n"
+	"                    connect_port 80 }\n"
+	"        MISC_CHECK {\n"
+	"            misc_path \"/bin/check.sh 192.168.200.3\"\n"
+	"        }\n"
+	"    }\n"
+	"}\n"
+	"virtual_server fwmark 7\n"
+	"{\n"
+	"    lvs_sched wlc\n"
+	"    lvs_method DR\n"
+	"    alpha\n"
+	"    real_server 192.168.201.5 {\n"
+	"        PING_CHECK {}\n"
+	"    }\n"
+	"}\n";
+
+static void test_keepalived(void **state)
+{
+	struct strbuf err = STRBUF_INIT, warn = STRBUF_INIT;
+	struct cfg *c = parse(ka_text, CFG_FMT_AUTO, &err, &warn);
+
+	(void)state;
+	if (!c)
+		fail_msg("%s", err.buf);
+	assert_int_equal(c->format, CFG_FMT_KEEPALIVED);
+	assert_int_equal(c->nsvcs, 2);
+	struct cfg_service *s = &c->svcs[0];
+
+	assert_int_equal(s->s.protocol, IPPROTO_TCP);
+	assert_int_equal(s->s.port, 1358);
+	assert_string_equal(s->s.sched_name, "rr");
+	assert_int_equal(s->s.timeout, 50);
+	assert_int_equal(s->quorum, 3);
+	assert_int_equal(s->hysteresis, 1);
+	assert_int_equal(s->quorum_by_count, 0);
+	assert_true(s->has_sorry);
+	assert_int_equal(s->sorry.addr.ip, ip("192.168.200.200"));
+	assert_int_equal(s->sorry.conn_flags, LVS_CONN_F_MASQ);
+	assert_int_equal(s->nreals, 2);
+	struct cfg_real *r = &s->reals[0];
+
+	assert_int_equal(r->d.weight, 2);
+	assert_int_equal(r->quiesce, 1);
+	assert_int_equal(r->start_up, 1);
+	assert_int_equal(r->nchecks, 2);
+	assert_int_equal(r->checks[0].kind, CFG_CHK_HTTP);
+	assert_string_equal(r->checks[0].path, "/testurl/test.jsp");
+	assert_string_equal(r->checks[0].digest, "640205b7b0fc66c1ea91c463fac6334d");
+	assert_int_equal(r->checks[0].fall, 4);
+	assert_int_equal(r->checks[0].timeout_ms, 3000);
+	assert_int_equal(r->checks[0].interval_ms, 6000);
+	assert_int_equal(r->checks[0].retry_delay_ms, 3000);
+	assert_int_equal(r->checks[1].nstatus, 2);
+	assert_int_equal(r->checks[1].status_lo[1], 301);
+	assert_int_equal(r->checks[1].status_hi[1], 302);
+	r = &s->reals[1];
+	assert_int_equal(r->nchecks, 2);
+	assert_int_equal(r->checks[0].kind, CFG_CHK_TCP);
+	assert_int_equal(r->checks[0].port, 80);
+	assert_int_equal(r->checks[0].timeout_ms, 2000);
+	assert_int_equal(r->checks[0].fall, 2);
+	assert_int_equal(r->checks[1].kind, CFG_CHK_EXTERNAL);
+	assert_int_equal(r->checks[1].fall, 1);
+	assert_string_equal(r->checks[1].command, "/bin/check.sh 192.168.200.3");
+
+	s = &c->svcs[1];
+	assert_int_equal(s->s.fwmark, 7);
+	assert_int_equal(s->reals[0].d.conn_flags, LVS_CONN_F_DROUTE);
+	assert_int_equal(s->reals[0].d.port, 0);
+	assert_int_equal(s->reals[0].start_up, 0);
+	assert_int_equal(s->reals[0].checks[0].kind, CFG_CHK_PING);
+	cfg_free(c);
+	sb_free(&err);
+	sb_free(&warn);
+}
+
+static void test_ka_errors(void **state)
+{
+	(void)state;
+	expect_error("virtual_server 1.2.3.4 80 {\n  lvs_sched rr\n  bogus 1\n}\n", CFG_FMT_KEEPALIVED,
+		     "t.cf:3: unknown keyword 'bogus' in virtual_server");
+	expect_error("virtual_server 1.2.3.4 80 {\n  real_server 1.2.3.5 80 {\n", CFG_FMT_KEEPALIVED,
+		     "t.cf:2: '{' is never closed");
+	expect_error("virtual_server 1.2.3.4 80 {\n}\n}\n", CFG_FMT_KEEPALIVED, "t.cf:3: unexpected '}'");
+	expect_error("virtual_server 1.2.3.4 80 {\n  delay_loop x\n}\n", CFG_FMT_KEEPALIVED,
+		     "t.cf:2: delay_loop: expected seconds");
+	expect_error("virtual_server 1.2.3.4 80 {\n real_server 1.2.3.5 80 {\n  HTTP_GET {\n  }\n }\n}\n",
+		     CFG_FMT_KEEPALIVED, "t.cf:3: HTTP_GET: needs at least one url");
+	expect_error("virtual_server group G1 {\n}\n", CFG_FMT_KEEPALIVED, "group 'G1' is not defined");
+}
+
+static void test_fuzz_no_crash(void **state)
+{
+	/* truncations and byte flips of both grammars must never crash */
+	const char *srcs[] = { seed1, ka_text };
+	char buf[sizeof(ka_text) + 1];
+
+	(void)state;
+	for (int s = 0; s < 2; s++) {
+		size_t n = strlen(srcs[s]);
+
+		for (size_t cut = 0; cut < n; cut += 7) {
+			struct strbuf err = STRBUF_INIT, warn = STRBUF_INIT;
+			struct cfg *c = NULL;
+
+			memcpy(buf, srcs[s], n + 1);
+			buf[cut] = "{}\"=#\n x"[cut % 8];
+			buf[(cut * 31) % n] = 0;
+			cfg_parse_text("f", buf, CFG_FMT_AUTO, &c, &err, &warn);
+			assert_true(c != NULL || err.len > 0);
+			cfg_free(c);
+			sb_free(&err);
+			sb_free(&warn);
+		}
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_seed1),
+		cmocka_unit_test(test_seed2),
+		cmocka_unit_test(test_ld_errors),
+		cmocka_unit_test(test_ld_features),
+		cmocka_unit_test(test_keepalived),
+		cmocka_unit_test(test_ka_errors),
+		cmocka_unit_test(test_fuzz_no_crash),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
