@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "conn.h"
 #include "table.h"
 
@@ -488,7 +489,7 @@ static void release_batch(struct lvs_core *core, struct lvs_conn **batch, unsign
 }
 
 /* sweep buckets [from, from+n) */
-static void sweep(struct lvs_core *core, uint32_t from, uint32_t n, uint32_t jnow, int all)
+static void sweep(struct lvs_core *core, uint32_t from, uint32_t n, uint32_t jnow)
 {
 	struct lvs_conn *batch[SWEEP_BATCH];
 	unsigned nb = 0;
@@ -504,11 +505,11 @@ static void sweep(struct lvs_core *core, uint32_t from, uint32_t n, uint32_t jno
 		while (*pp) {
 			struct lvs_conn *cp = &core->conns[*pp];
 
-			if (!all && !lvs_j_reached(jnow, __atomic_load_n(&cp->expires, __ATOMIC_RELAXED))) {
+			if (!lvs_j_reached(jnow, __atomic_load_n(&cp->expires, __ATOMIC_RELAXED))) {
 				pp = &cp->hnext;
 				continue;
 			}
-			if (!all && __atomic_load_n(&cp->n_control, __ATOMIC_RELAXED)) {
+			if (__atomic_load_n(&cp->n_control, __ATOMIC_RELAXED)) {
 				/* still controls live conns: look again in 60 s */
 				cp->timeout = 60000;
 				lvs_conn_arm(cp, jnow);
@@ -552,15 +553,14 @@ void lvs_core_tick(struct lvs_core *core, uint64_t now_ms)
 	}
 	core->ticked = 1;
 	core->last_tick_ms = now_ms;
-	sweep(core, core->sweep_pos, (uint32_t)n, lvs_jiffies(now_ms), 0);
+	sweep(core, core->sweep_pos, (uint32_t)n, lvs_jiffies(now_ms));
 	core->sweep_pos = (core->sweep_pos + (uint32_t)n) & core->bucket_mask;
 }
 
 void lvs_core_conn_flush(struct lvs_core *core)
 {
-	/* templates first would keep n_control > 0 forever: "all" ignores
-	 * control and releases everything, conns decrement freed templates'
-	 * n_control harmlessly because the ids are not reused until the end */
+	/* everything goes, templates included: links to templates are cut
+	 * first so that no entry touches an already freed template */
 	struct lvs_conn *batch[SWEEP_BATCH];
 	unsigned nb = 0;
 
@@ -587,11 +587,32 @@ void lvs_core_conn_flush(struct lvs_core *core)
 		release_batch(core, batch, nb);
 		core->tick_expired += nb;
 	}
-	for (uint32_t id = 1; id < core->next_fresh; id++)
-		core->conns[id].n_control = 0;
 }
 
 /* ---- creation and teardown of the table ---- */
+
+/* Big zeroed arrays come straight from mmap: pages are mapped lazily (an
+ * unused id costs nothing) and, where the kernel allows, backed by huge
+ * pages, because a random lookup in a table of millions is dominated by
+ * TLB misses otherwise. */
+static void *big_zalloc(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	if (size >= (2u << 20))
+		madvise(p, size, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
+static void big_free(void *p, size_t size)
+{
+	if (p)
+		munmap(p, size);
+}
 
 static uint32_t pow2_at_least(uint64_t v, uint32_t min, uint32_t max)
 {
@@ -611,13 +632,11 @@ int lvs_conn_table_init(struct lvs_core *core, size_t max_conns)
 	if (max_conns > 0x7ffffff0u)
 		return -EINVAL;
 	core->cap = (uint32_t)max_conns;
-	/* calloc of a big block maps zero pages lazily: untouched ids cost
-	 * nothing, so reserving the full capacity up front is cheap */
-	core->conns = calloc((size_t)core->cap + 1, sizeof(struct lvs_conn));
+	core->conns = big_zalloc(((size_t)core->cap + 1) * sizeof(struct lvs_conn));
 	core->ext_cap = core->cap / 4 < 256 ? 256 : core->cap / 4;
-	core->ext = calloc((size_t)core->ext_cap + 1, sizeof(struct lvs_conn_ext));
+	core->ext = big_zalloc(((size_t)core->ext_cap + 1) * sizeof(struct lvs_conn_ext));
 	nb = pow2_at_least(core->cap, 1024, 1u << 27);
-	core->buckets = calloc(nb, sizeof(uint32_t));
+	core->buckets = big_zalloc((size_t)nb * sizeof(uint32_t));
 	core->bucket_mask = nb - 1;
 	core->stripe_mask = (nb < LVS_STRIPES_MAX ? nb : LVS_STRIPES_MAX) - 1;
 	core->stripes = aligned_alloc(64, sizeof(struct lvs_core_stripe) * (core->stripe_mask + 1));
@@ -640,9 +659,11 @@ void lvs_conn_table_destroy(struct lvs_core *core)
 		pthread_mutex_destroy(&core->pool_lock);
 	}
 	free(core->stripes);
-	free(core->buckets);
-	free(core->ext);
-	free(core->conns);
+	if (core->cap) {
+		big_free(core->buckets, ((size_t)core->bucket_mask + 1) * sizeof(uint32_t));
+		big_free(core->ext, ((size_t)core->ext_cap + 1) * sizeof(struct lvs_conn_ext));
+		big_free(core->conns, ((size_t)core->cap + 1) * sizeof(struct lvs_conn));
+	}
 }
 
 size_t lvs_core_conn_count(const struct lvs_core *core)

@@ -96,6 +96,19 @@ void lvs_core_ref_put(struct lvs_core *core, unsigned worker, struct lvs_conn_re
 	(void)ref;
 }
 
+void lvs_core_prefetch(const struct lvs_core *core, const struct lvs_pkt *pkt, int outbound)
+{
+	uint32_t b;
+
+	if (!core || !pkt || (pkt->af != AF_INET && pkt->af != AF_INET6) || pkt->icmp_error)
+		return;
+	if (outbound)
+		b = lvs_conn_bucket(core, pkt->af, pkt->protocol, &pkt->daddr, pkt->dport);
+	else
+		b = lvs_conn_bucket(core, pkt->af, pkt->protocol, &pkt->saddr, pkt->sport);
+	__builtin_prefetch(&core->buckets[b], 0, 3);
+}
+
 static void caller_lock(struct lvs_core *core)
 {
 	if (core->lock.lock)

@@ -161,6 +161,11 @@ enum lvs_verdict lvs_core_outbound(struct lvs_core *core, unsigned worker, const
 				   uint64_t now_ms, struct lvs_conn_ref *out);
 void lvs_core_ref_put(struct lvs_core *core, unsigned worker, struct lvs_conn_ref *ref);
 
+/* optional, for batches: start loading the hash bucket the packet will
+ * need (outbound = 0/1 as the call that follows), so that the cache misses
+ * of a batch overlap.  Touches nothing; any packet is accepted. */
+void lvs_core_prefetch(const struct lvs_core *core, const struct lvs_pkt *pkt, int outbound);
+
 /* expire timed-out entries (incremental sweep); call at least once a second */
 void lvs_core_tick(struct lvs_core *core, uint64_t now_ms);
 
