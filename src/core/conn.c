@@ -180,8 +180,7 @@ struct lvs_conn *lvs_conn_find_tmpl_locked(struct lvs_core *core, uint32_t bucke
 	for (uint32_t id = core->buckets[bucket]; id; id = core->conns[id].hnext) {
 		struct lvs_conn *cp = &core->conns[id];
 
-		if (!(cp->flags & LVS_CONN_F_TEMPLATE) || cp->protocol != protocol || cp->cport != 0 ||
-		    cp->dport == 0xFFFF)
+		if (!(cp->flags & LVS_CONN_F_TEMPLATE) || cp->protocol != protocol || cp->cport != 0)
 			continue;
 		if (conn_match_key(core, cp, af, caddr, vaddr, vport) && conn_alive(cp, jnow))
 			return cp;
@@ -523,7 +522,7 @@ static void sweep(struct lvs_core *core, uint32_t from, uint32_t n, uint32_t jno
 			if (nb == SWEEP_BATCH) {
 				lvs_conn_unlock_bucket(core, b);
 				release_batch(core, batch, nb);
-				core->tick_expired += nb;
+				__atomic_add_fetch(&core->tick_expired, nb, __ATOMIC_RELAXED);
 				nb = 0;
 				lvs_conn_lock_bucket(core, b);
 				pp = &core->buckets[b];
@@ -533,7 +532,56 @@ static void sweep(struct lvs_core *core, uint32_t from, uint32_t n, uint32_t jno
 	}
 	if (nb) {
 		release_batch(core, batch, nb);
-		core->tick_expired += nb;
+		__atomic_add_fetch(&core->tick_expired, nb, __ATOMIC_RELAXED);
+	}
+}
+
+void lvs_core_expire_nodest(struct lvs_core *core, uint64_t now_ms)
+{
+	struct lvs_conn *batch[SWEEP_BATCH];
+	uint32_t jnow = lvs_jiffies(now_ms);
+	unsigned nb = 0;
+
+	for (uint32_t b = 0; b <= core->bucket_mask; b++) {
+		uint32_t *pp;
+
+		if (!__atomic_load_n(&core->buckets[b], __ATOMIC_RELAXED))
+			continue;
+		lvs_conn_lock_bucket(core, b);
+		pp = &core->buckets[b];
+		while (*pp) {
+			struct lvs_conn *cp = &core->conns[*pp];
+			struct lvs_dest *d = cp->dest;
+
+			if (!d || (__atomic_load_n(&d->flags, __ATOMIC_RELAXED) & LVS_DEST_F_AVAILABLE) ||
+			    __atomic_load_n(&cp->n_control, __ATOMIC_RELAXED)) {
+				pp = &cp->hnext;
+				continue;
+			}
+			if (cp->control) {
+				/* its template goes too once nobody else uses it:
+				 * make it due, the sweep checks n_control */
+				struct lvs_conn *ct = &core->conns[cp->control];
+				__atomic_store_n(&ct->expires, jnow, __ATOMIC_RELAXED);
+			}
+			*pp = cp->hnext;
+			cp->hnext = 0;
+			cp->flags &= (uint16_t)~LVS_CONN_F_HASHED;
+			batch[nb++] = cp;
+			if (nb == SWEEP_BATCH) {
+				lvs_conn_unlock_bucket(core, b);
+				release_batch(core, batch, nb);
+				__atomic_add_fetch(&core->tick_expired, nb, __ATOMIC_RELAXED);
+				nb = 0;
+				lvs_conn_lock_bucket(core, b);
+				pp = &core->buckets[b];
+			}
+		}
+		lvs_conn_unlock_bucket(core, b);
+	}
+	if (nb) {
+		release_batch(core, batch, nb);
+		__atomic_add_fetch(&core->tick_expired, nb, __ATOMIC_RELAXED);
 	}
 }
 
@@ -576,7 +624,7 @@ void lvs_core_conn_flush(struct lvs_core *core)
 			if (nb == SWEEP_BATCH) {
 				lvs_conn_unlock_bucket(core, b);
 				release_batch(core, batch, nb);
-				core->tick_expired += nb;
+				__atomic_add_fetch(&core->tick_expired, nb, __ATOMIC_RELAXED);
 				nb = 0;
 				lvs_conn_lock_bucket(core, b);
 			}
@@ -585,7 +633,7 @@ void lvs_core_conn_flush(struct lvs_core *core)
 	}
 	if (nb) {
 		release_batch(core, batch, nb);
-		core->tick_expired += nb;
+		__atomic_add_fetch(&core->tick_expired, nb, __ATOMIC_RELAXED);
 	}
 }
 

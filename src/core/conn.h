@@ -50,6 +50,13 @@ int lvs_core_conn_find(struct lvs_core *core, int af, uint8_t protocol,
 		       const union lvs_addr *vaddr, uint16_t vport, uint32_t want_flags,
 		       uint64_t now_ms, struct lvs_conn_sync *out);
 
+/* expire_nodest_conn=1 (spec 5.10): after dests were removed, drop every
+ * entry bound to a dest that is no longer AVAILABLE (unless it controls
+ * others); a template left without conns by this goes at the next tick.
+ * The kernel does this from a work queue when a dest is deleted; the
+ * daemon calls it after lvs_del_dest/lvs_del_service/lvs_flush. */
+void lvs_core_expire_nodest(struct lvs_core *core, uint64_t now_ms);
+
 /* expire every entry now (teardown, tests); dest references are dropped */
 void lvs_core_conn_flush(struct lvs_core *core);
 
@@ -95,7 +102,7 @@ struct lvs_conn *lvs_conn_find_in_locked(struct lvs_core *core, uint32_t bucket,
 struct lvs_conn *lvs_conn_find_out_locked(struct lvs_core *core, uint32_t bucket, int af, uint8_t protocol,
 					  const union lvs_addr *caddr, uint16_t cport,
 					  const union lvs_addr *raddr, uint16_t rport, uint32_t jnow);
-/* templates (valid ones only: dport 0xFFFF marks an invalidated template) */
+/* templates (an invalidated one has vport 0xFFFF and no longer matches) */
 struct lvs_conn *lvs_conn_find_tmpl_locked(struct lvs_core *core, uint32_t bucket, int af, uint8_t protocol,
 					   const union lvs_addr *caddr, const union lvs_addr *vaddr,
 					   uint16_t vport, uint32_t jnow);

@@ -85,7 +85,7 @@ void lvs_core_counters(const struct lvs_core *core, struct lvs_core_counters *ou
 		for (size_t i = 0; i < sizeof(*out) / sizeof(uint64_t); i++)
 			dst[i] += src[i];
 	}
-	out->conn_expired += core->tick_expired;
+	out->conn_expired += __atomic_load_n(&core->tick_expired, __ATOMIC_RELAXED);
 }
 
 void lvs_core_ref_put(struct lvs_core *core, unsigned worker, struct lvs_conn_ref *ref)

@@ -77,7 +77,9 @@ int lvs_persist_schedule(struct lvs_core *core, unsigned worker, struct lvs_serv
 	lvs_conn_lock_bucket(core, b);
 	ct = lvs_conn_find_tmpl_locked(core, b, pkt->af, tproto, &snet, &tvaddr, tvport, jnow);
 	if (ct && !template_usable(core, ct)) {
-		/* invalidate: dport 0xFFFF never matches again; it times out */
+		/* invalidate as 6.1 does: vport/dport 0xFFFF never match a
+		 * lookup again, and the template simply times out */
+		ct->vport = 0xFFFF;
 		ct->dport = 0xFFFF;
 		core->workers[worker].ctr.tmpl_invalidated++;
 		ct = NULL;

@@ -334,8 +334,8 @@ static void test_quiescent_and_deleted(void **state)
 	lvs_core_counters(e.core, &c);
 	assert_int_equal(c.tmpl_invalidated, 1);
 	assert_int_equal(c.tmpl_created, 2);
-	/* the invalidated template shows dport FFFF until it times out */
-	assert_string_not_equal(proc_line(&e, "C0A80108 FFFF"), "");
+	/* the invalidated template shows vport/dport FFFF until it times out */
+	assert_string_not_equal(proc_line(&e, "AC14001A FFFF C0A80108 FFFF NONE"), "");
 	/* deleting the dest invalidates too */
 	d.addr = ip4(RS1);
 	assert_int_equal(lvs_del_dest(e.t, &e.svc, &d), 0);
@@ -392,6 +392,38 @@ static void test_udp_assured_and_ops(void **state)
 	env_done(&e);
 }
 
+static void test_expire_nodest_flush(void **state)
+{
+	struct env e;
+	struct lvs_conn_ref r;
+	struct lvs_dest_conf d;
+	struct lvs_conn_sync s;
+	union lvs_addr v = ip4(VIP);
+
+	(void)state;
+	env_init(&e, IPPROTO_TCP, 80, 0, 300);
+	add_dest(&e, RS1, 80, 1);
+	add_dest(&e, RS2, 80, 1);
+	assert_int_equal(pkt(&e, IPPROTO_TCP, CIP, 1000, 80, LVS_TCPF_SYN, 0, &r), LVS_FORWARD);
+	assert_string_equal(rs(&r), "rs2");
+	assert_int_equal(pkt(&e, IPPROTO_TCP, "10.7.7.7", 1000, 80, LVS_TCPF_SYN, 0, &r), LVS_FORWARD);
+	assert_string_equal(rs(&r), "rs1");
+	assert_int_equal(lvs_core_conn_count(e.core), 4);
+	memset(&d, 0, sizeof(d));
+	d.af = AF_INET;
+	d.addr = ip4(RS2);
+	d.port = 80;
+	assert_int_equal(lvs_del_dest(e.t, &e.svc, &d), 0);
+	lvs_core_expire_nodest(e.core, e.now);
+	/* the conn to rs2 is gone at once, its template at the next tick */
+	assert_int_equal(lvs_core_conn_count(e.core), 3);
+	assert_false(tmpl(&e, IPPROTO_TCP, CIP, &v, 80, &s));
+	lvs_core_tick(e.core, e.now);
+	assert_int_equal(lvs_core_conn_count(e.core), 2);
+	assert_true(tmpl(&e, IPPROTO_TCP, "10.7.7.7", &v, 80, &s));
+	env_done(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -402,6 +434,7 @@ int main(void)
 		cmocka_unit_test(test_pfwm),
 		cmocka_unit_test(test_quiescent_and_deleted),
 		cmocka_unit_test(test_udp_assured_and_ops),
+		cmocka_unit_test(test_expire_nodest_flush),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
