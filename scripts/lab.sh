@@ -70,6 +70,8 @@ lab_lan() {
 	_lab_link "${P}c" eth0 "${P}rt" eth0 || return 1
 	ip -n "${P}c" addr add "$LAB_CIP/16" dev eth0
 	ip -n "${P}c" route add default via 172.20.0.1
+	# the VIP is inside the client's /16 but lives behind the router
+	ip -n "${P}c" route add "$LAB_VIP/32" via 172.20.0.1
 	ip -n "${P}rt" addr add 172.20.0.1/16 dev eth0
 	_lab_port "$P" "${P}rt" eth1 || return 1
 	ip -n "${P}rt" addr add 192.168.1.254/24 dev eth1
