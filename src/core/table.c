@@ -775,6 +775,31 @@ static int check_dest_conf(struct lvs_table *t, const struct lvs_service *svc, c
 	return 0;
 }
 
+/* ip_vs_dest_update_overload (the threshold fix backported into Debian's
+ * 6.1.192, verified on the oracle): with u = 0 the flag is off; at or
+ * above u it is on; below l (0 = u - u/4, i.e. 75 % rounded up) it is
+ * off; in between it stays as it is (hysteresis). */
+static void dest_update_overload(struct lvs_dest *d)
+{
+	uint32_t u = __atomic_load_n(&d->u_threshold, __ATOMIC_RELAXED);
+	uint32_t l = __atomic_load_n(&d->l_threshold, __ATOMIC_RELAXED);
+	int conns = __atomic_load_n(&d->activeconns, __ATOMIC_RELAXED) +
+		    __atomic_load_n(&d->inactconns, __ATOMIC_RELAXED);
+	uint32_t total = conns > 0 ? (uint32_t)conns : 0;
+
+	if (u != 0) {
+		if (total >= u) {
+			__atomic_or_fetch(&d->flags, LVS_DEST_F_OVERLOAD, __ATOMIC_RELAXED);
+			return;
+		}
+		if (!l)
+			l = u - (u >> 2);
+		if (total >= l)
+			return;
+	}
+	__atomic_and_fetch(&d->flags, ~(uint32_t)LVS_DEST_F_OVERLOAD, __ATOMIC_RELAXED);
+}
+
 /* __ip_vs_update_dest: replace everything the user controls */
 static void dest_update(struct lvs_table *t, struct lvs_service *svc, struct lvs_dest *d,
 			const struct lvs_dest_conf *c, int add)
@@ -796,11 +821,16 @@ static void dest_update(struct lvs_table *t, struct lvs_service *svc, struct lvs
 	d->conn_flags = conn_flags;
 	d->svc = svc;
 	__atomic_or_fetch(&d->flags, LVS_DEST_F_AVAILABLE, __ATOMIC_RELAXED);
-	/* classic rule: a raised or removed upper threshold lifts OVERLOAD */
-	if (c->u_threshold == 0 || c->u_threshold > d->u_threshold)
-		__atomic_and_fetch(&d->flags, ~(uint32_t)LVS_DEST_F_OVERLOAD, __ATOMIC_RELAXED);
-	d->u_threshold = c->u_threshold;
-	d->l_threshold = c->l_threshold;
+	/* Changed thresholds re-evaluate OVERLOAD against the current
+	 * connections.  The oracle kernel does this (e.g. `-e -x 2` on a dest
+	 * with 3 connections overloads it at once, and raising u to 3 keeps
+	 * it overloaded); the classic rule "a raised or zeroed u clears it"
+	 * is what older kernels did. */
+	if (d->u_threshold != c->u_threshold || d->l_threshold != c->l_threshold) {
+		__atomic_store_n(&d->u_threshold, c->u_threshold, __ATOMIC_RELAXED);
+		__atomic_store_n(&d->l_threshold, c->l_threshold, __ATOMIC_RELAXED);
+		dest_update_overload(d);
+	}
 	d->af = c->af;
 	if (add) {
 		lvs_list_add(&d->n_list, &svc->destinations);
@@ -912,32 +942,18 @@ void lvs_dest_put(struct lvs_table *t, struct lvs_dest *dest)
 	__atomic_sub_fetch(&dest->refcnt, 1, __ATOMIC_RELAXED);
 }
 
-/* the classic (pre-rework) OVERLOAD rules of ip_vs_bind_dest/unbind_dest */
+/* ip_vs_bind_dest / ip_vs_unbind_dest with the backported threshold fix:
+ * bind always re-evaluates, unbind only while the flag is set.  For
+ * unbinding this equals the classic rule (below l, or below 3/4 u). */
 void lvs_dest_conn_bound(struct lvs_dest *d)
 {
-	int total = __atomic_load_n(&d->activeconns, __ATOMIC_RELAXED) +
-		    __atomic_load_n(&d->inactconns, __ATOMIC_RELAXED);
-
-	if (d->u_threshold != 0 && (uint32_t)total >= d->u_threshold)
-		__atomic_or_fetch(&d->flags, LVS_DEST_F_OVERLOAD, __ATOMIC_RELAXED);
+	dest_update_overload(d);
 }
 
 void lvs_dest_conn_unbound(struct lvs_dest *d)
 {
-	int total = __atomic_load_n(&d->activeconns, __ATOMIC_RELAXED) +
-		    __atomic_load_n(&d->inactconns, __ATOMIC_RELAXED);
-	int clear;
-
-	if (total < 0)
-		total = 0;
-	if (d->l_threshold != 0)
-		clear = (uint32_t)total < d->l_threshold;
-	else if (d->u_threshold != 0)
-		clear = (uint64_t)total * 4 < (uint64_t)d->u_threshold * 3;
-	else
-		clear = 1;
-	if (clear)
-		__atomic_and_fetch(&d->flags, ~(uint32_t)LVS_DEST_F_OVERLOAD, __ATOMIC_RELAXED);
+	if (__atomic_load_n(&d->flags, __ATOMIC_RELAXED) & LVS_DEST_F_OVERLOAD)
+		dest_update_overload(d);
 }
 
 /* ---------------------------------------------------------------- stats */

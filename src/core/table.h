@@ -84,13 +84,19 @@ static inline void lvs_dest_hold(struct lvs_dest *dest)
 	__atomic_add_fetch(&dest->refcnt, 1, __ATOMIC_RELAXED);
 }
 
-/* OVERLOAD bookkeeping (spec 5.9, classic rules).  The connection layer
- * updates activeconns/inactconns/persistconns itself, then calls:
- *  - lvs_dest_conn_bound() after binding a connection (or template): sets
- *    OVERLOAD if u_threshold != 0 and active+inactive >= u_threshold;
- *  - lvs_dest_conn_unbound() after unbinding: clears OVERLOAD when
- *    active+inactive < l_threshold (l != 0), else < 3/4 u (u != 0), else
- *    always.  Safe from worker threads (flags are updated atomically). */
+/* OVERLOAD bookkeeping (spec 5.9) as the reference kernel (Debian 6.1.192,
+ * which carries the upstream fix "ipvs: properly update the overload flag
+ * on dest edit"; verified on the oracle) does it.  With total =
+ * active + inactive: u == 0 -> off; total >= u -> on; total < l (l == 0:
+ * u - u/4) -> off; otherwise unchanged.  The connection layer updates
+ * activeconns/inactconns/persistconns itself, then calls:
+ *  - lvs_dest_conn_bound() after binding a connection (or template):
+ *    always evaluates (so it sets OVERLOAD at total >= u, as classic);
+ *  - lvs_dest_conn_unbound() after unbinding: evaluates only while the
+ *    flag is set (= classic: clear below l, or below 3/4 u, or u == 0).
+ * lvs_edit_dest() evaluates when u or l changed (classic kernels instead
+ * cleared the flag when u was raised or zeroed).  Safe from worker
+ * threads (flags are updated atomically). */
 void lvs_dest_conn_bound(struct lvs_dest *dest);
 void lvs_dest_conn_unbound(struct lvs_dest *dest);
 

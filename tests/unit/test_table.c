@@ -566,7 +566,7 @@ static void test_overload_rules(void **state)
 	lvs_dest_conn_bound(d); /* total 4 >= u */
 	assert_true(d->flags & LVS_DEST_F_OVERLOAD);
 	assert_null(s->sched->schedule(s, NULL, 0));
-	/* no l: clear when total*4 < u*3, i.e. total < 3 */
+	/* no l: clear below u - u/4 = 3 (= classic total*4 < u*3) */
 	d->inactconns--;
 	lvs_dest_conn_unbound(d); /* 3 */
 	assert_true(d->flags & LVS_DEST_F_OVERLOAD);
@@ -584,16 +584,25 @@ static void test_overload_rules(void **state)
 	d->inactconns = 0;
 	lvs_dest_conn_unbound(d); /* 1: not < 1 */
 	assert_true(d->flags & LVS_DEST_F_OVERLOAD);
-	/* editing with the same u keeps OVERLOAD ... */
+	/* editing with the same thresholds keeps OVERLOAD ... */
 	assert_int_equal(lvs_edit_dest(t, &a, &dc), 0);
 	assert_true(d->flags & LVS_DEST_F_OVERLOAD);
-	/* ... a lower u keeps it too, a higher u clears it */
+	/* ... changed thresholds re-evaluate: total 1 is not below l = 1, so
+	 * it stays on even for a higher u (the classic rule would clear it) */
 	dc.u_threshold = 3;
 	assert_int_equal(lvs_edit_dest(t, &a, &dc), 0);
 	assert_true(d->flags & LVS_DEST_F_OVERLOAD);
 	dc.u_threshold = 10;
 	assert_int_equal(lvs_edit_dest(t, &a, &dc), 0);
+	assert_true(d->flags & LVS_DEST_F_OVERLOAD);
+	dc.l_threshold = 2; /* total 1 < 2: off */
+	assert_int_equal(lvs_edit_dest(t, &a, &dc), 0);
 	assert_false(d->flags & LVS_DEST_F_OVERLOAD);
+	/* a lower u at or under the current total sets it at once */
+	dc.l_threshold = 0;
+	dc.u_threshold = 1;
+	assert_int_equal(lvs_edit_dest(t, &a, &dc), 0);
+	assert_true(d->flags & LVS_DEST_F_OVERLOAD);
 	/* u = 0 clears, and without thresholds unbinding always clears */
 	d->flags |= LVS_DEST_F_OVERLOAD;
 	dc.u_threshold = 0;
@@ -606,6 +615,74 @@ static void test_overload_rules(void **state)
 	d->flags |= LVS_DEST_F_OVERLOAD;
 	lvs_dest_conn_unbound(d);
 	assert_false(d->flags & LVS_DEST_F_OVERLOAD);
+	lvs_table_free(t);
+}
+
+/* Captured on the oracle (real IPVS, Debian 6.1.192, NAT traffic, one TCP
+ * connection per request; finished connections stay in TIME_WAIT, i.e.
+ * InActConn): rr over rs1 (.16) then rs2 (.8), thresholds edited on rs1
+ * between batches.  Simulated with inactconns++ + lvs_dest_conn_bound(). */
+static const char *rr_batch(struct lvs_table *t, const struct lvs_service_conf *c, int n)
+{
+	static char out[256];
+	struct lvs_service *s = lvs_svc_get(t, c);
+
+	out[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		struct lvs_dest *d = s->sched->schedule(s, NULL, 0);
+		char buf[64];
+
+		assert_non_null(d);
+		lvs_addr_str(AF_INET, &d->addr, buf, sizeof(buf));
+		strcat(out, i ? " " : "");
+		strcat(out, !strcmp(buf, "192.168.1.16") ? "rs1" : "rs2");
+		d->inactconns++;
+		lvs_dest_conn_bound(d);
+	}
+	return out;
+}
+
+static void test_overload_oracle_sequences(void **state)
+{
+	(void)state;
+	struct lvs_table *t = lvs_table_new();
+	struct lvs_service_conf a = svc4("172.20.0.24", 80, "rr");
+	struct lvs_dest_conf rs1 = dst("192.168.1.16", 80, 1, LVS_CONN_F_MASQ);
+	struct lvs_dest_conf rs2 = dst("192.168.1.8", 80, 1, LVS_CONN_F_MASQ);
+
+	assert_int_equal(lvs_add_service(t, &a), 0);
+	assert_int_equal(lvs_add_dest(t, &a, &rs1), 0);
+	assert_int_equal(lvs_add_dest(t, &a, &rs2), 0);
+	assert_string_equal(rr_batch(t, &a, 6), "rs2 rs1 rs2 rs1 rs2 rs1");
+	rs1.u_threshold = 2; /* -x 2 with 3 conns: overloaded at once */
+	assert_int_equal(lvs_edit_dest(t, &a, &rs1), 0);
+	assert_string_equal(rr_batch(t, &a, 2), "rs2 rs2");
+	rs1.u_threshold = 3; /* raised, but 3 >= 3: still overloaded */
+	assert_int_equal(lvs_edit_dest(t, &a, &rs1), 0);
+	assert_string_equal(rr_batch(t, &a, 3), "rs2 rs2 rs2");
+	rs1.weight = 2; /* thresholds unchanged */
+	assert_int_equal(lvs_edit_dest(t, &a, &rs1), 0);
+	assert_string_equal(rr_batch(t, &a, 2), "rs2 rs2");
+	rs1.u_threshold = 10; /* 3 < 10 - 2: cleared */
+	assert_int_equal(lvs_edit_dest(t, &a, &rs1), 0);
+	assert_string_equal(rr_batch(t, &a, 4), "rs1 rs2 rs1 rs2");
+	rs1.l_threshold = 9;
+	assert_int_equal(lvs_edit_dest(t, &a, &rs1), 0);
+	assert_string_equal(rr_batch(t, &a, 2), "rs1 rs2");
+	assert_int_equal(find_dest(t, &a, "192.168.1.16", 80)->inactconns, 6);
+	assert_int_equal(find_dest(t, &a, "192.168.1.8", 80)->inactconns, 13);
+	lvs_table_free(t);
+
+	/* first run: -x 2 after 4 requests (2 conns each) */
+	t = lvs_table_new();
+	rs1 = dst("192.168.1.16", 80, 1, LVS_CONN_F_MASQ);
+	assert_int_equal(lvs_add_service(t, &a), 0);
+	assert_int_equal(lvs_add_dest(t, &a, &rs1), 0);
+	assert_int_equal(lvs_add_dest(t, &a, &rs2), 0);
+	assert_string_equal(rr_batch(t, &a, 4), "rs2 rs1 rs2 rs1");
+	rs1.u_threshold = 2;
+	assert_int_equal(lvs_edit_dest(t, &a, &rs1), 0);
+	assert_string_equal(rr_batch(t, &a, 5), "rs2 rs2 rs2 rs2 rs2");
 	lvs_table_free(t);
 }
 
@@ -934,6 +1011,7 @@ int main(void)
 		cmocka_unit_test(test_trash_revive_and_reap),
 		cmocka_unit_test(test_deleted_service_grace_period),
 		cmocka_unit_test(test_overload_rules),
+		cmocka_unit_test(test_overload_oracle_sequences),
 		cmocka_unit_test(test_svc_find),
 		cmocka_unit_test(test_iteration_order),
 		cmocka_unit_test(test_timeouts),
