@@ -85,6 +85,8 @@ struct lvs_core_stripe {
 struct lvs_core {
 	struct lvs_table *table;
 	const struct lvs_timeouts *timeouts;
+	struct lvs_stats *global_stats;  /* lives as long as the table */
+	unsigned nslots;                 /* stats slots per object (>= workers counted) */
 	struct lvs_core_lock lock;       /* the caller's table lock */
 	struct lvs_core_settings set;
 	unsigned nworkers;

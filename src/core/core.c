@@ -33,6 +33,9 @@ struct lvs_core *lvs_core_new(struct lvs_table *t, unsigned nworkers, size_t max
 		return NULL;
 	core->table = t;
 	core->timeouts = lvs_get_timeouts(t);
+	core->global_stats = lvs_table_global_stats(t);
+	/* the slot count is fixed before any table exists (stats.h) */
+	core->nslots = lvs_stats_nslots();
 	if (lock)
 		core->lock = *lock;
 	lvs_core_settings_default(&core->set);
@@ -123,11 +126,12 @@ static void caller_unlock(struct lvs_core *core)
 
 /* ---- stats (spec 7): counted only while the dest is AVAILABLE ---- */
 
+/* callers checked worker < core->nslots */
 static void add_counts(struct lvs_stats *st, unsigned worker, int out, uint32_t len)
 {
 	struct lvs_counters *c;
 
-	if (!st->slots || worker >= lvs_stats_nslots())
+	if (!st->slots)
 		return;
 	c = lvs_stats_slot(st, worker);
 	if (out) {
@@ -144,21 +148,22 @@ static void count_packet(struct lvs_core *core, unsigned worker, struct lvs_conn
 	struct lvs_dest *dest = cp->dest;
 	struct lvs_service *svc;
 
-	if (!dest || !(__atomic_load_n(&dest->flags, __ATOMIC_RELAXED) & LVS_DEST_F_AVAILABLE))
+	if (!dest || worker >= core->nslots ||
+	    !(__atomic_load_n(&dest->flags, __ATOMIC_RELAXED) & LVS_DEST_F_AVAILABLE))
 		return;
 	add_counts(&dest->stats, worker, out, len);
 	svc = __atomic_load_n(&dest->svc, __ATOMIC_ACQUIRE);
 	if (svc)
 		add_counts(&svc->stats, worker, out, len);
-	add_counts(lvs_table_global_stats(core->table), worker, out, len);
+	add_counts(core->global_stats, worker, out, len);
 }
 
 /* a new connection: dest, service and global conns++ */
 static void count_conn(struct lvs_core *core, unsigned worker, struct lvs_service *svc, struct lvs_dest *dest)
 {
-	struct lvs_stats *sts[3] = { &dest->stats, &svc->stats, lvs_table_global_stats(core->table) };
+	struct lvs_stats *sts[3] = { &dest->stats, &svc->stats, core->global_stats };
 
-	if (worker >= lvs_stats_nslots())
+	if (worker >= core->nslots)
 		return;
 	for (int i = 0; i < 3; i++)
 		if (sts[i] && sts[i]->slots)
@@ -499,7 +504,9 @@ enum lvs_verdict lvs_core_inbound(struct lvs_core *core, unsigned worker, const 
 
 	if (!core || !out)
 		return LVS_DROP;
-	memset(out, 0, sizeof(*out));
+	out->id = 0;
+	out->dest = NULL;
+	out->dest_datapath = NULL;
 	if (!pkt_sane(core, worker, pkt)) {
 		if (worker < core->nworkers)
 			core->workers[worker].ctr.drop_invalid++;
@@ -620,7 +627,9 @@ enum lvs_verdict lvs_core_outbound(struct lvs_core *core, unsigned worker, const
 
 	if (!core || !out)
 		return LVS_DROP;
-	memset(out, 0, sizeof(*out));
+	out->id = 0;
+	out->dest = NULL;
+	out->dest_datapath = NULL;
 	if (!pkt_sane(core, worker, pkt)) {
 		if (worker < core->nworkers)
 			core->workers[worker].ctr.drop_invalid++;

@@ -17,6 +17,8 @@
  *    virtual-server table happens under the CALLER's table lock, taken
  *    through the lock/unlock callbacks given at creation.  So the caller must
  *    NOT hold the table lock while calling inbound/outbound/tick.
+ *  - *out is filled completely only for LVS_FORWARD; for other verdicts
+ *    only id (0), dest and dest_datapath (NULL) are meaningful.
  *  - The returned lvs_conn_ref is a snapshot: it stays valid after the call
  *    (no entry pointers).  ref->dest and ref->dest_datapath point into a
  *    struct lvs_dest which the table keeps alive while connections are bound
