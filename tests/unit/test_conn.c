@@ -383,6 +383,180 @@ static void test_two_workers(void **state)
 	lvs_table_free(e.t);
 }
 
+/* ---- random traffic + control changes: nothing crashes, counters add up ---- */
+
+static uint64_t rng = 88172645463325252ull;
+static uint32_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)rng;
+}
+
+struct tally {
+	int conns, tmpls;
+};
+
+static int count_entries(void *arg, const struct lvs_conn_sync *e)
+{
+	struct tally *t = arg;
+
+	if (e->flags & LVS_CONN_F_TEMPLATE)
+		t->tmpls++;
+	else
+		t->conns++;
+	return 0;
+}
+
+static void rand_addr(int af, union lvs_addr *a, const char *const *pool4, const char *const *pool6)
+{
+	*a = af == AF_INET6 ? ip6(pool6[rnd() % 3]) : ip4(pool4[rnd() % 3]);
+}
+
+static void test_fuzz(void **state)
+{
+	static const char *const vips[] = { "10.0.0.1", "10.0.0.2", "10.0.0.3" };
+	static const char *const vips6[] = { "2001:db8::1", "2001:db8::2", "2001:db8::3" };
+	static const char *const cips[] = { "172.16.0.1", "172.16.0.2", "172.16.1.3" };
+	static const char *const cips6[] = { "2001:db8:1::1", "2001:db8:1::2", "2001:db8:2::3" };
+	static const char *const rips[] = { "192.168.0.1", "192.168.0.2", "192.168.0.3" };
+	static const char *const rips6[] = { "2001:db8:9::1", "2001:db8:9::2", "2001:db8:9::3" };
+	static const char *const scheds[] = { "rr", "wrr", "wlc", "sh", "lblc", "mh", "none" };
+	struct lvs_table *t = lvs_table_new();
+	struct lvs_core *core = lvs_core_new(t, 2, 3000, NULL);
+	uint64_t now = 1000;
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	for (int iter = 0; iter < 60000; iter++) {
+		uint32_t op = rnd() % 100;
+		int af = rnd() % 5 ? AF_INET : AF_INET6;
+
+		if (op < 6) {
+			struct lvs_service_conf c;
+			memset(&c, 0, sizeof(c));
+			c.af = af;
+			c.protocol = rnd() % 2 ? IPPROTO_TCP : IPPROTO_UDP;
+			if (rnd() % 4 == 0)
+				c.fwmark = 1 + rnd() % 2;
+			else
+				rand_addr(af, &c.addr, vips, vips6);
+			c.port = (uint16_t)(rnd() % 3 == 0 ? 0 : rnd() % 2 ? 80 : 21);
+			strcpy(c.sched_name, scheds[rnd() % 7]);
+			c.flags = (rnd() % 2 ? LVS_SVC_F_PERSISTENT : 0) | (rnd() % 3 == 0 ? LVS_SVC_F_ONEPACKET : 0);
+			c.timeout = 1 + rnd() % 100;
+			c.netmask = af == AF_INET6 ? 64 + rnd() % 65 : (rnd() % 2 ? 0xffffffff : htonl(0xffffff00));
+			int rc = rnd() % 3 == 0 ? lvs_del_service(t, &c) : lvs_add_service(t, &c);
+			(void)rc;
+			if (rnd() % 2) {
+				struct lvs_dest_conf d;
+				memset(&d, 0, sizeof(d));
+				d.af = af;
+				rand_addr(af, &d.addr, rips, rips6);
+				d.port = (uint16_t)(rnd() % 2 ? 80 : 0);
+				d.weight = (int)(rnd() % 3);
+				d.u_threshold = rnd() % 3 == 0 ? rnd() % 5 : 0;
+				d.conn_flags = rnd() % 4;
+				switch (rnd() % 3) {
+				case 0: rc = lvs_add_dest(t, &c, &d); break;
+				case 1: rc = lvs_edit_dest(t, &c, &d); break;
+				default: rc = lvs_del_dest(t, &c, &d); break;
+				}
+			}
+			continue;
+		}
+		if (op < 8) {
+			struct lvs_core_settings st;
+			lvs_core_get_settings(core, &st);
+			st.expire_nodest_conn = rnd() % 2;
+			st.expire_quiescent_template = rnd() % 2;
+			st.conn_reuse_mode = rnd() % 4;
+			st.sloppy_tcp = rnd() % 2;
+			st.secure_tcp = rnd() % 2;
+			st.nat_icmp_send = rnd() % 2;
+			st.cache_bypass = rnd() % 2;
+			lvs_core_set_settings(core, &st);
+			if (rnd() % 2)
+				lvs_core_expire_nodest(core, now);
+			continue;
+		}
+		if (op < 12) {
+			now += rnd() % 20000;
+			lvs_core_tick(core, now);
+			lvs_table_tick(t, now);
+			continue;
+		}
+		struct lvs_pkt p;
+		struct lvs_conn_ref r;
+		memset(&p, 0, sizeof(p));
+		p.af = rnd() % 50 ? af : (int)rnd();
+		static const uint8_t protos[] = { IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP, IPPROTO_SCTP, 0, 255 };
+		p.protocol = protos[rnd() % 6];
+		int outbound = rnd() % 3 == 0;
+		if (outbound) {
+			rand_addr(af, &p.saddr, rips, rips6);
+			rand_addr(af, &p.daddr, cips, cips6);
+			p.sport = (uint16_t)(rnd() % 2 ? 80 : rnd());
+			p.dport = (uint16_t)(1000 + rnd() % 4);
+		} else {
+			rand_addr(af, &p.saddr, cips, cips6);
+			rand_addr(af, &p.daddr, vips, vips6);
+			p.sport = (uint16_t)(1000 + rnd() % 4);
+			p.dport = (uint16_t)(rnd() % 2 ? 80 : rnd() % 3 ? 21 : rnd());
+		}
+		p.tcp_flags = (uint8_t)rnd();
+		p.mark = rnd() % 3;
+		p.len = rnd() % 1600;
+		if (rnd() % 10 == 0) {
+			p.icmp_error = 1;
+			p.icmp_type = (uint8_t)(rnd() % 13);
+			p.inner.protocol = protos[rnd() % 6];
+			p.inner.saddr = p.daddr;
+			p.inner.daddr = p.saddr;
+			p.inner.sport = p.dport;
+			p.inner.dport = p.sport;
+		}
+		unsigned w = rnd() % 40 ? rnd() % 2 : 5;
+		enum lvs_verdict v = outbound ? lvs_core_outbound(core, w, &p, now, &r)
+					      : lvs_core_inbound(core, w, &p, now, &r);
+		assert_true(v <= LVS_REJECT);
+		if (v == LVS_FORWARD && !(r.flags & LVS_CONN_F_BYPASS))
+			assert_non_null(r.dest);
+		lvs_core_ref_put(core, w, &r);
+		if (iter % 5000 == 0) {
+			lvs_core_conn_proc(core, &sb, now);
+			sb_free(&sb);
+		}
+	}
+	struct lvs_core_counters cc;
+	lvs_core_counters(core, &cc);
+	printf("# fuzz: created %lu tmpl %lu expired %lu reject %lu pass %lu/%lu drop %lu/%lu/%lu reused %lu\n",
+	       (unsigned long)cc.conn_created, (unsigned long)cc.tmpl_created, (unsigned long)cc.conn_expired,
+	       (unsigned long)cc.reject_no_dest, (unsigned long)cc.pass_not_vs, (unsigned long)cc.pass_no_conn,
+	       (unsigned long)cc.drop_invalid, (unsigned long)cc.drop_dest_unavailable,
+	       (unsigned long)cc.drop_table_full, (unsigned long)cc.conn_reused);
+	/* the run did exercise the interesting paths */
+	assert_true(cc.conn_created > 1000 && cc.tmpl_created > 10 && cc.conn_expired > 100);
+	assert_true(cc.reject_no_dest > 0 && cc.drop_invalid > 0);
+	/* every bound conn is counted on exactly one dest counter */
+	struct tally tl = { 0, 0 };
+	lvs_core_conn_foreach(core, now, count_entries, &tl);
+	assert_int_equal((size_t)(tl.conns + tl.tmpls), lvs_core_conn_count(core));
+	lvs_core_conn_flush(core);
+	assert_int_equal(lvs_core_conn_count(core), 0);
+	for (struct lvs_service *svc = lvs_svc_first(t); svc; svc = lvs_svc_next(t, svc)) {
+		struct lvs_dest *d;
+		lvs_list_for_each_entry(d, &svc->destinations, n_list) {
+			assert_int_equal(d->activeconns, 0);
+			assert_int_equal(d->inactconns, 0);
+			assert_int_equal(d->persistconns, 0);
+		}
+	}
+	lvs_core_free(core);
+	lvs_table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -393,6 +567,7 @@ int main(void)
 		cmocka_unit_test(test_export_import),
 		cmocka_unit_test(test_incremental_sweep),
 		cmocka_unit_test(test_two_workers),
+		cmocka_unit_test(test_fuzz),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
