@@ -330,6 +330,9 @@ static void print_service_entry(struct lvs_service_entry *se, unsigned format)
 {
 	const struct lvs_service_conf *s = &se->conf;
 	const struct lvs_stats_view *st = &se->stats;
+	/* the kernel reports no protocol for fwmark services, so ipvsadm
+	 * never turns their dest ports into names */
+	uint16_t name_proto = s->fwmark ? 0 : s->protocol;
 	char svc_name[1024];
 
 	if (s->fwmark) {
@@ -398,6 +401,13 @@ static void print_service_entry(struct lvs_service_entry *se, unsigned format)
 	}
 	printf("\n");
 
+	/* the comparator reads IPv6 width when the left dest is IPv6 (mixed-
+	 * family tunnel dests): IPv4 entries must be zero past their 4 bytes,
+	 * as in the kernel's zeroed dest */
+	for (uint32_t i = 0; i < se->num_dests; i++)
+		if (se->dests[i].conf.af != AF_INET6)
+			se->dests[i].conf.addr.w[1] = se->dests[i].conf.addr.w[2] =
+				se->dests[i].conf.addr.w[3] = 0;
 	if (!(format & FMT_NOSORT))
 		sort_array(se->dests, se->num_dests, sizeof(*se->dests), cmp_dests);
 
@@ -418,7 +428,7 @@ static void print_service_entry(struct lvs_service_entry *se, unsigned format)
 		v.r.inbps = (uint32_t)v.r.inbps;
 		v.r.outbps = (uint32_t)v.r.outbps;
 
-		addrport_name(dname, d->af, &d->addr, d->port, s->protocol, format);
+		addrport_name(dname, d->af, &d->addr, d->port, name_proto, format);
 		if (!(format & FMT_RULE) && d->af != AF_INET6)
 			dname[28] = '\0';
 
