@@ -1,0 +1,119 @@
+# tests/integration/dp-lib.sh - shared setup for the datapath suites (source
+# it after tests/lib/common.sh).  Builds a lab from scripts/lab.sh under the
+# prefix lvsd-dp-<suite><pid>-, runs lvsd in the director namespace and the
+# test servers in the real-server namespaces, and tears everything down on
+# exit, even when a test fails or the suite is killed.
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$LVSD_TOP/scripts/lab.sh"
+
+LAB_PIDS=()
+LAB_TMP=$(mktemp -d /tmp/lvsd-dp.XXXXXX)
+cleanup_dir "$LAB_TMP"
+DP_P="lvsd-dp-${DP_SUITE:-x}$$-"
+
+_dp_cleanup() {
+	[ -n "${DP_LVSD_PID:-}" ] && kill "$DP_LVSD_PID" 2>/dev/null
+	lab_down "$DP_P"
+	_common_cleanup
+}
+trap _dp_cleanup EXIT
+trap 'exit 1' INT TERM
+
+ipv() { ip netns exec "${DP_P}d" "$LVSD_BUILD/ipvsadm" "$@"; }
+incl() { ip netns exec "${DP_P}c" "$@"; }
+client() { ip netns exec "${DP_P}c" python3 "$here/dp-client.py" "$@"; }
+dp_view() { ip netns exec "${DP_P}d" "$LVSD_BUILD/lvsd" -S "$LVSD_SOCKET" --show "${1:-datapath}"; }
+# dp_reason NAME: the datapath counter of one reason
+dp_reason() { dp_view datapath | awk -v r="$1" '$1 == r { print $2 }'; }
+
+# dp_servers: rs-server.py on both real servers, a 50 MB file to serve
+dp_servers() {
+	local n
+	head -c $((50 * 1024 * 1024)) /dev/urandom >"$LAB_TMP/bulk.bin"
+	for n in 1 2; do
+		ip netns exec "${DP_P}rs$n" python3 "$here/rs-server.py" "RS$n" "$LAB_TMP" \
+			>"$LAB_TMP/rs$n.log" 2>&1 &
+		LAB_PIDS+=("$!")
+	done
+	for n in 1 2; do
+		for _ in $(seq 100); do
+			ip netns exec "${DP_P}rs$n" bash -c "exec 3<>/dev/tcp/127.0.0.1/80" 2>/dev/null && break
+			sleep 0.1
+		done
+	done
+}
+
+# dp_lvsd [ARGS]: lvsd in the director namespace on a private socket
+dp_lvsd() {
+	export LVSD_SOCKET="$LAB_TMP/lvsd.sock"
+	DP_LVSD_LOG="$LAB_TMP/lvsd.log"
+	ip netns exec "${DP_P}d" "$LVSD_BUILD/lvsd" -f -S "$LVSD_SOCKET" "$@" >"$DP_LVSD_LOG" 2>&1 &
+	DP_LVSD_PID=$!
+	for _ in $(seq 200); do
+		[ -S "$LVSD_SOCKET" ] && return 0
+		kill -0 "$DP_LVSD_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "# lvsd did not start:"; sed 's/^/# /' "$DP_LVSD_LOG"
+	return 1
+}
+
+# dp_lvsd_stop: stop lvsd; fails if it crashed earlier or a sanitizer spoke
+dp_lvsd_stop() {
+	local rc=0
+	kill -0 "$DP_LVSD_PID" 2>/dev/null || rc=1
+	kill "$DP_LVSD_PID" 2>/dev/null
+	wait "$DP_LVSD_PID" 2>/dev/null || rc=1
+	DP_LVSD_PID=
+	grep -qE 'AddressSanitizer|runtime error|LeakSanitizer' "$DP_LVSD_LOG" && rc=1
+	[ $rc = 0 ] || { echo "# lvsd log:"; tail -40 "$DP_LVSD_LOG" | sed 's/^/# /'; }
+	return $rc
+}
+
+# field KEY <<< "client output": value of "KEY NAME n" / "KEY n" lines
+count_of() { awk -v n="$1" '$1 == "count" && $2 == n { print $3 }' <<<"$2"; }
+fail_of() { awk '$1 == "fail" { print $2 }' <<<"$1"; }
+
+# the director must run with 2 workers (fanout) in every suite
+DP_WORKERS=${DP_WORKERS:-2}
+
+# common checks used by the NAT/DR/TUN suites --------------------------------
+
+# dp_check_basic METHOD_FLAG [EXTRA...]: rr order, HTTP, UDP, bulk, wrk
+dp_check_basic() {
+	local flag=$1; shift
+	local out order sum1 sum2
+	ipv -A -t "$LAB_VIP:80" -s rr
+	ipv -a -t "$LAB_VIP:80" -r "$LAB_RS1" "$flag" "$@"
+	ipv -a -t "$LAB_VIP:80" -r "$LAB_RS2" "$flag" "$@"
+	ipv -A -u "$LAB_VIP:53" -s rr
+	ipv -a -u "$LAB_VIP:53" -r "$LAB_RS1" "$flag" "$@"
+	ipv -a -u "$LAB_VIP:53" -r "$LAB_RS2" "$flag" "$@"
+
+	out=$(client http "$LAB_VIP" 6)
+	order=$(awk '$1 == "order" { $1 = ""; print substr($0, 2) }' <<<"$out")
+	if [ "$order" = "RS2 RS1 RS2 RS1 RS2 RS1" ]; then tap_ok "rr alternation newest dest first (.8, .16, ...)"
+	else tap_fail "rr alternation newest dest first (.8, .16, ...)" "got: $order"; fi
+
+	out=$(incl curl -s -m 5 "http://$LAB_VIP/")
+	tap_check "curl through the VIP" test -n "$out" -a "${out#RS}" != "$out"
+
+	out=$(client udp "$LAB_VIP" 20 100)
+	# one socket = one connection: every datagram goes to the same RS (RS2, rr)
+	if [ "$(fail_of "$out")" = 0 ] && [ "$(count_of RS2 "$out")" = 20 ]; then
+		tap_ok "UDP request/response through the VIP (20 datagrams, one connection)"
+	else tap_fail "UDP request/response through the VIP (20 datagrams, one connection)" "$(tr '\n' ' ' <<<"$out")"; fi
+
+	incl curl -s -m 60 -o "$LAB_TMP/got.bin" "http://$LAB_VIP/bulk.bin"
+	sum1=$(sha256sum <"$LAB_TMP/bulk.bin" | cut -d' ' -f1)
+	sum2=$(sha256sum <"$LAB_TMP/got.bin" 2>/dev/null | cut -d' ' -f1)
+	rm -f "$LAB_TMP/got.bin"
+	tap_check "bulk TCP transfer of 50 MB, sha256 equal" test "$sum1" = "$sum2"
+
+	out=$(incl wrk -t1 -c8 -d3 "http://$LAB_VIP/" 2>&1)
+	local reqs errs
+	reqs=$(awk '/requests in/ { print $1 }' <<<"$out")
+	errs=$(grep -cE 'Socket errors|Non-2xx' <<<"$out")
+	if [ "${reqs:-0}" -gt 20 ] && [ "$errs" = 0 ]; then tap_ok "wrk load: $reqs requests, no errors"
+	else tap_fail "wrk load" "$(tr '\n' ' ' <<<"$out")"; fi
+}

@@ -1,0 +1,73 @@
+#!/bin/bash
+# LVS-NAT through lvsd in namespaces: the seeds' lab (client 172.20.0.100,
+# VIP 172.20.0.24, RS 192.168.1.16 / .8 behind DIP 192.168.1.1).
+. "$(dirname "$0")/../lib/common.sh"
+DP_SUITE=nat
+. "$(dirname "$0")/dp-lib.sh"
+
+lab_nat "$DP_P" || { tap_fail "NAT lab setup"; exit 1; }
+dp_servers
+dp_lvsd -w "$DP_WORKERS" || { tap_fail "lvsd starts in the director namespace"; exit 1; }
+tap_ok "lvsd starts with $DP_WORKERS workers"
+
+dp_check_basic -m
+
+# -Lc shows the connections we made, with their states
+out=$(ipv -L -n -c)
+tap_check "-Lc lists TIME_WAIT connections with ~2 minutes left" grep -qE '^TCP 0?1:5[0-9]  TIME_WAIT +172\.20\.0\.100:[0-9]+ +172\.20\.0\.24:80 +192\.168\.1\.(16|8):80' <<<"$out"
+tap_check "-Lc lists UDP entries" grep -qE '^UDP [0-9:]+ +UDP +172\.20\.0\.100:[0-9]+ +172\.20\.0\.24:53' <<<"$out"
+
+# wrr 3:1 over 1000 connections
+ipv -C
+ipv -A -t "$LAB_VIP:80" -s wrr
+ipv -a -t "$LAB_VIP:80" -r "$LAB_RS1" -m -w 3
+ipv -a -t "$LAB_VIP:80" -r "$LAB_RS2" -m -w 1
+out=$(client http "$LAB_VIP" 1000 8)
+r1=$(count_of RS1 "$out"); r2=$(count_of RS2 "$out")
+if [ "$(fail_of "$out")" = 0 ] && [ $((r1 + r2)) = 1000 ] && [ "$r1" -ge 730 ] && [ "$r1" -le 770 ]; then
+	tap_ok "wrr 3:1 gives 75/25 +- 2% over 1000 connections ($r1/$r2)"
+else tap_fail "wrr 3:1 gives 75/25 +- 2% over 1000 connections" "$(tr '\n' ' ' <<<"$out")"; fi
+
+# weight 0: no new connections, an open one keeps working; --set timeouts
+ipv -C
+ipv --set 30 20 10
+ipv -A -t "$LAB_VIP:80" -s rr
+ipv -a -t "$LAB_VIP:80" -r "$LAB_RS1" -m
+ipv -a -t "$LAB_VIP:80" -r "$LAB_RS2" -m
+coproc HOLD { ip netns exec "${DP_P}c" python3 "$here/dp-client.py" hold "$LAB_VIP"; }
+read -r -t 5 greet <&"${HOLD[0]}"
+held=${greet%% *}          # RS1 or RS2 (rr: RS2 first)
+other=RS1; oaddr=$LAB_RS1; haddr=$LAB_RS2
+[ "$held" = RS1 ] && { other=RS2; oaddr=$LAB_RS2; haddr=$LAB_RS1; }
+tap_check "long-lived connection opened ($greet)" test -n "$held"
+out=$(ipv -L -n -c)
+tap_check "--set 30: ESTABLISHED entry expires within 30 s" grep -qE "^TCP 00:(2[0-9]|30)  ESTABLISHED .*$haddr:80" <<<"$out"
+ipv -e -t "$LAB_VIP:80" -r "$haddr" -m -w 0
+out=$(client http "$LAB_VIP" 6)
+tap_check "weight 0: 6 new connections all go to the other RS" test "$(count_of "$other" "$out")" = 6
+echo ping >&"${HOLD[1]}"; read -r -t 5 ans <&"${HOLD[0]}"
+tap_check "weight 0: the open connection keeps working" test "$ans" = "$held ping"
+ipv -d -t "$LAB_VIP:80" -r "$oaddr"
+ipv -e -t "$LAB_VIP:80" -r "$haddr" -m -w 1
+out=$(client http "$LAB_VIP" 4)
+tap_check "-d of a dest: new connections go only to the remaining one" test "$(count_of "$held" "$out")" = 4
+exec {HOLD[1]}>&-
+wait "$HOLD_PID" 2>/dev/null
+
+# UDP entry expiry with --set udp 10; exact counters on a fresh service
+ipv -C
+ipv -A -u "$LAB_VIP:53" -s rr
+ipv -a -u "$LAB_VIP:53" -r "$LAB_RS1" -m
+out=$(client udp "$LAB_VIP" 25 100)
+out=$(ipv -L -n -c)
+tap_check "--set udp 10: UDP entry expires within 10 s" grep -qE '^UDP 00:(0[0-9]|10)  UDP ' <<<"$out"
+sleep 2.5   # the estimator snapshots counters every 2 s
+st=$(ipv -L -n --stats --exact -u "$LAB_VIP:53" 2>/dev/null || ipv -L -n --stats -u "$LAB_VIP:53")
+line=$(awk '$1 == "UDP" { print $3, $4, $5, $6, $7 }' <<<"$st")
+# 25 datagrams of 20+8+100 bytes in; 25 replies of 20+8+104 ("RS1:" + 100) out
+tap_check "stats equal what was sent: 1 conn, 25/25 pkts, 3200/3300 bytes ($line)" test "$line" = "1 25 25 3200 3300"
+sleep 9
+out=$(ipv -L -n -c)
+tap_check "UDP entry gone after its timeout" bash -c '! grep -q "^UDP" <<<"$1"' _ "$out"
+
+tap_check "lvsd exits cleanly (no crash, no sanitizer report)" dp_lvsd_stop

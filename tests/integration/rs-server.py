@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Real-server stand-in for the datapath tests (run inside an RS namespace).
+
+  rs-server.py NAME DIR
+TCP :80   "GET /path ..."  -> HTTP/1.0 reply: body "NAME\n" for /, the file
+                              DIR/path for anything else (bulk transfers)
+          "ECHO\n"          -> long-lived: every later line comes back as
+                              "NAME line" until the client closes
+UDP :53   any datagram      -> "NAME:" + datagram
+"""
+import os
+import socket
+import socketserver
+import sys
+import threading
+
+NAME, DIR = sys.argv[1], sys.argv[2]
+
+
+class TCP(socketserver.StreamRequestHandler):
+    def handle(self):
+        line = self.rfile.readline(4096)
+        if line.startswith(b"ECHO"):
+            self.wfile.write(NAME.encode() + b" ready\n")
+            for l in self.rfile:
+                self.wfile.write(NAME.encode() + b" " + l)
+            return
+        if not line.startswith(b"GET "):
+            return
+        while True:  # skip the headers
+            h = self.rfile.readline(4096)
+            if h in (b"\r\n", b"\n", b""):
+                break
+        path = line.split()[1].decode(errors="replace")
+        if path == "/":
+            body = (NAME + "\n").encode()
+            self.wfile.write(b"HTTP/1.0 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+            return
+        fn = os.path.join(DIR, os.path.basename(path))
+        try:
+            f = open(fn, "rb")
+        except OSError:
+            self.wfile.write(b"HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+            return
+        with f:
+            size = os.fstat(f.fileno()).st_size
+            self.wfile.write(b"HTTP/1.0 200 OK\r\nContent-Length: %d\r\n\r\n" % size)
+            self.wfile.flush()
+            self.connection.sendfile(f)
+
+
+class TCPServer(socketserver.ThreadingTCPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+    request_queue_size = 256
+
+
+def udp():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("0.0.0.0", 53))
+    while True:
+        data, peer = s.recvfrom(65535)
+        s.sendto(NAME.encode() + b":" + data, peer)
+
+
+threading.Thread(target=udp, daemon=True).start()
+TCPServer(("0.0.0.0", 80), TCP).serve_forever()
