@@ -1261,6 +1261,263 @@ static void test_expiration_setters(void **state)
 	assert_int_equal(lvs_lblcr_cache_entries(&svc), 0);
 }
 
+/* ------------------------------------------------------------ IPv6 */
+
+static union lvs_addr ip6(const char *s)
+{
+	union lvs_addr a;
+	memset(&a, 0, sizeof(a));
+	assert_int_equal(inet_pton(AF_INET6, s, &a.in6), 1);
+	return a;
+}
+
+static struct lvs_service_conf vip6_conf(const char *vip, uint32_t fwmark, const char *sched,
+					 uint32_t flags)
+{
+	struct lvs_service_conf c;
+
+	memset(&c, 0, sizeof(c));
+	c.af = AF_INET6;
+	c.protocol = IPPROTO_TCP;
+	if (fwmark)
+		c.fwmark = fwmark;
+	else {
+		c.addr = ip6(vip);
+		c.port = 80;
+	}
+	snprintf(c.sched_name, sizeof(c.sched_name), "%s", sched);
+	c.flags = flags;
+	c.netmask = 128;
+	return c;
+}
+
+static void add_rs6(struct lvs_table *t, const struct lvs_service_conf *s, const char *ip,
+		    uint16_t port, int weight)
+{
+	struct lvs_dest_conf d;
+
+	memset(&d, 0, sizeof(d));
+	d.af = AF_INET6;
+	d.addr = ip6(ip);
+	d.port = port;
+	d.weight = weight;
+	d.conn_flags = LVS_CONN_F_MASQ;
+	assert_int_equal(lvs_add_dest(t, s, &d), 0);
+}
+
+static struct lvs_sched_pkt pkt6(const char *saddr, uint16_t sport, const char *daddr)
+{
+	struct lvs_sched_pkt p;
+
+	memset(&p, 0, sizeof(p));
+	p.af = AF_INET6;
+	p.protocol = IPPROTO_TCP;
+	p.saddr = ip6(saddr);
+	p.daddr = ip6(daddr);
+	p.sport = sport;
+	p.dport = 80;
+	return p;
+}
+
+static void expect_pick6(const struct lvs_dest *got, const char *want, const char *what)
+{
+	char buf[INET6_ADDRSTRLEN] = "(none)";
+
+	if (got)
+		inet_ntop(AF_INET6, &got->addr.in6, buf, sizeof(buf));
+	if ((want == NULL) != (got == NULL) || (want && strcmp(buf, want))) {
+		print_error("%s: got %s, the kernel chose %s\n", what, buf, want ? want : "(none)");
+		fail();
+	}
+}
+
+/* captured from the oracle, 2026-11-23 (hashC.sh): VIP [2001:db8:99::N]:80;
+ * 1: sh, dests ::11 w2, ::12 w1, ::13 w0, ::14 w3 (port 80, added in that
+ * order); 2: same with sh-fallback,sh-port; 3: mh, ::11 ::12 ::13 w1;
+ * 4: mh-port, ::11 w2, ::12 w3, ::13 w4, port 8080 (dests are 2001:db8:1::X) */
+static const struct { int svc; const char *client; uint16_t sport; const char *dest; } oracle_v6[] = {
+	{1, "2001:db8:21::1", 0, NULL},
+	{1, "2001:db8:21::2", 0, NULL},
+	{1, "2001:db8:ffff:1234::5678", 0, "2001:db8:1::12"},
+	{1, "2001:db8:21::957", 0, "2001:db8:1::14"},
+	{1, "2001:db8:21::c74", 0, "2001:db8:1::14"},
+	{1, "2001:db8:21::f91", 0, NULL},
+	{1, "2001:db8:21::12ae", 0, "2001:db8:1::12"},
+	{1, "2001:db8:21::15cb", 0, "2001:db8:1::14"},
+	{1, "2001:db8:21::18e8", 0, "2001:db8:1::14"},
+	{1, "2001:db8:21::1c05", 0, "2001:db8:1::14"},
+	{1, "2001:db8:21::1f22", 0, "2001:db8:1::14"},
+	{1, "2001:db8:21::223f", 0, NULL},
+	{1, "2001:db8:21::255c", 0, "2001:db8:1::11"},
+	{2, "2001:db8:21::12ae", 36630, "2001:db8:1::11"},
+	{2, "2001:db8:21::12ae", 36638, "2001:db8:1::11"},
+	{2, "2001:db8:21::15cb", 60876, "2001:db8:1::12"},
+	{2, "2001:db8:21::15cb", 60884, "2001:db8:1::14"},
+	{2, "2001:db8:21::18e8", 41744, "2001:db8:1::12"},
+	{2, "2001:db8:21::18e8", 41758, "2001:db8:1::14"},
+	{2, "2001:db8:21::1", 58508, "2001:db8:1::11"},
+	{2, "2001:db8:21::1", 58512, "2001:db8:1::12"},
+	{2, "2001:db8:21::1c05", 56678, "2001:db8:1::12"},
+	{2, "2001:db8:21::1c05", 56682, "2001:db8:1::11"},
+	{2, "2001:db8:21::1f22", 54880, "2001:db8:1::14"},
+	{2, "2001:db8:21::1f22", 54892, "2001:db8:1::11"},
+	{2, "2001:db8:21::223f", 37972, "2001:db8:1::11"},
+	{2, "2001:db8:21::223f", 37976, "2001:db8:1::14"},
+	{2, "2001:db8:21::255c", 59746, "2001:db8:1::11"},
+	{2, "2001:db8:21::255c", 59748, "2001:db8:1::12"},
+	{2, "2001:db8:21::2", 33352, "2001:db8:1::11"},
+	{2, "2001:db8:21::2", 33368, "2001:db8:1::14"},
+	{2, "2001:db8:21::957", 50334, "2001:db8:1::14"},
+	{2, "2001:db8:21::957", 50338, "2001:db8:1::11"},
+	{2, "2001:db8:21::c74", 35740, "2001:db8:1::14"},
+	{2, "2001:db8:21::c74", 35756, "2001:db8:1::14"},
+	{2, "2001:db8:21::f91", 56244, "2001:db8:1::12"},
+	{2, "2001:db8:21::f91", 56256, "2001:db8:1::14"},
+	{2, "2001:db8:ffff:1234::5678", 45458, "2001:db8:1::11"},
+	{2, "2001:db8:ffff:1234::5678", 45470, "2001:db8:1::11"},
+	{3, "2001:db8:21::1", 0, "2001:db8:1::11"},
+	{3, "2001:db8:21::2", 0, "2001:db8:1::12"},
+	{3, "2001:db8:ffff:1234::5678", 0, "2001:db8:1::13"},
+	{3, "2001:db8:21::957", 0, "2001:db8:1::11"},
+	{3, "2001:db8:21::c74", 0, "2001:db8:1::12"},
+	{3, "2001:db8:21::f91", 0, "2001:db8:1::12"},
+	{3, "2001:db8:21::12ae", 0, "2001:db8:1::12"},
+	{3, "2001:db8:21::15cb", 0, "2001:db8:1::12"},
+	{3, "2001:db8:21::18e8", 0, "2001:db8:1::12"},
+	{3, "2001:db8:21::1c05", 0, "2001:db8:1::11"},
+	{3, "2001:db8:21::1f22", 0, "2001:db8:1::12"},
+	{3, "2001:db8:21::223f", 0, "2001:db8:1::12"},
+	{3, "2001:db8:21::255c", 0, "2001:db8:1::12"},
+	{4, "2001:db8:21::12ae", 57920, "2001:db8:1::13"},
+	{4, "2001:db8:21::12ae", 57928, "2001:db8:1::12"},
+	{4, "2001:db8:21::15cb", 48114, "2001:db8:1::13"},
+	{4, "2001:db8:21::15cb", 48122, "2001:db8:1::12"},
+	{4, "2001:db8:21::18e8", 34400, "2001:db8:1::13"},
+	{4, "2001:db8:21::18e8", 34406, "2001:db8:1::12"},
+	{4, "2001:db8:21::1", 53020, "2001:db8:1::11"},
+	{4, "2001:db8:21::1", 53036, "2001:db8:1::12"},
+	{4, "2001:db8:21::1c05", 53674, "2001:db8:1::13"},
+	{4, "2001:db8:21::1c05", 53676, "2001:db8:1::11"},
+	{4, "2001:db8:21::1f22", 58840, "2001:db8:1::11"},
+	{4, "2001:db8:21::1f22", 58846, "2001:db8:1::12"},
+	{4, "2001:db8:21::223f", 54480, "2001:db8:1::13"},
+	{4, "2001:db8:21::223f", 54496, "2001:db8:1::12"},
+	{4, "2001:db8:21::255c", 45874, "2001:db8:1::12"},
+	{4, "2001:db8:21::255c", 45890, "2001:db8:1::12"},
+	{4, "2001:db8:21::2", 35522, "2001:db8:1::13"},
+	{4, "2001:db8:21::2", 35524, "2001:db8:1::13"},
+	{4, "2001:db8:21::957", 48432, "2001:db8:1::11"},
+	{4, "2001:db8:21::957", 48448, "2001:db8:1::13"},
+	{4, "2001:db8:21::c74", 35754, "2001:db8:1::12"},
+	{4, "2001:db8:21::c74", 35766, "2001:db8:1::13"},
+	{4, "2001:db8:21::f91", 42002, "2001:db8:1::12"},
+	{4, "2001:db8:21::f91", 42012, "2001:db8:1::13"},
+	{4, "2001:db8:ffff:1234::5678", 48804, "2001:db8:1::13"},
+	{4, "2001:db8:ffff:1234::5678", 48820, "2001:db8:1::12"},
+};
+/* FWM 4 IPv6 dh, dests 2001:db8:1::11 .. ::15 w1 added in that order */
+static const struct { const char *daddr; const char *dest; } oracle_v6_dh[] = {
+	{"2001:db8:98::1", "2001:db8:1::11"},
+	{"2001:db8:98::2", "2001:db8:1::15"},
+	{"2001:db8:98::3", "2001:db8:1::12"},
+	{"2001:db8:98::4", "2001:db8:1::15"},
+	{"2001:db8:98::5", "2001:db8:1::12"},
+	{"2001:db8:98::6", "2001:db8:1::14"},
+	{"2001:db8:98::7", "2001:db8:1::13"},
+	{"2001:db8:98::8", "2001:db8:1::13"},
+	{"2001:db8:98::9", "2001:db8:1::11"},
+	{"2001:db8:98::10", "2001:db8:1::13"},
+	{"2001:db8:98::11", "2001:db8:1::15"},
+	{"2001:db8:98::12", "2001:db8:1::13"},
+	{"2001:db8:98::13", "2001:db8:1::15"},
+	{"2001:db8:98::14", "2001:db8:1::14"},
+	{"2001:db8:98::15", "2001:db8:1::11"},
+	{"2001:db8:98::16", "2001:db8:1::13"},
+	{"2001:db8:98::17", "2001:db8:1::11"},
+	{"2001:db8:98::18", "2001:db8:1::12"},
+	{"2001:db8:98::19", "2001:db8:1::14"},
+	{"2001:db8:98::20", "2001:db8:1::11"},
+	{"2001:db8:98::21", "2001:db8:1::13"},
+	{"2001:db8:98::22", "2001:db8:1::12"},
+	{"2001:db8:98::23", "2001:db8:1::14"},
+	{"2001:db8:98::24", "2001:db8:1::11"},
+	{"2001:db8:98::25", "2001:db8:1::14"},
+	{"2001:db8:98::26", "2001:db8:1::11"},
+	{"2001:db8:98::27", "2001:db8:1::15"},
+	{"2001:db8:98::28", "2001:db8:1::15"},
+	{"2001:db8:98::29", "2001:db8:1::13"},
+	{"2001:db8:98::30", "2001:db8:1::15"},
+};
+
+static void test_ipv6_oracle(void **state)
+{
+	(void)state;
+	struct lvs_table *t = lvs_table_new();
+	struct lvs_service *svcs[5];
+	static const char *sched[5] = {NULL, "sh", "sh", "mh", "mh"};
+	static const uint32_t flags[5] = {0, 0, LVS_SVC_F_SCHED1 | LVS_SVC_F_SCHED2, 0, LVS_SVC_F_SCHED2};
+	char vip[64], what[128];
+
+	for (int n = 1; n <= 4; n++) {
+		snprintf(vip, sizeof(vip), "2001:db8:99::%d", n);
+		struct lvs_service_conf c = vip6_conf(vip, 0, sched[n], flags[n]);
+		svcs[n] = svc_add(t, &c);
+		if (n <= 2) {
+			add_rs6(t, &c, "2001:db8:1::11", 80, 2);
+			add_rs6(t, &c, "2001:db8:1::12", 80, 1);
+			add_rs6(t, &c, "2001:db8:1::13", 80, 0);
+			add_rs6(t, &c, "2001:db8:1::14", 80, 3);
+		} else {
+			for (int r = 11; r <= 13; r++) {
+				char ip[64];
+				snprintf(ip, sizeof(ip), "2001:db8:1::%d", r);
+				add_rs6(t, &c, ip, n == 3 ? 80 : 8080, n == 3 ? 1 : r - 9);
+			}
+		}
+	}
+	for (size_t i = 0; i < sizeof(oracle_v6) / sizeof(oracle_v6[0]); i++) {
+		snprintf(vip, sizeof(vip), "2001:db8:99::%d", oracle_v6[i].svc);
+		struct lvs_sched_pkt p = pkt6(oracle_v6[i].client, oracle_v6[i].sport, vip);
+		snprintf(what, sizeof(what), "%s %s:%u", vip, oracle_v6[i].client, oracle_v6[i].sport);
+		expect_pick6(pick(svcs[oracle_v6[i].svc], &p, 0), oracle_v6[i].dest, what);
+	}
+
+	struct lvs_service_conf c = vip6_conf(NULL, 4, "dh", 0);
+	struct lvs_service *dh = svc_add(t, &c);
+	for (int r = 11; r <= 15; r++) {
+		char ip[64];
+		snprintf(ip, sizeof(ip), "2001:db8:1::%d", r);
+		add_rs6(t, &c, ip, 0, 1);
+	}
+	for (size_t i = 0; i < sizeof(oracle_v6_dh) / sizeof(oracle_v6_dh[0]); i++) {
+		struct lvs_sched_pkt p = pkt6("2001:db8::100", 40000, oracle_v6_dh[i].daddr);
+		expect_pick6(pick(dh, &p, 0), oracle_v6_dh[i].dest, oracle_v6_dh[i].daddr);
+	}
+	lvs_table_free(t);
+}
+
+static void test_lblc_ipv6_entries(void **state)
+{
+	(void)state;
+	/* addresses that fold to the same bucket are still distinct entries */
+	struct lvs_table *t = lvs_table_new();
+	struct lvs_service_conf c = vip6_conf(NULL, 5, "lblc", 0);
+	struct lvs_service *svc = svc_add(t, &c);
+	add_rs6(t, &c, "2001:db8:1::12", 0, 1);
+	add_rs6(t, &c, "2001:db8:1::11", 0, 1);
+	struct lvs_sched_pkt p1 = pkt6("2001:db8::100", 1, "2001:db8:97::1");
+	struct lvs_sched_pkt p2 = pkt6("2001:db8::100", 1, "2001:db8:97:0:0:1::"); /* same XOR fold */
+
+	assert_int_equal(lvs_addr_fold(AF_INET6, &p1.daddr), lvs_addr_fold(AF_INET6, &p2.daddr));
+	struct lvs_dest *d1 = pick(svc, &p1, 0);
+	expect_pick6(d1, "2001:db8:1::11", "first");
+	__atomic_add_fetch(&d1->activeconns, 1, __ATOMIC_RELAXED);
+	expect_pick6(pick(svc, &p2, 0), "2001:db8:1::12", "second address, wlc");
+	assert_int_equal(lvs_lblc_cache_entries(svc), 2);
+	expect_pick6(pick(svc, &p1, 0), "2001:db8:1::11", "first again, cached");
+	lvs_table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1283,6 +1540,8 @@ int main(void)
 		cmocka_unit_test(test_lblc_gc_over_max),
 		cmocka_unit_test(test_lblcr_gc_over_max),
 		cmocka_unit_test(test_expiration_setters),
+		cmocka_unit_test(test_ipv6_oracle),
+		cmocka_unit_test(test_lblc_ipv6_entries),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
