@@ -45,8 +45,13 @@ extern const struct lvs_sched_ops *const lvs_schedulers[];
 /* shared helpers used by several schedulers (sched/common.c) */
 static inline int lvs_dest_overhead(const struct lvs_dest *d)
 {
-	/* classic IPVS: active connections weigh 256 times an inactive one */
-	return (d->activeconns << 8) + d->inactconns;
+	/* Active connections weigh 256 times an inactive one, plus the total:
+	 * (active << 8) + active + inactive.  This is ip_vs_dest_conn_overhead
+	 * of the reference kernel (Debian 6.1.192 carries the upstream
+	 * "totalconns" rework); verified on the oracle: wlc, A weight 256 with
+	 * 2 active vs B weight 1 with 2 inactive picks B (514 > 512), where
+	 * the classic (active << 8) + inactive would tie and pick A. */
+	return (d->activeconns << 8) + d->activeconns + d->inactconns;
 }
 static inline int lvs_dest_is_overloaded(const struct lvs_dest *d)
 {

@@ -302,11 +302,11 @@ static void test_lc(void **state)
 	add(&f, RS2, 5);
 	add(&f, RS3, 1); /* list rs3 rs2 rs1 */
 	assert_string_equal(picks(f.s, 1), "rs3"); /* all zero: first wins */
-	set_conns(&f, RS3, 1, 0);                  /* 256 */
+	set_conns(&f, RS3, 1, 0);                  /* 256 + 1 total = 257 */
 	set_conns(&f, RS2, 0, 300);                /* 300 */
-	set_conns(&f, RS1, 0, 255);                /* 255 */
+	set_conns(&f, RS1, 0, 256);                /* 256 */
 	assert_string_equal(picks(f.s, 1), "rs1");
-	set_conns(&f, RS1, 0, 256); /* tie with rs3: earlier in list wins */
+	set_conns(&f, RS1, 0, 257); /* tie with rs3: earlier in list wins */
 	assert_string_equal(picks(f.s, 1), "rs3");
 	edit(&f, RS3, 0); /* weight 0 is skipped; lc ignores weight otherwise */
 	assert_string_equal(picks(f.s, 1), "rs1");
@@ -325,11 +325,11 @@ static void test_wlc(void **state)
 	add(&f, RS1, 3);
 	add(&f, RS2, 1); /* list rs2 rs1 */
 	assert_string_equal(picks(f.s, 1), "rs2");
-	/* rs2: 256/1 ; rs1: 512/3 = 170.6 -> rs1 */
+	/* overhead = 257*active + inactive: rs2 257/1 ; rs1 514/3 -> rs1 */
 	set_conns(&f, RS2, 1, 0);
 	set_conns(&f, RS1, 2, 0);
 	assert_string_equal(picks(f.s, 1), "rs1");
-	/* rs1: 768/3 = 256 ties rs2 -> the earlier (rs2) keeps it */
+	/* rs1: 771/3 = 257 ties rs2 -> the earlier (rs2) keeps it */
 	set_conns(&f, RS1, 3, 0);
 	assert_string_equal(picks(f.s, 1), "rs2");
 	/* inactive counts 1/256 of an active one */
@@ -551,6 +551,25 @@ static void test_oracle_wrr_variants(void **state)
 	lvs_table_free(f.t);
 }
 
+/* oracle: wlc, rs2 (weight 1) added first, then rs1 (weight 256);
+ * rs2 holds 2 finished (inactive) connections, rs1 2 ESTABLISHED ones.
+ * The real kernel sent the next connection to rs2: its overhead counts
+ * active connections 257 times (514 * 1 > 2 * 256); the classic formula
+ * would tie (512 = 512) and keep rs1. */
+static void test_oracle_overhead_formula(void **state)
+{
+	(void)state;
+	struct fx f = make("wlc");
+
+	add(&f, RS2, 1);
+	add(&f, RS1, 256);
+	set_conns(&f, RS2, 0, 2);
+	set_conns(&f, RS1, 2, 0);
+	assert_int_equal(lvs_dest_overhead(dest_of(f.s, RS1)), 514);
+	assert_string_equal(picks(f.s, 1), "rs2");
+	lvs_table_free(f.t);
+}
+
 /* rs1=3 rs2=2 rs3=1 added in that order (list rs3 rs2 rs1), 12 requests */
 static void test_oracle_least_family(void **state)
 {
@@ -612,6 +631,7 @@ int main(void)
 		cmocka_unit_test(test_oracle_rr_deletes),
 		cmocka_unit_test(test_oracle_wrr_variants),
 		cmocka_unit_test(test_oracle_least_family),
+		cmocka_unit_test(test_oracle_overhead_formula),
 		cmocka_unit_test(test_none),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
