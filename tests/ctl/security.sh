@@ -1,0 +1,34 @@
+#!/bin/bash
+# security.sh - only root may use the control socket: the socket is 0600,
+# and even when its mode is opened up, SO_PEERCRED makes lvsd answer
+# -EPERM to every request of a non-root peer.
+. "$(dirname "$0")/../lib/common.sh"
+CT="$LVSD_BUILD/tools/lvsd-ctltest"
+
+lvsd_start || { tap_fail "lvsd starts"; exit 1; }
+"$CT" fill 1 1 >/dev/null
+# the nobody user needs to reach the binaries and the socket's directory
+chmod 755 "$(dirname "$LVSD_SOCKET")"
+bins=$(mktemp -d /tmp/lvsd-ctl-bin.XXXXXX)
+cleanup_dir "$bins"
+chmod 755 "$bins"
+cp "$CT" "$LVSD_BUILD/ipvsadm" "$bins/"
+chmod 755 "$bins"/*
+as_nobody() { setpriv --reuid 65534 --regid 65534 --clear-groups "$@"; }
+
+out=$(as_nobody env LVSD_SOCKET="$LVSD_SOCKET" ASAN_OPTIONS=detect_leaks=0 "$bins/lvsd-ctltest" info 2>&1)
+tap_check "non-root connect to the 0600 socket is refused" [ "$out" = "connect $LVSD_SOCKET: Permission denied" ]
+
+chmod 666 "$LVSD_SOCKET"
+out=$(as_nobody env LVSD_SOCKET="$LVSD_SOCKET" ASAN_OPTIONS=detect_leaks=0 "$bins/lvsd-ctltest" info 2>&1)
+tap_check "non-root request gets -EPERM (SO_PEERCRED)" [ "$out" = "info: Operation not permitted" ]
+out=$(as_nobody env LVSD_SOCKET="$LVSD_SOCKET" ASAN_OPTIONS=detect_leaks=0 "$bins/lvsd-ctltest" writer 9 3 2>&1)
+tap_check "non-root mutation refused" bash -c "echo '$out' | grep -q 'Operation not permitted'"
+tap_check "non-root changed nothing" [ "$("$CT" count)" = "services 1 dests 1" ]
+out=$(as_nobody env LVSD_SOCKET="$LVSD_SOCKET" ASAN_OPTIONS=detect_leaks=0 "$bins/ipvsadm" -A -t 10.9.9.9:80 2>&1)
+rc=$?
+tap_check "non-root ipvsadm fails" [ $rc -ne 0 ]
+echo "# non-root ipvsadm said: $out"
+tap_check "root still served" "$CT" count
+tap_check "refusal logged" grep -q "is not root" "$LVSD_LOG"
+lvsd_stop
