@@ -1518,6 +1518,47 @@ static void test_lblc_ipv6_entries(void **state)
 	lvs_table_free(t);
 }
 
+static void test_scheduler_switch(void **state)
+{
+	(void)state;
+	/* -E to a hashing scheduler builds its table from the existing dests,
+	 * exactly as if they had been added one by one */
+	struct lvs_table *t = lvs_table_new();
+	struct lvs_service *svcs[10] = {0};
+	build_oracle_services(t, svcs);
+	struct lvs_service_conf c = vip_conf("10.99.0.20", 0, "rr", 0);
+	struct lvs_service *svc = svc_add(t, &c);
+	add_rs(t, &c, "10.0.0.1", 80, 1);
+	add_rs(t, &c, "10.0.0.2", 80, 2);
+	add_rs(t, &c, "10.0.0.3", 80, 3);
+	add_rs(t, &c, "10.0.0.4", 80, 0);
+	snprintf(c.sched_name, sizeof(c.sched_name), "mh");
+	assert_int_equal(lvs_edit_service(t, &c), 0);
+	assert_ptr_equal(svc->sched, &lvs_sched_mh);
+	for (size_t i = 0; i < sizeof(oracle_src) / sizeof(oracle_src[0]); i++) {
+		if (oracle_src[i].svc != 5) /* the same dests as service 5 */
+			continue;
+		struct lvs_sched_pkt p = pkt4(oracle_src[i].client, 0, "10.99.0.20");
+		expect_pick(pick(svc, &p, 0), oracle_src[i].dest, oracle_src[i].client);
+	}
+	/* leaving lblc drops the cache and its dest references */
+	snprintf(c.sched_name, sizeof(c.sched_name), "lblc");
+	assert_int_equal(lvs_edit_service(t, &c), 0);
+	struct lvs_sched_pkt p = pkt4("1.1.1.1", 1, "10.99.0.20");
+	struct lvs_dest *d = pick(svc, &p, 0);
+	assert_non_null(d);
+	assert_int_equal(d->refcnt, 2);
+	snprintf(c.sched_name, sizeof(c.sched_name), "lblcr");
+	assert_int_equal(lvs_edit_service(t, &c), 0);
+	assert_int_equal(d->refcnt, 1);
+	assert_ptr_equal(pick(svc, &p, 0), d);
+	assert_int_equal(d->refcnt, 2);
+	snprintf(c.sched_name, sizeof(c.sched_name), "sh");
+	assert_int_equal(lvs_edit_service(t, &c), 0);
+	assert_int_equal(d->refcnt, 1);
+	lvs_table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1542,6 +1583,7 @@ int main(void)
 		cmocka_unit_test(test_expiration_setters),
 		cmocka_unit_test(test_ipv6_oracle),
 		cmocka_unit_test(test_lblc_ipv6_entries),
+		cmocka_unit_test(test_scheduler_switch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
