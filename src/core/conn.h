@@ -148,6 +148,8 @@ void lvs_conn_table_destroy(struct lvs_core *core);
 void lvs_tcp_transition(struct lvs_core *core, struct lvs_conn *cp, int dir, uint8_t tcp_flags);
 void lvs_udp_transition(struct lvs_core *core, struct lvs_conn *cp, int dir);
 uint32_t lvs_tcp_timeout_ms(const struct lvs_core *core, uint8_t state);
+void lvs_sctp_transition(struct lvs_core *core, struct lvs_conn *cp, int dir, uint8_t chunk);
+const char *lvs_sctp_state_name(uint8_t state);
 /* mark the controlling template ASSURED */
 void lvs_conn_assure_control(struct lvs_core *core, struct lvs_conn *cp);
 

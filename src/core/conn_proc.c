@@ -41,6 +41,8 @@ const char *lvs_conn_state_name(uint8_t protocol, uint32_t flags, uint8_t state)
 		return state < LVS_TCP_S_LAST ? tcp[state] : "ERR!";
 	case IPPROTO_UDP:
 		return state == LVS_UDP_S_NORMAL ? "UDP" : "ERR!";
+	case IPPROTO_SCTP:
+		return lvs_sctp_state_name(state);
 	case IPPROTO_IP:
 		return "NONE";
 	default:
@@ -252,10 +254,11 @@ int lvs_conn_import(struct lvs_core *core, const struct lvs_conn_sync *e, uint64
 	tmpl = (e->flags & LVS_CONN_F_TEMPLATE) != 0;
 	if (tmpl && (e->flags & LVS_CONN_F_NO_CPORT))
 		return -EINVAL;
-	if (!tmpl && e->protocol != IPPROTO_TCP && e->protocol != IPPROTO_UDP)
+	if (!tmpl && e->protocol != IPPROTO_TCP && e->protocol != IPPROTO_UDP && e->protocol != IPPROTO_SCTP)
 		return -EINVAL;
 	if (tmpl ? e->state > LVS_CTPL_S_ASSURED
-		 : (e->protocol == IPPROTO_TCP ? e->state >= LVS_TCP_S_LAST : e->state != 0))
+		 : e->protocol == IPPROTO_TCP ? e->state >= LVS_TCP_S_LAST
+		 : e->protocol == IPPROTO_SCTP ? e->state >= LVS_SCTP_S_LAST : e->state != 0)
 		return -EINVAL;
 	flags = (e->flags & SYNC_FLAGS_KEEP) | LVS_CONN_F_SYNC;
 

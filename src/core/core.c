@@ -215,6 +215,14 @@ static int sync_needed(const struct lvs_core *core, const struct lvs_conn *cp, u
 		/* moving to a closing state is sent at once */
 		if (cp->state != cp->old_state && cp->state != LVS_TCP_S_ESTABLISHED)
 			return 1;
+	} else if (cp->protocol == IPPROTO_SCTP) {
+		unsigned m = (1u << LVS_SCTP_S_ESTABLISHED) | (1u << LVS_SCTP_S_SHUTDOWN_SENT) |
+			     (1u << LVS_SCTP_S_SHUTDOWN_RECEIVED) | (1u << LVS_SCTP_S_SHUTDOWN_ACK_SENT) |
+			     (1u << LVS_SCTP_S_CLOSED);
+		if (cp->state >= 32 || !((1u << cp->state) & m))
+			return 0;
+		if (cp->state != cp->old_state && cp->state != LVS_SCTP_S_ESTABLISHED)
+			return 1;
 	}
 	if (period > 0)
 		return pkts % period == thr;
@@ -229,6 +237,8 @@ static void process_in(struct lvs_core *core, unsigned worker, struct lvs_conn *
 	count_packet(core, worker, cp, dir == LVS_DIR_OUTPUT, pkt->len);
 	if (cp->protocol == IPPROTO_TCP)
 		lvs_tcp_transition(core, cp, dir, pkt->tcp_flags);
+	else if (cp->protocol == IPPROTO_SCTP)
+		lvs_sctp_transition(core, cp, dir, pkt->sctp_chunk);
 	else
 		lvs_udp_transition(core, cp, dir);
 	if (cp->flags & LVS_CONN_F_ONE_PACKET)
@@ -292,7 +302,7 @@ static int pkt_sane(const struct lvs_core *core, unsigned worker, const struct l
 
 static int proto_handled(uint8_t p)
 {
-	return p == IPPROTO_TCP || p == IPPROTO_UDP;
+	return p == IPPROTO_TCP || p == IPPROTO_UDP || p == IPPROTO_SCTP;
 }
 
 /* ICMP types that carry an error about a quoted packet */
@@ -384,6 +394,9 @@ static int may_create(const struct lvs_core *core, const struct lvs_pkt *pkt)
 	if (pkt->protocol == IPPROTO_TCP)
 		return ((pkt->tcp_flags & LVS_TCPF_SYN) || core->set.sloppy_tcp) &&
 		       !(pkt->tcp_flags & LVS_TCPF_RST);
+	if (pkt->protocol == IPPROTO_SCTP)
+		return pkt->sctp_chunk != LVS_SCTP_CID_ABORT &&
+		       (pkt->sctp_chunk == LVS_SCTP_CID_INIT || core->set.sloppy_sctp);
 	return pkt->protocol == IPPROTO_UDP;
 }
 
@@ -452,10 +465,22 @@ static enum lvs_verdict schedule_new(struct lvs_core *core, unsigned worker, con
 
 /* ---- inbound ---- */
 
+/* a packet that opens a connection: TCP SYN, SCTP INIT */
+static int is_new_conn(const struct lvs_pkt *pkt)
+{
+	if (pkt->protocol == IPPROTO_TCP)
+		return (pkt->tcp_flags & LVS_TCPF_SYN) != 0;
+	if (pkt->protocol == IPPROTO_SCTP)
+		return pkt->sctp_chunk == LVS_SCTP_CID_INIT;
+	return 0;
+}
+
 static int is_new_conn_expected(const struct lvs_core *core, const struct lvs_conn *cp)
 {
 	if (cp->control)
 		return 0;
+	if (cp->protocol == IPPROTO_SCTP)
+		return cp->state == LVS_SCTP_S_CLOSED;
 	if (cp->protocol != IPPROTO_TCP)
 		return 0;
 	return cp->state == LVS_TCP_S_TIME_WAIT || cp->state == LVS_TCP_S_CLOSE ||
@@ -524,7 +549,7 @@ enum lvs_verdict lvs_core_inbound(struct lvs_core *core, unsigned worker, const 
 	lvs_conn_lock_bucket(core, b);
 	cp = lvs_conn_find_in_locked(core, b, pkt->af, pkt->protocol, &pkt->saddr, pkt->sport, &pkt->daddr,
 				     pkt->dport, jnow);
-	if (cp && core->set.conn_reuse_mode && pkt->protocol == IPPROTO_TCP && (pkt->tcp_flags & LVS_TCPF_SYN)) {
+	if (cp && core->set.conn_reuse_mode && is_new_conn(pkt)) {
 		/* port reuse: a SYN on a finished entry (or one whose dest is
 		 * quiescent with expire_nodest_conn) starts a new connection */
 		int resched = 0;
@@ -655,7 +680,8 @@ enum lvs_verdict lvs_core_outbound(struct lvs_core *core, unsigned worker, const
 	lvs_conn_unlock_bucket(core, b);
 
 	if (core->set.nat_icmp_send &&
-	    !(pkt->protocol == IPPROTO_TCP && (pkt->tcp_flags & LVS_TCPF_RST))) {
+	    !(pkt->protocol == IPPROTO_TCP && (pkt->tcp_flags & LVS_TCPF_RST)) &&
+	    !(pkt->protocol == IPPROTO_SCTP && pkt->sctp_chunk == LVS_SCTP_CID_ABORT)) {
 		int rs;
 
 		caller_lock(core);

@@ -49,6 +49,21 @@ struct lvs_core;
 #define LVS_TCPF_ACK 0x10
 #define LVS_TCPF_URG 0x20
 
+/* SCTP chunk types the core looks at (RFC 4960 3.2) */
+#define LVS_SCTP_CID_DATA     0
+#define LVS_SCTP_CID_INIT     1
+#define LVS_SCTP_CID_INIT_ACK 2
+#define LVS_SCTP_CID_ABORT    6
+
+/* SCTP states, kernel numbering (IP_VS_SCTP_S_*) */
+enum lvs_sctp_state {
+	LVS_SCTP_S_NONE = 0, LVS_SCTP_S_INIT1, LVS_SCTP_S_INIT, LVS_SCTP_S_COOKIE_SENT,
+	LVS_SCTP_S_COOKIE_REPLIED, LVS_SCTP_S_COOKIE_WAIT, LVS_SCTP_S_COOKIE,
+	LVS_SCTP_S_COOKIE_ECHOED, LVS_SCTP_S_ESTABLISHED, LVS_SCTP_S_SHUTDOWN_SENT,
+	LVS_SCTP_S_SHUTDOWN_RECEIVED, LVS_SCTP_S_SHUTDOWN_ACK_SENT, LVS_SCTP_S_REJECTED,
+	LVS_SCTP_S_CLOSED, LVS_SCTP_S_LAST
+};
+
 /* the transport tuple of a packet quoted inside an ICMP error */
 struct lvs_pkt_inner {
 	uint8_t protocol;
@@ -63,6 +78,9 @@ struct lvs_pkt {
 	union lvs_addr saddr, daddr;
 	uint16_t sport, dport;          /* host order; 0 for ICMP */
 	uint8_t tcp_flags;              /* LVS_TCPF_* (TCP only) */
+	uint8_t sctp_chunk;             /* SCTP only: type of the first chunk, or
+					 * LVS_SCTP_CID_ABORT when an ABORT follows a
+					 * first COOKIE ECHO / COOKIE ACK chunk */
 	uint32_t len;                   /* IP total length: what the stats count */
 	uint32_t mark;                  /* fwmark from the classifier, 0 if none */
 	/* ICMP error (dest unreachable, time exceeded, param problem, packet
@@ -103,6 +121,7 @@ struct lvs_core_settings {
 	int expire_quiescent_template;  /* 0 */
 	int conn_reuse_mode;            /* 1 (bit 1: reuse; bit 2: also FIN_WAIT+NOOUTPUT) */
 	int sloppy_tcp;                 /* 0 */
+	int sloppy_sctp;                /* 0 */
 	int secure_tcp;                 /* 0 (3 = always use the secure table) */
 	int nat_icmp_send;              /* 0 */
 	int cache_bypass;               /* 0 */

@@ -361,7 +361,7 @@ static void test_no_dest_reject_and_pass(void **state)
 	p = mkpkt(IPPROTO_TCP, CIP, 5003, VIP, 81, S);
 	assert_int_equal(lvs_core_inbound(e.core, 0, &p, e.now, &r), LVS_PASS);
 	/* other protocols */
-	p = mkpkt(IPPROTO_SCTP, CIP, 5003, VIP, 80, 0);
+	p = mkpkt(47 /* GRE */, CIP, 5003, VIP, 80, 0);
 	assert_int_equal(lvs_core_inbound(e.core, 0, &p, e.now, &r), LVS_PASS);
 	/* garbage */
 	p.af = 12345;
@@ -726,6 +726,66 @@ static void test_caller_lock_used(void **state)
 	lvs_table_free(t);
 }
 
+static enum lvs_verdict sctp(struct env *e, int outbound, uint8_t chunk, struct lvs_conn_ref *r)
+{
+	struct lvs_pkt p = outbound ? mkpkt(IPPROTO_SCTP, RS1, 80, CIP, 3868, 0)
+				    : mkpkt(IPPROTO_SCTP, CIP, 3868, VIP, 80, 0);
+	struct lvs_conn_ref tmp;
+
+	p.sctp_chunk = chunk;
+	return outbound ? lvs_core_outbound(e->core, 0, &p, e->now, r ? r : &tmp)
+			: lvs_core_inbound(e->core, 0, &p, e->now, r ? r : &tmp);
+}
+
+static void assert_sctp_state(struct env *e, const char *want, unsigned left)
+{
+	union lvs_addr c = ip4(CIP), v = ip4(VIP);
+	struct lvs_conn_sync s;
+
+	assert_true(lvs_core_conn_find(e->core, AF_INET, IPPROTO_SCTP, &c, 3868, &v, 80, 0, e->now, &s));
+	assert_string_equal(lvs_conn_state_name(s.protocol, s.flags, (uint8_t)s.state), want);
+	assert_int_equal(s.timeout, left);
+}
+
+static void test_sctp(void **state)
+{
+	struct env e;
+	struct lvs_dest *d;
+
+	(void)state;
+	env_init(&e, IPPROTO_SCTP, "rr");
+	add_dest(&e, RS1, 1, LVS_CONN_F_MASQ);
+	d = dest_of(&e, RS1, 80);
+	/* only INIT opens an association; ABORT never */
+	assert_int_equal(sctp(&e, 0, LVS_SCTP_CID_DATA, NULL), LVS_PASS);
+	assert_int_equal(sctp(&e, 0, LVS_SCTP_CID_ABORT, NULL), LVS_PASS);
+	assert_int_equal(sctp(&e, 0, LVS_SCTP_CID_INIT, NULL), LVS_FORWARD);
+	assert_sctp_state(&e, "INIT1", 4);
+	assert_int_equal(sctp(&e, 1, LVS_SCTP_CID_INIT_ACK, NULL), LVS_FORWARD);
+	assert_sctp_state(&e, "C-SENT", 61);
+	assert_int_equal(sctp(&e, 0, 10 /* COOKIE ECHO */, NULL), LVS_FORWARD);
+	assert_sctp_state(&e, "C-REPLIED", 61);
+	assert_int_equal(d->activeconns, 0);
+	assert_int_equal(sctp(&e, 1, 11 /* COOKIE ACK */, NULL), LVS_FORWARD);
+	assert_sctp_state(&e, "ESTABLISHED", 900);
+	assert_int_equal(d->activeconns, 1);
+	assert_int_equal(sctp(&e, 0, 3 /* SACK */, NULL), LVS_FORWARD);
+	assert_sctp_state(&e, "ESTABLISHED", 900);
+	assert_int_equal(sctp(&e, 0, 7 /* SHUTDOWN */, NULL), LVS_FORWARD);
+	assert_sctp_state(&e, "S-RECEIVED", 61);
+	assert_int_equal(d->activeconns, 0);
+	assert_int_equal(sctp(&e, 1, 8 /* SHUTDOWN ACK */, NULL), LVS_FORWARD);
+	assert_sctp_state(&e, "S-ACK-SENT", 61);
+	assert_int_equal(sctp(&e, 0, 14 /* SHUTDOWN COMPLETE */, NULL), LVS_FORWARD);
+	assert_sctp_state(&e, "CLOSED", 61);
+	/* INIT on a CLOSED association: expired and scheduled afresh */
+	assert_int_equal(sctp(&e, 0, LVS_SCTP_CID_INIT, NULL), LVS_FORWARD);
+	assert_sctp_state(&e, "INIT1", 4);
+	assert_int_equal(lvs_core_conn_count(e.core), 1);
+	assert_int_equal(d->inactconns, 1);
+	env_done(&e);
+}
+
 static int sync_calls;
 static struct lvs_conn_sync sync_last;
 static void sync_hook(void *arg, unsigned worker, const struct lvs_conn_sync *e)
@@ -786,6 +846,7 @@ int main(void)
 		cmocka_unit_test(test_nat_icmp_send),
 		cmocka_unit_test(test_caller_lock_used),
 		cmocka_unit_test(test_sync_hook),
+		cmocka_unit_test(test_sctp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
