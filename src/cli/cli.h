@@ -85,6 +85,7 @@ int cli_mutate(enum cli_op op, const struct cmd_entry *ce);
 /* -R: queue mutations from here on; end flushes and returns the status of
  * the last line (`result` unless that line was a queued operation) */
 void cli_restore_begin(void);
+void cli_restore_line(void);     /* a new input line starts */
 int cli_restore_end(int result);
 
 /* options.c */

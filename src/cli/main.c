@@ -111,7 +111,6 @@ int cli_mutate(enum cli_op op, const struct cmd_entry *ce)
 {
 	int rc;
 
-	last_line_queued = 0;
 	if (batch.active && queueable(op)) {
 		if (batch.n == batch.cap) {
 			size_t cap = batch.cap ? batch.cap * 2 : 256;
@@ -154,6 +153,11 @@ direct:
 void cli_restore_begin(void)
 {
 	batch.active = 1;
+}
+
+void cli_restore_line(void)
+{
+	last_line_queued = 0;
 }
 
 int cli_restore_end(int result)

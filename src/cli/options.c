@@ -760,6 +760,7 @@ static int restore_table(char **argv, int reading_stdin)
 	while ((n = read_line_words(stdin, &words, &cap, argv[0])) >= 0) {
 		if (n > 1) {
 			words[n] = NULL;
+			cli_restore_line();
 			result = process_options(n, words, 1);
 		}
 		for (int i = 0; i < n; i++)
