@@ -54,6 +54,11 @@ if [ -z "$proc_cmd" ]; then
 		if [ -x "$c" ]; then proc_cmd=$c; break; fi
 	done
 fi
+# lvsd's own client mode: `lvsd --show VIEW` (talks to $LVSD_SOCKET)
+if [ -z "$proc_cmd" ] && [ -x "$LVSD_BUILD/lvsd" ] &&
+	"$LVSD_BUILD/lvsd" --help 2>&1 | grep -q -- '--show'; then
+	proc_cmd="$LVSD_BUILD/lvsd --show"
+fi
 
 shell=dash
 command -v dash >/dev/null || shell=sh

@@ -1,0 +1,13 @@
+# 200-forced-port-udp-sctp-v6: forced dest ports for UDP, SCTP and IPv6 services
+t 'ipvsadm -A -u 10.0.0.1:53 -s rr'
+t 'ipvsadm -a -u 10.0.0.1:53 -r 10.0.1.1:5353 -g'
+t 'ipvsadm -a -u 10.0.0.1:53 -r 10.0.1.2:5353 -m'
+t 'ipvsadm -A --sctp-service 10.0.0.1:3868 -s rr'
+t 'ipvsadm -a --sctp-service 10.0.0.1:3868 -r 10.0.1.1:9999 -i'
+t 'ipvsadm -a --sctp-service 10.0.0.1:3868 -r 10.0.1.2:9999 -m'
+t 'ipvsadm -A -t [2001:db8::1]:80 -s rr'
+t 'ipvsadm -a -t [2001:db8::1]:80 -r [2001:db8::10]:8080 -g'
+t 'ipvsadm -a -t [2001:db8::1]:80 -r [2001:db8::11]:8080 -m'
+t 'ipvsadm -L -n'
+t 'ipvsadm -L'
+t 'ipvsadm -S -n'

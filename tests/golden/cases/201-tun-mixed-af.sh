@@ -1,0 +1,11 @@
+# 201-tun-mixed-af: tunnel dests of the other address family
+t 'ipvsadm -A -t 10.0.0.1:80 -s rr'
+t 'ipvsadm -a -t 10.0.0.1:80 -r [2001:db8::1] -i --tun-type gue --tun-port 6080'
+t 'ipvsadm -a -t 10.0.0.1:80 -r [2001:db8::2]:81 -i --tun-type gre --tun-csum'
+t 'ipvsadm -L -n --tun-info'
+t 'ipvsadm -S -n'
+t 'ipvsadm -e -t 10.0.0.1:80 -r [2001:db8::1] -m'
+t 'ipvsadm -e -t 10.0.0.1:80 -r [2001:db8::1]:80 -i -w 4'
+t 'ipvsadm -d -t 10.0.0.1:80 -r [2001:db8::2]'
+t 'ipvsadm -d -t 10.0.0.1:80 -r [2001:db8::2]:80'
+t 'ipvsadm -L -n --tun-info'

@@ -1,0 +1,10 @@
+# 205-set-number-forms: --set number forms
+t 'ipvsadm --set 010 +5 " 7"'
+t 'ipvsadm -L --timeout'
+t 'ipvsadm --set 0x10 1 1'
+t 'ipvsadm --set 1 1 "7 "'
+t 'ipvsadm --set 1 1 ""'
+t 'ipvsadm --set 0 0 1'
+t 'ipvsadm -L --timeout'
+t 'ipvsadm --set 5 0 0'
+t 'ipvsadm -L --timeout'

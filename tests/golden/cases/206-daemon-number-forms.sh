@@ -1,0 +1,12 @@
+# 206-daemon-number-forms: sync daemon number forms
+t 'ipvsadm --start-daemon master --mcast-interface lo --syncid 010 --mcast-port 08848 --mcast-ttl +2 --sync-maxlen " 1400"'
+t 'ipvsadm -L --daemon'
+t 'ipvsadm --stop-daemon master --syncid 0x1'
+t 'ipvsadm --stop-daemon master'
+t 'ipvsadm --start-daemon master --mcast-interface lo --mcast-port 1x'
+t 'ipvsadm --start-daemon master --mcast-interface lo --mcast-ttl ""'
+t 'ipvsadm --start-daemon master --mcast-interface lo --sync-maxlen 1e3'
+t 'ipvsadm --start-daemon master --mcast-interface lo --mcast-group 224.0.0.256'
+t 'ipvsadm --start-daemon master --mcast-interface lo --mcast-group 224.1'
+t 'ipvsadm -L --daemon'
+t 'ipvsadm --stop-daemon master'

@@ -1,0 +1,10 @@
+# 210-netmask-forms-v4: IPv4 netmask spellings through inet_aton
+t 'ipvsadm -A -t 10.0.0.1:80 -p -M 0xffffff00'
+t 'ipvsadm -A -t 10.0.0.2:80 -p -M 24'
+t 'ipvsadm -A -t 10.0.0.3:80 -p -M 4294967040'
+t 'ipvsadm -A -t 10.0.0.4:80 -p -M 255.255.255.128'
+t 'ipvsadm -A -t 10.0.0.5:80 -p -M 255.255'
+t 'ipvsadm -A -t 10.0.0.6:80 -p -M ""'
+t 'ipvsadm -A -t 10.0.0.7:80 -p -M 1.2.3.4.5'
+t 'ipvsadm -L -n'
+t 'ipvsadm -S -n'

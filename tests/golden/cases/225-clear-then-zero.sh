@@ -1,0 +1,11 @@
+# 225-clear-then-zero: -C, then -Z and listings of nothing
+t 'ipvsadm -A -t 10.0.0.1:80 -s rr'
+t 'ipvsadm -C'
+t 'ipvsadm -Z'
+t 'ipvsadm -L -n --stats'
+t 'ipvsadm -L -n --rate'
+t 'ipvsadm -L -n --thresholds'
+t 'ipvsadm -L -n --persistent-conn'
+t 'ipvsadm -L -n --tun-info'
+t 'ipvsadm -L -n --nosort'
+t 'ipvsadm -S'

@@ -1,0 +1,13 @@
+# 231-name-truncation: IPv4 names cut to 33 (service) and 28 (dest) characters
+t 'ipvsadm -A -t 255.255.255.254:8990 -s rr'
+t 'ipvsadm -a -t 255.255.255.254:8990 -r 255.255.255.253:8990 -m'
+t 'ipvsadm -a -t 255.255.255.254:8990 -r 255.255.255.253:10051 -m'
+t 'ipvsadm -A -u 255.255.255.254:7000 -s rr'
+t 'ipvsadm -a -u 255.255.255.254:7000 -r 255.255.255.253:751 -m'
+t 'ipvsadm -L'
+t 'ipvsadm -L --stats'
+t 'ipvsadm -L --rate'
+t 'ipvsadm -L --thresholds'
+t 'ipvsadm -L --persistent-conn'
+t 'ipvsadm -L --tun-info'
+t 'ipvsadm -S'

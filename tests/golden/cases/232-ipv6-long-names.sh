@@ -1,0 +1,10 @@
+# 232-ipv6-long-names: IPv6 names are never cut
+t 'ipvsadm -A -t [2001:db8:1234:5678:9abc:def0:1234:5678]:8990 -s rr'
+t 'ipvsadm -a -t [2001:db8:1234:5678:9abc:def0:1234:5678]:8990 -r [2001:db8:1234:5678:9abc:def0:1234:5679]:10051 -m'
+t 'ipvsadm -L'
+t 'ipvsadm -L -n'
+t 'ipvsadm -L --stats'
+t 'ipvsadm -L -n --rate'
+t 'ipvsadm -L --thresholds'
+t 'ipvsadm -S'
+t 'cat_proc ip_vs'

@@ -1,0 +1,13 @@
+# 238-mixed-families-sorted: IPv4, IPv6 and fwmark services together
+t 'ipvsadm -A -t [2001:db8::2]:80 -s rr'
+t 'ipvsadm -A -f 2 -6 -s rr'
+t 'ipvsadm -A -u [2001:db8::1]:53 -s rr'
+t 'ipvsadm -A -t 10.0.0.1:80 -s rr'
+t 'ipvsadm -A -f 2 -s rr'
+t 'ipvsadm -A -f 1 -6 -s rr'
+t 'ipvsadm -A -u 10.0.0.1:53 -s rr'
+t 'ipvsadm -A -t [2001:db8::1]:80 -s rr'
+t 'ipvsadm -L -n'
+t 'ipvsadm -L'
+t 'ipvsadm -S -n'
+t 'ipvsadm -L -n --stats'
