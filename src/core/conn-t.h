@@ -78,6 +78,13 @@ struct lvs_core_worker {
 	struct lvs_core_counters ctr;
 } __attribute__((aligned(64)));
 
+/* a hash bucket: chain head and a lower bound of its entries' expiry
+ * times, so the sweep only walks chains where something may be due */
+struct lvs_conn_bucket {
+	uint32_t head;
+	uint32_t min_expires;            /* jiffies; meaningless when head == 0 */
+};
+
 struct lvs_core_stripe {
 	pthread_spinlock_t lock;
 } __attribute__((aligned(64)));
@@ -99,7 +106,7 @@ struct lvs_core {
 	uint32_t ext_cap;
 
 	/* hash: bucket heads by id, striped spinlocks */
-	uint32_t *buckets;
+	struct lvs_conn_bucket *buckets;
 	uint32_t bucket_mask;
 	struct lvs_core_stripe *stripes;
 	uint32_t stripe_mask;

@@ -138,7 +138,7 @@ struct lvs_conn *lvs_conn_find_in_locked(struct lvs_core *core, uint32_t bucket,
 					 const union lvs_addr *caddr, uint16_t cport,
 					 const union lvs_addr *vaddr, uint16_t vport, uint32_t jnow)
 {
-	for (uint32_t id = core->buckets[bucket]; id; id = core->conns[id].hnext) {
+	for (uint32_t id = core->buckets[bucket].head; id; id = core->conns[id].hnext) {
 		struct lvs_conn *cp = &core->conns[id];
 
 		if (cp->cport != cport || cp->protocol != protocol ||
@@ -154,7 +154,7 @@ struct lvs_conn *lvs_conn_find_out_locked(struct lvs_core *core, uint32_t bucket
 					  const union lvs_addr *caddr, uint16_t cport,
 					  const union lvs_addr *raddr, uint16_t rport, uint32_t jnow)
 {
-	for (uint32_t id = core->buckets[bucket]; id; id = core->conns[id].hnext) {
+	for (uint32_t id = core->buckets[bucket].head; id; id = core->conns[id].hnext) {
 		struct lvs_conn *cp = &core->conns[id];
 
 		if (cp->cport != cport || cp->dport != rport || cp->protocol != protocol ||
@@ -177,7 +177,7 @@ struct lvs_conn *lvs_conn_find_tmpl_locked(struct lvs_core *core, uint32_t bucke
 					   const union lvs_addr *caddr, const union lvs_addr *vaddr,
 					   uint16_t vport, uint32_t jnow)
 {
-	for (uint32_t id = core->buckets[bucket]; id; id = core->conns[id].hnext) {
+	for (uint32_t id = core->buckets[bucket].head; id; id = core->conns[id].hnext) {
 		struct lvs_conn *cp = &core->conns[id];
 
 		if (!(cp->flags & LVS_CONN_F_TEMPLATE) || cp->protocol != protocol || cp->cport != 0)
@@ -413,8 +413,11 @@ void lvs_conn_hash(struct lvs_core *core, struct lvs_conn *cp)
 	uint32_t b = conn_bucket_of(core, cp);
 
 	lvs_conn_lock_bucket(core, b);
-	cp->hnext = core->buckets[b];
-	core->buckets[b] = lvs_conn_id(core, cp);
+	if (!core->buckets[b].head ||
+	    (int32_t)(cp->expires - core->buckets[b].min_expires) < 0)
+		__atomic_store_n(&core->buckets[b].min_expires, cp->expires, __ATOMIC_RELAXED);
+	cp->hnext = core->buckets[b].head;
+	core->buckets[b].head = lvs_conn_id(core, cp);
 	cp->flags |= LVS_CONN_F_HASHED;
 	lvs_conn_unlock_bucket(core, b);
 }
@@ -422,7 +425,7 @@ void lvs_conn_hash(struct lvs_core *core, struct lvs_conn *cp)
 void lvs_conn_unhash_locked(struct lvs_core *core, uint32_t bucket, struct lvs_conn *cp)
 {
 	uint32_t id = lvs_conn_id(core, cp);
-	uint32_t *pp = &core->buckets[bucket];
+	uint32_t *pp = &core->buckets[bucket].head;
 
 	while (*pp && *pp != id)
 		pp = &core->conns[*pp].hnext;
@@ -495,23 +498,31 @@ static void sweep(struct lvs_core *core, uint32_t from, uint32_t n, uint32_t jno
 
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t b = (from + i) & core->bucket_mask;
-		uint32_t *pp;
+		uint32_t *pp, next_min;
 
-		if (!__atomic_load_n(&core->buckets[b], __ATOMIC_RELAXED))
+		/* nothing here, or nothing due yet: no need to lock or walk */
+		if (!__atomic_load_n(&core->buckets[b].head, __ATOMIC_RELAXED) ||
+		    !lvs_j_reached(jnow, __atomic_load_n(&core->buckets[b].min_expires, __ATOMIC_RELAXED)))
 			continue;
 		lvs_conn_lock_bucket(core, b);
-		pp = &core->buckets[b];
+		pp = &core->buckets[b].head;
+		next_min = jnow + 0x40000000u;  /* far ahead: nothing left */
 		while (*pp) {
 			struct lvs_conn *cp = &core->conns[*pp];
+			uint32_t e = __atomic_load_n(&cp->expires, __ATOMIC_RELAXED);
 
-			if (!lvs_j_reached(jnow, __atomic_load_n(&cp->expires, __ATOMIC_RELAXED))) {
+			if (!lvs_j_reached(jnow, e)) {
+				if ((int32_t)(e - next_min) < 0)
+					next_min = e;
 				pp = &cp->hnext;
 				continue;
 			}
 			if (__atomic_load_n(&cp->n_control, __ATOMIC_RELAXED)) {
 				/* still controls live conns: look again in 60 s */
 				cp->timeout = 60000;
-				lvs_conn_arm(cp, jnow);
+				lvs_conn_arm(core, LVS_NO_BUCKET, cp, jnow);
+				if ((int32_t)(cp->expires - next_min) < 0)
+					next_min = cp->expires;
 				pp = &cp->hnext;
 				continue;
 			}
@@ -520,14 +531,18 @@ static void sweep(struct lvs_core *core, uint32_t from, uint32_t n, uint32_t jno
 			cp->flags &= (uint16_t)~LVS_CONN_F_HASHED;
 			batch[nb++] = cp;
 			if (nb == SWEEP_BATCH) {
+				/* the bound must stay conservative while unlocked */
+				__atomic_store_n(&core->buckets[b].min_expires, jnow, __ATOMIC_RELAXED);
 				lvs_conn_unlock_bucket(core, b);
 				release_batch(core, batch, nb);
 				__atomic_add_fetch(&core->tick_expired, nb, __ATOMIC_RELAXED);
 				nb = 0;
 				lvs_conn_lock_bucket(core, b);
-				pp = &core->buckets[b];
+				pp = &core->buckets[b].head;
+				next_min = jnow + 0x40000000u;
 			}
 		}
+		__atomic_store_n(&core->buckets[b].min_expires, next_min, __ATOMIC_RELAXED);
 		lvs_conn_unlock_bucket(core, b);
 	}
 	if (nb) {
@@ -536,19 +551,46 @@ static void sweep(struct lvs_core *core, uint32_t from, uint32_t n, uint32_t jno
 	}
 }
 
+/* make a template due now (its bucket lock taken here, nothing else held) */
+static void make_due(struct lvs_core *core, uint32_t id, uint32_t jnow)
+{
+	struct lvs_conn *ct = &core->conns[id];
+	uint32_t b = conn_bucket_of(core, ct);
+
+	lvs_conn_lock_bucket(core, b);
+	__atomic_store_n(&ct->expires, jnow, __ATOMIC_RELAXED);
+	if (core->buckets[b].head && (int32_t)(jnow - core->buckets[b].min_expires) < 0)
+		__atomic_store_n(&core->buckets[b].min_expires, jnow, __ATOMIC_RELAXED);
+	lvs_conn_unlock_bucket(core, b);
+}
+
+static void nodest_release(struct lvs_core *core, struct lvs_conn **batch, const uint32_t *tmpls, unsigned nb,
+			   uint32_t jnow)
+{
+	/* the templates cannot go before their conns are released */
+	for (unsigned i = 0; i < nb; i++)
+		if (tmpls[i])
+			make_due(core, tmpls[i], jnow);
+	if (!nb)
+		return;
+	release_batch(core, batch, nb);
+	__atomic_add_fetch(&core->tick_expired, nb, __ATOMIC_RELAXED);
+}
+
 void lvs_core_expire_nodest(struct lvs_core *core, uint64_t now_ms)
 {
 	struct lvs_conn *batch[SWEEP_BATCH];
+	uint32_t tmpls[SWEEP_BATCH];
 	uint32_t jnow = lvs_jiffies(now_ms);
 	unsigned nb = 0;
 
 	for (uint32_t b = 0; b <= core->bucket_mask; b++) {
 		uint32_t *pp;
 
-		if (!__atomic_load_n(&core->buckets[b], __ATOMIC_RELAXED))
+		if (!__atomic_load_n(&core->buckets[b].head, __ATOMIC_RELAXED))
 			continue;
 		lvs_conn_lock_bucket(core, b);
-		pp = &core->buckets[b];
+		pp = &core->buckets[b].head;
 		while (*pp) {
 			struct lvs_conn *cp = &core->conns[*pp];
 			struct lvs_dest *d = cp->dest;
@@ -558,31 +600,24 @@ void lvs_core_expire_nodest(struct lvs_core *core, uint64_t now_ms)
 				pp = &cp->hnext;
 				continue;
 			}
-			if (cp->control) {
-				/* its template goes too once nobody else uses it:
-				 * make it due, the sweep checks n_control */
-				struct lvs_conn *ct = &core->conns[cp->control];
-				__atomic_store_n(&ct->expires, jnow, __ATOMIC_RELAXED);
-			}
+			/* its template goes too once nobody else uses it: made
+			 * due below, the sweep checks n_control */
+			tmpls[nb] = cp->control;
 			*pp = cp->hnext;
 			cp->hnext = 0;
 			cp->flags &= (uint16_t)~LVS_CONN_F_HASHED;
 			batch[nb++] = cp;
-			if (nb == SWEEP_BATCH) {
-				lvs_conn_unlock_bucket(core, b);
-				release_batch(core, batch, nb);
-				__atomic_add_fetch(&core->tick_expired, nb, __ATOMIC_RELAXED);
-				nb = 0;
-				lvs_conn_lock_bucket(core, b);
-				pp = &core->buckets[b];
-			}
+			if (nb == SWEEP_BATCH)
+				break;
 		}
 		lvs_conn_unlock_bucket(core, b);
+		if (nb == SWEEP_BATCH) {
+			nodest_release(core, batch, tmpls, nb, jnow);
+			nb = 0;
+			b--;  /* this bucket may hold more (wraps fine at 0) */
+		}
 	}
-	if (nb) {
-		release_batch(core, batch, nb);
-		__atomic_add_fetch(&core->tick_expired, nb, __ATOMIC_RELAXED);
-	}
+	nodest_release(core, batch, tmpls, nb, jnow);
 }
 
 void lvs_core_tick(struct lvs_core *core, uint64_t now_ms)
@@ -614,9 +649,9 @@ void lvs_core_conn_flush(struct lvs_core *core)
 
 	for (uint32_t b = 0; b <= core->bucket_mask; b++) {
 		lvs_conn_lock_bucket(core, b);
-		while (core->buckets[b]) {
-			struct lvs_conn *cp = &core->conns[core->buckets[b]];
-			core->buckets[b] = cp->hnext;
+		while (core->buckets[b].head) {
+			struct lvs_conn *cp = &core->conns[core->buckets[b].head];
+			core->buckets[b].head = cp->hnext;
 			cp->hnext = 0;
 			cp->flags &= (uint16_t)~LVS_CONN_F_HASHED;
 			cp->control = 0;  /* the template goes too */
@@ -684,7 +719,7 @@ int lvs_conn_table_init(struct lvs_core *core, size_t max_conns)
 	core->ext_cap = core->cap / 4 < 256 ? 256 : core->cap / 4;
 	core->ext = big_zalloc(((size_t)core->ext_cap + 1) * sizeof(struct lvs_conn_ext));
 	nb = pow2_at_least(core->cap, 1024, 1u << 27);
-	core->buckets = big_zalloc((size_t)nb * sizeof(uint32_t));
+	core->buckets = big_zalloc((size_t)nb * sizeof(struct lvs_conn_bucket));
 	core->bucket_mask = nb - 1;
 	core->stripe_mask = (nb < LVS_STRIPES_MAX ? nb : LVS_STRIPES_MAX) - 1;
 	core->stripes = aligned_alloc(64, sizeof(struct lvs_core_stripe) * (core->stripe_mask + 1));
@@ -708,7 +743,7 @@ void lvs_conn_table_destroy(struct lvs_core *core)
 	}
 	free(core->stripes);
 	if (core->cap) {
-		big_free(core->buckets, ((size_t)core->bucket_mask + 1) * sizeof(uint32_t));
+		big_free(core->buckets, ((size_t)core->bucket_mask + 1) * sizeof(struct lvs_conn_bucket));
 		big_free(core->ext, ((size_t)core->ext_cap + 1) * sizeof(struct lvs_conn_ext));
 		big_free(core->conns, ((size_t)core->cap + 1) * sizeof(struct lvs_conn));
 	}

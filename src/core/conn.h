@@ -128,10 +128,17 @@ void lvs_conn_release(struct lvs_core *core, unsigned worker, struct lvs_conn *c
  * caller must drop with lvs_dest_put() under the table lock (or NULL) */
 struct lvs_dest *lvs_conn_release_nodest(struct lvs_core *core, unsigned worker, struct lvs_conn *cp);
 
-/* arm the entry's timer: expires = now + timeout */
-static inline void lvs_conn_arm(struct lvs_conn *cp, uint32_t jnow)
+/* arm the entry's timer: expires = now + timeout.  bucket = the entry's
+ * bucket (its lock held) so the bucket's expiry bound follows, or
+ * LVS_NO_BUCKET for an entry not hashed yet (lvs_conn_hash notes it). */
+#define LVS_NO_BUCKET 0xffffffffu
+static inline void lvs_conn_arm(struct lvs_core *core, uint32_t bucket, struct lvs_conn *cp, uint32_t jnow)
 {
-	__atomic_store_n(&cp->expires, jnow + cp->timeout / LVS_MS_PER_J, __ATOMIC_RELAXED);
+	uint32_t e = jnow + cp->timeout / LVS_MS_PER_J;
+
+	__atomic_store_n(&cp->expires, e, __ATOMIC_RELAXED);
+	if (bucket != LVS_NO_BUCKET && (int32_t)(e - core->buckets[bucket].min_expires) < 0)
+		__atomic_store_n(&core->buckets[bucket].min_expires, e, __ATOMIC_RELAXED);
 }
 
 /* dest counters when a conn moves between active and inactive */

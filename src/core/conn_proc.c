@@ -109,10 +109,10 @@ static void proc_view(struct lvs_core *core, struct strbuf *sb, uint64_t now_ms,
 	else
 		sb_puts(sb, "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n");
 	for (uint32_t b = 0; b <= core->bucket_mask; b++) {
-		if (!__atomic_load_n(&core->buckets[b], __ATOMIC_RELAXED))
+		if (!__atomic_load_n(&core->buckets[b].head, __ATOMIC_RELAXED))
 			continue;
 		lvs_conn_lock_bucket(core, b);
-		for (uint32_t id = core->buckets[b]; id; id = core->conns[id].hnext)
+		for (uint32_t id = core->buckets[b].head; id; id = core->conns[id].hnext)
 			proc_line(core, &core->conns[id], jnow, sync_view, sb);
 		lvs_conn_unlock_bucket(core, b);
 	}
@@ -159,7 +159,7 @@ int lvs_core_conn_foreach(struct lvs_core *core, uint64_t now_ms,
 		unsigned n = 0;
 		int rc;
 
-		if (!__atomic_load_n(&core->buckets[b], __ATOMIC_RELAXED))
+		if (!__atomic_load_n(&core->buckets[b].head, __ATOMIC_RELAXED))
 			continue;
 		/* copy out under the lock, call back without it; a bucket
 		 * longer than 32 is walked again from the start, skipping */
@@ -168,7 +168,7 @@ int lvs_core_conn_foreach(struct lvs_core *core, uint64_t now_ms,
 
 			n = 0;
 			lvs_conn_lock_bucket(core, b);
-			for (uint32_t id = core->buckets[b]; id; id = core->conns[id].hnext, i++) {
+			for (uint32_t id = core->buckets[b].head; id; id = core->conns[id].hnext, i++) {
 				if (i < skip)
 					continue;
 				if (n == 32) {
@@ -276,7 +276,7 @@ int lvs_conn_import(struct lvs_core *core, const struct lvs_conn_sync *e, uint64
 		cp->state = (uint8_t)e->state;
 		cp->timeout = (e->timeout > LVS_PERSIST_TIMEOUT_MAX ? LVS_PERSIST_TIMEOUT_MAX : e->timeout) * 1000u;
 		cp->in_pkts = (uint32_t)core->set.sync_threshold;
-		lvs_conn_arm(cp, jnow);
+		lvs_conn_arm(core, b, cp, jnow);
 		lvs_conn_unlock_bucket(core, b);
 		return 0;
 	}
@@ -299,7 +299,7 @@ int lvs_conn_import(struct lvs_core *core, const struct lvs_conn_sync *e, uint64
 	cp->state = (uint8_t)e->state;
 	cp->timeout = (e->timeout > LVS_PERSIST_TIMEOUT_MAX ? LVS_PERSIST_TIMEOUT_MAX : e->timeout) * 1000u;
 	cp->in_pkts = (uint32_t)core->set.sync_threshold;
-	lvs_conn_arm(cp, jnow);
+	lvs_conn_arm(core, LVS_NO_BUCKET, cp, jnow);
 	lvs_conn_hash(core, cp);
 	return 0;
 }

@@ -231,7 +231,8 @@ static int sync_needed(const struct lvs_core *core, const struct lvs_conn *cp, u
 
 /* ---- existing connection processing (bucket lock held) ---- */
 
-static void process_in(struct lvs_core *core, unsigned worker, struct lvs_conn *cp,
+/* bucket: the entry's bucket (locked), or LVS_NO_BUCKET if not hashed yet */
+static void process_in(struct lvs_core *core, unsigned worker, struct lvs_conn *cp, uint32_t bucket,
 		       const struct lvs_pkt *pkt, uint32_t jnow, int dir)
 {
 	count_packet(core, worker, cp, dir == LVS_DIR_OUTPUT, pkt->len);
@@ -243,7 +244,7 @@ static void process_in(struct lvs_core *core, unsigned worker, struct lvs_conn *
 		lvs_udp_transition(core, cp, dir);
 	if (cp->flags & LVS_CONN_F_ONE_PACKET)
 		cp->timeout = 0;
-	lvs_conn_arm(cp, jnow);
+	lvs_conn_arm(core, bucket, cp, jnow);
 }
 
 /* after the packet: in_pkts and the sync hook (called without locks) */
@@ -369,7 +370,7 @@ static enum lvs_verdict leave(struct lvs_core *core, unsigned worker, struct lvs
 			ctr->drop_table_full++;
 			return LVS_DROP;
 		}
-		process_in(core, worker, cp, pkt, jnow, LVS_DIR_INPUT);
+		process_in(core, worker, cp, LVS_NO_BUCKET, pkt, jnow, LVS_DIR_INPUT);
 		fill_ref(core, cp, out);
 		if (flags & LVS_CONN_F_ONE_PACKET) {
 			lvs_conn_release(core, worker, cp, 1);
@@ -448,7 +449,7 @@ static enum lvs_verdict schedule_new(struct lvs_core *core, unsigned worker, con
 	count_conn(core, worker, svc, cp->dest);
 	ctr->conn_created++;
 	/* the entry is still private: process the packet before publishing it */
-	process_in(core, worker, cp, pkt, jnow, LVS_DIR_INPUT);
+	process_in(core, worker, cp, LVS_NO_BUCKET, pkt, jnow, LVS_DIR_INPUT);
 	fill_ref(core, cp, out);
 	after_in(core, worker, cp, now_ms, &se, &ws, &te, &wts);
 	if (cp->flags & LVS_CONN_F_ONE_PACKET) {
@@ -581,7 +582,7 @@ enum lvs_verdict lvs_core_inbound(struct lvs_core *core, unsigned worker, const 
 		}
 	}
 	if (cp) {
-		process_in(core, worker, cp, pkt, jnow, LVS_DIR_INPUT);
+		process_in(core, worker, cp, b, pkt, jnow, LVS_DIR_INPUT);
 		fill_ref(core, cp, out);
 		after_in(core, worker, cp, now_ms, &se, &ws, &te, &wts);
 		lvs_conn_unlock_bucket(core, b);
@@ -672,7 +673,7 @@ enum lvs_verdict lvs_core_outbound(struct lvs_core *core, unsigned worker, const
 	cp = lvs_conn_find_out_locked(core, b, pkt->af, pkt->protocol, &pkt->daddr, pkt->dport, &pkt->saddr,
 				      pkt->sport, jnow);
 	if (cp) {
-		process_in(core, worker, cp, pkt, jnow, LVS_DIR_OUTPUT);
+		process_in(core, worker, cp, b, pkt, jnow, LVS_DIR_OUTPUT);
 		fill_ref(core, cp, out);
 		lvs_conn_unlock_bucket(core, b);
 		return LVS_FORWARD;

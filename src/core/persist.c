@@ -91,7 +91,7 @@ int lvs_persist_schedule(struct lvs_core *core, unsigned worker, struct lvs_serv
 		dest = ct->dest;
 		/* re-arm with its current timeout (the service's, or 60 s once
 		 * it outlived its timer while controlling conns) */
-		lvs_conn_arm(ct, jnow);
+		lvs_conn_arm(core, b, ct, jnow);
 	}
 	lvs_conn_unlock_bucket(core, b);
 
@@ -120,7 +120,7 @@ int lvs_persist_schedule(struct lvs_core *core, unsigned worker, struct lvs_serv
 		ct->state = LVS_CTPL_S_NONE;
 		ct->n_control = 1;
 		ct->timeout = (svc->timeout > LVS_PERSIST_TIMEOUT_MAX ? LVS_PERSIST_TIMEOUT_MAX : svc->timeout) * 1000u;
-		lvs_conn_arm(ct, jnow);
+		lvs_conn_arm(core, LVS_NO_BUCKET, ct, jnow);
 		core->workers[worker].ctr.tmpl_created++;
 		lvs_conn_hash(core, ct);
 	}

@@ -73,7 +73,7 @@ static void test_million(void **state)
 						   (uint16_t)(1024 + (i & 0xff)), &v, 80, &d, 8080, 0, 0);
 		assert_non_null(cp);
 		cp->timeout = 900000;
-		lvs_conn_arm(cp, jnow);
+		lvs_conn_arm(core, LVS_NO_BUCKET, cp, jnow);
 		lvs_conn_hash(core, cp);
 	}
 	/* the table is full now */

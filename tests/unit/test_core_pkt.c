@@ -295,6 +295,20 @@ static void test_timeouts_set_and_initial(void **state)
 	/* a conn whose time is up is invisible even before the sweep */
 	e.now += 200 * 1000;
 	assert_int_equal(in(&e, 2000, A, NULL), LVS_PASS);
+	lvs_core_tick(e.core, e.now);
+	assert_int_equal(lvs_core_conn_count(e.core), 0);
+
+	/* a shorter timeout after a sweep saw the long one: still swept on time */
+	assert_int_equal(in(&e, 2001, S, NULL), LVS_FORWARD);
+	assert_int_equal(in(&e, 2001, A, NULL), LVS_FORWARD);
+	e.now += 10 * 1000;
+	lvs_core_tick(e.core, e.now);
+	assert_int_equal(lvs_core_conn_count(e.core), 1);
+	assert_int_equal(lvs_set_timeouts(e.t, 20, 0, 0), 0);
+	assert_int_equal(in(&e, 2001, A, NULL), LVS_FORWARD);
+	e.now += 21 * 1000;
+	lvs_core_tick(e.core, e.now);
+	assert_int_equal(lvs_core_conn_count(e.core), 0);
 	env_done(&e);
 }
 
