@@ -424,6 +424,70 @@ static void test_expire_nodest_flush(void **state)
 	env_done(&e);
 }
 
+static void test_ipv6_prefix(void **state)
+{
+	struct lvs_table *t = lvs_table_new();
+	struct lvs_core *core = lvs_core_new(t, 1, 1024, NULL);
+	struct lvs_service_conf c;
+	struct lvs_dest_conf d;
+	struct lvs_pkt p;
+	struct lvs_conn_ref r;
+	struct lvs_conn_sync s;
+	union lvs_addr snet;
+	struct strbuf sb = STRBUF_INIT;
+	char rip[3][64];
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.af = AF_INET6;
+	c.protocol = IPPROTO_TCP;
+	inet_pton(AF_INET6, "2001:db8::80", &c.addr.in6);
+	c.port = 443;
+	strcpy(c.sched_name, "rr");
+	c.flags = LVS_SVC_F_PERSISTENT;
+	c.timeout = 600;
+	c.netmask = 64;
+	assert_int_equal(lvs_add_service(t, &c), 0);
+	for (int i = 0; i < 2; i++) {
+		memset(&d, 0, sizeof(d));
+		d.af = AF_INET6;
+		inet_pton(AF_INET6, i ? "2001:db8:9::2" : "2001:db8:9::1", &d.addr.in6);
+		d.port = 443;
+		d.weight = 1;
+		d.conn_flags = LVS_CONN_F_DROUTE;
+		assert_int_equal(lvs_add_dest(t, &c, &d), 0);
+	}
+	for (int i = 0; i < 3; i++) {
+		memset(&p, 0, sizeof(p));
+		p.af = AF_INET6;
+		p.protocol = IPPROTO_TCP;
+		inet_pton(AF_INET6, i == 2 ? "2001:db8:2::5" : i ? "2001:db8:1::ffff:1" : "2001:db8:1::7", &p.saddr.in6);
+		p.daddr = c.addr;
+		p.sport = (uint16_t)(5000 + i);
+		p.dport = 443;
+		p.tcp_flags = LVS_TCPF_SYN;
+		assert_int_equal(lvs_core_inbound(core, 0, &p, 1000, &r), LVS_FORWARD);
+		assert_int_equal(r.daf, AF_INET6);
+		inet_ntop(AF_INET6, &r.daddr.in6, rip[i], sizeof(rip[i]));
+	}
+	/* the two clients of 2001:db8:1::/64 share one template and one RS,
+	 * the other prefix gets the next rr pick */
+	assert_string_equal(rip[0], "2001:db8:9::2");
+	assert_string_equal(rip[1], "2001:db8:9::2");
+	assert_string_equal(rip[2], "2001:db8:9::1");
+	memset(&snet, 0, sizeof(snet));
+	inet_pton(AF_INET6, "2001:db8:1::", &snet.in6);
+	assert_true(lvs_core_conn_find(core, AF_INET6, IPPROTO_TCP, &snet, 0, &c.addr, 443, LVS_CONN_F_TEMPLATE, 1000, &s));
+	assert_int_equal(lvs_core_conn_count(core), 5);
+	lvs_core_conn_proc(core, &sb, 1000);
+	assert_non_null(strstr(sb.buf, "TCP 2001:0db8:0001:0000:0000:0000:0000:0000 0000 "
+				   "2001:0db8:0000:0000:0000:0000:0000:0080 01BB "
+				   "2001:0db8:0009:0000:0000:0000:0000:0002 01BB NONE            600\n"));
+	sb_free(&sb);
+	lvs_core_free(core);
+	lvs_table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -435,6 +499,7 @@ int main(void)
 		cmocka_unit_test(test_quiescent_and_deleted),
 		cmocka_unit_test(test_udp_assured_and_ops),
 		cmocka_unit_test(test_expire_nodest_flush),
+		cmocka_unit_test(test_ipv6_prefix),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
