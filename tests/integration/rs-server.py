@@ -11,6 +11,7 @@ UDP :53   any datagram      -> "NAME:" + datagram
 import os
 import socket
 import socketserver
+import struct
 import sys
 import threading
 
@@ -55,12 +56,27 @@ class TCPServer(socketserver.ThreadingTCPServer):
     request_queue_size = 256
 
 
+IP_PKTINFO = getattr(socket, "IP_PKTINFO", 8)
+
+
 def udp():
+    # reply from the address the datagram was sent to (the VIP in DR/TUN),
+    # not from the one routing would pick: IP_PKTINFO in, spec_dst out
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.IPPROTO_IP, IP_PKTINFO, 1)
     s.bind(("0.0.0.0", 53))
     while True:
-        data, peer = s.recvfrom(65535)
-        s.sendto(NAME.encode() + b":" + data, peer)
+        data, anc, _, peer = s.recvmsg(65535, socket.CMSG_SPACE(12))
+        dst = None
+        for level, typ, val in anc:
+            if level == socket.IPPROTO_IP and typ == IP_PKTINFO and len(val) >= 12:
+                dst = val[8:12]  # ipi_addr: the header's destination
+        reply = NAME.encode() + b":" + data
+        if dst:
+            info = struct.pack("i4s4s", 0, dst, b"\0\0\0\0")
+            s.sendmsg([reply], [(socket.IPPROTO_IP, IP_PKTINFO, info)], 0, peer)
+        else:
+            s.sendto(reply, peer)
 
 
 threading.Thread(target=udp, daemon=True).start()

@@ -1,0 +1,20 @@
+#!/bin/bash
+# LVS-DR through lvsd: director, RSes and a router on one LAN; the RSes own
+# the VIP on lo with arp_ignore=1 / arp_announce=2 (the seeds' lvs_dr_rs.sh)
+# and answer the client directly through the router.
+. "$(dirname "$0")/../lib/common.sh"
+DP_SUITE=dr
+. "$(dirname "$0")/dp-lib.sh"
+
+lab_lan "$DP_P" && lab_rs_dr "$DP_P" || { tap_fail "DR lab setup"; exit 1; }
+dp_servers
+dp_lvsd -w "$DP_WORKERS" || { tap_fail "lvsd starts in the director namespace"; exit 1; }
+tap_ok "lvsd starts with $DP_WORKERS workers"
+
+dp_check_basic -g
+
+out=$(ipv -L -n -c)
+# the director sees only the client's half: FIN_WAIT (2 min) after close
+tap_check "-Lc lists DR connections (client half only: FIN_WAIT)" grep -qE '^TCP 0?1:5[0-9]  FIN_WAIT +172\.20\.0\.100:[0-9]+ +172\.20\.0\.24:80 +192\.168\.1\.(16|8):80' <<<"$out"
+tap_check "the RSes answered directly (director forwarded no replies)" test "$(dp_view | awk '$1 == "outbound" { print $2 }')" = 0
+tap_check "lvsd exits cleanly (no crash, no sanitizer report)" dp_lvsd_stop
