@@ -1,7 +1,10 @@
 /* conn.c - the connection table: preallocated 64-byte entries indexed by
  * 32-bit ids, one hash chain per entry keyed on (protocol, client address,
  * client port) like the kernel, striped bucket spinlocks, per-worker free-id
- * caches, expiry by an incremental sweep (lvs_core_tick).
+ * caches, expiry by an incremental sweep (lvs_core_tick) that visits every
+ * bucket once a second but only locks and walks a chain when the bucket's
+ * expiry bound says something in it may be due (no per-entry timers: a
+ * packet just stores the new expiry time, and lowers the bound if needed).
  *
  * Locking rules (see pkt.h for the caller's side):
  *  - an entry's fields are changed under its bucket's stripe lock, except
