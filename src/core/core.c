@@ -99,17 +99,35 @@ void lvs_core_ref_put(struct lvs_core *core, unsigned worker, struct lvs_conn_re
 	(void)ref;
 }
 
+static int prefetch_bucket(const struct lvs_core *core, const struct lvs_pkt *pkt, int outbound, uint32_t *b)
+{
+	if (!core || !pkt || (pkt->af != AF_INET && pkt->af != AF_INET6) || pkt->icmp_error)
+		return 0;
+	if (outbound)
+		*b = lvs_conn_bucket(core, pkt->af, pkt->protocol, &pkt->daddr, pkt->dport);
+	else
+		*b = lvs_conn_bucket(core, pkt->af, pkt->protocol, &pkt->saddr, pkt->sport);
+	return 1;
+}
+
 void lvs_core_prefetch(const struct lvs_core *core, const struct lvs_pkt *pkt, int outbound)
 {
 	uint32_t b;
 
-	if (!core || !pkt || (pkt->af != AF_INET && pkt->af != AF_INET6) || pkt->icmp_error)
+	if (prefetch_bucket(core, pkt, outbound, &b))
+		__builtin_prefetch(&core->buckets[b], 0, 3);
+}
+
+void lvs_core_prefetch2(const struct lvs_core *core, const struct lvs_pkt *pkt, int outbound)
+{
+	uint32_t b, id;
+
+	if (!prefetch_bucket(core, pkt, outbound, &b))
 		return;
-	if (outbound)
-		b = lvs_conn_bucket(core, pkt->af, pkt->protocol, &pkt->daddr, pkt->dport);
-	else
-		b = lvs_conn_bucket(core, pkt->af, pkt->protocol, &pkt->saddr, pkt->sport);
-	__builtin_prefetch(&core->buckets[b], 0, 3);
+	/* an unlocked peek: at worst a useless prefetch */
+	id = __atomic_load_n(&core->buckets[b].head, __ATOMIC_RELAXED);
+	if (id && id <= core->cap)
+		__builtin_prefetch(&core->conns[id], 1, 3);
 }
 
 static void caller_lock(struct lvs_core *core)

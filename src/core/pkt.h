@@ -186,6 +186,9 @@ void lvs_core_ref_put(struct lvs_core *core, unsigned worker, struct lvs_conn_re
  * need (outbound = 0/1 as the call that follows), so that the cache misses
  * of a batch overlap.  Touches nothing; any packet is accepted. */
 void lvs_core_prefetch(const struct lvs_core *core, const struct lvs_pkt *pkt, int outbound);
+/* second stage, after lvs_core_prefetch() of the whole batch: start
+ * loading the first entry of that bucket (usually the connection) */
+void lvs_core_prefetch2(const struct lvs_core *core, const struct lvs_pkt *pkt, int outbound);
 
 /* expire timed-out entries (incremental sweep); call at least once a second */
 void lvs_core_tick(struct lvs_core *core, uint64_t now_ms);
