@@ -517,6 +517,8 @@ static void test_fuzz(void **state)
 			p.inner.sport = p.dport;
 			p.inner.dport = p.sport;
 		}
+		lvs_core_prefetch(core, &p, outbound);
+		lvs_core_prefetch2(core, &p, outbound);
 		unsigned w = rnd() % 40 ? rnd() % 2 : 5;
 		enum lvs_verdict v = outbound ? lvs_core_outbound(core, w, &p, now, &r)
 					      : lvs_core_inbound(core, w, &p, now, &r);
@@ -536,6 +538,8 @@ static void test_fuzz(void **state)
 	       (unsigned long)cc.reject_no_dest, (unsigned long)cc.pass_not_vs, (unsigned long)cc.pass_no_conn,
 	       (unsigned long)cc.drop_invalid, (unsigned long)cc.drop_dest_unavailable,
 	       (unsigned long)cc.drop_table_full, (unsigned long)cc.conn_reused);
+	lvs_core_prefetch(core, NULL, 0);
+	lvs_core_prefetch2(NULL, NULL, 1);
 	/* the run did exercise the interesting paths */
 	assert_true(cc.conn_created > 1000 && cc.tmpl_created > 10 && cc.conn_expired > 100);
 	assert_true(cc.reject_no_dest > 0 && cc.drop_invalid > 0);
