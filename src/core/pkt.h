@@ -8,8 +8,11 @@
  *
  * Contract:
  *  - The datapath parses the headers and fills struct lvs_pkt (ports host
- *    order, addresses as in inet.h).  Garbage is tolerated: bad af/protocol
- *    gives LVS_PASS and is counted, never a crash.
+ *    order, addresses as in inet.h).  Garbage is tolerated and counted,
+ *    never a crash: an unknown af or worker index gives LVS_DROP
+ *    (drop_invalid), a protocol other than TCP/UDP/SCTP gives LVS_PASS.
+ *  - Stats go to slot `worker` of the dest/service/global stats; workers
+ *    at or beyond lvs_stats_nslots() (read at creation) are not counted.
  *  - Any number of worker threads may call lvs_core_inbound/outbound
  *    concurrently, each with its own `worker` index (< nworkers).  Worker w
  *    only writes stats slot w.  The connection table is internally locked
@@ -18,7 +21,9 @@
  *    through the lock/unlock callbacks given at creation.  So the caller must
  *    NOT hold the table lock while calling inbound/outbound/tick.
  *  - *out is filled completely only for LVS_FORWARD; for other verdicts
- *    only id (0), dest and dest_datapath (NULL) are meaningful.
+ *    only id (0), dest and dest_datapath (NULL) are meaningful.  A
+ *    one-packet (ops) connection is already gone when the call returns
+ *    (id 0, flags has LVS_CONN_F_ONE_PACKET); a BYPASS one has dest NULL.
  *  - The returned lvs_conn_ref is a snapshot: it stays valid after the call
  *    (no entry pointers).  ref->dest and ref->dest_datapath point into a
  *    struct lvs_dest which the table keeps alive while connections are bound
