@@ -1,0 +1,10 @@
+# 242-hostname-oracle: the host name from /etc/hosts as service and in listings
+t 'ipvsadm -A -t oracle:80 -s rr'
+t 'ipvsadm -a -t oracle:80 -r 127.0.0.1 -m'
+t 'ipvsadm -L'
+t 'ipvsadm -L -n'
+t 'ipvsadm -S'
+t 'ipvsadm -A -t localhost.localdomain:80 -s rr'
+t 'ipvsadm -A -t ip6-localhost:80 -s rr'
+t 'ipvsadm -A -t [ip6-localhost]:80 -s rr'
+t 'ipvsadm -L -n'

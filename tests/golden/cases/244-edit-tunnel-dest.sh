@@ -1,0 +1,11 @@
+# 244-edit-tunnel-dest: -e between tunnel types and ports
+t 'ipvsadm -A -t 10.0.0.1:80 -s rr'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 -i --tun-type gue --tun-port 5000 --tun-csum'
+t 'ipvsadm -e -t 10.0.0.1:80 -r 10.0.1.1 -i --tun-type gue --tun-port 5001'
+t 'ipvsadm -L -n --tun-info'
+t 'ipvsadm -e -t 10.0.0.1:80 -r 10.0.1.1 -i --tun-type gre --tun-remcsum'
+t 'ipvsadm -e -t 10.0.0.1:80 -r 10.0.1.1 -i --tun-type gre --tun-csum'
+t 'ipvsadm -L -n --tun-info'
+t 'ipvsadm -e -t 10.0.0.1:80 -r 10.0.1.1 -m'
+t 'ipvsadm -L -n --tun-info'
+t 'ipvsadm -S -n'

@@ -1,0 +1,10 @@
+# 253-list-single-views-fwmark: single-service views of a fwmark service
+t 'ipvsadm -A -f 77 -s wrr -p 20'
+t 'ipvsadm -a -f 77 -r 10.0.1.1:8080 -m -w 4 -x 8 -y 2'
+t 'ipvsadm -L -f 77'
+t 'ipvsadm -L -n -f 77 --stats'
+t 'ipvsadm -L -n -f 77 --rate'
+t 'ipvsadm -L -n -f 77 --thresholds'
+t 'ipvsadm -L -n -f 77 --persistent-conn'
+t 'ipvsadm -L -n -f 77 --tun-info'
+t 'ipvsadm -L -n -f 77 --exact --stats'
