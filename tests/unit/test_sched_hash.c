@@ -8,7 +8,10 @@
  * servers were unreachable (behind a dummy device) so every connection
  * stayed in SYN_RECV, which the 6.1 kernel counts as ACTIVE: the lblc/lblcr
  * replays below therefore bump activeconns after every pick.
- * Scripts: hashA.sh (sh/mh/dh) and hashB.sh (lblc/lblcr), see the h2 report.
+ * Scripts (kept outside the tree, in /tmp/h2 on the capture host): hashA.sh
+ * (sh/mh/dh), hashB.sh (lblc/lblcr), hashC.sh (IPv6), hashE.sh/hashF.sh
+ * (weights, mh-port).  The real tc(8) and the sch_ingress/cls_u32/
+ * act_skbedit modules came from the oracle's cached Debian packages.
  *
  * Services are driven through the real table (lvs_add_dest & co.) so the
  * scheduler hooks, last_weight, the trash and AVAILABLE behave as in the
