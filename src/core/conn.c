@@ -420,7 +420,7 @@ void lvs_conn_hash(struct lvs_core *core, struct lvs_conn *cp)
 	    (int32_t)(cp->expires - core->buckets[b].min_expires) < 0)
 		__atomic_store_n(&core->buckets[b].min_expires, cp->expires, __ATOMIC_RELAXED);
 	cp->hnext = core->buckets[b].head;
-	core->buckets[b].head = lvs_conn_id(core, cp);
+	__atomic_store_n(&core->buckets[b].head, lvs_conn_id(core, cp), __ATOMIC_RELEASE);
 	cp->flags |= LVS_CONN_F_HASHED;
 	lvs_conn_unlock_bucket(core, b);
 }
@@ -433,7 +433,7 @@ void lvs_conn_unhash_locked(struct lvs_core *core, uint32_t bucket, struct lvs_c
 	while (*pp && *pp != id)
 		pp = &core->conns[*pp].hnext;
 	if (*pp == id)
-		*pp = cp->hnext;
+		__atomic_store_n(pp, cp->hnext, __ATOMIC_RELAXED);
 	cp->hnext = 0;
 	cp->flags &= (uint16_t)~LVS_CONN_F_HASHED;
 }
@@ -529,7 +529,7 @@ static void sweep(struct lvs_core *core, uint32_t from, uint32_t n, uint32_t jno
 				pp = &cp->hnext;
 				continue;
 			}
-			*pp = cp->hnext;
+			__atomic_store_n(pp, cp->hnext, __ATOMIC_RELAXED);
 			cp->hnext = 0;
 			cp->flags &= (uint16_t)~LVS_CONN_F_HASHED;
 			batch[nb++] = cp;
@@ -606,7 +606,7 @@ void lvs_core_expire_nodest(struct lvs_core *core, uint64_t now_ms)
 			/* its template goes too once nobody else uses it: made
 			 * due below, the sweep checks n_control */
 			tmpls[nb] = cp->control;
-			*pp = cp->hnext;
+			__atomic_store_n(pp, cp->hnext, __ATOMIC_RELAXED);
 			cp->hnext = 0;
 			cp->flags &= (uint16_t)~LVS_CONN_F_HASHED;
 			batch[nb++] = cp;
@@ -654,7 +654,7 @@ void lvs_core_conn_flush(struct lvs_core *core)
 		lvs_conn_lock_bucket(core, b);
 		while (core->buckets[b].head) {
 			struct lvs_conn *cp = &core->conns[core->buckets[b].head];
-			core->buckets[b].head = cp->hnext;
+			__atomic_store_n(&core->buckets[b].head, cp->hnext, __ATOMIC_RELAXED);
 			cp->hnext = 0;
 			cp->flags &= (uint16_t)~LVS_CONN_F_HASHED;
 			cp->control = 0;  /* the template goes too */

@@ -205,10 +205,12 @@ static void fill_ref(const struct lvs_core *core, const struct lvs_conn *cp, str
 	out->dport = cp->dport;
 	out->dest = cp->dest;
 	if (cp->dest) {
-		out->dest_datapath = cp->dest->datapath;
-		out->tun_type = cp->dest->tun_type;
-		out->tun_port = cp->dest->tun_port;
-		out->tun_flags = cp->dest->tun_flags;
+		/* a dest edit may change these under the table lock while we
+		 * read: each field is read whole, never torn */
+		out->dest_datapath = __atomic_load_n(&cp->dest->datapath, __ATOMIC_ACQUIRE);
+		out->tun_type = __atomic_load_n(&cp->dest->tun_type, __ATOMIC_RELAXED);
+		out->tun_port = __atomic_load_n(&cp->dest->tun_port, __ATOMIC_RELAXED);
+		out->tun_flags = __atomic_load_n(&cp->dest->tun_flags, __ATOMIC_RELAXED);
 	}
 }
 
