@@ -238,6 +238,8 @@ static int afp_rx_burst(struct dp_wio *w, struct dp_frame *frames, int max, int 
 			f->wire_len = h->tp_len;
 			struct sockaddr_ll *sll = (struct sockaddr_ll *)((uint8_t *)h + TPACKET_ALIGN(sizeof(*h)));
 			f->ifindex = sll->sll_ifindex;
+			/* accelerated VLAN: the tag is in the header, not the frame */
+			f->vlan = (h->tp_status & TP_STATUS_VLAN_VALID) != 0;
 			if (w->has_vnet && h->tp_mac >= sizeof(struct virtio_net_hdr)) {
 				struct virtio_net_hdr vh;
 				memcpy(&vh, mac - sizeof(vh), sizeof(vh));
@@ -248,8 +250,10 @@ static int afp_rx_burst(struct dp_wio *w, struct dp_frame *frames, int max, int 
 				f->off.csum_start = vh.csum_start;
 				f->off.csum_offset = vh.csum_offset;
 			}
-			/* only frames that came in from outside (PACKET_HOST etc.) */
-			if (sll->sll_pkttype != PACKET_OUTGOING)
+			/* only unicast frames addressed to this host: a VIP is
+			 * never broadcast/multicast, and promiscuous taps see
+			 * other hosts' frames (PACKET_OTHERHOST) we must not touch */
+			if (sll->sll_pkttype == PACKET_HOST)
 				n++;
 		}
 		w->left--;

@@ -55,6 +55,7 @@ struct dp_frame {
 	uint32_t len;           /* bytes of frame */
 	uint32_t wire_len;      /* original length (> len: capture truncated) */
 	int ifindex;            /* receiving interface */
+	int vlan;               /* arrived 802.1Q-tagged (tag stripped by the NIC/veth) */
 	struct dp_offload off;
 };
 

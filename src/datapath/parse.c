@@ -102,7 +102,7 @@ enum dp_reason dp_parse(const struct dp_frame *f, struct dp_parsed *o)
 		return DP_R_ETH_SHORT;
 	const uint8_t *fr = f->data;
 	uint16_t etype = rd16(fr + 12);
-	if (etype == 0x8100 || etype == 0x88a8)
+	if (f->vlan || etype == 0x8100 || etype == 0x88a8)
 		return DP_R_VLAN;
 	if (etype != 0x0800)
 		return DP_R_NOT_IP;
