@@ -144,6 +144,13 @@ static void caller_unlock(struct lvs_core *core)
 
 /* ---- stats (spec 7): counted only while the dest is AVAILABLE ---- */
 
+/* A slot has one writer (its worker) and is read by the estimator: a
+ * relaxed load + store is enough (no lock prefix) and never tears. */
+static inline void slot_add(uint64_t *v, uint64_t n)
+{
+	__atomic_store_n(v, __atomic_load_n(v, __ATOMIC_RELAXED) + n, __ATOMIC_RELAXED);
+}
+
 /* callers checked worker < core->nslots */
 static void add_counts(struct lvs_stats *st, unsigned worker, int out, uint32_t len)
 {
@@ -153,11 +160,11 @@ static void add_counts(struct lvs_stats *st, unsigned worker, int out, uint32_t 
 		return;
 	c = lvs_stats_slot(st, worker);
 	if (out) {
-		c->outpkts++;
-		c->outbytes += len;
+		slot_add(&c->outpkts, 1);
+		slot_add(&c->outbytes, len);
 	} else {
-		c->inpkts++;
-		c->inbytes += len;
+		slot_add(&c->inpkts, 1);
+		slot_add(&c->inbytes, len);
 	}
 }
 
@@ -185,7 +192,7 @@ static void count_conn(struct lvs_core *core, unsigned worker, struct lvs_servic
 		return;
 	for (int i = 0; i < 3; i++)
 		if (sts[i] && sts[i]->slots)
-			lvs_stats_slot(sts[i], worker)->conns++;
+			slot_add(&lvs_stats_slot(sts[i], worker)->conns, 1);
 }
 
 /* ---- the answer ---- */
