@@ -43,6 +43,10 @@ void lvs_conn_export(const struct lvs_core *core, const struct lvs_conn *cp, uin
  * 0, or -EINVAL (bad entry), -ENOMEM (table full). */
 int lvs_conn_import(struct lvs_core *core, const struct lvs_conn_sync *e, uint64_t now_ms);
 
+/* the timeout (seconds) of a protocol state as the table is configured now:
+ * what a sync v0 entry (which carries no timeout) gets; templates 180 s */
+uint32_t lvs_core_state_timeout(const struct lvs_core *core, uint8_t protocol, uint8_t state, int is_template);
+
 /* find an entry by its inbound key (tests, tools); templates: cport 0 and
  * LVS_CONN_F_TEMPLATE in `want_flags`.  Returns 1 and fills *out if found. */
 int lvs_core_conn_find(struct lvs_core *core, int af, uint8_t protocol,

@@ -212,6 +212,31 @@ int lvs_core_conn_find(struct lvs_core *core, int af, uint8_t protocol,
 	return cp != NULL;
 }
 
+uint32_t lvs_core_state_timeout(const struct lvs_core *core, uint8_t protocol, uint8_t state, int is_template)
+{
+	struct lvs_conn tmp;
+
+	if (is_template)
+		return 180;
+	memset(&tmp, 0, sizeof(tmp));
+	switch (protocol) {
+	case IPPROTO_TCP:
+		return lvs_tcp_timeout_ms(core, state) / 1000;
+	case IPPROTO_SCTP:
+		/* run the machine on a scratch entry from that state with a
+		 * DATA chunk, which keeps every state but NONE where it is */
+		if (state == LVS_SCTP_S_NONE)
+			return 2;
+		tmp.state = state;
+		lvs_sctp_transition((struct lvs_core *)core, &tmp, LVS_DIR_OUTPUT, LVS_SCTP_CID_DATA);
+		return tmp.timeout / 1000;
+	default:
+		tmp.protocol = IPPROTO_UDP;
+		lvs_udp_transition((struct lvs_core *)core, &tmp, LVS_DIR_INPUT);
+		return tmp.timeout / 1000;
+	}
+}
+
 /* ---- backup side of sync (spec 8.5) ---- */
 
 #define SYNC_FLAGS_KEEP (LVS_CONN_F_FWD_MASK | LVS_CONN_F_NOOUTPUT | LVS_CONN_F_INACTIVE | \

@@ -219,6 +219,28 @@ static void test_names(void **state)
 	assert_string_equal(lvs_conn_state_name(IPPROTO_IP, LVS_CONN_F_TEMPLATE, 0), "NONE");
 }
 
+static void test_state_timeouts(void **state)
+{
+	struct lvs_table *t = lvs_table_new();
+	struct lvs_core *core = lvs_core_new(t, 1, 64, NULL);
+
+	(void)state;
+	assert_int_equal(lvs_core_state_timeout(core, IPPROTO_TCP, LVS_TCP_S_ESTABLISHED, 0), 900);
+	assert_int_equal(lvs_core_state_timeout(core, IPPROTO_TCP, LVS_TCP_S_SYN_RECV, 0), 60);
+	assert_int_equal(lvs_core_state_timeout(core, IPPROTO_TCP, LVS_TCP_S_CLOSE, 0), 10);
+	assert_int_equal(lvs_core_state_timeout(core, IPPROTO_UDP, 0, 0), 300);
+	assert_int_equal(lvs_core_state_timeout(core, IPPROTO_SCTP, LVS_SCTP_S_ESTABLISHED, 0), 900);
+	assert_int_equal(lvs_core_state_timeout(core, IPPROTO_SCTP, LVS_SCTP_S_REJECTED, 0), 4);
+	assert_int_equal(lvs_core_state_timeout(core, IPPROTO_SCTP, LVS_SCTP_S_CLOSED, 0), 61);
+	assert_int_equal(lvs_core_state_timeout(core, IPPROTO_IP, 0, 1), 180);
+	assert_int_equal(lvs_set_timeouts(t, 100, 20, 30), 0);
+	assert_int_equal(lvs_core_state_timeout(core, IPPROTO_TCP, LVS_TCP_S_ESTABLISHED, 0), 100);
+	assert_int_equal(lvs_core_state_timeout(core, IPPROTO_TCP, LVS_TCP_S_FIN_WAIT, 0), 20);
+	assert_int_equal(lvs_core_state_timeout(core, IPPROTO_UDP, 0, 0), 30);
+	lvs_core_free(core);
+	lvs_table_free(t);
+}
+
 static int collect(void *arg, const struct lvs_conn_sync *e)
 {
 	struct lvs_conn_sync *out = arg;
@@ -568,6 +590,7 @@ int main(void)
 		cmocka_unit_test(test_million),
 		cmocka_unit_test(test_proc_format),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_state_timeouts),
 		cmocka_unit_test(test_export_import),
 		cmocka_unit_test(test_incremental_sweep),
 		cmocka_unit_test(test_two_workers),
