@@ -42,6 +42,16 @@ const struct lvs_sched_ops *lvs_sched_find(const char *name);
 /* every scheduler, NULL-terminated, in registration order */
 extern const struct lvs_sched_ops *const lvs_schedulers[];
 
+/* Availability for services.  The reference system (Debian's 6.1 kernel)
+ * has no ip_vs_twos module, so `-s twos` fails there with ENOENT
+ * ("Scheduler or persistence engine not found"); lvsd does the same by
+ * default.  twos is still registered (lvs_sched_find finds it); enabling
+ * it makes the table accept it.  Returns 0, -ENOENT for an unknown name,
+ * -EPERM when trying to disable one of the kernel's own schedulers.
+ * Process-wide; call before services use it. */
+int lvs_sched_set_available(const char *name, int available);
+int lvs_sched_is_available(const struct lvs_sched_ops *ops);
+
 /* shared helpers used by several schedulers (sched/common.c) */
 static inline int lvs_dest_overhead(const struct lvs_dest *d)
 {

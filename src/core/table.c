@@ -89,6 +89,8 @@ struct lvs_table {
 	struct lvs_stats global;
 	enum lvs_addr_type (*addr_type)(int af, const union lvs_addr *a, void *arg);
 	void *addr_type_arg;
+	int (*ifmtu)(const char *ifname, void *arg);
+	void *ifmtu_arg;
 };
 
 /* ---------------------------------------------------------------- hashing */
@@ -337,6 +339,12 @@ void lvs_table_set_addr_type_hook(struct lvs_table *t,
 	t->addr_type_arg = arg;
 }
 
+void lvs_table_set_ifmtu_hook(struct lvs_table *t, int (*hook)(const char *ifname, void *arg), void *arg)
+{
+	t->ifmtu = hook;
+	t->ifmtu_arg = arg;
+}
+
 /* -------------------------------------------------------------- lookups */
 
 struct lvs_service *lvs_svc_lookup(struct lvs_table *t, int af, uint16_t protocol, const union lvs_addr *addr,
@@ -442,6 +450,8 @@ static int resolve_sched(const char *name, const struct lvs_sched_ops **out)
 	if (strcmp(name, "none") == 0)
 		return 0;
 	*out = lvs_sched_find(name);
+	if (*out && !lvs_sched_is_available(*out))
+		*out = NULL; /* e.g. twos: not in the reference kernel */
 	return *out ? 0 : -ENOENT;
 }
 
@@ -1061,7 +1071,7 @@ const struct lvs_timeouts *lvs_get_timeouts(const struct lvs_table *t)
 
 #define SYNC_GROUP_V4 0xE0000051u /* 224.0.0.81 */
 #define SYNC_PORT 8848
-#define SYNC_MTU 1500              /* no device MTU here: the common value */
+#define SYNC_MTU 1500              /* a master's mtu, a backup's minimum */
 
 static int is_mcast(int af, const union lvs_addr *a)
 {
@@ -1073,12 +1083,12 @@ static int is_mcast(int af, const union lvs_addr *a)
 int lvs_start_daemon(struct lvs_table *t, const struct lvs_daemon_conf *c)
 {
 	struct lvs_daemon_conf d;
-	int slot;
+	int slot, mtu = SYNC_MTU;
 
 	if (!c)
 		return -EINVAL;
 	d = *c;
-	/* mcast_af 0 = no group given: defaults below */
+	/* ip_vs_genl_new_daemon: mcast_af 0 = no group given */
 	if (d.mcast_af == AF_INET || d.mcast_af == AF_INET6) {
 		if (!is_mcast(d.mcast_af, &d.mcast_group))
 			return -EINVAL;
@@ -1088,16 +1098,8 @@ int lvs_start_daemon(struct lvs_table *t, const struct lvs_daemon_conf *c)
 	/* the sync protocol cannot carry mixed-family services */
 	if (t->mixed_af_dests > 0)
 		return -EINVAL;
-	if (d.state == LVS_DAEMON_MASTER)
-		slot = 0;
-	else if (d.state == LVS_DAEMON_BACKUP)
-		slot = 1;
-	else
-		return -EINVAL;
-	if (t->daemon_running[slot])
-		return -EEXIST;
-	if (!name_ok(d.mcast_ifn, LVS_IFNAME_MAXLEN))
-		return -ENODEV;
+
+	/* start_sync_thread (6.1): defaults, device, maxlen, then the role */
 	if (d.mcast_af == 0) {
 		d.mcast_af = AF_INET;
 		memset(&d.mcast_group, 0, sizeof(d.mcast_group));
@@ -1107,21 +1109,41 @@ int lvs_start_daemon(struct lvs_table *t, const struct lvs_daemon_conf *c)
 		d.mcast_port = SYNC_PORT;
 	if (!d.mcast_ttl)
 		d.mcast_ttl = 1;
+	if (!name_ok(d.mcast_ifn, LVS_IFNAME_MAXLEN))
+		return -ENODEV;
+	if (t->ifmtu) {
+		int r = t->ifmtu(d.mcast_ifn, t->ifmtu_arg);
+
+		if (r < 0)
+			return r;
+		if (d.state == LVS_DAEMON_BACKUP)
+			mtu = r < SYNC_MTU ? SYNC_MTU : r > 65535 ? 65535 : r;
+	}
 
 	unsigned hlen = d.mcast_af == AF_INET6 ? 40 + 8 : 20 + 8;
-	unsigned min_mtu = slot == 1 ? 1024 : 1;
+	unsigned min_len = d.state == LVS_DAEMON_BACKUP ? 1024 : 1;
+	unsigned max_len = (unsigned)mtu - hlen;
 
 	if (d.sync_maxlen) {
 		unsigned v = d.sync_maxlen;
 
-		if (v < min_mtu)
-			v = min_mtu;
-		if (v > 65535 - hlen)
-			v = 65535 - hlen;
+		if (v < min_len)
+			v = min_len;
+		if (v > max_len)
+			v = max_len;
 		d.sync_maxlen = (uint16_t)v;
 	} else {
-		d.sync_maxlen = (uint16_t)(SYNC_MTU - hlen);
+		d.sync_maxlen = (uint16_t)max_len;
 	}
+
+	if (d.state == LVS_DAEMON_MASTER)
+		slot = 0;
+	else if (d.state == LVS_DAEMON_BACKUP)
+		slot = 1;
+	else
+		return -EINVAL;
+	if (t->daemon_running[slot])
+		return -EEXIST;
 	t->daemons[slot] = d;
 	t->daemon_running[slot] = 1;
 	return 0;

@@ -29,6 +29,13 @@ void lvs_table_set_addr_type_hook(struct lvs_table *t,
 				  enum lvs_addr_type (*hook)(int af, const union lvs_addr *a, void *arg),
 				  void *arg);
 
+/* optional: the MTU of a network interface, or -ENODEV if it does not
+ * exist.  lvs_start_daemon uses it where the kernel looks at the device:
+ * unknown interface -> -ENODEV (checked before EEXIST, as in 6.1), and a
+ * backup's sync_maxlen follows the MTU (lo: 65535 - 28 = 65507).  Without
+ * the hook every interface exists with MTU 1500. */
+void lvs_table_set_ifmtu_hook(struct lvs_table *t, int (*hook)(const char *ifname, void *arg), void *arg);
+
 int lvs_add_service(struct lvs_table *t, const struct lvs_service_conf *c);
 int lvs_edit_service(struct lvs_table *t, const struct lvs_service_conf *c);
 int lvs_del_service(struct lvs_table *t, const struct lvs_service_conf *key);
@@ -100,11 +107,15 @@ static inline void lvs_dest_hold(struct lvs_dest *dest)
 void lvs_dest_conn_bound(struct lvs_dest *dest);
 void lvs_dest_conn_unbound(struct lvs_dest *dest);
 
-/* Notes on lvs_start_daemon(): mcast_af == 0 means "no group given" (the
- * kernel's defaults 224.0.0.81:8848 ttl 1 are filled in); otherwise the
- * group must be multicast (-EINVAL).  sync_maxlen 0 = 1500 - IP/UDP
- * headers (1472 IPv4, 1452 IPv6).  Interface existence (-ENODEV) is the
- * caller's check: the core has no I/O. */
+/* Notes on lvs_start_daemon(), in the kernel's order: the group, if
+ * given (mcast_af != 0), must be multicast (-EINVAL); no mixed-family
+ * dests (-EINVAL); defaults 224.0.0.81:8848 ttl 1; interface via the
+ * ifmtu hook (-ENODEV); sync_maxlen: 0 = mtu - IP/UDP headers, else
+ * clamped to [1 (master) / 1024 (backup), mtu - headers] where mtu is 1500
+ * for a master and clamp(device MTU, 1500, 65535) for a backup; then
+ * -EEXIST if that role already runs, -EINVAL for an unknown state.  A sync
+ * engine that then fails to open its sockets must lvs_stop_daemon() again
+ * (the kernel records nothing in that case). */
 
 /* the conn table size reported as "size=" by ipvsadm (buckets) */
 #define LVS_CONN_TAB_SIZE 4096

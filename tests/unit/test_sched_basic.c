@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -427,9 +428,43 @@ static void test_ovf(void **state)
 
 /* ------------------------------------------------------------------ twos */
 
+/* the reference 6.1 kernel has no twos: ENOENT unless enabled (oracle,
+ * golden cases 034/226) */
+static void test_twos_unavailable_by_default(void **state)
+{
+	(void)state;
+	struct lvs_table *t = lvs_table_new();
+	struct lvs_service_conf c = svc_conf("twos");
+
+	assert_non_null(lvs_sched_find("twos"));
+	assert_false(lvs_sched_is_available(lvs_sched_find("twos")));
+	assert_true(lvs_sched_is_available(lvs_sched_find("rr")));
+	assert_false(lvs_sched_is_available(NULL));
+	assert_int_equal(lvs_add_service(t, &c), -ENOENT);
+	c = svc_conf("rr");
+	assert_int_equal(lvs_add_service(t, &c), 0);
+	c = svc_conf("twos");
+	assert_int_equal(lvs_edit_service(t, &c), -ENOENT);
+	assert_int_equal(lvs_sched_set_available("nosuch", 1), -ENOENT);
+	assert_int_equal(lvs_sched_set_available("twos", 1), 0);
+	assert_int_equal(lvs_edit_service(t, &c), 0);
+	/* and off again */
+	assert_int_equal(lvs_sched_set_available("twos", 0), 0);
+	c = svc_conf("wlc");
+	assert_int_equal(lvs_edit_service(t, &c), 0);
+	c = svc_conf("twos");
+	assert_int_equal(lvs_edit_service(t, &c), -ENOENT);
+	/* the kernel's own schedulers cannot be switched off */
+	assert_int_equal(lvs_sched_set_available("rr", 0), -EPERM);
+	assert_int_equal(lvs_sched_set_available("rr", 1), 0);
+	assert_true(lvs_sched_is_available(lvs_sched_find("rr")));
+	lvs_table_free(t);
+}
+
 static void test_twos(void **state)
 {
 	(void)state;
+	assert_int_equal(lvs_sched_set_available("twos", 1), 0);
 	struct fx f = make("twos");
 	int n1 = 0, n2 = 0, n3 = 0;
 
@@ -473,6 +508,7 @@ static void test_twos(void **state)
 	dest_of(f.s, RS2)->flags |= LVS_DEST_F_OVERLOAD;
 	assert_string_equal(picks(f.s, 1), "-");
 	lvs_table_free(f.t);
+	assert_int_equal(lvs_sched_set_available("twos", 0), 0);
 }
 
 /* ------------------------------------------------ oracle-captured runs */
@@ -627,6 +663,7 @@ int main(void)
 		cmocka_unit_test(test_nq),
 		cmocka_unit_test(test_fo),
 		cmocka_unit_test(test_ovf),
+		cmocka_unit_test(test_twos_unavailable_by_default),
 		cmocka_unit_test(test_twos),
 		cmocka_unit_test(test_oracle_rr_deletes),
 		cmocka_unit_test(test_oracle_wrr_variants),

@@ -871,6 +871,68 @@ static void test_daemons(void **state)
 	lvs_table_free(t);
 }
 
+static int fake_mtu(const char *ifname, void *arg)
+{
+	(void)arg;
+	if (!strcmp(ifname, "lo"))
+		return 65536;
+	if (!strcmp(ifname, "eth0"))
+		return 1500;
+	if (!strcmp(ifname, "tiny"))
+		return 1280;
+	return -ENODEV;
+}
+
+/* with the interface hook: 6.1 start_sync_thread order and MTU-derived
+ * maxlen (golden cases 170, 171, 174 captured on the oracle) */
+static void test_daemons_interface_hook(void **state)
+{
+	(void)state;
+	struct lvs_table *t = lvs_table_new();
+	struct lvs_daemon_conf m, b, out[2];
+
+	lvs_table_set_ifmtu_hook(t, fake_mtu, NULL);
+	memset(&m, 0, sizeof(m));
+	m.state = LVS_DAEMON_MASTER;
+	snprintf(m.mcast_ifn, sizeof(m.mcast_ifn), "lo");
+	b = m;
+	b.state = LVS_DAEMON_BACKUP;
+
+	assert_int_equal(lvs_start_daemon(t, &b), 0);
+	assert_int_equal(lvs_start_daemon(t, &m), 0);
+	assert_int_equal(lvs_get_daemons(t, out), 2);
+	assert_int_equal(out[0].sync_maxlen, 1472);  /* master: always 1500 */
+	assert_int_equal(out[1].sync_maxlen, 65507); /* backup on lo: 65535 - 28 */
+	/* the device is checked before EEXIST */
+	snprintf(m.mcast_ifn, sizeof(m.mcast_ifn), "nosuch");
+	assert_int_equal(lvs_start_daemon(t, &m), -ENODEV);
+	snprintf(m.mcast_ifn, sizeof(m.mcast_ifn), "eth0");
+	assert_int_equal(lvs_start_daemon(t, &m), -EEXIST);
+	assert_int_equal(lvs_stop_daemon(t, LVS_DAEMON_MASTER), 0);
+	assert_int_equal(lvs_stop_daemon(t, LVS_DAEMON_BACKUP), 0);
+
+	/* IPv6 group on lo: 65535 - 48 */
+	b.mcast_af = AF_INET6;
+	inet_pton(AF_INET6, "ff15::1234", &b.mcast_group.in6);
+	b.mcast_port = 9999;
+	assert_int_equal(lvs_start_daemon(t, &b), 0);
+	lvs_get_daemons(t, out);
+	assert_int_equal(out[0].sync_maxlen, 65487);
+	assert_int_equal(out[0].mcast_port, 9999);
+	assert_int_equal(lvs_stop_daemon(t, LVS_DAEMON_BACKUP), 0);
+	/* a backup on a small-MTU device still gets 1500 - 28; a master's
+	 * explicit maxlen is capped at 1500 - 28 */
+	b.mcast_af = 0;
+	snprintf(b.mcast_ifn, sizeof(b.mcast_ifn), "tiny");
+	assert_int_equal(lvs_start_daemon(t, &b), 0);
+	m.sync_maxlen = 9000;
+	assert_int_equal(lvs_start_daemon(t, &m), 0);
+	assert_int_equal(lvs_get_daemons(t, out), 2);
+	assert_int_equal(out[0].sync_maxlen, 1472);
+	assert_int_equal(out[1].sync_maxlen, 1472);
+	lvs_table_free(t);
+}
+
 /* ------------------------------------------------------------------ zero */
 
 static void test_zero_and_estimate(void **state)
@@ -1016,6 +1078,7 @@ int main(void)
 		cmocka_unit_test(test_iteration_order),
 		cmocka_unit_test(test_timeouts),
 		cmocka_unit_test(test_daemons),
+		cmocka_unit_test(test_daemons_interface_hook),
 		cmocka_unit_test(test_zero_and_estimate),
 		cmocka_unit_test(test_inet_helpers),
 		cmocka_unit_test(test_scale_10k_services),
