@@ -333,12 +333,13 @@ static int proto_handled(uint8_t p)
 	return p == IPPROTO_TCP || p == IPPROTO_UDP || p == IPPROTO_SCTP;
 }
 
-/* ICMP types that carry an error about a quoted packet */
+/* ICMP types relayed to a connection (ip_vs_in_icmp/_v6): IPv4 dest
+ * unreachable, source quench, time exceeded; IPv6 every error type */
 static int icmp_is_error(int af, uint8_t type)
 {
 	if (af == AF_INET6)
-		return type >= 1 && type <= 4;
-	return type == 3 || type == 4 || type == 11 || type == 12;
+		return type < 128;
+	return type == 3 || type == 4 || type == 11;
 }
 
 /* ---- scheduling a new connection (the kernel's ip_vs_schedule + leave) ---- */
