@@ -1009,6 +1009,131 @@ static void test_inet_helpers(void **state)
 	assert_string_equal(lvs_addr_str(AF_INET6, &m, buf, sizeof(buf)), "::");
 }
 
+/* ------------------------------------------------------------ random ops */
+
+static uint64_t rnd_state = 88172645463325252ull;
+static uint32_t rnd(uint32_t n)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return (uint32_t)(rnd_state % n);
+}
+
+/* the structural invariants after every operation */
+static void check_invariants(struct lvs_table *t)
+{
+	size_t n = 0;
+
+	for (struct lvs_service *s = lvs_svc_first(t); s; s = lvs_svc_next(t, s), n++) {
+		struct lvs_dest *d;
+		int nd = 0;
+
+		if (s->fwmark)
+			assert_ptr_equal(lvs_svc_lookup_fwmark(t, s->af, s->fwmark), s);
+		else
+			assert_ptr_equal(lvs_svc_lookup(t, s->af, s->protocol, &s->addr, s->port), s);
+		lvs_list_for_each_entry(d, &s->destinations, n_list) {
+			assert_ptr_equal(d->svc, s);
+			assert_true(d->flags & LVS_DEST_F_AVAILABLE);
+			assert_true(d->refcnt >= 1);
+			assert_ptr_equal(lvs_dest_lookup(s, d->af, &d->addr, d->port), d);
+			nd++;
+		}
+		assert_int_equal(nd, s->num_dests);
+		/* whatever the scheduler picks is a live, usable dest of s */
+		if (s->sched) {
+			struct lvs_sched_pkt pkt;
+
+			memset(&pkt, 0, sizeof(pkt));
+			pkt.af = s->af;
+			pkt.protocol = (uint8_t)s->protocol;
+			pkt.saddr.ip = htonl(0x0A000000u + rnd(1000));
+			pkt.daddr = s->addr;
+			pkt.sport = (uint16_t)(1024 + rnd(60000));
+			pkt.dport = s->port;
+			for (int k = 0; k < 3; k++) {
+				struct lvs_dest *p = s->sched->schedule(s, &pkt, 1000), *q;
+				int found = 0;
+
+				if (!p)
+					continue;
+				lvs_list_for_each_entry(q, &s->destinations, n_list)
+					found |= q == p;
+				assert_true(found);
+				assert_true(p->weight > 0);
+				p->activeconns += rnd(2);
+			}
+		}
+	}
+	assert_int_equal(n, lvs_svc_count(t));
+}
+
+/* thousands of random control operations over every scheduler: under
+ * ASan/UBSan this is where a dangling cursor or cache would show up */
+static void test_random_operations(void **state)
+{
+	(void)state;
+	static const char *scheds[] = { "rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh",
+					"sh", "sed", "nq", "fo", "ovf", "mh", "twos", "none" };
+	struct lvs_table *t = lvs_table_new();
+	uint64_t now = 1;
+
+	assert_int_equal(lvs_sched_set_available("twos", 1), 0);
+	for (int op = 0; op < 20000; op++) {
+		struct lvs_service_conf c = svc4("10.0.0.1", 80, scheds[rnd(15)]);
+		struct lvs_dest_conf d = dst("192.168.0.1", 80, (int)rnd(4), rnd(2) ? LVS_CONN_F_MASQ : LVS_CONN_F_DROUTE);
+		int rc;
+
+		c.addr.ip = htonl(0x0A000001u + rnd(3));
+		if (rnd(8) == 0) {
+			c = fwm(AF_INET, 1 + rnd(3), scheds[rnd(15)]);
+		}
+		if (rnd(4) == 0)
+			c.flags = LVS_SVC_F_SCHED1 | LVS_SVC_F_SCHED2;
+		d.addr.ip = htonl(0xC0A80001u + rnd(5));
+		d.u_threshold = rnd(3) ? 0 : rnd(5);
+		switch (rnd(12)) {
+		case 0: case 1:
+			rc = lvs_add_service(t, &c);
+			assert_true(rc == 0 || rc == -EEXIST);
+			break;
+		case 2:
+			rc = lvs_edit_service(t, &c);
+			assert_true(rc == 0 || rc == -ESRCH);
+			break;
+		case 3:
+			rc = lvs_del_service(t, &c);
+			assert_true(rc == 0 || rc == -ESRCH);
+			break;
+		case 4: case 5: case 6:
+			rc = lvs_add_dest(t, &c, &d);
+			assert_true(rc == 0 || rc == -EEXIST || rc == -ESRCH);
+			break;
+		case 7: case 8:
+			rc = lvs_edit_dest(t, &c, &d);
+			assert_true(rc == 0 || rc == -ENOENT || rc == -ESRCH);
+			break;
+		case 9:
+			rc = lvs_del_dest(t, &c, &d);
+			assert_true(rc == 0 || rc == -ENOENT || rc == -ESRCH);
+			break;
+		case 10:
+			now += 61000; /* trash reaped after two of these */
+			lvs_table_tick(t, now);
+			lvs_table_estimate(t);
+			break;
+		default:
+			if (rnd(50) == 0)
+				assert_int_equal(lvs_flush(t), 0);
+			break;
+		}
+		check_invariants(t);
+	}
+	lvs_table_free(t);
+	assert_int_equal(lvs_sched_set_available("twos", 0), 0);
+}
+
 /* ----------------------------------------------------------------- scale */
 
 /* CPU time of this process: stable while other jobs load the machine */
@@ -1081,6 +1206,7 @@ int main(void)
 		cmocka_unit_test(test_daemons_interface_hook),
 		cmocka_unit_test(test_zero_and_estimate),
 		cmocka_unit_test(test_inet_helpers),
+		cmocka_unit_test(test_random_operations),
 		cmocka_unit_test(test_scale_10k_services),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
