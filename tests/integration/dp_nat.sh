@@ -67,7 +67,7 @@ line=$(awk '$1 == "UDP" { print $3, $4, $5, $6, $7 }' <<<"$st")
 # 25 datagrams of 20+8+100 bytes in; 25 replies of 20+8+104 ("RS1:" + 100) out
 tap_check "stats equal what was sent: 1 conn, 25/25 pkts, 3200/3300 bytes ($line)" test "$line" = "1 25 25 3200 3300"
 sleep 9
-out=$(ipv -L -n -c)
-tap_check "UDP entry gone after its timeout" bash -c '! grep -q "^UDP" <<<"$1"' _ "$out"
+n=$(ipv -L -n -c | grep -c '^UDP')
+tap_check "UDP entry gone after its timeout" test "$n" = 0
 
 tap_check "lvsd exits cleanly (no crash, no sanitizer report)" dp_lvsd_stop
