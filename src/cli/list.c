@@ -14,6 +14,10 @@
 #include <string.h>
 #include "cli.h"
 
+/* names are cut to ipvsadm's buffer sizes on purpose (59-char names,
+ * 15-char tunnel info): truncating snprintf is intended in this file */
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+
 /* ---- names ------------------------------------------------------------ */
 
 static const char *proto_key(uint16_t proto)
