@@ -332,6 +332,12 @@ static void print_dest_rule(const char *svc_name, const char *dname, const struc
 
 static void print_service_entry(struct lvs_service_entry *se, unsigned format)
 {
+	/* the daemon's reply is outside input: terminate its strings */
+	se->conf.sched_name[sizeof(se->conf.sched_name) - 1] = '\0';
+	se->conf.pe_name[sizeof(se->conf.pe_name) - 1] = '\0';
+	if (!se->dests)
+		se->num_dests = 0;
+
 	const struct lvs_service_conf *s = &se->conf;
 	const struct lvs_stats_view *st = &se->stats;
 	/* the kernel reports no protocol for fwmark services, so ipvsadm
@@ -528,6 +534,7 @@ void list_daemon(void)
 		exit(1);
 	for (int i = 0; i < n && i < 2; i++) {
 		const char *type;
+		d[i].mcast_ifn[sizeof(d[i].mcast_ifn) - 1] = '\0';
 		if (d[i].state & LVS_DAEMON_MASTER)
 			type = "master";
 		else if (d[i].state & LVS_DAEMON_BACKUP)
