@@ -250,7 +250,7 @@ static int view_datapath(struct lvsd *d, void *arg, struct strbuf *out)
 	for (char **p = g.ifnames; p && *p; p++)
 		sb_printf(out, " %s", *p);
 	sb_puts(out, "\n");
-	sb_printf(out, "guard: %s%s\n", g.steer ? "nftables netdev table lvsd" : "none",
+	sb_printf(out, "guard: %s%s\n", g.steer ? "nftables netdev table lvsd_<pid>" : "none",
 		  g.steer_err[0] ? " (ERROR)" : "");
 	if (g.steer_err[0])
 		sb_printf(out, "guard_error: %s\n", g.steer_err);

@@ -1,5 +1,8 @@
 /* steer.c - see steer.h. */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -125,7 +128,32 @@ int dp_owned_is_natrs(const struct dp_owned *o, uint32_t addr, uint8_t proto, ui
 struct dp_steer {
 	struct nft_ctx *nft;
 	int installed;
+	char table[32];         /* "lvsd_<pid>": several lvsd may share a namespace */
 };
+
+/* delete guard tables left behind by lvsd processes that no longer exist
+ * (killed with SIGKILL): their drop rules would blackhole VIP traffic */
+static void reap_stale(struct dp_steer *s)
+{
+	if (nft_run_cmd_from_buffer(s->nft, "list tables netdev\n") != 0)
+		return;
+	const char *out = nft_ctx_get_output_buffer(s->nft);
+	char *copy = out ? strdup(out) : NULL;
+	if (!copy)
+		return;
+	char *save = NULL;
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		int pid;
+		if (sscanf(line, "table netdev lvsd_%d", &pid) != 1 || pid <= 0 || pid == getpid())
+			continue;
+		if (kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		char cmd[96];
+		snprintf(cmd, sizeof(cmd), "delete table netdev lvsd_%d\n", pid);
+		(void)nft_run_cmd_from_buffer(s->nft, cmd);
+	}
+	free(copy);
+}
 
 struct dp_steer *steer_new(void)
 {
@@ -139,6 +167,8 @@ struct dp_steer *steer_new(void)
 	}
 	nft_ctx_buffer_output(s->nft);
 	nft_ctx_buffer_error(s->nft);
+	snprintf(s->table, sizeof(s->table), "lvsd_%d", (int)getpid());
+	reap_stale(s);
 	return s;
 }
 
@@ -198,9 +228,9 @@ int steer_apply(struct dp_steer *s, const struct dp_owned *o, char *const *ifnam
 		;
 	/* create-then-delete makes the delete valid whether or not it exists;
 	 * the whole buffer is one atomic transaction */
-	sb_puts(&sb, "table netdev lvsd\ndelete table netdev lvsd\n");
+	sb_printf(&sb, "table netdev %s\ndelete table netdev %s\n", s->table, s->table);
 	if (nif && o && (o->nvips || o->nnat)) {
-		sb_puts(&sb, "table netdev lvsd {\n");
+		sb_printf(&sb, "table netdev %s {\n", s->table);
 		put_set(&sb, "vips", o->vips, o->nvips, 1);
 		put_set(&sb, "vips_anyport", o->vips, o->nvips, 0);
 		put_set(&sb, "natrs", o->nat, o->nnat, 1);
@@ -229,9 +259,10 @@ int steer_apply(struct dp_steer *s, const struct dp_owned *o, char *const *ifnam
 
 void steer_remove(struct dp_steer *s)
 {
-	char err[256];
+	char err[256], cmd[96];
 	if (s && s->installed) {
-		run(s, "table netdev lvsd\ndelete table netdev lvsd\n", err, sizeof(err));
+		snprintf(cmd, sizeof(cmd), "delete table netdev %s\n", s->table);
+		run(s, cmd, err, sizeof(err));
 		s->installed = 0;
 	}
 }

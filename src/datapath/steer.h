@@ -9,7 +9,7 @@
  *          owned only when the packet's destination is NOT a local address,
  *          so health checks from the director to its real servers still
  *          reach the kernel.
- * Enforcement is an nftables `netdev` table "lvsd" whose ingress chain
+ * Enforcement is an nftables `netdev` table "lvsd_<pid>" whose ingress chain
  * drops exactly those packets; netdev ingress runs after the AF_PACKET taps
  * (__netif_receive_skb_core: taps, then tc, then nf ingress), so the
  * workers have already seen them.  ICMP, ARP, fragments (no transport
@@ -19,7 +19,8 @@
  *  - dp_owned_build() snapshots the table (caller holds the table lock);
  *    the result is immutable, workers read it without locks.
  *  - steer_apply() (main thread) replaces the whole nft table in one
- *    transaction; steer_remove() deletes it on stop.
+ *    transaction; steer_remove() deletes it on stop; steer_new() deletes
+ *    tables of lvsd processes that died without cleaning up.
  */
 #ifndef LVS_DP_STEER_H
 #define LVS_DP_STEER_H

@@ -11,6 +11,8 @@ dp_lvsd -w "$DP_WORKERS" || { tap_fail "lvsd starts in the director namespace"; 
 tap_ok "lvsd starts with $DP_WORKERS workers"
 
 dp_check_basic -m
+tap_check "nft ingress guard installed for the VIP and the NAT real servers" \
+	bash -c "ip netns exec ${DP_P}d nft list table netdev lvsd_$DP_LVSD_PID | grep -q '172.20.0.24 . tcp . 80'"
 
 # -Lc shows the connections we made, with their states
 out=$(ipv -L -n -c)
@@ -66,8 +68,9 @@ st=$(ipv -L -n --stats --exact -u "$LAB_VIP:53" 2>/dev/null || ipv -L -n --stats
 line=$(awk '$1 == "UDP" { print $3, $4, $5, $6, $7 }' <<<"$st")
 # 25 datagrams of 20+8+100 bytes in; 25 replies of 20+8+104 ("RS1:" + 100) out
 tap_check "stats equal what was sent: 1 conn, 25/25 pkts, 3200/3300 bytes ($line)" test "$line" = "1 25 25 3200 3300"
-sleep 9
+sleep 10.5
 n=$(ipv -L -n -c | grep -c '^UDP')
 tap_check "UDP entry gone after its timeout" test "$n" = 0
 
 tap_check "lvsd exits cleanly (no crash, no sanitizer report)" dp_lvsd_stop
+tap_check "the guard table is removed at exit" bash -c "! ip netns exec ${DP_P}d nft list tables netdev | grep -q lvsd_"
