@@ -1,0 +1,241 @@
+/* test_datapath.c - the datapath's pure parts: checksum update rules
+ * (complete vs CHECKSUM_PARTIAL) and the validating parser. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <cmocka.h>
+#include "datapath/csum.h"
+#include "datapath/parse.h"
+
+static const uint8_t MAC[12] = { 2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2 };
+
+/* Ethernet + IPv4 + TCP SYN (or UDP) with correct checksums; returns length */
+static size_t build(uint8_t *f, uint8_t proto, uint32_t s, uint32_t d, uint16_t sp, uint16_t dp,
+		    const char *payload)
+{
+	size_t pl = strlen(payload), l4 = proto == IPPROTO_TCP ? 20 : 8;
+	memset(f, 0, 14 + 20 + l4 + pl);
+	memcpy(f, MAC, 12);
+	f[12] = 0x08;
+	uint8_t *ip = f + 14;
+	ip[0] = 0x45;
+	uint16_t tot = htons((uint16_t)(20 + l4 + pl));
+	memcpy(ip + 2, &tot, 2);
+	ip[8] = 64;
+	ip[9] = proto;
+	memcpy(ip + 12, &s, 4);
+	memcpy(ip + 16, &d, 4);
+	ip4_csum_set(ip, 20);
+	uint8_t *t = ip + 20;
+	uint16_t v = htons(sp);
+	memcpy(t, &v, 2);
+	v = htons(dp);
+	memcpy(t + 2, &v, 2);
+	if (proto == IPPROTO_TCP) {
+		t[12] = 0x50;
+		t[13] = LVS_TCPF_SYN;
+	} else {
+		v = htons((uint16_t)(8 + pl));
+		memcpy(t + 4, &v, 2);
+	}
+	memcpy(t + l4, payload, pl);
+	unsigned coff = proto == IPPROTO_TCP ? 16 : 6;
+	uint16_t c = csum_buf(t, l4 + pl, csum_pseudo4(s, d, proto, (uint16_t)(l4 + pl)));
+	memcpy(t + coff, &c, 2);
+	return 14 + 20 + l4 + pl;
+}
+
+static struct dp_frame frame(uint8_t *f, size_t len)
+{
+	struct dp_frame fr = { .data = f, .len = (uint32_t)len, .wire_len = (uint32_t)len, .ifindex = 2 };
+	return fr;
+}
+
+static void test_csum_complete_update(void **state)
+{
+	(void)state;
+	uint8_t f[128], g[128];
+	uint32_t vip = inet_addr("172.20.0.24"), rip = inet_addr("192.168.1.16"), cip = inet_addr("172.20.0.100");
+	build(f, IPPROTO_TCP, cip, vip, 40000, 80, "hello");
+	size_t n = build(g, IPPROTO_TCP, cip, rip, 40000, 8080, "hello");
+	/* incremental DNAT of f must give exactly g's checksums */
+	uint16_t ipsum, tsum, op = htons(80), np = htons(8080);
+	memcpy(&ipsum, f + 24, 2);
+	memcpy(&tsum, f + 34 + 16, 2);
+	csum_replace4(&ipsum, vip, rip);
+	csum_replace4(&tsum, vip, rip);
+	csum_replace2(&tsum, op, np);
+	assert_memory_equal(&ipsum, g + 24, 2);
+	assert_memory_equal(&tsum, g + 34 + 16, 2);
+	(void)n;
+}
+
+static void test_csum_partial_update(void **state)
+{
+	(void)state;
+	uint32_t a = inet_addr("172.20.0.24"), b = inet_addr("192.168.1.8"), c = inet_addr("172.20.0.100");
+	/* a CHECKSUM_PARTIAL field holds the folded, NOT complemented pseudo sum */
+	uint16_t field = csum_fold16(csum_pseudo4(c, a, IPPROTO_TCP, 1480));
+	uint16_t want = csum_fold16(csum_pseudo4(c, b, IPPROTO_TCP, 1480));
+	csum_partial_replace4(&field, a, b);
+	/* ones' complement has two zeros: compare modulo 0xffff */
+	assert_int_equal(field % 0xffff, want % 0xffff);
+}
+
+static void test_parse_good_tcp_udp(void **state)
+{
+	(void)state;
+	uint8_t f[128];
+	size_t n = build(f, IPPROTO_TCP, inet_addr("172.20.0.100"), inet_addr("172.20.0.24"), 40000, 80, "");
+	struct dp_frame fr = frame(f, n);
+	struct dp_parsed p;
+	assert_int_equal(dp_parse(&fr, &p), DP_R_OK);
+	assert_int_equal(p.pkt.protocol, IPPROTO_TCP);
+	assert_int_equal(p.pkt.sport, 40000);
+	assert_int_equal(p.pkt.dport, 80);
+	assert_int_equal(p.pkt.tcp_flags, LVS_TCPF_SYN);
+	assert_int_equal(p.pkt.len, 40);
+	assert_int_equal(p.l4off, 34);
+
+	n = build(f, IPPROTO_UDP, inet_addr("172.20.0.100"), inet_addr("172.20.0.24"), 5353, 53, "query");
+	fr = frame(f, n);
+	assert_int_equal(dp_parse(&fr, &p), DP_R_OK);
+	/* UDP checksum 0 means "none" and is valid */
+	f[34 + 6] = f[34 + 7] = 0;
+	assert_int_equal(dp_parse(&fr, &p), DP_R_OK);
+}
+
+static void test_parse_checksums(void **state)
+{
+	(void)state;
+	uint8_t f[128];
+	size_t n = build(f, IPPROTO_TCP, inet_addr("172.20.0.100"), inet_addr("172.20.0.24"), 40000, 80, "abc");
+	struct dp_frame fr = frame(f, n);
+	struct dp_parsed p;
+	f[34 + 16] ^= 0x55;
+	assert_int_equal(dp_parse(&fr, &p), DP_R_TCP_CSUM);
+	fr.off.flags = DP_OFF_DATA_VALID;   /* the kernel already checked it */
+	assert_int_equal(dp_parse(&fr, &p), DP_R_OK);
+	fr.off.flags = 0;
+	f[34 + 16] ^= 0x55;
+	f[24] ^= 1;
+	assert_int_equal(dp_parse(&fr, &p), DP_R_IP_CSUM);
+	f[24] ^= 1;
+	n = build(f, IPPROTO_UDP, inet_addr("172.20.0.100"), inet_addr("172.20.0.24"), 5353, 53, "q");
+	fr = frame(f, n);
+	f[40] ^= 0x10;
+	assert_int_equal(dp_parse(&fr, &p), DP_R_UDP_CSUM);
+}
+
+static void test_parse_malformed(void **state)
+{
+	(void)state;
+	uint8_t f[128], g[128];
+	size_t n = build(f, IPPROTO_TCP, inet_addr("172.20.0.100"), inet_addr("172.20.0.24"), 40000, 80, "");
+	struct dp_frame fr;
+	struct dp_parsed p;
+	for (size_t cut = 0; cut < n; cut++) {    /* every truncation is rejected, never read past */
+		fr = frame(f, cut);
+		assert_int_not_equal(dp_parse(&fr, &p), DP_R_OK);
+	}
+#define CASE(off, val, reason) do { memcpy(g, f, n); g[off] = (val); ip4_csum_set(g + 14, 20); \
+		fr = frame(g, n); assert_int_equal(dp_parse(&fr, &p), reason); } while (0)
+	CASE(14, 0x55, DP_R_IP_VERSION);
+	CASE(14, 0x44, DP_R_IP_IHL);
+	CASE(17, 10, DP_R_IP_TOTLEN);           /* total length 10 < IHL */
+	CASE(20, 0x20, DP_R_FRAG_FIRST);        /* MF */
+	CASE(21, 0x08, DP_R_FRAG_LATER);        /* offset 8 */
+	CASE(23, 47, DP_R_PROTO_OTHER);
+	CASE(46, 0x20, DP_R_TCP_DOFF);
+	CASE(47, 0x03, DP_R_TCP_FLAGS);         /* SYN+FIN */
+	CASE(47, 0x00, DP_R_TCP_FLAGS);
+	CASE(26, 127, DP_R_IP_SRC_MARTIAN);
+	CASE(30, 0, DP_R_IP_DST_MARTIAN);
+	memcpy(g, f, n);
+	g[12] = 0x86;
+	g[13] = 0xdd;
+	fr = frame(g, n);
+	assert_int_equal(dp_parse(&fr, &p), DP_R_NOT_IP);
+	fr = frame(f, n);
+	fr.vlan = 1;
+	assert_int_equal(dp_parse(&fr, &p), DP_R_VLAN);
+	fr = frame(f, n);
+	fr.wire_len = (uint32_t)n + 100;
+	assert_int_equal(dp_parse(&fr, &p), DP_R_CAPTURE_TRUNC);
+	/* GSO metadata must describe our TCP checksum */
+	fr = frame(f, n);
+	fr.off.gso_size = 1448;
+	fr.off.gso_type = DP_GSO_TCPV4;
+	fr.off.flags = DP_OFF_NEEDS_CSUM;
+	fr.off.csum_start = 34;
+	fr.off.csum_offset = 16;
+	assert_int_equal(dp_parse(&fr, &p), DP_R_OK);
+	fr.off.csum_offset = 6;
+	assert_int_equal(dp_parse(&fr, &p), DP_R_GSO_BAD);
+	fr.off.csum_offset = 16;
+	fr.off.gso_type = DP_GSO_UDP_L4;
+	assert_int_equal(dp_parse(&fr, &p), DP_R_GSO_BAD);
+}
+
+static void test_parse_icmp_error(void **state)
+{
+	(void)state;
+	uint8_t f[160], inner[64];
+	/* quoted: our reply VIP:80 -> client:41000 */
+	build(inner, IPPROTO_TCP, inet_addr("172.20.0.24"), inet_addr("172.20.0.100"), 80, 41000, "");
+	memset(f, 0, sizeof(f));
+	memcpy(f, MAC, 12);
+	f[12] = 0x08;
+	uint8_t *ip = f + 14;
+	ip[0] = 0x45;
+	ip[3] = 20 + 8 + 28;
+	ip[8] = 64;
+	ip[9] = IPPROTO_ICMP;
+	uint32_t s = inet_addr("172.20.0.100"), d = inet_addr("172.20.0.24");
+	memcpy(ip + 12, &s, 4);
+	memcpy(ip + 16, &d, 4);
+	ip4_csum_set(ip, 20);
+	uint8_t *ic = ip + 20;
+	ic[0] = 3;
+	ic[1] = 4;
+	memcpy(ic + 8, inner + 14, 28);
+	uint16_t c = csum_buf(ic, 36, 0);
+	memcpy(ic + 2, &c, 2);
+	struct dp_frame fr = frame(f, 14 + 56);
+	struct dp_parsed p;
+	assert_int_equal(dp_parse(&fr, &p), DP_R_OK);
+	assert_true(p.pkt.icmp_error);
+	assert_int_equal(p.pkt.inner.protocol, IPPROTO_TCP);
+	assert_int_equal(p.pkt.inner.saddr.ip, d);
+	assert_int_equal(p.pkt.inner.sport, 80);
+	assert_int_equal(p.pkt.inner.dport, 41000);
+	/* a quote cut inside the ports is rejected */
+	ip[3] = 20 + 8 + 22;
+	ip4_csum_set(ip, 20);
+	c = 0;
+	memcpy(ic + 2, &c, 2);
+	c = csum_buf(ic, 30, 0);
+	memcpy(ic + 2, &c, 2);
+	fr = frame(f, 14 + 50);
+	assert_int_equal(dp_parse(&fr, &p), DP_R_ICMP_INNER_BAD);
+	/* bad ICMP checksum */
+	ic[2] ^= 1;
+	assert_int_equal(dp_parse(&fr, &p), DP_R_ICMP_CSUM);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_csum_complete_update),
+		cmocka_unit_test(test_csum_partial_update),
+		cmocka_unit_test(test_parse_good_tcp_udp),
+		cmocka_unit_test(test_parse_checksums),
+		cmocka_unit_test(test_parse_malformed),
+		cmocka_unit_test(test_parse_icmp_error),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
