@@ -1120,20 +1120,22 @@ int lvs_start_daemon(struct lvs_table *t, const struct lvs_daemon_conf *c)
 			mtu = r < SYNC_MTU ? SYNC_MTU : r > 65535 ? 65535 : r;
 	}
 
+	/* a given maxlen is clamped to [1 (master) / 1024 (backup), 65535 -
+	 * headers] (golden 173: master 65507 kept); the default follows the
+	 * mtu (golden 170: backup on lo 65507) */
 	unsigned hlen = d.mcast_af == AF_INET6 ? 40 + 8 : 20 + 8;
 	unsigned min_len = d.state == LVS_DAEMON_BACKUP ? 1024 : 1;
-	unsigned max_len = (unsigned)mtu - hlen;
 
 	if (d.sync_maxlen) {
 		unsigned v = d.sync_maxlen;
 
 		if (v < min_len)
 			v = min_len;
-		if (v > max_len)
-			v = max_len;
+		if (v > 65535 - hlen)
+			v = 65535 - hlen;
 		d.sync_maxlen = (uint16_t)v;
 	} else {
-		d.sync_maxlen = (uint16_t)max_len;
+		d.sync_maxlen = (uint16_t)((unsigned)mtu - hlen);
 	}
 
 	if (d.state == LVS_DAEMON_MASTER)

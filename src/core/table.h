@@ -110,9 +110,9 @@ void lvs_dest_conn_unbound(struct lvs_dest *dest);
 /* Notes on lvs_start_daemon(), in the kernel's order: the group, if
  * given (mcast_af != 0), must be multicast (-EINVAL); no mixed-family
  * dests (-EINVAL); defaults 224.0.0.81:8848 ttl 1; interface via the
- * ifmtu hook (-ENODEV); sync_maxlen: 0 = mtu - IP/UDP headers, else
- * clamped to [1 (master) / 1024 (backup), mtu - headers] where mtu is 1500
- * for a master and clamp(device MTU, 1500, 65535) for a backup; then
+ * ifmtu hook (-ENODEV); sync_maxlen: 0 = mtu - IP/UDP headers (mtu is
+ * 1500 for a master, clamp(device MTU, 1500, 65535) for a backup), else
+ * clamped to [1 (master) / 1024 (backup), 65535 - headers]; then
  * -EEXIST if that role already runs, -EINVAL for an unknown state.  A sync
  * engine that then fails to open its sockets must lvs_stop_daemon() again
  * (the kernel records nothing in that case). */

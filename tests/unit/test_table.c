@@ -920,16 +920,21 @@ static void test_daemons_interface_hook(void **state)
 	assert_int_equal(out[0].sync_maxlen, 65487);
 	assert_int_equal(out[0].mcast_port, 9999);
 	assert_int_equal(lvs_stop_daemon(t, LVS_DAEMON_BACKUP), 0);
-	/* a backup on a small-MTU device still gets 1500 - 28; a master's
-	 * explicit maxlen is capped at 1500 - 28 */
+	/* a backup on a small-MTU device still gets 1500 - 28; an explicit
+	 * maxlen is only capped at 65535 - 28 (golden 173: master 65507) */
 	b.mcast_af = 0;
 	snprintf(b.mcast_ifn, sizeof(b.mcast_ifn), "tiny");
 	assert_int_equal(lvs_start_daemon(t, &b), 0);
-	m.sync_maxlen = 9000;
+	m.sync_maxlen = 65535;
 	assert_int_equal(lvs_start_daemon(t, &m), 0);
 	assert_int_equal(lvs_get_daemons(t, out), 2);
-	assert_int_equal(out[0].sync_maxlen, 1472);
+	assert_int_equal(out[0].sync_maxlen, 65507);
 	assert_int_equal(out[1].sync_maxlen, 1472);
+	assert_int_equal(lvs_stop_daemon(t, LVS_DAEMON_MASTER), 0);
+	m.sync_maxlen = 9000;
+	assert_int_equal(lvs_start_daemon(t, &m), 0);
+	lvs_get_daemons(t, out);
+	assert_int_equal(out[0].sync_maxlen, 9000);
 	lvs_table_free(t);
 }
 
