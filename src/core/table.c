@@ -307,7 +307,6 @@ static void dest_free(struct lvs_dest *d)
 	free(lvs_container_of(d, struct dest_impl, d));
 }
 
-static void svc_unlink_all(struct lvs_table *t, struct lvs_service *svc);
 static void svc_free(struct lvs_service *svc);
 
 void lvs_table_free(struct lvs_table *t)
@@ -852,11 +851,6 @@ static void dest_update(struct lvs_table *t, struct lvs_service *svc, struct lvs
 	}
 }
 
-static uint16_t dest_conf_port(const struct lvs_dest_conf *c)
-{
-	return c->port;
-}
-
 int lvs_add_dest(struct lvs_table *t, const struct lvs_service_conf *key, const struct lvs_dest_conf *c)
 {
 	struct lvs_service *svc = lvs_svc_get(t, key);
@@ -869,10 +863,10 @@ int lvs_add_dest(struct lvs_table *t, const struct lvs_service_conf *key, const 
 	ret = check_dest_conf(t, svc, c);
 	if (ret)
 		return ret;
-	if (lvs_dest_lookup(svc, c->af, &c->addr, dest_conf_port(c)))
+	if (lvs_dest_lookup(svc, c->af, &c->addr, c->port))
 		return -EEXIST;
 
-	struct dest_impl *di = trash_find(t, svc, c->af, &c->addr, dest_conf_port(c));
+	struct dest_impl *di = trash_find(t, svc, c->af, &c->addr, c->port);
 
 	if (di) {
 		/* revived: counters and connections carry on; statistics only
@@ -899,7 +893,7 @@ int lvs_add_dest(struct lvs_table *t, const struct lvs_service_conf *key, const 
 	d->addr = c->addr;
 	if (c->af == AF_INET)
 		memset((char *)&d->addr + sizeof(d->addr.ip), 0, sizeof(d->addr) - sizeof(d->addr.ip));
-	d->port = dest_conf_port(c);
+	d->port = c->port;
 	d->refcnt = 1; /* the table's own reference */
 	dest_update(t, svc, d, c, 1);
 	return 0;
@@ -918,7 +912,7 @@ int lvs_edit_dest(struct lvs_table *t, const struct lvs_service_conf *key, const
 	ret = check_dest_conf(t, svc, c);
 	if (ret)
 		return ret;
-	d = lvs_dest_lookup(svc, c->af, &c->addr, dest_conf_port(c));
+	d = lvs_dest_lookup(svc, c->af, &c->addr, c->port);
 	if (!d)
 		return -ENOENT;
 	dest_update(t, svc, d, c, 0);
@@ -936,7 +930,7 @@ int lvs_del_dest(struct lvs_table *t, const struct lvs_service_conf *key, const 
 		return -EINVAL;
 	if (!key_af_ok(c->af))
 		return -EAFNOSUPPORT;
-	d = lvs_dest_lookup(svc, c->af, &c->addr, dest_conf_port(c));
+	d = lvs_dest_lookup(svc, c->af, &c->addr, c->port);
 	if (!d)
 		return -ENOENT;
 	dest_unlink(t, svc, d, 1);
