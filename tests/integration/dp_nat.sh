@@ -19,6 +19,17 @@ out=$(ipv -L -n -c)
 tap_check "-Lc lists TIME_WAIT connections with ~2 minutes left" grep -qE '^TCP 0?1:5[0-9]  TIME_WAIT +172\.20\.0\.100:[0-9]+ +172\.20\.0\.24:80 +192\.168\.1\.(16|8):80' <<<"$out"
 tap_check "-Lc lists UDP entries" grep -qE '^UDP [0-9:]+ +UDP +172\.20\.0\.100:[0-9]+ +172\.20\.0\.24:53' <<<"$out"
 
+# ICMP errors are relayed and translated both ways (ip_vs_in_icmp / ip_vs_out_icmp)
+out=$(ip netns exec "${DP_P}c" /usr/bin/python3 "$here/dp-icmp.py" fragneeded "$LAB_VIP" 2>&1)
+sleep 0.3
+# the UDP service is rr from a fresh round: this connection went to RS2 or RS1
+mtu=$(for n in 1 2; do ip -n "${DP_P}rs$n" route get "$LAB_CIP" 2>/dev/null; done | grep -o 'mtu 1200')
+tap_check "client's ICMP frag-needed about a VIP reply reaches the RS translated (RS learns mtu 1200)" test "$mtu" = "mtu 1200"
+ipv -A -u "$LAB_VIP:54" -s rr
+ipv -a -u "$LAB_VIP:54" -r "$LAB_RS1" -m
+out=$(incl python3 "$here/dp-icmp.py" refused "$LAB_VIP" 54)
+tap_check "RS's ICMP port unreachable comes back as from the VIP (ECONNREFUSED: $out)" test "$out" = refused
+
 # wrr 3:1 over 1000 connections
 ipv -C
 ipv -A -t "$LAB_VIP:80" -s wrr
@@ -69,7 +80,7 @@ line=$(awk '$1 == "UDP" { print $3, $4, $5, $6, $7 }' <<<"$st")
 # 25 datagrams of 20+8+100 bytes in; 25 replies of 20+8+104 ("RS1:" + 100) out
 tap_check "stats equal what was sent: 1 conn, 25/25 pkts, 3200/3300 bytes ($line)" test "$line" = "1 25 25 3200 3300"
 sleep 10.5
-n=$(ipv -L -n -c | grep -c '^UDP')
+n=$(ipv -L -n -c | grep -c '^UDP 00:')   # older entries (300 s, before --set) stay
 tap_check "UDP entry gone after its timeout" test "$n" = 0
 
 tap_check "lvsd exits cleanly (no crash, no sanitizer report)" dp_lvsd_stop
