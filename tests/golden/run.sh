@@ -5,6 +5,7 @@
 #   tests/golden/run.sh 012 030-foo  only these (number prefix or name)
 #   BUILD=build tests/golden/run.sh  use build/ instead of build-san/
 #   GOLDEN_KEEP=1                    keep the per-case output in /tmp
+#   GOLDEN_JOBS=2                    run two cases at a time
 #
 # Each case runs under dash in a fresh private lvsd (tests/lib/common.sh
 # lvsd_start) with $LVSD_BUILD first in PATH, inside private network / mount
@@ -68,31 +69,32 @@ for b in lvsd ipvsadm; do
 	[ -x "$LVSD_BUILD/$b" ] || { have_bins=0; echo "# $LVSD_BUILD/$b is missing"; }
 done
 
-keep=$(mktemp -d /tmp/lvsd-golden.XXXXXX)
-[ -n "${GOLDEN_KEEP:-}" ] || cleanup_dir "$keep"
+if [ -n "${GOLDEN_RESDIR:-}" ]; then
+	keep=$GOLDEN_RESDIR    # a worker of a parallel run: verdicts only
+else
+	keep=$(mktemp -d /tmp/lvsd-golden.XXXXXX)
+	[ -n "${GOLDEN_KEEP:-}" ] || cleanup_dir "$keep"
+fi
 
-echo "1..${#cases[@]}"
-npass=0 nfail=0 nskip=0
-for f in "${cases[@]}"; do
+# run_case FILE: runs one case and leaves its verdict in $keep/NAME.res
+# (first line "ok", "skip REASON" or "fail REASON", then diff lines).
+run_case() {
+	local f=$1 name exp got res gt
 	name=$(basename "$f" .sh)
 	exp="$here/cases/$name.expected"
 	got="$keep/$name.got"
+	res="$keep/$name.res"
 	if [ ! -f "$exp" ]; then
-		tap_fail "$name" "no expected output (run tests/golden/capture.sh $name)"
-		nfail=$((nfail + 1)); continue
+		echo "fail no expected output (run tests/golden/capture.sh $name)" >"$res"; return
 	fi
 	if grep -q 'cat_proc' "$f" && [ -z "$proc_cmd" ]; then
-		tap_ok "$name # SKIP no command for lvsd text views yet"
-		nskip=$((nskip + 1)); continue
+		echo "skip no command for lvsd text views yet" >"$res"; return
 	fi
 	if [ $have_bins = 0 ]; then
-		tap_fail "$name" "lvsd/ipvsadm not built in $LVSD_BUILD"
-		nfail=$((nfail + 1)); continue
+		echo "fail lvsd/ipvsadm not built in $LVSD_BUILD" >"$res"; return
 	fi
 	if ! lvsd_start 2>"$keep/$name.lvsd-start"; then
-		tap_fail "$name" "lvsd did not start"
-		sed 's/^/#   /' "$keep/$name.lvsd-start"
-		nfail=$((nfail + 1)); continue
+		{ echo "fail lvsd did not start"; cat "$keep/$name.lvsd-start"; } >"$res"; return
 	fi
 	gt=$(mktemp -d /tmp/lvsd-gt.XXXXXX)
 	(cd "$gt" && GT=$gt GOLDEN_PROC=$proc_cmd timeout 60 \
@@ -100,14 +102,53 @@ for f in "${cases[@]}"; do
 	lvsd_stop
 	rm -rf "$gt"
 	if cmp -s "$exp" "$got"; then
-		tap_ok "$name"; npass=$((npass + 1))
+		echo ok >"$res"
 	else
-		tap_fail "$name"; nfail=$((nfail + 1))
-		diff -u --label "expected/$name" --label "lvsd/$name" "$exp" "$got" | head -n 80 | sed 's/^/#   /'
-		if [ -s "$LVSD_LOG" ] && grep -qiE 'sanitizer|runtime error|abort' "$LVSD_LOG"; then
-			echo "#   lvsd log:"; tail -n 20 "$LVSD_LOG" | sed 's/^/#   /'
-		fi
+		{
+			echo fail
+			diff -u --label "expected/$name" --label "lvsd/$name" "$exp" "$got" | head -n 80
+			if [ -s "$LVSD_LOG" ] && grep -qiE 'sanitizer|runtime error|abort' "$LVSD_LOG"; then
+				echo "lvsd log:"; tail -n 20 "$LVSD_LOG"
+			fi
+		} >"$res"
 	fi
+}
+
+# GOLDEN_JOBS=N runs N cases at a time (default 1: the machine is shared).
+jobs=${GOLDEN_JOBS:-1}
+case "$jobs" in ''|*[!0-9]*|0) jobs=1 ;; esac
+if [ -n "${GOLDEN_RESDIR:-}" ]; then
+	for f in "${cases[@]}"; do run_case "$f"; done
+	exit 0
+elif [ "$jobs" -gt 1 ]; then
+	# each worker is this script again, in its own namespaces (the sync
+	# daemon cases must not share a loopback)
+	for ((w = 0; w < jobs; w++)); do
+		part=()
+		for ((i = w; i < ${#cases[@]}; i += jobs)); do part+=("$(basename "${cases[$i]}")"); done
+		[ ${#part[@]} -gt 0 ] || continue
+		GOLDEN_INNER= GOLDEN_RESDIR=$keep GOLDEN_PROC=${GOLDEN_PROC:-} "$0" "${part[@]}" >/dev/null 2>&1 &
+	done
+	wait
+else
+	for f in "${cases[@]}"; do run_case "$f"; done
+fi
+
+echo "1..${#cases[@]}"
+npass=0 nfail=0 nskip=0
+for f in "${cases[@]}"; do
+	name=$(basename "$f" .sh)
+	res="$keep/$name.res"
+	verdict=$(head -n 1 "$res" 2>/dev/null)
+	case "$verdict" in
+	ok) tap_ok "$name"; npass=$((npass + 1)) ;;
+	skip*) tap_ok "$name # SKIP ${verdict#skip }"; nskip=$((nskip + 1)) ;;
+	*)
+		why=${verdict#fail}; why=${why# }
+		tap_fail "$name" "$why"; nfail=$((nfail + 1))
+		tail -n +2 "$res" | sed 's/^/#   /'
+		;;
+	esac
 done
 echo "# golden: $npass passed, $nfail failed, $nskip skipped (of ${#cases[@]})"
 [ -n "${GOLDEN_KEEP:-}" ] && echo "# outputs kept in $keep"

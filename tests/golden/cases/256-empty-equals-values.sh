@@ -1,0 +1,11 @@
+# 256-empty-equals-values: --opt= with an empty value
+t 'ipvsadm -A -t 10.0.0.1:80 -s rr'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 --weight='
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 --u-threshold='
+t 'ipvsadm -a -t 10.0.0.1:80 -r= -m'
+t 'ipvsadm -A -f= -s rr'
+t 'ipvsadm -A -t 10.0.0.2:80 --persistent='
+t 'ipvsadm -A -t 10.0.0.3:80 -p --netmask='
+t 'ipvsadm --start-daemon master --mcast-interface lo --syncid='
+t 'ipvsadm -A -t 10.0.0.4:80 --sched-flags='
+t 'ipvsadm -L -n'

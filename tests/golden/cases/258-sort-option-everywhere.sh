@@ -1,0 +1,10 @@
+# 258-sort-option-everywhere: --sort is accepted with any command
+t 'ipvsadm -A -t 10.0.0.1:80 -s rr --sort'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 --sort'
+t 'ipvsadm -Z --sort'
+t 'ipvsadm --set 900 120 300 --sort'
+t 'ipvsadm -C --sort'
+t 'ipvsadm -R --sort'
+t 'ipvsadm --sort'
+t 'ipvsadm -L --sort --sort'
+t 'ipvsadm -L -n'

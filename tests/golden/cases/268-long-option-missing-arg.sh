@@ -1,0 +1,10 @@
+# 268-long-option-missing-arg: long options missing their argument
+t 'ipvsadm -A --tcp-service'
+t 'ipvsadm -A -t 10.0.0.1:80 --scheduler'
+t 'ipvsadm -a -t 10.0.0.1:80 --real-server'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 --weight'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 -i --tun-type'
+t 'ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1 -i --tun-type gue --tun-port'
+t 'ipvsadm --start-daemon master --mcast-group'
+t 'ipvsadm --start-daemon master --sync-maxlen'
+t 'ipvsadm -L --syncid'
