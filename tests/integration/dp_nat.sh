@@ -19,6 +19,17 @@ out=$(ipv -L -n -c)
 tap_check "-Lc lists TIME_WAIT connections with ~2 minutes left" grep -qE '^TCP 0?1:5[0-9]  TIME_WAIT +172\.20\.0\.100:[0-9]+ +172\.20\.0\.24:80 +192\.168\.1\.(16|8):80' <<<"$out"
 tap_check "-Lc lists UDP entries" grep -qE '^UDP [0-9:]+ +UDP +172\.20\.0\.100:[0-9]+ +172\.20\.0\.24:53' <<<"$out"
 
+# links are followed: a link created after start is guarded too
+ip -n "${DP_P}d" link add eth9 type veth peer name eth9p
+ip -n "${DP_P}d" link set eth9 up
+ok=0
+for _ in $(seq 30); do
+	ip netns exec "${DP_P}d" nft list chain netdev "lvsd_$DP_LVSD_PID" ingress 2>/dev/null | grep -qw eth9 && { ok=1; break; }
+	sleep 0.1
+done
+tap_check "a link added after start is served and guarded" test $ok = 1
+ip -n "${DP_P}d" link del eth9
+
 # ICMP errors are relayed and translated both ways (ip_vs_in_icmp / ip_vs_out_icmp)
 out=$(ip netns exec "${DP_P}c" /usr/bin/python3 "$here/dp-icmp.py" fragneeded "$LAB_VIP" 2>&1)
 sleep 0.3
