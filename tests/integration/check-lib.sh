@@ -4,7 +4,7 @@
 #   hc_topology        director ns lvsd-hc-dir + real-server namespaces
 #                      lvsd-hc-rs1 (192.168.77.11) and lvsd-hc-rs2
 #                      (192.168.78.12), one veth pair each
-#   hc_web NS IP DIR   python http.server on IP:80 serving DIR; echoes PID
+#   hc_web NS IP DIR   python http.server on IP:80 serving DIR; sets HC_WEB_PID
 #   hc_lvsd CFG [ARGS] lvsd -f -b none -c CFG inside lvsd-hc-dir on a
 #                      private socket (exports LVSD_SOCKET, sets HC_LVSD_PID)
 #   wait_for SECS CMD  poll CMD every 0.2 s until it succeeds or SECS pass
@@ -54,7 +54,7 @@ hc_web() {
 		ip netns exec "$ns" bash -c "exec 3<>/dev/tcp/$ip/80" 2>/dev/null && break
 		sleep 0.1
 	done
-	echo "$pid"
+	HC_WEB_PID=$pid
 }
 
 hc_lvsd() {

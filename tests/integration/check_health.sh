@@ -14,8 +14,8 @@ cleanup_dir "$work"
 mkdir -p "$work/rs1" "$work/rs2"
 echo "Test Ldirectord rs1" >"$work/rs1/index.html"
 echo "Test Ldirectord rs2" >"$work/rs2/index.html"
-rs1=$(hc_web lvsd-hc-rs1 192.168.77.11 "$work/rs1")
-rs2=$(hc_web lvsd-hc-rs2 192.168.78.12 "$work/rs2")
+hc_web lvsd-hc-rs1 192.168.77.11 "$work/rs1"; rs1=$HC_WEB_PID
+hc_web lvsd-hc-rs2 192.168.78.12 "$work/rs2"; rs2=$HC_WEB_PID
 
 cfg=$work/ld.cf
 cat >"$cfg" <<CFG
@@ -82,14 +82,14 @@ tap_check "fallback weight 1" rs_has_weight "$svc" 127.0.0.1:80 1
 tap_check "no fallback configured on :8080: both quiesced" wait_for 5 rs_has_weight "$svc2" 192.168.78.12:80 0
 
 # RS1 returns: restored, fallback removed
-rs1=$(hc_web lvsd-hc-rs1 192.168.77.11 "$work/rs1")
+hc_web lvsd-hc-rs1 192.168.77.11 "$work/rs1"; rs1=$HC_WEB_PID
 tap_check "RS1 back: restored with weight 2" wait_for 4 rs_has_weight "$svc" 192.168.77.11:80 2
 tap_check "fallback removed" rs_absent "$svc" 127.0.0.1:80
 tap_check "quiesced RS1 restored to weight 3" wait_for 3 rs_has_weight "$svc2" 192.168.77.11:80 3
 
 # RS2 answers 200 but without the expected text: stays down
 echo "maintenance" >"$work/rs2/index.html"
-rs2=$(hc_web lvsd-hc-rs2 192.168.78.12 "$work/rs2")
+hc_web lvsd-hc-rs2 192.168.78.12 "$work/rs2"; rs2=$HC_WEB_PID
 sleep 2.5
 tap_check "body without the receive text = down" rs_absent "$svc" 192.168.78.12:80
 tap_check "the view says why" eval 'lvsd --show checks | grep "http 192.168.78.12:80" | grep -q "does not match"'
@@ -111,7 +111,8 @@ hung=$!
 cleanup_pid "$hung"
 wait_for 5 ip netns exec lvsd-hc-dir bash -c 'exec 3<>/dev/tcp/192.168.78.12/80' 2>/dev/null
 tap_check "hung server (accepts, never answers) times out: down" wait_for 7 rs_absent "$svc" 192.168.78.12:80
-tap_check "the view shows the timeout" eval 'lvsd --show checks | grep "http 192.168.78.12:80" | grep -qi "timeout\|timed out"'
+tap_check "the view shows the timeout" wait_for 5 eval 'lvsd --show checks | grep "http 192.168.78.12:80" | grep -qi "timeout\|timed out"'
+tap_check "still down while the server hangs" rs_absent "$svc" 192.168.78.12:80
 kill "$hung"; wait "$hung" 2>/dev/null
 
 # a broken file: reload refused with file:line, running config kept
