@@ -6,12 +6,15 @@
                                    "fail n"
   dp-client.py udp VIP N SIZE      N UDP datagrams of SIZE bytes to VIP:53,
                                    one at a time; "count NAME n", "fail n"
+  dp-client.py upload VIP N       send N random bytes, check the RS's sha256
   dp-client.py hold VIP            one long-lived TCP connection (ECHO mode):
                                    prints the RS's greeting, then for every
                                    stdin line prints the RS's answer or
                                    "ERROR ..." (stays alive until stdin EOF)
 """
 import collections
+import hashlib
+import os
 import socket
 import sys
 import threading
@@ -91,6 +94,15 @@ def cmd_udp(vip, n, size):
     print("fail %d" % fails)
 
 
+def cmd_upload(vip, n):
+    data = os.urandom(n)
+    s = socket.create_connection((vip, 80), timeout=30)
+    s.sendall(b"SINK %d\n" % n + data)
+    f = s.makefile("rb")
+    got = f.readline().decode().strip()
+    print("upload %s" % ("ok" if got == hashlib.sha256(data).hexdigest() else "bad " + got))
+
+
 def cmd_hold(vip):
     s = socket.create_connection((vip, 80), timeout=5)
     f = s.makefile("rwb")
@@ -112,5 +124,7 @@ if __name__ == "__main__":
         cmd_http(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) > 4 else 1)
     elif c == "udp":
         cmd_udp(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    elif c == "upload":
+        cmd_upload(sys.argv[2], int(sys.argv[3]))
     elif c == "hold":
         cmd_hold(sys.argv[2])

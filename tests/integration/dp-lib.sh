@@ -116,6 +116,11 @@ dp_check_basic() {
 	rm -f "$LAB_TMP/got.bin"
 	tap_check "${DP_TAG:-}bulk TCP transfer of 50 MB, sha256 equal" test "$sum1" = "$sum2"
 
+	# upload: client GSO frames, DF; in TUN the director answers "frag
+	# needed" (1500 + tunnel > MTU) and the client's TCP adapts
+	out=$(client upload "$LAB_VIP" $((20 * 1024 * 1024)) 2>&1)
+	tap_check "${DP_TAG:-}upload of 20 MB through the VIP, sha256 equal" test "$out" = "upload ok"
+
 	out=$(incl wrk -t1 -c8 -d3 "http://$LAB_VIP/" 2>&1)
 	local reqs errs
 	reqs=$(awk '/requests in/ { print $1 }' <<<"$out")

@@ -4,10 +4,12 @@
   rs-server.py NAME DIR
 TCP :80   "GET /path ..."  -> HTTP/1.0 reply: body "NAME\n" for /, the file
                               DIR/path for anything else (bulk transfers)
+          "SINK N\n" + N bytes -> sha256 hex of the bytes (uploads)
           "ECHO\n"          -> long-lived: every later line comes back as
                               "NAME line" until the client closes
 UDP :53   any datagram      -> "NAME:" + datagram
 """
+import hashlib
 import os
 import socket
 import socketserver
@@ -21,6 +23,18 @@ NAME, DIR = sys.argv[1], sys.argv[2]
 class TCP(socketserver.StreamRequestHandler):
     def handle(self):
         line = self.rfile.readline(4096)
+        if line.startswith(b"SINK "):
+            # upload: read N bytes, answer with their sha256
+            n = int(line.split()[1])
+            h = hashlib.sha256()
+            while n > 0:
+                b = self.rfile.read(min(n, 65536))
+                if not b:
+                    return
+                h.update(b)
+                n -= len(b)
+            self.wfile.write(h.hexdigest().encode() + b"\n")
+            return
         if line.startswith(b"ECHO"):
             self.wfile.write(NAME.encode() + b" ready\n")
             for l in self.rfile:

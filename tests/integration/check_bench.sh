@@ -1,0 +1,75 @@
+#!/bin/bash
+# check_bench.sh - 1,000 real servers TCP-checked every second by lvsd's
+# checker thread: every probe must start on time (late = started more than
+# 100 ms after it was due) and every server must be seen up.  The servers
+# are 1,000 loopback addresses 127.1.x.y in namespace lvsd-hc-bench, all
+# answered by one listener on 0.0.0.0:80.
+#   BENCH_SECS=60 tests/integration/check_bench.sh   (default 8 s)
+. "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/check-lib.sh"
+
+[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root"; exit 0; }
+secs=${BENCH_SECS:-8}
+n=${BENCH_REALS:-1000}
+hc_bins
+ns_add lvsd-hc-bench || { tap_fail "namespace"; exit 1; }
+ip -n lvsd-hc-bench link set lo up
+work=$(mktemp -d /tmp/lvsd-hc-bench.XXXXXX)
+cleanup_dir "$work"
+
+ip netns exec lvsd-hc-bench python3 -c '
+import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", 80)); s.listen(4096)
+while True:
+    c, _ = s.accept(); c.close()
+' &
+srv=$!
+cleanup_pid "$srv"
+wait_for 10 ip netns exec lvsd-hc-bench bash -c 'exec 3<>/dev/tcp/127.1.0.1/80' 2>/dev/null
+
+{
+	echo "checkinterval=1"
+	echo "checktimeout=1"
+	echo "failurecount=3"
+	for ((v = 0; v < n / 100; v++)); do
+		echo "virtual=10.99.0.$((v + 1)):80"
+		echo "	checktype=connect"
+		echo "	scheduler=wlc"
+		for ((r = 0; r < 100; r++)); do
+			i=$((v * 100 + r))
+			echo "	real=127.1.$((i / 250)).$((i % 250 + 1)):80 masq 1"
+		done
+	done
+} >"$work/bench.cf"
+
+dir=$work
+export LVSD_SOCKET=$dir/lvsd.sock
+ip netns exec lvsd-hc-bench "$HC_BIN/lvsd" -f -b none -S "$LVSD_SOCKET" -c "$work/bench.cf" >"$work/lvsd.log" 2>&1 &
+lp=$!
+cleanup_pid "$lp"
+wait_for 10 test -S "$LVSD_SOCKET"
+cpu() { awk '{print $14 + $15}' /proc/$lp/stat; }
+sleep 3   # first round spread over a second, all up
+h0=$(lvsd --show checks | sed -n 2p)
+c0=$(cpu); r0=$(echo "$h0" | sed -n 's/.*probes run \([0-9]*\).*/\1/p'); t0=$(date +%s.%N)
+l0=$(echo "$h0" | sed -n 's/.*late \([0-9]*\) .*/\1/p')
+sleep "$secs"
+c1=$(cpu); t1=$(date +%s.%N)
+head=$(lvsd --show checks | sed -n 2p)
+r1=$(echo "$head" | sed -n 's/.*probes run \([0-9]*\).*/\1/p')
+late=$(echo "$head" | sed -n 's/.*late \([0-9]*\) (max \([0-9]*\) ms).*/\1 \2/p')
+up=$(echo "$head" | sed -n 's/.*, up \([0-9]*\),.*/\1/p')
+el=$(echo "$t1 - $t0" | bc)
+rate=$(echo "($r1 - $r0) / $el" | bc)
+cpu_pct=$(echo "scale=1; ($c1 - $c0) * 100 / $(getconf CLK_TCK) / $el" | bc)
+echo "# $n TCP checks every 1 s for ${el%.*} s: $rate probes/s, late (>100 ms) ${late% *} (max ${late#* } ms) since start, all up: $up/$n, lvsd CPU $cpu_pct%"
+echo "# $head"
+tap_check "all $n real servers up" [ "$up" = "$n" ]
+tap_check "probe rate >= 0.97 x $n per second ($rate/s)" [ "$rate" -ge $((n * 97 / 100)) ]
+grep -c "Soft failure" "$work/lvsd.log" | sed 's/^/# soft failures: /'
+echo "# late during the measured window: $((${late% *} - l0))"
+tap_check "no missed deadline (no probe started > 100 ms late)" [ "${late% *}" = 0 ]
+tap_check "every table entry present" eval '[ "$(ipvsadm -L -n | grep -c "127\.1\.")" = "$n" ]'
+kill "$lp"; wait "$lp" 2>/dev/null
+echo "1..$_tap_n"
