@@ -85,9 +85,13 @@ ipv -a -u "$LAB_VIP:53" -r "$LAB_RS1" -m
 out=$(client udp "$LAB_VIP" 25 100)
 out=$(ipv -L -n -c)
 tap_check "--set udp 10: UDP entry expires within 10 s" grep -qE '^UDP 00:(0[0-9]|10)  UDP ' <<<"$out"
-sleep 2.5   # the estimator snapshots counters every 2 s
-st=$(ipv -L -n --stats --exact -u "$LAB_VIP:53" 2>/dev/null || ipv -L -n --stats -u "$LAB_VIP:53")
-line=$(awk '$1 == "UDP" { print $3, $4, $5, $6, $7 }' <<<"$st")
+# the estimator snapshots counters every 2 s: poll (bounded) for the final numbers
+for _ in $(seq 12); do
+	sleep 0.5
+	st=$(ipv -L -n --stats -u "$LAB_VIP:53")
+	line=$(awk '$1 == "UDP" { print $3, $4, $5, $6, $7 }' <<<"$st")
+	[ "$line" = "1 25 25 3200 3300" ] && break
+done
 # 25 datagrams of 20+8+100 bytes in; 25 replies of 20+8+104 ("RS1:" + 100) out
 tap_check "stats equal what was sent: 1 conn, 25/25 pkts, 3200/3300 bytes ($line)" test "$line" = "1 25 25 3200 3300"
 sleep 10.5
