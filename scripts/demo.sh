@@ -64,6 +64,7 @@ for i in $(seq 1 10); do
 	out=$($C curl -s -m 3 "http://$LAB_VIP/") || { out="(failed)"; fails=$((fails + 1)); }
 	printf '%2d: %s\n' "$i" "$out"
 done
+sleep 2.2   # the rate estimator (like the kernel's) snapshots counters every 2 s
 echo "# ipvsadm -L -n --stats"
 ipvsadm -L -n --stats
 echo "# ipvsadm -L -n -c"

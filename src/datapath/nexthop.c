@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <libmnl/libmnl.h>
@@ -58,6 +60,9 @@ struct nh_ctx *nh_ctx_new(void)
 	}
 	c->portid = mnl_socket_get_portid(c->nl);
 	c->seq = (unsigned)time(NULL);
+	/* a lost answer (receive buffer overrun) must not hang a worker */
+	struct timeval tv = { .tv_sec = 1 };
+	setsockopt(mnl_socket_get_fd(c->nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	return c;
 }
 
