@@ -128,3 +128,14 @@ dp_check_basic() {
 	if [ "${reqs:-0}" -gt 20 ] && [ "$errs" = 0 ]; then tap_ok "${DP_TAG:-}wrk load: $reqs requests, no errors"
 	else tap_fail "${DP_TAG:-}wrk load" "$(tr '\n' ' ' <<<"$out")"; fi
 }
+
+# dp_check_fragneeded: the client's ICMP frag-needed about a VIP reply must
+# reach the real server of that connection (RS learns mtu 1200 to the client)
+dp_check_fragneeded() {
+	local n mtu
+	for n in 1 2; do ip -n "${DP_P}rs$n" route flush cache 2>/dev/null; done
+	ip netns exec "${DP_P}c" /usr/bin/python3 "$here/dp-icmp.py" fragneeded "$LAB_VIP" >/dev/null 2>&1
+	sleep 0.3
+	mtu=$(for n in 1 2; do ip -n "${DP_P}rs$n" route get "$LAB_CIP" 2>/dev/null; done | grep -o 'mtu 1200')
+	tap_check "${DP_TAG:-}client's ICMP frag-needed about a VIP reply reaches the RS (RS learns mtu 1200)" test "$mtu" = "mtu 1200"
+}

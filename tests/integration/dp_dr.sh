@@ -12,6 +12,7 @@ dp_lvsd -w "$DP_WORKERS" || { tap_fail "lvsd starts in the director namespace"; 
 tap_ok "lvsd starts with $DP_WORKERS workers"
 
 dp_check_basic -g
+dp_check_fragneeded
 
 out=$(ipv -L -n -c)
 # the director sees only the client's half: FIN_WAIT (2 min) after close

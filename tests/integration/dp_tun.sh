@@ -36,6 +36,7 @@ done
 echo "# ipip"
 decap ipip
 dp_check_basic -i
+dp_check_fragneeded
 tb=$(dp_reason TOO_BIG)
 tap_check "full-size DF packets got ICMP frag needed for the tunnel overhead (TOO_BIG=$tb)" test "${tb:-0}" -gt 0
 tap_check "-Lc lists tunnelled connections" grep -qE '^TCP [0-9:]+ +FIN_WAIT +172\.20\.0\.100:[0-9]+ +172\.20\.0\.24:80 +192\.168\.1\.(16|8):80' <<<"$(ipv -L -n -c)"
