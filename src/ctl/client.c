@@ -376,7 +376,7 @@ int lvsc_get_services(struct lvsc *c, struct lvs_service_entry **out, size_t *n)
 	if (res < 0)
 		return res;
 	uint32_t cnt = lvsp_get_u32(&r);
-	if (r.err || cnt > lvsp_remaining(&r) / (LVSP_SVC_SIZE + 4 + LVSP_STATS_SIZE))
+	if (r.err || cnt > lvsp_remaining(&r) / LVSP_SVC_ENTRY_MIN)
 		return -EPROTO;
 	struct lvs_service_entry *v = calloc(cnt ? cnt : 1, sizeof(*v));
 	if (!v)

@@ -87,27 +87,22 @@ void lvsp_put_bytes(struct lvsp_buf *b, const void *p, size_t n)
 	b->len += n;
 }
 
-void lvsp_put_u8(struct lvsp_buf *b, uint8_t v) { lvsp_put_bytes(b, &v, 1); }
-
-void lvsp_put_u16(struct lvsp_buf *b, uint16_t v)
+void lvsp_put_varint(struct lvsp_buf *b, uint64_t v)
 {
-	uint8_t x[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
-	lvsp_put_bytes(b, x, 2);
+	uint8_t x[10];
+	size_t n = 0;
+	while (v >= 0x80) {
+		x[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	x[n++] = (uint8_t)v;
+	if (b->cap - b->len >= n && !b->oom) {
+		memcpy(b->data + b->len, x, n);
+		b->len += n;
+	} else {
+		lvsp_put_bytes(b, x, n);
+	}
 }
-
-void lvsp_put_u32(struct lvsp_buf *b, uint32_t v)
-{
-	uint8_t x[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
-	lvsp_put_bytes(b, x, 4);
-}
-
-void lvsp_put_u64(struct lvsp_buf *b, uint64_t v)
-{
-	lvsp_put_u32(b, (uint32_t)v);
-	lvsp_put_u32(b, (uint32_t)(v >> 32));
-}
-
-void lvsp_put_i32(struct lvsp_buf *b, int32_t v) { lvsp_put_u32(b, (uint32_t)v); }
 
 void lvsp_put_str(struct lvsp_buf *b, const char *s)
 {
@@ -140,17 +135,6 @@ void lvsp_reader_init(struct lvsp_reader *r, const void *p, size_t len)
 	r->err = 0;
 }
 
-const uint8_t *lvsp_get_span(struct lvsp_reader *r, size_t n)
-{
-	if (r->err || n > r->len - r->pos) {
-		r->err = -EPROTO;
-		return NULL;
-	}
-	const uint8_t *p = r->p + r->pos;
-	r->pos += n;
-	return p;
-}
-
 void lvsp_get_bytes(struct lvsp_reader *r, void *out, size_t n)
 {
 	const uint8_t *p = lvsp_get_span(r, n);
@@ -160,32 +144,22 @@ void lvsp_get_bytes(struct lvsp_reader *r, void *out, size_t n)
 		memset(out, 0, n);
 }
 
-uint8_t lvsp_get_u8(struct lvsp_reader *r)
+uint64_t lvsp_get_varint(struct lvsp_reader *r)
 {
-	const uint8_t *p = lvsp_get_span(r, 1);
-	return p ? p[0] : 0;
+	uint64_t v = 0;
+	for (unsigned shift = 0; shift < 70; shift += 7) {
+		const uint8_t *p = lvsp_get_span(r, 1);
+		if (!p)
+			return 0;
+		if (shift == 63 && *p > 1)
+			break; /* would overflow 64 bits */
+		v |= (uint64_t)(*p & 0x7f) << shift;
+		if (!(*p & 0x80))
+			return v;
+	}
+	r->err = -EPROTO;
+	return 0;
 }
-
-uint16_t lvsp_get_u16(struct lvsp_reader *r)
-{
-	const uint8_t *p = lvsp_get_span(r, 2);
-	return p ? (uint16_t)(p[0] | p[1] << 8) : 0;
-}
-
-uint32_t lvsp_get_u32(struct lvsp_reader *r)
-{
-	const uint8_t *p = lvsp_get_span(r, 4);
-	return p ? (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24 : 0;
-}
-
-uint64_t lvsp_get_u64(struct lvsp_reader *r)
-{
-	uint64_t lo = lvsp_get_u32(r);
-	uint64_t hi = lvsp_get_u32(r);
-	return lo | hi << 32;
-}
-
-int32_t lvsp_get_i32(struct lvsp_reader *r) { return (int32_t)lvsp_get_u32(r); }
 
 char *lvsp_get_str(struct lvsp_reader *r, size_t max)
 {
@@ -377,32 +351,32 @@ void lvsp_get_daemon(struct lvsp_reader *r, struct lvs_daemon_conf *d)
 
 void lvsp_put_stats(struct lvsp_buf *b, const struct lvs_stats_view *s)
 {
-	if (lvsp_buf_reserve(b, LVSP_STATS_SIZE))
+	if (lvsp_buf_reserve(b, LVSP_STATS_MAX))
 		return;
-	lvsp_put_u64(b, s->c.conns);
-	lvsp_put_u64(b, s->c.inpkts);
-	lvsp_put_u64(b, s->c.outpkts);
-	lvsp_put_u64(b, s->c.inbytes);
-	lvsp_put_u64(b, s->c.outbytes);
-	lvsp_put_u64(b, s->r.cps);
-	lvsp_put_u64(b, s->r.inpps);
-	lvsp_put_u64(b, s->r.outpps);
-	lvsp_put_u64(b, s->r.inbps);
-	lvsp_put_u64(b, s->r.outbps);
+	lvsp_put_varint(b, s->c.conns);
+	lvsp_put_varint(b, s->c.inpkts);
+	lvsp_put_varint(b, s->c.outpkts);
+	lvsp_put_varint(b, s->c.inbytes);
+	lvsp_put_varint(b, s->c.outbytes);
+	lvsp_put_varint(b, s->r.cps);
+	lvsp_put_varint(b, s->r.inpps);
+	lvsp_put_varint(b, s->r.outpps);
+	lvsp_put_varint(b, s->r.inbps);
+	lvsp_put_varint(b, s->r.outbps);
 }
 
 void lvsp_get_stats(struct lvsp_reader *r, struct lvs_stats_view *s)
 {
-	s->c.conns = lvsp_get_u64(r);
-	s->c.inpkts = lvsp_get_u64(r);
-	s->c.outpkts = lvsp_get_u64(r);
-	s->c.inbytes = lvsp_get_u64(r);
-	s->c.outbytes = lvsp_get_u64(r);
-	s->r.cps = lvsp_get_u64(r);
-	s->r.inpps = lvsp_get_u64(r);
-	s->r.outpps = lvsp_get_u64(r);
-	s->r.inbps = lvsp_get_u64(r);
-	s->r.outbps = lvsp_get_u64(r);
+	s->c.conns = lvsp_get_varint(r);
+	s->c.inpkts = lvsp_get_varint(r);
+	s->c.outpkts = lvsp_get_varint(r);
+	s->c.inbytes = lvsp_get_varint(r);
+	s->c.outbytes = lvsp_get_varint(r);
+	s->r.cps = lvsp_get_varint(r);
+	s->r.inpps = lvsp_get_varint(r);
+	s->r.outpps = lvsp_get_varint(r);
+	s->r.inbps = lvsp_get_varint(r);
+	s->r.outbps = lvsp_get_varint(r);
 }
 
 void lvsp_put_timeouts(struct lvsp_buf *b, const struct lvs_timeouts *t)
@@ -431,10 +405,12 @@ void lvsp_get_timeouts(struct lvsp_reader *r, struct lvs_timeouts *t)
 
 void lvsp_put_dest_entry(struct lvsp_buf *b, const struct lvs_dest_entry *d)
 {
+	if (lvsp_buf_reserve(b, LVSP_DEST_SIZE + 3 * 5 + LVSP_STATS_MAX))
+		return;
 	lvsp_put_dest(b, &d->conf);
-	lvsp_put_u32(b, d->activeconns);
-	lvsp_put_u32(b, d->inactconns);
-	lvsp_put_u32(b, d->persistconns);
+	lvsp_put_varint(b, d->activeconns);
+	lvsp_put_varint(b, d->inactconns);
+	lvsp_put_varint(b, d->persistconns);
 	lvsp_put_stats(b, &d->stats);
 }
 
@@ -448,8 +424,7 @@ void lvsp_get_service_entry(struct lvsp_reader *r, struct lvs_service_entry *e)
 		return;
 	/* each dest takes at least this many bytes: refuse counts the
 	 * remaining payload cannot hold before allocating anything */
-	const size_t min_dest = LVSP_DEST_SIZE + 12 + LVSP_STATS_SIZE;
-	if (n > lvsp_remaining(r) / min_dest) {
+	if (n > lvsp_remaining(r) / LVSP_DEST_ENTRY_MIN) {
 		r->err = -EPROTO;
 		return;
 	}
@@ -463,9 +438,9 @@ void lvsp_get_service_entry(struct lvsp_reader *r, struct lvs_service_entry *e)
 	for (uint32_t i = 0; i < n && !r->err; i++) {
 		struct lvs_dest_entry *d = &e->dests[i];
 		lvsp_get_dest(r, &d->conf);
-		d->activeconns = lvsp_get_u32(r);
-		d->inactconns = lvsp_get_u32(r);
-		d->persistconns = lvsp_get_u32(r);
+		d->activeconns = (uint32_t)lvsp_get_varint(r);
+		d->inactconns = (uint32_t)lvsp_get_varint(r);
+		d->persistconns = (uint32_t)lvsp_get_varint(r);
 		lvsp_get_stats(r, &d->stats);
 	}
 	e->num_dests = n;

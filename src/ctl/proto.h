@@ -33,7 +33,9 @@
 #define LVS_CTL_PROTO_H
 
 #include <stddef.h>
+#include <errno.h>
 #include <stdint.h>
+#include <string.h>
 #include "../core/ipvs-t.h"
 #include "client.h"
 
@@ -100,24 +102,85 @@ struct lvsp_reader {
 void lvsp_buf_free(struct lvsp_buf *b);
 int lvsp_buf_reserve(struct lvsp_buf *b, size_t more);
 void lvsp_put_bytes(struct lvsp_buf *b, const void *p, size_t n);
-void lvsp_put_u8(struct lvsp_buf *b, uint8_t v);
-void lvsp_put_u16(struct lvsp_buf *b, uint16_t v);
-void lvsp_put_u32(struct lvsp_buf *b, uint32_t v);
-void lvsp_put_u64(struct lvsp_buf *b, uint64_t v);
-void lvsp_put_i32(struct lvsp_buf *b, int32_t v);
+/* the integer writers are inline with a no-realloc fast path: a dump of
+ * 100,000 dests calls them millions of times */
+static inline void lvsp_put_u8(struct lvsp_buf *b, uint8_t v)
+{
+	if (b->cap - b->len >= 1 && !b->oom)
+		b->data[b->len++] = v;
+	else
+		lvsp_put_bytes(b, &v, 1);
+}
+static inline void lvsp_put_u16(struct lvsp_buf *b, uint16_t v)
+{
+	uint8_t x[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
+	if (b->cap - b->len >= 2 && !b->oom) {
+		b->data[b->len] = x[0];
+		b->data[b->len + 1] = x[1];
+		b->len += 2;
+	} else {
+		lvsp_put_bytes(b, x, 2);
+	}
+}
+static inline void lvsp_put_u32(struct lvsp_buf *b, uint32_t v)
+{
+	uint8_t x[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
+	if (b->cap - b->len >= 4 && !b->oom) {
+		memcpy(b->data + b->len, x, 4);
+		b->len += 4;
+	} else {
+		lvsp_put_bytes(b, x, 4);
+	}
+}
+static inline void lvsp_put_u64(struct lvsp_buf *b, uint64_t v)
+{
+	lvsp_put_u32(b, (uint32_t)v);
+	lvsp_put_u32(b, (uint32_t)(v >> 32));
+}
+static inline void lvsp_put_i32(struct lvsp_buf *b, int32_t v) { lvsp_put_u32(b, (uint32_t)v); }
+/* LEB128: 1 byte for the small and zero values that dominate counters */
+void lvsp_put_varint(struct lvsp_buf *b, uint64_t v);
 void lvsp_put_str(struct lvsp_buf *b, const char *s); /* u32 len + bytes */
 /* patch a u32 written earlier at offset off */
 void lvsp_patch_u32(struct lvsp_buf *b, size_t off, uint32_t v);
 
 void lvsp_reader_init(struct lvsp_reader *r, const void *p, size_t len);
-uint8_t lvsp_get_u8(struct lvsp_reader *r);
-uint16_t lvsp_get_u16(struct lvsp_reader *r);
-uint32_t lvsp_get_u32(struct lvsp_reader *r);
-uint64_t lvsp_get_u64(struct lvsp_reader *r);
-int32_t lvsp_get_i32(struct lvsp_reader *r);
-void lvsp_get_bytes(struct lvsp_reader *r, void *out, size_t n);
 /* a pointer into the buffer (not NUL-terminated) or NULL on error */
-const uint8_t *lvsp_get_span(struct lvsp_reader *r, size_t n);
+static inline const uint8_t *lvsp_get_span(struct lvsp_reader *r, size_t n)
+{
+	if (r->err || n > r->len - r->pos) {
+		r->err = -EPROTO;
+		return NULL;
+	}
+	const uint8_t *p = r->p + r->pos;
+	r->pos += n;
+	return p;
+}
+static inline uint8_t lvsp_get_u8(struct lvsp_reader *r)
+{
+	const uint8_t *p = lvsp_get_span(r, 1);
+	return p ? p[0] : 0;
+}
+static inline uint16_t lvsp_get_u16(struct lvsp_reader *r)
+{
+	const uint8_t *p = lvsp_get_span(r, 2);
+	return p ? (uint16_t)(p[0] | p[1] << 8) : 0;
+}
+static inline uint32_t lvsp_get_u32(struct lvsp_reader *r)
+{
+	const uint8_t *p = lvsp_get_span(r, 4);
+	return p ? (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24 : 0;
+}
+static inline uint64_t lvsp_get_u64(struct lvsp_reader *r)
+{
+	uint64_t lo = lvsp_get_u32(r);
+	uint64_t hi = lvsp_get_u32(r);
+	return lo | hi << 32;
+}
+static inline int32_t lvsp_get_i32(struct lvsp_reader *r) { return (int32_t)lvsp_get_u32(r); }
+/* at most 10 bytes; an overlong or unterminated varint sets r->err */
+uint64_t lvsp_get_varint(struct lvsp_reader *r);
+void lvsp_get_bytes(struct lvsp_reader *r, void *out, size_t n);
 /* malloc'd NUL-terminated copy of a u32-length string; NULL on error.
  * Strings with embedded NULs are refused. */
 char *lvsp_get_str(struct lvsp_reader *r, size_t max);
@@ -154,6 +217,10 @@ void lvsp_get_service_entry(struct lvsp_reader *r, struct lvs_service_entry *e);
 /* encoded sizes, for preallocating dumps */
 #define LVSP_SVC_SIZE (18 + 2 + 2 + 4 + LVS_SCHEDNAME_MAXLEN + 4 + 4 + 4 + LVS_PENAME_MAXLEN)
 #define LVSP_DEST_SIZE (18 + 2 + 4 + 4 + 4 + 4 + 1 + 2 + 2)
-#define LVSP_STATS_SIZE (10 * 8)
+#define LVSP_STATS_SIZE 10          /* minimum: ten 1-byte varints */
+#define LVSP_STATS_MAX (10 * 10)
+/* minimum encoded service entry / dest entry, for count sanity checks */
+#define LVSP_SVC_ENTRY_MIN (LVSP_SVC_SIZE + 4 + LVSP_STATS_SIZE)
+#define LVSP_DEST_ENTRY_MIN (LVSP_DEST_SIZE + 3 + LVSP_STATS_SIZE)
 
 #endif

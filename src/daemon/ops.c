@@ -207,7 +207,7 @@ static int handle_one(struct lvsd *d, unsigned op, struct lvsp_reader *r, struct
 		lvsd_lock(d);
 		size_t n = lvs_svc_count(d->table);
 		/* one allocation up front for the common case */
-		lvsp_buf_reserve(data, 4 + n * (LVSP_SVC_SIZE + 4 + LVSP_STATS_SIZE));
+		lvsp_buf_reserve(data, 4 + n * LVSP_SVC_ENTRY_MIN);
 		size_t count_at = data->len;
 		lvsp_put_u32(data, 0);
 		uint32_t cnt = 0;

@@ -9,6 +9,7 @@ dir=$(mktemp -d /tmp/lvsd-ctl-sock.XXXXXX)
 cleanup_dir "$dir"
 
 wait_sock() { for _ in $(seq 1 200); do [ -S "$1" ] && return 0; sleep 0.05; done; return 1; }
+quiet() { "$@" >/dev/null; }
 wait_gone() { for _ in $(seq 1 200); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.05; done; return 1; }
 
 # $LVSD_SOCKET picks the socket, in a directory lvsd creates 0755
@@ -38,7 +39,7 @@ tap_check "ipvsadm follows \$LVSD_SOCKET" \
 rc=$?
 tap_check "second daemon on a live socket exits non-zero" [ $rc -ne 0 ]
 tap_check "... saying another lvsd is running" grep -q "already running" "$dir/b2.log"
-tap_check "... and the first daemon still serves" env LVSD_SOCKET="$dir/b.sock" "$CT" count
+tap_check "... and the first daemon still serves" quiet env LVSD_SOCKET="$dir/b.sock" "$CT" count
 
 # SIGTERM: clean exit, socket removed
 kill -TERM $b
@@ -54,7 +55,7 @@ tap_check "stale socket prepared" [ -S "$dir/stale.sock" ]
 s=$!; cleanup_pid $s
 sleep 0.2
 ok=1; for _ in $(seq 1 100); do LVSD_SOCKET="$dir/stale.sock" "$CT" info >/dev/null 2>&1 && break; ok=0; sleep 0.05; done
-tap_check "stale socket replaced by a live daemon" env LVSD_SOCKET="$dir/stale.sock" "$CT" count
+tap_check "stale socket replaced by a live daemon" quiet env LVSD_SOCKET="$dir/stale.sock" "$CT" count
 kill -INT $s; wait_gone $s
 
 # a non-socket file at the path is never clobbered
@@ -74,7 +75,7 @@ tap_check "daemon mode: parent exits 0 when ready" [ $rc = 0 -a -S "$dir/d.sock"
 dpid=$(cat "$dir/d.pid" 2>/dev/null)
 [ -n "$dpid" ] && cleanup_pid "$dpid"
 tap_check "daemon mode: pid file names a live lvsd" kill -0 "${dpid:-999999999}"
-tap_check "daemon mode: serves" env LVSD_SOCKET="$dir/d.sock" "$CT" count
+tap_check "daemon mode: serves" quiet env LVSD_SOCKET="$dir/d.sock" "$CT" count
 [ -n "$dpid" ] && kill -TERM "$dpid" && wait_gone "$dpid"
 tap_check "daemon mode: SIGTERM removes socket and pid file" [ ! -e "$dir/d.sock" -a ! -e "$dir/d.pid" ]
 

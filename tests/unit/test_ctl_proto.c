@@ -310,6 +310,40 @@ static void fuzz(void **state)
 	}
 }
 
+static void varints(void **state)
+{
+	(void)state;
+	const uint64_t vals[] = { 0, 1, 127, 128, 300, 1ull << 32, UINT64_MAX };
+	struct lvsp_buf b = { 0 };
+	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++)
+		lvsp_put_varint(&b, vals[i]);
+	assert_int_equal(b.data[0], 0);
+	assert_int_equal(b.data[3], 0x80);
+	assert_int_equal(b.data[4], 0x01);
+	struct lvsp_reader r;
+	lvsp_reader_init(&r, b.data, b.len);
+	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++)
+		assert_true(lvsp_get_varint(&r) == vals[i]);
+	assert_int_equal(r.err, 0);
+	assert_int_equal(lvsp_remaining(&r), 0);
+	lvsp_buf_free(&b);
+
+	/* eleven continuation bytes, or a 10th byte that overflows: refused */
+	uint8_t bad[11];
+	memset(bad, 0xff, sizeof(bad));
+	lvsp_reader_init(&r, bad, sizeof(bad));
+	lvsp_get_varint(&r);
+	assert_int_equal(r.err, -EPROTO);
+	memset(bad, 0x80, 9);
+	bad[9] = 0x02;
+	lvsp_reader_init(&r, bad, 10);
+	lvsp_get_varint(&r);
+	assert_int_equal(r.err, -EPROTO);
+	lvsp_reader_init(&r, bad, 3); /* unterminated */
+	lvsp_get_varint(&r);
+	assert_int_equal(r.err, -EPROTO);
+}
+
 static void mutation_ops(void **state)
 {
 	(void)state;
@@ -331,6 +365,7 @@ int main(void)
 		cmocka_unit_test(strings),
 		cmocka_unit_test(sticky_errors),
 		cmocka_unit_test(fuzz),
+		cmocka_unit_test(varints),
 		cmocka_unit_test(mutation_ops),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
