@@ -60,7 +60,8 @@ struct dp_frame {
 };
 
 struct dp_backend;
-struct dp_wio;                  /* one worker's I/O context */
+struct dp_wio;
+struct dp_owned;                /* steer.h */                  /* one worker's I/O context */
 
 struct dp_backend_conf {
 	unsigned nworkers;
@@ -86,6 +87,9 @@ struct dp_backend_ops {
 	int (*flush)(struct dp_wio *w);
 	/* a one-line description for the datapath view */
 	void (*describe)(struct dp_backend *be, char *buf, size_t len);
+	/* may be NULL: main thread, on every table or link change, with the
+	 * current owned set and served interfaces (AF_XDP: BPF maps, attach) */
+	void (*sync)(struct dp_backend *be, const struct dp_owned *o, char *const *ifnames);
 };
 
 extern const struct dp_backend_ops dp_backend_afpacket;

@@ -11,6 +11,7 @@
 #include <sys/epoll.h>
 #include "../core/conn.h"
 #include "../daemon/lvsd.h"
+#include "afxdp.h"
 #include "datapath.h"
 #include "nexthop.h"
 #include "steer.h"
@@ -18,6 +19,9 @@
 
 #define DP_MAX_CONNS   (1u << 20)
 #define DP_MAX_WORKERS 64
+/* the backend name for which AF_XDP is tried first: "auto" makes AF_XDP the
+ * default (falls back to AF_PACKET with the reason logged) */
+#define XDP_IN_AUTO "auto"
 
 struct retired { struct dp_owned *o; struct retired *next; };
 
@@ -129,6 +133,8 @@ static void reap_retired(void)
 
 static void enforce(void)
 {
+	if (g.sh.be && g.sh.ops->sync)
+		g.sh.ops->sync(g.sh.be, g.sh.owned, g.ifnames);
 	if (!g.steer)
 		return;
 	char err[256];
@@ -244,6 +250,8 @@ static int view_datapath(struct lvsd *d, void *arg, struct strbuf *out)
 		icmp += w->icmp_sent;
 		seg += w->segmented;
 	}
+	if (g.sh.be)    /* live counters some backends show in their description */
+		g.sh.ops->describe(g.sh.be, g.backend_desc, sizeof(g.backend_desc));
 	sb_printf(out, "backend: %s\n", g.backend_desc[0] ? g.backend_desc : "none");
 	sb_printf(out, "workers: %u\n", g.nworkers);
 	sb_puts(out, "interfaces:");
@@ -310,25 +318,42 @@ static int start_backend(struct lvsd *d)
 		lvsd_log(LOG_INFO, "datapath: backend none (control plane only)");
 		return 0;
 	}
-	if (!strcmp(want, "xdp"))
-		lvsd_log(LOG_WARNING, "datapath: backend xdp is not available in this build; using afpacket");
-	else if (strcmp(want, "auto") && strcmp(want, "afpacket"))
+	if (strcmp(want, "auto") && strcmp(want, "afpacket") && strcmp(want, "xdp"))
 		lvsd_log(LOG_WARNING, "datapath: unknown backend '%s'; using afpacket", want);
-	const struct dp_backend_ops *ops = &dp_backend_afpacket;
-	if (ops->probe(reason, sizeof(reason)) < 0) {
-		lvsd_log(LOG_WARNING, "datapath: afpacket unusable (%s); running without a datapath", reason);
-		return 0;
-	}
 	unsigned nw = opts && opts->workers > 0 ? (unsigned)opts->workers : default_workers();
 	if (nw > DP_MAX_WORKERS)
 		nw = DP_MAX_WORKERS;
 	/* the core was created for DP_MAX_WORKERS slots; see start() */
 	struct dp_backend_conf conf = { .nworkers = nw, .want_offload = 1 };
 	char err[256];
-	struct dp_backend *be = ops->open(&conf, err, sizeof(err));
+	struct dp_backend *be = NULL;
+	const struct dp_backend_ops *ops = NULL;
+	char why[300] = "requested";
+	/* AF_XDP first when asked for (or auto); AF_PACKET works everywhere */
+	if (!strcmp(want, "xdp") || !strcmp(want, XDP_IN_AUTO)) {
+		ops = &dp_backend_afxdp;
+		if (ops->probe(reason, sizeof(reason)) < 0)
+			snprintf(why, sizeof(why), "AF_XDP unusable: %s", reason);
+		else if (!(be = ops->open(&conf, err, sizeof(err))))
+			snprintf(why, sizeof(why), "AF_XDP open failed: %s", err);
+		if (!be)
+			lvsd_log(LOG_WARNING, "datapath: %s; falling back to afpacket", why);
+		else if (!strcmp(want, "auto"))
+			snprintf(why, sizeof(why), "auto: AF_XDP works here");
+	} else if (!strcmp(want, "auto")) {
+		snprintf(why, sizeof(why), "auto: AF_PACKET (AF_XDP is used only with --backend xdp)");
+	}
 	if (!be) {
-		lvsd_log(LOG_WARNING, "datapath: afpacket open failed (%s); running without a datapath", err);
-		return 0;
+		ops = &dp_backend_afpacket;
+		if (ops->probe(reason, sizeof(reason)) < 0) {
+			lvsd_log(LOG_WARNING, "datapath: afpacket unusable (%s); running without a datapath", reason);
+			return 0;
+		}
+		be = ops->open(&conf, err, sizeof(err));
+		if (!be) {
+			lvsd_log(LOG_WARNING, "datapath: afpacket open failed (%s); running without a datapath", err);
+			return 0;
+		}
 	}
 	g.sh.ops = ops;
 	g.sh.be = be;
@@ -352,8 +377,7 @@ static int start_backend(struct lvsd *d)
 		g.w[i].started = 1;
 	}
 	ops->describe(be, g.backend_desc, sizeof(g.backend_desc));
-	lvsd_log(LOG_INFO, "datapath: %s (%s)", g.backend_desc,
-		 !strcmp(want, "auto") ? "auto: AF_XDP backend not built, AF_PACKET works everywhere" : "requested");
+	lvsd_log(LOG_INFO, "datapath: %s (%s)", g.backend_desc, why);
 
 	g.steer = steer_new();
 	if (!g.steer)

@@ -1,2 +1,14 @@
 # datapath: libmnl (rtnetlink next hops), libnftables (ingress guard)
 LVSD_LDLIBS += -lmnl -lnftables
+
+# AF_XDP backend (afxdp.c): libbpf loads lvsd's own XDP program, libxdp's
+# xsk helpers create the sockets (its dispatcher is never used).  The
+# program is compiled with clang and embedded into afxdp.o (.incbin).
+LVSD_LDLIBS += -lxdp -lbpf
+XDP_BPF_OBJ := $(BUILD)/bpf/lvsd_xdp.bpf.o
+CFLAGS_datapath += -DLVSD_XDP_OBJ='"$(XDP_BPF_OBJ)"'
+BPF_CLANG ?= clang
+$(XDP_BPF_OBJ): src/datapath/bpf/lvsd_xdp.bpf.c src/datapath/afxdp_maps.h
+	@mkdir -p $(dir $@)
+	$(BPF_CLANG) -O2 -g -target bpf -I/usr/include/$(shell $(CC) -dumpmachine) -Wall -Werror -c -o $@ $<
+$(BUILD)/obj/src/datapath/afxdp.o: $(XDP_BPF_OBJ)

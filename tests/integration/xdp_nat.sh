@@ -27,7 +27,7 @@ dp_check_basic -m
 n=$(dp_view | sed -n 's/^backend: afxdp.* csum_completed=\([0-9]*\).*/\1/p')
 tap_check "the veth peers' partial checksums were completed in place ($n frames)" test "${n:-0}" -gt 0
 n=$(dp_view | sed -n 's/^backend: afxdp.* xdp_redirect=\([0-9]*\).*/\1/p')
-tap_check "the XDP program redirected the owned frames ($n)" test "${n:-0}" -gt 1000
+tap_check "the XDP program redirected the owned frames ($n)" test "${n:-0}" -gt 50
 
 # health-check style traffic from the director to a real server: the
 # replies come from RIP:80 to a local address and must reach the kernel

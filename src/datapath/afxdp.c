@@ -1,0 +1,789 @@
+/* afxdp.c - the AF_XDP backend (see afxdp.h for the design). */
+#include <errno.h>
+#include <ifaddrs.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/ethtool.h>
+#include <linux/if_ether.h>
+#include <linux/if_link.h>
+#include <linux/if_packet.h>
+#include <linux/if_xdp.h>
+#include <linux/sockios.h>
+#include <linux/virtio_net.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <xdp/xsk.h>
+#include "../daemon/lvsd.h"
+#include "afxdp.h"
+#include "afxdp_maps.h"
+#include "csum.h"
+#include "steer.h"
+
+/* the compiled XDP program, embedded at build time (module.mk) */
+#ifndef LVSD_XDP_OBJ
+#error "LVSD_XDP_OBJ must name the compiled bpf/lvsd_xdp.bpf.o"
+#endif
+__asm__(".pushsection .rodata\n"
+	".balign 8\n"
+	".hidden lvsd_xdp_obj_start\n"
+	".hidden lvsd_xdp_obj_end\n"
+	"lvsd_xdp_obj_start:\n"
+	".incbin \"" LVSD_XDP_OBJ "\"\n"
+	"lvsd_xdp_obj_end:\n"
+	".popsection\n");
+extern const unsigned char lvsd_xdp_obj_start[], lvsd_xdp_obj_end[];
+
+#define XQ_FRAMES     4096
+#define XQ_FRAME_SZ   XSK_UMEM__DEFAULT_FRAME_SIZE
+#define XQ_RX_SIZE    2048
+#define XQ_FILL_SIZE  4096
+#define XQ_COMP_SIZE  64            /* no XSK TX: the completion ring stays empty */
+#define WIO_MAX_Q     64
+#define HELD_MAX      256           /* frames out to the worker between burst and release */
+#define TX_BATCH      64
+#define TX_IOV_MAX    4
+#define LOCALS_MS     1000          /* local address refresh period (worker 0) */
+
+/* one AF_XDP socket: (interface, RX queue), its own UMEM */
+struct xq {
+	int ifindex;
+	unsigned queue;
+	int fd;
+	void *area;
+	struct xsk_umem *umem;
+	struct xsk_socket *xsk;
+	struct xsk_ring_prod fq;
+	struct xsk_ring_cons cq;
+	struct xsk_ring_cons rx;
+	struct dp_wio *owner;
+};
+
+struct held { struct xq *q; uint64_t addr; };
+
+struct tx_slot {
+	struct virtio_net_hdr vh;
+	struct sockaddr_ll sll;
+	struct iovec iov[TX_IOV_MAX + 1];
+};
+
+struct dp_wio {
+	struct dp_backend *be;
+	unsigned idx;
+	pthread_mutex_t lock;           /* the queue list; held from a burst to its release */
+	int locked;
+	struct xq *q[WIO_MAX_Q];
+	unsigned nq, next;              /* next: round-robin start among the queues */
+	struct held held[HELD_MAX];
+	unsigned nheld;
+	uint64_t locals_ms;
+	int tx_fd;
+	struct tx_slot tx[TX_BATCH];
+	struct mmsghdr msgs[TX_BATCH];
+	int ntx;
+	uint64_t csum_completed;        /* relaxed: read by describe() */
+};
+
+/* one served interface */
+struct xif {
+	int used;
+	int ifindex;
+	char name[IF_NAMESIZE];
+	uint32_t xdp_mode;              /* XDP_FLAGS_DRV_MODE or XDP_FLAGS_SKB_MODE */
+	unsigned nq;
+	struct xq *q[LVSD_XDP_QUEUES];
+};
+
+struct dp_backend {
+	unsigned nworkers;
+	struct dp_wio *w;
+	struct bpf_object *obj;
+	int prog_fd, vips_fd, natrs_fd, locals_fd, ifslot_fd, xsks_fd, stats_fd;
+	struct xif ifs[LVSD_XDP_MAX_IFS];       /* index i owns XSKMAP slots i*QUEUES.. */
+	unsigned next_worker;
+	pthread_mutex_t locals_lock;
+	uint32_t *locals;               /* addresses currently in lvsd_locals */
+	size_t nlocals;
+};
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* ---- probe ---- */
+
+static int afx_probe(char *reason, size_t len)
+{
+	int fd = socket(AF_XDP, SOCK_RAW, 0);
+	if (fd < 0) {
+		snprintf(reason, len, "AF_XDP socket: %s%s", strerror(errno),
+			 errno == EAFNOSUPPORT ? " (kernel without CONFIG_XDP_SOCKETS)" : "");
+		return -1;
+	}
+	close(fd);
+	snprintf(reason, len, "AF_XDP available");
+	return 0;
+}
+
+/* ---- local addresses: NAT replies to these stay with the kernel ---- */
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int has_u32(const uint32_t *v, size_t n, uint32_t x)
+{
+	return bsearch(&x, v, n, sizeof(*v), cmp_u32) != NULL;
+}
+
+static void refresh_locals(struct dp_backend *be)
+{
+	struct ifaddrs *ifa;
+	if (getifaddrs(&ifa) < 0)
+		return;
+	size_t n = 0, cap = 16;
+	uint32_t *v = malloc(cap * sizeof(*v));
+	for (struct ifaddrs *p = ifa; v && p; p = p->ifa_next) {
+		if (!p->ifa_addr || p->ifa_addr->sa_family != AF_INET)
+			continue;
+		if (n == cap) {
+			uint32_t *nv = realloc(v, 2 * cap * sizeof(*v));
+			if (!nv)
+				break;
+			v = nv;
+			cap *= 2;
+		}
+		v[n++] = ((struct sockaddr_in *)p->ifa_addr)->sin_addr.s_addr;
+	}
+	freeifaddrs(ifa);
+	if (!v)
+		return;
+	qsort(v, n, sizeof(*v), cmp_u32);
+	pthread_mutex_lock(&be->locals_lock);
+	uint8_t one = 1;
+	for (size_t i = 0; i < n; i++)
+		if (!has_u32(be->locals, be->nlocals, v[i]))
+			bpf_map_update_elem(be->locals_fd, &v[i], &one, BPF_ANY);
+	for (size_t i = 0; i < be->nlocals; i++)
+		if (!has_u32(v, n, be->locals[i]))
+			bpf_map_delete_elem(be->locals_fd, &be->locals[i]);
+	free(be->locals);
+	be->locals = v;
+	be->nlocals = n;
+	pthread_mutex_unlock(&be->locals_lock);
+}
+
+/* ---- sockets ---- */
+
+static void xq_free(struct xq *q)
+{
+	if (!q)
+		return;
+	if (q->xsk)
+		xsk_socket__delete(q->xsk);
+	if (q->umem)
+		xsk_umem__delete(q->umem);
+	if (q->area)
+		munmap(q->area, (size_t)XQ_FRAMES * XQ_FRAME_SZ);
+	free(q);
+}
+
+static struct xq *xq_new(const char *ifname, int ifindex, unsigned queue, char *err, size_t errlen)
+{
+	struct xq *q = calloc(1, sizeof(*q));
+	if (!q) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	q->ifindex = ifindex;
+	q->queue = queue;
+	q->area = mmap(NULL, (size_t)XQ_FRAMES * XQ_FRAME_SZ, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (q->area == MAP_FAILED) {
+		q->area = NULL;
+		snprintf(err, errlen, "UMEM mmap: %s", strerror(errno));
+		goto fail;
+	}
+	struct xsk_umem_config uc = {
+		.fill_size = XQ_FILL_SIZE,
+		.comp_size = XQ_COMP_SIZE,
+		.frame_size = XQ_FRAME_SZ,
+		.frame_headroom = 0,
+		.flags = 0,
+	};
+	int r = xsk_umem__create(&q->umem, q->area, (uint64_t)XQ_FRAMES * XQ_FRAME_SZ, &q->fq, &q->cq, &uc);
+	if (r) {
+		q->umem = NULL;
+		snprintf(err, errlen, "UMEM create on %s: %s", ifname, strerror(-r));
+		goto fail;
+	}
+	/* our own XDP program redirects: libxdp must not load its default one */
+	struct xsk_socket_config sc = {
+		.rx_size = XQ_RX_SIZE,
+		.tx_size = 0,
+		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
+		.xdp_flags = 0,
+		.bind_flags = XDP_COPY | XDP_USE_NEED_WAKEUP,
+	};
+	r = xsk_socket__create(&q->xsk, ifname, queue, q->umem, &q->rx, NULL, &sc);
+	if (r) {
+		q->xsk = NULL;
+		snprintf(err, errlen, "AF_XDP socket on %s queue %u: %s", ifname, queue, strerror(-r));
+		goto fail;
+	}
+	q->fd = xsk_socket__fd(q->xsk);
+	/* every frame starts in the fill ring (there is no XSK TX) */
+	uint32_t idx;
+	unsigned n = xsk_ring_prod__reserve(&q->fq, XQ_FRAMES, &idx);
+	for (unsigned i = 0; i < n; i++)
+		*xsk_ring_prod__fill_addr(&q->fq, idx + i) = (uint64_t)i * XQ_FRAME_SZ;
+	xsk_ring_prod__submit(&q->fq, n);
+	return q;
+fail:
+	xq_free(q);
+	return NULL;
+}
+
+static unsigned rx_queues(const char *ifname)
+{
+	struct ethtool_channels ch = { .cmd = ETHTOOL_GCHANNELS };
+	struct ifreq ifr;
+	unsigned n = 1;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return 1;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	ifr.ifr_data = (void *)&ch;
+	if (ioctl(fd, SIOCETHTOOL, &ifr) == 0) {
+		unsigned c = ch.rx_count > ch.combined_count ? ch.rx_count : ch.combined_count;
+		if (c > 0)
+			n = c;
+	}
+	close(fd);
+	return n > LVSD_XDP_QUEUES ? LVSD_XDP_QUEUES : n;
+}
+
+/* ---- interfaces ---- */
+
+static void detach_if(struct dp_backend *be, struct xif *xi)
+{
+	uint32_t key = (uint32_t)xi->ifindex;
+	/* the link may be gone already: errors are expected then */
+	bpf_xdp_detach(xi->ifindex, xi->xdp_mode, NULL);
+	bpf_map_delete_elem(be->ifslot_fd, &key);
+	unsigned base = (unsigned)(xi - be->ifs) * LVSD_XDP_QUEUES;
+	for (unsigned i = 0; i < xi->nq; i++) {
+		struct xq *q = xi->q[i];
+		uint32_t slot = base + i;
+		bpf_map_delete_elem(be->xsks_fd, &slot);
+		struct dp_wio *w = q->owner;
+		if (w) {
+			pthread_mutex_lock(&w->lock);
+			for (unsigned k = 0; k < w->nq; k++) {
+				if (w->q[k] == q) {
+					w->q[k] = w->q[--w->nq];
+					break;
+				}
+			}
+			w->next = 0;
+			pthread_mutex_unlock(&w->lock);
+		}
+		xq_free(q);
+		xi->q[i] = NULL;
+	}
+	memset(xi, 0, sizeof(*xi));
+}
+
+static int attach_if(struct dp_backend *be, const char *name, int ifindex)
+{
+	struct xif *xi = NULL;
+	for (unsigned i = 0; i < LVSD_XDP_MAX_IFS && !xi; i++)
+		if (!be->ifs[i].used)
+			xi = &be->ifs[i];
+	if (!xi) {
+		lvsd_log(LOG_ERR, "datapath: afxdp: more than %d interfaces, %s not served", LVSD_XDP_MAX_IFS, name);
+		return -1;
+	}
+	char err[256];
+	unsigned base = (unsigned)(xi - be->ifs) * LVSD_XDP_QUEUES;
+	unsigned nq = rx_queues(name);
+	xi->used = 1;
+	xi->ifindex = ifindex;
+	snprintf(xi->name, sizeof(xi->name), "%s", name);
+	for (unsigned i = 0; i < nq; i++) {
+		struct xq *q = xq_new(name, ifindex, i, err, sizeof(err));
+		if (!q) {
+			lvsd_log(LOG_ERR, "datapath: afxdp: %s", err);
+			goto fail;
+		}
+		xi->q[xi->nq++] = q;
+		uint32_t slot = base + i;
+		int fd = q->fd;
+		if (bpf_map_update_elem(be->xsks_fd, &slot, &fd, BPF_ANY) < 0) {
+			lvsd_log(LOG_ERR, "datapath: afxdp: XSKMAP update for %s queue %u: %s", name, i, strerror(errno));
+			goto fail;
+		}
+	}
+	uint32_t key = (uint32_t)ifindex, val = base;
+	if (bpf_map_update_elem(be->ifslot_fd, &key, &val, BPF_ANY) < 0) {
+		lvsd_log(LOG_ERR, "datapath: afxdp: interface map update for %s: %s", name, strerror(errno));
+		goto fail;
+	}
+	/* native first (veth supports it); generic works on any driver */
+	xi->xdp_mode = XDP_FLAGS_DRV_MODE;
+	int r = bpf_xdp_attach(ifindex, be->prog_fd, XDP_FLAGS_DRV_MODE, NULL);
+	if (r < 0) {
+		xi->xdp_mode = XDP_FLAGS_SKB_MODE;
+		int r2 = bpf_xdp_attach(ifindex, be->prog_fd, XDP_FLAGS_SKB_MODE, NULL);
+		if (r2 < 0) {
+			lvsd_log(LOG_ERR, "datapath: afxdp: cannot attach XDP to %s (native: %s, generic: %s)",
+				 name, strerror(-r), strerror(-r2));
+			xi->xdp_mode = 0;
+			goto fail;
+		}
+		lvsd_log(LOG_WARNING, "datapath: afxdp: %s: native XDP refused (%s), using generic XDP",
+			 name, strerror(-r));
+	}
+	/* sockets go to the workers round-robin: one worker per queue while
+	 * there are enough workers */
+	for (unsigned i = 0; i < xi->nq; i++) {
+		struct dp_wio *w = &be->w[be->next_worker++ % be->nworkers];
+		pthread_mutex_lock(&w->lock);
+		if (w->nq < WIO_MAX_Q) {
+			w->q[w->nq++] = xi->q[i];
+			xi->q[i]->owner = w;
+		}
+		pthread_mutex_unlock(&w->lock);
+	}
+	lvsd_log(LOG_INFO, "datapath: afxdp: %s: %s XDP, %u AF_XDP socket(s) (copy mode)", name,
+		 xi->xdp_mode == XDP_FLAGS_DRV_MODE ? "native" : "generic", xi->nq);
+	return 0;
+fail:
+	if (!xi->xdp_mode)
+		xi->xdp_mode = XDP_FLAGS_DRV_MODE;
+	detach_if(be, xi);
+	return -1;
+}
+
+/* ---- maps from the owned set ---- */
+
+static void map_key(struct lvsd_xdp_key *k, const struct dp_key *d)
+{
+	memset(k, 0, sizeof(*k));
+	k->addr = d->addr;
+	k->port = htons(d->port);
+	k->proto = d->proto;
+}
+
+/* make `fd` hold exactly the keys of v[0..n-1]: stale ones out, new ones in */
+static void sync_keys(int fd, const struct dp_key *v, size_t n, const struct dp_owned *o, int natrs)
+{
+	struct lvsd_xdp_key cur, next;
+	int have = bpf_map_get_next_key(fd, NULL, &cur) == 0;
+	while (have) {
+		have = bpf_map_get_next_key(fd, &cur, &next) == 0;
+		uint16_t port = ntohs(cur.port);
+		int keep = natrs ? dp_owned_is_natrs(o, cur.addr, cur.proto, port)
+				 : dp_owned_is_vip(o, cur.addr, cur.proto, port);
+		if (!keep)
+			bpf_map_delete_elem(fd, &cur);
+		cur = next;
+	}
+	uint8_t one = 1;
+	for (size_t i = 0; i < n; i++) {
+		struct lvsd_xdp_key k;
+		map_key(&k, &v[i]);
+		bpf_map_update_elem(fd, &k, &one, BPF_ANY);
+	}
+}
+
+static void afx_sync(struct dp_backend *be, const struct dp_owned *o, char *const *ifnames)
+{
+	if (o) {
+		sync_keys(be->vips_fd, o->vips, o->nvips, o, 0);
+		sync_keys(be->natrs_fd, o->nat, o->nnat, o, 1);
+	}
+	refresh_locals(be);
+	/* interfaces gone (or renumbered) first, then new ones */
+	for (unsigned i = 0; i < LVSD_XDP_MAX_IFS; i++) {
+		struct xif *xi = &be->ifs[i];
+		if (!xi->used)
+			continue;
+		int keep = 0;
+		for (char *const *p = ifnames; p && *p && !keep; p++)
+			keep = !strcmp(*p, xi->name) && (int)if_nametoindex(*p) == xi->ifindex;
+		if (!keep)
+			detach_if(be, xi);
+	}
+	for (char *const *p = ifnames; p && *p; p++) {
+		int ifindex = (int)if_nametoindex(*p);
+		if (!ifindex)
+			continue;
+		int found = 0;
+		for (unsigned i = 0; i < LVSD_XDP_MAX_IFS && !found; i++)
+			found = be->ifs[i].used && be->ifs[i].ifindex == ifindex;
+		if (!found)
+			attach_if(be, *p, ifindex);
+	}
+}
+
+/* ---- open / close ---- */
+
+static int find_map(struct dp_backend *be, const char *name, char *err, size_t errlen)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(be->obj, name);
+	int fd = m ? bpf_map__fd(m) : -1;
+	if (fd < 0)
+		snprintf(err, errlen, "XDP object has no map %s", name);
+	return fd;
+}
+
+static void afx_close(struct dp_backend *be)
+{
+	if (!be)
+		return;
+	for (unsigned i = 0; i < LVSD_XDP_MAX_IFS; i++)
+		if (be->ifs[i].used)
+			detach_if(be, &be->ifs[i]);
+	for (unsigned i = 0; be->w && i < be->nworkers; i++) {
+		if (be->w[i].tx_fd >= 0)
+			close(be->w[i].tx_fd);
+		pthread_mutex_destroy(&be->w[i].lock);
+	}
+	free(be->w);
+	if (be->obj)
+		bpf_object__close(be->obj);
+	free(be->locals);
+	pthread_mutex_destroy(&be->locals_lock);
+	free(be);
+}
+
+static struct dp_backend *afx_open(const struct dp_backend_conf *conf, char *err, size_t errlen)
+{
+	struct dp_backend *be = calloc(1, sizeof(*be));
+	if (!be) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	pthread_mutex_init(&be->locals_lock, NULL);
+	be->nworkers = conf->nworkers ? conf->nworkers : 1;
+	be->w = calloc(be->nworkers, sizeof(*be->w));
+	if (!be->w) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	for (unsigned i = 0; i < be->nworkers; i++) {
+		struct dp_wio *w = &be->w[i];
+		w->be = be;
+		w->idx = i;
+		pthread_mutex_init(&w->lock, NULL);
+		w->tx_fd = -1;
+	}
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "lvsd_xdp");
+	be->obj = bpf_object__open_mem(lvsd_xdp_obj_start, (size_t)(lvsd_xdp_obj_end - lvsd_xdp_obj_start), &oo);
+	if (!be->obj) {
+		snprintf(err, errlen, "cannot open the XDP object: %s", strerror(errno));
+		goto fail;
+	}
+	int r = bpf_object__load(be->obj);
+	if (r) {
+		snprintf(err, errlen, "cannot load the XDP program: %s", strerror(-r));
+		goto fail;
+	}
+	struct bpf_program *prog = bpf_object__find_program_by_name(be->obj, "lvsd_xdp_steer");
+	be->prog_fd = prog ? bpf_program__fd(prog) : -1;
+	if (be->prog_fd < 0) {
+		snprintf(err, errlen, "XDP object has no program lvsd_xdp_steer");
+		goto fail;
+	}
+	if ((be->vips_fd = find_map(be, "lvsd_vips", err, errlen)) < 0 ||
+	    (be->natrs_fd = find_map(be, "lvsd_natrs", err, errlen)) < 0 ||
+	    (be->locals_fd = find_map(be, "lvsd_locals", err, errlen)) < 0 ||
+	    (be->ifslot_fd = find_map(be, "lvsd_ifslot", err, errlen)) < 0 ||
+	    (be->xsks_fd = find_map(be, "lvsd_xsks", err, errlen)) < 0 ||
+	    (be->stats_fd = find_map(be, "lvsd_stats", err, errlen)) < 0)
+		goto fail;
+	int one = 1;
+	for (unsigned i = 0; i < be->nworkers; i++) {
+		struct dp_wio *w = &be->w[i];
+		w->tx_fd = socket(AF_PACKET, SOCK_RAW, 0);   /* protocol 0: never receives */
+		if (w->tx_fd < 0 ||
+		    setsockopt(w->tx_fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one)) < 0) {
+			snprintf(err, errlen, "AF_PACKET TX socket: %s", strerror(errno));
+			goto fail;
+		}
+		(void)setsockopt(w->tx_fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
+	}
+	/* an AF_XDP socket must really bind here (copy mode on loopback-free
+	 * namespaces cannot be tested without an interface): the first sync
+	 * attaches the interfaces and logs per-interface failures */
+	refresh_locals(be);
+	return be;
+fail:
+	afx_close(be);
+	return NULL;
+}
+
+static struct dp_wio *afx_worker(struct dp_backend *be, unsigned idx)
+{
+	return idx < be->nworkers ? &be->w[idx] : NULL;
+}
+
+/* ---- receive ---- */
+
+/* TCP/UDP checksum: verify, complete a pseudo-header-only one (veth TX
+ * offload, metadata lost on the way to XDP), mark verified frames */
+static void fix_l4_csum(struct dp_wio *w, struct dp_frame *f)
+{
+	uint8_t *d = f->data;
+	if (f->len < ETH_HLEN + 20 || d[12] != 0x08 || d[13] != 0x00)
+		return;
+	uint8_t *ip = d + ETH_HLEN;
+	unsigned ihl = (ip[0] & 0x0f) * 4u;
+	unsigned tot = (unsigned)ip[2] << 8 | ip[3];
+	if ((ip[0] >> 4) != 4 || ihl < 20 || tot < ihl || ETH_HLEN + tot > f->len)
+		return;
+	if (((unsigned)ip[6] << 8 | ip[7]) & 0x3fff)
+		return;         /* fragments: the parser leaves them to the kernel */
+	uint8_t proto = ip[9];
+	unsigned l4len = tot - ihl, off;
+	if (proto == IPPROTO_TCP && l4len >= 20)
+		off = 16;
+	else if (proto == IPPROTO_UDP && l4len >= 8)
+		off = 6;
+	else
+		return;
+	uint8_t *l4 = ip + ihl;
+	uint16_t field;
+	memcpy(&field, l4 + off, 2);
+	if (proto == IPPROTO_UDP && field == 0)
+		return;         /* no checksum: nothing to verify */
+	uint32_t saddr, daddr;
+	memcpy(&saddr, ip + 12, 4);
+	memcpy(&daddr, ip + 16, 4);
+	uint32_t pseudo = csum_pseudo4(saddr, daddr, proto, (uint16_t)l4len);
+	uint32_t sum = csum_partial(l4, l4len, pseudo);
+	if (csum_fold16(sum) == 0xffff) {
+		f->off.flags |= DP_OFF_DATA_VALID;
+		return;
+	}
+	uint16_t ph = csum_fold16(pseudo);
+	/* 0 and 0xffff are the same ones-complement value */
+	if (field != ph && !((field == 0 || field == 0xffff) && (ph == 0 || ph == 0xffff)))
+		return;         /* really broken: the parser counts it */
+	/* sum of everything but the field = sum - field */
+	uint16_t c = (uint16_t)~csum_fold16(csum_add(sum, (uint16_t)~field));
+	if (proto == IPPROTO_UDP && c == 0)
+		c = 0xffff;
+	memcpy(l4 + off, &c, 2);
+	f->off.flags |= DP_OFF_DATA_VALID;
+	__atomic_store_n(&w->csum_completed, w->csum_completed + 1, __ATOMIC_RELAXED);
+}
+
+static int take(struct dp_wio *w, struct dp_frame *frames, int max)
+{
+	int n = 0;
+	for (unsigned k = 0; k < w->nq && n < max; k++) {
+		struct xq *q = w->q[(w->next + k) % w->nq];
+		unsigned room = (unsigned)(max - n);
+		if (room > HELD_MAX - w->nheld)
+			room = HELD_MAX - w->nheld;
+		uint32_t idx;
+		unsigned got = xsk_ring_cons__peek(&q->rx, room, &idx);
+		for (unsigned i = 0; i < got; i++) {
+			const struct xdp_desc *desc = xsk_ring_cons__rx_desc(&q->rx, idx + i);
+			uint64_t addr = xsk_umem__add_offset_to_addr(desc->addr);
+			struct dp_frame *f = &frames[n++];
+			memset(f, 0, sizeof(*f));
+			f->data = xsk_umem__get_data(q->area, addr);
+			f->len = f->wire_len = desc->len;
+			f->ifindex = q->ifindex;
+			w->held[w->nheld].q = q;
+			w->held[w->nheld++].addr = xsk_umem__extract_addr(desc->addr);
+			fix_l4_csum(w, f);
+		}
+		if (got)
+			xsk_ring_cons__release(&q->rx, got);
+	}
+	if (w->nq)
+		w->next = (w->next + 1) % w->nq;
+	return n;
+}
+
+static int afx_rx_burst(struct dp_wio *w, struct dp_frame *frames, int max, int timeout_ms)
+{
+	if (w->idx == 0) {
+		uint64_t now = mono_ms();
+		if (now - w->locals_ms >= LOCALS_MS) {
+			w->locals_ms = now;
+			refresh_locals(w->be);
+		}
+	}
+	pthread_mutex_lock(&w->lock);
+	w->locked = 1;
+	int n = take(w, frames, max);
+	if (n)
+		return n;       /* the lock stays held until rx_release */
+	struct pollfd pfd[WIO_MAX_Q];
+	unsigned np = w->nq;
+	for (unsigned k = 0; k < np; k++)
+		pfd[k] = (struct pollfd){ .fd = w->q[k]->fd, .events = POLLIN };
+	w->locked = 0;
+	pthread_mutex_unlock(&w->lock);
+	if (!np) {
+		/* no interface yet: wait for the main thread to attach one */
+		struct timespec ts = { 0, (long)(timeout_ms > 100 ? 100 : timeout_ms) * 1000000L };
+		nanosleep(&ts, NULL);
+		return 0;
+	}
+	/* a socket closed meanwhile (interface gone) may wake us: harmless,
+	 * the list is re-read under the lock */
+	if (poll(pfd, np, timeout_ms) <= 0)
+		return 0;
+	pthread_mutex_lock(&w->lock);
+	w->locked = 1;
+	n = take(w, frames, max);
+	if (!n) {
+		w->locked = 0;
+		pthread_mutex_unlock(&w->lock);
+	}
+	return n;
+}
+
+static void afx_rx_release(struct dp_wio *w)
+{
+	/* frames go back to their fill rings in one batch per socket run */
+	unsigned i = 0;
+	while (i < w->nheld) {
+		struct xq *q = w->held[i].q;
+		unsigned j = i;
+		while (j < w->nheld && w->held[j].q == q)
+			j++;
+		uint32_t idx;
+		unsigned want = j - i;
+		while (xsk_ring_prod__reserve(&q->fq, want, &idx) != want)
+			;       /* cannot fail: the ring holds every frame of the UMEM */
+		for (unsigned k = 0; k < want; k++)
+			*xsk_ring_prod__fill_addr(&q->fq, idx + k) = w->held[i + k].addr;
+		xsk_ring_prod__submit(&q->fq, want);
+		if (xsk_ring_prod__needs_wakeup(&q->fq))
+			recvfrom(q->fd, NULL, 0, MSG_DONTWAIT, NULL, NULL);
+		i = j;
+	}
+	w->nheld = 0;
+	if (w->locked) {
+		w->locked = 0;
+		pthread_mutex_unlock(&w->lock);
+	}
+}
+
+/* ---- transmit: AF_PACKET with the virtio-net header (see afxdp.h) ---- */
+
+static int afx_flush(struct dp_wio *w)
+{
+	int refused = 0, done = 0;
+	while (done < w->ntx) {
+		int r = sendmmsg(w->tx_fd, w->msgs + done, (unsigned)(w->ntx - done), MSG_DONTWAIT);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			refused++;
+			done++;
+			continue;
+		}
+		done += r;
+	}
+	w->ntx = 0;
+	return refused;
+}
+
+static int afx_tx(struct dp_wio *w, int ifindex, const struct dp_offload *off,
+		  const struct iovec *iov, int n)
+{
+	if (n < 1 || n > TX_IOV_MAX)
+		return -1;
+	if (w->ntx == TX_BATCH)
+		afx_flush(w);
+	struct tx_slot *s = &w->tx[w->ntx];
+	struct mmsghdr *m = &w->msgs[w->ntx];
+	memset(&s->sll, 0, sizeof(s->sll));
+	s->sll.sll_family = AF_PACKET;
+	s->sll.sll_ifindex = ifindex;
+	s->sll.sll_protocol = htons(ETH_P_IP);
+	memset(&s->vh, 0, sizeof(s->vh));
+	if (off) {
+		s->vh.flags = off->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM;
+		s->vh.gso_type = off->gso_size ? off->gso_type : VIRTIO_NET_HDR_GSO_NONE;
+		s->vh.hdr_len = off->hdr_len;
+		s->vh.gso_size = off->gso_size;
+		s->vh.csum_start = off->csum_start;
+		s->vh.csum_offset = off->csum_offset;
+	}
+	s->iov[0].iov_base = &s->vh;
+	s->iov[0].iov_len = sizeof(s->vh);
+	for (int i = 0; i < n; i++)
+		s->iov[i + 1] = iov[i];
+	memset(m, 0, sizeof(*m));
+	m->msg_hdr.msg_name = &s->sll;
+	m->msg_hdr.msg_namelen = sizeof(s->sll);
+	m->msg_hdr.msg_iov = s->iov;
+	m->msg_hdr.msg_iovlen = (size_t)n + 1;
+	w->ntx++;
+	return 0;
+}
+
+static uint64_t xdp_stat(struct dp_backend *be, uint32_t what)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	if (be->stats_fd < 0 || ncpu <= 0 || ncpu > 4096)
+		return 0;
+	uint64_t *v = calloc((size_t)ncpu, sizeof(*v)), sum = 0;
+	if (v && bpf_map_lookup_elem(be->stats_fd, &what, v) == 0)
+		for (int i = 0; i < ncpu; i++)
+			sum += v[i];
+	free(v);
+	return sum;
+}
+
+static void afx_describe(struct dp_backend *be, char *buf, size_t len)
+{
+	uint64_t fixed = 0;
+	for (unsigned i = 0; i < be->nworkers; i++)
+		fixed += __atomic_load_n(&be->w[i].csum_completed, __ATOMIC_RELAXED);
+	snprintf(buf, len, "afxdp (AF_XDP copy mode, XDP program lvsd_xdp_steer, TX via AF_PACKET) "
+		 "workers=%u umem=%ux%u xdp_seen=%llu xdp_redirect=%llu xdp_no_socket=%llu csum_completed=%llu",
+		 be->nworkers, XQ_FRAMES, XQ_FRAME_SZ,
+		 (unsigned long long)xdp_stat(be, LVSD_XDP_STAT_SEEN),
+		 (unsigned long long)xdp_stat(be, LVSD_XDP_STAT_REDIRECT),
+		 (unsigned long long)xdp_stat(be, LVSD_XDP_STAT_NO_SOCKET), (unsigned long long)fixed);
+}
+
+const struct dp_backend_ops dp_backend_afxdp = {
+	.name = "xdp",
+	.probe = afx_probe,
+	.open = afx_open,
+	.close = afx_close,
+	.worker = afx_worker,
+	.rx_burst = afx_rx_burst,
+	.rx_release = afx_rx_release,
+	.tx = afx_tx,
+	.flush = afx_flush,
+	.describe = afx_describe,
+	.sync = afx_sync,
+};

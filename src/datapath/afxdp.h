@@ -1,0 +1,39 @@
+/* afxdp.h - the AF_XDP backend (afxdp.c) and its XDP steering program
+ * (bpf/lvsd_xdp.bpf.c, built into lvsd).
+ *
+ * Receive: lvsd's own XDP program, attached to every served interface
+ * (native mode, generic when the driver refuses), redirects exactly the
+ * frames the director owns (steer.h's owned set) to one AF_XDP socket per
+ * (interface, RX queue); everything else goes on to the kernel.  Unlike the
+ * AF_PACKET tap, the redirected frame is STOLEN: the kernel never sees it,
+ * so no guard is needed for it (the nftables guard stays as a backstop for
+ * frames that find no socket).  Sockets run in copy mode (veth has no
+ * zero-copy), one UMEM per socket, need_wakeup, frames recycled to the
+ * fill ring in batches after each burst.
+ *
+ * Transmit: a per-worker AF_PACKET socket with the virtio-net header, as in
+ * afpacket.c.  Why not the egress interface's XSK TX ring: the shared
+ * xmit code emits GSO frames and partial checksums (software-segmented
+ * tunnels, ICMP errors, frames waiting for ARP in malloc'd buffers) which
+ * an XSK cannot carry, and copy mode copies on TX anyway.
+ *
+ * Checksums: a veth peer with TX checksum offload hands XDP frames whose
+ * TCP/UDP checksum field holds only the pseudo-header sum (the skb's
+ * CHECKSUM_PARTIAL state is lost on the way to XDP).  rx_burst verifies
+ * every TCP/UDP checksum; a frame whose field equals the pseudo-header sum
+ * gets its checksum completed in place; every verified frame is marked
+ * DP_OFF_DATA_VALID so the parser does not sum it again.
+ *
+ * Contract beyond backend.h: the module calls ops->sync() (main thread) on
+ * every table and link change with the current owned set and interface
+ * list; the backend attaches/detaches per interface and rewrites its BPF
+ * maps.  Workers pick up sockets of new interfaces at their next burst.
+ */
+#ifndef LVS_DP_AFXDP_H
+#define LVS_DP_AFXDP_H
+
+#include "backend.h"
+
+extern const struct dp_backend_ops dp_backend_afxdp;
+
+#endif
