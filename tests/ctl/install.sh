@@ -1,0 +1,39 @@
+#!/bin/bash
+# install.sh - `make install` into a DESTDIR: binaries, scripts, man pages,
+# systemd units with the sbin path substituted; the installed tools work
+# together against a private daemon.
+. "$(dirname "$0")/../lib/common.sh"
+dest=$(mktemp -d /tmp/lvsd-ctl-inst.XXXXXX)
+cleanup_dir "$dest"
+
+# install what this run built (BUILD), without rebuilding other trees
+make -s -C "$LVSD_TOP" install BUILD="$BUILD" SAN="$([ "$BUILD" = build-san ] && echo 1 || echo 0)" \
+	DESTDIR="$dest" PREFIX=/usr >"$dest.log" 2>&1
+rc=$?
+tap_check "make install DESTDIR=... PREFIX=/usr succeeds" [ $rc = 0 ]
+[ $rc = 0 ] || sed 's/^/# /' "$dest.log"
+rm -f "$dest.log"
+sbin=$dest/usr/sbin
+for f in lvsd ipvsadm ipvsadm-save ipvsadm-restore; do
+	tap_check "sbin/$f installed executable" [ -x "$sbin/$f" ]
+done
+for m in lvsd ipvsadm ipvsadm-save ipvsadm-restore; do
+	tap_check "man page $m.8 installed" [ -f "$dest/usr/share/man/man8/$m.8" ]
+done
+unit=$dest/lib/systemd/system
+tap_check "lvsd.service installed with the sbin path" grep -qx "ExecStart=/usr/sbin/lvsd \$LVSD_OPTS" "$unit/lvsd.service"
+tap_check "ipvsadm.service restores /etc/ipvsadm.rules" grep -q "/usr/sbin/ipvsadm-restore < \"\$RULES\"" "$unit/ipvsadm.service"
+tap_check "no @SBINDIR@ left in the units" bash -c "! grep -q @ '$unit/lvsd.service' '$unit/ipvsadm.service'"
+if command -v systemd-analyze >/dev/null; then
+	out=$(cd "$unit" && SYSTEMD_LOG_LEVEL=err systemd-analyze verify --man=no ./lvsd.service 2>&1 | grep -v -e "ipvsadm" -e "Cannot find" -e "No such file")
+	tap_check "systemd-analyze verify lvsd.service" [ -z "$out" ]
+fi
+
+# the installed set works together
+LVSD_BUILD=$sbin lvsd_start --backend none || tap_fail "installed lvsd starts"
+printf -- '-A -t 10.7.7.7:80 -s rr\n-a -t 10.7.7.7:80 -r 10.7.7.8:80 -m -w 2\n' >"$dest/rules"
+"$sbin/ipvsadm-restore" <"$dest/rules"
+tap_check "installed ipvsadm-restore + ipvsadm-save round trip" \
+	bash -c "'$sbin/ipvsadm-save' -n | cmp -s - '$dest/rules'"
+tap_check "installed lvsd --show ip_vs" bash -c "'$sbin/lvsd' --show ip_vs | grep -q '^TCP  0A070707:0050 rr'"
+lvsd_stop
