@@ -12,7 +12,16 @@
  *    workers are the module's own threads; they take lvsd_lock() only on
  *    slow paths (scheduling a new connection).
  *  - Text views and commands are reachable from the control socket
- *    (lvsc_get_text / lvsc_command) and from `lvsd --status`-style tools.
+ *    (lvsc_get_text / lvsc_command) and from `lvsd --show VIEW` /
+ *    `lvsd --cmd "VERB ARGS"`.  They are called WITHOUT the table lock
+ *    (take it yourself for as long as you read the table); a command's
+ *    args are the text after the verb; a negative return is sent to the
+ *    client as the result, with whatever text was written.
+ *  - lvsd_table_changed() may be called from any thread, with or without
+ *    the lock held: it only marks the table dirty; the change listeners
+ *    run afterwards on the main loop with no lock held.
+ *  - Modules register views, commands, fds, timers and listeners from
+ *    their start hook; a start hook returning < 0 aborts lvsd's start-up.
  */
 #ifndef LVSD_H
 #define LVSD_H
