@@ -129,12 +129,8 @@ static void heap_swap(struct chk_engine *e, size_t a, size_t b)
 	e->heap[b]->heap_idx = b;
 }
 
-static void heap_fix(struct chk_engine *e, size_t i)
+static void heap_down(struct chk_engine *e, size_t i)
 {
-	while (i > 0 && e->heap[(i - 1) / 2]->wake_ms > e->heap[i]->wake_ms) {
-		heap_swap(e, i, (i - 1) / 2);
-		i = (i - 1) / 2;
-	}
 	for (;;) {
 		size_t l = 2 * i + 1, r = l + 1, m = i;
 
@@ -149,6 +145,16 @@ static void heap_fix(struct chk_engine *e, size_t i)
 	}
 }
 
+/* p's key changed: restore the heap order around it */
+static void heap_fix(struct chk_engine *e, size_t i)
+{
+	while (i > 0 && e->heap[(i - 1) / 2]->wake_ms > e->heap[i]->wake_ms) {
+		heap_swap(e, i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
+	heap_down(e, i);
+}
+
 static void heap_build(struct chk_engine *e)
 {
 	e->nheap = 0;
@@ -158,7 +164,7 @@ static void heap_build(struct chk_engine *e)
 	}
 	for (size_t i = e->nheap / 2 + 1; i-- > 0;)
 		if (i < e->nheap)
-			heap_fix(e, i);
+			heap_down(e, i);
 }
 
 /* ---------------------------------------------------------------- epoll */
@@ -980,13 +986,14 @@ void chk_engine_status(struct chk_engine *e, struct strbuf *out)
 		  (unsigned long long)e->st.probes_run, (unsigned long long)e->st.probes_late,
 		  (unsigned long long)e->st.max_late_ms, (unsigned long long)e->st.transitions,
 		  (unsigned long long)e->st.reloads, (unsigned long long)e->st.reload_errors);
-	sb_printf(out, "%-44s %-5s %-7s %-9s %-9s %s\n", "CHECK", "STATE", "FAILS", "CHANGED", "RESULT", "LAST");
+	sb_printf(out, "%-44s %-5s %-7s %-7s %-9s %-9s %s\n", "CHECK", "STATE", "FAILS", "RUNS", "CHANGED", "RESULT", "LAST");
 	for (size_t i = 0; i < e->nprobes; i++) {
 		struct chk_probe *p = e->probes[i];
 		char f[24];
 
 		snprintf(f, sizeof(f), "%u/%u", p->h.fails < p->k.fall ? p->h.fails : p->k.fall, p->k.fall);
-		sb_printf(out, "%-44s %-5s %-7s %-9s %-9s %s%s\n", p->label, p->h.up ? "up" : "down", f,
+		sb_printf(out, "%-44s %-5s %-7s %-7llu %-9s %-9s %s%s\n", p->label, p->h.up ? "up" : "down", f,
+			  (unsigned long long)p->runs,
 			  ago(now, p->last_change_ms, a, sizeof(a)), ago(now, p->last_result_ms, b, sizeof(b)),
 			  p->last_msg, p->running ? " (running)" : "");
 	}

@@ -23,6 +23,10 @@ hc_bins() {
 	export PATH="$bin:$PATH"
 }
 
+# the interpreter itself, not pyenv's shim (a shell script): faster, and
+# the PID we kill is python's
+HC_PY=$(python3 -c "import sys; print(sys.executable)" 2>/dev/null || echo python3)
+
 hc_topology() {
 	local n
 	for n in dir rs1 rs2; do
@@ -46,7 +50,7 @@ hc_topology() {
 
 hc_web() {
 	local ns=$1 ip=$2 dir=$3
-	ip netns exec "$ns" python3 -m http.server 80 --bind "$ip" --directory "$dir" >/dev/null 2>&1 &
+	ip netns exec "$ns" "$HC_PY" -m http.server 80 --bind "$ip" --directory "$dir" >/dev/null 2>&1 &
 	local pid=$!
 	cleanup_pid "$pid"
 	# ready when it accepts

@@ -17,7 +17,7 @@ ip -n lvsd-hc-bench link set lo up
 work=$(mktemp -d /tmp/lvsd-hc-bench.XXXXXX)
 cleanup_dir "$work"
 
-ip netns exec lvsd-hc-bench python3 -c '
+ip netns exec lvsd-hc-bench "$HC_PY" -c '
 import socket
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("0.0.0.0", 80)); s.listen(4096)
@@ -55,8 +55,9 @@ h0=$(lvsd --show checks | sed -n 2p)
 c0=$(cpu); r0=$(echo "$h0" | sed -n 's/.*probes run \([0-9]*\).*/\1/p'); t0=$(date +%s.%N)
 l0=$(echo "$h0" | sed -n 's/.*late \([0-9]*\) .*/\1/p')
 sleep "$secs"
-c1=$(cpu); t1=$(date +%s.%N)
+c1=$(cpu)
 head=$(lvsd --show checks | sed -n 2p)
+t1=$(date +%s.%N)
 r1=$(echo "$head" | sed -n 's/.*probes run \([0-9]*\).*/\1/p')
 late=$(echo "$head" | sed -n 's/.*late \([0-9]*\) (max \([0-9]*\) ms).*/\1 \2/p')
 up=$(echo "$head" | sed -n 's/.*, up \([0-9]*\),.*/\1/p')

@@ -99,7 +99,7 @@ tap_check "body fixed: RS2 up" wait_for 3 rs_has_weight "$svc" 192.168.78.12:80 
 
 # RS2 hangs: accepts and never answers -> timeout -> down
 kill "$rs2"; wait "$rs2" 2>/dev/null
-ip netns exec lvsd-hc-rs2 python3 -c '
+ip netns exec lvsd-hc-rs2 "$HC_PY" -c '
 import socket, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("192.168.78.12", 80)); s.listen(128)
