@@ -53,7 +53,7 @@ DR_CONFIGS="kernel-fwd nft-netdev-fwd lvsd-dr-w1"
 usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case $1 in
-	--smoke) SMOKE=1; ROUNDS=1; DUR=2 ;;
+	--smoke) SMOKE=1; ROUNDS=1; DUR=1 ;;
 	--micro-only) MICRO_ONLY=1 ;;
 	--with-micro) WITH_MICRO=1 ;;
 	--nat-only) DO_DR=0 ;;
@@ -75,7 +75,10 @@ case "$ROUNDS$DUR" in *[!0-9]*|'') echo "bench: --rounds/--duration need numbers
 mkdir -p "$OUT"
 DAY=$(date -u +%F)
 
-P=lvsd-bn-
+# namespace prefix (the smoke test uses its own so that it cannot collide
+# with a `make bench` running at the same time)
+P=${BENCH_NS_PREFIX:-lvsd-bn-}
+case $P in lvsd-bn-*) ;; *) echo "bench: BENCH_NS_PREFIX must start with lvsd-bn-" >&2; exit 2 ;; esac
 BT=$(mktemp -d /tmp/lvsd-bench.XXXXXX)
 LAB_TMP=$BT
 LAB_PIDS=()
@@ -163,7 +166,7 @@ RAW="$OUT/$DAY.tsv"
 lab_down "$P"   # leftovers of an interrupted run
 
 # record CONFIG ROUND METRIC VALUE (VALUE may be "n/a: reason")
-record() { printf '%s\t%s\t%s\t%s\t%s\n' "$LAB_KIND" "$1" "$2" "$3" "$4" >>"$RAW"; }
+record() { printf '%s\t%s\t%s\t%s\t%s\n' "$LAB_KIND" "$1" "$2" "$3" "$(tr '\t\n' '  ' <<<"$4" | sed 's/ *$//')" >>"$RAW"; }
 
 # servers on both RSes: nginx (keep-alive capable) on :80, iperf3 on RS1
 # :5201, a UDP sink on :9
@@ -261,7 +264,8 @@ dir_haproxy() {
 	cat >"$BT/haproxy.cfg" <<EOF
 global
 	nbthread 1
-	maxconn 200000
+	# 2 fds per proxied connection must fit the fd limit (often 20000 here)
+	maxconn 8000
 defaults
 	mode tcp
 	timeout connect 5s
@@ -309,7 +313,7 @@ dir_lvsd() {
 	sleep 0.3
 	# lvsd logs when it cannot give the requested backend; that is "n/a"
 	local why
-	why=$(grep -E "backend $backend is not available|running without a datapath|unusable|open failed" "$BT/lvsd.log" | head -1)
+	why=$(grep -E "backend $backend is not available|running without a datapath|unusable|open failed|falling back" "$BT/lvsd.log" | head -1)
 	[ -n "$why" ] && { NA=$(sed 's/.*datapath: //' <<<"$why"); return 1; }
 	local ipv="$LVSD_BUILD/ipvsadm" vip=$LAB_VIP
 	[ "$LAB_KIND" = dr ] || vip=$LAB_VIP
@@ -327,21 +331,25 @@ dir_lvsd() {
 }
 
 # nftables netdev fwd for DR: rewrite the destination MAC to an RS chosen by
-# a hash of the flow (stateless, so per-flow, not per-packet round robin)
+# a hash of the flow (stateless, so per-flow, not per-packet round robin);
+# the source MAC becomes the director's so the switch does not learn the
+# router's MAC on the director's port
 dir_nft_netdev_fwd() {
-	local m1 m2
+	local m1 m2 md
 	m1=$(inns rs1 cat /sys/class/net/eth0/address)
 	m2=$(inns rs2 cat /sys/class/net/eth0/address)
+	md=$(inns d cat /sys/class/net/eth0/address)
 	inns d nft -f - <<EOF || { NA="nft netdev fwd rules rejected"; return 1; }
 table netdev lvsd_bench {
 	chain ingress {
 		type filter hook ingress device eth0 priority 0; policy accept;
-		ip daddr $LAB_VIP meta l4proto { tcp, udp } ether daddr set jhash ip saddr . th sport mod 2 map { 0 : $m1, 1 : $m2 } fwd to eth0
+		ip daddr $LAB_VIP tcp dport 5201 ether saddr set $md ether daddr set $m1 fwd to eth0
+		ip daddr $LAB_VIP meta l4proto { tcp, udp } ether saddr set $md ether daddr set jhash ip saddr . th sport mod 2 map { 0 : $m1, 1 : $m2 } fwd to eth0
 	}
 }
 EOF
-	TARGET_HTTP=$LAB_VIP TARGET_UDP=$LAB_VIP TARGET_TCP1=""
-	NA_TCP1="iperf3 needs both of its connections on one RS; the stateless hash may split them"
+	# iperf3's two connections must meet one server: port 5201 always goes to RS1
+	TARGET_HTTP=$LAB_VIP TARGET_UDP=$LAB_VIP TARGET_TCP1=$LAB_VIP
 }
 
 # DR kernel-fwd: the router sends the RS addresses through the director,
