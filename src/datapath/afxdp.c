@@ -21,6 +21,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <xdp/xsk.h>
@@ -136,6 +137,24 @@ static int afx_probe(char *reason, size_t len)
 	close(fd);
 	snprintf(reason, len, "AF_XDP available");
 	return 0;
+}
+
+int afxdp_auto_ok(char *reason, size_t len)
+{
+	struct stat self, init;
+	int host = 0;
+	if (stat("/proc/self/ns/net", &self) == 0) {
+		if (stat("/proc/1/ns/net", &init) == 0)
+			host = self.st_ino == init.st_ino && self.st_dev == init.st_dev;
+		else    /* /proc/1 hidden: the init namespace's fixed inode (PROC_NET_INIT_INO) */
+			host = self.st_ino == 0xEFFFFFF9u;
+	}
+	if (host) {
+		snprintf(reason, len, "running in the host network namespace, where attaching XDP to a "
+			 "physical NIC may reset it (use --backend xdp to force)");
+		return -1;
+	}
+	return afx_probe(reason, len);
 }
 
 /* ---- local addresses: NAT replies to these stay with the kernel ---- */
@@ -766,12 +785,13 @@ static void afx_describe(struct dp_backend *be, char *buf, size_t len)
 	uint64_t fixed = 0;
 	for (unsigned i = 0; i < be->nworkers; i++)
 		fixed += __atomic_load_n(&be->w[i].csum_completed, __ATOMIC_RELAXED);
-	snprintf(buf, len, "afxdp (AF_XDP copy mode, XDP program lvsd_xdp_steer, TX via AF_PACKET) "
-		 "workers=%u umem=%ux%u xdp_seen=%llu xdp_redirect=%llu xdp_no_socket=%llu csum_completed=%llu",
-		 be->nworkers, XQ_FRAMES, XQ_FRAME_SZ,
+	/* module.c keeps 160 bytes: counters first, they are what tests read */
+	snprintf(buf, len, "afxdp xdp_seen=%llu xdp_redirect=%llu xdp_no_socket=%llu csum_completed=%llu "
+		 "workers=%u copy-mode tx=afpacket",
 		 (unsigned long long)xdp_stat(be, LVSD_XDP_STAT_SEEN),
 		 (unsigned long long)xdp_stat(be, LVSD_XDP_STAT_REDIRECT),
-		 (unsigned long long)xdp_stat(be, LVSD_XDP_STAT_NO_SOCKET), (unsigned long long)fixed);
+		 (unsigned long long)xdp_stat(be, LVSD_XDP_STAT_NO_SOCKET), (unsigned long long)fixed,
+		 be->nworkers);
 }
 
 const struct dp_backend_ops dp_backend_afxdp = {

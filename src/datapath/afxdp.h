@@ -36,4 +36,8 @@
 
 extern const struct dp_backend_ops dp_backend_afxdp;
 
+/* --backend auto: probe(), and not in the host (init) network namespace,
+ * where the served links are physical NICs that native XDP may reset */
+int afxdp_auto_ok(char *reason, size_t len);
+
 #endif

@@ -60,8 +60,8 @@ struct dp_frame {
 };
 
 struct dp_backend;
-struct dp_wio;
-struct dp_owned;                /* steer.h */                  /* one worker's I/O context */
+struct dp_wio;                  /* one worker's I/O context */
+struct dp_owned;                /* steer.h */
 
 struct dp_backend_conf {
 	unsigned nworkers;

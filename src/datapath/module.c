@@ -332,7 +332,9 @@ static int start_backend(struct lvsd *d)
 	/* AF_XDP first when asked for (or auto); AF_PACKET works everywhere */
 	if (!strcmp(want, "xdp") || !strcmp(want, XDP_IN_AUTO)) {
 		ops = &dp_backend_afxdp;
-		if (ops->probe(reason, sizeof(reason)) < 0)
+		int usable = strcmp(want, "auto") ? ops->probe(reason, sizeof(reason))
+						  : afxdp_auto_ok(reason, sizeof(reason));
+		if (usable < 0)
 			snprintf(why, sizeof(why), "AF_XDP unusable: %s", reason);
 		else if (!(be = ops->open(&conf, err, sizeof(err))))
 			snprintf(why, sizeof(why), "AF_XDP open failed: %s", err);
