@@ -11,8 +11,10 @@
  *    drops garbage before IPVS ever sees it).
  * Checksums are verified only when the kernel has not (no DATA_VALID, no
  * NEEDS_CSUM offload flag): veth frames mostly come pre-verified or partial.
- * Fragments: IPVS sees reassembled packets; we do not reassemble, so every
- * fragment is left to the kernel and counted (frag_first / frag_later).
+ * Fragments: IPVS sees reassembled packets, and so do we: the AF_PACKET
+ * fanout reassembles IPv4 (PACKET_FANOUT_FLAG_DEFRAG).  A fragment that
+ * still shows up (a backend without reassembly) is left to the kernel and
+ * counted (frag_first / frag_later).
  */
 #ifndef LVS_DP_PARSE_H
 #define LVS_DP_PARSE_H

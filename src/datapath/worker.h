@@ -45,7 +45,7 @@ struct dp_worker {
 	unsigned owned_seen;            /* version last observed (grace tracking) */
 	uint64_t now_ms;
 	uint64_t reason[DP_R_COUNT];
-	uint64_t rx_frames, tx_frames, tx_bytes, inbound, outbound, icmp_sent, segmented;
+	uint64_t rx_frames, tx_frames, tx_bytes, inbound, outbound, icmp_sent, segmented, fragments;
 	struct dp_pending pending[DP_PENDING_MAX];
 	unsigned npending;
 	unsigned pending_gen;

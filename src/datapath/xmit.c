@@ -228,7 +228,7 @@ static enum dp_reason ttl_step(struct dp_worker *w, struct dp_parsed *p, int fro
 /* bytes of the largest IP packet this frame becomes on the wire */
 static unsigned wire_ip_len(const struct dp_parsed *p, const struct dp_frame *f)
 {
-	if (!f->off.gso_size)
+	if (!f || !f->off.gso_size)
 		return p->iplen;
 	const uint8_t *l4 = p->frame + p->l4off;
 	unsigned l4h = p->pkt.protocol == IPPROTO_TCP ? (unsigned)(l4[12] >> 4) * 4 : 8;
@@ -244,8 +244,9 @@ static enum dp_reason mtu_step(struct dp_worker *w, struct dp_parsed *p, unsigne
 		dp_icmp_send(w, p, 3, 4, mtu, from_vip);
 		return DP_R_TOO_BIG;
 	}
-	/* not DF: the kernel would fragment; we do not (yet) */
-	return DP_R_TOO_BIG;
+	/* not DF: fragmented on transmit (ip_fragment), unless it is a GSO
+	 * super-frame, which cannot be both */
+	return p->pkt.protocol == IPPROTO_TCP && wire_ip_len(p, NULL) != p->iplen ? DP_R_TOO_BIG : DP_R_OK;
 }
 
 /* rewrite one IPv4 address (+ port) of a TCP/UDP packet with checksums */
@@ -316,6 +317,58 @@ static void nat_icmp(struct dp_parsed *p, int outbound, uint32_t naddr, uint16_t
 	memcpy(ic + 2, &c, 2);
 }
 
+/* complete a partial L4 checksum in software (skb_checksum_help) */
+static void csum_complete_l4(uint8_t *ip, unsigned ihl, unsigned iplen, uint8_t proto)
+{
+	uint8_t *l4 = ip + ihl;
+	unsigned coff = proto == IPPROTO_TCP ? 16 : 6;
+	uint16_t c = csum_buf(l4, iplen - ihl, 0);
+	if (proto == IPPROTO_UDP && c == 0)
+		c = 0xffff;
+	memcpy(l4 + coff, &c, 2);
+}
+
+/* IPv4 fragmentation of a complete packet (no options: IHL 5 only, which
+ * is what we originate for tunnels; others are counted TOO_BIG) */
+static enum dp_reason frag_send(struct dp_worker *w, const struct nh_route *rt, uint8_t *ip, unsigned len)
+{
+	unsigned ihl = (unsigned)(ip[0] & 15) * 4;
+	if (ihl != 20 || (rd16(ip + 6) & 0x4000) || rt->mtu < 68)
+		return DP_R_TOO_BIG;
+	unsigned chunk = (rt->mtu - ihl) & ~7u;
+	unsigned payload = len - ihl;
+	uint16_t base = rd16(ip + 6);   /* keep MF/offset if it already was a fragment */
+	for (unsigned off = 0; off < payload; off += chunk) {
+		unsigned n = payload - off < chunk ? payload - off : chunk;
+		int more = off + n < payload;
+		uint8_t *f = scratch_get(w);
+		uint8_t *h = f + ETH_HLEN;
+		memcpy(h, ip, ihl);
+		wr16(h + 2, (uint16_t)(ihl + n));
+		wr16(h + 6, (uint16_t)((base & 0x2000) | (more ? 0x2000 : 0) | ((base & 0x1fff) + off / 8)));
+		ip4_csum_set(h, ihl);
+		struct iovec iov[2] = { { f, ETH_HLEN + ihl }, { ip + ihl + off, n } };
+		enum dp_reason r = l2_send(w, rt, NULL, iov, 2);
+		if (r != DP_R_OK)
+			return r;
+		w->fragments++;
+	}
+	return DP_R_OK;
+}
+
+/* send the packet at p's IP header, fragmenting when it is too big */
+static enum dp_reason ip_send(struct dp_worker *w, const struct nh_route *rt, struct dp_parsed *p,
+			      const struct dp_frame *f)
+{
+	if (!f->off.gso_size && p->iplen > rt->mtu) {
+		if (p->csum_partial)   /* fragments cannot carry a partial checksum */
+			csum_complete_l4(p->frame + p->l3off, p->ihl, p->iplen, p->pkt.protocol);
+		return frag_send(w, rt, p->frame + p->l3off, p->iplen);
+	}
+	struct iovec iov = { p->frame, ETH_HLEN + p->iplen };
+	return l2_send(w, rt, &f->off, &iov, 1);
+}
+
 /* ---- methods ---- */
 
 static enum dp_reason xmit_nat(struct dp_worker *w, struct dp_parsed *p, struct dp_frame *f,
@@ -340,8 +393,7 @@ static enum dp_reason xmit_nat(struct dp_worker *w, struct dp_parsed *p, struct 
 	} else {
 		nat_rewrite(p, 0, ref->daddr.ip, ref->dport);
 	}
-	struct iovec iov = { p->frame, ETH_HLEN + p->iplen };
-	return l2_send(w, &rt, &f->off, &iov, 1);
+	return ip_send(w, &rt, p, f);
 }
 
 static enum dp_reason xmit_dr(struct dp_worker *w, struct dp_parsed *p, struct dp_frame *f,
@@ -357,20 +409,9 @@ static enum dp_reason xmit_dr(struct dp_worker *w, struct dp_parsed *p, struct d
 		return r;
 	/* the real server itself is the next hop: it owns the VIP */
 	rt.nexthop = ref->daddr.ip;
-	struct iovec iov = { p->frame, ETH_HLEN + p->iplen };
-	return l2_send(w, &rt, &f->off, &iov, 1);
+	return ip_send(w, &rt, p, f);
 }
 
-/* complete a partial L4 checksum in software (skb_checksum_help) */
-static void csum_complete(uint8_t *ip, unsigned ihl, unsigned iplen, uint8_t proto)
-{
-	uint8_t *l4 = ip + ihl;
-	unsigned coff = proto == IPPROTO_TCP ? 16 : 6;
-	uint16_t c = csum_buf(l4, iplen - ihl, 0);
-	if (proto == IPPROTO_UDP && c == 0)
-		c = 0xffff;
-	memcpy(l4 + coff, &c, 2);
-}
 
 static uint16_t tun_overhead(const struct lvs_conn_ref *ref)
 {
@@ -434,6 +475,15 @@ static enum dp_reason tun_send(struct dp_worker *w, const struct nh_route *rt, u
 		break;
 	}
 	ip4_csum_set(o, 20);
+	if (tot > rt->mtu) {
+		/* inner DF clear: the outer packet is fragmented, like the kernel */
+		uint8_t *whole = arena_get(w, tot);
+		if (!whole)
+			return DP_R_TOO_BIG;
+		memcpy(whole, o, hl);
+		memcpy(whole + hl, inner, ilen);
+		return frag_send(w, rt, whole, tot);
+	}
 	struct iovec iov[2] = { { f, ETH_HLEN + hl }, { inner, ilen } };
 	return l2_send(w, rt, NULL, iov, 2);
 }
@@ -460,7 +510,7 @@ static enum dp_reason xmit_tun(struct dp_worker *w, struct dp_parsed *p, struct 
 
 	if (!f->off.gso_size) {
 		if (p->csum_partial)
-			csum_complete(ip, p->ihl, p->iplen, p->pkt.protocol);
+			csum_complete_l4(ip, p->ihl, p->iplen, p->pkt.protocol);
 		return tun_send(w, &rt, src, ref, ip, p->iplen, flowhash);
 	}
 	if (p->pkt.protocol != IPPROTO_TCP)

@@ -4,8 +4,9 @@
   dp-client.py http VIP N [CONC]   N HTTP GETs of "/", prints "order A B ..."
                                    (sequential only) and "count NAME n" lines,
                                    "fail n"
-  dp-client.py udp VIP N SIZE      N UDP datagrams of SIZE bytes to VIP:53,
-                                   one at a time; "count NAME n", "fail n"
+  dp-client.py udp VIP N SIZE [nodf]  N UDP datagrams of SIZE bytes to VIP:53,
+                                   one at a time (nodf: DF clear);
+                                   "count NAME n", "fail n"
   dp-client.py upload VIP N       send N random bytes, check the RS's sha256
   dp-client.py hold VIP            one long-lived TCP connection (ECHO mode):
                                    prints the RS's greeting, then for every
@@ -71,10 +72,12 @@ def cmd_http(vip, n, conc=1):
     print("fail %d" % fails[0])
 
 
-def cmd_udp(vip, n, size):
+def cmd_udp(vip, n, size, nodf=False):
     counts = collections.Counter()
     fails = 0
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    if nodf:  # IP_MTU_DISCOVER = IP_PMTUDISC_DONT: DF clear, may be fragmented
+        s.setsockopt(socket.IPPROTO_IP, 10, 0)
     s.settimeout(2.0)
     s.connect((vip, 53))
     payload = b"x" * size
@@ -123,7 +126,7 @@ if __name__ == "__main__":
     if c == "http":
         cmd_http(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) > 4 else 1)
     elif c == "udp":
-        cmd_udp(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+        cmd_udp(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), len(sys.argv) > 5 and sys.argv[5] == "nodf")
     elif c == "upload":
         cmd_upload(sys.argv[2], int(sys.argv[3]))
     elif c == "hold":

@@ -74,8 +74,10 @@ dp_lvsd_stop() {
 count_of() { awk -v n="$1" '$1 == "count" && $2 == n { print $3 }' <<<"$2"; }
 fail_of() { awk '$1 == "fail" { print $2 }' <<<"$1"; }
 
-# the director must run with 2 workers (fanout) in every suite
+# the director must run with 2 workers (fanout) in every suite; these suites
+# test the AF_PACKET backend (DP_BACKEND=xdp runs them on AF_XDP)
 DP_WORKERS=${DP_WORKERS:-2}
+DP_BACKEND=${DP_BACKEND:-afpacket}
 
 # common checks used by the NAT/DR/TUN suites --------------------------------
 

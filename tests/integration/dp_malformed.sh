@@ -12,7 +12,7 @@ lab_nat "$DP_P" || { tap_fail "NAT lab setup"; exit 1; }
 dp_servers
 # AF_PACKET: the per-reason counters below need the tap that sees every
 # frame; the AF_XDP program hands what is not owned to the kernel uncounted
-dp_lvsd -w "$DP_WORKERS" --backend afpacket || { tap_fail "lvsd starts in the director namespace"; exit 1; }
+dp_lvsd -b "$DP_BACKEND" -w "$DP_WORKERS" || { tap_fail "lvsd starts in the director namespace"; exit 1; }
 tap_ok "lvsd starts with $DP_WORKERS workers"
 ipv -A -t "$LAB_VIP:80" -s rr
 ipv -a -t "$LAB_VIP:80" -r "$LAB_RS1" -m

@@ -9,7 +9,7 @@ DP_SUITE=tun
 
 lab_lan "$DP_P" || { tap_fail "TUN lab setup"; exit 1; }
 dp_servers
-dp_lvsd -w "$DP_WORKERS" || { tap_fail "lvsd starts in the director namespace"; exit 1; }
+dp_lvsd -b "$DP_BACKEND" -w "$DP_WORKERS" || { tap_fail "lvsd starts in the director namespace"; exit 1; }
 tap_ok "lvsd starts with $DP_WORKERS workers"
 
 decap_pids=()
@@ -37,6 +37,11 @@ echo "# ipip"
 decap ipip
 dp_check_basic -i
 dp_check_fragneeded
+f0=$(dp_view | awk '$1 == "fragments" { print $2 }')
+out=$(client udp "$LAB_VIP" 5 1472 nodf)
+f1=$(dp_view | awk '$1 == "fragments" { print $2 }')
+tap_check "full-size datagrams without DF: tunnel packets fragmented ($f0 -> $f1 fragments), all answered" \
+	test "$(fail_of "$out")" = 0 -a "$((f1 - f0))" -ge 10
 tb=$(dp_reason TOO_BIG)
 tap_check "full-size DF packets got ICMP frag needed for the tunnel overhead (TOO_BIG=$tb)" test "${tb:-0}" -gt 0
 tap_check "-Lc lists tunnelled connections" grep -qE '^TCP [0-9:]+ +FIN_WAIT +172\.20\.0\.100:[0-9]+ +172\.20\.0\.24:80 +192\.168\.1\.(16|8):80' <<<"$(ipv -L -n -c)"
