@@ -206,10 +206,19 @@ static int need_args(struct ka_parser *p, const struct ka_node *n, int min)
 	return 0;
 }
 
+static void extra_args(struct ka_parser *p, const struct ka_node *n, int expected)
+{
+	/* keepalived is line-based: "connect_timeout 1 retry 0" is ONE statement */
+	if (n->argc - 1 > expected)
+		pwarn(p, n->line, "%s: extra words ignored from '%s' (one setting per line)", n->argv[0],
+		      n->argv[expected + 1]);
+}
+
 static int arg_uint(struct ka_parser *p, const struct ka_node *n, uint32_t max, uint32_t *v)
 {
 	if (need_args(p, n, 1))
 		return -1;
+	extra_args(p, n, 1);
 	if (cfg_parse_uint(n->argv[1], max, v))
 		return perr(p, n->line, "%s: expected an integer up to %u, got '%s'", n->argv[0], max, n->argv[1]);
 	return 0;
@@ -219,6 +228,7 @@ static int arg_secs(struct ka_parser *p, const struct ka_node *n, uint32_t *ms)
 {
 	if (need_args(p, n, 1))
 		return -1;
+	extra_args(p, n, 1);
 	if (cfg_parse_seconds(n->argv[1], ms))
 		return perr(p, n->line, "%s: expected seconds, got '%s'", n->argv[0], n->argv[1]);
 	return 0;
