@@ -395,7 +395,9 @@ measure() {
 		for a in $TARGET_UDP; do args="$args -d $a"; done
 		# the machine is shared: what it burns without our load for 1 s
 		# is subtracted from the flood's CPU time (scaled to its length)
-		b0=$(cpu_busy); sleep 1; b1=$(cpu_busy)
+		local idle=1
+		[ "$SMOKE" = 1 ] && idle=0.3
+		b0=$(cpu_busy); sleep "$idle"; b1=$(cpu_busy)
 		in0=$(rs_udp_in); c0=$(cpu_busy); p0=$(proc_ticks $DIR_PIDS)
 		if [ "$PERF" = 1 ] && [ "$round" = 1 ] && [ -n "$DIR_PIDS" ] && command -v perf >/dev/null; then
 			perf record -q -g -o "$BT/perf-$cfg.data" -p "${DIR_PIDS%% *}" -- sleep "$DUR" >/dev/null 2>&1 &
@@ -414,8 +416,8 @@ measure() {
 			local pk=$((in1 - in0)) hz
 			hz=$(getconf CLK_TCK)
 			record "$cfg" "$round" udp_pps "$(awk -v p="$pk" -v s="$secs" 'BEGIN { printf "%.0f", p / s }')"
-			record "$cfg" "$round" cpu_ns_pkt "$(awk -v c=$((c1 - c0)) -v b=$((b1 - b0)) -v s="$secs" -v h="$hz" -v p="$pk" \
-				'BEGIN { c -= b * (s + 0.5); if (c < 0) c = 0; printf "%.0f", c / h * 1e9 / p }')"
+			record "$cfg" "$round" cpu_ns_pkt "$(awk -v c=$((c1 - c0)) -v b=$((b1 - b0)) -v i="$idle" -v s="$secs" -v h="$hz" -v p="$pk" \
+				'BEGIN { c -= b / i * (s + 0.5); if (c < 0) c = 0; printf "%.0f", c / h * 1e9 / p }')"
 			if [ -n "$DIR_PIDS" ]; then
 				record "$cfg" "$round" dir_ns_pkt "$(awk -v c=$((p1 - p0)) -v h="$hz" -v p="$pk" 'BEGIN { printf "%.0f", c / h * 1e9 / p }')"
 			else
@@ -482,8 +484,7 @@ offloads() {
 }
 
 build_lab() {
-	lab_down "$P"
-	LAB_PIDS=()
+	LAB_PIDS=()   # the previous lab was torn down by run_lab
 	if [ "$LAB_KIND" = nat ]; then
 		lab_nat "$P"
 	else
@@ -499,6 +500,7 @@ run_lab() {
 			log "$kind round $round/$ROUNDS: $cfg"
 			if ! build_lab >"$BT/lab.log" 2>&1; then
 				record "$cfg" "$round" all "n/a: lab setup failed: $(tail -c 200 "$BT/lab.log" | tr '\n' ' ')"
+				lab_down "$P"
 				continue
 			fi
 			start_servers
