@@ -154,7 +154,7 @@ static int wio_open(struct dp_backend *be, struct dp_wio *w, char *err, size_t e
 	 * reassemble IPv4 fragments (on a clone; the stack still gets the
 	 * originals) before they reach the ring, so the datapath forwards
 	 * whole datagrams as IPVS does after the kernel's defrag */
-	v = be->fanout_id | ((PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG) << 16);
+	v = (int)((unsigned)be->fanout_id | (unsigned)(PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG) << 16);
 	if (setsockopt(w->rx_fd, SOL_PACKET, PACKET_FANOUT, &v, sizeof(v)) < 0) {
 		snprintf(err, errlen, "PACKET_FANOUT: %s", strerror(errno));
 		return -1;
