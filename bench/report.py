@@ -197,6 +197,12 @@ def macro(argv):
             out.append("| %s | %s | " % (label, unit) +
                        " | ".join(cell_text(data[c], key, scale) for c in cfgs) + " |")
         out.append("")
+        for c in cfgs:
+            info = data[c].get("backend:na")
+            if info:
+                out.append("- `%s`: lvsd ran %s" % (c, info.replace("info: ", "", 1)))
+        if any(data[c].get("backend:na") for c in cfgs):
+            out.append("")
         for ref in ("nft-dnat", "kernel-fwd"):
             if ref not in data:
                 continue

@@ -315,6 +315,8 @@ dir_lvsd() {
 	local why
 	why=$(grep -E "backend $backend is not available|running without a datapath|unusable|open failed|falling back" "$BT/lvsd.log" | head -1)
 	[ -n "$why" ] && { NA=$(sed 's/.*datapath: //' <<<"$why"); return 1; }
+	# what lvsd says it runs ("datapath: AF_PACKET ... (why)") goes into the report
+	BACKEND_INFO=$(grep -m1 -E "datapath: .*\(" "$BT/lvsd.log" | sed 's/.*datapath: //')
 	local ipv="$LVSD_BUILD/ipvsadm" vip=$LAB_VIP
 	[ "$LAB_KIND" = dr ] || vip=$LAB_VIP
 	{
@@ -363,7 +365,7 @@ dir_dr_kernel_fwd() {
 
 setup_config() {
 	local cfg=$1
-	NA="" NA_UDP="" NA_TCP1="" DIR_PIDS=""
+	NA="" NA_UDP="" NA_TCP1="" DIR_PIDS="" BACKEND_INFO=""
 	case "$LAB_KIND:$cfg" in
 	nat:kernel-fwd) dir_kernel_fwd ;;
 	nat:nft-dnat) dir_nft_dnat ;;
@@ -381,6 +383,7 @@ setup_config() {
 measure() {
 	local cfg=$1 round=$2 out v
 
+	[ -n "$BACKEND_INFO" ] && record "$cfg" "$round" backend "info: $BACKEND_INFO"
 	# sanity: one HTTP request must go through, or nothing below is meaningful
 	if ! inns c curl -s -m 3 -o /dev/null "http://$TARGET_HTTP/"; then
 		record "$cfg" "$round" all "n/a: no HTTP answer through the director"
