@@ -404,6 +404,7 @@ static int dp_start(struct lvsd *d)
 	lvsd_register_text(d, "ip_vs_conn", view_conn, NULL);
 	lvsd_register_text(d, "ip_vs_conn_sync", view_conn_sync, NULL);
 	lvsd_register_text(d, "datapath", view_datapath, NULL);
+	lvsd_register_text(d, "drops", view_datapath, NULL);   /* same view, the name users guess */
 	lvsd_add_timer(d, 100, on_tick, NULL);
 
 	int r = start_backend(d);
