@@ -47,7 +47,7 @@ CFG
 
 hc_lvsd "$cfg" || { tap_fail "lvsd starts with the config"; exit 1; }
 tap_ok "lvsd starts with an ldirectord.cf (seed layout)"
-tap_check "warnings for the trailing note" grep -q "real: ignoring trailing text 'trailing'" "$HC_LVSD_LOG"
+tap_check "warnings for the trailing note" wait_for 3 grep -q "real: ignoring trailing text 'trailing'" "$HC_LVSD_LOG"
 
 svc="TCP  10.77.0.100:80 "
 svc2="TCP  10.77.0.100:8080 "
