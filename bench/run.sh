@@ -412,8 +412,8 @@ measure() {
 		secs=$(awk '{ for (i = 1; i < NF; i++) if ($i == "seconds") print $(i + 1) }' <<<"$out")
 		if [ -n "$perfpid" ]; then
 			wait "$perfpid"
-			perf report -i "$BT/perf-$cfg.data" --stdio --no-children --percent-limit 2 --sort symbol 2>/dev/null |
-				grep -E '^ +[0-9.]+%' | head -15 >"$OUT/$DAY-perf-$cfg.txt"
+			perf report -i "$BT/perf-$cfg.data" --stdio --no-children --percent-limit 1 --sort dso,symbol 2>/dev/null |
+				grep -E '^ +[0-9.]+%' | sed 's/[ -]*$//' | head -20 >"$OUT/$DAY-perf-$cfg.txt"
 		fi
 		if [ -n "$secs" ] && [ $((in1 - in0)) -gt 0 ]; then
 			local pk=$((in1 - in0)) hz
