@@ -33,7 +33,8 @@ struct chk_engine {
 	struct chk_host host;
 	pthread_t thread;
 	int started;
-	pthread_mutex_t m;         /* guards what the status view reads */
+	pthread_mutex_t m;         /* guards what the status view reads, and mtime/msize */
+	pthread_mutex_t logm;      /* guards logf (reload logs from the main thread) */
 	int epfd, evfd;
 	volatile int stop;
 	struct cfg *pending;       /* handed over by set_config, under m */
@@ -80,6 +81,7 @@ static void vlog_(struct chk_engine *e, int prio, const char *fmt, va_list ap)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (e->host.log)
 		e->host.log(e->host.arg, prio, msg);
+	pthread_mutex_lock(&e->logm);
 	if (e->logf) {
 		char ts[40];
 		time_t now = time(NULL);
@@ -90,6 +92,7 @@ static void vlog_(struct chk_engine *e, int prio, const char *fmt, va_list ap)
 		fprintf(e->logf, "[%s|lvsd|%d] %s\n", ts, (int)getpid(), msg);
 		fflush(e->logf);
 	}
+	pthread_mutex_unlock(&e->logm);
 }
 
 static void elog(struct chk_engine *e, int prio, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -109,15 +112,21 @@ static void apply_log(void *arg, int prio, const char *msg)
 
 static void open_logfile(struct chk_engine *e)
 {
-	if (e->logf) {
-		fclose(e->logf);
-		e->logf = NULL;
-	}
+	FILE *f = NULL, *old;
+	int err = 0;
+
 	if (e->cfg && e->cfg->logfile) {
-		e->logf = fopen(e->cfg->logfile, "ae");
-		if (!e->logf)
-			elog(e, LOG_WARNING, "cannot open log file %s: %s", e->cfg->logfile, strerror(errno));
+		f = fopen(e->cfg->logfile, "ae");
+		err = errno;
 	}
+	pthread_mutex_lock(&e->logm);
+	old = e->logf;
+	e->logf = f;
+	pthread_mutex_unlock(&e->logm);
+	if (old)
+		fclose(old);
+	if (e->cfg && e->cfg->logfile && !f)
+		elog(e, LOG_WARNING, "cannot open log file %s: %s", e->cfg->logfile, strerror(err));
 }
 
 /* ---------------------------------------------------------------- heap */
@@ -776,10 +785,14 @@ static void poll_autoreload(struct chk_engine *e, uint64_t now)
 	if (!e->path || !e->cfg || !e->cfg->autoreload)
 		return;
 	stat_file(e->path, &mt, &size);
-	if (mt.tv_sec == e->mtime.tv_sec && mt.tv_nsec == e->mtime.tv_nsec && size == e->msize)
+	pthread_mutex_lock(&e->m);
+	if (mt.tv_sec == e->mtime.tv_sec && mt.tv_nsec == e->mtime.tv_nsec && size == e->msize) {
+		pthread_mutex_unlock(&e->m);
 		return;
+	}
 	e->mtime = mt;
 	e->msize = size;
+	pthread_mutex_unlock(&e->m);
 	elog(e, LOG_NOTICE, "%s changed on disk: reloading", e->path);
 	pthread_mutex_lock(&e->m);
 	e->st.reloads++;
@@ -863,6 +876,7 @@ struct chk_engine *chk_engine_new(const struct chk_host *host)
 		return NULL;
 	e->host = *host;
 	pthread_mutex_init(&e->m, NULL);
+	pthread_mutex_init(&e->logm, NULL);
 	e->epfd = epoll_create1(EPOLL_CLOEXEC);
 	e->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	e->evw.cb = on_event;
@@ -915,11 +929,16 @@ int chk_engine_reload(struct chk_engine *e, char *err, size_t errlen)
 		snprintf(err, errlen, "no configuration file (lvsd -c FILE)");
 		return -ENOENT;
 	}
+	struct timespec mt;
+	off_t size;
+
+	/* the mtime is remembered so that autoreload does not reload it again */
+	stat_file(e->path, &mt, &size);
 	pthread_mutex_lock(&e->m);
 	e->st.reloads++;
+	e->mtime = mt;
+	e->msize = size;
 	pthread_mutex_unlock(&e->m);
-	/* the mtime is remembered so that autoreload does not reload it again */
-	stat_file(e->path, &e->mtime, &e->msize);
 	if (load_file(e, &c, err, errlen)) {
 		pthread_mutex_lock(&e->m);
 		e->st.reload_errors++;
@@ -974,6 +993,7 @@ void chk_engine_free(struct chk_engine *e)
 		fclose(e->logf);
 	free(e->path);
 	pthread_mutex_destroy(&e->m);
+	pthread_mutex_destroy(&e->logm);
 	free(e);
 }
 

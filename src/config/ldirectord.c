@@ -763,6 +763,13 @@ static int parse_real(struct ld_parser *p, const struct ld_scope *v, struct cfg_
 		k->addr = r->d.addr;
 		if (!k->port)
 			k->port = r->d.port ? r->d.port : cs->s.port;
+		if (!k->port && (k->kind == CFG_CHK_TCP || k->kind == CFG_CHK_HTTP)) {
+			/* a fwmark virtual's real without a port: the service's port */
+			k->port = k->kind == CFG_CHK_HTTP ? (k->https ? 443 : 80) : 0;
+			if (ip == ntohl(a1.ip))
+				pwarn(p, rl->line, "real has no port and there is no checkport: checking port %u%s",
+				      k->port, k->port ? "" : " (this check cannot succeed)");
+		}
 		if (k->kind == CFG_CHK_HTTP && req) {
 			free(k->path);
 			k->path = malloc(strlen(req) + 2);
