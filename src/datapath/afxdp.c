@@ -55,6 +55,7 @@ extern const unsigned char lvsd_xdp_obj_start[], lvsd_xdp_obj_end[];
 #define TX_BATCH      64
 #define TX_IOV_MAX    4
 #define LOCALS_MS     1000          /* local address refresh period (worker 0) */
+#define TAP_SLICE_MS  5             /* idle wait slice between the XSKs and the tap */
 
 /* one AF_XDP socket: (interface, RX queue), its own UMEM */
 struct xq {
@@ -93,6 +94,7 @@ struct dp_wio {
 	struct mmsghdr msgs[TX_BATCH];
 	int ntx;
 	uint64_t csum_completed;        /* relaxed: read by describe() */
+	struct dp_wio *tap;             /* this worker's AF_PACKET tap context, or NULL */
 };
 
 /* one served interface */
@@ -112,6 +114,7 @@ struct dp_backend {
 	int prog_fd, vips_fd, natrs_fd, locals_fd, ifslot_fd, xsks_fd, stats_fd;
 	struct xif ifs[LVSD_XDP_MAX_IFS];       /* index i owns XSKMAP slots i*QUEUES.. */
 	unsigned next_worker;
+	struct dp_backend *tap;         /* AF_PACKET tap for what reaches the stack */
 	pthread_mutex_t locals_lock;
 	uint32_t *locals;               /* addresses currently in lvsd_locals */
 	size_t nlocals;
@@ -486,6 +489,8 @@ static void afx_close(struct dp_backend *be)
 		pthread_mutex_destroy(&be->w[i].lock);
 	}
 	free(be->w);
+	if (be->tap)
+		dp_backend_afpacket.close(be->tap);
 	if (be->obj)
 		bpf_object__close(be->obj);
 	free(be->locals);
@@ -552,6 +557,17 @@ static struct dp_backend *afx_open(const struct dp_backend_conf *conf, char *err
 	/* an AF_XDP socket must really bind here (copy mode on loopback-free
 	 * namespaces cannot be tested without an interface): the first sync
 	 * attaches the interfaces and logs per-interface failures */
+	/* the tap: frames the XDP program passes on to the stack still reach
+	 * the workers through AF_PACKET, above all IPv4 fragments, which its
+	 * fanout DEFRAG flag hands over reassembled (XDP sees fragments one by
+	 * one and cannot match their ports).  Not fatal: without it fragments
+	 * stay with the kernel. */
+	char terr[256];
+	be->tap = dp_backend_afpacket.open(conf, terr, sizeof(terr));
+	if (!be->tap)
+		lvsd_log(LOG_WARNING, "datapath: afxdp: no AF_PACKET tap (%s): fragments stay with the kernel", terr);
+	for (unsigned i = 0; be->tap && i < be->nworkers; i++)
+		be->w[i].tap = dp_backend_afpacket.worker(be->tap, i);
 	refresh_locals(be);
 	return be;
 fail:
@@ -647,6 +663,7 @@ static int take(struct dp_wio *w, struct dp_frame *frames, int max)
 
 static int afx_rx_burst(struct dp_wio *w, struct dp_frame *frames, int max, int timeout_ms)
 {
+	const struct dp_backend_ops *tap = &dp_backend_afpacket;
 	if (w->idx == 0) {
 		uint64_t now = mono_ms();
 		if (now - w->locals_ms >= LOCALS_MS) {
@@ -657,6 +674,10 @@ static int afx_rx_burst(struct dp_wio *w, struct dp_frame *frames, int max, int 
 	pthread_mutex_lock(&w->lock);
 	w->locked = 1;
 	int n = take(w, frames, max);
+	if (w->tap && n < max) {
+		int m = tap->rx_burst(w->tap, frames + n, max - n, 0);
+		n += m > 0 ? m : 0;
+	}
 	if (n)
 		return n;       /* the lock stays held until rx_release */
 	struct pollfd pfd[WIO_MAX_Q];
@@ -666,18 +687,26 @@ static int afx_rx_burst(struct dp_wio *w, struct dp_frame *frames, int max, int 
 	w->locked = 0;
 	pthread_mutex_unlock(&w->lock);
 	if (!np) {
-		/* no interface yet: wait for the main thread to attach one */
+		/* no socket yet: the tap alone, or wait for the main thread */
+		if (w->tap)
+			return tap->rx_burst(w->tap, frames, max, timeout_ms);
 		struct timespec ts = { 0, (long)(timeout_ms > 100 ? 100 : timeout_ms) * 1000000L };
 		nanosleep(&ts, NULL);
 		return 0;
 	}
-	/* a socket closed meanwhile (interface gone) may wake us: harmless,
+	/* the tap is polled between slices: fragments wait at most a slice.
+	 * A socket closed meanwhile (interface gone) may wake us: harmless,
 	 * the list is re-read under the lock */
-	if (poll(pfd, np, timeout_ms) <= 0)
+	int slice = w->tap && timeout_ms > TAP_SLICE_MS ? TAP_SLICE_MS : timeout_ms;
+	if (poll(pfd, np, slice) < 0)
 		return 0;
 	pthread_mutex_lock(&w->lock);
 	w->locked = 1;
 	n = take(w, frames, max);
+	if (w->tap && n < max) {
+		int m = tap->rx_burst(w->tap, frames + n, max - n, 0);
+		n += m > 0 ? m : 0;
+	}
 	if (!n) {
 		w->locked = 0;
 		pthread_mutex_unlock(&w->lock);
@@ -706,6 +735,8 @@ static void afx_rx_release(struct dp_wio *w)
 		i = j;
 	}
 	w->nheld = 0;
+	if (w->tap)
+		dp_backend_afpacket.rx_release(w->tap);
 	if (w->locked) {
 		w->locked = 0;
 		pthread_mutex_unlock(&w->lock);
