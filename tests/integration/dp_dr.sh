@@ -16,6 +16,11 @@ dp_check_fragneeded
 
 out=$(ipv -L -n -c)
 # the director sees only the client's half: FIN_WAIT (2 min) after close
-tap_check "-Lc lists DR connections (client half only: FIN_WAIT)" grep -qE '^TCP 0?1:5[0-9]  FIN_WAIT +172\.20\.0\.100:[0-9]+ +172\.20\.0\.24:80 +192\.168\.1\.(16|8):80' <<<"$out"
+if grep -qE '^TCP 0?1:[0-5][0-9]  FIN_WAIT +172\.20\.0\.100:[0-9]+ +172\.20\.0\.24:80 +192\.168\.1\.(16|8):80' <<<"$out"; then
+	tap_ok "-Lc lists DR connections (client half only: FIN_WAIT)"
+else
+	tap_fail "-Lc lists DR connections (client half only: FIN_WAIT)"
+	head -5 <<<"$out" | sed 's/^/# /'
+fi
 tap_check "the RSes answered directly (director forwarded no replies)" test "$(dp_view | awk '$1 == "outbound" { print $2 }')" = 0
 tap_check "lvsd exits cleanly (no crash, no sanitizer report)" dp_lvsd_stop

@@ -59,7 +59,7 @@ ipv -A -t "$LAB_VIP:80" -s rr
 ipv -a -t "$LAB_VIP:80" -r "$LAB_RS1" -m
 ipv -a -t "$LAB_VIP:80" -r "$LAB_RS2" -m
 coproc HOLD { ip netns exec "${DP_P}c" python3 "$here/dp-client.py" hold "$LAB_VIP"; }
-read -r -t 5 greet <&"${HOLD[0]}"
+read -r -t 20 greet <&"${HOLD[0]}"
 held=${greet%% *}          # RS1 or RS2 (rr: RS2 first)
 other=RS1; oaddr=$LAB_RS1; haddr=$LAB_RS2
 [ "$held" = RS1 ] && { other=RS2; oaddr=$LAB_RS2; haddr=$LAB_RS1; }
@@ -69,7 +69,7 @@ tap_check "--set 30: ESTABLISHED entry expires within 30 s" grep -qE "^TCP 00:(2
 ipv -e -t "$LAB_VIP:80" -r "$haddr" -m -w 0
 out=$(client http "$LAB_VIP" 6)
 tap_check "weight 0: 6 new connections all go to the other RS" test "$(count_of "$other" "$out")" = 6
-echo ping >&"${HOLD[1]}"; read -r -t 5 ans <&"${HOLD[0]}"
+echo ping >&"${HOLD[1]}"; read -r -t 20 ans <&"${HOLD[0]}"
 tap_check "weight 0: the open connection keeps working" test "$ans" = "$held ping"
 ipv -d -t "$LAB_VIP:80" -r "$oaddr"
 ipv -e -t "$LAB_VIP:80" -r "$haddr" -m -w 1
