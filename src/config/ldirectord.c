@@ -37,7 +37,7 @@ enum ld_key {
 	K_FALLBACKCOMMAND, K_READDQUIESCENT, K_CLEANSTOP, K_CALLBACK, K_SUPERVISED, K_FORK,
 	K_EXECUTE, K_MAINTENANCEDIR, K_MONITORFILE, K_EMAILALERT, K_EMAILALERTFREQ,
 	K_EMAILALERTSTATUS, K_EMAILALERTFROM, K_SMTP, K_SERVICENAME, K_COMMENT, K_LOAD,
-	K_LOGIN, K_PASSWD, K_DATABASE, K_SECRET, K_TIMEOUT,
+	K_LOGIN, K_PASSWD, K_DATABASE, K_SECRET, K_TIMEOUT, K_SUCCESSCOUNT, K_INITIALSTATE,
 	K_MAX
 };
 
@@ -96,6 +96,9 @@ static const struct {
 	[K_DATABASE] = { "database", F_V | F_IGN },
 	[K_SECRET] = { "secret", F_V | F_IGN },
 	[K_TIMEOUT] = { "timeout", F_G | F_V },
+	/* lvsd extensions (ldirectord has neither) */
+	[K_SUCCESSCOUNT] = { "successcount", F_G | F_V },
+	[K_INITIALSTATE] = { "initialstate", F_G | F_V },
 };
 
 struct ld_line {
@@ -469,6 +472,8 @@ static int build_check(struct ld_parser *p, const struct ld_scope *v, const stru
 		return perr(p, l->line, "failurecount: expected a positive integer, got '%s'", l->val);
 	k->fall = failures;
 	k->rise = 1;
+	if ((l = get(p, v, K_SUCCESSCOUNT)) && (cfg_parse_uint(l->val, 1000000, &k->rise) || !k->rise))
+		return perr(p, l->line, "successcount: expected a positive integer, got '%s'", l->val);
 	k->retry_delay_ms = k->interval_ms;
 
 	if ((l = get(p, v, K_CHECKTYPE)))
@@ -839,6 +844,13 @@ static int build_virtual(struct ld_parser *p, struct cfg *c, const struct ld_sco
 				    c->svcs[i].line);
 	if (get_bool(p, v, K_QUIESCENT, 0, &quiesce) || parse_fallback(p, v, cs))
 		return -1;
+	int start_up = 0;
+	const struct ld_line *is = get(p, v, K_INITIALSTATE);
+
+	if (is && !strcasecmp(is->val, "up"))
+		start_up = 1;
+	else if (is && strcasecmp(is->val, "down"))
+		return perr(p, is->line, "initialstate: expected up or down, got '%s'", is->val);
 	if (build_check(p, v, cs, &base)) {
 		cfg_check_free(&base);
 		return -1;
@@ -849,6 +861,8 @@ static int build_virtual(struct ld_parser *p, struct cfg *c, const struct ld_sco
 	for (size_t i = 0; i < v->nreals; i++)
 		if (parse_real(p, v, cs, &v->reals[i], &base, quiesce))
 			goto out;
+	for (size_t i = 0; i < cs->nreals; i++)
+		cs->reals[i].start_up = start_up;
 	for (size_t i = 0; i < cs->nreals; i++)
 		for (size_t j = 0; j < i; j++)
 			if (cs->reals[i].d.port == cs->reals[j].d.port &&

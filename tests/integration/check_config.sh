@@ -107,5 +107,12 @@ tap_check "quorum loss logged" grep -q "Lost quorum for tcp:10.78.0.100:80" "$HC
 hc_web lvsd-hc-rs2 192.168.78.12 "$work/rs2"; rs2=$HC_WEB_PID
 tap_check "one back: sorry server removed, server re-added" \
 	wait_for 6 eval 'rs_has_weight "$svc" 192.168.78.12:80 1 && rs_absent "$svc" 127.0.0.1:8080'
+# SIGHUP: re-read; only the changed weight is edited
+sed -i '/real_server 192.168.78.12 80/,/}/s/weight 1/weight 4/' "$work/keepalived.conf"
+kill -HUP "$HC_LVSD_PID"
+tap_check "SIGHUP reload: changed weight applied" wait_for 4 rs_has_weight "$svc" 192.168.78.12:80 4
+tap_check "SIGHUP reload: service not re-created" [ "$(grep -c "Added virtual service tcp:10.78.0.100:80" "$HC_LVSD_LOG")" = 1 ]
+tap_check "SIGHUP reload: the check kept its state (no DOWN in between)" \
+	eval '[ "$(grep -c "Check tcp 192.168.78.12:80 is DOWN" "$HC_LVSD_LOG")" = 1 ]'
 hc_lvsd_stop
 echo "1..$_tap_n"

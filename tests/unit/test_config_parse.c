@@ -167,6 +167,7 @@ static void test_ld_errors(void **state)
 	expect_error("virtual=1.2.3.4:80\n\tfailurecount=0\n", CFG_FMT_LDIRECTORD, "t.cf:2: failurecount");
 	expect_error("garbage line\n", CFG_FMT_LDIRECTORD, "t.cf:1: syntax error");
 	expect_error("virtual=1.2.3.4:80\n\ttimeout=3\n", CFG_FMT_LDIRECTORD, "t.cf:2: 'timeout' is deprecated");
+	expect_error("virtual=1.2.3.4:80\n\tinitialstate=maybe\n", CFG_FMT_LDIRECTORD, "t.cf:2: initialstate");
 }
 
 static void test_ld_features(void **state)
@@ -195,6 +196,8 @@ static void test_ld_features(void **state)
 		"\tservice=http\n"
 		"\thttpmethod=HEAD\n"
 		"\tvirtualhost=www.example.com\n"
+		"\tsuccesscount=2\n"
+		"\tinitialstate=up\n"
 		"virtual6=[2001:db8::1]:443\n"
 		"\treal6=[2001:db8::2]:8443 masq\n"
 		"\tchecktype=off\n";
@@ -237,6 +240,10 @@ static void test_ld_features(void **state)
 	assert_string_equal(s->reals[0].checks[0].receive, "yes");
 	assert_string_equal(s->reals[0].checks[0].host, "www.example.com");
 	assert_int_equal(s->reals[0].checks[0].head, 1);
+	assert_int_equal(s->reals[0].checks[0].rise, 2);
+	assert_int_equal(s->reals[0].start_up, 1);
+	assert_int_equal(c->svcs[1].reals[0].checks[0].rise, 1);
+	assert_int_equal(c->svcs[1].reals[0].start_up, 0);
 
 	s = &c->svcs[3];
 	assert_int_equal(s->s.af, AF_INET6);
