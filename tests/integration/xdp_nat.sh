@@ -38,6 +38,18 @@ tap_check "director's own HTTP to a NAT real server still works (reply XDP_PASSe
 out=$(ipv -L -n -c)
 tap_check "-Lc lists TIME_WAIT connections" grep -qE '^TCP 0?1:5[0-9]  TIME_WAIT +172\.20\.0\.100:[0-9]+ +172\.20\.0\.24:80 +192\.168\.1\.(16|8):80' <<<"$out"
 
+# links are followed: a link created after start gets the program and a socket
+ip -n "${DP_P}d" link add eth9 type veth peer name eth9p
+ip -n "${DP_P}d" link set eth9 up
+ok=0
+for _ in $(seq 30); do
+	ip -n "${DP_P}d" -d link show eth9 2>/dev/null | grep -q 'prog/xdp' && { ok=1; break; }
+	sleep 0.1
+done
+tap_check "a link added after start gets the XDP program" test $ok = 1
+ip -n "${DP_P}d" link del eth9
+tap_check "lvsd survives the link's removal" kill -0 "$DP_LVSD_PID"
+
 tap_check "lvsd exits cleanly (no crash, no sanitizer report)" dp_lvsd_stop
 for dev in eth0 eth1; do
 	tap_check "XDP program detached from $dev at exit" \
