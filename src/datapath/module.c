@@ -46,6 +46,13 @@ struct lvs_core *lvsd_datapath_core(void)
 	return g.core;
 }
 
+/* fwmark (h10, fwmark_watch.c): the running backend's name, to know
+ * whether the kernel also sees the frames (AF_PACKET tap) */
+const char *dp_backend_name(void)
+{
+	return g.sh.be && g.sh.ops ? g.sh.ops->name : NULL;
+}
+
 static void core_lock(void *arg) { lvsd_lock(arg); }
 static void core_unlock(void *arg) { lvsd_unlock(arg); }
 
@@ -237,7 +244,7 @@ static int view_datapath(struct lvsd *d, void *arg, struct strbuf *out)
 	(void)d;
 	(void)arg;
 	uint64_t reason[DP_R_COUNT] = { 0 };
-	uint64_t rx = 0, tx = 0, txb = 0, in = 0, outb = 0, icmp = 0, seg = 0, frags = 0;
+	uint64_t rx = 0, tx = 0, txb = 0, in = 0, outb = 0, icmp = 0, seg = 0, frags = 0, icmp_rl = 0;
 	for (unsigned i = 0; i < g.nworkers; i++) {
 		struct dp_worker *w = &g.w[i];
 		for (int r = 0; r < DP_R_COUNT; r++)
@@ -250,6 +257,7 @@ static int view_datapath(struct lvsd *d, void *arg, struct strbuf *out)
 		icmp += w->icmp_sent;
 		seg += w->segmented;
 		frags += w->fragments;
+		icmp_rl += w->icmp_ratelimited;
 	}
 	if (g.sh.be)    /* live counters some backends show in their description */
 		g.sh.ops->describe(g.sh.be, g.backend_desc, sizeof(g.backend_desc));
@@ -267,9 +275,9 @@ static int view_datapath(struct lvsd *d, void *arg, struct strbuf *out)
 	sb_printf(out, "owned: %zu virtual services, %zu NAT real servers\n", o ? o->nvips : 0, o ? o->nnat : 0);
 	sb_printf(out, "rx_frames %llu\ntx_frames %llu\ntx_bytes %llu\n", (unsigned long long)rx,
 		  (unsigned long long)tx, (unsigned long long)txb);
-	sb_printf(out, "inbound %llu\noutbound %llu\nicmp_sent %llu\ntso_segments %llu\nfragments %llu\n",
+	sb_printf(out, "inbound %llu\noutbound %llu\nicmp_sent %llu\nicmp_ratelimited %llu\ntso_segments %llu\nfragments %llu\n",
 		  (unsigned long long)in, (unsigned long long)outb, (unsigned long long)icmp,
-		  (unsigned long long)seg, (unsigned long long)frags);
+		  (unsigned long long)icmp_rl, (unsigned long long)seg, (unsigned long long)frags);
 	sb_puts(out, "reasons:\n");
 	for (int r = 0; r < DP_R_COUNT; r++)
 		sb_printf(out, "  %-16s %10llu  %s\n", dp_reason_name[r], (unsigned long long)reason[r],

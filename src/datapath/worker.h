@@ -49,6 +49,9 @@ struct dp_worker {
 	struct dp_pending pending[DP_PENDING_MAX];
 	unsigned npending;
 	unsigned pending_gen;
+	unsigned icmp_tokens;            /* ICMP errors we may still originate now */
+	uint64_t icmp_refill_ms;
+	uint64_t icmp_ratelimited;
 	uint8_t scratch[DP_SCRATCH_N][DP_SCRATCH_SZ];
 	unsigned nscratch;
 	uint8_t *seg_arena;

@@ -165,10 +165,36 @@ static uint32_t source_for(struct dp_worker *w, const struct nh_route *rt)
 
 /* ---- ICMP errors we originate (icmp_send) ---- */
 
+/* like net.ipv4.icmp_msgs_per_sec (1000) and its burst (50): a token
+ * bucket per worker, so a flood of TTL=1 or oversized packets cannot make
+ * the director an ICMP amplifier */
+#define ICMP_RATE_PER_SEC 1000
+#define ICMP_BURST        50
+
+static int icmp_allowed(struct dp_worker *w)
+{
+	uint64_t elapsed = w->now_ms - w->icmp_refill_ms;
+	if (elapsed) {
+		uint64_t add = elapsed * ICMP_RATE_PER_SEC / 1000;
+		if (add) {
+			w->icmp_tokens = w->icmp_tokens + add > ICMP_BURST ? ICMP_BURST : (unsigned)(w->icmp_tokens + add);
+			w->icmp_refill_ms = w->now_ms;
+		}
+	}
+	if (!w->icmp_tokens) {
+		w->icmp_ratelimited++;
+		return 0;
+	}
+	w->icmp_tokens--;
+	return 1;
+}
+
 void dp_icmp_send(struct dp_worker *w, const struct dp_parsed *p, uint8_t type, uint8_t code,
 		  uint32_t info, int from_vip)
 {
 	const uint8_t *ip = p->frame + p->l3off;
+	if (!icmp_allowed(w))
+		return;
 	/* never about an ICMP error, a fragment tail, or a martian */
 	if (p->pkt.icmp_error || (rd16(ip + 6) & 0x1fff))
 		return;
