@@ -24,6 +24,7 @@ const struct lvsd_module *const lvsd_modules[] = {
 #else
 /* ---- modules: one LVSD_MODULE(symbol) line each, in start order ---- */
 LVSD_MODULE(lvsd_mod_datapath)
+LVSD_MODULE(lvsd_mod_fwmark)   /* h10: firewall-mark classifier (datapath/fwmark_watch.c) */
 LVSD_MODULE(lvsd_mod_check)
 /* ---- end of modules ---- */
 #endif

@@ -759,7 +759,9 @@ int fwm_parse_nft(struct fwm_classifier *c, const char *text, int skip_ip_mangle
 		if (depth == 0) {
 			if (opens && sscanf(s, "table %15s %63s", family, table) == 2) {
 				depth = 1;
+				/* lvsd's own guard tables (lvsd_*) are not user rules */
 				skip_table = (skip_ip_mangle && !strcmp(family, "ip") && !strcmp(table, "mangle")) ||
+					     !strncmp(table, "lvsd_", 5) ||
 					     (strcmp(family, "ip") && strcmp(family, "inet") && strcmp(family, "ip6"));
 				v6only = !strcmp(family, "ip6");
 			}

@@ -14,7 +14,8 @@
  *    hook priority (iptables' mangle PREROUTING is priority -150), ties
  *    keep their input order.  Only prerouting base chains of families
  *    ip/inet (iptables: the PREROUTING chain) are used: that is what runs
- *    before IPVS on the director.
+ *    before IPVS on the director.  Tables named lvsd_* are lvsd's own
+ *    guards and are skipped.
  *  - A rule lvsd cannot evaluate exactly (unknown match or target, jump to
  *    a user chain, IPv6-only, ...) is NOT compiled: it is kept in the
  *    `unsupported` list with the reason, so the daemon can report it;

@@ -59,10 +59,13 @@ struct dp_owned *dp_owned_build(struct lvs_table *t)
 	if (!o)
 		return NULL;
 	for (struct lvs_service *svc = lvs_svc_first(t); svc; svc = lvs_svc_next(t, svc)) {
-		if (svc->af != AF_INET || svc->fwmark)
+		if (svc->af != AF_INET)
 			continue;
 		struct dp_key k = { .addr = svc->addr.ip, .port = svc->port, .proto = (uint8_t)svc->protocol };
-		if (keys_add(&o->vips, &o->nvips, &vcap, &k) < 0)
+		/* fwmark (h10): a fwmark service has no VIP key (its packets are
+		 * found by the fwmark classifier), but its NAT real servers'
+		 * replies must be owned like any other's */
+		if (!svc->fwmark && keys_add(&o->vips, &o->nvips, &vcap, &k) < 0)
 			goto oom;
 		struct lvs_dest *d;
 		lvs_list_for_each_entry(d, &svc->destinations, n_list) {

@@ -4,6 +4,7 @@
 #include <time.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
+#include "fwmark_watch.h"   /* h10: fwmark classifier */
 #include "nexthop.h"
 #include "worker.h"
 
@@ -58,7 +59,17 @@ static void handle(struct dp_worker *w, struct dp_frame *f)
 		else if (dp_owned_is_natrs(o, k->inner.daddr.ip, k->inner.protocol, k->inner.dport))
 			dir = 2;
 	} else if (k->protocol != IPPROTO_ICMP) {
-		if (dp_owned_is_vip(o, k->daddr.ip, k->protocol, k->dport))
+		/* fwmark (h10): give the packet the mark the user's mangle
+		 * PREROUTING rules would give it (fwmark_watch.h); a marked
+		 * packet goes to the core, which looks fwmark services up
+		 * first and falls back to addr:port (ipvs-spec 5.3) */
+		int fw_drop;
+		p.pkt.mark = fwm_dp_mark(w->nh, k, f->ifindex, &fw_drop);
+		if (fw_drop) {
+			w->reason[DP_R_NOT_OURS]++;     /* the kernel drops it */
+			return;
+		}
+		if (k->mark || dp_owned_is_vip(o, k->daddr.ip, k->protocol, k->dport))
 			dir = 1;
 		else if (dp_owned_is_natrs(o, k->saddr.ip, k->protocol, k->sport) && !is_local(w, k->daddr.ip))
 			dir = 2;
