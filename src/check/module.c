@@ -59,7 +59,9 @@ static int mod_start(struct lvsd *d)
 		return -ENOMEM;
 	}
 	lvsd_register_text(d, "checks", view_checks, NULL);
-	if (path) {
+	if (!path)
+		return 0;   /* no -c FILE: no thread; the view says so */
+	{
 		struct strbuf err = STRBUF_INIT, warn = STRBUF_INIT;
 
 		ret = cfg_parse_file(path, CFG_FMT_AUTO, &c, &err, &warn);

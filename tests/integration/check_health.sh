@@ -116,6 +116,8 @@ tap_check "still down while the server hangs" rs_absent "$svc" 192.168.78.12:80
 kill "$hung"; wait "$hung" 2>/dev/null
 
 # a broken file: reload refused with file:line, running config kept
+# (first let the health changes of the hung-server episode settle)
+wait_for 6 rs_has_weight "$svc2" 192.168.78.12:80 0
 before=$(ipvsadm -L -n)
 cp "$cfg" "$work/good.cf"
 badline=$(($(wc -l <"$cfg") + 3))
