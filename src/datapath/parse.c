@@ -3,6 +3,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include "crc32c.h"
 #include "csum.h"
 #include "parse.h"
 
@@ -79,7 +80,8 @@ static enum dp_reason parse_icmp_inner(struct dp_parsed *o, const uint8_t *p, un
 	k->inner.protocol = p[9];
 	memcpy(&k->inner.saddr.ip, p + 12, 4);
 	memcpy(&k->inner.daddr.ip, p + 16, 4);
-	if (k->inner.protocol == IPPROTO_TCP || k->inner.protocol == IPPROTO_UDP) {
+	if (k->inner.protocol == IPPROTO_TCP || k->inner.protocol == IPPROTO_UDP ||
+	    k->inner.protocol == IPPROTO_SCTP) {
 		if (avail < ihl + 4)
 			return DP_R_ICMP_INNER_BAD;
 		k->inner.sport = rd16(p + ihl);
@@ -197,6 +199,30 @@ enum dp_reason dp_parse(const struct dp_frame *f, struct dp_parsed *o)
 			return DP_R_UDP_PORT0;
 		if (verify && rd16(l4 + 6) && !l4_csum_ok(ip, l4, (uint16_t)l4len, IPPROTO_UDP))
 			return DP_R_UDP_CSUM;
+		break;
+	}
+	case IPPROTO_SCTP: {
+		/* common header (12) + at least one chunk header (4) */
+		if (l4len < 16)
+			return DP_R_SCTP_SHORT;
+		k->sport = rd16(l4);
+		k->dport = rd16(l4 + 2);
+		if (!k->sport || !k->dport)
+			return DP_R_SCTP_PORT0;
+		uint8_t first = l4[12];
+		unsigned clen = rd16(l4 + 14);
+		if (clen < 4 || 12 + clen > l4len)
+			return DP_R_SCTP_SHORT;
+		k->sctp_chunk = first;
+		/* an ABORT bundled after COOKIE ECHO / COOKIE ACK decides the
+		 * state (the kernel's set_sctp_state) */
+		if (first == 10 || first == 11) {
+			unsigned next = 12 + ((clen + 3) & ~3u);
+			if (next + 4 <= l4len && l4[next] == LVS_SCTP_CID_ABORT)
+				k->sctp_chunk = LVS_SCTP_CID_ABORT;
+		}
+		if (!(f->off.flags & DP_OFF_DATA_VALID) && !sctp_checksum_ok(l4, l4len))
+			return DP_R_SCTP_CSUM;
 		break;
 	}
 	case IPPROTO_ICMP: {

@@ -2,7 +2,7 @@
  *
  * Contract: dp_parse() reads at most f->len bytes, never trusts a length
  * field, and classifies every frame into exactly one outcome:
- *  - DP_R_OK: a well-formed IPv4 TCP/UDP/ICMP packet; *out is filled
+ *  - DP_R_OK: a well-formed IPv4 TCP/UDP/SCTP/ICMP packet; *out is filled
  *    (offsets into the frame, the core's lvs_pkt with ports host order).
  *  - a DP_R_* reason: the frame is not for the datapath (not IPv4, a
  *    fragment) or malformed.  The worker counts the reason and does not
@@ -40,7 +40,7 @@
 	X(IP_DST_MARTIAN,  "destination zero/loopback") \
 	X(FRAG_FIRST,      "first fragment (no reassembly): kernel's") \
 	X(FRAG_LATER,      "non-first fragment (no L4 header): kernel's") \
-	X(PROTO_OTHER,     "IP protocol not TCP/UDP/ICMP: kernel's") \
+	X(PROTO_OTHER,     "IP protocol not TCP/UDP/SCTP/ICMP: kernel's") \
 	X(TCP_SHORT,       "truncated TCP header") \
 	X(TCP_DOFF,        "TCP data offset < 5 or beyond the packet") \
 	X(TCP_FLAGS,       "invalid TCP flag combination (none, SYN+FIN, SYN+RST, FIN w/o ACK)") \
@@ -50,6 +50,9 @@
 	X(UDP_LEN,         "UDP length field inconsistent") \
 	X(UDP_PORT0,       "UDP port 0") \
 	X(UDP_CSUM,        "bad UDP checksum") \
+	X(SCTP_SHORT,      "truncated SCTP common header / chunk") \
+	X(SCTP_PORT0,      "SCTP port 0") \
+	X(SCTP_CSUM,       "bad SCTP CRC32c") \
 	X(ICMP_SHORT,      "truncated ICMP header") \
 	X(ICMP_CSUM,       "bad ICMP checksum") \
 	X(ICMP_INNER_BAD,  "ICMP error quoting a malformed/truncated packet") \

@@ -17,6 +17,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <linux/rtnetlink.h>
+#include "crc32c.h"
 #include "csum.h"
 #include "nexthop.h"
 #include "worker.h"
@@ -275,7 +276,7 @@ static enum dp_reason mtu_step(struct dp_worker *w, struct dp_parsed *p, unsigne
 	return p->pkt.protocol == IPPROTO_TCP && wire_ip_len(p, NULL) != p->iplen ? DP_R_TOO_BIG : DP_R_OK;
 }
 
-/* rewrite one IPv4 address (+ port) of a TCP/UDP packet with checksums */
+/* rewrite one IPv4 address (+ port) of a TCP/UDP/SCTP packet with checksums */
 static void nat_rewrite(struct dp_parsed *p, int src, uint32_t naddr, uint16_t nport)
 {
 	uint8_t *ip = p->frame + p->l3off;
@@ -292,6 +293,11 @@ static void nat_rewrite(struct dp_parsed *p, int src, uint32_t naddr, uint16_t n
 	csum_replace4(&ipsum, oaddr, naddr);
 	memcpy(ip + 10, &ipsum, 2);
 
+	if (p->pkt.protocol == IPPROTO_SCTP) {
+		/* CRC32c covers no pseudo-header but the ports: recompute */
+		sctp_checksum_set(l4, (size_t)(p->iplen - p->ihl));
+		return;
+	}
 	unsigned coff = p->pkt.protocol == IPPROTO_TCP ? 16 : 6;
 	uint16_t l4sum;
 	memcpy(&l4sum, l4 + coff, 2);
@@ -335,7 +341,8 @@ static void nat_icmp(struct dp_parsed *p, int outbound, uint32_t naddr, uint16_t
 	memcpy(inner, &naddr, 4);
 	ip4_csum_set(in, p->in_ihl);
 	uint8_t proto = in[9];
-	if ((proto == IPPROTO_TCP || proto == IPPROTO_UDP) && p->in_avail >= p->in_ihl + 4u)
+	if ((proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_SCTP) &&
+	    p->in_avail >= p->in_ihl + 4u)
 		wr16(in + p->in_ihl + (outbound ? 2 : 0), nport);
 	uint8_t *ic = p->frame + p->l4off;
 	ic[2] = ic[3] = 0;

@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <cmocka.h>
+#include "datapath/crc32c.h"
 #include "datapath/csum.h"
 #include "datapath/parse.h"
 
@@ -227,6 +228,53 @@ static void test_parse_icmp_error(void **state)
 	assert_int_equal(dp_parse(&fr, &p), DP_R_ICMP_CSUM);
 }
 
+static void test_crc32c_and_sctp(void **state)
+{
+	(void)state;
+	/* the standard check value of CRC32c */
+	assert_int_equal(~crc32c(~0u, "123456789", 9), 0xe3069283u);
+	uint8_t f[128];
+	memset(f, 0, sizeof(f));
+	memcpy(f, MAC, 12);
+	f[12] = 0x08;
+	uint8_t *ip = f + 14;
+	ip[0] = 0x45;
+	ip[3] = 20 + 12 + 20;
+	ip[8] = 64;
+	ip[9] = IPPROTO_SCTP;
+	uint32_t s = inet_addr("172.20.0.100"), d = inet_addr("172.20.0.24");
+	memcpy(ip + 12, &s, 4);
+	memcpy(ip + 16, &d, 4);
+	ip4_csum_set(ip, 20);
+	uint8_t *sc = ip + 20;
+	sc[0] = 0x9c; sc[1] = 0x40;             /* 40000 */
+	sc[2] = 0x27; sc[3] = 0x0f;             /* 9999 */
+	sc[12] = LVS_SCTP_CID_INIT;
+	sc[15] = 20;                            /* chunk length */
+	sctp_checksum_set(sc, 32);
+	assert_true(sctp_checksum_ok(sc, 32));
+	struct dp_frame fr = frame(f, 14 + 52);
+	struct dp_parsed p;
+	assert_int_equal(dp_parse(&fr, &p), DP_R_OK);
+	assert_int_equal(p.pkt.sctp_chunk, LVS_SCTP_CID_INIT);
+	assert_int_equal(p.pkt.dport, 9999);
+	sc[20] ^= 1;
+	assert_int_equal(dp_parse(&fr, &p), DP_R_SCTP_CSUM);
+	sc[20] ^= 1;
+	/* COOKIE ECHO followed by ABORT reads as ABORT */
+	sc[12] = 10;
+	sc[15] = 8;
+	sc[20] = LVS_SCTP_CID_ABORT;
+	sc[23] = 4;
+	sctp_checksum_set(sc, 32);
+	assert_int_equal(dp_parse(&fr, &p), DP_R_OK);
+	assert_int_equal(p.pkt.sctp_chunk, LVS_SCTP_CID_ABORT);
+	/* chunk longer than the packet */
+	sc[12] = 1;
+	sc[15] = 200;
+	assert_int_equal(dp_parse(&fr, &p), DP_R_SCTP_SHORT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -236,6 +284,7 @@ int main(void)
 		cmocka_unit_test(test_parse_checksums),
 		cmocka_unit_test(test_parse_malformed),
 		cmocka_unit_test(test_parse_icmp_error),
+		cmocka_unit_test(test_crc32c_and_sctp),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
