@@ -25,6 +25,7 @@ const struct lvsd_module *const lvsd_modules[] = {
 /* ---- modules: one LVSD_MODULE(symbol) line each, in start order ---- */
 LVSD_MODULE(lvsd_mod_datapath)
 LVSD_MODULE(lvsd_mod_fwmark)   /* h10: firewall-mark classifier (datapath/fwmark_watch.c) */
+LVSD_MODULE(lvsd_mod_knobs)    /* h10: net.ipv4.vs.* settings (datapath/knobs.c) */
 LVSD_MODULE(lvsd_mod_check)
 /* ---- end of modules ---- */
 #endif
