@@ -330,7 +330,7 @@ int lvsd_server_bind(struct lvsd *d)
 		int rc = connect(probe, (struct sockaddr *)&sun, sizeof(sun));
 		int e = errno;
 		close(probe);
-		if (rc == 0) {
+		if (rc == 0 || e == EAGAIN) { /* EAGAIN: alive, backlog full */
 			lvsd_log(LOG_ERR, "another lvsd is already running on %s", path);
 			return -EADDRINUSE;
 		}
@@ -343,23 +343,32 @@ int lvsd_server_bind(struct lvsd *d)
 		unlink(path);
 	}
 
+	/* bind and listen under a temporary name, then rename into place: the
+	 * socket appears atomically and already listening, so a client (or a
+	 * second lvsd probing it) never sees a bound-but-deaf socket */
+	struct sockaddr_un tmp = { .sun_family = AF_UNIX };
+	if ((size_t)snprintf(tmp.sun_path, sizeof(tmp.sun_path), "%s.%d", path, (int)getpid()) >=
+	    sizeof(tmp.sun_path))
+		snprintf(tmp.sun_path, sizeof(tmp.sun_path), "%s", path); /* no room: bind in place */
+	unlink(tmp.sun_path);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	/* created 0600 from the start: no window where others could connect */
 	mode_t old = umask(0177);
-	int rc = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
+	int rc = bind(fd, (struct sockaddr *)&tmp, sizeof(tmp));
 	int e = errno;
 	umask(old);
 	if (rc < 0) {
-		lvsd_log(LOG_ERR, "bind %s: %s", path, strerror(e));
+		lvsd_log(LOG_ERR, "bind %s: %s", tmp.sun_path, strerror(e));
 		close(fd);
 		return -e;
 	}
-	if (listen(fd, 128) < 0) {
+	if (listen(fd, 128) < 0 || (strcmp(tmp.sun_path, path) && rename(tmp.sun_path, path) < 0)) {
 		e = errno;
+		lvsd_log(LOG_ERR, "listen/rename %s: %s", path, strerror(e));
 		close(fd);
-		unlink(path);
+		unlink(tmp.sun_path);
 		return -e;
 	}
 	if (stat(path, &st) == 0)

@@ -5,7 +5,7 @@
 RAW="python3 $(dirname "$0")/rawframe.py"
 CT="$LVSD_BUILD/tools/lvsd-ctltest"
 
-lvsd_start || { tap_fail "lvsd starts"; exit 1; }
+lvsd_start --backend none || { tap_fail "lvsd starts"; exit 1; }
 alive() { kill -0 "$LVSD_PID" 2>/dev/null && "$CT" info >/dev/null; }
 
 out=$($RAW "$LVSD_SOCKET" garbage)
