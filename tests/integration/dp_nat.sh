@@ -41,6 +41,19 @@ ipv -a -u "$LAB_VIP:54" -r "$LAB_RS1" -m
 out=$(incl python3 "$here/dp-icmp.py" refused "$LAB_VIP" 54)
 tap_check "RS's ICMP port unreachable comes back as from the VIP (ECONNREFUSED: $out)" test "$out" = refused
 
+# SCTP (no SCTP stack here: a raw socket on the RS checks what arrives):
+# DNAT with a port map 9999 -> 7777 and a recomputed CRC32c
+ipv -A --sctp-service "$LAB_VIP:9999" -s rr
+ipv -a --sctp-service "$LAB_VIP:9999" -r "$LAB_RS1:7777" -m
+ip netns exec "${DP_P}rs1" /usr/bin/python3 "$here/dp-sctp.py" recv 7777 >"$LAB_TMP/sctp.out" 2>&1 &
+sctp_rx=$!
+sleep 0.5
+ip netns exec "${DP_P}c" /usr/bin/python3 "$here/dp-sctp.py" send "$LAB_VIP" 9999 >/dev/null 2>&1
+wait "$sctp_rx"
+out=$(cat "$LAB_TMP/sctp.out")
+tap_check "SCTP INIT DNATed to RS1:7777 with a valid CRC32c ($out)" test "$out" = "got dport=7777 src=$LAB_CIP crc_ok=1 chunk=1"
+tap_check "-Lc lists the SCTP connection" grep -qE "^SCTP .*$LAB_VIP:9999 +$LAB_RS1:7777" <<<"$(ipv -L -n -c)"
+
 # wrr 3:1 over 1000 connections
 ipv -C
 ipv -A -t "$LAB_VIP:80" -s wrr
