@@ -128,4 +128,30 @@ ip -n lvsd-hc-rs1 link set eth0 down
 tap_check "host unreachable -> PING_CHECK down" wait_for 6 rs_absent "TCP  10.79.0.1:80 " 192.168.77.11:80
 lvsd --show checks | sed 's/^/# /'
 hc_lvsd_stop
+
+# IPv6: TCP, HTTP and ICMPv6 checks against [::1] in the director's namespace
+ip netns exec lvsd-hc-dir "$HC_PY" -m http.server 8080 --bind ::1 --directory "$work/www" >/dev/null 2>&1 &
+w6=$!
+cleanup_pid "$w6"
+wait_for 10 ip netns exec lvsd-hc-dir bash -c 'exec 3<>/dev/tcp/::1/8080' 2>/dev/null
+cat >"$work/v6.cf" <<CFG
+checkinterval=0.5
+checktimeout=1
+virtual6=[2001:db8::1]:80
+	real6=[::1]:8080 masq 2
+	checktype=connect
+virtual6=[2001:db8::1]:81
+	real6=[::1]:8080 masq 1
+	service=http
+	request="health"
+	receive="status"
+virtual6=[2001:db8::1]:82
+	real6=[::1]:8080 masq 3
+	checktype=ping
+CFG
+hc_lvsd "$work/v6.cf" || { tap_fail "lvsd starts with virtual6"; exit 1; }
+tap_check "IPv6 TCP connect check" wait_for 4 rs_has_weight "TCP  [2001:db8::1]:80 " "[::1]:8080" 2
+tap_check "IPv6 HTTP check" wait_for 4 rs_has_weight "TCP  [2001:db8::1]:81 " "[::1]:8080" 1
+tap_check "ICMPv6 echo check" wait_for 4 rs_has_weight "TCP  [2001:db8::1]:82 " "[::1]:8080" 3
+hc_lvsd_stop
 echo "1..$_tap_n"
