@@ -5,6 +5,8 @@
 #   tests/golden/capture.sh                 every case
 #   tests/golden/capture.sh 012 030-foo     only these (number prefix or name)
 #   tests/golden/capture.sh -n 70 ...       at most 70 cases per VM boot
+#   tests/golden/capture.sh -c [CASE...]    check only: capture again and diff
+#                                           against the stored files
 #
 # All selected cases run in as few VM boots as possible; before each case
 # the VM is reset to an empty table (-C, sync daemons stopped, --set 900 120
@@ -15,7 +17,14 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 oracle=${ORACLE_RUN:-/work/shared/oracle/run}
 per_boot=70
-if [ "${1:-}" = -n ]; then per_boot=$2; shift 2; fi
+check=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-n) per_boot=$2; shift 2 ;;
+	-c|--check) check=1; shift ;;
+	*) break ;;
+	esac
+done
 
 cases=()
 if [ $# -eq 0 ]; then
@@ -28,6 +37,12 @@ else
 		cases+=("${m[@]}")
 	done
 fi
+
+# drop duplicates (overlapping prefixes), keep the order
+declare -A seen=()
+uniq=()
+for f in "${cases[@]}"; do [ -n "${seen[$f]:-}" ] || { seen[$f]=1; uniq+=("$f"); }; done
+cases=("${uniq[@]}")
 
 work=$(mktemp -d /tmp/lvsd-golden-cap.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -62,7 +77,7 @@ while [ $i -lt ${#cases[@]} ]; do
 	rm -rf "$work/golden" && mkdir -p "$work/golden/cases"
 	cp "$here/prelude.sh" "$work/golden/"
 	cp "${batch[@]}" "$work/golden/cases/"
-	secs=$((60 + ${#batch[@]} * 4))
+	secs=$((120 + ${#batch[@]} * 6))
 	echo "capturing ${#batch[@]} cases (VM limit ${secs}s)..." >&2
 	"$oracle" -t "$secs" "$work/vm.sh" "$work/golden" >"$work/out" 2>"$work/err"
 	vrc=$?
@@ -78,10 +93,14 @@ while [ $i -lt ${#cases[@]} ]; do
 	for f in "${batch[@]}"; do
 		n=$(basename "$f" .sh)
 		if grep -qx "$n" "$work/split/done" 2>/dev/null; then
-			if [ -f "$work/split/$n.expected" ]; then
-				cp "$work/split/$n.expected" "$here/cases/$n.expected"
+			[ -f "$work/split/$n.expected" ] || : >"$work/split/$n.expected"
+			if [ $check = 1 ]; then
+				if ! diff -u "$here/cases/$n.expected" "$work/split/$n.expected" >&2; then
+					echo "case $n: the oracle now answers differently" >&2
+					rc_all=1
+				fi
 			else
-				: >"$here/cases/$n.expected"
+				cp "$work/split/$n.expected" "$here/cases/$n.expected"
 			fi
 		else
 			echo "case $n: no complete output from the VM" >&2
@@ -90,5 +109,5 @@ while [ $i -lt ${#cases[@]} ]; do
 	done
 	rm -rf "$work/split"
 done
-echo "captured ${#cases[@]} case(s)" >&2
+echo "$([ $check = 1 ] && echo checked || echo captured) ${#cases[@]} case(s)" >&2
 exit $rc_all
