@@ -68,3 +68,4 @@ grep -q "garbage frame" "$LVSD_LOG"
 tap_check "bad frames are logged" [ $? = 0 ]
 
 lvsd_stop
+tap_check "no sanitizer report from lvsd" bash -c "! grep -qE 'Sanitizer|runtime error' '$LVSD_LOG'"

@@ -69,3 +69,4 @@ for _ in $(seq 1 100); do "$IPVSADM" -S -n | cmp -s - "$tmp/rules" && break; sle
 tap_check "--restore loaded the saved rules" bash -c "'$IPVSADM' -S -n | cmp -s - '$tmp/rules'"
 tap_check "--restore logged" grep -q "restore from .* done" "$LVSD_LOG"
 lvsd_stop
+tap_check "no sanitizer report from lvsd" bash -c "! grep -qE 'Sanitizer|runtime error' '$LVSD_LOG'"
