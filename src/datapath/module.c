@@ -244,7 +244,7 @@ static int view_datapath(struct lvsd *d, void *arg, struct strbuf *out)
 	(void)d;
 	(void)arg;
 	uint64_t reason[DP_R_COUNT] = { 0 };
-	uint64_t rx = 0, tx = 0, txb = 0, in = 0, outb = 0, icmp = 0, seg = 0, frags = 0, icmp_rl = 0;
+	uint64_t rx = 0, tx = 0, txb = 0, in = 0, outb = 0, icmp = 0, seg = 0, frags = 0, icmp_rl = 0, rst = 0;
 	for (unsigned i = 0; i < g.nworkers; i++) {
 		struct dp_worker *w = &g.w[i];
 		for (int r = 0; r < DP_R_COUNT; r++)
@@ -258,6 +258,7 @@ static int view_datapath(struct lvsd *d, void *arg, struct strbuf *out)
 		seg += w->segmented;
 		frags += w->fragments;
 		icmp_rl += w->icmp_ratelimited;
+		rst += w->rst_sent;
 	}
 	if (g.sh.be)    /* live counters some backends show in their description */
 		g.sh.ops->describe(g.sh.be, g.backend_desc, sizeof(g.backend_desc));
@@ -278,6 +279,7 @@ static int view_datapath(struct lvsd *d, void *arg, struct strbuf *out)
 	sb_printf(out, "inbound %llu\noutbound %llu\nicmp_sent %llu\nicmp_ratelimited %llu\ntso_segments %llu\nfragments %llu\n",
 		  (unsigned long long)in, (unsigned long long)outb, (unsigned long long)icmp,
 		  (unsigned long long)icmp_rl, (unsigned long long)seg, (unsigned long long)frags);
+	sb_printf(out, "rst_sent %llu\n", (unsigned long long)rst);
 	sb_puts(out, "reasons:\n");
 	for (int r = 0; r < DP_R_COUNT; r++)
 		sb_printf(out, "  %-16s %10llu  %s\n", dp_reason_name[r], (unsigned long long)reason[r],

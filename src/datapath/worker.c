@@ -97,6 +97,9 @@ static void handle(struct dp_worker *w, struct dp_frame *f)
 		r = DP_R_CORE_DROP;
 		break;
 	default:
+		/* the guard keeps the kernel from answering: do it for it */
+		if (dir == 1)
+			dp_tcp_rst(w, &p);
 		r = DP_R_CORE_PASS;
 		break;
 	}

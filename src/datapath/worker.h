@@ -52,6 +52,7 @@ struct dp_worker {
 	unsigned icmp_tokens;            /* ICMP errors we may still originate now */
 	uint64_t icmp_refill_ms;
 	uint64_t icmp_ratelimited;
+	uint64_t rst_sent;
 	uint8_t scratch[DP_SCRATCH_N][DP_SCRATCH_SZ];
 	unsigned nscratch;
 	uint8_t *seg_arena;
@@ -80,6 +81,9 @@ enum dp_reason dp_xmit(struct dp_worker *w, struct dp_parsed *p, struct dp_frame
  * 8 bytes); from_vip: source it from the packet's destination */
 void dp_icmp_send(struct dp_worker *w, const struct dp_parsed *p, uint8_t type, uint8_t code,
 		  uint32_t info, int from_vip);
+/* answer a segment to an owned VIP:port that has no connection with a RST,
+ * as the local stack would */
+void dp_tcp_rst(struct dp_worker *w, const struct dp_parsed *p);
 /* retry frames waiting for neighbour resolution */
 void dp_pending_run(struct dp_worker *w);
 /* scratch buffers are reusable after the backend flushed */

@@ -232,6 +232,48 @@ void dp_icmp_send(struct dp_worker *w, const struct dp_parsed *p, uint8_t type, 
 		w->icmp_sent++;
 }
 
+/* the local stack's answer to a segment for a VIP:port with no connection
+ * (what the kernel does when IPVS passes it): RST from the VIP.  Only for
+ * segments carrying an ACK (seq = their ack), e.g. clients of a restarted
+ * director, so they fail fast instead of hanging. */
+void dp_tcp_rst(struct dp_worker *w, const struct dp_parsed *p)
+{
+	const uint8_t *ip = p->frame + p->l3off;
+	const uint8_t *th = p->frame + p->l4off;
+	if (p->pkt.protocol != IPPROTO_TCP || !(th[13] & LVS_TCPF_ACK) || (th[13] & LVS_TCPF_RST))
+		return;
+	if (!icmp_allowed(w))   /* the same budget as ICMP errors */
+		return;
+	struct nh_route rt;
+	if (route_to(w, p->pkt.saddr.ip, &rt) != DP_R_OK)
+		return;
+	uint8_t *f = scratch_get(w);
+	uint8_t *o = f + ETH_HLEN;
+	memset(o, 0, 40);
+	o[0] = 0x45;
+	wr16(o + 2, 40);
+	o[6] = 0x40;
+	o[8] = 64;
+	o[9] = IPPROTO_TCP;
+	memcpy(o + 12, ip + 16, 4);
+	memcpy(o + 16, ip + 12, 4);
+	ip4_csum_set(o, 20);
+	uint8_t *t = o + 20;
+	memcpy(t, th + 2, 2);            /* ports swapped */
+	memcpy(t + 2, th, 2);
+	memcpy(t + 4, th + 8, 4);        /* seq = their ack */
+	t[12] = 0x50;
+	t[13] = LVS_TCPF_RST;
+	uint32_t sa, da;
+	memcpy(&sa, o + 12, 4);
+	memcpy(&da, o + 16, 4);
+	uint16_t c = csum_buf(t, 20, csum_pseudo4(sa, da, IPPROTO_TCP, 20));
+	memcpy(t + 16, &c, 2);
+	struct iovec iov = { f, ETH_HLEN + 40 };
+	if (l2_send(w, &rt, NULL, &iov, 1) == DP_R_OK)
+		w->rst_sent++;
+}
+
 /* ---- shared per-packet steps ---- */
 
 /* TTL <= 1: time exceeded; else decrement with an incremental csum */

@@ -39,6 +39,9 @@ tap_check "at least 50 kinds sent (${kinds:-0})" test "${kinds:-0}" -ge 50
 icmp1=$(dp_view | awk '$1 == "icmp_sent" { print $2 }')
 tap_check "TTL <= 1 answered with ICMP time exceeded ($icmp0 -> $icmp1)" test "$((icmp1 - icmp0))" -ge 10
 
+rst=$(dp_view | awk '$1 == "rst_sent" { print $2 }')
+tap_check "ACK to the VIP without a connection answered with RST like the local stack ($rst)" test "${rst:-0}" -ge 5
+
 wait "$legit"
 out=$(cat "$LAB_TMP/legit.out")
 if [ "$(fail_of "$out")" = 0 ] && [ $(( $(count_of RS1 "$out") + $(count_of RS2 "$out") )) = 400 ]; then
