@@ -11,11 +11,12 @@
 # Each case runs under dash in a fresh private lvsd (tests/lib/common.sh
 # lvsd_start) with $LVSD_BUILD first in PATH, inside private network / mount
 # / UTS namespaces that look like the oracle VM: only `lo` (so e.g. eth0 is
-# "No such device"), hostname `oracle`, the VM's /etc/hosts and no resolver
-# config.  The transcript is compared byte for byte with the .expected file
-# captured from the real ipvsadm by capture.sh; a mismatch prints a unified
-# diff (as TAP comments).  Cases using cat_proc (the /proc/net text views)
-# are skipped while no command for lvsd's text views is found.
+# "No such device"), hostname `oracle`, the VM's /etc/hosts, an empty
+# resolv.conf and no host.conf.  The transcript is compared byte for byte
+# with the .expected file captured from the real ipvsadm by capture.sh; a
+# mismatch prints a unified diff (as TAP comments).  Cases using cat_proc
+# (the /proc/net text views) are skipped while no command for lvsd's text
+# views is found.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -34,6 +35,7 @@ else
 	hostname oracle
 	mount --bind "$here/env/hosts" /etc/hosts
 	[ -e /etc/resolv.conf ] && mount --bind /dev/null /etc/resolv.conf
+	[ -e /etc/host.conf ] && mount --bind /dev/null /etc/host.conf    # the VM has none
 fi
 
 # shellcheck source=../lib/common.sh
