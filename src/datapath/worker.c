@@ -98,7 +98,7 @@ static void handle(struct dp_worker *w, struct dp_frame *f)
 		break;
 	default:
 		/* the guard keeps the kernel from answering: do it for it */
-		if (dir == 1)
+		if (dir == 1 && !k->icmp_error && dp_owned_is_vip(o, k->daddr.ip, k->protocol, k->dport))
 			dp_tcp_rst(w, &p);
 		r = DP_R_CORE_PASS;
 		break;
