@@ -53,11 +53,11 @@ tcheck "PFWM: 20 connections from one client alternating 80/443 -> one RS" 'echo
 r=$(for i in $(seq 101 108); do get "172.20.0.$i" 80; done | tally)
 tcheck "PFWM: 8 client addresses -> both RSes used (rr: 4+4)" 'echo "$r"' test "$r" = "RS1=4 RS2=4 "
 out=$(ipv -L -n -c)
-tcheck "-L -c: fwmark template (IP, client port 0, 0.0.0.7:0, NONE)" 'cat <<<"$out"' grep -qE '^IP +[0-9]+:[0-9]{2} +NONE +172\.20\.0\.100:0 +0\.0\.0\.7:0 +192\.168\.1\.(8|16):0$' <<<"$out"
+tcheck "-L -c: fwmark template (IP, client port 0, 0.0.0.7:0, NONE/ASSURED)" 'cat <<<"$out"' grep -qE '^IP +[0-9]+:[0-9]{2} +(NONE|ASSURED) +172\.20\.0\.100:0 +0\.0\.0\.7:0 +192\.168\.1\.(8|16):0$' <<<"$out"
 n=$(grep -cE '^IP .* 0\.0\.0\.7:0 ' <<<"$out")
 tap_check "-L -c: 9 fwmark templates (9 client addresses)" test "$n" = 9
 out=$(ipv -L -n --persistent-conn)
-pc=$(awk '$1 == "->" { s += $3 } END { print s }' <<<"$out")
+pc=$(awk '$1 == "->" && $2 ~ /^[0-9]/ { s += $4 } END { print s + 0 }' <<<"$out")
 tcheck "--persistent-conn: PersistConn sums to 9" 'cat <<<"$out"' test "$pc" = 9
 
 # ---- quiescent dest with a live template, expire_quiescent_template ----
@@ -106,14 +106,15 @@ ipv --set 0 1 0
 ipv -A -t "$LAB_VIP:80" -s rr -p 2
 ipv -a -t "$LAB_VIP:80" -r "$LAB_RS1" -g
 ipv -a -t "$LAB_VIP:80" -r "$LAB_RS2" -g
-get 172.20.0.103 80 >/dev/null
-tap_check "short -p: template present right after the request" bash -c "ip netns exec ${DP_P}d $LVSD_BUILD/ipvsadm -L -n -c | grep -qE ' 172\.20\.0\.103:0 +172\.20\.0\.24:80 '"
+ip -n "${DP_P}c" addr add 172.20.0.109/16 dev eth0
+get 172.20.0.109 80 >/dev/null
+tap_check "short -p: template present right after the request" bash -c "ip netns exec ${DP_P}d $LVSD_BUILD/ipvsadm -L -n -c | grep -qE ' 172\.20\.0\.109:0 +172\.20\.0\.24:80 '"
 gone=
 for _ in $(seq 40); do
-	ipv -L -n -c | grep -qE ' 172\.20\.0\.103:0 ' || { gone=1; break; }
+	ipv -L -n -c | grep -qE ' 172\.20\.0\.109:0 +172\.20\.0\.24:80 ' || { gone=1; break; }
 	sleep 0.25
 done
-tcheck "short -p 2: template expired within 10 s once its connection ended" 'ipv -L -n -c | grep 172.20.0.103; ipv -L --timeout' test -n "$gone"
+tcheck "short -p 2: template expired within 10 s once its connection ended" 'ipv -L -n -c | grep 172.20.0.109; ipv -L --timeout' test -n "$gone"
 ipv -C
 
 # ---- flood: many clients create templates; bounded, counted, no crash ----
@@ -142,10 +143,25 @@ sleep 1
 n=$(ipv -L -n -c | grep -cE '^TCP .* 172\.20\.1[0-9]\.[0-9]+:0 +172\.20\.0\.24:80 ')
 tcheck "flood: 2000 clients -> 2000 templates counted in -L -c" 'echo "templates: $n"' test "$n" = 2000
 out=$(ipv -L -n --persistent-conn)
-pc=$(awk '$1 == "->" { s += $3 } END { print s }' <<<"$out")
-tcheck "flood: --persistent-conn sums to 2000" 'cat <<<"$out"' test "$pc" = 2000
+pc=$(awk '$1 == "->" && $2 ~ /^[0-9]/ { s += $4 } END { print s + 0 }' <<<"$out")
+# (+ a few: the dests came back from the trash with the PPC test's template,
+# as the kernel reuses a deleted dest with its connections)
+tcheck "flood: --persistent-conn counts the 2000 templates" 'cat <<<"$out"' test "$pc" -ge 2000 -a "$pc" -le 2005
 r=$(get 172.20.0.104 80)
 tap_check "after the flood a real client is still served" test -n "$r"
+
+# ---- expire_nodest_conn ----
+n1=$(ipv -L -n -c | grep -c ' 192\.168\.1\.16:80$')
+ipv -d -t "$LAB_VIP:80" -r "$LAB_RS1"
+sleep 0.5
+n2=$(ipv -L -n -c | grep -c ' 192\.168\.1\.16:80$')
+tcheck "expire_nodest_conn=0 (default): entries of a deleted dest stay ($n1 -> $n2)" 'echo "$n1 $n2"' test "$n2" -gt 0 -a "$n2" = "$n1"
+lvcmd --cmd "set expire_nodest_conn 1" >/dev/null
+sleep 0.5
+n3=$(ipv -L -n -c | grep -c ' 192\.168\.1\.16:80$')
+tcheck "expire_nodest_conn=1: entries of the deleted dest expire" 'echo "$n3"' test "$n3" = 0
+n4=$(ipv -L -n -c | grep -c ' 192\.168\.1\.8:80$')
+tcheck "expire_nodest_conn=1: entries of the live dest stay" 'echo "$n4"' test "$n4" -gt 1000
 tap_check "lvsd exits cleanly (no crash, no sanitizer report)" dp_lvsd_stop
 cp "$DP_LVSD_LOG" /tmp/lvsd-fw-persist-last.log 2>/dev/null
 
