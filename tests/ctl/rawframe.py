@@ -96,6 +96,33 @@ def main():
         except (BrokenPipeError, ConnectionResetError, socket.timeout):
             pass
         print("flood ended")
+    elif case == "fuzz":           # valid headers, random ops and payloads
+        import random
+        rnd = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 1)
+        n = 3000
+        frames = []
+        for i in range(1, n + 1):
+            op = rnd.randrange(0, 24)
+            ln = rnd.choice([0, 1, 4, 10, 70, 111, 112, 113, rnd.randrange(0, 400)])
+            payload = bytes(rnd.randrange(256) for _ in range(ln))
+            if op == OP_BATCH and ln >= 4:   # plausible small counts
+                payload = struct.pack("<I", rnd.randrange(0, 4)) + payload[4:]
+            frames.append(frame(op, payload, seq=i))
+        s.sendall(b"".join(frames))
+        s.settimeout(20)
+        buf, got = b"", 0
+        while got < n:
+            chunk = s.recv(1 << 16)
+            if not chunk:
+                break
+            buf += chunk
+            while len(buf) >= HDR.size:
+                magic, ver, op, flags, seq, ln = HDR.unpack_from(buf)
+                if len(buf) < HDR.size + ln:
+                    break
+                got += 1
+                buf = buf[HDR.size + ln:]
+        print("fuzz", "ok" if got == n else f"got {got} of {n}")
     else:
         sys.exit("unknown case")
 

@@ -52,6 +52,11 @@ kill -0 $stall_pid 2>/dev/null || ok=0
 tap_check "others are served while a client stalls mid-frame" [ $ok = 1 ]
 kill $stall_pid 2>/dev/null
 
+out=$($RAW "$LVSD_SOCKET" fuzz 7)
+tap_check "3000 random well-framed requests each get a reply" [ "$out" = "fuzz ok" ]
+"$LVSD_BUILD/ipvsadm" -C
+tap_check "daemon serves after the fuzz" alive
+
 $RAW "$LVSD_SOCKET" flood >/dev/null
 tap_check "daemon serves after a garbage flood" alive
 
