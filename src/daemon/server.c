@@ -94,7 +94,9 @@ static void client_process(struct lvsd *d, struct lvsd_client *c)
 	while (!c->closing && c->out.len - c->out_off < LVSD_TX_HIGH && c->in_len - off >= LVSP_HDR_LEN) {
 		struct lvsp_hdr h;
 		lvsp_hdr_decode(c->in + off, &h);
-		int err = lvsp_hdr_check(&h, LVSP_MAX_REQUEST);
+		/* a non-root peer only ever gets -EPERM: it may not park big
+		 * frames in our memory either */
+		int err = lvsp_hdr_check(&h, c->uid == 0 ? LVSP_MAX_REQUEST : 4096);
 		if (err) {
 			d->bad_frames++;
 			lvsd_log(LOG_WARNING, "control client pid %d: %s frame (magic 0x%08x version %u len %u); closing",
