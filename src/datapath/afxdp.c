@@ -170,7 +170,7 @@ static int cmp_u32(const void *a, const void *b)
 
 static int has_u32(const uint32_t *v, size_t n, uint32_t x)
 {
-	return bsearch(&x, v, n, sizeof(*v), cmp_u32) != NULL;
+	return n && bsearch(&x, v, n, sizeof(*v), cmp_u32) != NULL;   /* bsearch(NULL, 0) is UB */
 }
 
 static void refresh_locals(struct dp_backend *be)
