@@ -34,3 +34,9 @@ tap_check "director's own HTTP to a real server still works" test "${out#RS2}" !
 
 tap_check "lvsd exits cleanly (no crash, no sanitizer report)" dp_lvsd_stop
 tap_check "XDP program detached at exit" bash -c "! ip -n ${DP_P}d -d link show eth0 | grep -q 'prog/xdp'"
+
+# the default (--backend auto) picks AF_XDP inside a namespace and says why
+dp_lvsd -w 1 || tap_fail "lvsd starts with the default backend"
+tap_check "--backend auto runs the AF_XDP backend in a namespace" grep -q '^backend: afxdp' <<<"$(dp_view)"
+tap_check "auto logs its choice" grep -q 'auto: AF_XDP works here' "$DP_LVSD_LOG"
+tap_check "lvsd (auto) exits cleanly" dp_lvsd_stop
