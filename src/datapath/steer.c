@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <nftables/libnftables.h>
 #include "../core/table.h"
 #include "../core/strbuf.h"
@@ -75,6 +76,14 @@ struct dp_owned *dp_owned_build(struct lvs_table *t)
 					    .proto = (uint8_t)svc->protocol, .method = LVS_CONN_F_MASQ };
 			if (keys_add(&o->nat, &o->nnat, &ncap, &n) < 0)
 				goto oom;
+			/* fwmark (h10): a mark may cover TCP, UDP and SCTP alike,
+			 * whatever protocol the fwmark service records */
+			static const uint8_t fwm_protos[] = { IPPROTO_TCP, IPPROTO_UDP, IPPROTO_SCTP };
+			for (size_t i = 0; svc->fwmark && i < sizeof(fwm_protos); i++) {
+				n.proto = fwm_protos[i];
+				if (keys_add(&o->nat, &o->nnat, &ncap, &n) < 0)
+					goto oom;
+			}
 		}
 	}
 	if (index_build(o->vips, o->nvips, &o->vhash, &o->vmask) < 0 ||
