@@ -407,6 +407,10 @@ static int view_fwmark(struct lvsd *d, void *arg, struct strbuf *out)
 	sb_printf(out, "sources: %s; %s\n", W.ipt_status, W.nft_status);
 	sb_printf(out, "follow: %s\n", W.nl_fd >= 0 ? "nftables netlink notifications" : "polling every second");
 	sb_printf(out, "reloads: %llu\n", (unsigned long long)W.reloads);
+	const char *be = dp_backend_name();
+	sb_printf(out, "datapath: %s\n", !be ? "none (marks computed, nothing forwarded)" :
+		  !strcmp(be, "afpacket") ? "afpacket (marked packets classified per packet)" :
+		  "xdp: fwmark traffic is NOT steered to lvsd; use --backend afpacket");
 	sb_printf(out, "guard: %s%s%s\n", W.guard_installed ? "nftables table ip lvsd_fw_<pid>, marks " : "none",
 		  W.guard_installed ? W.guard_marks : "", W.guard_err[0] ? " (ERROR)" : "");
 	if (W.guard_err[0])
