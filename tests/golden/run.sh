@@ -109,6 +109,9 @@ run_case() {
 	gt=$(mktemp -d /tmp/lvsd-gt.XXXXXX)
 	(cd "$gt" && GT=$gt GOLDEN_PROC=$proc_cmd timeout 60 \
 		"$shell" -c '. "$1" && . "$2"' sh "$here/prelude.sh" "$f" ) >"$got" 2>&1 </dev/null
+	local died=
+	kill -0 "$LVSD_PID" 2>/dev/null || died=1
+	[ -S "$LVSD_SOCKET" ] || died="${died:-1}"
 	lvsd_stop
 	rm -rf "$gt"
 	if cmp -s "$exp" "$got"; then
@@ -117,7 +120,10 @@ run_case() {
 		{
 			echo fail
 			diff -u --label "expected/$name" --label "lvsd/$name" "$exp" "$got" | head -n 80
-			if [ -s "$LVSD_LOG" ] && grep -qiE 'sanitizer|runtime error|abort' "$LVSD_LOG"; then
+			if [ -n "$died" ]; then
+				echo "lvsd exited or lost its socket during the case"
+			fi
+			if [ -n "$died" ] || { [ -s "$LVSD_LOG" ] && grep -qiE 'sanitizer|runtime error|abort' "$LVSD_LOG"; }; then
 				echo "lvsd log:"; tail -n 20 "$LVSD_LOG"
 			fi
 		} >"$res"
