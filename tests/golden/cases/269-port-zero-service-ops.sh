@@ -1,0 +1,12 @@
+# 269-port-zero-service-ops: port-0 persistent services: list, zero, edit, delete by address only
+t 'ipvsadm -A -t 10.0.0.1 -s rr -p 60'
+t 'ipvsadm -a -t 10.0.0.1 -r 10.0.1.1:80 -m'
+t 'ipvsadm -a -t 10.0.0.1:0 -r 10.0.1.2 -g'
+t 'ipvsadm -L -n -t 10.0.0.1'
+t 'ipvsadm -L -n -t 10.0.0.1:0'
+t 'ipvsadm -Z -t 10.0.0.1'
+t 'ipvsadm -E -t 10.0.0.1 -s wrr -p 61'
+t 'ipvsadm -d -t 10.0.0.1 -r 10.0.1.1:80'
+t 'ipvsadm -L -n'
+t 'ipvsadm -D -t 10.0.0.1'
+t 'ipvsadm -L -n'

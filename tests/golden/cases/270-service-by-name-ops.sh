@@ -1,0 +1,10 @@
+# 270-service-by-name-ops: zero, edit and delete a service named by host and port names
+t 'ipvsadm -A -t localhost:http -s rr'
+t 'ipvsadm -a -t localhost:http -r localhost:https -m'
+t 'ipvsadm -Z -t localhost:http'
+t 'ipvsadm -e -t 127.0.0.1:80 -r 127.0.0.1:443 -m -w 2'
+t 'ipvsadm -E -t localhost:80 -s lc'
+t 'ipvsadm -L'
+t 'ipvsadm -d -t localhost:http -r localhost:https'
+t 'ipvsadm -D -t localhost:http'
+t 'ipvsadm -L -n'
