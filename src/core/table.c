@@ -3,10 +3,14 @@
  * Layout:
  *  - services live in two growable hash tables, one keyed by
  *    (af, protocol, addr, port), one by (af, fwmark), chained through
- *    svc->hnext; plus a list in INSERTION order, which is the table order
- *    (lvs_svc_first/next, i.e. what `--nosort` shows).  The kernel's own
- *    order is hash order and changes every boot (oracle samples point 2),
- *    so nobody can depend on it; insertion order is stable and useful.
+ *    svc->hnext; plus one list in the KERNEL's dump order, which is the
+ *    table order (lvs_svc_first/next: what `--nosort` and /proc show, and
+ *    the input order of ipvsadm's sort, whose comparator is not transitive
+ *    for far-apart addresses, so the sorted output depends on it): the 256
+ *    buckets of ip_vs_svc_hashkey() in index order, then the 256 fwmark
+ *    buckets, newest first inside a bucket.  The kernel also XORs a netns
+ *    pointer into the bucket; we use 0 for it, so the order is stable
+ *    across restarts (the golden sort cases 151/153 need exactly this).
  *  - dests are in svc->destinations, newest first (list_add at the head).
  *  - removed dests go to a trash (hashed by service key + dest key) and
  *    are revived with their counters when re-added to the same service
@@ -62,6 +66,19 @@ struct dest_impl {
 	uint64_t idle_since_ms;     /* 0 = not yet seen unreferenced */
 };
 
+#define ORDER_BUCKETS 256
+
+/* the kernel's service hash bucket (ip_vs_svc_hashkey / ip_vs_svc_fwm_hashkey
+ * with a zero netns pointer); fwmark services come after all others */
+static unsigned svc_order_bucket(const struct lvs_service *svc)
+{
+	if (svc->fwmark)
+		return ORDER_BUCKETS + (svc->fwmark & (ORDER_BUCKETS - 1));
+	uint32_t porth = svc->port;
+	uint32_t ahash = lvs_addr_fold(svc->af, &svc->addr);
+	return (svc->protocol ^ ahash ^ (porth >> 8) ^ porth) & (ORDER_BUCKETS - 1);
+}
+
 /* a chained hash table of pointers with a caller-supplied next-link offset */
 struct htab {
 	void **b;
@@ -73,6 +90,8 @@ struct lvs_table {
 	struct htab svc_tab;  /* by proto/addr/port */
 	struct htab fwm_tab;  /* by fwmark */
 	struct lvs_list s_list;
+	/* first (newest) service of each dump-order bucket, or NULL */
+	struct lvs_service *order_first[2 * ORDER_BUCKETS];
 	size_t nsvc;
 	uint64_t next_serial;
 	unsigned ftpsvc, nullsvc; /* enable the lookup fallbacks (spec 5.3) */
@@ -408,6 +427,35 @@ struct lvs_dest *lvs_dest_lookup(struct lvs_service *svc, int af, const union lv
 	return NULL;
 }
 
+/* link at the head of its bucket: before the bucket's current first, or
+ * before the first service of the next non-empty bucket */
+static void order_link(struct lvs_table *t, struct lvs_service *svc)
+{
+	unsigned b = svc_order_bucket(svc);
+	struct lvs_list *before = &t->s_list;
+
+	for (unsigned i = b; i < 2 * ORDER_BUCKETS; i++)
+		if (t->order_first[i]) {
+			before = &t->order_first[i]->s_list;
+			break;
+		}
+	lvs_list_add_tail(&svc->s_list, before);
+	t->order_first[b] = svc;
+}
+
+static void order_unlink(struct lvs_table *t, struct lvs_service *svc)
+{
+	unsigned b = svc_order_bucket(svc);
+
+	if (t->order_first[b] == svc) {
+		struct lvs_list *n = svc->s_list.next;
+		struct lvs_service *next = n == &t->s_list ? NULL : lvs_list_entry(n, struct lvs_service, s_list);
+
+		t->order_first[b] = next && svc_order_bucket(next) == b ? next : NULL;
+	}
+	lvs_list_del(&svc->s_list);
+}
+
 struct lvs_service *lvs_svc_first(struct lvs_table *t)
 {
 	if (lvs_list_empty(&t->s_list))
@@ -572,7 +620,7 @@ int lvs_add_service(struct lvs_table *t, const struct lvs_service_conf *c)
 	else if (svc->port == 0)
 		t->nullsvc++;
 	svc_hash_link(t, svc);
-	lvs_list_add_tail(&svc->s_list, &t->s_list);
+	order_link(t, svc);
 	t->nsvc++;
 	return 0;
 }
@@ -688,7 +736,7 @@ static void svc_remove(struct lvs_table *t, struct lvs_service *svc)
 	else if (svc->port == 0)
 		t->nullsvc--;
 	svc_hash_unlink(t, svc);
-	lvs_list_del(&svc->s_list);
+	order_unlink(t, svc);
 	t->nsvc--;
 
 	struct svc_impl *si = lvs_container_of(svc, struct svc_impl, s);

@@ -94,6 +94,11 @@ void lvsd_put_reply_hdr(struct lvsp_buf *out, const struct lvsp_hdr *req, int32_
 
 /* views.c */
 int lvsd_views_init(struct lvsd *d);
+
+/* netinfo.c: kernel facts for the table (interface MTU, local and
+ * broadcast addresses) and the sync master's socket probe */
+void lvsd_netinfo_install(struct lvs_table *t);
+int lvsd_sync_send_probe(const struct lvs_daemon_conf *c);
 void lvsd_views_fini(struct lvsd *d);
 int lvsd_text(struct lvsd *d, const char *name, struct strbuf *out);
 int lvsd_cmd(struct lvsd *d, const char *line, struct strbuf *out);

@@ -312,6 +312,7 @@ int main(int argc, char **argv)
 		lvsd_log(LOG_ERR, "out of memory creating the table");
 		goto out;
 	}
+	lvsd_netinfo_install(d->table);
 	if ((err = lvsd_loop_init(d)) || (err = lvsd_views_init(d)) || (err = lvsd_server_start(d))) {
 		lvsd_log(LOG_ERR, "start-up failed: %s", strerror(-err));
 		goto out;

@@ -33,20 +33,21 @@ static int decoded(const struct lvsp_reader *r)
 static int start_daemon(struct lvsd *d, const struct lvs_daemon_conf *c)
 {
 	struct lvs_daemon_conf cur[2];
-	int n = lvs_get_daemons(d->table, cur);
-	/* the kernel answers EEXIST for a running role before it looks up
-	 * the interface */
-	for (int i = 0; i < n; i++)
-		if (cur[i].state & c->state)
-			return -EEXIST;
-	char ifn[LVS_IFNAME_MAXLEN];
-	memcpy(ifn, c->mcast_ifn, sizeof(ifn));
-	ifn[sizeof(ifn) - 1] = 0;
-	/* the interface must exist in lvsd's own network namespace */
-	if (c->state & (LVS_DAEMON_MASTER | LVS_DAEMON_BACKUP))
-		if (!ifn[0] || if_nametoindex(ifn) == 0)
-			return -ENODEV;
-	return lvs_start_daemon(d->table, c);
+	int err = lvs_start_daemon(d->table, c), n;
+
+	if (err || c->state != LVS_DAEMON_MASTER)
+		return err;
+	/* the table filled in the defaults; a master that could not open its
+	 * socket is not recorded, as in the kernel */
+	n = lvs_get_daemons(d->table, cur);
+	for (int i = 0; i < n; i++) {
+		if (cur[i].state != LVS_DAEMON_MASTER)
+			continue;
+		err = lvsd_sync_send_probe(&cur[i]);
+		if (err)
+			lvs_stop_daemon(d->table, LVS_DAEMON_MASTER);
+	}
+	return err;
 }
 
 /* apply one mutation; the caller holds the table lock */

@@ -18,11 +18,10 @@ static uint32_t key_hash(uint32_t addr, uint8_t proto, uint16_t port)
 	return h ^ (h >> 15);
 }
 
+/* append a key; duplicates are removed later by index_build, in one pass,
+ * so that snapshotting 100k dests stays linear */
 static int keys_add(struct dp_key **arr, size_t *n, size_t *cap, const struct dp_key *k)
 {
-	for (size_t i = 0; i < *n; i++)
-		if ((*arr)[i].addr == k->addr && (*arr)[i].proto == k->proto && (*arr)[i].port == k->port)
-			return 0;
 	if (*n == *cap) {
 		size_t nc = *cap ? *cap * 2 : 16;
 		struct dp_key *na = realloc(*arr, nc * sizeof(*na));
@@ -35,21 +34,34 @@ static int keys_add(struct dp_key **arr, size_t *n, size_t *cap, const struct dp
 	return 0;
 }
 
-static int index_build(const struct dp_key *keys, size_t n, uint32_t **hash, uint32_t *mask)
+static int key_same(const struct dp_key *a, const struct dp_key *b)
 {
-	size_t sz = 16;
-	while (sz < n * 2)
+	return a->addr == b->addr && a->proto == b->proto && a->port == b->port;
+}
+
+/* hash the keys (open addressing, index+1, 0 = empty) and drop
+ * duplicates in the same pass: the first occurrence of a key is kept and
+ * *n shrinks to the number of distinct keys */
+static int index_build(struct dp_key *keys, size_t *n, uint32_t **hash, uint32_t *mask)
+{
+	size_t sz = 16, kept = 0;
+	while (sz < *n * 2)
 		sz *= 2;
 	*hash = calloc(sz, sizeof(**hash));
 	if (!*hash)
 		return -1;
 	*mask = (uint32_t)sz - 1;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < *n; i++) {
 		uint32_t h = key_hash(keys[i].addr, keys[i].proto, keys[i].port) & *mask;
-		while ((*hash)[h])
+		int dup = 0;
+		while ((*hash)[h] && !(dup = key_same(&keys[(*hash)[h] - 1], &keys[i])))
 			h = (h + 1) & *mask;
-		(*hash)[h] = (uint32_t)i + 1;
+		if (dup)
+			continue;
+		keys[kept] = keys[i];
+		(*hash)[h] = (uint32_t)++kept;
 	}
+	*n = kept;
 	return 0;
 }
 
@@ -86,8 +98,8 @@ struct dp_owned *dp_owned_build(struct lvs_table *t)
 			}
 		}
 	}
-	if (index_build(o->vips, o->nvips, &o->vhash, &o->vmask) < 0 ||
-	    index_build(o->nat, o->nnat, &o->nhash, &o->nmask) < 0)
+	if (index_build(o->vips, &o->nvips, &o->vhash, &o->vmask) < 0 ||
+	    index_build(o->nat, &o->nnat, &o->nhash, &o->nmask) < 0)
 		goto oom;
 	return o;
 oom:
