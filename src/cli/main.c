@@ -206,6 +206,13 @@ int main(int argc, char **argv)
 	if (rc < 0) {
 		if (argc > 1)
 			help_without_daemon(argc, argv);
+		if (rc == -EACCES || rc == -EPERM) {
+			/* a daemon is there but refuses us: what the real one says
+			 * when a non-root user runs it */
+			fprintf(stderr, "Can't initialize ipvs: Permission denied (you must be root)\n"
+				"Are you sure that IP Virtual Server is built in the kernel or as module?\n");
+			exit(2);
+		}
 		fprintf(stderr, "ipvsadm: cannot reach lvsd at %s: %s\n"
 			"Start it with: lvsd   (or set %s)\n",
 			lvsc_socket_path(NULL), strerror(-rc), LVSD_SOCKET_ENV);
