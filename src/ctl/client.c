@@ -418,18 +418,18 @@ int lvsc_get_service(struct lvsc *c, const struct lvs_service_conf *key, struct 
 
 static int text_call(struct lvsc *c, unsigned op, const char *arg, char **out)
 {
-	struct lvsp_reader r;
+	struct lvsp_reader r = { 0 };
 	struct lvsp_buf b = { 0 };
 	if (out)
 		*out = NULL;
 	lvsp_put_str(&b, arg ? arg : "");
 	int res = query(c, op, &b, &r);
 	lvsp_buf_free(&b);
-	if (res < 0)
-		return res;
-	/* the reply text is the rest of the payload */
+	/* the reply text is the rest of the payload; a failed command's
+	 * reply carries its error message (e.g. a bad config's file:line),
+	 * a transport error leaves the reader empty */
 	size_t n = lvsp_remaining(&r);
-	if (!out)
+	if (!out || (res < 0 && n == 0))
 		return res;
 	char *s = malloc(n + 1);
 	if (!s)

@@ -78,7 +78,8 @@ void lvsc_free_services(struct lvs_service_entry *v, size_t n);
  * *out is malloc'd and NUL-terminated */
 int lvsc_get_text(struct lvsc *c, const char *name, char **out);
 
-/* lvsd-specific requests with a text argument and text reply, e.g.
+/* lvsd-specific requests with a text argument and text reply (on failure
+ * *out may hold the daemon's error message, e.g. a bad config's file:line), e.g.
  * "reload", "set expire_nodest_conn 1"; *out may be NULL */
 int lvsc_command(struct lvsc *c, const char *cmd, char **out);
 

@@ -122,7 +122,11 @@ before=$(ipvsadm -L -n)
 cp "$cfg" "$work/good.cf"
 badline=$(($(wc -l <"$cfg") + 3))
 printf 'virtual=10.77.0.100:9090\n\treal=192.168.77.11:80 masq\n\tchecktype=bogus\n' >>"$cfg"
-tap_check "bad reload (lvsd --cmd reload) refused" eval '! lvsd --cmd reload >/dev/null 2>&1'
+reload_err=$(lvsd --cmd reload 2>&1 >/dev/null); reload_rc=$?
+tap_check "bad reload (lvsd --cmd reload) refused" [ "$reload_rc" -ne 0 ]
+echo "# lvsd --cmd reload said: $reload_err"
+tap_check "the refusing client is told file:line: message" \
+	eval 'echo "$reload_err" | grep -q "ld.cf:$badline: checktype: expected connect"'
 tap_check "refusal logged as file:line: message" \
 	grep -q "reload of module check failed: .*ld.cf:$badline: checktype: expected connect" "$HC_LVSD_LOG"
 tap_check "bad autoreload logged as well" wait_for 3 grep -q "ld.cf:$badline: checktype.*keeping the running configuration" "$HC_LVSD_LOG"
