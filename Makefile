@@ -9,6 +9,8 @@
 # Sources are discovered by directory; a directory may add flags or targets
 # in its own module.mk (included below) so that modules stay independent.
 
+.DEFAULT_GOAL := all
+
 SAN ?= 0
 ifeq ($(SAN),1)
 BUILD ?= build-san

@@ -69,9 +69,11 @@ struct lvs_service *lvs_svc_find(struct lvs_table *t, int af, uint32_t mark, uin
 struct lvs_dest *lvs_dest_lookup(struct lvs_service *svc, int af, const union lvs_addr *addr,
 				 uint16_t port);
 
-/* iteration in table order (stable, deterministic: this is --nosort order).
- * lvsd's table order is INSERTION order (edits keep the place); the
- * kernel's is hash order and differs per boot, so nothing can match it. */
+/* iteration in table order (stable, deterministic: this is --nosort and
+ * /proc order): the kernel's dump order, i.e. its service hash buckets in
+ * index order (newest first inside a bucket), then the fwmark buckets, with
+ * lvsd's fixed 0 where the kernel mixes in a per-boot netns pointer.  Edits
+ * keep a service's place. */
 struct lvs_service *lvs_svc_first(struct lvs_table *t);
 struct lvs_service *lvs_svc_next(struct lvs_table *t, struct lvs_service *svc);
 size_t lvs_svc_count(const struct lvs_table *t);

@@ -316,10 +316,12 @@ static void guard_sync(void)
 	char *marks = service_marks();
 	if (!marks)
 		return;
-	if (strcmp(be, "afpacket")) {
+	/* both backends see marked traffic through an AF_PACKET tap (the XDP
+	 * program passes what it does not own to the stack, where the afxdp
+	 * backend's tap picks it up), so both need the kernel's copy dropped */
+	if (strcmp(be, "afpacket") && strcmp(be, "xdp")) {
 		if (*marks && !W.warned_xdp) {
-			lvsd_log(LOG_WARNING, "fwmark: backend %s does not steer fwmark services; "
-				 "use --backend afpacket", be);
+			lvsd_log(LOG_WARNING, "fwmark: backend %s does not steer fwmark services", be);
 			W.warned_xdp = 1;
 		}
 		free(marks);
@@ -410,7 +412,8 @@ static int view_fwmark(struct lvsd *d, void *arg, struct strbuf *out)
 	const char *be = dp_backend_name();
 	sb_printf(out, "datapath: %s\n", !be ? "none (marks computed, nothing forwarded)" :
 		  !strcmp(be, "afpacket") ? "afpacket (marked packets classified per packet)" :
-		  "xdp: fwmark traffic is NOT steered to lvsd; use --backend afpacket");
+		  !strcmp(be, "xdp") ? "xdp (marked packets reach lvsd through the AF_PACKET tap)" :
+		  "unknown backend: fwmark traffic is not steered");
 	sb_printf(out, "guard: %s%s%s\n", W.guard_installed ? "nftables table ip lvsd_fw_<pid>, marks " : "none",
 		  W.guard_installed ? W.guard_marks : "", W.guard_err[0] ? " (ERROR)" : "");
 	if (W.guard_err[0])

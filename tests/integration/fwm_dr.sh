@@ -39,7 +39,7 @@ curls() { local i; for i in $(seq "$1"); do incl curl -s -m 3 "http://$LAB_VIP:$
 
 # the seeds' rule, in place before lvsd starts
 ind iptables -t mangle -A PREROUTING -d "$LAB_VIP" -p tcp -m multiport --dports 80,443 -j MARK --set-mark 7
-dp_lvsd -b afpacket -w 2 || { tap_fail "lvsd starts in the director namespace"; exit 1; }
+dp_lvsd -b "${DP_BACKEND:-afpacket}" -w 2 || { tap_fail "lvsd starts in the director namespace"; exit 1; }
 tap_ok "lvsd starts (AF_PACKET, 2 workers)"
 
 ipv -A -f 7 -s rr

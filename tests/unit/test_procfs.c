@@ -74,17 +74,20 @@ static void oracle_ip_vs(void **state)
 	struct strbuf sb = STRBUF_INIT;
 	lvs_procfs_ip_vs(t, &sb);
 	assert_false(sb.oom);
-	/* fwmark services come last, like the kernel's two hash tables */
+	/* Every line is the oracle's.  The service order is the kernel's dump
+	 * order (hash buckets, fwmark services last) with lvsd's fixed zero in
+	 * place of the kernel's per-boot netns term: buckets IPv6 :443 -> 5,
+	 * UDP 10.0.0.1:53 -> 37, TCP 172.20.0.24:80 -> 78 (see table.c). */
 	assert_string_equal(sb.buf,
 		"IP Virtual Server version 1.2.1 (size=4096)\n"
 		"Prot LocalAddress:Port Scheduler Flags\n"
 		"  -> RemoteAddress:Port Forward Weight ActiveConn InActConn\n"
+		"TCP  [2001:0db8:0000:0000:0000:0000:0000:0001]:01BB mh \n"
+		"  -> [2001:0db8:0000:0000:0000:0000:0000:0010]:20FB      Masq    1      0          0         \n"
+		"UDP  0A000001:0035 sh  \n"
 		"TCP  AC140018:0050 wrr  persistent 90000 FFFFFFFF\n"
 		"  -> C0A80108:0050      Masq    1      0          0         \n"
 		"  -> C0A80110:0050      Masq    3      0          0         \n"
-		"UDP  0A000001:0035 sh  \n"
-		"TCP  [2001:0db8:0000:0000:0000:0000:0000:0001]:01BB mh \n"
-		"  -> [2001:0db8:0000:0000:0000:0000:0000:0010]:20FB      Masq    1      0          0         \n"
 		"FWM  00000007 wlc persistent 900000 FFFFFFFF\n"
 		"  -> 0A000007:0000      Route   1      0          0         \n");
 	sb_free(&sb);

@@ -735,11 +735,43 @@ static void test_svc_find(void **state)
 	lvs_table_free(t);
 }
 
+/* the table order as "addr" / "FWM n" words joined by spaces */
+static void order_str(struct lvs_table *t, char *out, size_t len)
+{
+	size_t n = 0;
+
+	out[0] = 0;
+	for (struct lvs_service *s = lvs_svc_first(t); s; s = lvs_svc_next(t, s)) {
+		char buf[64];
+
+		if (s->fwmark)
+			snprintf(buf, sizeof(buf), "FWM%u", s->fwmark);
+		else
+			lvs_addr_str(AF_INET, &s->addr, buf, sizeof(buf));
+		n += (size_t)snprintf(out + n, len - n, "%s%s", n ? " " : "", buf);
+	}
+}
+
+static struct lvs_service_conf fwm4(uint32_t mark)
+{
+	struct lvs_service_conf c = svc4("0.0.0.0", 0, "wlc");
+
+	c.addr.ip = 0;
+	c.fwmark = mark;
+	return c;
+}
+
+/* Table order is the kernel's dump order: the 256 buckets of
+ * ip_vs_svc_hashkey (proto ^ ntohl(addr) ^ (port >> 8) ^ port, low byte)
+ * in index order, newest first inside a bucket, then the fwmark buckets.
+ * For TCP port 80 the bucket of a.b.c.d is d ^ 6 ^ 80 = d ^ 86:
+ * .9 -> 95, .1 -> 87, .5 -> 83; FWM 300 -> 44, FWM 1 -> 1. */
 static void test_iteration_order(void **state)
 {
 	(void)state;
 	struct lvs_table *t = lvs_table_new();
 	const char *ips[] = { "10.0.0.9", "10.0.0.1", "10.0.0.5" };
+	char got[256];
 
 	assert_null(lvs_svc_first(t));
 	for (int i = 0; i < 3; i++) {
@@ -747,22 +779,41 @@ static void test_iteration_order(void **state)
 
 		assert_int_equal(lvs_add_service(t, &c), 0);
 	}
-	/* insertion order; deletion keeps the others in place */
-	struct lvs_service_conf mid = svc4(ips[1], 80, "wlc");
+	struct lvs_service_conf f300 = fwm4(300), f1 = fwm4(1);
+	struct lvs_service_conf same = svc4("10.0.1.1", 80, "wlc"); /* bucket 87 too */
 
-	assert_int_equal(lvs_del_service(t, &mid), 0);
-	assert_int_equal(lvs_add_service(t, &mid), 0);
-	const char *want[] = { "10.0.0.9", "10.0.0.5", "10.0.0.1" };
-	int i = 0;
+	assert_int_equal(lvs_add_service(t, &f300), 0);
+	assert_int_equal(lvs_add_service(t, &f1), 0);
+	assert_int_equal(lvs_add_service(t, &same), 0);
+	order_str(t, got, sizeof(got));
+	assert_string_equal(got, "10.0.0.5 10.0.1.1 10.0.0.1 10.0.0.9 FWM1 FWM300");
 
-	for (struct lvs_service *s = lvs_svc_first(t); s; s = lvs_svc_next(t, s), i++) {
-		char buf[64];
+	/* a re-added service becomes the newest of its bucket */
+	struct lvs_service_conf one = svc4("10.0.0.1", 80, "wlc");
 
-		assert_true(i < 3);
-		assert_string_equal(lvs_addr_str(AF_INET, &s->addr, buf, sizeof(buf)), want[i]);
-	}
-	assert_int_equal(i, 3);
-	assert_int_equal(lvs_svc_count(t), 3);
+	assert_int_equal(lvs_del_service(t, &one), 0);
+	assert_int_equal(lvs_add_service(t, &one), 0);
+	order_str(t, got, sizeof(got));
+	assert_string_equal(got, "10.0.0.5 10.0.0.1 10.0.1.1 10.0.0.9 FWM1 FWM300");
+
+	/* deleting a bucket's first hands the bucket to the next one */
+	struct lvs_service_conf two = svc4("10.0.2.1", 80, "wlc");
+
+	assert_int_equal(lvs_del_service(t, &one), 0);
+	assert_int_equal(lvs_add_service(t, &two), 0);
+	order_str(t, got, sizeof(got));
+	assert_string_equal(got, "10.0.0.5 10.0.2.1 10.0.1.1 10.0.0.9 FWM1 FWM300");
+
+	/* emptying a bucket, then refilling it */
+	assert_int_equal(lvs_del_service(t, &two), 0);
+	assert_int_equal(lvs_del_service(t, &same), 0);
+	order_str(t, got, sizeof(got));
+	assert_string_equal(got, "10.0.0.5 10.0.0.9 FWM1 FWM300");
+	assert_int_equal(lvs_add_service(t, &same), 0);
+	order_str(t, got, sizeof(got));
+	assert_string_equal(got, "10.0.0.5 10.0.1.1 10.0.0.9 FWM1 FWM300");
+
+	assert_int_equal(lvs_svc_count(t), 5);
 	assert_int_equal(lvs_flush(t), 0);
 	assert_int_equal(lvs_svc_count(t), 0);
 	assert_null(lvs_svc_first(t));
