@@ -6,7 +6,7 @@ build_pkgs="build-essential pkg-config clang llvm libbpf-dev libxdp-dev libelf-d
   libmnl-dev libcurl4-openssl-dev libmicrohttpd-dev libnftables-dev libcmocka-dev bpftool linux-libc-dev"
 run_pkgs="iproute2 iptables nftables curl netcat-openbsd socat busybox procps psmisc"
 test_pkgs="python3 python3-scapy ldirectord keepalived wrk iperf3 nginx-light"
-bench_pkgs="haproxy nginx-light wrk iperf3 gnuplot-nox linux-perf"
+bench_pkgs="haproxy nginx-light wrk iperf3 gnuplot-nox linux-perf ethtool"
 
 case "${1:-build}" in
 build) want="$build_pkgs" ;;
