@@ -9,8 +9,9 @@
  *    for far-apart addresses, so the sorted output depends on it): the 256
  *    buckets of ip_vs_svc_hashkey() in index order, then the 256 fwmark
  *    buckets, newest first inside a bucket.  The kernel also XORs a netns
- *    pointer into the bucket; we use 0 for it, so the order is stable
- *    across restarts (the golden sort cases 151/153 need exactly this).
+ *    pointer into the bucket, so its order changes from boot to boot (two
+ *    oracle boots differ); we use 0 for it, so ours is stable across
+ *    restarts (the golden sort cases 151/153 were captured with it).
  *  - dests are in svc->destinations, newest first (list_add at the head).
  *  - removed dests go to a trash (hashed by service key + dest key) and
  *    are revived with their counters when re-added to the same service
