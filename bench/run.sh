@@ -4,6 +4,7 @@
 #
 #   bench/run.sh [--smoke] [--rounds N] [--duration S] [--configs LIST]
 #                [--nat-only | --dr-only] [--with-micro] [--perf] [--out DIR]
+#                [--metrics LIST]   (udp conn ka tput; default all)
 #   bench/run.sh --micro-only [--smoke] [--out DIR]
 #
 # Macro benchmark (NAT lab of scripts/lab.sh, namespaces lvsd-bn-*):
@@ -50,7 +51,8 @@ PERF=0
 OUT="$LVSD_TOP/bench/results"
 CONFIGS="kernel-fwd nft-dnat haproxy lvsd-afpacket-w1 lvsd-afpacket-w2 lvsd-xdp-w1 lvsd-xdp-w2"
 DR_CONFIGS="kernel-fwd nft-netdev-fwd lvsd-dr-w1"
-usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+METRICS="udp conn ka tput"
+usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--smoke) SMOKE=1; ROUNDS=1; DUR=1 ;;
@@ -63,6 +65,7 @@ while [ $# -gt 0 ]; do
 	--duration) DUR=${2:-}; shift ;;
 	--configs) CONFIGS=${2:-}; shift ;;
 	--dr-configs) DR_CONFIGS=${2:-}; shift ;;
+	--metrics) METRICS=${2:-}; shift ;;
 	--out) OUT=${2:-}; shift ;;
 	-h|--help) usage ;;
 	*) echo "bench: unknown argument '$1'" >&2; usage ;;
@@ -379,6 +382,9 @@ setup_config() {
 	esac
 }
 
+# want METRIC: is METRIC (udp, conn, ka, tput) selected by --metrics
+want() { case " $METRICS " in *" $1 "*) return 0 ;; esac; return 1; }
+
 # the metrics of one configuration in its fresh lab
 measure() {
 	local cfg=$1 round=$2 out v
@@ -391,7 +397,9 @@ measure() {
 	fi
 
 	# UDP 64-byte flood, counted at the RSes
-	if [ -n "$NA_UDP" ]; then
+	if ! want udp; then
+		:
+	elif [ -n "$NA_UDP" ]; then
 		for v in udp_pps cpu_ns_pkt dir_ns_pkt; do record "$cfg" "$round" "$v" "n/a: $NA_UDP"; done
 	else
 		local args="" a in0 in1 c0 c1 p0 p1 secs perfpid="" b0 b1
@@ -432,19 +440,25 @@ measure() {
 	fi
 
 	# new TCP connections/s: HTTP with Connection: close
-	out=$(inns c taskset -c 1 wrk -t1 -c32 -d"${DUR}s" -H "Connection: close" "http://$TARGET_HTTP/" 2>&1)
-	v=$(awk '$1 == "Requests/sec:" { print $2 }' <<<"$out")
-	record "$cfg" "$round" conn_s "${v:-n/a: wrk failed}"
+	if want conn; then
+		out=$(inns c taskset -c 1 wrk -t1 -c32 -d"${DUR}s" -H "Connection: close" "http://$TARGET_HTTP/" 2>&1)
+		v=$(awk '$1 == "Requests/sec:" { print $2 }' <<<"$out")
+		record "$cfg" "$round" conn_s "${v:-n/a: wrk failed}"
+	fi
 
 	# keep-alive requests/s and latency
-	out=$(inns c taskset -c 1 wrk -t1 -c32 -d"${DUR}s" --latency "http://$TARGET_HTTP/" 2>&1)
-	v=$(awk '$1 == "Requests/sec:" { print $2 }' <<<"$out")
-	record "$cfg" "$round" ka_rps "${v:-n/a: wrk failed}"
-	record "$cfg" "$round" lat_p50_ms "$(wrk_pct 50% <<<"$out")"
-	record "$cfg" "$round" lat_p99_ms "$(wrk_pct 99% <<<"$out")"
+	if want ka; then
+		out=$(inns c taskset -c 1 wrk -t1 -c32 -d"${DUR}s" --latency "http://$TARGET_HTTP/" 2>&1)
+		v=$(awk '$1 == "Requests/sec:" { print $2 }' <<<"$out")
+		record "$cfg" "$round" ka_rps "${v:-n/a: wrk failed}"
+		record "$cfg" "$round" lat_p50_ms "$(wrk_pct 50% <<<"$out")"
+		record "$cfg" "$round" lat_p99_ms "$(wrk_pct 99% <<<"$out")"
+	fi
 
 	# one TCP stream, offloads on, then off on every veth of the lab
-	if [ -n "$NA_TCP1" ]; then
+	if ! want tput; then
+		:
+	elif [ -n "$NA_TCP1" ]; then
 		record "$cfg" "$round" tput_on_gbps "n/a: $NA_TCP1"
 		record "$cfg" "$round" tput_off_gbps "n/a: $NA_TCP1"
 	else

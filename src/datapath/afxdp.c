@@ -45,11 +45,15 @@ __asm__(".pushsection .rodata\n"
 	".popsection\n");
 extern const unsigned char lvsd_xdp_obj_start[], lvsd_xdp_obj_end[];
 
-#define XQ_FRAMES     4096
+#define XQ_RX_FRAMES  4096          /* UMEM frames that live in the fill/RX rings */
+#define XQ_TX_FRAMES  1024          /* UMEM frames after them, for the XSK TX ring */
+#define XQ_FRAMES     (XQ_RX_FRAMES + XQ_TX_FRAMES)
 #define XQ_FRAME_SZ   XSK_UMEM__DEFAULT_FRAME_SIZE
 #define XQ_RX_SIZE    2048
 #define XQ_FILL_SIZE  4096
-#define XQ_COMP_SIZE  64            /* no XSK TX: the completion ring stays empty */
+#define XQ_TX_SIZE    1024
+#define XQ_COMP_SIZE  XQ_TX_FRAMES  /* every TX frame may be in flight at once */
+#define XQ_KICK_MAX   8             /* sendto kicks per flush: copy mode moves <= 32 frames each */
 #define WIO_MAX_Q     64
 #define HELD_MAX      256           /* frames out to the worker between burst and release */
 #define TX_BATCH      64
@@ -69,6 +73,15 @@ struct xq {
 	struct xsk_ring_cons cq;
 	struct xsk_ring_cons rx;
 	struct dp_wio *owner;
+	/* XSK TX (has_tx): any worker may send through this socket; tx_lock
+	 * serialises the TX and completion rings and the free frame stack,
+	 * and is taken once per flush, never per frame.  The RX and fill
+	 * rings stay with the owner worker, so TX and RX never contend. */
+	int has_tx;
+	pthread_mutex_t tx_lock;
+	struct xsk_ring_prod tx;
+	unsigned ntx_free;
+	uint64_t tx_free[XQ_TX_FRAMES];
 };
 
 struct held { struct xq *q; uint64_t addr; };
@@ -77,6 +90,16 @@ struct tx_slot {
 	struct virtio_net_hdr vh;
 	struct sockaddr_ll sll;
 	struct iovec iov[TX_IOV_MAX + 1];
+};
+
+/* a frame queued for an XSK TX ring until the flush (the iovecs point
+ * into receive buffers or worker scratch, valid until then) */
+struct xsk_slot {
+	int ifindex;
+	int n;
+	uint32_t len;
+	int done;
+	struct iovec iov[TX_IOV_MAX];
 };
 
 struct dp_wio {
@@ -93,7 +116,11 @@ struct dp_wio {
 	struct tx_slot tx[TX_BATCH];
 	struct mmsghdr msgs[TX_BATCH];
 	int ntx;
+	struct xsk_slot xs[TX_BATCH];
+	int nxs;
+	int refused;                    /* drops of flushes forced by a full batch */
 	uint64_t csum_completed;        /* relaxed: read by describe() */
+	uint64_t tx_xsk, tx_afpacket, tx_xsk_full;      /* relaxed: read by describe() */
 	struct dp_wio *tap;             /* this worker's AF_PACKET tap context, or NULL */
 };
 
@@ -105,6 +132,8 @@ struct xif {
 	uint32_t xdp_mode;              /* XDP_FLAGS_DRV_MODE or XDP_FLAGS_SKB_MODE */
 	unsigned nq;
 	struct xq *q[LVSD_XDP_QUEUES];
+	int published;                  /* in be->txif[] (workers may send through it) */
+	int tx_xsk;                     /* every socket has a TX ring */
 };
 
 struct dp_backend {
@@ -118,6 +147,14 @@ struct dp_backend {
 	pthread_mutex_t locals_lock;
 	uint32_t *locals;               /* addresses currently in lvsd_locals */
 	size_t nlocals;
+	/* XSK TX: off with LVSD_XDP_TX=afpacket; tx_rw guards the sockets
+	 * of every xif against attach/detach while a worker flushes (read
+	 * side: once per flush) */
+	int xsk_tx;
+	pthread_rwlock_t tx_rw;
+	struct xif *txif[LVSD_XDP_MAX_IFS];     /* attached interfaces, for the TX lookup */
+	unsigned ntxif;
+	unsigned tx_ifs_xsk, tx_ifs_afp;        /* of those: with / without XSK TX */
 };
 
 static uint64_t mono_ms(void)
@@ -222,16 +259,20 @@ static void xq_free(struct xq *q)
 		xsk_umem__delete(q->umem);
 	if (q->area)
 		munmap(q->area, (size_t)XQ_FRAMES * XQ_FRAME_SZ);
+	pthread_mutex_destroy(&q->tx_lock);
 	free(q);
 }
 
-static struct xq *xq_new(const char *ifname, int ifindex, unsigned queue, char *err, size_t errlen)
+/* want_tx: also a TX ring (and the TX frames of the UMEM in the free stack) */
+static struct xq *xq_new(const char *ifname, int ifindex, unsigned queue, int want_tx,
+			 char *err, size_t errlen)
 {
 	struct xq *q = calloc(1, sizeof(*q));
 	if (!q) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	pthread_mutex_init(&q->tx_lock, NULL);
 	q->ifindex = ifindex;
 	q->queue = queue;
 	q->area = mmap(NULL, (size_t)XQ_FRAMES * XQ_FRAME_SZ, PROT_READ | PROT_WRITE,
@@ -257,24 +298,29 @@ static struct xq *xq_new(const char *ifname, int ifindex, unsigned queue, char *
 	/* our own XDP program redirects: libxdp must not load its default one */
 	struct xsk_socket_config sc = {
 		.rx_size = XQ_RX_SIZE,
-		.tx_size = 0,
+		.tx_size = want_tx ? XQ_TX_SIZE : 0,
 		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
 		.xdp_flags = 0,
 		.bind_flags = XDP_COPY | XDP_USE_NEED_WAKEUP,
 	};
-	r = xsk_socket__create(&q->xsk, ifname, queue, q->umem, &q->rx, NULL, &sc);
+	r = xsk_socket__create(&q->xsk, ifname, queue, q->umem, &q->rx, want_tx ? &q->tx : NULL, &sc);
 	if (r) {
 		q->xsk = NULL;
 		snprintf(err, errlen, "AF_XDP socket on %s queue %u: %s", ifname, queue, strerror(-r));
 		goto fail;
 	}
 	q->fd = xsk_socket__fd(q->xsk);
-	/* every frame starts in the fill ring (there is no XSK TX) */
+	/* the RX frames start in the fill ring and only ever cycle between it
+	 * and the RX ring; the TX frames cycle between the free stack, the TX
+	 * ring and the completion ring */
 	uint32_t idx;
-	unsigned n = xsk_ring_prod__reserve(&q->fq, XQ_FRAMES, &idx);
+	unsigned n = xsk_ring_prod__reserve(&q->fq, XQ_RX_FRAMES, &idx);
 	for (unsigned i = 0; i < n; i++)
 		*xsk_ring_prod__fill_addr(&q->fq, idx + i) = (uint64_t)i * XQ_FRAME_SZ;
 	xsk_ring_prod__submit(&q->fq, n);
+	q->has_tx = want_tx;
+	for (unsigned i = 0; want_tx && i < XQ_TX_FRAMES; i++)
+		q->tx_free[q->ntx_free++] = (uint64_t)(XQ_RX_FRAMES + i) * XQ_FRAME_SZ;
 	return q;
 fail:
 	xq_free(q);
@@ -303,9 +349,38 @@ static unsigned rx_queues(const char *ifname)
 
 /* ---- interfaces ---- */
 
+/* workers see (published) or stop seeing the interface for XSK TX */
+static void publish_if(struct dp_backend *be, struct xif *xi, int on)
+{
+	pthread_rwlock_wrlock(&be->tx_rw);
+	if (on && !xi->published && be->ntxif < LVSD_XDP_MAX_IFS) {
+		be->txif[be->ntxif++] = xi;
+		xi->published = 1;
+		if (xi->tx_xsk)
+			be->tx_ifs_xsk++;
+		else
+			be->tx_ifs_afp++;
+	} else if (!on && xi->published) {
+		for (unsigned i = 0; i < be->ntxif; i++) {
+			if (be->txif[i] == xi) {
+				be->txif[i] = be->txif[--be->ntxif];
+				break;
+			}
+		}
+		xi->published = 0;
+		if (xi->tx_xsk)
+			be->tx_ifs_xsk--;
+		else
+			be->tx_ifs_afp--;
+	}
+	pthread_rwlock_unlock(&be->tx_rw);
+}
+
 static void detach_if(struct dp_backend *be, struct xif *xi)
 {
 	uint32_t key = (uint32_t)xi->ifindex;
+	/* after this no flush holds or finds a socket of xi: they may go */
+	publish_if(be, xi, 0);
 	/* the link may be gone already: errors are expected then */
 	bpf_xdp_detach(xi->ifindex, xi->xdp_mode, NULL);
 	bpf_map_delete_elem(be->ifslot_fd, &key);
@@ -348,12 +423,21 @@ static int attach_if(struct dp_backend *be, const char *name, int ifindex)
 	xi->used = 1;
 	xi->ifindex = ifindex;
 	snprintf(xi->name, sizeof(xi->name), "%s", name);
+	xi->tx_xsk = be->xsk_tx;
 	for (unsigned i = 0; i < nq; i++) {
-		struct xq *q = xq_new(name, ifindex, i, err, sizeof(err));
+		struct xq *q = xq_new(name, ifindex, i, be->xsk_tx, err, sizeof(err));
+		if (!q && be->xsk_tx) {
+			/* a socket without a TX ring still receives; frames
+			 * to this interface then leave through AF_PACKET */
+			lvsd_log(LOG_WARNING, "datapath: afxdp: %s (retrying without XSK TX)", err);
+			q = xq_new(name, ifindex, i, 0, err, sizeof(err));
+		}
 		if (!q) {
 			lvsd_log(LOG_ERR, "datapath: afxdp: %s", err);
 			goto fail;
 		}
+		if (!q->has_tx)
+			xi->tx_xsk = 0;
 		xi->q[xi->nq++] = q;
 		uint32_t slot = base + i;
 		int fd = q->fd;
@@ -393,8 +477,10 @@ static int attach_if(struct dp_backend *be, const char *name, int ifindex)
 		}
 		pthread_mutex_unlock(&w->lock);
 	}
-	lvsd_log(LOG_INFO, "datapath: afxdp: %s: %s XDP, %u AF_XDP socket(s) (copy mode)", name,
-		 xi->xdp_mode == XDP_FLAGS_DRV_MODE ? "native" : "generic", xi->nq);
+	publish_if(be, xi, 1);
+	lvsd_log(LOG_INFO, "datapath: afxdp: %s: %s XDP, %u AF_XDP socket(s) (copy mode), tx=%s", name,
+		 xi->xdp_mode == XDP_FLAGS_DRV_MODE ? "native" : "generic", xi->nq,
+		 xi->tx_xsk ? "xsk" : "afpacket");
 	return 0;
 fail:
 	if (!xi->xdp_mode)
@@ -495,6 +581,7 @@ static void afx_close(struct dp_backend *be)
 		bpf_object__close(be->obj);
 	free(be->locals);
 	pthread_mutex_destroy(&be->locals_lock);
+	pthread_rwlock_destroy(&be->tx_rw);
 	free(be);
 }
 
@@ -506,6 +593,11 @@ static struct dp_backend *afx_open(const struct dp_backend_conf *conf, char *err
 		return NULL;
 	}
 	pthread_mutex_init(&be->locals_lock, NULL);
+	pthread_rwlock_init(&be->tx_rw, NULL);
+	/* LVSD_XDP_TX=afpacket: transmit through AF_PACKET only (tests, and
+	 * a way out should an XSK TX path misbehave on some driver) */
+	const char *txenv = getenv("LVSD_XDP_TX");
+	be->xsk_tx = !(txenv && !strcmp(txenv, "afpacket"));
 	be->nworkers = conf->nworkers ? conf->nworkers : 1;
 	be->w = calloc(be->nworkers, sizeof(*be->w));
 	if (!be->w) {
@@ -701,9 +793,16 @@ static void afx_rx_release(struct dp_wio *w)
 	}
 }
 
-/* ---- transmit: AF_PACKET with the virtio-net header (see afxdp.h) ---- */
+/* ---- transmit (see afxdp.h): XSK TX ring of the egress interface's
+ * socket, AF_PACKET with the virtio-net header for the rest ---- */
 
-static int afx_flush(struct dp_wio *w)
+static void relaxed_add(uint64_t *c, uint64_t n)
+{
+	__atomic_store_n(c, *c + n, __ATOMIC_RELAXED);  /* one writer: the worker */
+}
+
+/* push the AF_PACKET batch; returns frames the kernel refused */
+static int afp_flush(struct dp_wio *w)
 {
 	int refused = 0, done = 0;
 	while (done < w->ntx) {
@@ -717,17 +816,16 @@ static int afx_flush(struct dp_wio *w)
 		}
 		done += r;
 	}
+	relaxed_add(&w->tx_afpacket, (uint64_t)(done - refused));
 	w->ntx = 0;
 	return refused;
 }
 
-static int afx_tx(struct dp_wio *w, int ifindex, const struct dp_offload *off,
-		  const struct iovec *iov, int n)
+static void afp_queue(struct dp_wio *w, int ifindex, const struct dp_offload *off,
+		      const struct iovec *iov, int n)
 {
-	if (n < 1 || n > TX_IOV_MAX)
-		return -1;
 	if (w->ntx == TX_BATCH)
-		afx_flush(w);
+		w->refused += afp_flush(w);
 	struct tx_slot *s = &w->tx[w->ntx];
 	struct mmsghdr *m = &w->msgs[w->ntx];
 	memset(&s->sll, 0, sizeof(s->sll));
@@ -753,6 +851,180 @@ static int afx_tx(struct dp_wio *w, int ifindex, const struct dp_offload *off,
 	m->msg_hdr.msg_iov = s->iov;
 	m->msg_hdr.msg_iovlen = (size_t)n + 1;
 	w->ntx++;
+}
+
+/* the socket this worker sends through on ifindex, or NULL (no XSK TX
+ * there); caller holds tx_rw for reading */
+static struct xq *tx_queue(struct dp_backend *be, int ifindex, unsigned widx)
+{
+	for (unsigned i = 0; i < be->ntxif; i++) {
+		struct xif *xi = be->txif[i];
+		if (xi->ifindex == ifindex) {
+			struct xq *q = xi->nq ? xi->q[widx % xi->nq] : NULL;
+			return q && q->has_tx ? q : NULL;
+		}
+	}
+	return NULL;
+}
+
+/* completed TX frames back to the free stack; tx_lock held */
+static void xq_reap(struct xq *q)
+{
+	uint32_t idx;
+	unsigned n = xsk_ring_cons__peek(&q->cq, XQ_COMP_SIZE, &idx);
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t addr = xsk_umem__extract_addr(*xsk_ring_cons__comp_addr(&q->cq, idx + i));
+		/* only our TX frames can complete; never trust more than that */
+		if (addr >= (uint64_t)XQ_RX_FRAMES * XQ_FRAME_SZ && addr < (uint64_t)XQ_FRAMES * XQ_FRAME_SZ &&
+		    q->ntx_free < XQ_TX_FRAMES)
+			q->tx_free[q->ntx_free++] = addr - addr % XQ_FRAME_SZ;
+	}
+	if (n)
+		xsk_ring_cons__release(&q->cq, n);
+}
+
+/* descriptors the kernel has not taken from the TX ring yet */
+static uint32_t xq_tx_pending(struct xq *q)
+{
+	return *q->tx.producer - __atomic_load_n(q->tx.consumer, __ATOMIC_ACQUIRE);
+}
+
+/* have the kernel transmit what the TX ring holds.  Copy mode needs a
+ * syscall (need_wakeup stays set) and moves at most 32 descriptors per
+ * call, so kick until the ring is drained or a bounded number of times:
+ * never wait. */
+static void xq_kick(struct xq *q)
+{
+	for (int k = 0; k < XQ_KICK_MAX && xq_tx_pending(q); k++) {
+		if (!xsk_ring_prod__needs_wakeup(&q->tx))
+			break;
+		if (sendto(q->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 &&
+		    errno != EAGAIN && errno != EBUSY && errno != ENOBUFS && errno != EINTR)
+			break;
+	}
+	xq_reap(q);
+}
+
+/* copy one queued frame into a free TX frame and describe it; 0, or -1
+ * when the ring or the frames are exhausted; tx_lock held */
+static int xq_put(struct xq *q, const struct xsk_slot *s, unsigned *reserved)
+{
+	uint32_t idx;
+	if (!q->ntx_free || xsk_ring_prod__reserve(&q->tx, 1, &idx) != 1)
+		return -1;
+	uint64_t addr = q->tx_free[--q->ntx_free];
+	uint8_t *dst = xsk_umem__get_data(q->area, addr);
+	for (int i = 0; i < s->n; i++) {
+		memcpy(dst, s->iov[i].iov_base, s->iov[i].iov_len);
+		dst += s->iov[i].iov_len;
+	}
+	struct xdp_desc *d = xsk_ring_prod__tx_desc(&q->tx, idx);
+	d->addr = addr;
+	d->len = s->len;
+	d->options = 0;
+	(*reserved)++;
+	return 0;
+}
+
+/* send the slots for q's interface from `first` on; returns frames dropped */
+static int xq_send(struct dp_wio *w, struct xq *q, int first)
+{
+	int dropped = 0;
+	uint64_t sent = 0;
+	unsigned reserved = 0;
+	int ifindex = w->xs[first].ifindex;
+	pthread_mutex_lock(&q->tx_lock);
+	xq_reap(q);
+	for (int i = first; i < w->nxs; i++) {
+		struct xsk_slot *s = &w->xs[i];
+		if (s->done || s->ifindex != ifindex)
+			continue;
+		s->done = 1;
+		if (xq_put(q, s, &reserved) < 0) {
+			/* full: push what is queued, take back completions, retry once */
+			xsk_ring_prod__submit(&q->tx, reserved);
+			sent += reserved;
+			reserved = 0;
+			xq_kick(q);
+			if (xq_put(q, s, &reserved) < 0) {
+				dropped++;
+				continue;
+			}
+		}
+	}
+	xsk_ring_prod__submit(&q->tx, reserved);
+	sent += reserved;
+	xq_kick(q);
+	pthread_mutex_unlock(&q->tx_lock);
+	relaxed_add(&w->tx_xsk, sent);
+	if (dropped)
+		relaxed_add(&w->tx_xsk_full, (uint64_t)dropped);
+	return dropped;
+}
+
+/* XSK slots go out per interface (one lock, one kick run each); those of
+ * an interface without XSK TX (gone, or no TX ring) join the AF_PACKET batch */
+static int xsk_flush(struct dp_wio *w)
+{
+	int dropped = 0;
+	if (!w->nxs)
+		return 0;
+	pthread_rwlock_rdlock(&w->be->tx_rw);
+	for (int i = 0; i < w->nxs; i++) {
+		struct xsk_slot *s = &w->xs[i];
+		if (s->done)
+			continue;
+		struct xq *q = tx_queue(w->be, s->ifindex, w->idx);
+		if (q) {
+			dropped += xq_send(w, q, i);
+			continue;
+		}
+		for (int j = i; j < w->nxs; j++) {
+			struct xsk_slot *t = &w->xs[j];
+			if (!t->done && t->ifindex == s->ifindex) {
+				t->done = 1;
+				afp_queue(w, t->ifindex, NULL, t->iov, t->n);
+			}
+		}
+	}
+	pthread_rwlock_unlock(&w->be->tx_rw);
+	w->nxs = 0;
+	return dropped;
+}
+
+static int afx_flush(struct dp_wio *w)
+{
+	int refused = w->refused;
+	w->refused = 0;
+	refused += xsk_flush(w);
+	refused += afp_flush(w);
+	return refused;
+}
+
+static int afx_tx(struct dp_wio *w, int ifindex, const struct dp_offload *off,
+		  const struct iovec *iov, int n)
+{
+	if (n < 1 || n > TX_IOV_MAX)
+		return -1;
+	/* an XSK carries plain, complete frames of one UMEM frame at most:
+	 * GSO super-frames and partial checksums need AF_PACKET's vnet header */
+	int plain = !off || (!off->gso_size && !(off->flags & DP_OFF_NEEDS_CSUM));
+	size_t len = 0;
+	for (int i = 0; i < n; i++)
+		len += iov[i].iov_len;
+	if (!w->be->xsk_tx || !plain || len > XQ_FRAME_SZ || len == 0) {
+		afp_queue(w, ifindex, off, iov, n);
+		return 0;
+	}
+	if (w->nxs == TX_BATCH)
+		w->refused += xsk_flush(w);
+	struct xsk_slot *s = &w->xs[w->nxs++];
+	s->ifindex = ifindex;
+	s->n = n;
+	s->len = (uint32_t)len;
+	s->done = 0;
+	for (int i = 0; i < n; i++)
+		s->iov[i] = iov[i];
 	return 0;
 }
 
@@ -771,16 +1043,27 @@ static uint64_t xdp_stat(struct dp_backend *be, uint32_t what)
 
 static void afx_describe(struct dp_backend *be, char *buf, size_t len)
 {
-	uint64_t fixed = 0;
-	for (unsigned i = 0; i < be->nworkers; i++)
+	uint64_t fixed = 0, txx = 0, txa = 0, full = 0;
+	for (unsigned i = 0; i < be->nworkers; i++) {
 		fixed += __atomic_load_n(&be->w[i].csum_completed, __ATOMIC_RELAXED);
-	/* module.c keeps 160 bytes: counters first, they are what tests read */
+		txx += __atomic_load_n(&be->w[i].tx_xsk, __ATOMIC_RELAXED);
+		txa += __atomic_load_n(&be->w[i].tx_afpacket, __ATOMIC_RELAXED);
+		full += __atomic_load_n(&be->w[i].tx_xsk_full, __ATOMIC_RELAXED);
+	}
+	/* tx=: what the served interfaces use (xsk, afpacket, or both when
+	 * some interface could not get an XSK TX ring) */
+	pthread_rwlock_rdlock(&be->tx_rw);
+	const char *mode = !be->xsk_tx ? "afpacket"
+			   : be->tx_ifs_afp ? (be->tx_ifs_xsk ? "xsk+afpacket" : "afpacket") : "xsk";
+	pthread_rwlock_unlock(&be->tx_rw);
+	/* module.c keeps 256 bytes: counters first, they are what tests read */
 	snprintf(buf, len, "afxdp xdp_seen=%llu xdp_redirect=%llu xdp_no_socket=%llu csum_completed=%llu "
-		 "workers=%u copy-mode tx=afpacket",
+		 "tx_xsk=%llu tx_afpacket=%llu tx_xsk_full=%llu workers=%u copy-mode tx=%s",
 		 (unsigned long long)xdp_stat(be, LVSD_XDP_STAT_SEEN),
 		 (unsigned long long)xdp_stat(be, LVSD_XDP_STAT_REDIRECT),
 		 (unsigned long long)xdp_stat(be, LVSD_XDP_STAT_NO_SOCKET), (unsigned long long)fixed,
-		 be->nworkers);
+		 (unsigned long long)txx, (unsigned long long)txa, (unsigned long long)full,
+		 be->nworkers, mode);
 }
 
 const struct dp_backend_ops dp_backend_afxdp = {

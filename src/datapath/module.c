@@ -36,7 +36,7 @@ static struct {
 	struct dp_steer *steer;
 	struct retired *retired;
 	unsigned version;
-	char backend_desc[160];
+	char backend_desc[256];
 	char steer_err[256];
 	char **ifnames;                 /* interfaces currently guarded */
 } g;

@@ -29,6 +29,15 @@ tap_check "the veth peers' partial checksums were completed in place ($n frames)
 n=$(dp_view | sed -n 's/^backend: afxdp.* xdp_redirect=\([0-9]*\).*/\1/p')
 tap_check "the XDP program redirected the owned frames ($n)" test "${n:-0}" -gt 50
 
+# transmit goes through the egress interface's XSK TX ring: the bulk and
+# upload frames (plain, complete) went that way; GSO super-frames, if any,
+# through AF_PACKET
+tap_check "the backend line says tx=xsk" grep -q '^backend: afxdp.* tx=xsk$' <<<"$(dp_view)"
+n=$(dp_view | sed -n 's/^backend: afxdp.* tx_xsk=\([0-9]*\).*/\1/p')
+tap_check "frames left through the XSK TX rings ($n)" test "${n:-0}" -gt 10000
+grep -q 'datapath: afxdp: eth1: .*tx=xsk' "$DP_LVSD_LOG"
+tap_check "the log says eth1 transmits through XSK" test $? = 0
+
 # health-check style traffic from the director to a real server: the
 # replies come from RIP:80 to a local address and must reach the kernel
 out=$(ip netns exec "${DP_P}d" curl -s -m 5 "http://$LAB_RS1/")
@@ -55,3 +64,13 @@ for dev in eth0 eth1; do
 	tap_check "XDP program detached from $dev at exit" \
 		bash -c "! ip -n ${DP_P}d -d link show $dev | grep -q 'prog/xdp'"
 done
+
+# without XSK TX (LVSD_XDP_TX=afpacket: what an interface that refuses a
+# TX ring gets) traffic still flows, through AF_PACKET
+LVSD_XDP_TX=afpacket dp_lvsd -w "$DP_WORKERS" --backend xdp || tap_fail "lvsd restarts with LVSD_XDP_TX=afpacket"
+ipv -C
+DP_QUICK=1 DP_TAG="xdp, tx=afpacket: " dp_check_basic -m
+tap_check "the backend line says tx=afpacket" grep -q '^backend: afxdp.* tx=afpacket$' <<<"$(dp_view)"
+n=$(dp_view | sed -n 's/^backend: afxdp.* tx_xsk=\([0-9]*\) tx_afpacket=\([0-9]*\).*/\1 \2/p')
+tap_check "no frame used XSK TX, some used AF_PACKET ($n)" test "${n%% *}" = 0 -a "${n##* }" -gt 10
+tap_check "lvsd (tx=afpacket) exits cleanly" dp_lvsd_stop
