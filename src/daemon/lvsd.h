@@ -41,6 +41,7 @@ struct lvsd_opts {
 	const char *interfaces;      /* -i eth0,eth1: limit the datapath; NULL = all */
 	const char *backend;         /* --backend xdp|afpacket|none|auto */
 	int workers;                 /* --workers N (0 = one per RX queue) */
+	const char *cpus;            /* --cpus LIST: pin worker i to the i-th CPU; NULL = unpinned */
 	const char *config_file;     /* -c FILE: ldirectord.cf or keepalived.conf */
 	const char *restore_file;    /* --restore FILE: ipvsadm -S format at start */
 };

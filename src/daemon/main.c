@@ -13,6 +13,7 @@
 #include "daemon.h"
 #include "../core/stats.h"
 #include "../ctl/client.h"
+#include "../datapath/cpulist.h"
 
 static void usage(FILE *f)
 {
@@ -25,6 +26,7 @@ static void usage(FILE *f)
 		"  -i, --interfaces LIST     comma-separated interfaces for the datapath (default all)\n"
 		"  -b, --backend NAME        datapath backend: xdp, afpacket, none, auto (default auto)\n"
 		"  -w, --workers N           datapath workers (0 = one per RX queue)\n"
+		"      --cpus LIST           pin datapath worker i to the i-th CPU of LIST (e.g. 0,1 or 2-3)\n"
 		"  -c, --config FILE         ldirectord.cf or keepalived.conf to apply and watch\n"
 		"  -r, --restore FILE        load an ipvsadm -S rule file at start (via ipvsadm -R)\n"
 		"      --show VIEW           client: print a text view of a running lvsd (ip_vs, ip_vs_stats, status, ...)\n"
@@ -190,7 +192,7 @@ static void stop_modules(struct lvsd *d)
 	d->nmodules_started = 0;
 }
 
-enum { OPT_SHOW = 256, OPT_CMD };
+enum { OPT_SHOW = 256, OPT_CMD, OPT_CPUS };
 
 int main(int argc, char **argv)
 {
@@ -202,6 +204,7 @@ int main(int argc, char **argv)
 		{ "interfaces", required_argument, NULL, 'i' },
 		{ "backend", required_argument, NULL, 'b' },
 		{ "workers", required_argument, NULL, 'w' },
+		{ "cpus", required_argument, NULL, OPT_CPUS },
 		{ "config", required_argument, NULL, 'c' },
 		{ "restore", required_argument, NULL, 'r' },
 		{ "show", required_argument, NULL, OPT_SHOW },
@@ -241,6 +244,15 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			d->opts.workers = (int)v;
+			break;
+		}
+		case OPT_CPUS: {
+			int cpus[DP_CPULIST_MAX];
+			if (dp_cpulist_parse(optarg, cpus, DP_CPULIST_MAX) < 0) {
+				fprintf(stderr, "lvsd: --cpus wants a CPU list such as 0,1 or 2-3, not '%s'\n", optarg);
+				return 2;
+			}
+			d->opts.cpus = optarg;
 			break;
 		}
 		case 'c': d->opts.config_file = optarg; break;

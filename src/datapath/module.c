@@ -2,6 +2,7 @@
  * datapath (see datapath.h).  Runs on the daemon's main loop thread except
  * the workers. */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "../core/conn.h"
 #include "../daemon/lvsd.h"
 #include "afxdp.h"
+#include "cpulist.h"
 #include "datapath.h"
 #include "nexthop.h"
 #include "steer.h"
@@ -307,6 +309,40 @@ static unsigned default_workers(void)
 	return (unsigned)n;
 }
 
+/* --cpus: worker i gets the i-th CPU of the list (cpulist.h), set before
+ * the thread starts so it never runs elsewhere.  A CPU outside lvsd's
+ * allowed set (taskset) leaves that worker with the inherited set. */
+static void pin_attr(pthread_attr_t *attr, const int *cpus, int ncpus, unsigned i)
+{
+	if (ncpus <= 0)
+		return;
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	CPU_SET(cpus[i % (unsigned)ncpus], &set);
+	int r = pthread_attr_setaffinity_np(attr, sizeof(set), &set);
+	if (r)
+		lvsd_log(LOG_WARNING, "datapath: worker %u: cannot pin to CPU %d: %s", i, cpus[i % (unsigned)ncpus],
+			 strerror(r));
+}
+
+/* the CPUs a started worker may run on, as "0" or "0-1,3" for the log */
+static void affinity_text(pthread_t t, char *buf, size_t len)
+{
+	cpu_set_t set;
+	size_t used = 0;
+	buf[0] = 0;
+	if (pthread_getaffinity_np(t, sizeof(set), &set))
+		return;
+	for (int c = 0; c < CPU_SETSIZE && used + 16 < len; c++) {
+		if (!CPU_ISSET(c, &set) || (c > 0 && CPU_ISSET(c - 1, &set)))
+			continue;
+		int e = c;
+		while (e + 1 < CPU_SETSIZE && CPU_ISSET(e + 1, &set))
+			e++;
+		used += (size_t)snprintf(buf + used, len - used, e > c ? "%s%d-%d" : "%s%d", used ? "," : "", c, e);
+	}
+}
+
 static void stop_workers(void)
 {
 	__atomic_store_n(&g.sh.stop, 1, __ATOMIC_RELEASE);
@@ -384,10 +420,30 @@ static int start_backend(struct lvsd *d)
 		if (!w->nh || !w->seg_arena)
 			return -ENOMEM;
 	}
+	int cpus[DP_CPULIST_MAX], ncpus = 0;
+	if (opts && opts->cpus && (ncpus = dp_cpulist_parse(opts->cpus, cpus, DP_CPULIST_MAX)) < 0)
+		lvsd_log(LOG_WARNING, "datapath: --cpus '%s' is not a CPU list; workers not pinned", opts->cpus);
 	for (unsigned i = 0; i < nw; i++) {
-		if (pthread_create(&g.w[i].thread, NULL, dp_worker_main, &g.w[i]) != 0)
+		pthread_attr_t attr;
+		pthread_attr_init(&attr);
+		pin_attr(&attr, cpus, ncpus, i);
+		int r = pthread_create(&g.w[i].thread, &attr, dp_worker_main, &g.w[i]);
+		if (r == EINVAL && ncpus > 0) {
+			/* the CPU is not ours to use (taskset, offline): unpinned */
+			lvsd_log(LOG_WARNING, "datapath: worker %u: CPU %d refused; running unpinned", i,
+				 cpus[i % (unsigned)ncpus]);
+			r = pthread_create(&g.w[i].thread, NULL, dp_worker_main, &g.w[i]);
+		}
+		pthread_attr_destroy(&attr);
+		if (r != 0)
 			return -EAGAIN;
 		g.w[i].started = 1;
+		char name[16];
+		snprintf(name, sizeof(name), "lvsd-dp%u", i % 1000);    /* ps -L, top -H, tests */
+		pthread_setname_np(g.w[i].thread, name);
+		char on[128];
+		affinity_text(g.w[i].thread, on, sizeof(on));
+		lvsd_log(LOG_INFO, "datapath: worker %u runs on CPU %s%s", i, on, ncpus > 0 ? " (--cpus)" : "");
 	}
 	ops->describe(be, g.backend_desc, sizeof(g.backend_desc));
 	lvsd_log(LOG_INFO, "datapath: %s (%s)", g.backend_desc, why);

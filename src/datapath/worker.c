@@ -37,22 +37,28 @@ static int is_local(struct dp_worker *w, uint32_t addr)
 	return nh_route4(w->nh, addr, &rt) == 0 && rt.type == RTN_LOCAL;
 }
 
-static void handle(struct dp_worker *w, struct dp_frame *f)
-{
+/* one frame of a burst between its classification and its decision */
+struct job {
+	struct dp_frame *f;
+	int dir;                /* 1 inbound, 2 outbound */
 	struct dp_parsed p;
-	enum dp_reason r;
+};
 
+/* parse and classify; returns the direction (1 inbound, 2 outbound), or 0
+ * when the frame is done with (counted) */
+static int classify(struct dp_worker *w, struct dp_frame *f, struct dp_parsed *p)
+{
 	w->rx_frames++;
 	if (!if_allowed(w, f->ifindex))
-		return;
-	r = dp_parse(f, &p);
+		return 0;
+	enum dp_reason r = dp_parse(f, p);
 	if (r != DP_R_OK) {
 		w->reason[r]++;
-		return;
+		return 0;
 	}
-	const struct lvs_pkt *k = &p.pkt;
+	const struct lvs_pkt *k = &p->pkt;
 	const struct dp_owned *o = w->owned;
-	int dir = 0;   /* 1 inbound, 2 outbound */
+	int dir = 0;
 	if (k->icmp_error) {
 		if (dp_owned_is_vip(o, k->inner.saddr.ip, k->inner.protocol, k->inner.sport))
 			dir = 1;
@@ -64,33 +70,40 @@ static void handle(struct dp_worker *w, struct dp_frame *f)
 		 * packet goes to the core, which looks fwmark services up
 		 * first and falls back to addr:port (ipvs-spec 5.3) */
 		int fw_drop;
-		p.pkt.mark = fwm_dp_mark(w->nh, k, f->ifindex, &fw_drop);
+		p->pkt.mark = fwm_dp_mark(w->nh, k, f->ifindex, &fw_drop);
 		if (fw_drop) {
 			w->reason[DP_R_NOT_OURS]++;     /* the kernel drops it */
-			return;
+			return 0;
 		}
 		if (k->mark || dp_owned_is_vip(o, k->daddr.ip, k->protocol, k->dport))
 			dir = 1;
 		else if (dp_owned_is_natrs(o, k->saddr.ip, k->protocol, k->sport) && !is_local(w, k->daddr.ip))
 			dir = 2;
 	}
-	if (!dir) {
+	if (!dir)
 		w->reason[DP_R_NOT_OURS]++;
-		return;
-	}
+	return dir;
+}
+
+/* the core's verdict and what follows from it */
+static void decide(struct dp_worker *w, struct job *j)
+{
+	const struct lvs_pkt *k = &j->p.pkt;
+	const struct dp_owned *o = w->owned;
+	enum dp_reason r;
 	struct lvs_conn_ref ref;
-	enum lvs_verdict v = dir == 1 ? lvs_core_inbound(w->sh->core, w->idx, k, w->now_ms, &ref)
-				      : lvs_core_outbound(w->sh->core, w->idx, k, w->now_ms, &ref);
+	enum lvs_verdict v = j->dir == 1 ? lvs_core_inbound(w->sh->core, w->idx, k, w->now_ms, &ref)
+					 : lvs_core_outbound(w->sh->core, w->idx, k, w->now_ms, &ref);
 	switch (v) {
 	case LVS_FORWARD:
-		if (dir == 1)
+		if (j->dir == 1)
 			w->inbound++;
 		else
 			w->outbound++;
-		r = dp_xmit(w, &p, f, &ref, dir == 2);
+		r = dp_xmit(w, &j->p, j->f, &ref, j->dir == 2);
 		break;
 	case LVS_REJECT:
-		dp_icmp_send(w, &p, 3, 3, 0, dir == 1);
+		dp_icmp_send(w, &j->p, 3, 3, 0, j->dir == 1);
 		r = DP_R_CORE_REJECT;
 		break;
 	case LVS_DROP:
@@ -98,8 +111,8 @@ static void handle(struct dp_worker *w, struct dp_frame *f)
 		break;
 	default:
 		/* the guard keeps the kernel from answering: do it for it */
-		if (dir == 1 && !k->icmp_error && dp_owned_is_vip(o, k->daddr.ip, k->protocol, k->dport))
-			dp_tcp_rst(w, &p);
+		if (j->dir == 1 && !k->icmp_error && dp_owned_is_vip(o, k->daddr.ip, k->protocol, k->dport))
+			dp_tcp_rst(w, &j->p);
 		r = DP_R_CORE_PASS;
 		break;
 	}
@@ -107,11 +120,33 @@ static void handle(struct dp_worker *w, struct dp_frame *f)
 	lvs_core_ref_put(w->sh->core, w->idx, &ref);
 }
 
+/* a burst in three passes so that the connection table's cache misses
+ * overlap (pkt.h): classify every frame and start loading its hash bucket,
+ * then start loading each bucket's first entry, then decide */
+static void handle_burst(struct dp_worker *w, struct dp_frame *frames, int n, struct job *jobs)
+{
+	int nj = 0;
+	for (int i = 0; i < n; i++) {
+		struct job *j = &jobs[nj];
+		j->f = &frames[i];
+		j->dir = classify(w, j->f, &j->p);
+		if (j->dir) {
+			lvs_core_prefetch(w->sh->core, &j->p.pkt, j->dir == 2);
+			nj++;
+		}
+	}
+	for (int i = 0; i < nj; i++)
+		lvs_core_prefetch2(w->sh->core, &jobs[i].p.pkt, jobs[i].dir == 2);
+	for (int i = 0; i < nj; i++)
+		decide(w, &jobs[i]);
+}
+
 void *dp_worker_main(void *arg)
 {
 	struct dp_worker *w = arg;
 	const struct dp_backend_ops *ops = w->sh->ops;
 	struct dp_frame frames[BURST];
+	static __thread struct job jobs[BURST];     /* ~10 KB: off the stack */
 
 	while (!__atomic_load_n(&w->sh->stop, __ATOMIC_ACQUIRE)) {
 		/* pick up the newest owned-set snapshot; publishing the version
@@ -123,8 +158,7 @@ void *dp_worker_main(void *arg)
 		if (n < 0)
 			break;
 		w->now_ms = mono_ms();
-		for (int i = 0; i < n; i++)
-			handle(w, &frames[i]);
+		handle_burst(w, frames, n, jobs);
 		int refused = ops->flush(w->io);
 		w->reason[DP_R_TX_ERROR] += (uint64_t)refused;
 		dp_worker_flushed(w);

@@ -67,7 +67,19 @@ done
 
 # without XSK TX (LVSD_XDP_TX=afpacket: what an interface that refuses a
 # TX ring gets) traffic still flows, through AF_PACKET
-LVSD_XDP_TX=afpacket dp_lvsd -w "$DP_WORKERS" --backend xdp || tap_fail "lvsd restarts with LVSD_XDP_TX=afpacket"
+# (and --cpus: worker i on the i-th CPU of the list, here in reverse order)
+cpus=0; [ "$(nproc)" -ge 2 ] && cpus=1,0
+LVSD_XDP_TX=afpacket dp_lvsd -w "$DP_WORKERS" --backend xdp --cpus "$cpus" || tap_fail "lvsd restarts with LVSD_XDP_TX=afpacket"
+pinned=ok
+for i in $(seq 0 $((DP_WORKERS - 1))); do
+	want=$(tr ',' '\n' <<<"$cpus" | sed -n "$(( i % $(tr ',' '\n' <<<"$cpus" | wc -l) + 1 ))p")
+	got=""
+	for t in /proc/"$DP_LVSD_PID"/task/*; do
+		[ "$(cat "$t/comm" 2>/dev/null)" = "lvsd-dp$i" ] && got=$(awk '$1 == "Cpus_allowed_list:" { print $2 }' "$t/status")
+	done
+	[ "$got" = "$want" ] || pinned="worker $i: thread on CPUs '$got', want $want"
+done
+tap_check "--cpus $cpus pins worker threads in list order ($pinned)" test "$pinned" = ok
 ipv -C
 DP_QUICK=1 DP_TAG="xdp, tx=afpacket: " dp_check_basic -m
 tap_check "the backend line says tx=afpacket" grep -q '^backend: afxdp.* tx=afpacket$' <<<"$(dp_view)"
