@@ -16,6 +16,11 @@
 #   talks to the RS addresses), nft-dnat (nftables DNAT, numgen round robin),
 #   haproxy (mode tcp, roundrobin), lvsd-afpacket-w1/-w2, lvsd-xdp-w1/-w2
 #   ("n/a: reason" when lvsd says the backend is not available).
+#   A/B runs: alt-<backend>-w<N> runs the lvsd binary $BENCH_LVSD_ALT (say
+#   a build of the previous commit) the same way, in the same interleaving
+#   (alt2-... $BENCH_LVSD_ALT2, and so on);
+#   lvsd-<backend>-w<N>-nopin leaves the workers of a multi-worker lvsd
+#   unpinned (by default worker i is pinned with --cpus 0,1,...).
 #   Metrics per configuration and round: UDP 64-byte packets/s counted at the
 #   real servers' UDP MIB, new TCP connections/s (wrk, Connection: close),
 #   keep-alive requests/s and latency p50/p99 (wrk --latency), one-stream TCP
@@ -301,12 +306,20 @@ EOF
 	NA_UDP="haproxy does not balance UDP"
 }
 
-# dir_lvsd BACKEND WORKERS [METHOD-FLAG]
+# dir_lvsd BACKEND WORKERS [METHOD-FLAG [BINARY [NOPIN]]]
 dir_lvsd() {
-	local backend=$1 workers=$2 flag=${3:--m} pin=0 pid sock="$BT/lvsd.sock"
+	local backend=$1 workers=$2 flag=${3:--m} bin=${4:-$LVSD_BUILD/lvsd} nopin=${5:-} pin=0 pid sock="$BT/lvsd.sock"
+	local cpus=()
 	[ "$workers" -gt 1 ] && pin=0-1
+	# the process's taskset is inherited by the worker threads, which may
+	# then wander onto the generator's core: give each its own (--cpus),
+	# when the binary knows the option
+	if [ "$workers" -gt 1 ] && [ -z "$nopin" ] && "$bin" -h 2>/dev/null | grep -q -- --cpus; then
+		cpus=(--cpus "$(seq -s, 0 $((workers - 1)))")
+	fi
+	[ -x "$bin" ] || { NA="no lvsd binary $bin"; return 1; }
 	rm -f "$sock"
-	ip netns exec "${P}d" taskset -c "$pin" "$LVSD_BUILD/lvsd" -f -S "$sock" --backend "$backend" --workers "$workers" \
+	ip netns exec "${P}d" taskset -c "$pin" "$bin" -f -S "$sock" --backend "$backend" --workers "$workers" "${cpus[@]}" \
 		>"$BT/lvsd.log" 2>&1 &
 	pid=$!
 	LAB_PIDS+=("$pid")
@@ -373,8 +386,15 @@ setup_config() {
 	nat:kernel-fwd) dir_kernel_fwd ;;
 	nat:nft-dnat) dir_nft_dnat ;;
 	nat:haproxy) dir_haproxy ;;
+	nat:lvsd-*-w[0-9]*-nopin) local b=${cfg#lvsd-} n=${cfg%-nopin}; dir_lvsd "${b%%-*}" "${n##*-w}" -m "" nopin ;;
 	nat:lvsd-afpacket-w[0-9]*) dir_lvsd afpacket "${cfg##*-w}" -m ;;
 	nat:lvsd-xdp-w[0-9]*) dir_lvsd xdp "${cfg##*-w}" -m ;;
+	nat:alt*-afpacket-w[0-9]*|nat:alt*-xdp-w[0-9]*)
+		# altN-...: the binary in $BENCH_LVSD_ALTN
+		local tag=${cfg%%-*} b=${cfg#*-} var
+		var=BENCH_LVSD_${tag^^}
+		[ -n "${!var:-}" ] || { NA="$var not set"; return 1; }
+		dir_lvsd "${b%%-*}" "${cfg##*-w}" -m "${!var}" ;;
 	dr:kernel-fwd) dir_dr_kernel_fwd ;;
 	dr:nft-netdev-fwd) dir_nft_netdev_fwd ;;
 	dr:lvsd-dr-w[0-9]*) dir_lvsd auto "${cfg##*-w}" -g ;;

@@ -217,6 +217,10 @@ static int afp_rx_burst(struct dp_wio *w, struct dp_frame *frames, int max, int 
 	struct tpacket_block_desc *bd = block_at(w, w->block);
 	if (!w->block_open) {
 		if (!(__atomic_load_n(&bd->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER)) {
+			/* a non-blocking look (the AF_XDP backend's tap, every
+			 * burst) needs no syscall: the block status says it all */
+			if (timeout_ms == 0)
+				return 0;
 			struct pollfd p = { .fd = w->rx_fd, .events = POLLIN };
 			int r = poll(&p, 1, timeout_ms);
 			if (r < 0)

@@ -11,11 +11,18 @@
  * zero-copy), one UMEM per socket, need_wakeup, frames recycled to the
  * fill ring in batches after each burst.
  *
- * Transmit: a per-worker AF_PACKET socket with the virtio-net header, as in
- * afpacket.c.  Why not the egress interface's XSK TX ring: the shared
- * xmit code emits GSO frames and partial checksums (software-segmented
- * tunnels, ICMP errors, frames waiting for ARP in malloc'd buffers) which
- * an XSK cannot carry, and copy mode copies on TX anyway.
+ * Transmit: through the TX ring of the egress interface's XSK (queue
+ * worker % queues; the RX socket itself, since a single-queue veth takes
+ * one UMEM per queue), with 1024 TX frames per UMEM after the RX frames.
+ * tx() queues; flush() copies each frame into a free TX frame, submits per
+ * interface under the socket's tx_lock (once per flush), kicks with
+ * sendto(MSG_DONTWAIT) while need_wakeup is set (copy mode moves <= 32
+ * descriptors per call) and reaps the completion ring.  Full: dropped and
+ * counted (tx_xsk_full), never waited for.  AF_PACKET with the virtio-net
+ * header (per worker, as in afpacket.c) carries what an XSK cannot: GSO
+ * super-frames and partial checksums from the shared xmit code, frames
+ * above one UMEM frame, interfaces whose socket got no TX ring, and
+ * everything with LVSD_XDP_TX=afpacket in the environment.
  *
  * Checksums: a veth peer with TX checksum offload hands XDP frames whose
  * TCP/UDP checksum field holds only the pseudo-header sum (the skb's

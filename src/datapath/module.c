@@ -443,7 +443,7 @@ static int start_backend(struct lvsd *d)
 		pthread_setname_np(g.w[i].thread, name);
 		char on[128];
 		affinity_text(g.w[i].thread, on, sizeof(on));
-		lvsd_log(LOG_INFO, "datapath: worker %u runs on CPU %s%s", i, on, ncpus > 0 ? " (--cpus)" : "");
+		lvsd_log(LOG_INFO, "datapath: worker %u runs on CPU %s%s", i, on, ncpus > 0 ? ", pinned by --cpus" : "");
 	}
 	ops->describe(be, g.backend_desc, sizeof(g.backend_desc));
 	lvsd_log(LOG_INFO, "datapath: %s (%s)", g.backend_desc, why);
