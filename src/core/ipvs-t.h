@@ -130,10 +130,24 @@ struct lvs_stats {
 };
 
 struct lvs_service;
+struct lvs_dest;
 
-/* a real server inside one service */
+/* see lvs_service.dest_vec */
+struct lvs_dest_vec {
+	unsigned n;
+	struct lvs_dest *d[];
+};
+
+/* a real server inside one service.  The fields the least-connection
+ * family of schedulers reads for every dest (flags, weight, activeconns,
+ * inactconns) sit together at the start, so a scan touches one cache line
+ * per dest (the table allocates dests 64-byte aligned). */
 struct lvs_dest {
 	struct lvs_list n_list;          /* in svc->destinations, newest first */
+	uint32_t flags;                  /* LVS_DEST_F_*; atomic */
+	int weight;
+	int activeconns;                 /* atomic */
+	int inactconns;                  /* atomic */
 	struct lvs_service *svc;         /* owning service (NULL once in trash) */
 
 	int af;
@@ -141,18 +155,14 @@ struct lvs_dest {
 	uint16_t port;                   /* host order; 0 = packet's dport */
 
 	uint32_t conn_flags;             /* forwarding method | INACTIVE | NOOUTPUT */
-	int weight;
 	int last_weight;                 /* latest non-zero weight (mh) */
 	uint32_t u_threshold;
 	uint32_t l_threshold;
-	uint32_t flags;                  /* LVS_DEST_F_*; atomic */
 
 	uint8_t tun_type;
 	uint16_t tun_port;               /* host order */
 	uint16_t tun_flags;
 
-	int activeconns;                 /* atomic */
-	int inactconns;                  /* atomic */
 	int persistconns;                /* atomic */
 	int refcnt;                      /* atomic: connections bound + table */
 	uint64_t trash_since_ms;         /* when it went to the trash */
@@ -183,6 +193,12 @@ struct lvs_service {
 
 	struct lvs_list destinations;
 	int num_dests;
+	/* the same dests as an array in list order (newest first), kept by
+	 * the table (table.c) so that schedulers scanning every dest load
+	 * them independently instead of chasing list links; NULL when there
+	 * are none.  Replaced, never changed in place, under the table lock;
+	 * an old array is freed two lvs_table_tick()s later. */
+	struct lvs_dest_vec *dest_vec;
 
 	struct lvs_stats stats;
 };

@@ -12,7 +12,12 @@
  *    pointer into the bucket, so its order changes from boot to boot (two
  *    oracle boots differ); we use 0 for it, so ours is stable across
  *    restarts (the golden sort cases 151/153 were captured with it).
- *  - dests are in svc->destinations, newest first (list_add at the head).
+ *  - dests are in svc->destinations, newest first (list_add at the head),
+ *    and the same pointers in svc->dest_vec, an array rebuilt (copied, then
+ *    swapped) whenever the list changes: the lc/wlc/sed/nq/fo/ovf/twos
+ *    scans iterate it, so their loads do not depend on each other.  An
+ *    array that was replaced is freed after two lvs_table_tick() calls,
+ *    the same grace period as deleted services (below).
  *  - removed dests go to a trash (hashed by service key + dest key) and
  *    are revived with their counters when re-added to the same service
  *    key; they are freed once no connection references them and they have
@@ -67,6 +72,13 @@ struct dest_impl {
 	uint64_t idle_since_ms;     /* 0 = not yet seen unreferenced */
 };
 
+/* an svc->dest_vec array with its retirement bookkeeping in front */
+struct vec_impl {
+	struct vec_impl *retired_next;
+	unsigned retired_ticks;
+	struct lvs_dest_vec v;   /* must stay last: v.d[] runs on */
+};
+
 #define ORDER_BUCKETS 256
 
 /* the kernel's service hash bucket (ip_vs_svc_hashkey / ip_vs_svc_fwm_hashkey
@@ -101,6 +113,7 @@ struct lvs_table {
 	struct htab trash_tab;
 	struct lvs_list trash;
 	struct svc_impl *graveyard;   /* deleted services (see top) */
+	struct vec_impl *retired_vecs; /* replaced svc->dest_vec arrays (see top) */
 
 	struct lvs_timeouts timeouts;
 	struct lvs_daemon_conf daemons[2]; /* [0] master, [1] backup */
@@ -327,6 +340,96 @@ static void dest_free(struct lvs_dest *d)
 	free(lvs_container_of(d, struct dest_impl, d));
 }
 
+/* ---------------------------------------------------------- dest vectors */
+
+/* room for n dests, or NULL (n == 0 needs no array) */
+static struct vec_impl *vec_alloc(unsigned n)
+{
+	struct vec_impl *vi;
+
+	if (!n)
+		return NULL;
+	vi = malloc(sizeof(*vi) + (size_t)n * sizeof(vi->v.d[0]));
+	if (vi) {
+		vi->retired_next = NULL;
+		vi->retired_ticks = 0;
+		vi->v.n = 0;
+	}
+	return vi;
+}
+
+/* the old array may still be read by a scheduler that loaded the pointer
+ * just before the swap: free it only after the grace period */
+static void vec_retire(struct lvs_table *t, struct lvs_dest_vec *v)
+{
+	if (!v)
+		return;
+	struct vec_impl *vi = lvs_container_of(v, struct vec_impl, v);
+
+	vi->retired_ticks = 0;
+	vi->retired_next = t->retired_vecs;
+	t->retired_vecs = vi;
+}
+
+/* fill vi (room for svc->num_dests, or NULL when there are none) from the
+ * list and make it the service's array */
+static void vec_install(struct lvs_table *t, struct lvs_service *svc, struct vec_impl *vi)
+{
+	struct lvs_dest_vec *old = svc->dest_vec;
+	struct lvs_dest *d;
+
+	if (vi) {
+		unsigned n = 0;
+
+		lvs_list_for_each_entry(d, &svc->destinations, n_list)
+			vi->v.d[n++] = d;
+		vi->v.n = n;
+	}
+	__atomic_store_n(&svc->dest_vec, vi ? &vi->v : NULL, __ATOMIC_RELEASE);
+	vec_retire(t, old);
+}
+
+/* after an unlink: a fresh array, or, if memory is short, the current one
+ * compacted in place (readers run under the table lock we hold, see
+ * ipvs-t.h, so that is safe; the copy is only the belt to those braces) */
+static void vec_remove(struct lvs_table *t, struct lvs_service *svc, struct lvs_dest *gone)
+{
+	struct lvs_dest_vec *v = svc->dest_vec;
+	struct vec_impl *vi;
+
+	if (!v)
+		return;
+	if (svc->num_dests <= 0) {
+		vec_install(t, svc, NULL);
+		return;
+	}
+	vi = vec_alloc((unsigned)svc->num_dests);
+	if (vi) {
+		vec_install(t, svc, vi);
+		return;
+	}
+	unsigned j = 0;
+
+	for (unsigned i = 0; i < v->n; i++)
+		if (v->d[i] != gone)
+			v->d[j++] = v->d[i];
+	__atomic_store_n(&v->n, j, __ATOMIC_RELEASE);
+}
+
+static void vec_reap(struct lvs_table *t, int all)
+{
+	for (struct vec_impl **pp = &t->retired_vecs; *pp;) {
+		struct vec_impl *vi = *pp;
+
+		if (all || ++vi->retired_ticks >= 2) {
+			*pp = vi->retired_next;
+			free(vi);
+		} else {
+			pp = &vi->retired_next;
+		}
+	}
+}
+
 static void svc_free(struct lvs_service *svc);
 
 void lvs_table_free(struct lvs_table *t)
@@ -344,6 +447,7 @@ void lvs_table_free(struct lvs_table *t)
 		t->graveyard = si->grave_next;
 		svc_free(&si->s);
 	}
+	vec_reap(t, 1);
 	free(t->svc_tab.b);
 	free(t->fwm_tab.b);
 	free(t->trash_tab.b);
@@ -704,6 +808,8 @@ static void dest_unlink(struct lvs_table *t, struct lvs_service *svc, struct lvs
 	__atomic_and_fetch(&d->flags, ~(uint32_t)LVS_DEST_F_AVAILABLE, __ATOMIC_RELAXED);
 	lvs_list_del(&d->n_list);
 	svc->num_dests--;
+	if (notify)
+		vec_remove(t, svc, d);
 	if (d->af != svc->af && t->mixed_af_dests)
 		t->mixed_af_dests--;
 	if (notify && svc->sched && svc->sched->del_dest)
@@ -716,6 +822,7 @@ static void svc_unlink_all(struct lvs_table *t, struct lvs_service *svc)
 	/* like __ip_vs_del_service: the scheduler goes first, dests are
 	 * unlinked without del_dest callbacks */
 	unbind_sched(svc);
+	vec_install(t, svc, NULL);
 	while (!lvs_list_empty(&svc->destinations)) {
 		struct lvs_dest *d = lvs_list_entry(svc->destinations.next, struct lvs_dest, n_list);
 
@@ -859,8 +966,9 @@ static void dest_update_overload(struct lvs_dest *d)
 }
 
 /* __ip_vs_update_dest: replace everything the user controls */
+/* add: vi is the new dest array (room for num_dests + 1, from vec_alloc) */
 static void dest_update(struct lvs_table *t, struct lvs_service *svc, struct lvs_dest *d,
-			const struct lvs_dest_conf *c, int add)
+			const struct lvs_dest_conf *c, int add, struct vec_impl *vi)
 {
 	uint32_t method = c->conn_flags & LVS_CONN_F_FWD_MASK;
 	uint32_t conn_flags = method | LVS_CONN_F_INACTIVE;
@@ -893,6 +1001,7 @@ static void dest_update(struct lvs_table *t, struct lvs_service *svc, struct lvs
 	if (add) {
 		lvs_list_add(&d->n_list, &svc->destinations);
 		svc->num_dests++;
+		vec_install(t, svc, vi);
 		if (svc->sched && svc->sched->add_dest)
 			svc->sched->add_dest(svc, d);
 	} else if (svc->sched && svc->sched->upd_dest) {
@@ -915,6 +1024,12 @@ int lvs_add_dest(struct lvs_table *t, const struct lvs_service_conf *key, const 
 	if (lvs_dest_lookup(svc, c->af, &c->addr, c->port))
 		return -EEXIST;
 
+	/* the only allocation that can fail after a revival: do it first */
+	struct vec_impl *vi = vec_alloc((unsigned)svc->num_dests + 1);
+
+	if (!vi)
+		return -ENOMEM;
+
 	struct dest_impl *di = trash_find(t, svc, c->af, &c->addr, c->port);
 
 	if (di) {
@@ -924,16 +1039,24 @@ int lvs_add_dest(struct lvs_table *t, const struct lvs_service_conf *key, const 
 		di->d.trash_since_ms = 0;
 		if (di->svc_serial != lvs_container_of(svc, struct svc_impl, s)->serial)
 			lvs_stats_zero(&di->d.stats);
-		dest_update(t, svc, &di->d, c, 1);
+		dest_update(t, svc, &di->d, c, 1, vi);
 		return 0;
 	}
-	if (!dest_addr_ok(t, c->af, &c->addr))
+	if (!dest_addr_ok(t, c->af, &c->addr)) {
+		free(vi);
 		return -EINVAL;
-	di = calloc(1, sizeof(*di));
-	if (!di)
+	}
+	/* 64-byte aligned: the scheduler-hot fields at the start of struct
+	 * lvs_dest then share one cache line */
+	di = aligned_alloc(64, (sizeof(*di) + 63) & ~(size_t)63);
+	if (!di) {
+		free(vi);
 		return -ENOMEM;
+	}
+	memset(di, 0, sizeof(*di));
 	if (lvs_stats_init(&di->d.stats)) {
 		free(di);
+		free(vi);
 		return -ENOMEM;
 	}
 	struct lvs_dest *d = &di->d;
@@ -944,7 +1067,7 @@ int lvs_add_dest(struct lvs_table *t, const struct lvs_service_conf *key, const 
 		memset((char *)&d->addr + sizeof(d->addr.ip), 0, sizeof(d->addr) - sizeof(d->addr.ip));
 	d->port = c->port;
 	d->refcnt = 1; /* the table's own reference */
-	dest_update(t, svc, d, c, 1);
+	dest_update(t, svc, d, c, 1, vi);
 	return 0;
 }
 
@@ -964,7 +1087,7 @@ int lvs_edit_dest(struct lvs_table *t, const struct lvs_service_conf *key, const
 	d = lvs_dest_lookup(svc, c->af, &c->addr, c->port);
 	if (!d)
 		return -ENOENT;
-	dest_update(t, svc, d, c, 0);
+	dest_update(t, svc, d, c, 0, NULL);
 	return 0;
 }
 
@@ -1060,6 +1183,7 @@ void lvs_table_tick(struct lvs_table *t, uint64_t now_ms)
 		if (svc->sched && svc->sched->tick)
 			svc->sched->tick(svc, now_ms);
 
+	vec_reap(t, 0);
 	for (struct svc_impl **pp = &t->graveyard; *pp;) {
 		struct svc_impl *si = *pp;
 

@@ -7,24 +7,34 @@
  * can never win).  Ties keep the earlier (newer) dest. */
 struct lvs_dest *lvs_sched_wlc_pick(struct lvs_service *svc)
 {
-	struct lvs_dest *d, *least = NULL;
-	int64_t loh = 0;
+	const struct lvs_dest_vec *v = lvs_sched_dests(svc);
+	unsigned i = 0, n = lvs_sched_ndests(v);
+	struct lvs_dest *least = NULL;
+	int64_t loh = 0, lw = 0;
 
-	lvs_list_for_each_entry(d, &svc->destinations, n_list) {
-		if (least == NULL) {
-			if (!lvs_dest_is_overloaded(d) && d->weight > 0) {
-				least = d;
-				loh = lvs_dest_overhead(d);
-			}
-			continue;
+	for (; i < n; i++) {
+		struct lvs_dest *d = v->d[i];
+
+		if (!lvs_dest_is_overloaded(d) && d->weight > 0) {
+			least = d;
+			loh = lvs_dest_overhead(d);
+			lw = d->weight;
+			i++;
+			break;
 		}
+	}
+	for (; i < n; i++) {
+		struct lvs_dest *d = v->d[i];
+
 		if (lvs_dest_is_overloaded(d))
 			continue;
-		int64_t doh = lvs_dest_overhead(d);
+		int64_t doh = lvs_dest_overhead(d), w = d->weight;
 
-		if (loh * d->weight > doh * least->weight) {
+		if (loh * w > doh * lw) {
+			LVS_SCHED_RARE_BRANCH();
 			least = d;
 			loh = doh;
+			lw = w;
 		}
 	}
 	return least;

@@ -4,13 +4,23 @@
 
 static struct lvs_dest *fo_schedule(struct lvs_service *svc, const struct lvs_sched_pkt *pkt, uint64_t now_ms)
 {
-	struct lvs_dest *d, *best = NULL;
+	const struct lvs_dest_vec *v = lvs_sched_dests(svc);
+	unsigned n = lvs_sched_ndests(v);
+	struct lvs_dest *best = NULL;
+	int bw = 0; /* best->weight; only weights > 0 qualify */
 
 	(void)pkt;
 	(void)now_ms;
-	lvs_list_for_each_entry(d, &svc->destinations, n_list)
-		if (!lvs_dest_is_overloaded(d) && d->weight > 0 && (!best || d->weight > best->weight))
+	for (unsigned i = 0; i < n; i++) {
+		struct lvs_dest *d = v->d[i];
+		int w = d->weight;
+
+		if (!lvs_dest_is_overloaded(d) && w > bw) {
+			LVS_SCHED_RARE_BRANCH();
 			best = d;
+			bw = w;
+		}
+	}
 	return best;
 }
 

@@ -5,17 +5,22 @@
 
 static struct lvs_dest *lc_schedule(struct lvs_service *svc, const struct lvs_sched_pkt *pkt, uint64_t now_ms)
 {
-	struct lvs_dest *d, *least = NULL;
+	const struct lvs_dest_vec *v = lvs_sched_dests(svc);
+	unsigned n = lvs_sched_ndests(v);
+	struct lvs_dest *least = NULL;
 	int loh = 0;
 
 	(void)pkt;
 	(void)now_ms;
-	lvs_list_for_each_entry(d, &svc->destinations, n_list) {
+	for (unsigned i = 0; i < n; i++) {
+		struct lvs_dest *d = v->d[i];
+
 		if (lvs_dest_is_overloaded(d) || d->weight == 0)
 			continue;
 		int doh = lvs_dest_overhead(d);
 
 		if (!least || doh < loh) {
+			LVS_SCHED_RARE_BRANCH();
 			least = d;
 			loh = doh;
 		}

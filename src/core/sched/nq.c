@@ -5,21 +5,27 @@
 
 static struct lvs_dest *nq_schedule(struct lvs_service *svc, const struct lvs_sched_pkt *pkt, uint64_t now_ms)
 {
-	struct lvs_dest *d, *least = NULL;
-	int64_t loh = 0;
+	const struct lvs_dest_vec *v = lvs_sched_dests(svc);
+	unsigned n = lvs_sched_ndests(v);
+	struct lvs_dest *least = NULL;
+	int64_t loh = 0, lw = 0;
 
 	(void)pkt;
 	(void)now_ms;
-	lvs_list_for_each_entry(d, &svc->destinations, n_list) {
+	for (unsigned i = 0; i < n; i++) {
+		struct lvs_dest *d = v->d[i];
+
 		if (lvs_dest_is_overloaded(d) || d->weight == 0)
 			continue;
-		int64_t doh = (int64_t)d->activeconns + 1;
+		int64_t doh = (int64_t)d->activeconns + 1, w = d->weight;
 
 		if (d->activeconns == 0)
 			return d; /* idle: never queue behind others */
-		if (!least || loh * d->weight > doh * least->weight) {
+		if (!least || loh * w > doh * lw) {
+			LVS_SCHED_RARE_BRANCH();
 			least = d;
 			loh = doh;
+			lw = w;
 		}
 	}
 	return least;

@@ -11,26 +11,36 @@ static int64_t sed_overhead(const struct lvs_dest *d)
 
 static struct lvs_dest *sed_schedule(struct lvs_service *svc, const struct lvs_sched_pkt *pkt, uint64_t now_ms)
 {
-	struct lvs_dest *d, *least = NULL;
-	int64_t loh = 0;
+	const struct lvs_dest_vec *v = lvs_sched_dests(svc);
+	unsigned i = 0, n = lvs_sched_ndests(v);
+	struct lvs_dest *least = NULL;
+	int64_t loh = 0, lw = 0;
 
 	(void)pkt;
 	(void)now_ms;
-	lvs_list_for_each_entry(d, &svc->destinations, n_list) {
-		if (!least) {
-			if (!lvs_dest_is_overloaded(d) && d->weight > 0) {
-				least = d;
-				loh = sed_overhead(d);
-			}
-			continue;
+	for (; i < n; i++) {
+		struct lvs_dest *d = v->d[i];
+
+		if (!lvs_dest_is_overloaded(d) && d->weight > 0) {
+			least = d;
+			loh = sed_overhead(d);
+			lw = d->weight;
+			i++;
+			break;
 		}
+	}
+	for (; i < n; i++) {
+		struct lvs_dest *d = v->d[i];
+
 		if (lvs_dest_is_overloaded(d))
 			continue;
-		int64_t doh = sed_overhead(d);
+		int64_t doh = sed_overhead(d), w = d->weight;
 
-		if (loh * d->weight > doh * least->weight) {
+		if (loh * w > doh * lw) {
+			LVS_SCHED_RARE_BRANCH();
 			least = d;
 			loh = doh;
+			lw = w;
 		}
 	}
 	return least;

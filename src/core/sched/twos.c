@@ -19,12 +19,16 @@ static int usable(const struct lvs_dest *d)
 
 static struct lvs_dest *twos_schedule(struct lvs_service *svc, const struct lvs_sched_pkt *pkt, uint64_t now_ms)
 {
-	struct lvs_dest *d, *choice1 = NULL, *choice2 = NULL;
+	const struct lvs_dest_vec *v = lvs_sched_dests(svc);
+	unsigned n = lvs_sched_ndests(v);
+	struct lvs_dest *choice1 = NULL, *choice2 = NULL;
 	int64_t total = 0, r1, r2, weight1 = -1, weight2 = -1, overhead1 = 0, overhead2 = 0;
 
 	(void)pkt;
 	(void)now_ms;
-	lvs_list_for_each_entry(d, &svc->destinations, n_list) {
+	for (unsigned i = 0; i < n; i++) {
+		struct lvs_dest *d = v->d[i];
+
 		if (usable(d)) {
 			total += d->weight;
 			choice1 = d;
@@ -39,7 +43,9 @@ static struct lvs_dest *twos_schedule(struct lvs_service *svc, const struct lvs_
 	r1 = random_below((uint32_t)total);
 	r2 = random_below((uint32_t)total);
 
-	lvs_list_for_each_entry(d, &svc->destinations, n_list) {
+	for (unsigned i = 0; i < n; i++) {
+		struct lvs_dest *d = v->d[i];
+
 		if (!usable(d))
 			continue;
 		r1 -= d->weight;

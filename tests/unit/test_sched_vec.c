@@ -1,0 +1,310 @@
+/* test_sched_vec.c - the per-service dest array (svc->dest_vec) the
+ * scanning schedulers iterate: it follows svc->destinations through every
+ * table operation, old arrays survive their grace period, and lc, wlc,
+ * sed, nq, fo, ovf pick exactly what the kernel's list walk picks (the
+ * reference walks below are the kernel's loops, written over the list). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <cmocka.h>
+
+#include "core/table.h"
+#include "core/sched.h"
+
+static struct lvs_service_conf svc_conf(const char *sched)
+{
+	struct lvs_service_conf c;
+
+	memset(&c, 0, sizeof(c));
+	c.af = AF_INET;
+	c.protocol = IPPROTO_TCP;
+	inet_pton(AF_INET, "172.20.0.26", &c.addr.ip);
+	c.port = 80;
+	snprintf(c.sched_name, sizeof(c.sched_name), "%s", sched);
+	c.netmask = 0xffffffff;
+	return c;
+}
+
+static struct lvs_dest_conf dest_conf(uint32_t host, int weight)
+{
+	struct lvs_dest_conf d;
+
+	memset(&d, 0, sizeof(d));
+	d.af = AF_INET;
+	d.addr.ip = htonl(0xc0a80000u + host);
+	d.port = 80;
+	d.weight = weight;
+	d.conn_flags = LVS_CONN_F_MASQ;
+	return d;
+}
+
+/* the array holds exactly the list, in list order */
+static void assert_vec_matches_list(struct lvs_service *s)
+{
+	const struct lvs_dest_vec *v = lvs_sched_dests(s);
+	struct lvs_dest *d;
+	unsigned i = 0;
+
+	if (s->num_dests == 0) {
+		assert_null(v);
+		return;
+	}
+	assert_non_null(v);
+	assert_int_equal(v->n, (unsigned)s->num_dests);
+	lvs_list_for_each_entry(d, &s->destinations, n_list) {
+		assert_true(i < v->n);
+		assert_ptr_equal(v->d[i], d);
+		i++;
+	}
+	assert_int_equal(i, v->n);
+}
+
+static void test_vec_follows_list(void **state)
+{
+	(void)state;
+	struct lvs_table *t = lvs_table_new();
+	struct lvs_service_conf c = svc_conf("wlc");
+
+	assert_int_equal(lvs_add_service(t, &c), 0);
+	struct lvs_service *s = lvs_svc_get(t, &c);
+
+	assert_vec_matches_list(s);
+	for (uint32_t i = 1; i <= 20; i++) {
+		struct lvs_dest_conf d = dest_conf(i, (int)i % 4);
+
+		assert_int_equal(lvs_add_dest(t, &c, &d), 0);
+		assert_vec_matches_list(s);
+	}
+	/* newest first: the last added is at index 0 */
+	assert_int_equal(ntohl(lvs_sched_dests(s)->d[0]->addr.ip), 0xc0a80000u + 20);
+	/* deletes at the head, in the middle, at the tail */
+	uint32_t gone[] = { 20, 10, 1 };
+	for (unsigned k = 0; k < 3; k++) {
+		struct lvs_dest_conf d = dest_conf(gone[k], 1);
+
+		assert_int_equal(lvs_del_dest(t, &c, &d), 0);
+		assert_vec_matches_list(s);
+	}
+	/* a revived dest comes back at the head, and an edit keeps the order */
+	struct lvs_dest_conf d10 = dest_conf(10, 7);
+
+	assert_int_equal(lvs_add_dest(t, &c, &d10), 0);
+	assert_vec_matches_list(s);
+	assert_int_equal(lvs_sched_dests(s)->d[0]->weight, 7);
+	d10.weight = 3;
+	assert_int_equal(lvs_edit_dest(t, &c, &d10), 0);
+	assert_vec_matches_list(s);
+	/* refused operations change nothing */
+	assert_int_equal(lvs_add_dest(t, &c, &d10), -EEXIST);
+	assert_vec_matches_list(s);
+	/* a scheduler change keeps the array */
+	struct lvs_service_conf c2 = c;
+
+	snprintf(c2.sched_name, sizeof(c2.sched_name), "lc");
+	assert_int_equal(lvs_edit_service(t, &c2), 0);
+	assert_vec_matches_list(s);
+	/* delete all one by one: empty means NULL */
+	while (s->num_dests) {
+		struct lvs_dest *d = lvs_list_entry(s->destinations.prev, struct lvs_dest, n_list);
+		struct lvs_dest_conf dc = dest_conf(ntohl(d->addr.ip) - 0xc0a80000u, 1);
+
+		assert_int_equal(lvs_del_dest(t, &c, &dc), 0);
+		assert_vec_matches_list(s);
+	}
+	assert_null(s->sched->schedule(s, NULL, 0));
+	lvs_table_free(t);
+}
+
+/* a scheduler that loaded the array just before a change may still read
+ * it for a while: it stays valid through one tick (ASan checks the reads) */
+static void test_vec_grace_period(void **state)
+{
+	(void)state;
+	struct lvs_table *t = lvs_table_new();
+	struct lvs_service_conf c = svc_conf("lc");
+
+	assert_int_equal(lvs_add_service(t, &c), 0);
+	for (uint32_t i = 1; i <= 3; i++) {
+		struct lvs_dest_conf d = dest_conf(i, 1);
+
+		assert_int_equal(lvs_add_dest(t, &c, &d), 0);
+	}
+	struct lvs_service *s = lvs_svc_get(t, &c);
+	const struct lvs_dest_vec *old = lvs_sched_dests(s);
+	struct lvs_dest_conf d4 = dest_conf(4, 1);
+
+	assert_int_equal(lvs_add_dest(t, &c, &d4), 0);
+	assert_ptr_not_equal(lvs_sched_dests(s), old);
+	lvs_table_tick(t, 1000);
+	assert_int_equal(old->n, 3);
+	assert_non_null(old->d[2]);
+	/* a deleted service's array goes the same way; the table frees the rest */
+	assert_int_equal(lvs_del_service(t, &c), 0);
+	lvs_table_tick(t, 2000);
+	lvs_table_tick(t, 3000);
+	lvs_table_free(t);
+}
+
+/* ---- reference picks: the kernel's loops over the list ---- */
+
+static int usable(const struct lvs_dest *d)
+{
+	return !lvs_dest_is_overloaded(d) && d->weight > 0;
+}
+
+static struct lvs_dest *ref_lc(struct lvs_service *s)
+{
+	struct lvs_dest *d, *least = NULL;
+	int loh = 0;
+
+	lvs_list_for_each_entry(d, &s->destinations, n_list) {
+		if (!usable(d))
+			continue;
+		if (!least || lvs_dest_overhead(d) < loh) {
+			least = d;
+			loh = lvs_dest_overhead(d);
+		}
+	}
+	return least;
+}
+
+/* wlc (sed = 0) and sed (sed = 1) */
+static struct lvs_dest *ref_wlc_sed(struct lvs_service *s, int sed)
+{
+	struct lvs_dest *d, *least = NULL;
+	int64_t loh = 0;
+
+	lvs_list_for_each_entry(d, &s->destinations, n_list) {
+		int64_t doh = sed ? (int64_t)d->activeconns + 1 : lvs_dest_overhead(d);
+
+		if (!least) {
+			if (usable(d)) {
+				least = d;
+				loh = doh;
+			}
+			continue;
+		}
+		if (lvs_dest_is_overloaded(d))
+			continue;
+		if (loh * d->weight > doh * least->weight) {
+			least = d;
+			loh = doh;
+		}
+	}
+	return least;
+}
+
+static struct lvs_dest *ref_nq(struct lvs_service *s)
+{
+	struct lvs_dest *d, *least = NULL;
+	int64_t loh = 0;
+
+	lvs_list_for_each_entry(d, &s->destinations, n_list) {
+		if (!usable(d))
+			continue;
+		int64_t doh = (int64_t)d->activeconns + 1;
+
+		if (d->activeconns == 0)
+			return d;
+		if (!least || loh * d->weight > doh * least->weight) {
+			least = d;
+			loh = doh;
+		}
+	}
+	return least;
+}
+
+static struct lvs_dest *ref_fo_ovf(struct lvs_service *s, int ovf)
+{
+	struct lvs_dest *d, *best = NULL;
+
+	lvs_list_for_each_entry(d, &s->destinations, n_list) {
+		if (!usable(d) || (ovf && d->activeconns > d->weight))
+			continue;
+		if (!best || d->weight > best->weight)
+			best = d;
+	}
+	return best;
+}
+
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+static uint32_t rnd(uint32_t n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)(rng % n);
+}
+
+/* many random services (small value ranges so that ties are frequent,
+ * some overloaded and weight-0 dests, sometimes none usable) */
+static void test_picks_equal_kernel_walk(void **state)
+{
+	(void)state;
+	static const char *const names[] = { "lc", "wlc", "sed", "nq", "fo", "ovf" };
+
+	for (unsigned k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+		for (unsigned round = 0; round < 200; round++) {
+			struct lvs_table *t = lvs_table_new();
+			struct lvs_service_conf c = svc_conf(names[k]);
+			unsigned n = 1 + rnd(round < 100 ? 8 : 300);
+
+			assert_int_equal(lvs_add_service(t, &c), 0);
+			struct lvs_service *s = lvs_svc_get(t, &c);
+
+			for (uint32_t i = 1; i <= n; i++) {
+				struct lvs_dest_conf d = dest_conf(i, (int)rnd(5));
+
+				assert_int_equal(lvs_add_dest(t, &c, &d), 0);
+			}
+			/* some deletes so the array was rebuilt from a changed list */
+			for (unsigned j = 0; j < n / 4; j++) {
+				struct lvs_dest_conf d = dest_conf(1 + rnd(n), 1);
+				int rc = lvs_del_dest(t, &c, &d);
+
+				assert_true(rc == 0 || rc == -ENOENT);
+			}
+			for (unsigned pick = 0; pick < 5; pick++) {
+				struct lvs_dest *d, *want = NULL, *got;
+
+				lvs_list_for_each_entry(d, &s->destinations, n_list) {
+					d->activeconns = (int)rnd(4);
+					d->inactconns = (int)rnd(600);
+					if (rnd(6) == 0)
+						d->flags |= LVS_DEST_F_OVERLOAD;
+					else
+						d->flags &= ~(uint32_t)LVS_DEST_F_OVERLOAD;
+				}
+				switch (k) {
+				case 0: want = ref_lc(s); break;
+				case 1: want = ref_wlc_sed(s, 0); break;
+				case 2: want = ref_wlc_sed(s, 1); break;
+				case 3: want = ref_nq(s); break;
+				case 4: want = ref_fo_ovf(s, 0); break;
+				default: want = ref_fo_ovf(s, 1); break;
+				}
+				got = s->sched->schedule(s, NULL, 0);
+				if (got != want)
+					fail_msg("%s: %u dests, round %u: picked %p, the kernel's walk %p", names[k],
+						 (unsigned)s->num_dests, round, (void *)got, (void *)want);
+			}
+			lvs_table_free(t);
+		}
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_vec_follows_list),
+		cmocka_unit_test(test_vec_grace_period),
+		cmocka_unit_test(test_picks_equal_kernel_walk),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
