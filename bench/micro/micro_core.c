@@ -2,7 +2,12 @@
  *
  *   micro_core conn N...      connection table at N entries: resident bytes
  *                             per entry, insert / lookup / established-packet
- *                             / delete ns per operation
+ *                             / delete ns per operation; lookup and
+ *                             established also "burst": BURST packets at a
+ *                             time, as a datapath worker handles its RX
+ *                             batch (lvs_core_prefetch() of all, then
+ *                             lvs_core_prefetch2() of all, then the work),
+ *                             ns per packet
  *   micro_core sched N...     scheduler decision ns for every registered
  *                             scheduler at N destinations
  *
@@ -28,6 +33,7 @@
 #include "core/table.h"
 
 #define BATCH 1024
+#define BURST 32   /* packets per worker burst (a typical RX batch) */
 
 static uint64_t now_ns(void)
 {
@@ -213,6 +219,38 @@ static void bench_conn(uint64_t n)
 	double look_med = sample_pct(&s, 50), look_p99 = sample_pct(&s, 99);
 	sample_reset(&s);
 
+	/* the same lookups in bursts: the cache misses of a burst overlap
+	 * (stage 1 loads the buckets, stage 2 the first entry of each) */
+	struct lvs_pkt burst[BURST];
+	uint64_t per_b = per - per % BURST;
+	for (uint64_t b = 0; b < nbatches; b++) {
+		uint64_t t0 = now_ns();
+		for (uint64_t k = 0; k < per_b; k += BURST) {
+			for (unsigned j = 0; j < BURST; j++) {
+				struct lvs_pkt *q = &burst[j];
+				q->af = AF_INET;
+				q->protocol = IPPROTO_TCP;
+				q->icmp_error = 0;
+				client_of(scramble(b * per + k + j, nbatches * per), &q->saddr, &q->sport);
+				lvs_core_prefetch(core, q, 0);
+			}
+			for (unsigned j = 0; j < BURST; j++)
+				lvs_core_prefetch2(core, &burst[j], 0);
+			for (unsigned j = 0; j < BURST; j++) {
+				struct lvs_pkt *q = &burst[j];
+				uint32_t bk = lvs_conn_bucket(core, AF_INET, IPPROTO_TCP, &q->saddr, q->sport);
+				lvs_conn_lock_bucket(core, bk);
+				if (!lvs_conn_find_in_locked(core, bk, AF_INET, IPPROTO_TCP, &q->saddr, q->sport, &vip, 80,
+							     jnow))
+					missing++;
+				lvs_conn_unlock_bucket(core, bk);
+			}
+		}
+		sample_add(&s, (double)(now_ns() - t0) / (double)per_b);
+	}
+	double lookb_med = sample_pct(&s, 50), lookb_p99 = sample_pct(&s, 99);
+	sample_reset(&s);
+
 	/* established packet: the whole per-packet decision for an ACK of a
 	 * known connection (lookup + state machine + stats), random order */
 	for (uint64_t b = 0; b < nbatches; b++) {
@@ -225,6 +263,26 @@ static void bench_conn(uint64_t n)
 		sample_add(&s, (double)(now_ns() - t0) / (double)per);
 	}
 	double est_med = sample_pct(&s, 50), est_p99 = sample_pct(&s, 99);
+	sample_reset(&s);
+
+	/* established packets in bursts, prefetched as a worker does */
+	for (uint64_t b = 0; b < nbatches; b++) {
+		uint64_t t0 = now_ns();
+		for (uint64_t k = 0; k < per_b; k += BURST) {
+			for (unsigned j = 0; j < BURST; j++) {
+				tcp_pkt(&burst[j], scramble(b * per + k + j, nbatches * per), LVS_TCPF_ACK, &vip);
+				lvs_core_prefetch(core, &burst[j], 0);
+			}
+			for (unsigned j = 0; j < BURST; j++)
+				lvs_core_prefetch2(core, &burst[j], 0);
+			for (unsigned j = 0; j < BURST; j++) {
+				lvs_core_inbound(core, 0, &burst[j], now, &ref);
+				lvs_core_ref_put(core, 0, &ref);
+			}
+		}
+		sample_add(&s, (double)(now_ns() - t0) / (double)per_b);
+	}
+	double estb_med = sample_pct(&s, 50), estb_p99 = sample_pct(&s, 99);
 	sample_reset(&s);
 
 	/* delete: find, unhash, release (what expiry does per entry) */
@@ -251,13 +309,16 @@ static void bench_conn(uint64_t n)
 	printf("conn entries=%llu live=%llu insert_failed=%llu lookup_missing=%llu left_after_delete=%llu "
 	       "sizeof_entry=%zu buckets=%u bytes_per_entry_rss=%.1f table_rss_mib=%.1f "
 	       "insert_ns=%.1f insert_p99=%.1f lookup_ns=%.1f lookup_p99=%.1f "
-	       "established_ns=%.1f established_p99=%.1f delete_ns=%.1f delete_p99=%.1f\n",
+	       "lookup_burst_ns=%.1f lookup_burst_p99=%.1f burst=%d "
+	       "established_ns=%.1f established_p99=%.1f "
+	       "established_burst_ns=%.1f established_burst_p99=%.1f delete_ns=%.1f delete_p99=%.1f\n",
 	       (unsigned long long)n, (unsigned long long)live, (unsigned long long)failed,
 	       (unsigned long long)missing, (unsigned long long)left,
 	       sizeof(struct lvs_conn), core->bucket_mask + 1,
 	       live ? (double)(rss_full - rss0) / (double)live : 0.0,
 	       (double)(rss_full - rss0) / 1048576.0,
-	       ins_med, ins_p99, look_med, look_p99, est_med, est_p99, del_med, del_p99);
+	       ins_med, ins_p99, look_med, look_p99, lookb_med, lookb_p99, BURST, est_med, est_p99, estb_med,
+	       estb_p99, del_med, del_p99);
 	(void)rss_empty;
 	fflush(stdout);
 	free(s.v);

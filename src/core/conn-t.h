@@ -78,12 +78,18 @@ struct lvs_core_worker {
 	struct lvs_core_counters ctr;
 } __attribute__((aligned(64)));
 
-/* a hash bucket: chain head and a lower bound of its entries' expiry
- * times, so the sweep only walks chains where something may be due */
+/* a hash bucket: the chain head (4 bytes, so that the bucket array of a
+ * big table stays small and cache-friendly) */
 struct lvs_conn_bucket {
 	uint32_t head;
-	uint32_t min_expires;            /* jiffies; meaningless when head == 0 */
 };
+
+/* Buckets come in groups of LVS_CONN_GROUP consecutive ones that share a
+ * stripe lock and one lower bound of their entries' expiry times, so the
+ * sweep only walks the chains of a group when something in it may be due
+ * (a per-bucket bound would cost another 4 bytes per bucket). */
+#define LVS_CONN_GROUP_SHIFT 4
+#define LVS_CONN_GROUP (1u << LVS_CONN_GROUP_SHIFT)
 
 struct lvs_core_stripe {
 	pthread_spinlock_t lock;
@@ -105,9 +111,10 @@ struct lvs_core {
 	struct lvs_conn_ext *ext;        /* ids 1..ext_cap */
 	uint32_t ext_cap;
 
-	/* hash: bucket heads by id, striped spinlocks */
+	/* hash: bucket heads by id, striped spinlocks (one per group) */
 	struct lvs_conn_bucket *buckets;
 	uint32_t bucket_mask;
+	uint32_t *group_min;             /* per group: expiry bound, jiffies */
 	struct lvs_core_stripe *stripes;
 	uint32_t stripe_mask;
 	uint32_t hash_seed;

@@ -1,10 +1,13 @@
 /* conn.c - the connection table: preallocated 64-byte entries indexed by
  * 32-bit ids, one hash chain per entry keyed on (protocol, client address,
- * client port) like the kernel, striped bucket spinlocks, per-worker free-id
- * caches, expiry by an incremental sweep (lvs_core_tick) that visits every
- * bucket once a second but only locks and walks a chain when the bucket's
- * expiry bound says something in it may be due (no per-entry timers: a
- * packet just stores the new expiry time, and lowers the bound if needed).
+ * client port) like the kernel, 4-byte bucket heads (as many buckets as
+ * entries, rounded up to a power of two: chains of about one), striped
+ * spinlocks shared by groups of LVS_CONN_GROUP consecutive buckets,
+ * per-worker free-id caches, expiry by an incremental sweep
+ * (lvs_core_tick) that visits every group once a second but only locks
+ * and walks its chains when the group's expiry bound says something in it
+ * may be due (no per-entry timers: a packet just stores the new expiry
+ * time, and lowers the bound if needed).
  *
  * Locking rules (see pkt.h for the caller's side):
  *  - an entry's fields are changed under its bucket's stripe lock, except
@@ -98,14 +101,29 @@ uint32_t lvs_conn_bucket(const struct lvs_core *core, int af, uint8_t protocol,
 	return mix32(mix32(a ^ core->hash_seed) + ((uint32_t)cport << 8 | protocol)) & core->bucket_mask;
 }
 
+/* a whole group shares one lock, so its expiry bound is guarded by it */
+static pthread_spinlock_t *bucket_lock(struct lvs_core *core, uint32_t bucket)
+{
+	return &core->stripes[(bucket >> LVS_CONN_GROUP_SHIFT) & core->stripe_mask].lock;
+}
+
 void lvs_conn_lock_bucket(struct lvs_core *core, uint32_t bucket)
 {
-	pthread_spin_lock(&core->stripes[bucket & core->stripe_mask].lock);
+	pthread_spin_lock(bucket_lock(core, bucket));
 }
 
 void lvs_conn_unlock_bucket(struct lvs_core *core, uint32_t bucket)
 {
-	pthread_spin_unlock(&core->stripes[bucket & core->stripe_mask].lock);
+	pthread_spin_unlock(bucket_lock(core, bucket));
+}
+
+/* lower the expiry bound of bucket's group to e if needed (lock held) */
+static void group_note_expiry(struct lvs_core *core, uint32_t bucket, uint32_t e)
+{
+	uint32_t *min = &core->group_min[bucket >> LVS_CONN_GROUP_SHIFT];
+
+	if ((int32_t)(e - *min) < 0)
+		__atomic_store_n(min, e, __ATOMIC_RELAXED);
 }
 
 static uint32_t conn_bucket_of(const struct lvs_core *core, const struct lvs_conn *cp)
@@ -416,9 +434,7 @@ void lvs_conn_hash(struct lvs_core *core, struct lvs_conn *cp)
 	uint32_t b = conn_bucket_of(core, cp);
 
 	lvs_conn_lock_bucket(core, b);
-	if (!core->buckets[b].head ||
-	    (int32_t)(cp->expires - core->buckets[b].min_expires) < 0)
-		__atomic_store_n(&core->buckets[b].min_expires, cp->expires, __ATOMIC_RELAXED);
+	group_note_expiry(core, b, cp->expires);
 	cp->hnext = core->buckets[b].head;
 	__atomic_store_n(&core->buckets[b].head, lvs_conn_id(core, cp), __ATOMIC_RELEASE);
 	cp->flags |= LVS_CONN_F_HASHED;
@@ -493,60 +509,79 @@ static void release_batch(struct lvs_core *core, struct lvs_conn **batch, unsign
 		core->lock.unlock(core->lock.arg);
 }
 
-/* sweep buckets [from, from+n) */
+/* walk one bucket of a locked group: unlink what is due into batch[],
+ * re-arm templates that still control conns, lower *next_min to the
+ * earliest expiry left.  Returns 1 when the batch filled up (the bucket
+ * may hold more). */
+static int sweep_bucket(struct lvs_core *core, uint32_t b, uint32_t jnow, struct lvs_conn **batch, unsigned *nb,
+			uint32_t *next_min)
+{
+	uint32_t *pp = &core->buckets[b].head;
+
+	while (*pp) {
+		struct lvs_conn *cp = &core->conns[*pp];
+		uint32_t e = __atomic_load_n(&cp->expires, __ATOMIC_RELAXED);
+
+		if (!lvs_j_reached(jnow, e)) {
+			if ((int32_t)(e - *next_min) < 0)
+				*next_min = e;
+			pp = &cp->hnext;
+			continue;
+		}
+		if (__atomic_load_n(&cp->n_control, __ATOMIC_RELAXED)) {
+			/* still controls live conns: look again in 60 s */
+			cp->timeout = 60000;
+			lvs_conn_arm(core, LVS_NO_BUCKET, cp, jnow);
+			if ((int32_t)(cp->expires - *next_min) < 0)
+				*next_min = cp->expires;
+			pp = &cp->hnext;
+			continue;
+		}
+		__atomic_store_n(pp, cp->hnext, __ATOMIC_RELAXED);
+		cp->hnext = 0;
+		cp->flags &= (uint16_t)~LVS_CONN_F_HASHED;
+		batch[(*nb)++] = cp;
+		if (*nb == SWEEP_BATCH)
+			return 1;
+	}
+	return 0;
+}
+
+/* sweep groups [from, from+n) */
 static void sweep(struct lvs_core *core, uint32_t from, uint32_t n, uint32_t jnow)
 {
 	struct lvs_conn *batch[SWEEP_BATCH];
+	uint32_t group_mask = core->bucket_mask >> LVS_CONN_GROUP_SHIFT;
 	unsigned nb = 0;
 
 	for (uint32_t i = 0; i < n; i++) {
-		uint32_t b = (from + i) & core->bucket_mask;
-		uint32_t *pp, next_min;
+		uint32_t g = (from + i) & group_mask, first = g << LVS_CONN_GROUP_SHIFT;
+		uint32_t *min = &core->group_min[g];
 
-		/* nothing here, or nothing due yet: no need to lock or walk */
-		if (!__atomic_load_n(&core->buckets[b].head, __ATOMIC_RELAXED) ||
-		    !lvs_j_reached(jnow, __atomic_load_n(&core->buckets[b].min_expires, __ATOMIC_RELAXED)))
+		/* nothing due yet: no need to lock or walk */
+		if (!lvs_j_reached(jnow, __atomic_load_n(min, __ATOMIC_RELAXED)))
 			continue;
-		lvs_conn_lock_bucket(core, b);
-		pp = &core->buckets[b].head;
-		next_min = jnow + 0x40000000u;  /* far ahead: nothing left */
-		while (*pp) {
-			struct lvs_conn *cp = &core->conns[*pp];
-			uint32_t e = __atomic_load_n(&cp->expires, __ATOMIC_RELAXED);
+		lvs_conn_lock_bucket(core, first);
+		uint32_t next_min = jnow + 0x40000000u;  /* far ahead: nothing left */
 
-			if (!lvs_j_reached(jnow, e)) {
-				if ((int32_t)(e - next_min) < 0)
-					next_min = e;
-				pp = &cp->hnext;
+		for (uint32_t b = first; b < first + LVS_CONN_GROUP;) {
+			if (!sweep_bucket(core, b, jnow, batch, &nb, &next_min)) {
+				b++;
 				continue;
 			}
-			if (__atomic_load_n(&cp->n_control, __ATOMIC_RELAXED)) {
-				/* still controls live conns: look again in 60 s */
-				cp->timeout = 60000;
-				lvs_conn_arm(core, LVS_NO_BUCKET, cp, jnow);
-				if ((int32_t)(cp->expires - next_min) < 0)
-					next_min = cp->expires;
-				pp = &cp->hnext;
-				continue;
-			}
-			__atomic_store_n(pp, cp->hnext, __ATOMIC_RELAXED);
-			cp->hnext = 0;
-			cp->flags &= (uint16_t)~LVS_CONN_F_HASHED;
-			batch[nb++] = cp;
-			if (nb == SWEEP_BATCH) {
-				/* the bound must stay conservative while unlocked */
-				__atomic_store_n(&core->buckets[b].min_expires, jnow, __ATOMIC_RELAXED);
-				lvs_conn_unlock_bucket(core, b);
-				release_batch(core, batch, nb);
-				__atomic_add_fetch(&core->tick_expired, nb, __ATOMIC_RELAXED);
-				nb = 0;
-				lvs_conn_lock_bucket(core, b);
-				pp = &core->buckets[b].head;
-				next_min = jnow + 0x40000000u;
-			}
+			/* batch full: release it unlocked (the bound must stay
+			 * conservative meanwhile), then walk this group again */
+			__atomic_store_n(min, jnow, __ATOMIC_RELAXED);
+			lvs_conn_unlock_bucket(core, first);
+			release_batch(core, batch, nb);
+			__atomic_add_fetch(&core->tick_expired, nb, __ATOMIC_RELAXED);
+			nb = 0;
+			lvs_conn_lock_bucket(core, first);
+			next_min = jnow + 0x40000000u;
+			b = first;
 		}
-		__atomic_store_n(&core->buckets[b].min_expires, next_min, __ATOMIC_RELAXED);
-		lvs_conn_unlock_bucket(core, b);
+		__atomic_store_n(min, next_min, __ATOMIC_RELAXED);
+		lvs_conn_unlock_bucket(core, first);
 	}
 	if (nb) {
 		release_batch(core, batch, nb);
@@ -562,8 +597,7 @@ static void make_due(struct lvs_core *core, uint32_t id, uint32_t jnow)
 
 	lvs_conn_lock_bucket(core, b);
 	__atomic_store_n(&ct->expires, jnow, __ATOMIC_RELAXED);
-	if (core->buckets[b].head && (int32_t)(jnow - core->buckets[b].min_expires) < 0)
-		__atomic_store_n(&core->buckets[b].min_expires, jnow, __ATOMIC_RELAXED);
+	group_note_expiry(core, b, jnow);
 	lvs_conn_unlock_bucket(core, b);
 }
 
@@ -625,22 +659,22 @@ void lvs_core_expire_nodest(struct lvs_core *core, uint64_t now_ms)
 
 void lvs_core_tick(struct lvs_core *core, uint64_t now_ms)
 {
-	uint32_t nbuckets = core->bucket_mask + 1;
+	uint32_t ngroups = (core->bucket_mask >> LVS_CONN_GROUP_SHIFT) + 1;
 	uint64_t n;
 
 	if (!core->ticked || now_ms < core->last_tick_ms) {
-		n = nbuckets;
+		n = ngroups;
 	} else {
-		n = (now_ms - core->last_tick_ms) * nbuckets / SWEEP_PERIOD_MS;
-		if (n > nbuckets)
-			n = nbuckets;
+		n = (now_ms - core->last_tick_ms) * ngroups / SWEEP_PERIOD_MS;
+		if (n > ngroups)
+			n = ngroups;
 		if (n == 0)
 			return;  /* keep last_tick_ms so short ticks accumulate */
 	}
 	core->ticked = 1;
 	core->last_tick_ms = now_ms;
 	sweep(core, core->sweep_pos, (uint32_t)n, lvs_jiffies(now_ms));
-	core->sweep_pos = (core->sweep_pos + (uint32_t)n) & core->bucket_mask;
+	core->sweep_pos = (core->sweep_pos + (uint32_t)n) & (ngroups - 1);
 }
 
 void lvs_core_conn_flush(struct lvs_core *core)
@@ -711,7 +745,7 @@ static uint32_t pow2_at_least(uint64_t v, uint32_t min, uint32_t max)
 
 int lvs_conn_table_init(struct lvs_core *core, size_t max_conns)
 {
-	uint32_t nb;
+	uint32_t nb, ngroups;
 
 	if (max_conns < 16)
 		max_conns = 16;
@@ -722,11 +756,15 @@ int lvs_conn_table_init(struct lvs_core *core, size_t max_conns)
 	core->ext_cap = core->cap / 4 < 256 ? 256 : core->cap / 4;
 	core->ext = big_zalloc(((size_t)core->ext_cap + 1) * sizeof(struct lvs_conn_ext));
 	nb = pow2_at_least(core->cap, 1024, 1u << 27);
+	ngroups = nb >> LVS_CONN_GROUP_SHIFT;
 	core->buckets = big_zalloc((size_t)nb * sizeof(struct lvs_conn_bucket));
 	core->bucket_mask = nb - 1;
-	core->stripe_mask = (nb < LVS_STRIPES_MAX ? nb : LVS_STRIPES_MAX) - 1;
+	/* bound 0: every group is due at the first tick, which then computes
+	 * the real bounds (a group's chains are empty until then anyway) */
+	core->group_min = big_zalloc((size_t)ngroups * sizeof(uint32_t));
+	core->stripe_mask = (ngroups < LVS_STRIPES_MAX ? ngroups : LVS_STRIPES_MAX) - 1;
 	core->stripes = aligned_alloc(64, sizeof(struct lvs_core_stripe) * (core->stripe_mask + 1));
-	if (!core->conns || !core->ext || !core->buckets || !core->stripes)
+	if (!core->conns || !core->ext || !core->buckets || !core->group_min || !core->stripes)
 		return -ENOMEM;
 	for (uint32_t i = 0; i <= core->stripe_mask; i++)
 		pthread_spin_init(&core->stripes[i].lock, PTHREAD_PROCESS_PRIVATE);
@@ -747,6 +785,7 @@ void lvs_conn_table_destroy(struct lvs_core *core)
 	free(core->stripes);
 	if (core->cap) {
 		big_free(core->buckets, ((size_t)core->bucket_mask + 1) * sizeof(struct lvs_conn_bucket));
+		big_free(core->group_min, (((size_t)core->bucket_mask + 1) >> LVS_CONN_GROUP_SHIFT) * sizeof(uint32_t));
 		big_free(core->ext, ((size_t)core->ext_cap + 1) * sizeof(struct lvs_conn_ext));
 		big_free(core->conns, ((size_t)core->cap + 1) * sizeof(struct lvs_conn));
 	}

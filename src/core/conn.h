@@ -133,7 +133,7 @@ void lvs_conn_release(struct lvs_core *core, unsigned worker, struct lvs_conn *c
 struct lvs_dest *lvs_conn_release_nodest(struct lvs_core *core, unsigned worker, struct lvs_conn *cp);
 
 /* arm the entry's timer: expires = now + timeout.  bucket = the entry's
- * bucket (its lock held) so the bucket's expiry bound follows, or
+ * bucket (its lock held) so its group's expiry bound follows, or
  * LVS_NO_BUCKET for an entry not hashed yet (lvs_conn_hash notes it). */
 #define LVS_NO_BUCKET 0xffffffffu
 static inline void lvs_conn_arm(struct lvs_core *core, uint32_t bucket, struct lvs_conn *cp, uint32_t jnow)
@@ -141,8 +141,12 @@ static inline void lvs_conn_arm(struct lvs_core *core, uint32_t bucket, struct l
 	uint32_t e = jnow + cp->timeout / LVS_MS_PER_J;
 
 	__atomic_store_n(&cp->expires, e, __ATOMIC_RELAXED);
-	if (bucket != LVS_NO_BUCKET && (int32_t)(e - core->buckets[bucket].min_expires) < 0)
-		__atomic_store_n(&core->buckets[bucket].min_expires, e, __ATOMIC_RELAXED);
+	if (bucket != LVS_NO_BUCKET) {
+		uint32_t *min = &core->group_min[bucket >> LVS_CONN_GROUP_SHIFT];
+
+		if ((int32_t)(e - *min) < 0)
+			__atomic_store_n(min, e, __ATOMIC_RELAXED);
+	}
 }
 
 /* dest counters when a conn moves between active and inactive */
