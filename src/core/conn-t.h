@@ -78,10 +78,14 @@ struct lvs_core_worker {
 	struct lvs_core_counters ctr;
 } __attribute__((aligned(64)));
 
-/* a hash bucket: the chain head (4 bytes, so that the bucket array of a
- * big table stays small and cache-friendly) */
+/* a hash bucket: the chain head, and a copy of the head entry's hnext so
+ * that the prefetch stage can start loading the first two entries of a
+ * chain at once instead of one after the other (with about one entry per
+ * bucket, a lookup finds its entry first or second nine times out of ten).
+ * `second` is only a hint: kept under the bucket lock, read unlocked. */
 struct lvs_conn_bucket {
 	uint32_t head;
+	uint32_t second;
 };
 
 /* Buckets come in groups of LVS_CONN_GROUP consecutive ones that share a

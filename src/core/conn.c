@@ -1,7 +1,7 @@
 /* conn.c - the connection table: preallocated 64-byte entries indexed by
  * 32-bit ids, one hash chain per entry keyed on (protocol, client address,
- * client port) like the kernel, 4-byte bucket heads (as many buckets as
- * entries, rounded up to a power of two: chains of about one), striped
+ * client port) like the kernel, 8-byte buckets (chain head + its second
+ * entry, for prefetching; about one bucket per entry), striped
  * spinlocks shared by groups of LVS_CONN_GROUP consecutive buckets,
  * per-worker free-id caches, expiry by an incremental sweep
  * (lvs_core_tick) that visits every group once a second but only locks
@@ -115,6 +115,14 @@ void lvs_conn_lock_bucket(struct lvs_core *core, uint32_t bucket)
 void lvs_conn_unlock_bucket(struct lvs_core *core, uint32_t bucket)
 {
 	pthread_spin_unlock(bucket_lock(core, bucket));
+}
+
+/* after the chain of b changed below its head (lock held) */
+static void bucket_fix_second(struct lvs_core *core, uint32_t b)
+{
+	uint32_t h = core->buckets[b].head;
+
+	__atomic_store_n(&core->buckets[b].second, h ? core->conns[h].hnext : 0, __ATOMIC_RELAXED);
 }
 
 /* lower the expiry bound of bucket's group to e if needed (lock held) */
@@ -436,6 +444,7 @@ void lvs_conn_hash(struct lvs_core *core, struct lvs_conn *cp)
 	lvs_conn_lock_bucket(core, b);
 	group_note_expiry(core, b, cp->expires);
 	cp->hnext = core->buckets[b].head;
+	__atomic_store_n(&core->buckets[b].second, cp->hnext, __ATOMIC_RELAXED);
 	__atomic_store_n(&core->buckets[b].head, lvs_conn_id(core, cp), __ATOMIC_RELEASE);
 	cp->flags |= LVS_CONN_F_HASHED;
 	lvs_conn_unlock_bucket(core, b);
@@ -450,6 +459,7 @@ void lvs_conn_unhash_locked(struct lvs_core *core, uint32_t bucket, struct lvs_c
 		pp = &core->conns[*pp].hnext;
 	if (*pp == id)
 		__atomic_store_n(pp, cp->hnext, __ATOMIC_RELAXED);
+	bucket_fix_second(core, bucket);
 	cp->hnext = 0;
 	cp->flags &= (uint16_t)~LVS_CONN_F_HASHED;
 }
@@ -541,9 +551,12 @@ static int sweep_bucket(struct lvs_core *core, uint32_t b, uint32_t jnow, struct
 		cp->hnext = 0;
 		cp->flags &= (uint16_t)~LVS_CONN_F_HASHED;
 		batch[(*nb)++] = cp;
-		if (*nb == SWEEP_BATCH)
+		if (*nb == SWEEP_BATCH) {
+			bucket_fix_second(core, b);
 			return 1;
+		}
 	}
+	bucket_fix_second(core, b);
 	return 0;
 }
 
@@ -647,6 +660,7 @@ void lvs_core_expire_nodest(struct lvs_core *core, uint64_t now_ms)
 			if (nb == SWEEP_BATCH)
 				break;
 		}
+		bucket_fix_second(core, b);
 		lvs_conn_unlock_bucket(core, b);
 		if (nb == SWEEP_BATCH) {
 			nodest_release(core, batch, tmpls, nb, jnow);
@@ -694,6 +708,7 @@ void lvs_core_conn_flush(struct lvs_core *core)
 			cp->control = 0;  /* the template goes too */
 			batch[nb++] = cp;
 			if (nb == SWEEP_BATCH) {
+				bucket_fix_second(core, b);
 				lvs_conn_unlock_bucket(core, b);
 				release_batch(core, batch, nb);
 				__atomic_add_fetch(&core->tick_expired, nb, __ATOMIC_RELAXED);
@@ -701,6 +716,7 @@ void lvs_core_conn_flush(struct lvs_core *core)
 				lvs_conn_lock_bucket(core, b);
 			}
 		}
+		bucket_fix_second(core, b);
 		lvs_conn_unlock_bucket(core, b);
 	}
 	if (nb) {
@@ -755,7 +771,9 @@ int lvs_conn_table_init(struct lvs_core *core, size_t max_conns)
 	core->conns = big_zalloc(((size_t)core->cap + 1) * sizeof(struct lvs_conn));
 	core->ext_cap = core->cap / 4 < 256 ? 256 : core->cap / 4;
 	core->ext = big_zalloc(((size_t)core->ext_cap + 1) * sizeof(struct lvs_conn_ext));
-	nb = pow2_at_least(core->cap, 1024, 1u << 27);
+	/* about one entry per bucket at most: 3/4 of the capacity rounded up
+	 * to a power of two (load 0.67..1.33 when full, 8 bytes a bucket) */
+	nb = pow2_at_least((uint64_t)core->cap * 3 / 4, 1024, 1u << 27);
 	ngroups = nb >> LVS_CONN_GROUP_SHIFT;
 	core->buckets = big_zalloc((size_t)nb * sizeof(struct lvs_conn_bucket));
 	core->bucket_mask = nb - 1;

@@ -132,6 +132,19 @@ void lvs_conn_release(struct lvs_core *core, unsigned worker, struct lvs_conn *c
  * caller must drop with lvs_dest_put() under the table lock (or NULL) */
 struct lvs_dest *lvs_conn_release_nodest(struct lvs_core *core, unsigned worker, struct lvs_conn *cp);
 
+/* start loading the first two entries of bucket b's chain (an unlocked
+ * peek: at worst a useless prefetch); lvs_core_prefetch2() */
+static inline void lvs_conn_prefetch_chain(const struct lvs_core *core, uint32_t b)
+{
+	uint32_t id = __atomic_load_n(&core->buckets[b].head, __ATOMIC_RELAXED);
+	uint32_t id2 = __atomic_load_n(&core->buckets[b].second, __ATOMIC_RELAXED);
+
+	if (id && id <= core->cap)
+		__builtin_prefetch(&core->conns[id], 1, 3);
+	if (id2 && id2 <= core->cap)
+		__builtin_prefetch(&core->conns[id2], 1, 3);
+}
+
 /* arm the entry's timer: expires = now + timeout.  bucket = the entry's
  * bucket (its lock held) so its group's expiry bound follows, or
  * LVS_NO_BUCKET for an entry not hashed yet (lvs_conn_hash notes it). */

@@ -120,14 +120,10 @@ void lvs_core_prefetch(const struct lvs_core *core, const struct lvs_pkt *pkt, i
 
 void lvs_core_prefetch2(const struct lvs_core *core, const struct lvs_pkt *pkt, int outbound)
 {
-	uint32_t b, id;
+	uint32_t b;
 
-	if (!prefetch_bucket(core, pkt, outbound, &b))
-		return;
-	/* an unlocked peek: at worst a useless prefetch */
-	id = __atomic_load_n(&core->buckets[b].head, __ATOMIC_RELAXED);
-	if (id && id <= core->cap)
-		__builtin_prefetch(&core->conns[id], 1, 3);
+	if (prefetch_bucket(core, pkt, outbound, &b))
+		lvs_conn_prefetch_chain(core, b);
 }
 
 static void caller_lock(struct lvs_core *core)

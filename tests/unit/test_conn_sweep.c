@@ -2,8 +2,9 @@
  * LVS_CONN_GROUP buckets (conn.c): an entry whose timeout is shortened
  * among long-lived neighbours still goes on time, a group that was swept
  * empty (bound far ahead) learns the bound of a new entry, a chain longer
- * than the sweep's release batch is emptied completely, and the bucket
- * array costs 4 bytes per bucket. */
+ * than the sweep's release batch is emptied completely, buckets stay 8
+ * bytes, and every bucket's `second` hint equals its head's hnext after
+ * inserts, lookups, deletes and sweeps. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -47,10 +48,20 @@ static int present(struct lvs_core *core, uint32_t chost, uint16_t cport, uint16
 	return lvs_core_conn_find(core, AF_INET, IPPROTO_TCP, &c, cport, &v, vport, 0, now_ms, &out);
 }
 
-static void test_bucket_is_4_bytes(void **state)
+/* every bucket's prefetch hint is its head's successor */
+static void assert_second_hints(struct lvs_core *core)
+{
+	for (uint32_t b = 0; b <= core->bucket_mask; b++) {
+		uint32_t h = core->buckets[b].head;
+
+		assert_int_equal(core->buckets[b].second, h ? core->conns[h].hnext : 0);
+	}
+}
+
+static void test_bucket_is_8_bytes(void **state)
 {
 	(void)state;
-	assert_int_equal(sizeof(struct lvs_conn_bucket), 4);
+	assert_int_equal(sizeof(struct lvs_conn_bucket), 8);
 }
 
 static void test_shortened_timeout_among_long_ones(void **state)
@@ -88,6 +99,7 @@ static void test_shortened_timeout_among_long_ones(void **state)
 	assert_int_equal(lvs_core_conn_count(core), 2999);
 	assert_false(present(core, 0x0a000000u + 1234, 1000, 80, now + 11100));
 	assert_true(present(core, 0x0a000000u + 1235, 1000, 80, now + 11100));
+	assert_second_hints(core);
 	lvs_core_free(core);
 	lvs_table_free(t);
 }
@@ -115,6 +127,7 @@ static void test_group_refilled_after_empty_sweep(void **state)
 	for (uint64_t ms = now + 2000; ms <= now + 3250; ms += 250)
 		lvs_core_tick(core, ms);
 	assert_int_equal(lvs_core_conn_count(core), 0);
+	assert_second_hints(core);
 	lvs_core_free(core);
 	lvs_table_free(t);
 }
@@ -138,6 +151,52 @@ static void test_long_chain_more_than_a_batch(void **state)
 		lvs_core_tick(core, ms);
 	assert_int_equal(lvs_core_conn_count(core), 1);
 	assert_true(present(core, 0x0c000002u, 3000, 80, now + 2400));
+	assert_second_hints(core);
+	lvs_core_free(core);
+	lvs_table_free(t);
+}
+
+/* random inserts and deletes (heads, middles, tails of chains) */
+static void test_second_hint_random(void **state)
+{
+	(void)state;
+	struct lvs_table *t = lvs_table_new();
+	struct lvs_core *core = lvs_core_new(t, 1, 4096, NULL);
+	uint64_t now = 1000, x = 12345;
+	static uint8_t live[3000];
+
+	assert_non_null(core);
+	memset(live, 0, sizeof(live));
+	for (int step = 0; step < 20000; step++) {
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		uint32_t i = (uint32_t)(x >> 33) % 3000;
+		/* few client addresses: chains of several entries */
+		uint32_t host = 0x0d000000u + i % 300;
+		uint16_t vport = (uint16_t)(100 + i / 300);
+
+		if (!live[i]) {
+			put(core, host, 4000, vport, 600000, now);
+			live[i] = 1;
+			continue;
+		}
+		union lvs_addr c = ip4h(host), v = ip4h(0xac140001u);
+		uint32_t b = lvs_conn_bucket(core, AF_INET, IPPROTO_TCP, &c, 4000);
+
+		lvs_conn_lock_bucket(core, b);
+		struct lvs_conn *cp = lvs_conn_find_in_locked(core, b, AF_INET, IPPROTO_TCP, &c, 4000, &v, vport,
+							      lvs_jiffies(now));
+		assert_non_null(cp);
+		lvs_conn_unhash_locked(core, b, cp);
+		lvs_conn_unlock_bucket(core, b);
+		lvs_conn_release(core, 0, cp, 0);
+		live[i] = 0;
+		if (step % 1000 == 0)
+			assert_second_hints(core);
+	}
+	assert_second_hints(core);
+	lvs_core_conn_flush(core);
+	assert_int_equal(lvs_core_conn_count(core), 0);
+	assert_second_hints(core);
 	lvs_core_free(core);
 	lvs_table_free(t);
 }
@@ -145,10 +204,11 @@ static void test_long_chain_more_than_a_batch(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_bucket_is_4_bytes),
+		cmocka_unit_test(test_bucket_is_8_bytes),
 		cmocka_unit_test(test_shortened_timeout_among_long_ones),
 		cmocka_unit_test(test_group_refilled_after_empty_sweep),
 		cmocka_unit_test(test_long_chain_more_than_a_batch),
+		cmocka_unit_test(test_second_hint_random),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
