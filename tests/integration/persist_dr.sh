@@ -122,7 +122,12 @@ ipv -A -t "$LAB_VIP:80" -s rr -p 300
 ipv -a -t "$LAB_VIP:80" -r "$LAB_RS1" -g
 ipv -a -t "$LAB_VIP:80" -r "$LAB_RS2" -g
 ip netns exec "${DP_P}rt" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0
-# 2000 SYNs from 2000 source addresses (raw socket in the client namespace)
+# 2000 SYNs from 2000 source addresses (raw socket in the client namespace).
+# A burst this size can overrun the capture ring on a busy machine, so the
+# same 2000 SYNs are sent again (at most twice) while templates are missing:
+# a repeated SYN finds its client's template, so the count can only reach
+# 2000, never pass it.
+send_syn_flood() {
 ip netns exec "${DP_P}c" python3 - "$LAB_VIP" <<'PY'
 import socket, struct, sys
 vip = socket.inet_aton(sys.argv[1])
@@ -139,9 +144,15 @@ for i in range(2000):
     ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), i, 0, 64, 6, 0, src, vip)
     s.sendto(ip + tcp, (sys.argv[1], 0))
 PY
-sleep 1
-n=$(ipv -L -n -c | grep -cE '^TCP .* 172\.20\.1[0-9]\.[0-9]+:0 +172\.20\.0\.24:80 ')
-tcheck "flood: 2000 clients -> 2000 templates counted in -L -c" 'echo "templates: $n"' test "$n" = 2000
+}
+count_templates() { ipv -L -n -c | grep -cE '^TCP .* 172\.20\.1[0-9]\.[0-9]+:0 +172\.20\.0\.24:80 '; }
+for pass in 1 2 3; do
+	send_syn_flood
+	sleep 1
+	n=$(count_templates)
+	[ "$n" -ge 2000 ] && break
+done
+tcheck "flood: 2000 clients -> 2000 templates counted in -L -c" 'echo "templates: $n after $pass pass(es)"' test "$n" = 2000
 out=$(ipv -L -n --persistent-conn)
 pc=$(awk '$1 == "->" && $2 ~ /^[0-9]/ { s += $4 } END { print s + 0 }' <<<"$out")
 # (+ a few: the dests came back from the trash with the PPC test's template,
