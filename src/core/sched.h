@@ -74,6 +74,23 @@ static inline unsigned lvs_sched_ndests(const struct lvs_dest_vec *v)
  * at 1,000 dests). */
 #define LVS_SCHED_RARE_BRANCH() __asm__ volatile("")
 
+/* Screens for the scans (sched/screen.c): the index of the first dest of
+ * v at or after `from` that MAY beat the current best, or the number of
+ * dests if none can; the caller applies its exact test to it (a screen
+ * may report a dest that does not beat the best, never skips one that
+ * does), so picks stay exactly the kernel's.  Vectorised where the CPU
+ * allows (AVX2), scalar elsewhere.
+ *  - ratio: not OVERLOADed and loh * weight > cost * lw, cost = overhead
+ *    (wlc) or activeconns + 1 (sed = 1);
+ *  - lc: not OVERLOADed, weight != 0 and overhead < loh;
+ *  - heavier: not OVERLOADed and weight > bw (ovf = 1: and activeconns
+ *    <= weight). */
+unsigned lvs_sched_next_ratio(const struct lvs_dest_vec *v, unsigned from, int64_t loh, int64_t lw, int sed);
+unsigned lvs_sched_next_lc(const struct lvs_dest_vec *v, unsigned from, int loh);
+unsigned lvs_sched_next_heavier(const struct lvs_dest_vec *v, unsigned from, int bw, int ovf);
+/* tests: 1 = use the scalar screens only, 0 = back to what the CPU offers */
+void lvs_sched_screen_force_scalar(int scalar);
+
 /* shared helpers used by several schedulers (sched/common.c) */
 static inline int lvs_dest_overhead(const struct lvs_dest *d)
 {

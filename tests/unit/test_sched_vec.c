@@ -241,11 +241,14 @@ static uint32_t rnd(uint32_t n)
 	return (uint32_t)(rng % n);
 }
 
+#include <limits.h>
+
 /* many random services (small value ranges so that ties are frequent,
- * some overloaded and weight-0 dests, sometimes none usable) */
-static void test_picks_equal_kernel_walk(void **state)
+ * some overloaded and weight-0 dests, sometimes none usable, sometimes
+ * huge counters and weights), with the vectorised screens and with the
+ * scalar ones */
+static void picks_equal_kernel_walk(void)
 {
-	(void)state;
 	static const char *const names[] = { "lc", "wlc", "sed", "nq", "fo", "ovf" };
 
 	for (unsigned k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
@@ -257,8 +260,10 @@ static void test_picks_equal_kernel_walk(void **state)
 			assert_int_equal(lvs_add_service(t, &c), 0);
 			struct lvs_service *s = lvs_svc_get(t, &c);
 
+			int huge = rnd(4) == 0;
+
 			for (uint32_t i = 1; i <= n; i++) {
-				struct lvs_dest_conf d = dest_conf(i, (int)rnd(5));
+				struct lvs_dest_conf d = dest_conf(i, huge && rnd(3) == 0 ? INT_MAX - (int)rnd(3) : (int)rnd(5));
 
 				assert_int_equal(lvs_add_dest(t, &c, &d), 0);
 			}
@@ -275,6 +280,13 @@ static void test_picks_equal_kernel_walk(void **state)
 				lvs_list_for_each_entry(d, &s->destinations, n_list) {
 					d->activeconns = (int)rnd(4);
 					d->inactconns = (int)rnd(600);
+					if (huge && rnd(2)) {
+						/* the largest an overhead can be without int overflow */
+						d->activeconns = (int)rnd(8000000);
+						d->inactconns = (int)rnd(30000000);
+						if (k == 2 && rnd(4) == 0)
+							d->activeconns = INT_MAX; /* sed: active + 1 is 64-bit */
+					}
 					if (rnd(6) == 0)
 						d->flags |= LVS_DEST_F_OVERLOAD;
 					else
@@ -298,12 +310,27 @@ static void test_picks_equal_kernel_walk(void **state)
 	}
 }
 
+static void test_picks_equal_kernel_walk(void **state)
+{
+	(void)state;
+	picks_equal_kernel_walk();
+}
+
+static void test_picks_equal_kernel_walk_scalar(void **state)
+{
+	(void)state;
+	lvs_sched_screen_force_scalar(1);
+	picks_equal_kernel_walk();
+	lvs_sched_screen_force_scalar(0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vec_follows_list),
 		cmocka_unit_test(test_vec_grace_period),
 		cmocka_unit_test(test_picks_equal_kernel_walk),
+		cmocka_unit_test(test_picks_equal_kernel_walk_scalar),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

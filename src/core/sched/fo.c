@@ -11,12 +11,12 @@ static struct lvs_dest *fo_schedule(struct lvs_service *svc, const struct lvs_sc
 
 	(void)pkt;
 	(void)now_ms;
-	for (unsigned i = 0; i < n; i++) {
+	/* the screen skips the dests that cannot beat bw (sched/screen.c) */
+	for (unsigned i = 0; (i = lvs_sched_next_heavier(v, i, bw, 0)) < n; i++) {
 		struct lvs_dest *d = v->d[i];
 		int w = d->weight;
 
 		if (!lvs_dest_is_overloaded(d) && w > bw) {
-			LVS_SCHED_RARE_BRANCH();
 			best = d;
 			bw = w;
 		}

@@ -20,9 +20,11 @@ static struct lvs_dest *lc_schedule(struct lvs_service *svc, const struct lvs_sc
 		int doh = lvs_dest_overhead(d);
 
 		if (!least || doh < loh) {
-			LVS_SCHED_RARE_BRANCH();
 			least = d;
 			loh = doh;
+			/* from here on the screen skips the dests that cannot
+			 * beat it (sched/screen.c), then we test exactly */
+			i = lvs_sched_next_lc(v, i + 1, loh) - 1;
 		}
 	}
 	return least;

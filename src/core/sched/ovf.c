@@ -13,14 +13,14 @@ static struct lvs_dest *ovf_schedule(struct lvs_service *svc, const struct lvs_s
 
 	(void)pkt;
 	(void)now_ms;
-	for (unsigned i = 0; i < n; i++) {
+	/* the screen skips the dests that cannot beat bw (sched/screen.c) */
+	for (unsigned i = 0; (i = lvs_sched_next_heavier(v, i, bw, 1)) < n; i++) {
 		struct lvs_dest *d = v->d[i];
 		int w = d->weight;
 
 		if (lvs_dest_is_overloaded(d) || d->activeconns > w || w == 0)
 			continue;
 		if (w > bw) {
-			LVS_SCHED_RARE_BRANCH();
 			best = d;
 			bw = w;
 		}

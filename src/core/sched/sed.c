@@ -29,7 +29,8 @@ static struct lvs_dest *sed_schedule(struct lvs_service *svc, const struct lvs_s
 			break;
 		}
 	}
-	for (; i < n; i++) {
+	/* the screen skips dests that cannot beat the current one */
+	for (; (i = lvs_sched_next_ratio(v, i, loh, lw, 1)) < n; i++) {
 		struct lvs_dest *d = v->d[i];
 
 		if (lvs_dest_is_overloaded(d))
@@ -37,7 +38,6 @@ static struct lvs_dest *sed_schedule(struct lvs_service *svc, const struct lvs_s
 		int64_t doh = sed_overhead(d), w = d->weight;
 
 		if (loh * w > doh * lw) {
-			LVS_SCHED_RARE_BRANCH();
 			least = d;
 			loh = doh;
 			lw = w;
