@@ -98,6 +98,9 @@ int lvsd_views_init(struct lvsd *d);
 /* netinfo.c: kernel facts for the table (interface MTU, local and
  * broadcast addresses) and the sync master's socket probe */
 void lvsd_netinfo_install(struct lvs_table *t);
+/* 1 before applying a control request, 0 after: inside, the local
+ * address list is read once (see netinfo.c) */
+void lvsd_netinfo_request(int active);
 int lvsd_sync_send_probe(const struct lvs_daemon_conf *c);
 void lvsd_views_fini(struct lvsd *d);
 int lvsd_text(struct lvsd *d, const char *name, struct strbuf *out);

@@ -32,17 +32,34 @@ static int ifmtu_hook(const char *ifname, void *arg)
 	return r;
 }
 
+/* The address list is read once per control request: a restore of 100,000
+ * destinations arrives in batches, and one getifaddrs() per destination
+ * (a netlink dump each) made it 10x slower.  A request is applied at one
+ * instant under the table lock, so one snapshot per request is what the
+ * kernel would see.  Outside a request (reload, checker) every lookup
+ * reads the list afresh. */
+static struct ifaddrs *addr_snapshot;
+static int in_request;
+
+void lvsd_netinfo_request(int active)
+{
+	if (addr_snapshot)
+		freeifaddrs(addr_snapshot);
+	addr_snapshot = NULL;
+	in_request = active;
+}
+
 /* the kernel's inet_addr_type() for our purposes: an address of one of our
  * interfaces is LOCAL, an interface's (subnet) broadcast is BROADCAST */
 static enum lvs_addr_type addr_type_hook(int af, const union lvs_addr *a, void *arg)
 {
-	struct ifaddrs *ifa, *i;
+	const struct ifaddrs *i;
 	enum lvs_addr_type t = LVS_ADDR_UNICAST;
 
 	(void)arg;
-	if (getifaddrs(&ifa) < 0)
+	if (!addr_snapshot && getifaddrs(&addr_snapshot) < 0)
 		return LVS_ADDR_UNICAST;
-	for (i = ifa; i && t == LVS_ADDR_UNICAST; i = i->ifa_next) {
+	for (i = addr_snapshot; i && t == LVS_ADDR_UNICAST; i = i->ifa_next) {
 		if (!i->ifa_addr || i->ifa_addr->sa_family != af)
 			continue;
 		if (af == AF_INET) {
@@ -60,7 +77,8 @@ static enum lvs_addr_type addr_type_hook(int af, const union lvs_addr *a, void *
 				t = LVS_ADDR_LOCAL;
 		}
 	}
-	freeifaddrs(ifa);
+	if (!in_request)
+		lvsd_netinfo_request(0);
 	return t;
 }
 

@@ -322,7 +322,9 @@ void lvsd_handle_request(struct lvsd *d, const struct lvsp_hdr *h, const uint8_t
 	if (out->oom)
 		return;
 	size_t data_at = out->len;
+	lvsd_netinfo_request(1);
 	int res = h->op == LVSP_OP_BATCH ? handle_batch(d, &r, out) : handle_one(d, h->op, &r, out);
+	lvsd_netinfo_request(0);
 	if (res == -EINVAL || res == -EOPNOTSUPP)
 		lvsd_log(LOG_DEBUG, "control request %s (%u): %s", lvsp_op_name(h->op), h->op, strerror(-res));
 	size_t dlen = out->len - data_at;
