@@ -24,7 +24,7 @@ struct lvsc *g_ctl;
 struct lvs_info g_info;
 const char *g_prog = "ipvsadm";
 
-#define BATCH_MAX 4096
+#define BATCH_MAX 32768
 
 static struct {
 	int active;            /* inside -R: queue what can be queued */

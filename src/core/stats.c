@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "stats.h"
+#include "cacheline.h"
 
 static unsigned nslots = 1;
 
@@ -29,16 +30,13 @@ int lvs_stats_init(struct lvs_stats *st)
 	size_t sz = (size_t)nslots * sizeof(struct lvs_counters_slot);
 
 	memset(st, 0, sizeof(*st));
-	st->slots = aligned_alloc(64, sz);
-	if (!st->slots)
-		return -ENOMEM;
-	memset(st->slots, 0, sz);
-	return 0;
+	st->slots = lvs_cl_alloc(sz);
+	return st->slots ? 0 : -ENOMEM;
 }
 
 void lvs_stats_destroy(struct lvs_stats *st)
 {
-	free(st->slots);
+	lvs_cl_free(st->slots);
 	st->slots = NULL;
 }
 

@@ -42,6 +42,7 @@
 #include "table.h"
 #include "sched.h"
 #include "stats.h"
+#include "cacheline.h"
 
 #define TRASH_IDLE_MS (120 * 1000) /* IP_VS_DEST_TRASH_PERIOD */
 #define FTPPORT 21
@@ -337,7 +338,7 @@ struct lvs_table *lvs_table_new(void)
 static void dest_free(struct lvs_dest *d)
 {
 	lvs_stats_destroy(&d->stats);
-	free(lvs_container_of(d, struct dest_impl, d));
+	lvs_cl_free(lvs_container_of(d, struct dest_impl, d));
 }
 
 /* ---------------------------------------------------------- dest vectors */
@@ -1048,14 +1049,13 @@ int lvs_add_dest(struct lvs_table *t, const struct lvs_service_conf *key, const 
 	}
 	/* 64-byte aligned: the scheduler-hot fields at the start of struct
 	 * lvs_dest then share one cache line */
-	di = aligned_alloc(64, (sizeof(*di) + 63) & ~(size_t)63);
+	di = lvs_cl_alloc(sizeof(*di));
 	if (!di) {
 		free(vi);
 		return -ENOMEM;
 	}
-	memset(di, 0, sizeof(*di));
 	if (lvs_stats_init(&di->d.stats)) {
-		free(di);
+		lvs_cl_free(di);
 		free(vi);
 		return -ENOMEM;
 	}
