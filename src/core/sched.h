@@ -88,6 +88,12 @@ static inline unsigned lvs_sched_ndests(const struct lvs_dest_vec *v)
 unsigned lvs_sched_next_ratio(const struct lvs_dest_vec *v, unsigned from, int64_t loh, int64_t lw, int sed);
 unsigned lvs_sched_next_lc(const struct lvs_dest_vec *v, unsigned from, int loh);
 unsigned lvs_sched_next_heavier(const struct lvs_dest_vec *v, unsigned from, int bw, int ovf);
+/* twos: the total weight of the usable dests (not OVERLOADed, weight > 0);
+ * and, counting *r down by usable weights from dest `from` on, the start
+ * of the first block of four in which it may reach <= 0 (whole blocks
+ * before it are subtracted from *r), or the number of dests */
+int64_t lvs_sched_usable_weight(const struct lvs_dest_vec *v);
+unsigned lvs_sched_skip_weight(const struct lvs_dest_vec *v, unsigned from, int64_t *r);
 /* tests: 1 = use the scalar screens only, 0 = back to what the CPU offers */
 void lvs_sched_screen_force_scalar(int scalar);
 

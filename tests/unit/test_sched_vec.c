@@ -232,6 +232,48 @@ static struct lvs_dest *ref_fo_ovf(struct lvs_service *s, int ovf)
 	return best;
 }
 
+/* mainline ip_vs_twos.c over the list, with lvsd's draws (twos.c) */
+static struct lvs_dest *ref_twos(struct lvs_service *s)
+{
+	struct lvs_dest *d, *choice1 = NULL, *choice2 = NULL;
+	int64_t total = 0, r1, r2, weight1 = -1, weight2 = -1, overhead1 = 0, overhead2 = 0;
+
+	lvs_list_for_each_entry(d, &s->destinations, n_list) {
+		if (usable(d)) {
+			total += d->weight;
+			choice1 = d;
+		}
+	}
+	if (!choice1)
+		return NULL;
+	total += 1;
+	if (total > UINT32_MAX)
+		total = UINT32_MAX;
+	r1 = (int64_t)(((uint64_t)lvs_random_u32() * (uint32_t)total) >> 32);
+	r2 = (int64_t)(((uint64_t)lvs_random_u32() * (uint32_t)total) >> 32);
+	lvs_list_for_each_entry(d, &s->destinations, n_list) {
+		if (!usable(d))
+			continue;
+		r1 -= d->weight;
+		r2 -= d->weight;
+		if (r1 <= 0 && weight1 == -1) {
+			choice1 = d;
+			weight1 = d->weight;
+			overhead1 = lvs_dest_overhead(d);
+		}
+		if (r2 <= 0 && weight2 == -1) {
+			choice2 = d;
+			weight2 = d->weight;
+			overhead2 = lvs_dest_overhead(d);
+		}
+		if (weight1 != -1 && weight2 != -1)
+			break;
+	}
+	if (choice2 && weight2 * overhead1 > weight1 * overhead2)
+		choice1 = choice2;
+	return choice1;
+}
+
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 static uint32_t rnd(uint32_t n)
 {
@@ -249,7 +291,9 @@ static uint32_t rnd(uint32_t n)
  * scalar ones */
 static void picks_equal_kernel_walk(void)
 {
-	static const char *const names[] = { "lc", "wlc", "sed", "nq", "fo", "ovf" };
+	static const char *const names[] = { "lc", "wlc", "sed", "nq", "fo", "ovf", "twos" };
+
+	assert_int_equal(lvs_sched_set_available("twos", 1), 0);
 
 	for (unsigned k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
 		for (unsigned round = 0; round < 200; round++) {
@@ -292,14 +336,19 @@ static void picks_equal_kernel_walk(void)
 					else
 						d->flags &= ~(uint32_t)LVS_DEST_F_OVERLOAD;
 				}
+				uint64_t seed = rng;
+
+				lvs_random_seed(seed);
 				switch (k) {
 				case 0: want = ref_lc(s); break;
 				case 1: want = ref_wlc_sed(s, 0); break;
 				case 2: want = ref_wlc_sed(s, 1); break;
 				case 3: want = ref_nq(s); break;
 				case 4: want = ref_fo_ovf(s, 0); break;
-				default: want = ref_fo_ovf(s, 1); break;
+				case 5: want = ref_fo_ovf(s, 1); break;
+				default: want = ref_twos(s); break;
 				}
+				lvs_random_seed(seed);
 				got = s->sched->schedule(s, NULL, 0);
 				if (got != want)
 					fail_msg("%s: %u dests, round %u: picked %p, the kernel's walk %p", names[k],

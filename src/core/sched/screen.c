@@ -43,6 +43,12 @@ static int beats_lc(const struct lvs_dest *d, int loh)
 	return !lvs_dest_is_overloaded(d) && d->weight != 0 && lvs_dest_overhead(d) < loh;
 }
 
+/* twos' usable dests: not OVERLOADed, weight > 0 */
+static int64_t usable_weight(const struct lvs_dest *d)
+{
+	return !lvs_dest_is_overloaded(d) && d->weight > 0 ? d->weight : 0;
+}
+
 static int beats_heavier(const struct lvs_dest *d, int bw, int ovf)
 {
 	int w = d->weight;
@@ -166,7 +172,54 @@ __attribute__((target("avx2"))) static unsigned next_heavier_avx2(struct lvs_des
 			return i;
 	return n;
 }
+
+/* the usable weight of d[0..3] */
+__attribute__((target("avx2"))) static int64_t weight4_avx2(struct lvs_dest *const *d)
+{
+	struct hot4 h = load_hot4(d);
+	__m128i use = _mm_and_si128(not_overloaded(h.f), _mm_cmpgt_epi32(h.w, _mm_setzero_si128()));
+	__m256i w = _mm256_cvtepi32_epi64(_mm_and_si128(h.w, use));
+	__m128i s = _mm_add_epi64(_mm256_castsi256_si128(w), _mm256_extracti128_si256(w, 1));
+
+	return _mm_cvtsi128_si64(s) + _mm_extract_epi64(s, 1);
+}
 #endif
+
+/* the usable weight of the block d[i..i+3] */
+static int64_t weight4(struct lvs_dest *const *d)
+{
+#ifdef HAVE_SCREEN_AVX2
+	if (use_avx2)
+		return weight4_avx2(d);
+#endif
+	return usable_weight(d[0]) + usable_weight(d[1]) + usable_weight(d[2]) + usable_weight(d[3]);
+}
+
+int64_t lvs_sched_usable_weight(const struct lvs_dest_vec *v)
+{
+	unsigned i = 0, n = lvs_sched_ndests(v);
+	int64_t sum = 0;
+
+	for (; i + 4 <= n; i += 4)
+		sum += weight4(&v->d[i]);
+	for (; i < n; i++)
+		sum += usable_weight(v->d[i]);
+	return sum;
+}
+
+unsigned lvs_sched_skip_weight(const struct lvs_dest_vec *v, unsigned i, int64_t *r)
+{
+	unsigned n = lvs_sched_ndests(v);
+
+	for (; i + 4 <= n; i += 4) {
+		int64_t w = weight4(&v->d[i]);
+
+		if (*r - w <= 0)
+			break; /* the count-down may end inside this block */
+		*r -= w;
+	}
+	return i < n ? i : n;
+}
 
 unsigned lvs_sched_next_ratio(const struct lvs_dest_vec *v, unsigned i, int64_t loh, int64_t lw, int sed)
 {

@@ -26,15 +26,10 @@ static struct lvs_dest *twos_schedule(struct lvs_service *svc, const struct lvs_
 
 	(void)pkt;
 	(void)now_ms;
-	for (unsigned i = 0; i < n; i++) {
-		struct lvs_dest *d = v->d[i];
-
-		if (usable(d)) {
-			total += d->weight;
-			choice1 = d;
-		}
-	}
-	if (!choice1)
+	/* the total usable weight (vectorised, sched/screen.c); a usable
+	 * dest has weight > 0, so total > 0 means there is one */
+	total = lvs_sched_usable_weight(v);
+	if (total <= 0)
 		return NULL;
 	/* +1: the draws are inclusive of the total */
 	total += 1;
@@ -43,25 +38,49 @@ static struct lvs_dest *twos_schedule(struct lvs_service *svc, const struct lvs_
 	r1 = random_below((uint32_t)total);
 	r2 = random_below((uint32_t)total);
 
-	for (unsigned i = 0; i < n; i++) {
-		struct lvs_dest *d = v->d[i];
+	unsigned i = 0;
 
-		if (!usable(d))
-			continue;
-		r1 -= d->weight;
-		r2 -= d->weight;
-		if (r1 <= 0 && weight1 == -1) {
-			choice1 = d;
-			weight1 = d->weight;
-			overhead1 = lvs_dest_overhead(d);
+	while (i < n && (weight1 == -1 || weight2 == -1)) {
+		/* skip whole blocks of four in which no pending count-down
+		 * reaches 0, then walk one block dest by dest */
+		int64_t pend = weight1 == -1 ? r1 : r2;
+
+		if (weight1 == -1 && weight2 == -1 && r2 < pend)
+			pend = r2;
+		int64_t before = pend;
+
+		i = lvs_sched_skip_weight(v, i, &pend);
+		r1 -= before - pend;
+		r2 -= before - pend;
+		for (unsigned stop = i + 4 < n ? i + 4 : n; i < stop; i++) {
+			struct lvs_dest *d = v->d[i];
+
+			if (!usable(d))
+				continue;
+			r1 -= d->weight;
+			r2 -= d->weight;
+			if (r1 <= 0 && weight1 == -1) {
+				choice1 = d;
+				weight1 = d->weight;
+				overhead1 = lvs_dest_overhead(d);
+			}
+			if (r2 <= 0 && weight2 == -1) {
+				choice2 = d;
+				weight2 = d->weight;
+				overhead2 = lvs_dest_overhead(d);
+			}
+			if (weight1 != -1 && weight2 != -1)
+				break;
 		}
-		if (r2 <= 0 && weight2 == -1) {
-			choice2 = d;
-			weight2 = d->weight;
-			overhead2 = lvs_dest_overhead(d);
-		}
-		if (weight1 != -1 && weight2 != -1)
-			break;
+	}
+	if (weight1 == -1) {
+		/* a dest turned OVERLOADed between the two passes (workers clear
+		 * and set the flag without the table lock): the last usable one,
+		 * as the kernel's first pass would have left in choice1 */
+		for (i = n; i-- > 0;)
+			if (usable(v->d[i]))
+				return v->d[i];
+		return NULL;
 	}
 	if (choice2 && weight2 * overhead1 > weight1 * overhead2)
 		choice1 = choice2;
