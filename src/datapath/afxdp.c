@@ -691,20 +691,28 @@ static int take(struct dp_wio *w, struct dp_frame *frames, int max)
 			room = HELD_MAX - w->nheld;
 		uint32_t idx;
 		unsigned got = xsk_ring_cons__peek(&q->rx, room, &idx);
+		int first = n;
 		for (unsigned i = 0; i < got; i++) {
 			const struct xdp_desc *desc = xsk_ring_cons__rx_desc(&q->rx, idx + i);
 			uint64_t addr = xsk_umem__add_offset_to_addr(desc->addr);
+			w->held[w->nheld].q = q;
+			w->held[w->nheld++].addr = xsk_umem__extract_addr(desc->addr);
+			if (addr + desc->len > (uint64_t)XQ_RX_FRAMES * XQ_FRAME_SZ)
+				continue;       /* not a frame of ours: recycled, never read */
 			struct dp_frame *f = &frames[n++];
 			memset(f, 0, sizeof(*f));
 			f->data = xsk_umem__get_data(q->area, addr);
 			f->len = f->wire_len = desc->len;
 			f->ifindex = q->ifindex;
-			w->held[w->nheld].q = q;
-			w->held[w->nheld++].addr = xsk_umem__extract_addr(desc->addr);
-			fix_l4_csum(w, f);
+			/* the kernel wrote the frame on another CPU: start the
+			 * cache misses of the whole burst before reading any */
+			__builtin_prefetch(f->data);
+			__builtin_prefetch((uint8_t *)f->data + 64);
 		}
 		if (got)
 			xsk_ring_cons__release(&q->rx, got);
+		for (int i = first; i < n; i++)
+			fix_l4_csum(w, &frames[i]);
 	}
 	if (w->nq)
 		w->next = (w->next + 1) % w->nq;
