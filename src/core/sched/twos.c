@@ -52,7 +52,10 @@ static struct lvs_dest *twos_schedule(struct lvs_service *svc, const struct lvs_
 		i = lvs_sched_skip_weight(v, i, &pend);
 		r1 -= before - pend;
 		r2 -= before - pend;
-		for (unsigned stop = i + 4 < n ? i + 4 : n; i < stop; i++) {
+		/* one block, or to the end when the screen declined (few left) */
+		unsigned stop = i + 4 < n && n - i >= 16 ? i + 4 : n;
+
+		for (; i < stop; i++) {
 			struct lvs_dest *d = v->d[i];
 
 			if (!usable(d))
