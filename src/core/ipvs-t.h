@@ -135,7 +135,7 @@ struct lvs_dest;
 /* see lvs_service.dest_vec */
 struct lvs_dest_vec {
 	unsigned n;
-	struct lvs_dest *d[];
+	struct lvs_dest **d;             /* d[0..n-1], newest first */
 };
 
 /* a real server inside one service.  The fields the least-connection
@@ -196,8 +196,8 @@ struct lvs_service {
 	/* the same dests as an array in list order (newest first), kept by
 	 * the table (table.c) so that schedulers scanning every dest load
 	 * them independently instead of chasing list links; NULL when there
-	 * are none.  Replaced, never changed in place, under the table lock;
-	 * an old array is freed two lvs_table_tick()s later. */
+	 * are none.  Changed under the table lock (in place, or replaced by a
+	 * bigger one; a replaced array is freed two lvs_table_tick()s later). */
 	struct lvs_dest_vec *dest_vec;
 
 	struct lvs_stats stats;

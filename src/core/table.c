@@ -13,11 +13,15 @@
  *    oracle boots differ); we use 0 for it, so ours is stable across
  *    restarts (the golden sort cases 151/153 were captured with it).
  *  - dests are in svc->destinations, newest first (list_add at the head),
- *    and the same pointers in svc->dest_vec, an array rebuilt (copied, then
- *    swapped) whenever the list changes: the lc/wlc/sed/nq/fo/ovf/twos
- *    scans iterate it, so their loads do not depend on each other.  An
- *    array that was replaced is freed after two lvs_table_tick() calls,
- *    the same grace period as deleted services (below).
+ *    and the same pointers in svc->dest_vec, an array kept in step with
+ *    the list: the lc/wlc/sed/nq/fo/ovf/twos scans iterate it, so their
+ *    loads do not depend on each other.  It has free room at its front:
+ *    an add stores one pointer, a delete moves the newer ones by one (in
+ *    place: the schedulers run under the table lock too, ipvs-t.h); when
+ *    the front is full it is replaced by a copy twice as big (so N adds
+ *    cost O(N), and the garbage between dests in the heap stays small),
+ *    and the replaced array is freed after two lvs_table_tick() calls, the
+ *    same grace period as deleted services (below).
  *  - removed dests go to a trash (hashed by service key + dest key) and
  *    are revived with their counters when re-added to the same service
  *    key; they are freed once no connection references them and they have
@@ -73,12 +77,18 @@ struct dest_impl {
 	uint64_t idle_since_ms;     /* 0 = not yet seen unreferenced */
 };
 
-/* an svc->dest_vec array with its retirement bookkeeping in front */
+/* an svc->dest_vec array: v.d points into slot[], whose free room is at
+ * the front, so that adding a dest (at the list head) is a store, not a
+ * copy; when the front is full the array is replaced by one twice as big */
 struct vec_impl {
 	struct vec_impl *retired_next;
 	unsigned retired_ticks;
-	struct lvs_dest_vec v;   /* must stay last: v.d[] runs on */
+	size_t cap;              /* entries in slot[] */
+	struct lvs_dest_vec v;
+	struct lvs_dest *slot[];
 };
+
+#define VEC_MIN_CAP 16
 
 #define ORDER_BUCKETS 256
 
@@ -343,18 +353,20 @@ static void dest_free(struct lvs_dest *d)
 
 /* ---------------------------------------------------------- dest vectors */
 
-/* room for n dests, or NULL (n == 0 needs no array) */
-static struct vec_impl *vec_alloc(unsigned n)
+/* an empty array with room for cap dests, or NULL */
+static struct vec_impl *vec_alloc(size_t cap)
 {
 	struct vec_impl *vi;
 
-	if (!n)
+	if (cap > (SIZE_MAX - sizeof(*vi)) / sizeof(vi->slot[0]))
 		return NULL;
-	vi = malloc(sizeof(*vi) + (size_t)n * sizeof(vi->v.d[0]));
+	vi = malloc(sizeof(*vi) + cap * sizeof(vi->slot[0]));
 	if (vi) {
 		vi->retired_next = NULL;
 		vi->retired_ticks = 0;
+		vi->cap = cap;
 		vi->v.n = 0;
+		vi->v.d = vi->slot + cap;
 	}
 	return vi;
 }
@@ -373,7 +385,7 @@ static void vec_retire(struct lvs_table *t, struct lvs_dest_vec *v)
 }
 
 /* fill vi (room for svc->num_dests, or NULL when there are none) from the
- * list and make it the service's array */
+ * list, at the end of its slots, and make it the service's array */
 static void vec_install(struct lvs_table *t, struct lvs_service *svc, struct vec_impl *vi)
 {
 	struct lvs_dest_vec *old = svc->dest_vec;
@@ -382,6 +394,7 @@ static void vec_install(struct lvs_table *t, struct lvs_service *svc, struct vec
 	if (vi) {
 		unsigned n = 0;
 
+		vi->v.d = vi->slot + vi->cap - (size_t)svc->num_dests;
 		lvs_list_for_each_entry(d, &svc->destinations, n_list)
 			vi->v.d[n++] = d;
 		vi->v.n = n;
@@ -390,13 +403,46 @@ static void vec_install(struct lvs_table *t, struct lvs_service *svc, struct vec
 	vec_retire(t, old);
 }
 
-/* after an unlink: a fresh array, or, if memory is short, the current one
- * compacted in place (readers run under the table lock we hold, see
- * ipvs-t.h, so that is safe; the copy is only the belt to those braces) */
+/* Before adding a dest: NULL with *err = 0 when the current array has
+ * room at its front, else a new array twice the size (for vec_add), or
+ * NULL with *err = -ENOMEM. */
+static struct vec_impl *vec_prepare_add(const struct lvs_service *svc, int *err)
+{
+	const struct lvs_dest_vec *v = svc->dest_vec;
+	size_t cap = VEC_MIN_CAP;
+	struct vec_impl *vi;
+
+	*err = 0;
+	if (v && v->d > lvs_container_of(v, struct vec_impl, v)->slot)
+		return NULL;
+	while (cap < 2 * ((size_t)svc->num_dests + 1))
+		cap *= 2;
+	vi = vec_alloc(cap);
+	if (!vi)
+		*err = -ENOMEM;
+	return vi;
+}
+
+/* after d was linked at the list head; vi from vec_prepare_add */
+static void vec_add(struct lvs_table *t, struct lvs_service *svc, struct lvs_dest *d, struct vec_impl *vi)
+{
+	struct lvs_dest_vec *v = svc->dest_vec;
+
+	if (vi || !v) {
+		vec_install(t, svc, vi);
+		return;
+	}
+	v->d[-1] = d;
+	__atomic_store_n(&v->d, v->d - 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&v->n, v->n + 1, __ATOMIC_RELEASE);
+}
+
+/* after an unlink: the newer dests move up by one, in place (no memory
+ * needed, so a delete never fails); an emptied service drops its array */
 static void vec_remove(struct lvs_table *t, struct lvs_service *svc, struct lvs_dest *gone)
 {
 	struct lvs_dest_vec *v = svc->dest_vec;
-	struct vec_impl *vi;
+	unsigned i;
 
 	if (!v)
 		return;
@@ -404,17 +450,13 @@ static void vec_remove(struct lvs_table *t, struct lvs_service *svc, struct lvs_
 		vec_install(t, svc, NULL);
 		return;
 	}
-	vi = vec_alloc((unsigned)svc->num_dests);
-	if (vi) {
-		vec_install(t, svc, vi);
-		return;
-	}
-	unsigned j = 0;
-
-	for (unsigned i = 0; i < v->n; i++)
-		if (v->d[i] != gone)
-			v->d[j++] = v->d[i];
-	__atomic_store_n(&v->n, j, __ATOMIC_RELEASE);
+	for (i = 0; i < v->n && v->d[i] != gone; i++)
+		;
+	if (i == v->n)
+		return; /* not there: nothing to do */
+	memmove(&v->d[1], &v->d[0], i * sizeof(v->d[0]));
+	__atomic_store_n(&v->d, v->d + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&v->n, v->n - 1, __ATOMIC_RELEASE);
 }
 
 static void vec_reap(struct lvs_table *t, int all)
@@ -967,7 +1009,7 @@ static void dest_update_overload(struct lvs_dest *d)
 }
 
 /* __ip_vs_update_dest: replace everything the user controls */
-/* add: vi is the new dest array (room for num_dests + 1, from vec_alloc) */
+/* add: vi is from vec_prepare_add (NULL: the array has room) */
 static void dest_update(struct lvs_table *t, struct lvs_service *svc, struct lvs_dest *d,
 			const struct lvs_dest_conf *c, int add, struct vec_impl *vi)
 {
@@ -1002,7 +1044,7 @@ static void dest_update(struct lvs_table *t, struct lvs_service *svc, struct lvs
 	if (add) {
 		lvs_list_add(&d->n_list, &svc->destinations);
 		svc->num_dests++;
-		vec_install(t, svc, vi);
+		vec_add(t, svc, d, vi);
 		if (svc->sched && svc->sched->add_dest)
 			svc->sched->add_dest(svc, d);
 	} else if (svc->sched && svc->sched->upd_dest) {
@@ -1026,10 +1068,10 @@ int lvs_add_dest(struct lvs_table *t, const struct lvs_service_conf *key, const 
 		return -EEXIST;
 
 	/* the only allocation that can fail after a revival: do it first */
-	struct vec_impl *vi = vec_alloc((unsigned)svc->num_dests + 1);
+	struct vec_impl *vi = vec_prepare_add(svc, &ret);
 
-	if (!vi)
-		return -ENOMEM;
+	if (ret)
+		return ret;
 
 	struct dest_impl *di = trash_find(t, svc, c->af, &c->addr, c->port);
 
