@@ -27,6 +27,8 @@ n=$(dp_view | sed -n 's/^backend: afxdp.* xdp_redirect=\([0-9]*\).*/\1/p')
 tap_check "the XDP program redirected the client's frames ($n)" test "${n:-0}" -gt 1000
 n=$(dp_view | sed -n 's/^backend: afxdp.* xdp_no_socket=\([0-9]*\).*/\1/p')
 tap_check "no owned frame found its socket missing ($n)" test "${n:-1}" = 0
+n=$(dp_view | sed -n 's/^backend: afxdp.* tx_xsk=\([0-9]*\).*/\1/p')
+tap_check "DR frames left through the XSK TX ring of eth0 ($n)" test "${n:-0}" -gt 1000
 
 # the director's own traffic is not owned: it still talks to the RSes
 out=$(ip netns exec "${DP_P}d" curl -s -m 5 "http://$LAB_RS2/")
