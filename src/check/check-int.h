@@ -45,8 +45,9 @@ struct chk_probe {
 	uint16_t ping_seq, ping_id;
 	void *curl;             /* CURL easy handle */
 	void *curl_list;        /* its CONNECT_TO list */
-	char *body;
+	char *body;             /* HTTP body / dialogue input not yet consumed */
 	size_t body_len;
+	size_t dialog_pos;      /* dialogue: offset of the current step */
 
 	/* status */
 	char last_msg[160];
@@ -56,6 +57,7 @@ struct chk_probe {
 
 /* probe kinds: start returns 0 (in flight) or calls chk_probe_done itself */
 void chk_tcp_start(struct chk_engine *e, struct chk_probe *p);
+void chk_dialog_start(struct chk_engine *e, struct chk_probe *p);
 void chk_udp_start(struct chk_engine *e, struct chk_probe *p);
 void chk_icmp_start(struct chk_engine *e, struct chk_probe *p);
 void chk_exec_start(struct chk_engine *e, struct chk_probe *p);
@@ -78,6 +80,11 @@ void chk_probe_done(struct chk_engine *e, struct chk_probe *p, int ok, const cha
 void *chk_engine_http_state(struct chk_engine *e);
 void chk_engine_set_http_state(struct chk_engine *e, void *st);
 uint64_t chk_now_ms(void);
+
+/* non-blocking TCP connect to the probe's target; cb runs on completion;
+ * 0 in flight, -1 failed and reported */
+int chk_tcp_connect(struct chk_engine *e, struct chk_probe *p,
+		    void (*cb)(struct chk_engine *, struct chk_watch *, uint32_t));
 
 /* sockaddr for a probe target / source */
 socklen_t chk_sockaddr(int af, const union lvs_addr *a, uint16_t port, struct sockaddr_storage *ss);

@@ -401,6 +401,7 @@ static void probe_start(struct chk_engine *e, struct chk_probe *p, uint64_t now)
 	case CFG_CHK_PING: chk_icmp_start(e, p); break;
 	case CFG_CHK_HTTP: chk_http_start(e, p); break;
 	case CFG_CHK_EXTERNAL: chk_exec_start(e, p); break;
+	case CFG_CHK_DIALOG: chk_dialog_start(e, p); break;
 	default: chk_probe_done(e, p, 1, "no probe"); break;
 	}
 }
@@ -481,7 +482,7 @@ static char *probe_key(const struct cfg_check *k, const char *command)
 	sb_puts(&sb, "|");
 	for (size_t i = 0; i < k->payload_len; i++)
 		sb_printf(&sb, "%02x", k->payload[i]);
-	sb_printf(&sb, "|%s", command ? command : "");
+	sb_printf(&sb, "|%s|%s", command ? command : "", k->service ? k->service : "");
 	return sb_detach(&sb);
 }
 
@@ -489,7 +490,7 @@ static char *probe_label(const struct cfg_check *k, const char *command)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char hp[64];
-	static const char *const names[] = { "off", "on", "tcp", "udp", "ping", "http", "exec" };
+	static const char *const names[] = { "off", "on", "tcp", "udp", "ping", "http", "exec", "dialog" };
 
 	cfg_hostport_str(k->af, &k->addr, k->port, hp, sizeof(hp));
 	if (k->kind == CFG_CHK_HTTP)
@@ -498,6 +499,8 @@ static char *probe_label(const struct cfg_check *k, const char *command)
 		sb_printf(&sb, "ping %s", inet_ntop(k->af, &k->addr, hp, sizeof(hp)));
 	else if (k->kind == CFG_CHK_EXTERNAL)
 		sb_printf(&sb, "exec '%.60s'", command);
+	else if (k->kind == CFG_CHK_DIALOG)
+		sb_printf(&sb, "%s %s", k->service, hp);
 	else
 		sb_printf(&sb, "%s %s", names[k->kind], hp);
 	return sb_detach(&sb);

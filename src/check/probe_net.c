@@ -54,24 +54,32 @@ static void tcp_ready(struct chk_engine *e, struct chk_watch *w, uint32_t events
 		chk_probe_done(e, p, 1, "connected");
 }
 
-void chk_tcp_start(struct chk_engine *e, struct chk_probe *p)
+/* start a non-blocking connect; `cb` runs when it completes (or at once
+ * on the next loop when connect() finished immediately).  0 in flight, -1
+ * failed (chk_probe_done called) */
+int chk_tcp_connect(struct chk_engine *e, struct chk_probe *p,
+		    void (*cb)(struct chk_engine *, struct chk_watch *, uint32_t))
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = chk_sockaddr(p->k.af, &p->k.addr, p->k.port, &ss);
 
 	if (open_socket(e, p, SOCK_STREAM, 0) < 0)
-		return;
-	if (connect(p->fd, (struct sockaddr *)&ss, sl) == 0) {
-		chk_probe_done(e, p, 1, "connected");
-		return;
-	}
-	if (errno != EINPROGRESS) {
+		return -1;
+	if (connect(p->fd, (struct sockaddr *)&ss, sl) && errno != EINPROGRESS) {
 		chk_probe_done(e, p, 0, "connect: %s", strerror(errno));
-		return;
+		return -1;
 	}
-	p->w.cb = tcp_ready;
-	if (chk_watch_fd(e, p->fd, EPOLLOUT, &p->w))
+	p->w.cb = cb;
+	if (chk_watch_fd(e, p->fd, EPOLLOUT, &p->w)) {
 		chk_probe_done(e, p, 0, "epoll: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void chk_tcp_start(struct chk_engine *e, struct chk_probe *p)
+{
+	chk_tcp_connect(e, p, tcp_ready);
 }
 
 /* ---------------------------------------------------------------- UDP */

@@ -1,6 +1,8 @@
 /* config.c - model allocation, format detection, shared value parsers. */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <stdarg.h>
+#include <strings.h>
 #include <errno.h>
 #include <limits.h>
 #include <netdb.h>
@@ -74,7 +76,8 @@ void cfg_check_free(struct cfg_check *k)
 	free(k->receive);
 	free(k->payload);
 	free(k->command);
-	k->path = k->host = k->receive = k->command = NULL;
+	free(k->service);
+	k->path = k->host = k->receive = k->command = k->service = NULL;
 	k->payload = NULL;
 }
 
@@ -90,10 +93,11 @@ static int dup_str(char **dst, const char *src)
 int cfg_check_copy(struct cfg_check *dst, const struct cfg_check *src)
 {
 	*dst = *src;
-	dst->path = dst->host = dst->receive = dst->command = NULL;
+	dst->path = dst->host = dst->receive = dst->command = dst->service = NULL;
 	dst->payload = NULL;
 	if (dup_str(&dst->path, src->path) || dup_str(&dst->host, src->host) ||
-	    dup_str(&dst->receive, src->receive) || dup_str(&dst->command, src->command))
+	    dup_str(&dst->receive, src->receive) || dup_str(&dst->command, src->command) ||
+	    dup_str(&dst->service, src->service))
 		goto fail;
 	if (src->payload_len) {
 		dst->payload = malloc(src->payload_len);
@@ -105,6 +109,129 @@ int cfg_check_copy(struct cfg_check *dst, const struct cfg_check *src)
 fail:
 	cfg_check_free(dst);
 	return -1;
+}
+
+/* ---------------------------------------------------------- dialogues */
+
+/* one script step: the kind letter, the text, its NUL */
+static void step(struct strbuf *sb, char kind, const char *text)
+{
+	sb_append(sb, &kind, 1);
+	sb_append(sb, text, strlen(text) + 1);
+}
+
+static void stepf(struct strbuf *sb, char kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void stepf(struct strbuf *sb, char kind, const char *fmt, ...)
+{
+	struct strbuf t = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	sb_vprintf(&t, fmt, ap);
+	va_end(ap);
+	if (t.oom)
+		sb->oom = 1;
+	else
+		step(sb, kind, t.buf ? t.buf : "");
+	sb_free(&t);
+}
+
+/* ldirectord's simpletcp request: "\n" (two characters) means a newline */
+static char *expand_newlines(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] == 'n') {
+			sb_append(&sb, "\n", 1);
+			s++;
+		} else {
+			sb_append(&sb, s, 1);
+		}
+	}
+	return sb_detach(&sb);
+}
+
+/* The dialogues follow what ldirectord's Perl modules do on the wire,
+ * reduced to what decides "up": the greeting, a login when one is
+ * configured (ftp always logs in, anonymously by default), and a polite
+ * goodbye.  ftp does not fetch `request` (that needs a data connection);
+ * the login is the check. */
+int cfg_dialog_build(struct cfg_check *k, const char *service, const char *request,
+		     const char *receive, const char *login, const char *passwd)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int have_login = login && login[0];
+
+	if (!strcasecmp(service, "smtp") || !strcasecmp(service, "submission")) {
+		step(&sb, 'E', "^220( |$)");
+		step(&sb, 'F', "^[45][0-9][0-9]( |$)");
+		step(&sb, 'S', "EHLO lvsd\r\n");
+		step(&sb, 'E', "^250( |$)");
+		step(&sb, 'F', "^[45][0-9][0-9]( |$)");
+		step(&sb, 'S', "QUIT\r\n");
+	} else if (!strcasecmp(service, "pop")) {
+		step(&sb, 'E', "^\\+OK");
+		step(&sb, 'F', "^-ERR");
+		if (have_login) {
+			stepf(&sb, 'S', "USER %s\r\n", login);
+			step(&sb, 'E', "^\\+OK");
+			step(&sb, 'F', "^-ERR");
+			stepf(&sb, 'S', "PASS %s\r\n", passwd ? passwd : "");
+			step(&sb, 'E', "^\\+OK");
+			step(&sb, 'F', "^-ERR");
+		}
+		step(&sb, 'S', "QUIT\r\n");
+	} else if (!strcasecmp(service, "imap")) {
+		step(&sb, 'E', "^\\* (OK|PREAUTH)");
+		step(&sb, 'F', "^\\* BYE");
+		if (have_login) {
+			stepf(&sb, 'S', "l1 LOGIN \"%s\" \"%s\"\r\n", login, passwd ? passwd : "");
+			step(&sb, 'E', "^l1 OK");
+			step(&sb, 'F', "^l1 (NO|BAD)");
+		}
+		step(&sb, 'S', "l2 LOGOUT\r\n");
+	} else if (!strcasecmp(service, "nntp")) {
+		step(&sb, 'E', "^2[0-9][0-9]");
+		step(&sb, 'F', "^[45][0-9][0-9]");
+		step(&sb, 'S', "QUIT\r\n");
+	} else if (!strcasecmp(service, "ftp")) {
+		step(&sb, 'E', "^220( |$)");
+		step(&sb, 'F', "^[45][0-9][0-9]( |$)");
+		stepf(&sb, 'S', "USER %s\r\n", have_login ? login : "anonymous");
+		step(&sb, 'E', "^(230|331)( |$)");
+		step(&sb, 'F', "^[45][0-9][0-9]( |$)");
+		stepf(&sb, 'S', "PASS %s\r\n", have_login ? (passwd ? passwd : "") : "ldirectord@lvsd");
+		/* a 230 to USER makes PASS answer 230 or 503: both mean logged in */
+		step(&sb, 'E', "^(230|202|503)( |$)");
+		step(&sb, 'F', "^[45][0-9][0-9]( |$)");
+		step(&sb, 'S', "QUIT\r\n");
+	} else if (!strcasecmp(service, "simpletcp")) {
+		char *req = expand_newlines(request ? request : "");
+		if (!req) {
+			sb_free(&sb);
+			return -1;
+		}
+		if (req[0])
+			step(&sb, 'S', req);
+		free(req);
+		if (receive && receive[0])
+			step(&sb, 'E', receive);
+	} else {
+		sb_free(&sb);
+		return 1;
+	}
+	if (sb.oom || !(k->service = strdup(service))) {
+		sb_free(&sb);
+		return -1;
+	}
+	for (char *c = k->service; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	free(k->payload);
+	k->payload_len = sb.len;
+	k->payload = (uint8_t *)sb_detach(&sb);
+	k->kind = CFG_CHK_DIALOG;
+	return 0;
 }
 
 void cfg_free(struct cfg *c)

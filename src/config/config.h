@@ -30,6 +30,7 @@ enum cfg_check_kind {
 	CFG_CHK_PING,     /* ICMP echo */
 	CFG_CHK_HTTP,     /* HTTP(S) request, status + optional regex/digest */
 	CFG_CHK_EXTERNAL, /* command, exit 0 = up */
+	CFG_CHK_DIALOG,   /* TCP dialogue (ldirectord negotiate for smtp, pop, ...) */
 };
 
 #define CFG_MAX_STATUS 8
@@ -57,9 +58,14 @@ struct cfg_check {
 	char digest[33];              /* lower-case MD5 hex of the body, "" = none */
 	int nstatus;                  /* 0 = any 2xx */
 	uint16_t status_lo[CFG_MAX_STATUS], status_hi[CFG_MAX_STATUS];
-	/* UDP */
+	/* UDP: the datagram.  DIALOG: the script, a sequence of NUL-terminated
+	 * steps, each "S<bytes to send>" or "E<POSIX ERE a reply line must
+	 * match>" (lines are read up to '\n', '\r' stripped; lines that do not
+	 * match are skipped, so multi-line replies need no special case),
+	 * optionally followed by "F<ERE>": a line matching it fails at once */
 	uint8_t *payload;
 	size_t payload_len;
+	char *service;                /* DIALOG: the protocol's name, for logs */
 	/* external: run through /bin/sh -c; ldirectord appends VIP VPORT RIP RPORT */
 	char *command;
 };
@@ -115,6 +121,11 @@ struct cfg *cfg_new(enum cfg_format fmt, const char *name);
 struct cfg_service *cfg_add_service(struct cfg *c);
 struct cfg_real *cfg_add_real(struct cfg_service *s);
 struct cfg_check *cfg_add_check(struct cfg_real *r);
+/* make k a DIALOG check speaking ldirectord's negotiate `service`
+ * (smtp, submission, pop, imap, nntp, ftp, simpletcp); 0 done, 1 not a
+ * dialogue protocol (k untouched), -1 out of memory */
+int cfg_dialog_build(struct cfg_check *k, const char *service, const char *request,
+		     const char *receive, const char *login, const char *passwd);
 void cfg_check_free(struct cfg_check *k);
 int cfg_check_copy(struct cfg_check *dst, const struct cfg_check *src);
 void cfg_service_name(struct cfg_service *s);

@@ -91,8 +91,8 @@ static const struct {
 	[K_SERVICENAME] = { "servicename", F_V | F_IGN },
 	[K_COMMENT] = { "comment", F_V | F_IGN },
 	[K_LOAD] = { "load", F_V | F_IGN },
-	[K_LOGIN] = { "login", F_V | F_IGN },
-	[K_PASSWD] = { "passwd", F_V | F_IGN },
+	[K_LOGIN] = { "login", F_V },       /* negotiate: pop, imap, ftp */
+	[K_PASSWD] = { "passwd", F_V },
 	[K_DATABASE] = { "database", F_V | F_IGN },
 	[K_SECRET] = { "secret", F_V | F_IGN },
 	[K_TIMEOUT] = { "timeout", F_G | F_V },
@@ -351,6 +351,11 @@ static const struct ld_line *get(const struct ld_parser *p, const struct ld_scop
 	return NULL;
 }
 
+static const char *val_of(const struct ld_line *l)
+{
+	return l ? l->val : NULL;
+}
+
 static int parse_bool(const char *s, int *out)
 {
 	if (!strcasecmp(s, "yes") || !strcasecmp(s, "on") || !strcmp(s, "1") || !strcasecmp(s, "true"))
@@ -524,6 +529,7 @@ static int build_check(struct ld_parser *p, const struct ld_scope *v, const stru
 			    "use checktype=external");
 	} else if (!strcasecmp(ct, "negotiate") || isdigit((unsigned char)ct[0])) {
 		uint32_t n;
+		int r;
 
 		if (isdigit((unsigned char)ct[0])) {
 			if (cfg_parse_uint(ct, 1000000, &n))
@@ -555,6 +561,11 @@ static int build_check(struct ld_parser *p, const struct ld_scope *v, const stru
 			}
 		} else if (!strcasecmp(service, "none")) {
 			k->kind = CFG_CHK_ON;
+		} else if (cs->s.protocol != IPPROTO_UDP &&
+			   (r = cfg_dialog_build(k, service, val_of(get(p, v, K_REQUEST)), val_of(get(p, v, K_RECEIVE)),
+						 val_of(get(p, v, K_LOGIN)), val_of(get(p, v, K_PASSWD)))) <= 0) {
+			if (r < 0)
+				return perr(p, line, "out of memory");
 		} else {
 			k->kind = cs->s.protocol == IPPROTO_UDP ? CFG_CHK_PING : CFG_CHK_TCP;
 			pwarn(p, line, "negotiate checks for service=%s are not implemented; "

@@ -313,6 +313,62 @@ static const char ka_text[] =
 	"    }\n"
 	"}\n";
 
+/* negotiate for line protocols becomes a dialogue script; protocols with
+ * no dialogue fall back to a connect check, with a warning */
+static void test_ld_negotiate_dialogues(void **state)
+{
+	struct strbuf err = STRBUF_INIT, warn = STRBUF_INIT;
+	const char *text =
+		"virtual=10.0.0.100:110\n"
+		"\treal=10.0.0.1:110 masq\n"
+		"\tservice=pop\n"
+		"\tlogin=\"alice\"\n"
+		"\tpasswd=\"s3cret\"\n"
+		"virtual=10.0.0.100:25\n"
+		"\treal=10.0.0.1:25 masq\n"
+		"virtual=10.0.0.100:7\n"
+		"\treal=10.0.0.1:7 masq\n"
+		"\tservice=simpletcp\n"
+		"\trequest=\"ping\\n\"\n"
+		"\treceive=\"^pong\"\n"
+		"virtual=10.0.0.100:3306\n"
+		"\treal=10.0.0.1:3306 masq\n";
+	struct cfg *c = parse(text, CFG_FMT_LDIRECTORD, &err, &warn);
+
+	(void)state;
+	assert_non_null(c);
+	assert_int_equal(c->nsvcs, 4);
+	const struct cfg_check *pop = &c->svcs[0].reals[0].checks[0];
+	static const char pop_script[] = "E^\\+OK\0F^-ERR\0SUSER alice\r\n\0E^\\+OK\0F^-ERR\0"
+					 "SPASS s3cret\r\n\0E^\\+OK\0F^-ERR\0SQUIT\r\n";
+	assert_int_equal(pop->kind, CFG_CHK_DIALOG);
+	assert_string_equal(pop->service, "pop");
+	assert_int_equal(pop->payload_len, sizeof(pop_script));
+	assert_memory_equal(pop->payload, pop_script, sizeof(pop_script));
+	/* port 25 means smtp when service= is absent */
+	const struct cfg_check *smtp = &c->svcs[1].reals[0].checks[0];
+	assert_int_equal(smtp->kind, CFG_CHK_DIALOG);
+	assert_string_equal(smtp->service, "smtp");
+	/* simpletcp: "\n" in the request is a newline */
+	const struct cfg_check *st = &c->svcs[2].reals[0].checks[0];
+	static const char st_script[] = "Sping\n\0E^pong";
+	assert_int_equal(st->kind, CFG_CHK_DIALOG);
+	assert_int_equal(st->payload_len, sizeof(st_script));
+	assert_memory_equal(st->payload, st_script, sizeof(st_script));
+	/* mysql (port 3306) has no dialogue: TCP connect, and a warning */
+	assert_int_equal(c->svcs[3].reals[0].checks[0].kind, CFG_CHK_TCP);
+	assert_non_null(strstr(warn.buf, "service=mysql are not implemented"));
+	/* copies keep the script and the name */
+	struct cfg_check copy;
+	assert_int_equal(cfg_check_copy(&copy, pop), 0);
+	assert_string_equal(copy.service, "pop");
+	assert_memory_equal(copy.payload, pop_script, sizeof(pop_script));
+	cfg_check_free(&copy);
+	cfg_free(c);
+	sb_free(&err);
+	sb_free(&warn);
+}
+
 static void test_keepalived(void **state)
 {
 	struct strbuf err = STRBUF_INIT, warn = STRBUF_INIT;
@@ -421,6 +477,7 @@ int main(void)
 		cmocka_unit_test(test_seed2),
 		cmocka_unit_test(test_ld_errors),
 		cmocka_unit_test(test_ld_features),
+		cmocka_unit_test(test_ld_negotiate_dialogues),
 		cmocka_unit_test(test_keepalived),
 		cmocka_unit_test(test_ka_errors),
 		cmocka_unit_test(test_fuzz_no_crash),

@@ -1,0 +1,175 @@
+#!/bin/bash
+# check_negotiate.sh - ldirectord's negotiate checks for line-based
+# protocols (smtp, pop, imap, ftp, simpletcp) against small scripted
+# servers in a real-server namespace: a correct dialogue brings the real
+# server up, a wrong greeting / refused login / missing reply line / a
+# server that greets halfway and hangs keeps it out, and a server that
+# goes away is removed.
+. "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/check-lib.sh"
+
+[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root"; exit 0; }
+hc_bins
+hc_topology || { tap_fail "topology"; exit 1; }
+work=$(mktemp -d /tmp/lvsd-hc-neg.XXXXXX)
+cleanup_dir "$work"
+
+# one asyncio process, one port per scripted behaviour
+ip netns exec lvsd-hc-rs1 "$HC_PY" - >"$work/servers.log" 2>&1 <<'PY' &
+import asyncio
+
+async def lines(r):
+    while True:
+        l = await r.readline()
+        if not l:
+            return
+        yield l.decode(errors="replace").rstrip("\r\n")
+
+async def smtp(r, w):
+    w.write(b"220-mail.example.test ESMTP\r\n220 ready\r\n")
+    async for l in lines(r):
+        if l.upper().startswith("EHLO"):
+            w.write(b"250-mail.example.test\r\n250 OK\r\n")
+        elif l.upper() == "QUIT":
+            w.write(b"221 bye\r\n"); break
+    w.close()
+
+async def smtp_refuse(r, w):
+    w.write(b"554 no service here\r\n"); await w.drain(); w.close()
+
+async def smtp_hang(r, w):
+    w.write(b"220-first line of a greeting that never ends\r\n")
+    await asyncio.sleep(3600)
+
+async def pop(r, w):
+    w.write(b"+OK POP3 ready\r\n")
+    user = None
+    async for l in lines(r):
+        cmd, _, arg = l.partition(" ")
+        if cmd == "USER":
+            user = arg; w.write(b"+OK\r\n")
+        elif cmd == "PASS":
+            w.write(b"+OK logged in\r\n" if (user, arg) == ("alice", "secret") else b"-ERR denied\r\n")
+        elif cmd == "QUIT":
+            w.write(b"+OK bye\r\n"); break
+    w.close()
+
+async def imap(r, w):
+    w.write(b"* OK IMAP4rev1 ready\r\n")
+    async for l in lines(r):
+        tag, _, rest = l.partition(" ")
+        if rest.upper().startswith("LOGIN"):
+            ok = rest.split(" ")[1:] == ['"alice"', '"secret"']
+            w.write((tag + (" OK done\r\n" if ok else " NO denied\r\n")).encode())
+        elif rest.upper() == "LOGOUT":
+            w.write(b"* BYE\r\n" + tag.encode() + b" OK\r\n"); break
+    w.close()
+
+async def ftp(r, w):
+    w.write(b"220 FTP ready\r\n")
+    async for l in lines(r):
+        cmd, _, arg = l.partition(" ")
+        if cmd == "USER":
+            w.write(b"331 password please\r\n")
+        elif cmd == "PASS":
+            w.write(b"230 logged in\r\n")
+        elif cmd == "QUIT":
+            w.write(b"221 bye\r\n"); break
+    w.close()
+
+async def simpletcp(r, w):
+    async for l in lines(r):
+        if l == "ping":
+            w.write(b"hello\r\npong\r\n"); await w.drain()
+    w.close()
+
+async def main():
+    servers = [await asyncio.start_server(f, "192.168.77.11", port) for f, port in
+               ((smtp, 2525), (smtp_refuse, 2526), (smtp_hang, 2527), (pop, 1110),
+                (imap, 1143), (ftp, 2121), (simpletcp, 7000))]
+    print("ready", flush=True)
+    await asyncio.gather(*(s.serve_forever() for s in servers))
+
+asyncio.run(main())
+PY
+srv=$!
+cleanup_pid "$srv"
+wait_for 10 grep -q ready "$work/servers.log"
+
+cat >"$work/neg.cf" <<'CFG'
+checkinterval=1
+negotiatetimeout=2
+quiescent=no
+virtual=10.79.0.1:25
+	real=192.168.77.11:2525 masq
+	service=smtp
+virtual=10.79.0.2:25
+	real=192.168.77.11:2526 masq
+	service=smtp
+virtual=10.79.0.3:25
+	real=192.168.77.11:2527 masq
+	service=smtp
+virtual=10.79.0.1:110
+	real=192.168.77.11:1110 masq
+	service=pop
+	login="alice"
+	passwd="secret"
+virtual=10.79.0.2:110
+	real=192.168.77.11:1110 masq
+	service=pop
+	login="alice"
+	passwd="guess"
+virtual=10.79.0.1:143
+	real=192.168.77.11:1143 masq
+	service=imap
+	login="alice"
+	passwd="secret"
+virtual=10.79.0.2:143
+	real=192.168.77.11:1143 masq
+	service=imap
+	login="alice"
+	passwd="guess"
+virtual=10.79.0.1:21
+	real=192.168.77.11:2121 masq
+	service=ftp
+virtual=10.79.0.1:7000
+	real=192.168.77.11:7000 masq
+	service=simpletcp
+	request="ping\n"
+	receive="^pong$"
+virtual=10.79.0.2:7000
+	real=192.168.77.11:7000 masq
+	service=simpletcp
+	request="ping\n"
+	receive="^pang$"
+CFG
+hc_lvsd "$work/neg.cf" || { tap_fail "lvsd starts"; exit 1; }
+tap_check "no 'not implemented' fallback warning for these services" \
+	bash -c "! grep -q 'not implemented' '$HC_LVSD_LOG'"
+tap_check "smtp: multi-line greeting, EHLO, QUIT -> up" wait_for 5 rs_has_weight "TCP  10.79.0.1:25 " 192.168.77.11:2525 1
+tap_check "pop: USER/PASS accepted -> up" wait_for 3 rs_has_weight "TCP  10.79.0.1:110 " 192.168.77.11:1110 1
+tap_check "imap: LOGIN accepted -> up" wait_for 3 rs_has_weight "TCP  10.79.0.1:143 " 192.168.77.11:1143 1
+tap_check "ftp: anonymous login -> up" wait_for 3 rs_has_weight "TCP  10.79.0.1:21 " 192.168.77.11:2121 1
+tap_check "simpletcp: request sent, a later line matches -> up" wait_for 3 rs_has_weight "TCP  10.79.0.1:7000 " 192.168.77.11:7000 1
+# the failing ones have had >= 2 rounds by now (interval 1 s, timeout 2 s)
+sleep 2.5
+tap_check "smtp: 554 greeting -> not added" rs_absent "TCP  10.79.0.2:25 " 192.168.77.11:2526
+tap_check "smtp: greeting that never ends -> not added" rs_absent "TCP  10.79.0.3:25 " 192.168.77.11:2527
+tap_check "pop: wrong password -> not added" rs_absent "TCP  10.79.0.2:110 " 192.168.77.11:1110
+tap_check "imap: wrong password -> not added" rs_absent "TCP  10.79.0.2:143 " 192.168.77.11:1143
+tap_check "simpletcp: no line matches -> not added" rs_absent "TCP  10.79.0.2:7000 " 192.168.77.11:7000
+lvsd --show checks >"$work/checks"
+sed 's/^/# /' "$work/checks"
+tap_check "the check status names the protocol and why it failed (timeout)" \
+	grep -q "smtp 192.168.77.11:2527.*timeout" "$work/checks"
+tap_check "... (a 554 greeting is a refusal, reported as the server's words)" \
+	grep -q "smtp 192.168.77.11:2526 .*down.*server said '554 no service here'" "$work/checks"
+tap_check "... (a refused pop login fails at once, not by timeout)" \
+	grep -q "pop 192.168.77.11:1110 .*down.*server said '-ERR denied'" "$work/checks"
+tap_check "... (a refused imap login fails at once)" \
+	grep -q "imap 192.168.77.11:1143 .*down.*server said 'l1 NO denied'" "$work/checks"
+kill "$srv"; wait "$srv" 2>/dev/null
+tap_check "servers gone -> the smtp real server is removed" wait_for 8 rs_absent "TCP  10.79.0.1:25 " 192.168.77.11:2525
+hc_lvsd_stop
+tap_check "no sanitizer report from lvsd" bash -c "! grep -qE 'Sanitizer|runtime error' '$HC_LVSD_LOG'"
+echo "1..$_tap_n"
