@@ -152,6 +152,40 @@ static char *expand_newlines(const char *s)
 	return sb_detach(&sb);
 }
 
+static void smtp_steps(struct strbuf *sb, const char *verb, const char *name)
+{
+	step(sb, 'E', "^220( |$)");
+	step(sb, 'F', "^[45][0-9][0-9]( |$)");
+	stepf(sb, 'S', "%s %s\r\n", verb, name);
+	step(sb, 'E', "^250( |$)");
+	step(sb, 'F', "^[45][0-9][0-9]( |$)");
+	step(sb, 'S', "QUIT\r\n");
+}
+
+static int set_dialog(struct cfg_check *k, struct strbuf *sb, const char *service)
+{
+	if (sb->oom || !(k->service = strdup(service))) {
+		sb_free(sb);
+		return -1;
+	}
+	for (char *c = k->service; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	free(k->payload);
+	k->payload_len = sb->len;
+	k->payload = (uint8_t *)sb_detach(sb);
+	k->kind = CFG_CHK_DIALOG;
+	return 0;
+}
+
+/* keepalived's SMTP_CHECK: greeting, HELO helo_name, QUIT */
+int cfg_dialog_smtp_helo(struct cfg_check *k, const char *helo_name)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	smtp_steps(&sb, "HELO", helo_name);
+	return set_dialog(k, &sb, "smtp");
+}
+
 /* The dialogues follow what ldirectord's Perl modules do on the wire,
  * reduced to what decides "up": the greeting, a login when one is
  * configured (ftp always logs in, anonymously by default), and a polite
@@ -164,12 +198,8 @@ int cfg_dialog_build(struct cfg_check *k, const char *service, const char *reque
 	int have_login = login && login[0];
 
 	if (!strcasecmp(service, "smtp") || !strcasecmp(service, "submission")) {
-		step(&sb, 'E', "^220( |$)");
-		step(&sb, 'F', "^[45][0-9][0-9]( |$)");
-		step(&sb, 'S', "EHLO lvsd\r\n");
-		step(&sb, 'E', "^250( |$)");
-		step(&sb, 'F', "^[45][0-9][0-9]( |$)");
-		step(&sb, 'S', "QUIT\r\n");
+		/* Net::SMTP greets with EHLO */
+		smtp_steps(&sb, "EHLO", "lvsd");
 	} else if (!strcasecmp(service, "pop")) {
 		step(&sb, 'E', "^\\+OK");
 		step(&sb, 'F', "^-ERR");
@@ -221,17 +251,7 @@ int cfg_dialog_build(struct cfg_check *k, const char *service, const char *reque
 		sb_free(&sb);
 		return 1;
 	}
-	if (sb.oom || !(k->service = strdup(service))) {
-		sb_free(&sb);
-		return -1;
-	}
-	for (char *c = k->service; *c; c++)
-		*c = (char)tolower((unsigned char)*c);
-	free(k->payload);
-	k->payload_len = sb.len;
-	k->payload = (uint8_t *)sb_detach(&sb);
-	k->kind = CFG_CHK_DIALOG;
-	return 0;
+	return set_dialog(k, &sb, service);
 }
 
 void cfg_free(struct cfg *c)

@@ -126,6 +126,8 @@ struct cfg_check *cfg_add_check(struct cfg_real *r);
  * dialogue protocol (k untouched), -1 out of memory */
 int cfg_dialog_build(struct cfg_check *k, const char *service, const char *request,
 		     const char *receive, const char *login, const char *passwd);
+/* make k keepalived's SMTP_CHECK dialogue (HELO helo_name); 0 or -1 (oom) */
+int cfg_dialog_smtp_helo(struct cfg_check *k, const char *helo_name);
 void cfg_check_free(struct cfg_check *k);
 int cfg_check_copy(struct cfg_check *dst, const struct cfg_check *src);
 void cfg_service_name(struct cfg_service *s);

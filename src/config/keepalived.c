@@ -397,6 +397,8 @@ static int parse_checker(struct ka_parser *p, const struct ka_node *c, const str
 	uint32_t retry, v;
 	int has_retry = vd->has_retry, has_dbr = vd->has_dbr, nurls = 0, ret = -1;
 	int http = is(c, "HTTP_GET") || is(c, "SSL_GET"), misc = is(c, "MISC_CHECK");
+	int smtp = is(c, "SMTP_CHECK");
+	const char *helo_name = "smtpchecker.keepalived.org";   /* keepalived's default */
 	uint32_t misc_timeout = 0;
 
 	memset(&base, 0, sizeof(base));
@@ -479,6 +481,14 @@ static int parse_checker(struct ka_parser *p, const struct ka_node *c, const str
 				perr(p, n->line, "payload: expected hex bytes");
 				goto out;
 			}
+		} else if (smtp && is(n, "helo_name")) {
+			if (need_args(p, n, 1))
+				goto out;
+			helo_name = n->argv[1];
+		} else if (smtp && is(n, "host")) {
+			perr(p, n->line, "SMTP_CHECK: host { } blocks are not supported; "
+			     "use connect_ip/connect_port in the SMTP_CHECK itself");
+			goto out;
 		} else if (is(c, "UDP_CHECK") && is(n, "require_reply")) {
 			/* any reply is what we require already */
 		} else if (one_of(n->argv[0], ignored_check_kw)) {
@@ -509,8 +519,13 @@ static int parse_checker(struct ka_parser *p, const struct ka_node *c, const str
 			if (is(n, "url") && parse_url(p, n, &base, r))
 				goto out;
 	} else {
-		struct cfg_check *k = cfg_add_check(r);
+		struct cfg_check *k;
 
+		if (smtp && cfg_dialog_smtp_helo(&base, helo_name)) {
+			perr(p, c->line, "out of memory");
+			goto out;
+		}
+		k = cfg_add_check(r);
 		if (!k || cfg_check_copy(k, &base)) {
 			perr(p, c->line, "out of memory");
 			goto out;
@@ -523,10 +538,10 @@ out:
 }
 
 static const char *const checker_kw[] = {
-	"TCP_CHECK", "HTTP_GET", "SSL_GET", "MISC_CHECK", "PING_CHECK", "UDP_CHECK", NULL
+	"TCP_CHECK", "HTTP_GET", "SSL_GET", "MISC_CHECK", "PING_CHECK", "UDP_CHECK", "SMTP_CHECK", NULL
 };
 static const char *const unsupported_checker_kw[] = {
-	"SMTP_CHECK", "DNS_CHECK", "BFD_CHECK", "FILE_CHECK", NULL
+	"DNS_CHECK", "BFD_CHECK", "FILE_CHECK", NULL
 };
 static const char *const ignored_rs_kw[] = {
 	"notify_up", "notify_down", "smtp_alert", "snmp_name", "warmup", "virtualhost", NULL

@@ -30,6 +30,8 @@ async def smtp(r, w):
     async for l in lines(r):
         if l.upper().startswith("EHLO"):
             w.write(b"250-mail.example.test\r\n250 OK\r\n")
+        elif l.upper().startswith("HELO"):
+            w.write(b"550 go away\r\n" if "spammer" in l else b"250 hello " + l[5:].encode() + b"\r\n")
         elif l.upper() == "QUIT":
             w.write(b"221 bye\r\n"); break
     w.close()
@@ -168,6 +170,37 @@ tap_check "... (a refused pop login fails at once, not by timeout)" \
 	grep -q "pop 192.168.77.11:1110 .*down.*server said '-ERR denied'" "$work/checks"
 tap_check "... (a refused imap login fails at once)" \
 	grep -q "imap 192.168.77.11:1143 .*down.*server said 'l1 NO denied'" "$work/checks"
+hc_lvsd_stop
+
+# keepalived's SMTP_CHECK: HELO with helo_name (keepalived's dialogue)
+cat >"$work/ka.conf" <<'CFG'
+virtual_server 10.79.0.1 25 {
+    delay_loop 1
+    lvs_sched rr
+    lvs_method NAT
+    protocol TCP
+    real_server 192.168.77.11 2525 {
+        SMTP_CHECK {
+            connect_timeout 2
+            retry 0
+            helo_name lvs.example.test
+        }
+    }
+    real_server 192.168.77.11 2526 {
+        SMTP_CHECK {
+            connect_timeout 2
+            retry 0
+            connect_port 2525
+            helo_name spammer.example
+        }
+    }
+}
+CFG
+hc_lvsd "$work/ka.conf" || { tap_fail "lvsd starts with SMTP_CHECK"; exit 1; }
+tap_check "keepalived SMTP_CHECK: HELO accepted -> up" wait_for 5 rs_has_weight "TCP  10.79.0.1:25 " 192.168.77.11:2525 1
+tap_check "keepalived SMTP_CHECK: HELO refused (550) -> down" \
+	wait_for 5 eval "lvsd --show checks | grep -q \"smtp 192.168.77.11:2525 .*down.*server said '550 go away'\""
+tap_check "... and not in the table" rs_absent "TCP  10.79.0.1:25 " 192.168.77.11:2526
 kill "$srv"; wait "$srv" 2>/dev/null
 tap_check "servers gone -> the smtp real server is removed" wait_for 8 rs_absent "TCP  10.79.0.1:25 " 192.168.77.11:2525
 hc_lvsd_stop
