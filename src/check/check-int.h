@@ -48,6 +48,7 @@ struct chk_probe {
 	char *body;             /* HTTP body / dialogue input not yet consumed */
 	size_t body_len;
 	size_t dialog_pos;      /* dialogue: offset of the current step */
+	void (*connected)(struct chk_engine *, struct chk_probe *); /* chk_tcp_connect */
 
 	/* status */
 	char last_msg[160];
@@ -81,10 +82,10 @@ void *chk_engine_http_state(struct chk_engine *e);
 void chk_engine_set_http_state(struct chk_engine *e, void *st);
 uint64_t chk_now_ms(void);
 
-/* non-blocking TCP connect to the probe's target; cb runs on completion;
- * 0 in flight, -1 failed and reported */
+/* non-blocking TCP connect to the probe's target; `connected` runs once it
+ * succeeded (failures are reported); 0 in flight, -1 failed and reported */
 int chk_tcp_connect(struct chk_engine *e, struct chk_probe *p,
-		    void (*cb)(struct chk_engine *, struct chk_watch *, uint32_t));
+		    void (*connected)(struct chk_engine *, struct chk_probe *));
 
 /* sockaddr for a probe target / source */
 socklen_t chk_sockaddr(int af, const union lvs_addr *a, uint16_t port, struct sockaddr_storage *ss);

@@ -163,24 +163,8 @@ static void dialog_advance(struct chk_engine *e, struct chk_probe *p)
 	chk_probe_done(e, p, 1, "%s dialogue complete", p->k.service);
 }
 
-static void dialog_connected(struct chk_engine *e, struct chk_watch *w, uint32_t events)
-{
-	struct chk_probe *p = probe_of(w);
-	int err = 0;
-	socklen_t len = sizeof(err);
-
-	(void)events;
-	if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &len))
-		err = errno;
-	if (err) {
-		chk_probe_done(e, p, 0, "connect: %s", strerror(err));
-		return;
-	}
-	dialog_advance(e, p);
-}
-
 void chk_dialog_start(struct chk_engine *e, struct chk_probe *p)
 {
 	p->dialog_pos = 0;
-	chk_tcp_connect(e, p, dialog_connected);
+	chk_tcp_connect(e, p, dialog_advance);
 }

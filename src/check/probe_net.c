@@ -39,6 +39,7 @@ static int open_socket(struct chk_engine *e, struct chk_probe *p, int type, int 
 
 /* ---------------------------------------------------------------- TCP */
 
+/* the connect finished: report a failure, else hand over to the kind */
 static void tcp_ready(struct chk_engine *e, struct chk_watch *w, uint32_t events)
 {
 	struct chk_probe *p = probe_of(w);
@@ -51,14 +52,13 @@ static void tcp_ready(struct chk_engine *e, struct chk_watch *w, uint32_t events
 	if (err)
 		chk_probe_done(e, p, 0, "connect: %s", strerror(err));
 	else
-		chk_probe_done(e, p, 1, "connected");
+		p->connected(e, p);
 }
 
-/* start a non-blocking connect; `cb` runs when it completes (or at once
- * on the next loop when connect() finished immediately).  0 in flight, -1
- * failed (chk_probe_done called) */
+/* start a non-blocking connect; `connected` runs once it succeeds (a
+ * failure is reported here or in tcp_ready).  0 in flight, -1 failed */
 int chk_tcp_connect(struct chk_engine *e, struct chk_probe *p,
-		    void (*cb)(struct chk_engine *, struct chk_watch *, uint32_t))
+		    void (*connected)(struct chk_engine *, struct chk_probe *))
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = chk_sockaddr(p->k.af, &p->k.addr, p->k.port, &ss);
@@ -69,7 +69,8 @@ int chk_tcp_connect(struct chk_engine *e, struct chk_probe *p,
 		chk_probe_done(e, p, 0, "connect: %s", strerror(errno));
 		return -1;
 	}
-	p->w.cb = cb;
+	p->connected = connected;
+	p->w.cb = tcp_ready;
 	if (chk_watch_fd(e, p->fd, EPOLLOUT, &p->w)) {
 		chk_probe_done(e, p, 0, "epoll: %s", strerror(errno));
 		return -1;
@@ -77,9 +78,14 @@ int chk_tcp_connect(struct chk_engine *e, struct chk_probe *p,
 	return 0;
 }
 
+static void tcp_connected(struct chk_engine *e, struct chk_probe *p)
+{
+	chk_probe_done(e, p, 1, "connected");
+}
+
 void chk_tcp_start(struct chk_engine *e, struct chk_probe *p)
 {
-	chk_tcp_connect(e, p, tcp_ready);
+	chk_tcp_connect(e, p, tcp_connected);
 }
 
 /* ---------------------------------------------------------------- UDP */
