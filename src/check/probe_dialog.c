@@ -4,9 +4,10 @@
  * The script (cfg_check.payload, built by cfg_dialog_build) is a list of
  * NUL-terminated steps: "S<text>" sends text, "E<ERE>" reads reply lines
  * until one matches; an "F<ERE>" right after an E step fails the check at
- * once on a line that matches it (and not E): "-ERR", "530 ...".  One non-blocking socket in the engine's epoll; the
- * engine enforces the check's timeout, so a server that greets and then
- * hangs is simply "timeout".  p->fd, p->body (unconsumed input) and
+ * once on a line that matches it (and not E): "-ERR", "530 ...".
+ *
+ * One non-blocking socket in the engine's epoll; the engine enforces the
+ * check's timeout, so a server that greets and then hangs is "timeout".  p->fd, p->body (unconsumed input) and
  * p->dialog_pos (offset of the current step) are freed/reset by the
  * engine's probe_abort(). */
 #include <errno.h>
