@@ -17,9 +17,13 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <spawn.h>
 
 #include "check-int.h"
 #include "config/apply.h"
+#include "core/inet.h"
+
+extern char **environ;
 
 #define LATE_MS 100            /* a probe started later than this missed its deadline */
 #define SPREAD_MAX_MS 1000     /* first probes are spread over at most this */
@@ -27,6 +31,7 @@
 struct chk_svc_rt {
 	int sorry_on;
 	struct chk_probe ***rp;    /* [real][check] -> probe, NULL for on/off */
+	uint8_t *real_up;          /* [real] state last seen, for notify_up/down */
 };
 
 struct chk_engine {
@@ -56,7 +61,7 @@ struct chk_engine {
 	FILE *logf;
 	void *http;
 	struct chk_stats st;
-	pid_t *reap;               /* killed external checks still to be reaped */
+	pid_t *reap;               /* killed external checks and notify scripts to reap */
 	int *reap_fd;
 	size_t nreap;
 };
@@ -236,18 +241,65 @@ static int real_up(struct chk_engine *e, size_t si, size_t ri)
 	return 1;
 }
 
+/* keepalived's notify_up/down and quorum_up/down: `sh -c cmd`, not
+ * waited for (reaped by the loop), never killed */
+static void run_notify(struct chk_engine *e, const char *what, const char *name, const char *cmd)
+{
+	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
+	pid_t pid;
+	int err = posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, environ);
+
+	if (err) {
+		elog(e, LOG_ERR, "%s of %s: cannot run '%s': %s", what, name, cmd, strerror(err));
+		return;
+	}
+	elog(e, LOG_INFO, "%s of %s: running '%s' (pid %d)", what, name, cmd, (int)pid);
+	pid_t *np = realloc(e->reap, (e->nreap + 1) * sizeof(*np));
+	int *nf = np ? realloc(e->reap_fd, (e->nreap + 1) * sizeof(*nf)) : NULL;
+	if (np)
+		e->reap = np;
+	if (nf)
+		e->reap_fd = nf;
+	if (!np || !nf) {
+		elog(e, LOG_ERR, "out of memory: pid %d will stay a zombie", (int)pid);
+		return;
+	}
+	e->reap[e->nreap] = pid;
+	e->reap_fd[e->nreap] = -1;
+	e->nreap++;
+}
+
 static void sync_service(struct chk_engine *e, size_t si, struct lvs_table *t)
 {
 	const struct cfg_service *cs = &e->cfg->svcs[si];
+	struct chk_svc_rt *rt = &e->rt[si];
 	uint8_t *up = calloc(cs->nreals + 1, 1);
+	int had_quorum = rt->sorry_on != 1;   /* unknown counts as "had it" */
 
 	if (!up) {
 		elog(e, LOG_ERR, "out of memory syncing %s", cs->name);
 		return;
 	}
-	for (size_t r = 0; r < cs->nreals; r++)
+	for (size_t r = 0; r < cs->nreals; r++) {
+		const struct cfg_real *cr = &cs->reals[r];
+		const char *cmd;
+		char hp[64];
+
 		up[r] = (uint8_t)real_up(e, si, r);
-	cfg_sync_service(t, cs, up, &e->rt[si].sorry_on, apply_log, e);
+		if (up[r] == rt->real_up[r])
+			continue;
+		rt->real_up[r] = up[r];
+		cmd = up[r] ? cr->notify_up : cr->notify_down;
+		if (cmd) {
+			cfg_hostport_str(cr->d.af, &cr->d.addr, cr->d.port, hp, sizeof(hp));
+			run_notify(e, up[r] ? "notify_up" : "notify_down", hp, cmd);
+		}
+	}
+	cfg_sync_service(t, cs, up, &rt->sorry_on, apply_log, e);
+	if (had_quorum && rt->sorry_on == 1 && cs->quorum_down)
+		run_notify(e, "quorum_down", cs->name, cs->quorum_down);
+	else if (!had_quorum && rt->sorry_on == 0 && cs->quorum_up)
+		run_notify(e, "quorum_up", cs->name, cs->quorum_up);
 	free(up);
 }
 
@@ -541,6 +593,7 @@ static void rt_free(struct chk_svc_rt *rt, const struct cfg *c)
 		for (size_t j = 0; rt[i].rp && j < c->svcs[i].nreals; j++)
 			free(rt[i].rp[j]);
 		free(rt[i].rp);
+		free(rt[i].real_up);
 	}
 	free(rt);
 }
@@ -565,10 +618,22 @@ static int build_probes(struct chk_engine *e, const struct cfg *c, struct build 
 
 		b->rt[si].sorry_on = old >= 0 ? e->rt[old].sorry_on : -1;
 		b->rt[si].rp = calloc(cs->nreals + 1, sizeof(*b->rt[si].rp));
-		if (!b->rt[si].rp)
+		b->rt[si].real_up = calloc(cs->nreals + 1, 1);
+		if (!b->rt[si].rp || !b->rt[si].real_up)
 			return -1;
 		for (size_t ri = 0; ri < cs->nreals; ri++) {
 			const struct cfg_real *r = &cs->reals[ri];
+
+			/* a real server that stays across a reload keeps its state
+			 * (no notify for it); a new one starts where its checks do */
+			b->rt[si].real_up[ri] = (uint8_t)(r->start_up ? 1 : 0);
+			for (size_t oi = 0; old >= 0 && oi < e->cfg->svcs[old].nreals; oi++) {
+				const struct cfg_real *o = &e->cfg->svcs[old].reals[oi];
+
+				if (o->d.af == r->d.af && o->d.port == r->d.port &&
+				    lvs_addr_equal(r->d.af, &o->d.addr, &r->d.addr))
+					b->rt[si].real_up[ri] = e->rt[old].real_up[oi];
+			}
 
 			b->rt[si].rp[ri] = calloc(r->nchecks + 1, sizeof(struct chk_probe *));
 			if (!b->rt[si].rp[ri])

@@ -265,8 +265,12 @@ void cfg_free(struct cfg *c)
 			for (size_t k = 0; k < s->reals[j].nchecks; k++)
 				cfg_check_free(&s->reals[j].checks[k]);
 			free(s->reals[j].checks);
+			free(s->reals[j].notify_up);
+			free(s->reals[j].notify_down);
 		}
 		free(s->reals);
+		free(s->quorum_up);
+		free(s->quorum_down);
 	}
 	free(c->svcs);
 	free(c->path);

@@ -76,6 +76,7 @@ struct cfg_real {
 	size_t nchecks;
 	int quiesce;                  /* down: weight 0 instead of removal */
 	int start_up;                 /* initial state before any check result */
+	char *notify_up, *notify_down; /* keepalived: sh -c on a state change */
 	int line;
 };
 
@@ -89,6 +90,7 @@ struct cfg_service {
 	uint32_t hysteresis;
 	int quorum_by_count;          /* ldirectord: "no RS up" rather than a weight sum */
 	int never_sorry;              /* ldirectord checktype=off: no fallback either */
+	char *quorum_up, *quorum_down; /* keepalived: sh -c when quorum is won / lost */
 	char name[80];                /* "tcp:1.2.3.4:80" / "fwm:100" for logs */
 	int line;
 };

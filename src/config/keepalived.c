@@ -544,7 +544,7 @@ static const char *const unsupported_checker_kw[] = {
 	"DNS_CHECK", "BFD_CHECK", "FILE_CHECK", NULL
 };
 static const char *const ignored_rs_kw[] = {
-	"notify_up", "notify_down", "smtp_alert", "snmp_name", "warmup", "virtualhost", NULL
+	"smtp_alert", "snmp_name", "warmup", "virtualhost", NULL
 };
 
 static int parse_real_server(struct ka_parser *p, const struct ka_node *n, const struct ka_defaults *vd,
@@ -606,6 +606,14 @@ static int parse_real_server(struct ka_parser *p, const struct ka_node *n, const
 		} else if (is(c, "delay_loop")) {
 			if (arg_secs(p, c, &d.delay_loop_ms))
 				return -1;
+		} else if (is(c, "notify_up") || is(c, "notify_down")) {
+			char **dst = is(c, "notify_up") ? &r->notify_up : &r->notify_down;
+
+			if (need_args(p, c, 1))
+				return -1;
+			free(*dst);
+			if (!(*dst = strdup(c->argv[1])))
+				return perr(p, c->line, "out of memory");
 		} else if (one_of(c->argv[0], checker_kw) || one_of(c->argv[0], unsupported_checker_kw)) {
 			/* after the RS-level settings: handled below */
 		} else if (one_of(c->argv[0], ignored_rs_kw)) {
@@ -639,7 +647,7 @@ static int parse_real_server(struct ka_parser *p, const struct ka_node *n, const
 }
 
 static const char *const ignored_vs_kw[] = {
-	"omega", "quorum_up", "quorum_down", "smtp_alert", "snmp_name", "ha_suspend",
+	"omega", "smtp_alert", "snmp_name", "ha_suspend",
 	"warmup", "persistence_engine", "sorry_server_inhibit", "retry", NULL
 };
 
@@ -725,6 +733,7 @@ static int parse_virtual_server(struct ka_parser *p, struct cfg *c, const struct
 	uint16_t sorry_port = 0;
 	int sorry_af = 0;
 	const struct ka_node *sorry_node = NULL;
+	const char *quorum_up = NULL, *quorum_down = NULL;
 
 	if (!vs->has_block)
 		return perr(p, vs->line, "virtual_server needs a { } block");
@@ -804,6 +813,10 @@ static int parse_virtual_server(struct ka_parser *p, struct cfg *c, const struct
 		} else if (is(n, "hysteresis")) {
 			if (arg_uint(p, n, 0x7fffffff, &hyst))
 				return -1;
+		} else if (is(n, "quorum_up") || is(n, "quorum_down")) {
+			if (need_args(p, n, 1))
+				return -1;
+			*(is(n, "quorum_up") ? &quorum_up : &quorum_down) = n->argv[1];
 		} else if (is(n, "inhibit_on_failure")) {
 			if (arg_bool(p, n, &d.inhibit))
 				return -1;
@@ -875,6 +888,9 @@ static int parse_virtual_server(struct ka_parser *p, struct cfg *c, const struct
 		cs->line = keys[i].line;
 		cs->quorum = quorum;
 		cs->hysteresis = hyst;
+		if ((quorum_up && !(cs->quorum_up = strdup(quorum_up))) ||
+		    (quorum_down && !(cs->quorum_down = strdup(quorum_down))))
+			return perr(p, vs->line, "out of memory");
 		cfg_service_name(cs);
 		for (size_t j = 0; j + 1 < c->nsvcs; j++)
 			if (cfg_svc_key_equal(&c->svcs[j].s, &cs->s))

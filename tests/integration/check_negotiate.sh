@@ -15,7 +15,7 @@ work=$(mktemp -d /tmp/lvsd-hc-neg.XXXXXX)
 cleanup_dir "$work"
 
 # one asyncio process, one port per scripted behaviour
-ip netns exec lvsd-hc-rs1 "$HC_PY" - >"$work/servers.log" 2>&1 <<'PY' &
+cat >"$work/servers.py" <<'PY'
 import asyncio
 
 async def lines(r):
@@ -94,9 +94,14 @@ async def main():
 
 asyncio.run(main())
 PY
-srv=$!
-cleanup_pid "$srv"
-wait_for 10 grep -q ready "$work/servers.log"
+start_servers() {
+	: >"$work/servers.log"
+	ip netns exec lvsd-hc-rs1 "$HC_PY" "$work/servers.py" >"$work/servers.log" 2>&1 &
+	srv=$!
+	cleanup_pid "$srv"
+	wait_for 10 grep -q ready "$work/servers.log"
+}
+start_servers
 
 cat >"$work/neg.cf" <<'CFG'
 checkinterval=1
@@ -172,14 +177,20 @@ tap_check "... (a refused imap login fails at once)" \
 	grep -q "imap 192.168.77.11:1143 .*down.*server said 'l1 NO denied'" "$work/checks"
 hc_lvsd_stop
 
-# keepalived's SMTP_CHECK: HELO with helo_name (keepalived's dialogue)
-cat >"$work/ka.conf" <<'CFG'
+# keepalived's SMTP_CHECK: HELO with helo_name (keepalived's dialogue), and
+# the notify_up/notify_down (real server) and quorum_up/quorum_down
+# (virtual server) scripts
+cat >"$work/ka.conf" <<CFG
 virtual_server 10.79.0.1 25 {
     delay_loop 1
     lvs_sched rr
     lvs_method NAT
     protocol TCP
+    quorum_up "echo quorum up >>$work/notify.log"
+    quorum_down "echo quorum down >>$work/notify.log"
     real_server 192.168.77.11 2525 {
+        notify_up "echo up 2525 >>$work/notify.log"
+        notify_down "echo down 2525 >>$work/notify.log"
         SMTP_CHECK {
             connect_timeout 2
             retry 0
@@ -187,6 +198,7 @@ virtual_server 10.79.0.1 25 {
         }
     }
     real_server 192.168.77.11 2526 {
+        notify_down "echo down 2526 >>$work/notify.log"
         SMTP_CHECK {
             connect_timeout 2
             retry 0
@@ -201,8 +213,19 @@ tap_check "keepalived SMTP_CHECK: HELO accepted -> up" wait_for 5 rs_has_weight 
 tap_check "keepalived SMTP_CHECK: HELO refused (550) -> down" \
 	wait_for 5 eval "lvsd --show checks | grep -q \"smtp 192.168.77.11:2525 .*down.*server said '550 go away'\""
 tap_check "... and not in the table" rs_absent "TCP  10.79.0.1:25 " 192.168.77.11:2526
+tap_check "notify_down ran for the real server that failed (it started up: no alpha)" \
+	wait_for 3 grep -qx "down 2526" "$work/notify.log"
+tap_check "no notify_up for a server that was up from the start" bash -c "! grep -q 'up 2525' '$work/notify.log'"
 kill "$srv"; wait "$srv" 2>/dev/null
 tap_check "servers gone -> the smtp real server is removed" wait_for 8 rs_absent "TCP  10.79.0.1:25 " 192.168.77.11:2525
+tap_check "... notify_down ran for it" wait_for 3 grep -qx "down 2525" "$work/notify.log"
+tap_check "... and quorum_down for the virtual server, once" \
+	wait_for 3 eval '[ "$(grep -c "quorum down" "$work/notify.log")" = 1 ]'
+start_servers
+tap_check "servers back -> notify_up and quorum_up" \
+	wait_for 5 eval 'grep -qx "up 2525" "$work/notify.log" && grep -qx "quorum up" "$work/notify.log"'
+sed 's/^/# notify.log: /' "$work/notify.log"
+kill "$srv"; wait "$srv" 2>/dev/null
 hc_lvsd_stop
 tap_check "no sanitizer report from lvsd" bash -c "! grep -qE 'Sanitizer|runtime error' '$HC_LVSD_LOG'"
 echo "1..$_tap_n"
