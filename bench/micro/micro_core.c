@@ -166,6 +166,16 @@ static void fill_batch(struct lvs_pkt *pk, uint64_t b, uint64_t per, uint64_t to
 		tcp_pkt(&pk[k], scramble(b * per + k, total), flags, vip);
 }
 
+
+/* what a worker does before handling its RX burst: stage 1 (buckets) for
+ * all packets, then stage 2 (first entries of each chain) */
+static void prefetch_burst(struct lvs_core *core, const struct lvs_pkt *q)
+{
+	for (unsigned j = 0; j < BURST; j++)
+		lvs_core_prefetch(core, &q[j], 0);
+	for (unsigned j = 0; j < BURST; j++)
+		lvs_core_prefetch2(core, &q[j], 0);
+}
 static void bench_conn(uint64_t n)
 {
 	struct lvs_table *t = lvs_table_new();
@@ -246,10 +256,7 @@ static void bench_conn(uint64_t n)
 		uint64_t t0 = now_ns();
 		for (uint64_t k = 0; k < per_b; k += BURST) {
 			struct lvs_pkt *q = &pk[k];
-			for (unsigned j = 0; j < BURST; j++)
-				lvs_core_prefetch(core, &q[j], 0);
-			for (unsigned j = 0; j < BURST; j++)
-				lvs_core_prefetch2(core, &q[j], 0);
+			prefetch_burst(core, q);
 			for (unsigned j = 0; j < BURST; j++) {
 				uint32_t bk = lvs_conn_bucket(core, AF_INET, IPPROTO_TCP, &q[j].saddr, q[j].sport);
 				lvs_conn_lock_bucket(core, bk);
@@ -284,10 +291,7 @@ static void bench_conn(uint64_t n)
 		uint64_t t0 = now_ns();
 		for (uint64_t k = 0; k < per_b; k += BURST) {
 			struct lvs_pkt *q = &pk[k];
-			for (unsigned j = 0; j < BURST; j++)
-				lvs_core_prefetch(core, &q[j], 0);
-			for (unsigned j = 0; j < BURST; j++)
-				lvs_core_prefetch2(core, &q[j], 0);
+			prefetch_burst(core, q);
 			for (unsigned j = 0; j < BURST; j++) {
 				lvs_core_inbound(core, 0, &q[j], now, &ref);
 				lvs_core_ref_put(core, 0, &ref);
