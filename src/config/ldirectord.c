@@ -74,7 +74,7 @@ static const struct {
 	[K_QUIESCENT] = { "quiescent", F_G | F_V },
 	[K_AUTORELOAD] = { "autoreload", F_G | F_GONLY },
 	[K_LOGFILE] = { "logfile", F_G | F_GONLY },
-	[K_FALLBACKCOMMAND] = { "fallbackcommand", F_G | F_V | F_IGN },
+	[K_FALLBACKCOMMAND] = { "fallbackcommand", F_G | F_V },
 	[K_READDQUIESCENT] = { "readdquiescent", F_G | F_GONLY | F_IGN },
 	[K_CLEANSTOP] = { "cleanstop", F_G | F_V | F_IGN },
 	[K_CALLBACK] = { "callback", F_G | F_GONLY | F_IGN },
@@ -835,6 +835,34 @@ static int parse_fallback(struct ld_parser *p, const struct ld_scope *v, struct 
 	return 0;
 }
 
+/* fallbackcommand runs with "start VIP:port proto" when the last real
+ * server goes down and "stop ..." when one comes back (a fwmark virtual:
+ * ":0 fwm", as ldirectord prints it): the quorum scripts of the model */
+static int parse_fallbackcommand(struct ld_parser *p, const struct ld_scope *v, struct cfg_service *cs)
+{
+	const struct ld_line *l = get(p, v, K_FALLBACKCOMMAND);
+	char hp[64], where[80];
+
+	if (!l || !l->val[0])
+		return 0;
+	if (cs->s.fwmark)
+		snprintf(where, sizeof(where), ":0 fwm");
+	else
+		snprintf(where, sizeof(where), "%s %s", cfg_hostport_str(cs->s.af, &cs->s.addr, cs->s.port, hp, sizeof(hp)),
+			 cs->s.protocol == IPPROTO_UDP ? "udp" : "tcp");
+	/* asprintf leaves the pointer undefined on failure; cfg_free frees
+	 * whichever was set */
+	if (asprintf(&cs->quorum_down, "%s start %s", l->val, where) < 0) {
+		cs->quorum_down = NULL;
+		return perr(p, l->line, "out of memory");
+	}
+	if (asprintf(&cs->quorum_up, "%s stop %s", l->val, where) < 0) {
+		cs->quorum_up = NULL;
+		return perr(p, l->line, "out of memory");
+	}
+	return 0;
+}
+
 static int build_virtual(struct ld_parser *p, struct cfg *c, const struct ld_scope *v)
 {
 	struct cfg_service *cs = cfg_add_service(c);
@@ -853,7 +881,8 @@ static int build_virtual(struct ld_parser *p, struct cfg *c, const struct ld_sco
 		if (cfg_svc_key_equal(&c->svcs[i].s, &cs->s))
 			return perr(p, v->line, "virtual %s is already defined at line %d", cs->name,
 				    c->svcs[i].line);
-	if (get_bool(p, v, K_QUIESCENT, 0, &quiesce) || parse_fallback(p, v, cs))
+	if (get_bool(p, v, K_QUIESCENT, 0, &quiesce) || parse_fallback(p, v, cs) ||
+	    parse_fallbackcommand(p, v, cs))
 		return -1;
 	int start_up = 0;
 	const struct ld_line *is = get(p, v, K_INITIALSTATE);

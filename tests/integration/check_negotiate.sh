@@ -107,6 +107,7 @@ cat >"$work/neg.cf" <<'CFG'
 checkinterval=1
 negotiatetimeout=2
 quiescent=no
+fallbackcommand="FBCMD"
 virtual=10.79.0.1:25
 	real=192.168.77.11:2525 masq
 	service=smtp
@@ -150,6 +151,10 @@ virtual=10.79.0.2:7000
 	request="ping\n"
 	receive="^pang$"
 CFG
+# ldirectord's fallbackcommand: "start|stop VIP:port proto"
+printf '#!/bin/sh\necho "$@" >>%s/fb.log\n' "$work" >"$work/fb.sh"
+chmod +x "$work/fb.sh"
+sed -i "s|FBCMD|$work/fb.sh|" "$work/neg.cf"
 hc_lvsd "$work/neg.cf" || { tap_fail "lvsd starts"; exit 1; }
 tap_check "no 'not implemented' fallback warning for these services" \
 	bash -c "! grep -q 'not implemented' '$HC_LVSD_LOG'"
@@ -165,6 +170,11 @@ tap_check "smtp: greeting that never ends -> not added" rs_absent "TCP  10.79.0.
 tap_check "pop: wrong password -> not added" rs_absent "TCP  10.79.0.2:110 " 192.168.77.11:1110
 tap_check "imap: wrong password -> not added" rs_absent "TCP  10.79.0.2:143 " 192.168.77.11:1143
 tap_check "simpletcp: no line matches -> not added" rs_absent "TCP  10.79.0.2:7000 " 192.168.77.11:7000
+sed 's/^/# fb.log: /' "$work/fb.log"
+tap_check "fallbackcommand: start at startup (no real server up yet), stop when the first comes up" wait_for 3 \
+	eval 'grep -qx "start 10.79.0.1:25 tcp" "$work/fb.log" && grep -qx "stop 10.79.0.1:25 tcp" "$work/fb.log"'
+tap_check "fallbackcommand: a virtual whose real server never comes up: start only" \
+	eval 'grep -qx "start 10.79.0.2:25 tcp" "$work/fb.log" && ! grep -q "stop 10.79.0.2:25" "$work/fb.log"'
 lvsd --show checks >"$work/checks"
 sed 's/^/# /' "$work/checks"
 tap_check "the check status names the protocol and why it failed (timeout)" \
