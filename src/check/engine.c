@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,6 +33,7 @@ struct chk_svc_rt {
 	int sorry_on;
 	struct chk_probe ***rp;    /* [real][check] -> probe, NULL for on/off */
 	uint8_t *real_up;          /* [real] state last seen, for notify_up/down */
+	uint8_t *maint;            /* [real] in maintenance (ldirectord maintenancedir) */
 };
 
 struct chk_engine {
@@ -230,6 +232,8 @@ static int real_up(struct chk_engine *e, size_t si, size_t ri)
 {
 	const struct cfg_real *r = &e->cfg->svcs[si].reals[ri];
 
+	if (e->rt[si].maint[ri])
+		return 0;
 	for (size_t k = 0; k < r->nchecks; k++) {
 		if (r->checks[k].kind == CFG_CHK_OFF)
 			return 0;
@@ -268,6 +272,8 @@ static void run_notify(struct chk_engine *e, const char *what, const char *name,
 	e->reap_fd[e->nreap] = -1;
 	e->nreap++;
 }
+
+static void poll_maintenance(struct chk_engine *e);
 
 static void sync_service(struct chk_engine *e, size_t si, struct lvs_table *t)
 {
@@ -594,6 +600,7 @@ static void rt_free(struct chk_svc_rt *rt, const struct cfg *c)
 			free(rt[i].rp[j]);
 		free(rt[i].rp);
 		free(rt[i].real_up);
+		free(rt[i].maint);
 	}
 	free(rt);
 }
@@ -619,7 +626,8 @@ static int build_probes(struct chk_engine *e, const struct cfg *c, struct build 
 		b->rt[si].sorry_on = old >= 0 ? e->rt[old].sorry_on : -1;
 		b->rt[si].rp = calloc(cs->nreals + 1, sizeof(*b->rt[si].rp));
 		b->rt[si].real_up = calloc(cs->nreals + 1, 1);
-		if (!b->rt[si].rp || !b->rt[si].real_up)
+		b->rt[si].maint = calloc(cs->nreals + 1, 1);
+		if (!b->rt[si].rp || !b->rt[si].real_up || !b->rt[si].maint)
 			return -1;
 		for (size_t ri = 0; ri < cs->nreals; ri++) {
 			const struct cfg_real *r = &cs->reals[ri];
@@ -785,6 +793,10 @@ static void apply_config(struct chk_engine *e, struct cfg *c)
 	pthread_mutex_unlock(&e->m);
 
 	open_logfile(e);
+	poll_maintenance(e);  /* before the first sync: such a server never shows up */
+	e->any_dirty = 0;     /* ... and the sync below covers every service */
+	if (e->dirty)
+		memset(e->dirty, 0, c->nsvcs + 1);
 	/* the table: drop services that left the configuration, then sync */
 	e->host.lock(e->host.arg);
 	struct lvs_table *t = e->host.table(e->host.arg);
@@ -841,6 +853,47 @@ static int load_file(struct chk_engine *e, struct cfg **out, char *err, size_t e
 	return ret;
 }
 
+/* ldirectord's maintenancedir: a file named "RIP:port" or "RIP" there
+ * takes that real server down (and out of the table, or to weight 0 when
+ * quiescent) until it is removed; looked at once a second */
+static int in_maintenance(const char *dir, const struct cfg_real *r)
+{
+	char hp[64], ip[INET6_ADDRSTRLEN], path[PATH_MAX];
+	struct stat st;
+
+	cfg_hostport_str(r->d.af, &r->d.addr, r->d.port, hp, sizeof(hp));
+	inet_ntop(r->d.af, &r->d.addr, ip, sizeof(ip));
+	if (snprintf(path, sizeof(path), "%s/%s", dir, hp) < (int)sizeof(path) && stat(path, &st) == 0)
+		return 1;
+	return snprintf(path, sizeof(path), "%s/%s", dir, ip) < (int)sizeof(path) && stat(path, &st) == 0;
+}
+
+static void poll_maintenance(struct chk_engine *e)
+{
+	const char *dir = e->cfg ? e->cfg->maintenancedir : NULL;
+
+	if (!dir)
+		return;
+	for (size_t si = 0; si < e->cfg->nsvcs; si++) {
+		const struct cfg_service *cs = &e->cfg->svcs[si];
+
+		for (size_t ri = 0; ri < cs->nreals; ri++) {
+			uint8_t m = (uint8_t)in_maintenance(dir, &cs->reals[ri]);
+			char hp[64];
+
+			if (m == e->rt[si].maint[ri])
+				continue;
+			e->rt[si].maint[ri] = m;
+			cfg_hostport_str(cs->reals[ri].d.af, &cs->reals[ri].d.addr, cs->reals[ri].d.port, hp, sizeof(hp));
+			elog(e, LOG_NOTICE, "Real server %s of %s: %s maintenance (%s)", hp, cs->name,
+			     m ? "entering" : "leaving", dir);
+			if (e->dirty)
+				e->dirty[si] = 1;
+			e->any_dirty = 1;
+		}
+	}
+}
+
 static void poll_autoreload(struct chk_engine *e, uint64_t now)
 {
 	struct timespec mt;
@@ -850,6 +903,7 @@ static void poll_autoreload(struct chk_engine *e, uint64_t now)
 	if (now < e->next_poll_ms)
 		return;
 	e->next_poll_ms = now + 1000;
+	poll_maintenance(e);
 	if (!e->path || !e->cfg || !e->cfg->autoreload)
 		return;
 	stat_file(e->path, &mt, &size);
@@ -928,10 +982,10 @@ static void *engine_main(void *arg)
 		now = chk_now_ms();
 		chk_http_timer(e, now);
 		run_due(e);
+		poll_autoreload(e, now);   /* also maintenancedir, which may dirty services */
 		flush_dirty(e);
 		if (e->nreap)
 			reap_killed(e);
-		poll_autoreload(e, now);
 	}
 	return NULL;
 }

@@ -275,6 +275,7 @@ void cfg_free(struct cfg *c)
 	free(c->svcs);
 	free(c->path);
 	free(c->logfile);
+	free(c->maintenancedir);
 	free(c);
 }
 

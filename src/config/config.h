@@ -102,6 +102,7 @@ struct cfg {
 	size_t nsvcs;
 	int autoreload;
 	char *logfile;                /* NULL = only lvsd's log */
+	char *maintenancedir;         /* ldirectord: a file named RIP or RIP:port here = RS down */
 };
 
 /* Read and parse a file.  `path` may be prefixed with "ldirectord:" or

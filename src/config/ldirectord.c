@@ -81,7 +81,7 @@ static const struct {
 	[K_SUPERVISED] = { "supervised", F_G | F_GONLY | F_IGN },
 	[K_FORK] = { "fork", F_G | F_GONLY | F_IGN },
 	[K_EXECUTE] = { "execute", F_G | F_GONLY | F_IGN | F_MULTI },
-	[K_MAINTENANCEDIR] = { "maintenancedir", F_G | F_GONLY | F_IGN },
+	[K_MAINTENANCEDIR] = { "maintenancedir", F_G | F_GONLY },
 	[K_MONITORFILE] = { "monitorfile", F_G | F_V | F_IGN },
 	[K_EMAILALERT] = { "emailalert", F_G | F_V | F_IGN },
 	[K_EMAILALERTFREQ] = { "emailalertfreq", F_G | F_V | F_IGN },
@@ -947,6 +947,12 @@ int cfg_parse_ldirectord(const char *name, const char *text, struct cfg **out,
 		c->logfile = strdup(lf->val);
 	} else if (lf) {
 		pwarn(&p, lf->line, "logfile=%s: syslog facilities are not supported; using lvsd's log", lf->val);
+	}
+	const struct ld_line *md = get(&p, NULL, K_MAINTENANCEDIR);
+
+	if (md && md->val[0] && !(c->maintenancedir = strdup(md->val))) {
+		perr(&p, md->line, "out of memory");
+		goto out;
 	}
 	for (size_t i = 0; i < p.nvirts; i++)
 		if (build_virtual(&p, c, &p.virts[i]))

@@ -4,7 +4,8 @@
 # servers in a real-server namespace: a correct dialogue brings the real
 # server up, a wrong greeting / refused login / missing reply line / a
 # server that greets halfway and hangs keeps it out, and a server that
-# goes away is removed.
+# goes away is removed.  Also ldirectord's fallbackcommand and
+# maintenancedir, and keepalived's SMTP_CHECK and notify/quorum scripts.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/check-lib.sh"
 
@@ -108,6 +109,7 @@ checkinterval=1
 negotiatetimeout=2
 quiescent=no
 fallbackcommand="FBCMD"
+maintenancedir="MAINTDIR"
 virtual=10.79.0.1:25
 	real=192.168.77.11:2525 masq
 	service=smtp
@@ -154,7 +156,8 @@ CFG
 # ldirectord's fallbackcommand: "start|stop VIP:port proto"
 printf '#!/bin/sh\necho "$@" >>%s/fb.log\n' "$work" >"$work/fb.sh"
 chmod +x "$work/fb.sh"
-sed -i "s|FBCMD|$work/fb.sh|" "$work/neg.cf"
+sed -i "s|FBCMD|$work/fb.sh|; s|MAINTDIR|$work/maint|" "$work/neg.cf"
+mkdir "$work/maint"
 hc_lvsd "$work/neg.cf" || { tap_fail "lvsd starts"; exit 1; }
 tap_check "no 'not implemented' fallback warning for these services" \
 	bash -c "! grep -q 'not implemented' '$HC_LVSD_LOG'"
@@ -175,6 +178,15 @@ tap_check "fallbackcommand: start at startup (no real server up yet), stop when 
 	eval 'grep -qx "start 10.79.0.1:25 tcp" "$work/fb.log" && grep -qx "stop 10.79.0.1:25 tcp" "$work/fb.log"'
 tap_check "fallbackcommand: a virtual whose real server never comes up: start only" \
 	eval 'grep -qx "start 10.79.0.2:25 tcp" "$work/fb.log" && ! grep -q "stop 10.79.0.2:25" "$work/fb.log"'
+# maintenancedir: a file named RIP:port takes that real server out
+touch "$work/maint/192.168.77.11:2121"
+tap_check "maintenancedir: file RIP:port -> that real server is removed" \
+	wait_for 4 rs_absent "TCP  10.79.0.1:21 " 192.168.77.11:2121
+tap_check "... and logged" grep -q "Real server 192.168.77.11:2121 of .*: entering maintenance" "$HC_LVSD_LOG"
+tap_check "... other real servers on the same address stay" rs_has_weight "TCP  10.79.0.1:25 " 192.168.77.11:2525 1
+rm "$work/maint/192.168.77.11:2121"
+tap_check "maintenance file removed -> the real server is back" \
+	wait_for 4 rs_has_weight "TCP  10.79.0.1:21 " 192.168.77.11:2121 1
 lvsd --show checks >"$work/checks"
 sed 's/^/# /' "$work/checks"
 tap_check "the check status names the protocol and why it failed (timeout)" \
