@@ -633,14 +633,17 @@ static int build_probes(struct chk_engine *e, const struct cfg *c, struct build 
 			const struct cfg_real *r = &cs->reals[ri];
 
 			/* a real server that stays across a reload keeps its state
-			 * (no notify for it); a new one starts where its checks do */
+			 * (no notify, no second "entering maintenance"); a new one
+			 * starts where its checks do */
 			b->rt[si].real_up[ri] = (uint8_t)(r->start_up ? 1 : 0);
 			for (size_t oi = 0; old >= 0 && oi < e->cfg->svcs[old].nreals; oi++) {
 				const struct cfg_real *o = &e->cfg->svcs[old].reals[oi];
 
 				if (o->d.af == r->d.af && o->d.port == r->d.port &&
-				    lvs_addr_equal(r->d.af, &o->d.addr, &r->d.addr))
+				    lvs_addr_equal(r->d.af, &o->d.addr, &r->d.addr)) {
 					b->rt[si].real_up[ri] = e->rt[old].real_up[oi];
+					b->rt[si].maint[ri] = e->rt[old].maint[oi];
+				}
 			}
 
 			b->rt[si].rp[ri] = calloc(r->nchecks + 1, sizeof(struct chk_probe *));
