@@ -184,6 +184,11 @@ tap_check "maintenancedir: file RIP:port -> that real server is removed" \
 	wait_for 4 rs_absent "TCP  10.79.0.1:21 " 192.168.77.11:2121
 tap_check "... and logged" grep -q "Real server 192.168.77.11:2121 of .*: entering maintenance" "$HC_LVSD_LOG"
 tap_check "... other real servers on the same address stay" rs_has_weight "TCP  10.79.0.1:25 " 192.168.77.11:2525 1
+lvsd --cmd reload >/dev/null
+sleep 1.5
+tap_check "... a reload keeps it in maintenance, without a second log line" \
+	eval 'rs_absent "TCP  10.79.0.1:21 " 192.168.77.11:2121 &&
+	      [ "$(grep -c "Real server 192.168.77.11:2121 of .*: entering maintenance" "$HC_LVSD_LOG")" = 1 ]'
 rm "$work/maint/192.168.77.11:2121"
 tap_check "maintenance file removed -> the real server is back" \
 	wait_for 4 rs_has_weight "TCP  10.79.0.1:21 " 192.168.77.11:2121 1
