@@ -245,6 +245,24 @@ static int real_up(struct chk_engine *e, size_t si, size_t ri)
 	return 1;
 }
 
+/* hand a child (and an fd to close with it, or -1) to the loop's reaper;
+ * -1 when out of memory (the caller keeps the fd) */
+static int reap_later(struct chk_engine *e, pid_t pid, int fd)
+{
+	pid_t *np = realloc(e->reap, (e->nreap + 1) * sizeof(*np));
+	if (!np)
+		return -1;
+	e->reap = np;
+	int *nf = realloc(e->reap_fd, (e->nreap + 1) * sizeof(*nf));
+	if (!nf)
+		return -1;
+	e->reap_fd = nf;
+	e->reap[e->nreap] = pid;
+	e->reap_fd[e->nreap] = fd;
+	e->nreap++;
+	return 0;
+}
+
 /* keepalived's notify_up/down and quorum_up/down: `sh -c cmd`, not
  * waited for (reaped by the loop), never killed */
 static void run_notify(struct chk_engine *e, const char *what, const char *name, const char *cmd)
@@ -258,19 +276,8 @@ static void run_notify(struct chk_engine *e, const char *what, const char *name,
 		return;
 	}
 	elog(e, LOG_INFO, "%s of %s: running '%s' (pid %d)", what, name, cmd, (int)pid);
-	pid_t *np = realloc(e->reap, (e->nreap + 1) * sizeof(*np));
-	int *nf = np ? realloc(e->reap_fd, (e->nreap + 1) * sizeof(*nf)) : NULL;
-	if (np)
-		e->reap = np;
-	if (nf)
-		e->reap_fd = nf;
-	if (!np || !nf) {
+	if (reap_later(e, pid, -1))
 		elog(e, LOG_ERR, "out of memory: pid %d will stay a zombie", (int)pid);
-		return;
-	}
-	e->reap[e->nreap] = pid;
-	e->reap_fd[e->nreap] = -1;
-	e->nreap++;
 }
 
 static void poll_maintenance(struct chk_engine *e);
@@ -347,21 +354,11 @@ static void probe_abort(struct chk_engine *e, struct chk_probe *p)
 	if (p->curl)
 		chk_http_cancel(e, p);
 	if (p->pid > 0) {
-		pid_t *np = realloc(e->reap, (e->nreap + 1) * sizeof(*np));
-		int *nf = realloc(e->reap_fd, (e->nreap + 1) * sizeof(*nf));
-
-		if (np)
-			e->reap = np;
-		if (nf)
-			e->reap_fd = nf;
 		kill(p->pid, SIGKILL);
-		if (np && nf) {
-			e->reap[e->nreap] = p->pid;
-			e->reap_fd[e->nreap] = p->fd;
-			e->nreap++;
+		if (reap_later(e, p->pid, p->fd) == 0) {
 			if (p->fd >= 0)
 				chk_unwatch_fd(e, p->fd);
-			p->fd = -1;
+			p->fd = -1;     /* closed once the child is reaped */
 		}
 		p->pid = 0;
 	}
