@@ -442,6 +442,10 @@ static void test_ka_errors(void **state)
 	expect_error("virtual_server 1.2.3.4 80 {\n real_server 1.2.3.5 80 {\n  HTTP_GET {\n  }\n }\n}\n",
 		     CFG_FMT_KEEPALIVED, "t.cf:3: HTTP_GET: needs at least one url");
 	expect_error("virtual_server group G1 {\n}\n", CFG_FMT_KEEPALIVED, "group 'G1' is not defined");
+	expect_error("virtual_server 1.2.3.4 25 {\n real_server 1.2.3.5 25 {\n  SMTP_CHECK {\n"
+		     "   host {\n    connect_ip 1.2.3.5\n   }\n  }\n }\n}\n",
+		     CFG_FMT_KEEPALIVED, "t.cf:4: SMTP_CHECK: host { } blocks are not supported");
+	expect_error("virtual_server 1.2.3.4 25 {\n quorum_up\n}\n", CFG_FMT_KEEPALIVED, "t.cf:2: quorum_up: missing value");
 }
 
 static void test_fuzz_no_crash(void **state)
