@@ -20,7 +20,11 @@ ipv -a -t "$LAB_VIP:80" -r "$LAB_RS2" -m
 ipv -A -u "$LAB_VIP:53" -s rr
 ipv -a -u "$LAB_VIP:53" -r "$LAB_RS1" -m
 
-# legitimate traffic in the background for the whole run
+# legitimate traffic in the background for the whole run.  Its source
+# ports must not be the crafted packets' 40000-40009: a real connection on
+# 40002 once turned the "RST without a connection" probe into an RST of
+# that connection (counted elsewhere)
+ip netns exec "${DP_P}c" sysctl -qw net.ipv4.ip_local_reserved_ports=40000-40009
 client http "$LAB_VIP" 400 2 >"$LAB_TMP/legit.out" 2>&1 &
 legit=$!
 
