@@ -22,6 +22,7 @@ struct lvs_dest;
 #define LVS_CONN_FAM_V6   0x01   /* client/virtual are IPv6 */
 #define LVS_CONN_FAM_DV6  0x02   /* dest is IPv6 */
 #define LVS_CONN_FAM_SYNC 0x04   /* created by the sync backup (Origin SYNC) */
+#define LVS_CONN_FAM_OFFLOAD 0x08 /* the datapath's fast path forwards it (pkt.h) */
 #define LVS_CONN_FAM_FREE 0x80   /* on a free list */
 
 /* template states (IP_VS_CTPL_S_*) */

@@ -148,7 +148,7 @@ static inline void slot_add(uint64_t *v, uint64_t n)
 }
 
 /* callers checked worker < core->nslots */
-static void add_counts(struct lvs_stats *st, unsigned worker, int out, uint32_t len)
+static void add_counts(struct lvs_stats *st, unsigned worker, int out, uint64_t pkts, uint64_t bytes)
 {
 	struct lvs_counters *c;
 
@@ -156,15 +156,18 @@ static void add_counts(struct lvs_stats *st, unsigned worker, int out, uint32_t 
 		return;
 	c = lvs_stats_slot(st, worker);
 	if (out) {
-		slot_add(&c->outpkts, 1);
-		slot_add(&c->outbytes, len);
+		slot_add(&c->outpkts, pkts);
+		slot_add(&c->outbytes, bytes);
 	} else {
-		slot_add(&c->inpkts, 1);
-		slot_add(&c->inbytes, len);
+		slot_add(&c->inpkts, pkts);
+		slot_add(&c->inbytes, bytes);
 	}
 }
 
-static void count_packet(struct lvs_core *core, unsigned worker, struct lvs_conn *cp, int out, uint32_t len)
+/* pkts packets of bytes bytes in one direction (offloaded flows report
+ * many at once, see lvs_core_offload_touch) */
+static void count_packets(struct lvs_core *core, unsigned worker, struct lvs_conn *cp, int out,
+			  uint64_t pkts, uint64_t bytes)
 {
 	struct lvs_dest *dest = cp->dest;
 	struct lvs_service *svc;
@@ -172,11 +175,16 @@ static void count_packet(struct lvs_core *core, unsigned worker, struct lvs_conn
 	if (!dest || worker >= core->nslots ||
 	    !(__atomic_load_n(&dest->flags, __ATOMIC_RELAXED) & LVS_DEST_F_AVAILABLE))
 		return;
-	add_counts(&dest->stats, worker, out, len);
+	add_counts(&dest->stats, worker, out, pkts, bytes);
 	svc = __atomic_load_n(&dest->svc, __ATOMIC_ACQUIRE);
 	if (svc)
-		add_counts(&svc->stats, worker, out, len);
-	add_counts(core->global_stats, worker, out, len);
+		add_counts(&svc->stats, worker, out, pkts, bytes);
+	add_counts(core->global_stats, worker, out, pkts, bytes);
+}
+
+static void count_packet(struct lvs_core *core, unsigned worker, struct lvs_conn *cp, int out, uint32_t len)
+{
+	count_packets(core, worker, cp, out, 1, len);
 }
 
 /* a new connection: dest, service and global conns++ */
@@ -215,6 +223,79 @@ static void fill_ref(const struct lvs_core *core, const struct lvs_conn *cp, str
 		out->tun_port = __atomic_load_n(&cp->dest->tun_port, __ATOMIC_RELAXED);
 		out->tun_flags = __atomic_load_n(&cp->dest->tun_flags, __ATOMIC_RELAXED);
 	}
+}
+
+/* ---- flow offload (pkt.h) ---- */
+
+/* may the datapath forward this entry's packets without asking us?  Only
+ * where nothing per packet is left to decide: an ESTABLISHED TCP NAT
+ * connection whose non-SYN/FIN/RST segments change nothing but the timer
+ * and the counters.  Not while a sync master wants to see the packets. */
+static int offload_eligible(const struct lvs_core *core, const struct lvs_conn *cp)
+{
+	const struct lvs_dest *d = cp->dest;
+
+	return core->set.offload_min_pkts > 0 && cp->protocol == IPPROTO_TCP &&
+	       cp->state == LVS_TCP_S_ESTABLISHED &&
+	       (cp->flags & LVS_CONN_F_FWD_MASK) == LVS_CONN_F_MASQ &&
+	       !(cp->flags & (LVS_CONN_F_TEMPLATE | LVS_CONN_F_ONE_PACKET)) &&
+	       !(cp->fam & (LVS_CONN_FAM_V6 | LVS_CONN_FAM_DV6)) && d &&
+	       (__atomic_load_n(&d->flags, __ATOMIC_RELAXED) & LVS_DEST_F_AVAILABLE) &&
+	       !__atomic_load_n(&core->sync_hook, __ATOMIC_ACQUIRE);
+}
+
+/* after a packet of an existing entry (bucket lock held): hand the flow to
+ * the datapath's fast path once it has carried offload_min_pkts inbound
+ * packets (short connections are not worth installing), take it back
+ * when it stops being eligible (FIN/RST/SYN went through us) */
+static void offload_decide(struct lvs_core *core, struct lvs_conn *cp, struct lvs_conn_ref *out)
+{
+	int ok = offload_eligible(core, cp);
+
+	if (cp->fam & LVS_CONN_FAM_OFFLOAD) {
+		if (!ok) {
+			cp->fam &= (uint8_t)~LVS_CONN_FAM_OFFLOAD;
+			out->offload = LVS_OFFLOAD_STOP;
+		}
+	} else if (ok && cp->in_pkts + 1 >= core->set.offload_min_pkts) {
+		cp->fam |= LVS_CONN_FAM_OFFLOAD;
+		out->offload = LVS_OFFLOAD_START;
+	}
+}
+
+int lvs_core_offload_touch(struct lvs_core *core, unsigned worker, const struct lvs_offload_report *r,
+			   uint64_t now_ms)
+{
+	uint32_t jnow = lvs_jiffies(now_ms);
+	struct lvs_conn *cp;
+	uint32_t b;
+	int still = 0;
+
+	if (!core || !r || worker >= core->nworkers || (r->af != AF_INET && r->af != AF_INET6))
+		return 0;
+	b = lvs_conn_bucket(core, r->af, r->protocol, &r->caddr, r->cport);
+	lvs_conn_lock_bucket(core, b);
+	cp = lvs_conn_find_in_locked(core, b, r->af, r->protocol, &r->caddr, r->cport, &r->vaddr, r->vport, jnow);
+	if (cp && (cp->fam & LVS_CONN_FAM_OFFLOAD)) {
+		if (r->in_pkts)
+			count_packets(core, worker, cp, 0, r->in_pkts, r->in_bytes);
+		if (r->out_pkts)
+			count_packets(core, worker, cp, 1, r->out_pkts, r->out_bytes);
+		if (r->in_pkts) {
+			/* what after_in() does per packet, minus the sync hook
+			 * (offloaded flows never have one) */
+			cp->in_pkts += (uint32_t)r->in_pkts;
+		}
+		if (offload_eligible(core, cp)) {
+			if (r->in_pkts || r->out_pkts)
+				lvs_conn_arm(core, b, cp, jnow);   /* the packets refreshed the timer */
+			still = 1;
+		} else {
+			cp->fam &= (uint8_t)~LVS_CONN_FAM_OFFLOAD;
+		}
+	}
+	lvs_conn_unlock_bucket(core, b);
+	return still;
 }
 
 /* ---- sync (spec 8.2) ---- */
@@ -608,6 +689,7 @@ enum lvs_verdict lvs_core_inbound(struct lvs_core *core, unsigned worker, const 
 	if (cp) {
 		process_in(core, worker, cp, b, pkt, jnow, LVS_DIR_INPUT);
 		fill_ref(core, cp, out);
+		offload_decide(core, cp, out);
 		after_in(core, worker, cp, now_ms, &se, &ws, &te, &wts);
 		lvs_conn_unlock_bucket(core, b);
 		run_sync_hook(core, worker, &se, ws, &te, wts);
@@ -699,6 +781,7 @@ enum lvs_verdict lvs_core_outbound(struct lvs_core *core, unsigned worker, const
 	if (cp) {
 		process_in(core, worker, cp, b, pkt, jnow, LVS_DIR_OUTPUT);
 		fill_ref(core, cp, out);
+		offload_decide(core, cp, out);
 		lvs_conn_unlock_bucket(core, b);
 		return LVS_FORWARD;
 	}

@@ -117,6 +117,7 @@ struct lvs_conn_ref {
 	uint8_t tun_type;               /* LVS_TUN_TYPE_* (TUNNEL method) */
 	uint16_t tun_port;              /* host order */
 	uint16_t tun_flags;
+	uint8_t offload;                /* LVS_OFFLOAD_*: see "flow offload" below */
 };
 
 /* kernel sysctls that change the decisions (lvs_core_settings_default()
@@ -135,6 +136,10 @@ struct lvs_core_settings {
 	int sync_threshold;             /* 3 */
 	int sync_period;                /* 50 */
 	int sync_persist_mode;          /* 0 */
+	/* lvsd: hand established flows to the datapath's fast path after this
+	 * many inbound packets; 0 = never (the default; the datapath turns it
+	 * on when it has a fast path) */
+	uint32_t offload_min_pkts;
 };
 
 /* lvsd-only counters: why packets were not forwarded (summed over workers) */
@@ -194,6 +199,40 @@ void lvs_core_prefetch(const struct lvs_core *core, const struct lvs_pkt *pkt, i
 /* second stage, after lvs_core_prefetch() of the whole batch: start
  * loading the first entry of that bucket (usually the connection) */
 void lvs_core_prefetch2(const struct lvs_core *core, const struct lvs_pkt *pkt, int outbound);
+
+/* ---- flow offload ----
+ * A datapath with an in-kernel fast path (the AF_XDP backend's TC
+ * program) may forward the packets of an entry without asking the core,
+ * as long as the core says so:
+ *  - ref->offload == LVS_OFFLOAD_START: from now on the entry is marked
+ *    offloaded (exactly one caller gets START per entry); the datapath
+ *    installs its fast-path state for both directions (or not: then the
+ *    packets keep coming here, which is always correct).
+ *  - ref->offload == LVS_OFFLOAD_STOP: a packet that the fast path does not
+ *    forward (FIN, RST, SYN) changed the entry; the datapath must remove
+ *    its fast-path state now so the state machine sees what follows.
+ *  - while offloaded, the datapath reports what its fast path carried with
+ *    lvs_core_offload_touch() at least every second: the packets and bytes
+ *    are counted in stats slot `worker` and refresh the entry's timer, the
+ *    way they would have one by one.  It returns 1 while the entry is still
+ *    offloaded, 0 when it is gone, was taken back, or its dest is no
+ *    longer available (the kernel drops those packets: the datapath must
+ *    remove its state so the next packet comes here and is dropped).
+ * Eligible: ESTABLISHED TCP NAT over IPv4, not a template, no sync master. */
+#define LVS_OFFLOAD_NONE  0
+#define LVS_OFFLOAD_START 1
+#define LVS_OFFLOAD_STOP  2
+
+struct lvs_offload_report {
+	int af;
+	uint8_t protocol;
+	union lvs_addr caddr, vaddr;
+	uint16_t cport, vport;          /* host order */
+	uint64_t in_pkts, in_bytes;     /* since the last report */
+	uint64_t out_pkts, out_bytes;
+};
+int lvs_core_offload_touch(struct lvs_core *core, unsigned worker, const struct lvs_offload_report *r,
+			   uint64_t now_ms);
 
 /* expire timed-out entries (incremental sweep); call at least once a second */
 void lvs_core_tick(struct lvs_core *core, uint64_t now_ms);
