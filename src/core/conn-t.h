@@ -96,8 +96,10 @@ struct lvs_conn_bucket {
 #define LVS_CONN_GROUP_SHIFT 4
 #define LVS_CONN_GROUP (1u << LVS_CONN_GROUP_SHIFT)
 
+/* a test-and-test-and-set byte lock, inlined (conn.h): uncontended it is
+ * one atomic exchange and one store, without pthread_spin_lock()'s call */
 struct lvs_core_stripe {
-	pthread_spinlock_t lock;
+	uint32_t lock;
 } __attribute__((aligned(64)));
 
 struct lvs_core {
@@ -119,10 +121,11 @@ struct lvs_core {
 	/* hash: bucket heads by id, striped spinlocks (one per group) */
 	struct lvs_conn_bucket *buckets;
 	uint32_t bucket_mask;
+	unsigned bucket_shift;           /* 64 - log2(number of buckets) */
 	uint32_t *group_min;             /* per group: expiry bound, jiffies */
 	struct lvs_core_stripe *stripes;
 	uint32_t stripe_mask;
-	uint32_t hash_seed;
+	uint64_t hash_seed;              /* per table, mixed into the bucket hash */
 
 	/* global pool (tick frees here, workers refill from here) */
 	pthread_mutex_t pool_lock;

@@ -75,47 +75,7 @@ static int addr_eq(int af, const union lvs_addr *a, const union lvs_addr *b)
 	return lvs_addr_equal(af, a, b);
 }
 
-/* ---- hashing ---- */
-
-static uint32_t mix32(uint32_t h)
-{
-	/* murmur3 finaliser: cheap and spreads sequential ports/addresses */
-	h ^= h >> 16;
-	h *= 0x85ebca6bu;
-	h ^= h >> 13;
-	h *= 0xc2b2ae35u;
-	h ^= h >> 16;
-	return h;
-}
-
-uint32_t lvs_conn_bucket(const struct lvs_core *core, int af, uint8_t protocol,
-			 const union lvs_addr *caddr, uint16_t cport)
-{
-	uint32_t a;
-
-	if (af == AF_INET6)
-		a = mix32(caddr->w[0] ^ core->hash_seed) ^ mix32(caddr->w[1]) ^
-		    mix32(caddr->w[2] + 0x9e3779b9u) ^ caddr->w[3];
-	else
-		a = caddr->ip;
-	return mix32(mix32(a ^ core->hash_seed) + ((uint32_t)cport << 8 | protocol)) & core->bucket_mask;
-}
-
-/* a whole group shares one lock, so its expiry bound is guarded by it */
-static pthread_spinlock_t *bucket_lock(struct lvs_core *core, uint32_t bucket)
-{
-	return &core->stripes[(bucket >> LVS_CONN_GROUP_SHIFT) & core->stripe_mask].lock;
-}
-
-void lvs_conn_lock_bucket(struct lvs_core *core, uint32_t bucket)
-{
-	pthread_spin_lock(bucket_lock(core, bucket));
-}
-
-void lvs_conn_unlock_bucket(struct lvs_core *core, uint32_t bucket)
-{
-	pthread_spin_unlock(bucket_lock(core, bucket));
-}
+/* ---- hashing (lvs_conn_bucket and the stripe locks are inline in conn.h) ---- */
 
 /* after the chain of b changed below its head (lock held) */
 static void bucket_fix_second(struct lvs_core *core, uint32_t b)
@@ -750,6 +710,15 @@ static void big_free(void *p, size_t size)
 		munmap(p, size);
 }
 
+/* the bucket hash's seed, different per table */
+static uint64_t splitmix64(uint64_t z)
+{
+	z += 0x9E3779B97F4A7C15ull;
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
 static uint32_t pow2_at_least(uint64_t v, uint32_t min, uint32_t max)
 {
 	uint32_t p = min;
@@ -777,6 +746,7 @@ int lvs_conn_table_init(struct lvs_core *core, size_t max_conns)
 	ngroups = nb >> LVS_CONN_GROUP_SHIFT;
 	core->buckets = big_zalloc((size_t)nb * sizeof(struct lvs_conn_bucket));
 	core->bucket_mask = nb - 1;
+	core->bucket_shift = 64 - (unsigned)__builtin_ctz(nb);
 	/* bound 0: every group is due at the first tick, which then computes
 	 * the real bounds (a group's chains are empty until then anyway) */
 	core->group_min = big_zalloc((size_t)ngroups * sizeof(uint32_t));
@@ -785,21 +755,18 @@ int lvs_conn_table_init(struct lvs_core *core, size_t max_conns)
 	if (!core->conns || !core->ext || !core->buckets || !core->group_min || !core->stripes)
 		return -ENOMEM;
 	for (uint32_t i = 0; i <= core->stripe_mask; i++)
-		pthread_spin_init(&core->stripes[i].lock, PTHREAD_PROCESS_PRIVATE);
+		core->stripes[i].lock = 0;
 	pthread_mutex_init(&core->pool_lock, NULL);
 	core->next_fresh = 1;
 	core->ext_next_fresh = 1;
-	core->hash_seed = 0x5bd1e995u ^ (uint32_t)(uintptr_t)core;
+	core->hash_seed = splitmix64(0x5bd1e995u ^ (uint64_t)(uintptr_t)core);
 	return 0;
 }
 
 void lvs_conn_table_destroy(struct lvs_core *core)
 {
-	if (core->stripes) {
-		for (uint32_t i = 0; i <= core->stripe_mask; i++)
-			pthread_spin_destroy(&core->stripes[i].lock);
+	if (core->stripes)
 		pthread_mutex_destroy(&core->pool_lock);
-	}
 	free(core->stripes);
 	if (core->cap) {
 		big_free(core->buckets, ((size_t)core->bucket_mask + 1) * sizeof(struct lvs_conn_bucket));

@@ -91,11 +91,55 @@ int lvs_conn_daf(const struct lvs_conn *cp);
 void lvs_conn_addrs(const struct lvs_core *core, const struct lvs_conn *cp,
 		    union lvs_addr *caddr, union lvs_addr *vaddr, union lvs_addr *daddr);
 
-/* hash bucket of the key (protocol, client address, client port) */
-uint32_t lvs_conn_bucket(const struct lvs_core *core, int af, uint8_t protocol,
-			 const union lvs_addr *caddr, uint16_t cport);
-void lvs_conn_lock_bucket(struct lvs_core *core, uint32_t bucket);
-void lvs_conn_unlock_bucket(struct lvs_core *core, uint32_t bucket);
+/* hash bucket of the key (protocol, client address, client port): one
+ * 64x64->128-bit multiply of the seeded key by a constant, high and low
+ * halves folded (wyhash's "mum": every key bit reaches every output bit),
+ * the top bits taken.  Cheap enough that the datapath's three stages
+ * (prefetch, prefetch2, lookup) can each recompute it.  IPv6 addresses are
+ * folded to 64 bits first by the same step. */
+static inline uint64_t lvs_conn_mum(uint64_t a, uint64_t b)
+{
+	__uint128_t m = (__uint128_t)a * b;
+
+	return (uint64_t)(m >> 64) ^ (uint64_t)m;
+}
+
+static inline uint32_t lvs_conn_bucket(const struct lvs_core *core, int af, uint8_t protocol,
+				       const union lvs_addr *caddr, uint16_t cport)
+{
+	uint64_t k = (uint64_t)caddr->ip << 32;
+
+	if (af == AF_INET6)
+		k = lvs_conn_mum(((uint64_t)caddr->w[0] << 32 | caddr->w[1]) ^ core->hash_seed,
+				 ((uint64_t)caddr->w[2] << 32 | caddr->w[3]) ^ 0xe7037ed1a0b428dbull);
+	k ^= (uint64_t)cport << 16 | protocol;
+	return (uint32_t)(lvs_conn_mum(k ^ core->hash_seed, 0xa0761d6478bd642full) >> core->bucket_shift);
+}
+
+/* a whole group shares one stripe lock (so its expiry bound is guarded by
+ * it); test-and-test-and-set, inline */
+static inline uint32_t *lvs_conn_bucket_lockword(struct lvs_core *core, uint32_t bucket)
+{
+	return &core->stripes[(bucket >> LVS_CONN_GROUP_SHIFT) & core->stripe_mask].lock;
+}
+
+static inline void lvs_conn_lock_bucket(struct lvs_core *core, uint32_t bucket)
+{
+	uint32_t *l = lvs_conn_bucket_lockword(core, bucket);
+
+	while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE)) {
+		while (__atomic_load_n(l, __ATOMIC_RELAXED)) {
+#if defined(__x86_64__) || defined(__i386__)
+			__builtin_ia32_pause();
+#endif
+		}
+	}
+}
+
+static inline void lvs_conn_unlock_bucket(struct lvs_core *core, uint32_t bucket)
+{
+	__atomic_store_n(lvs_conn_bucket_lockword(core, bucket), 0, __ATOMIC_RELEASE);
+}
 
 /* lookups, bucket lock held; entries whose time is up (and which control
  * nothing) are invisible */
