@@ -30,6 +30,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include "backend.h"
+#include "fastpath.h"
 
 #define RING_BLOCK_SIZE (1u << 20)   /* holds several 64 KB GSO frames */
 #define RING_BLOCKS     16
@@ -162,6 +163,21 @@ static int wio_open(struct dp_backend *be, struct dp_wio *w, char *err, size_t e
 	return 0;
 }
 
+void dp_afpacket_filter_for(struct dp_backend *be, struct dp_fastpath *fp)
+{
+	if (!be || !fp)
+		return;
+	for (unsigned i = 0; i < be->nworkers; i++) {
+		if (setsockopt(be->w[i].rx_fd, SOL_SOCKET, SO_ATTACH_BPF, &fp->tap_filter_fd,
+			       sizeof(fp->tap_filter_fd)) < 0) {
+			char why[96];
+			snprintf(why, sizeof(why), "AF_PACKET socket filter: %s", strerror(errno));
+			dp_fastpath_disable(fp, why);
+			return;
+		}
+	}
+}
+
 static struct dp_backend *afp_open(const struct dp_backend_conf *conf, char *err, size_t errlen)
 {
 	struct dp_backend *be = calloc(1, sizeof(*be));
@@ -189,6 +205,7 @@ static struct dp_backend *afp_open(const struct dp_backend_conf *conf, char *err
 			return NULL;
 		}
 	}
+	dp_afpacket_filter_for(be, conf->fp);
 	return be;
 }
 

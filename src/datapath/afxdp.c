@@ -29,6 +29,7 @@
 #include "afxdp.h"
 #include "afxdp_csum.h"
 #include "afxdp_maps.h"
+#include "fastpath.h"
 #include "steer.h"
 
 /* the compiled XDP program, embedded at build time (module.mk) */
@@ -141,6 +142,7 @@ struct dp_backend {
 	struct dp_wio *w;
 	struct bpf_object *obj;
 	int prog_fd, vips_fd, natrs_fd, locals_fd, ifslot_fd, xsks_fd, stats_fd;
+	struct dp_fastpath *fp;         /* fastpath.h, or NULL */
 	struct xif ifs[LVSD_XDP_MAX_IFS];       /* index i owns XSKMAP slots i*QUEUES.. */
 	unsigned next_worker;
 	struct dp_backend *tap;         /* AF_PACKET tap for what reaches the stack */
@@ -617,6 +619,14 @@ static struct dp_backend *afx_open(const struct dp_backend_conf *conf, char *err
 		snprintf(err, errlen, "cannot open the XDP object: %s", strerror(errno));
 		goto fail;
 	}
+	/* the fast path's flows: the XDP program passes their segments on to
+	 * the TC program, so both must see the same map */
+	be->fp = conf->fp;
+	struct bpf_map *flows = bpf_object__find_map_by_name(be->obj, "lvsd_flows");
+	if (be->fp && (!flows || bpf_map__reuse_fd(flows, be->fp->flows_fd))) {
+		dp_fastpath_disable(be->fp, "the XDP program cannot share its flow map");
+		be->fp = NULL;
+	}
 	int r = bpf_object__load(be->obj);
 	if (r) {
 		snprintf(err, errlen, "cannot load the XDP program: %s", strerror(-r));
@@ -655,6 +665,7 @@ static struct dp_backend *afx_open(const struct dp_backend_conf *conf, char *err
 	 * one and cannot match their ports).  Not fatal: without it fragments
 	 * stay with the kernel. */
 	char terr[256];
+	/* (with a fast path, afpacket filters its segments out of the tap) */
 	be->tap = dp_backend_afpacket.open(conf, terr, sizeof(terr));
 	if (!be->tap)
 		lvsd_log(LOG_WARNING, "datapath: afxdp: no AF_PACKET tap (%s): fragments stay with the kernel", terr);
@@ -1066,11 +1077,12 @@ static void afx_describe(struct dp_backend *be, char *buf, size_t len)
 	pthread_rwlock_unlock(&be->tx_rw);
 	/* module.c keeps 256 bytes: counters first, they are what tests read */
 	snprintf(buf, len, "afxdp xdp_seen=%llu xdp_redirect=%llu xdp_no_socket=%llu csum_completed=%llu "
-		 "tx_xsk=%llu tx_afpacket=%llu tx_xsk_full=%llu workers=%u copy-mode tx=%s",
+		 "tx_xsk=%llu tx_afpacket=%llu tx_xsk_full=%llu fast_pass=%llu workers=%u copy-mode tx=%s",
 		 (unsigned long long)xdp_stat(be, LVSD_XDP_STAT_SEEN),
 		 (unsigned long long)xdp_stat(be, LVSD_XDP_STAT_REDIRECT),
 		 (unsigned long long)xdp_stat(be, LVSD_XDP_STAT_NO_SOCKET), (unsigned long long)fixed,
 		 (unsigned long long)txx, (unsigned long long)txa, (unsigned long long)full,
+		 (unsigned long long)xdp_stat(be, LVSD_XDP_STAT_FAST_PASS),
 		 be->nworkers, mode);
 }
 

@@ -23,6 +23,7 @@ enum {
 	LVSD_XDP_STAT_SEEN,
 	LVSD_XDP_STAT_REDIRECT,
 	LVSD_XDP_STAT_NO_SOCKET,
+	LVSD_XDP_STAT_FAST_PASS,        /* an offloaded flow, left to the TC program */
 	LVSD_XDP_STAT_COUNT
 };
 

@@ -63,9 +63,12 @@ struct dp_backend;
 struct dp_wio;                  /* one worker's I/O context */
 struct dp_owned;                /* steer.h */
 
+struct dp_fastpath;
+
 struct dp_backend_conf {
 	unsigned nworkers;
 	int want_offload;       /* ask for GSO/partial-csum metadata (vnet header) */
+	struct dp_fastpath *fp; /* fastpath.h, or NULL: its flows never reach the workers */
 };
 
 struct dp_backend_ops {
@@ -93,5 +96,9 @@ struct dp_backend_ops {
 };
 
 extern const struct dp_backend_ops dp_backend_afpacket;
+/* keep the fast path's segments (fastpath.h) out of these AF_PACKET
+ * receive sockets (the AF_XDP backend's tap); on failure the fast path is
+ * turned off */
+void dp_afpacket_filter_for(struct dp_backend *be, struct dp_fastpath *fp);
 
 #endif

@@ -17,6 +17,7 @@
 #include "datapath.h"
 #include "nexthop.h"
 #include "steer.h"
+#include "fastpath_maps.h"
 #include "worker.h"
 
 #define DP_MAX_CONNS   (1u << 20)
@@ -38,7 +39,8 @@ static struct {
 	struct dp_steer *steer;
 	struct retired *retired;
 	unsigned version;
-	char backend_desc[256];
+	char backend_desc[384];
+	struct dp_fastpath *fp;         /* fastpath.h, or NULL */
 	char steer_err[256];
 	char **ifnames;                 /* interfaces currently guarded */
 } g;
@@ -144,6 +146,7 @@ static void enforce(void)
 {
 	if (g.sh.be && g.sh.ops->sync)
 		g.sh.ops->sync(g.sh.be, g.sh.owned, g.ifnames);
+	dp_fastpath_sync_ifs(g.fp, g.ifnames);
 	if (!g.steer)
 		return;
 	char err[256];
@@ -282,6 +285,24 @@ static int view_datapath(struct lvsd *d, void *arg, struct strbuf *out)
 		  (unsigned long long)in, (unsigned long long)outb, (unsigned long long)icmp,
 		  (unsigned long long)icmp_rl, (unsigned long long)seg, (unsigned long long)frags);
 	sb_printf(out, "rst_sent %llu\n", (unsigned long long)rst);
+	struct dp_fp_counts fc = { 0 };
+	for (unsigned i = 0; i < g.nworkers; i++) {
+		struct dp_fp_counts c1;
+		dp_fp_counts(g.w[i].fpw, &c1);
+		fc.installed += c1.installed;
+		fc.install_failed += c1.install_failed;
+		fc.stopped += c1.stopped;
+		fc.released += c1.released;
+		fc.active += c1.active;
+	}
+	sb_printf(out, "fastpath %s\n", !g.fp ? "none" : __atomic_load_n(&g.fp->enabled, __ATOMIC_RELAXED) ? "tc" : "off");
+	sb_printf(out, "fastpath_forwarded %llu\nfastpath_tap_skipped %llu\n",
+		  (unsigned long long)dp_fastpath_stat(g.fp, LVSD_FAST_STAT_FWD),
+		  (unsigned long long)dp_fastpath_stat(g.fp, LVSD_FAST_STAT_TAP_SKIP));
+	sb_printf(out, "fastpath_flows %llu\nfastpath_installed %llu\nfastpath_install_failed %llu\n"
+		  "fastpath_stopped %llu\nfastpath_released %llu\n", (unsigned long long)fc.active,
+		  (unsigned long long)fc.installed, (unsigned long long)fc.install_failed,
+		  (unsigned long long)fc.stopped, (unsigned long long)fc.released);
 	sb_puts(out, "reasons:\n");
 	for (int r = 0; r < DP_R_COUNT; r++)
 		sb_printf(out, "  %-16s %10llu  %s\n", dp_reason_name[r], (unsigned long long)reason[r],
@@ -350,6 +371,8 @@ static void stop_workers(void)
 		if (g.w[i].started)
 			pthread_join(g.w[i].thread, NULL);
 		g.w[i].started = 0;
+		dp_fp_worker_free(g.w[i].fpw);
+		g.w[i].fpw = NULL;
 		nh_ctx_free(g.w[i].nh);
 		free(g.w[i].seg_arena);
 	}
@@ -371,7 +394,19 @@ static int start_backend(struct lvsd *d)
 	if (nw > DP_MAX_WORKERS)
 		nw = DP_MAX_WORKERS;
 	/* the core was created for DP_MAX_WORKERS slots; see start() */
-	struct dp_backend_conf conf = { .nworkers = nw, .want_offload = 1 };
+	/* the fast path first: the backends filter its segments out of their
+	 * AF_PACKET sockets, the XDP program shares its flow map */
+	const char *fpenv = getenv("LVSD_FASTPATH");
+	if (fpenv && !strcmp(fpenv, "off")) {
+		lvsd_log(LOG_INFO, "datapath: fast path off (LVSD_FASTPATH=off)");
+	} else {
+		char fwhy[200];
+		g.fp = dp_fastpath_open(fwhy, sizeof(fwhy));
+		if (!g.fp)
+			lvsd_log(LOG_WARNING, "datapath: fast path unavailable (%s): every packet goes through the workers",
+				 fwhy);
+	}
+	struct dp_backend_conf conf = { .nworkers = nw, .want_offload = 1, .fp = g.fp };
 	char err[256];
 	struct dp_backend *be = NULL;
 	const struct dp_backend_ops *ops = NULL;
@@ -410,6 +445,7 @@ static int start_backend(struct lvsd *d)
 	g.w = calloc(nw, sizeof(*g.w));
 	if (!g.w)
 		return -ENOMEM;
+	struct dp_fastpath *fp = g.fp;
 	for (unsigned i = 0; i < nw; i++) {
 		struct dp_worker *w = &g.w[i];
 		w->idx = i;
@@ -419,6 +455,16 @@ static int start_backend(struct lvsd *d)
 		w->seg_arena = malloc(DP_SEG_ARENA);
 		if (!w->nh || !w->seg_arena)
 			return -ENOMEM;
+		if (fp && !(w->fpw = dp_fp_worker_new(fp, i, nw)))
+			return -ENOMEM;
+	}
+	if (fp) {
+		/* the core hands established flows over after this many
+		 * inbound packets: short connections never pay the install */
+		struct lvs_core_settings s;
+		lvs_core_get_settings(g.core, &s);
+		s.offload_min_pkts = DP_FP_MIN_PKTS;
+		lvs_core_set_settings(g.core, &s);
 	}
 	int cpus[DP_CPULIST_MAX], ncpus = 0;
 	if (opts && opts->cpus && (ncpus = dp_cpulist_parse(opts->cpus, cpus, DP_CPULIST_MAX)) < 0)
@@ -503,6 +549,8 @@ static void dp_stop(struct lvsd *d)
 	if (g.sh.be)
 		g.sh.ops->close(g.sh.be);
 	g.sh.be = NULL;
+	dp_fastpath_close(g.fp);        /* after the backend: the XDP program shares its map */
+	g.fp = NULL;
 	lvs_core_free(g.core);
 	g.core = NULL;
 	dp_owned_free(g.sh.owned);

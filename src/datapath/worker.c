@@ -117,6 +117,12 @@ static void decide(struct dp_worker *w, struct job *j)
 		break;
 	}
 	w->reason[r]++;
+	/* the fast path follows the core's word (pkt.h, flow offload); an
+	 * install after a failed send is fine: routes, not this frame, count */
+	if (ref.offload == LVS_OFFLOAD_START)
+		dp_fp_start(w, &ref);
+	else if (ref.offload == LVS_OFFLOAD_STOP)
+		dp_fp_stop(w, &ref);
 	lvs_core_ref_put(w->sh->core, w->idx, &ref);
 }
 
@@ -159,6 +165,10 @@ void *dp_worker_main(void *arg)
 			break;
 		w->now_ms = mono_ms();
 		handle_burst(w, frames, n, jobs);
+		if (w->fpw && w->now_ms >= w->fp_harvest_ms) {
+			dp_fp_harvest(w);
+			w->fp_harvest_ms = w->now_ms + DP_FP_HARVEST_MS;
+		}
 		int refused = ops->flush(w->io);
 		w->reason[DP_R_TX_ERROR] += (uint64_t)refused;
 		dp_worker_flushed(w);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include "../core/pkt.h"
 #include "backend.h"
+#include "fastpath.h"
 #include "parse.h"
 #include "steer.h"
 
@@ -57,7 +58,12 @@ struct dp_worker {
 	unsigned nscratch;
 	uint8_t *seg_arena;
 	size_t seg_used;
+	struct dp_fp_worker *fpw;       /* fast path (fastpath.h), NULL without one */
+	uint64_t fp_harvest_ms;         /* next harvest */
 };
+
+/* inbound packets before an established flow goes to the fast path */
+#define DP_FP_MIN_PKTS 8
 
 /* state shared by all workers (owned by module.c) */
 struct dp_shared {

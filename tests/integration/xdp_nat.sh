@@ -32,7 +32,7 @@ tap_check "the XDP program redirected the owned frames ($n)" test "${n:-0}" -gt 
 # transmit goes through the egress interface's XSK TX ring: the bulk and
 # upload frames (plain, complete) went that way; GSO super-frames, if any,
 # through AF_PACKET
-tap_check "the backend line says tx=xsk" grep -q '^backend: afxdp.* tx=xsk$' <<<"$(dp_view)"
+tap_check "the backend line says tx=xsk" grep -qE '^backend: afxdp.* tx=xsk( |$)' <<<"$(dp_view)"
 n=$(dp_view | sed -n 's/^backend: afxdp.* tx_xsk=\([0-9]*\).*/\1/p')
 tap_check "frames left through the XSK TX rings ($n)" test "${n:-0}" -gt 10000
 grep -q 'datapath: afxdp: eth1: .*tx=xsk' "$DP_LVSD_LOG"
@@ -82,7 +82,7 @@ done
 tap_check "--cpus $cpus pins worker threads in list order ($pinned)" test "$pinned" = ok
 ipv -C
 DP_QUICK=1 DP_TAG="xdp, tx=afpacket: " dp_check_basic -m
-tap_check "the backend line says tx=afpacket" grep -q '^backend: afxdp.* tx=afpacket$' <<<"$(dp_view)"
+tap_check "the backend line says tx=afpacket" grep -qE '^backend: afxdp.* tx=afpacket( |$)' <<<"$(dp_view)"
 n=$(dp_view | sed -n 's/^backend: afxdp.* tx_xsk=\([0-9]*\) tx_afpacket=\([0-9]*\).*/\1 \2/p')
 tap_check "no frame used XSK TX, some used AF_PACKET ($n)" test "${n%% *}" = 0 -a "${n##* }" -gt 10
 tap_check "lvsd (tx=afpacket) exits cleanly" dp_lvsd_stop

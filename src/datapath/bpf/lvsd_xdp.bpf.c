@@ -29,6 +29,7 @@
 #include <bpf/bpf_endian.h>
 
 #include "../afxdp_maps.h"
+#include "../fastpath_maps.h"
 
 /* linux/icmp.h drags in libc headers: the 8 bytes we read, spelled out */
 struct lvsd_icmp { __u8 type, code; __u16 csum; __u32 rest; };
@@ -78,6 +79,15 @@ struct {
 	__type(value, __u64);
 } lvsd_stats SEC(".maps");
 
+/* the fast path's flows (fastpath.h): lvsd gives this map the fd of
+ * lvsd_fast.bpf.c's map of the same name before loading */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LVSD_FLOW_MAX);
+	__type(key, struct lvsd_flow_key);
+	__type(value, struct lvsd_flow);
+} lvsd_flows SEC(".maps");
+
 static __always_inline void count(__u32 what)
 {
 	__u64 *c = bpf_map_lookup_elem(&lvsd_stats, &what);
@@ -126,6 +136,33 @@ static __always_inline __u32 ip_hdr_ok(struct iphdr *ip, void *end)
 	return ip->ihl * 4;
 }
 
+static __always_inline void flow_key(struct lvsd_flow_key *k, const struct iphdr *ip, const __be16 *ports)
+{
+	__builtin_memset(k, 0, sizeof(*k));
+	k->saddr = ip->saddr;
+	k->daddr = ip->daddr;
+	k->sport = ports[0];
+	k->dport = ports[1];
+	k->proto = ip->protocol;
+}
+
+/* may the TC program (lvsd_fast.bpf.c) forward this TCP segment?  An
+ * offloaded flow, no IP options (its rewrite assumes a 20-byte header),
+ * nothing the workers must see (lvsd_fast_ok) */
+static __always_inline int fast_path_ok(struct iphdr *ip, __u32 ihl, void *l4, void *end)
+{
+	__u8 *tcp = l4;
+	if (ihl != 20 || (void *)(tcp + 20) > end)
+		return 0;
+	struct lvsd_flow_key k;
+	flow_key(&k, ip, l4);
+	struct lvsd_flow *fl = bpf_map_lookup_elem(&lvsd_flows, &k);
+	if (!fl || !lvsd_fast_ok(tcp[13], ip->ttl, bpf_ntohs(ip->tot_len), 0, fl->mtu))
+		return 0;
+	count(LVSD_XDP_STAT_FAST_PASS);
+	return 1;
+}
+
 SEC("xdp")
 int lvsd_xdp_steer(struct xdp_md *ctx)
 {
@@ -146,6 +183,8 @@ int lvsd_xdp_steer(struct xdp_md *ctx)
 		__be16 *ports = l4;    /* source, destination: same place in both */
 		if ((void *)(ports + 2) > end)
 			return XDP_PASS;
+		if (ip->protocol == IPPROTO_TCP && fast_path_ok(ip, ihl, l4, end))
+			return XDP_PASS;       /* lvsd_tc_fast forwards it */
 		if (is_vip(ip->daddr, ip->protocol, ports[1]))
 			return to_socket(ctx);
 		if (is_natrs(ip->saddr, ip->protocol, ports[0])) {

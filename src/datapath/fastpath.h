@@ -1,0 +1,90 @@
+/* fastpath.h - the in-kernel fast path for established flows.
+ *
+ * Every packet through AF_XDP costs a copy into userspace, a worker
+ * wake-up and a copy out.  Once the core says a connection is plain
+ * ESTABLISHED TCP NAT (pkt.h, "flow offload"), nothing per packet is left
+ * to decide but the rewrite, the timer and the counters: the worker then
+ * installs the rewrite of each direction in a BPF hash (lvsd_flows,
+ * afxdp_maps.h).  The XDP program leaves such segments to the kernel and
+ * the TC ingress program lvsd_tc_fast rewrites them (addresses, ports, TTL,
+ * checksums: on the skb, so offloaded checksums and GSO stay intact) and
+ * redirects them to the egress interface's neighbour.  SYN, FIN, RST,
+ * TTL 1, too-big packets and IP options still come to userspace, so the
+ * state machine and the ICMP logic stay where they are; the core answers
+ * STOP on the packet that ends the flow and the worker removes both
+ * directions at once.
+ *
+ * Counting: each connection has a counter slot (lvsd_flow_ctr, a BPF array
+ * mapped into lvsd); the worker that installed it reports the increments to
+ * the core every DP_FP_HARVEST_MS (lvs_core_offload_touch: stats and the
+ * connection timer), and removes the flow when the core no longer has it
+ * offloaded (expired, taken back, dest deleted or quiesced out).
+ *
+ * Contract:
+ *  - The datapath module opens it (both backends use it: AF_XDP shares
+ *    lvsd_flows with its XDP program, which passes these segments on to
+ *    the stack; both filter their AF_PACKET sockets with lvsd_tap_filter);
+ *    it is enabled only while every served interface has the TC program.
+ *  - One struct dp_fp_worker per worker thread; slots are partitioned
+ *    between workers, so no locks.  Installs and removals are map syscalls
+ *    on flow boundaries only, never per forwarded packet.
+ *  - Failing to install is always safe: the packets keep coming through
+ *    userspace and are handled there.
+ */
+#ifndef LVS_DP_FASTPATH_H
+#define LVS_DP_FASTPATH_H
+
+#include <stdint.h>
+#include "../core/pkt.h"
+
+struct bpf_object;
+struct dp_worker;
+struct dp_fp_tc;
+struct lvsd_flow_ctr;
+
+#define DP_FP_HARVEST_MS 500
+
+/* the BPF side (lvsd_fast.bpf.c), owned by the datapath module */
+struct dp_fastpath {
+	struct bpf_object *obj;
+	int flows_fd;                   /* lvsd_flows */
+	int tc_fd, tap_filter_fd, stats_fd;
+	volatile struct lvsd_flow_ctr *ctr;     /* lvsd_flow_ctr, mmapped */
+	size_t ctr_len;
+	unsigned nslots;
+	int enabled;                    /* atomic: 0 once an interface lacks the TC program */
+	struct dp_fp_tc *tc;            /* interfaces with our TC filter */
+	unsigned ntc;
+};
+
+/* load the programs and maps; NULL with a reason when this kernel cannot */
+struct dp_fastpath *dp_fastpath_open(char *why, size_t len);
+/* detaches every TC filter, frees everything */
+void dp_fastpath_close(struct dp_fastpath *fp);
+/* TC filter on exactly these interfaces (main thread, on link changes);
+ * a failure turns the fast path off for good (logged) */
+void dp_fastpath_sync_ifs(struct dp_fastpath *fp, char *const *ifnames);
+/* off for good: every flow taken back (their packets reach the workers) */
+void dp_fastpath_disable(struct dp_fastpath *fp, const char *why);
+/* LVSD_FAST_STAT_* summed over CPUs */
+uint64_t dp_fastpath_stat(const struct dp_fastpath *fp, unsigned what);
+
+struct dp_fp_worker;
+
+struct dp_fp_worker *dp_fp_worker_new(const struct dp_fastpath *fp, unsigned idx, unsigned nworkers);
+void dp_fp_worker_free(struct dp_fp_worker *f);
+
+/* ref->offload said START / STOP for the packet just forwarded */
+void dp_fp_start(struct dp_worker *w, const struct lvs_conn_ref *ref);
+void dp_fp_stop(struct dp_worker *w, const struct lvs_conn_ref *ref);
+
+/* report what the fast path carried, drop what the core took back */
+void dp_fp_harvest(struct dp_worker *w);
+
+/* counters for the datapath view */
+struct dp_fp_counts {
+	uint64_t installed, install_failed, stopped, released, active;
+};
+void dp_fp_counts(const struct dp_fp_worker *f, struct dp_fp_counts *out);
+
+#endif
