@@ -188,6 +188,10 @@ static void on_table_change(struct lvsd *d, void *arg)
 {
 	(void)arg;
 	resync(d);
+	/* a deleted or quiesced dest, a flush: the workers ask the core about
+	 * their offloaded flows now, not at the next harvest (fastpath.h) */
+	for (unsigned i = 0; i < g.nworkers; i++)
+		__atomic_store_n(&g.w[i].fp_harvest_ms, 0, __ATOMIC_RELAXED);
 }
 
 static void refresh_ifnames(void)
@@ -464,6 +468,9 @@ static int start_backend(struct lvsd *d)
 		struct lvs_core_settings s;
 		lvs_core_get_settings(g.core, &s);
 		s.offload_min_pkts = DP_FP_MIN_PKTS;
+		const char *mp = getenv("LVSD_FASTPATH_MIN_PKTS");    /* benchmarks */
+		if (mp && atoi(mp) > 0)
+			s.offload_min_pkts = (uint32_t)atoi(mp);
 		lvs_core_set_settings(g.core, &s);
 	}
 	int cpus[DP_CPULIST_MAX], ncpus = 0;

@@ -165,9 +165,9 @@ void *dp_worker_main(void *arg)
 			break;
 		w->now_ms = mono_ms();
 		handle_burst(w, frames, n, jobs);
-		if (w->fpw && w->now_ms >= w->fp_harvest_ms) {
+		if (w->fpw && w->now_ms >= __atomic_load_n(&w->fp_harvest_ms, __ATOMIC_RELAXED)) {
+			__atomic_store_n(&w->fp_harvest_ms, w->now_ms + DP_FP_HARVEST_MS, __ATOMIC_RELAXED);
 			dp_fp_harvest(w);
-			w->fp_harvest_ms = w->now_ms + DP_FP_HARVEST_MS;
 		}
 		int refused = ops->flush(w->io);
 		w->reason[DP_R_TX_ERROR] += (uint64_t)refused;

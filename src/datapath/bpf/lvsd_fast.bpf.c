@@ -71,7 +71,7 @@ struct hdrs {
 	struct iphdr ip;
 	__be16 sport, dport;
 	__u8 tcp_rest[16];      /* seq, ack, doff, flags (tcp_rest[9]), ... */
-};
+} __attribute__((packed));     /* as on the wire: no hole after the 14-byte eth */
 
 /* the offloaded flow of this skb, or NULL (not IPv4/TCP without options,
  * a fragment, not offloaded, or a segment the workers must see) */

@@ -1,0 +1,133 @@
+#!/bin/bash
+# The fast path (src/datapath/fastpath.h): established TCP NAT flows are
+# forwarded by lvsd's TC program instead of the workers, with both
+# backends.  What must hold: the data arrives intact (veth offloads on and
+# off), the workers no longer see those segments, FIN/RST still reach the
+# state machine, the counters and the connection timer follow what the fast
+# path carried, a deleted dest stops its flows, and LVSD_FASTPATH=off
+# leaves everything to the workers.
+. "$(dirname "$0")/../lib/common.sh"
+DP_SUITE=fast
+. "$(dirname "$0")/dp-lib.sh"
+DP_P="lvsd-dp-fast$$-"
+
+lab_nat "$DP_P" || { tap_fail "NAT lab setup"; exit 1; }
+dp_servers
+head -c $((12 * 1024 * 1024)) /dev/urandom >"$LAB_TMP/slow.bin"
+
+view_num() { dp_view | awk -v k="$1" '$1 == k { print $2 }'; }
+core_num() { dp_view | tr ' ' '\n' | awk -v k="$1" 'p { print; exit } $0 == k { p = 1 }'; }
+bulk_ok() {
+	local sum1 sum2
+	incl curl -s -m 60 -o "$LAB_TMP/got.bin" "http://$LAB_VIP/bulk.bin"
+	sum1=$(sha256sum <"$LAB_TMP/bulk.bin" | cut -d' ' -f1)
+	sum2=$(sha256sum <"$LAB_TMP/got.bin" 2>/dev/null | cut -d' ' -f1)
+	rm -f "$LAB_TMP/got.bin"
+	[ "$sum1" = "$sum2" ]
+}
+# offloads on|off on every veth of the lab
+offloads() {
+	local ns dev
+	for ns in c d sw rs1 rs2; do
+		for dev in $(ip netns exec "$DP_P$ns" ls /sys/class/net); do
+			[ "$dev" = lo ] || [ "$dev" = br0 ] && continue
+			ip netns exec "$DP_P$ns" ethtool -K "$dev" tso "$1" gso "$1" gro "$1" tx "$1" rx "$1" >/dev/null 2>&1
+		done
+	done
+}
+# echo_client SECONDS GAP: one long-lived connection sending a line every
+# GAP seconds; prints "echo N ok" or where it broke
+echo_client() {
+	incl python3 - "$LAB_VIP" "$1" "$2" <<'EOF'
+import socket, sys, time
+vip, secs, gap = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+s = socket.create_connection((vip, 80), timeout=3)
+f = s.makefile("rwb")
+f.write(b"ECHO\n"); f.flush()
+f.readline()
+n, end = 0, time.time() + secs
+try:
+    while time.time() < end:
+        f.write(b"line %d\n" % n); f.flush()
+        if not f.readline().endswith(b"line %d\n" % n):
+            print("echo %d bad" % n); sys.exit(0)
+        n += 1
+        time.sleep(gap)
+except OSError as e:
+    print("echo %d broke: %s" % (n, e)); sys.exit(0)
+print("echo %d ok" % n)
+EOF
+}
+
+for be in afpacket xdp; do
+	T="$be: "
+	dp_lvsd -w 2 --backend "$be" || { tap_fail "${T}lvsd starts"; continue; }
+	ipv -A -t "$LAB_VIP:80" -s rr
+	ipv -a -t "$LAB_VIP:80" -r "$LAB_RS1" -m
+	tap_check "${T}the datapath has the fast path" test "$(view_num fastpath)" = tc
+	tap_check "${T}TC program attached at eth0 ingress" \
+		bash -c "tc -n ${DP_P}d filter show dev eth0 ingress | grep -q lvsd_tc_fast"
+
+	rx0=$(view_num rx_frames)
+	tap_check "${T}bulk TCP transfer of 50 MB (offloads on), sha256 equal" bulk_ok
+	fwd=$(view_num fastpath_forwarded)
+	rx=$(( $(view_num rx_frames) - rx0 ))
+	# (GSO: a segment here may be a 64 KB super-frame)
+	tap_check "${T}the fast path forwarded the bulk of it ($fwd segments; workers saw $rx frames)" \
+		test "${fwd:-0}" -gt 500 -a "$((rx * 4))" -lt "${fwd:-0}"
+	tap_check "${T}one flow installed, stopped by its FIN" \
+		test "$(view_num fastpath_installed)" -ge 1 -a "$(view_num fastpath_stopped)" -ge 1
+	out=$(ipv -L -n -c)
+	tap_check "${T}the state machine saw the close (TIME_WAIT entry)" \
+		grep -qE "^TCP [0-9:]+ +TIME_WAIT +172\.20\.0\.100:[0-9]+ +$LAB_VIP:80 +$LAB_RS1:80" <<<"$out"
+	sleep 1.2
+	tap_check "${T}the stopped flow is released at the next harvest" test "$(view_num fastpath_flows)" = 0
+	outbytes=$(ipv -L -n --stats --exact | awk -v rs="$LAB_RS1:80" '$2 == rs { print $7 }')
+	tap_check "${T}the RS's OutBytes count what the fast path carried (${outbytes:-?} >= 50 MB)" \
+		test "${outbytes:-0}" -ge $((50 * 1024 * 1024))
+
+	# the connection timer follows fast-path traffic: with a 2 s TCP
+	# timeout, a connection talking every 0.2 s for 4 s must live on
+	ipv --set 2 2 2
+	out=$(echo_client 4 0.2)
+	tap_check "${T}a 4 s conversation outlives a 2 s timeout on the fast path ($out)" \
+		grep -qE '^echo [0-9]+ ok$' <<<"$out"
+	ipv --set 900 120 300
+
+	offloads off
+	tap_check "${T}bulk TCP transfer of 50 MB (offloads off), sha256 equal" bulk_ok
+	offloads on
+
+	# a deleted dest: its flows are taken back at once and their packets
+	# dropped by the core, as the kernel drops them
+	drop0=$(core_num drop_dest_unavailable)
+	incl curl -s -m 6 --limit-rate 1M -o /dev/null "http://$LAB_VIP/slow.bin" &
+	cpid=$!
+	ok=0
+	for _ in $(seq 40); do [ "$(view_num fastpath_flows)" = 1 ] && { ok=1; break; }; sleep 0.1; done
+	tap_check "${T}a slow transfer is on the fast path" test $ok = 1
+	ipv -d -t "$LAB_VIP:80" -r "$LAB_RS1"
+	sleep 1
+	tap_check "${T}deleting its dest takes the flow back" test "$(view_num fastpath_flows)" = 0
+	wait "$cpid"
+	rc=$?
+	drop=$(( $(core_num drop_dest_unavailable) - drop0 ))
+	tap_check "${T}its later packets are dropped (drop_dest_unavailable +$drop, curl rc $rc)" \
+		test "$drop" -gt 0 -a "$rc" != 0
+
+	ipv -C
+	tap_check "${T}lvsd exits cleanly" dp_lvsd_stop
+	tap_check "${T}the TC program is gone after exit" \
+		bash -c "! tc -n ${DP_P}d filter show dev eth0 ingress 2>/dev/null | grep -q lvsd_tc_fast"
+done
+
+# LVSD_FASTPATH=off: every segment through the workers, nothing installed
+LVSD_FASTPATH=off dp_lvsd -w 2 --backend xdp || tap_fail "lvsd starts with LVSD_FASTPATH=off"
+ipv -A -t "$LAB_VIP:80" -s rr
+ipv -a -t "$LAB_VIP:80" -r "$LAB_RS1" -m
+tap_check "LVSD_FASTPATH=off: the datapath says so" test "$(view_num fastpath)" = none
+tap_check "LVSD_FASTPATH=off: bulk transfer, sha256 equal" bulk_ok
+tap_check "LVSD_FASTPATH=off: nothing installed" test "$(view_num fastpath_installed)" = 0
+tap_check "LVSD_FASTPATH=off: no TC program" \
+	bash -c "! tc -n ${DP_P}d filter show dev eth0 ingress 2>/dev/null | grep -q lvsd_tc_fast"
+tap_check "LVSD_FASTPATH=off: lvsd exits cleanly" dp_lvsd_stop
