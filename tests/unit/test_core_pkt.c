@@ -2,7 +2,8 @@
  * packets and a synthetic clock: NAT and DR handshakes/teardowns, timeouts,
  * expiry, ActiveConn/InActConn, rr/wrr picks through inbound, weight 0,
  * deleted dests, port reuse, UDP and one-packet scheduling, ICMP relay,
- * OVERLOAD thresholds, stats and the drop/exception counters. */
+ * OVERLOAD thresholds, stats and the drop/exception counters, and the
+ * flow offload contract (START/STOP, lvs_core_offload_touch). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -840,6 +841,129 @@ static void test_sync_hook(void **state)
 	env_done(&e);
 }
 
+/* ---- flow offload (pkt.h): the core decides, the datapath follows ---- */
+
+static int touch(struct env *e, uint16_t cport, uint64_t ip, uint64_t ib, uint64_t op, uint64_t ob)
+{
+	struct lvs_offload_report r;
+
+	memset(&r, 0, sizeof(r));
+	r.af = AF_INET;
+	r.protocol = IPPROTO_TCP;
+	r.caddr = ip4(CIP);
+	r.vaddr = ip4(VIP);
+	r.cport = cport;
+	r.vport = 80;
+	r.in_pkts = ip;
+	r.in_bytes = ib;
+	r.out_pkts = op;
+	r.out_bytes = ob;
+	return lvs_core_offload_touch(e->core, 0, &r, e->now);
+}
+
+static void set_min_pkts(struct env *e, uint32_t n)
+{
+	struct lvs_core_settings s;
+
+	lvs_core_get_settings(e->core, &s);
+	s.offload_min_pkts = n;
+	lvs_core_set_settings(e->core, &s);
+}
+
+static void test_offload(void **state)
+{
+	struct env e;
+	struct lvs_conn_ref r;
+	struct lvs_dest *d;
+	struct lvs_dest_conf d1 = dest_conf(RS1, 80, 1, LVS_CONN_F_MASQ);
+
+	(void)state;
+	env_init(&e, IPPROTO_TCP, "rr");
+	add_dest(&e, RS1, 1, LVS_CONN_F_MASQ);
+	d = dest_of(&e, RS1, 80);
+
+	/* off by default: never offered */
+	assert_int_equal(in(&e, 500, S, NULL), LVS_FORWARD);
+	for (int i = 0; i < 20; i++) {
+		assert_int_equal(in(&e, 500, A, &r), LVS_FORWARD);
+		assert_int_equal(r.offload, LVS_OFFLOAD_NONE);
+	}
+
+	/* after offload_min_pkts inbound packets of an ESTABLISHED conn */
+	set_min_pkts(&e, 3);
+	assert_int_equal(in(&e, 501, S, &r), LVS_FORWARD);
+	assert_int_equal(r.offload, LVS_OFFLOAD_NONE);
+	assert_int_equal(out(&e, RS1, 501, S | A, &r), LVS_FORWARD);
+	assert_int_equal(r.offload, LVS_OFFLOAD_NONE);               /* SYN_RECV */
+	assert_int_equal(in(&e, 501, A, &r), LVS_FORWARD);
+	assert_int_equal(r.offload, LVS_OFFLOAD_NONE);               /* 2nd inbound packet */
+	assert_int_equal(in(&e, 501, A, &r), LVS_FORWARD);
+	assert_int_equal(r.offload, LVS_OFFLOAD_START);              /* 3rd */
+	assert_int_equal(out(&e, RS1, 501, A, &r), LVS_FORWARD);
+	assert_int_equal(r.offload, LVS_OFFLOAD_NONE);               /* START only once */
+
+	/* the datapath's reports: stats and the timer, as if packet by packet */
+	uint64_t in0 = lvs_stats_slot(&d->stats, 0)->inpkts, ob0 = lvs_stats_slot(&d->stats, 0)->outbytes;
+	e.now += 800 * 1000;
+	assert_int_equal(touch(&e, 501, 10, 1000, 20, 30000), 1);
+	assert_int_equal(lvs_stats_slot(&d->stats, 0)->inpkts, in0 + 10);
+	assert_int_equal(lvs_stats_slot(&d->stats, 0)->outbytes, ob0 + 30000);
+	assert_state(&e, 501, "ESTABLISHED", 900);
+	e.now += 800 * 1000;
+	assert_int_equal(touch(&e, 501, 0, 0, 0, 0), 1);            /* nothing carried: */
+	assert_state(&e, 501, "ESTABLISHED", 100);                   /* the timer runs on */
+	assert_int_equal(d->activeconns, 2);
+
+	/* a FIN comes through the workers: STOP, and the state machine ran */
+	assert_int_equal(in(&e, 501, F | A, &r), LVS_FORWARD);
+	assert_int_equal(r.offload, LVS_OFFLOAD_STOP);
+	assert_state(&e, 501, "CLOSE_WAIT", 60);
+	/* the last report is still counted; the flow is no longer offloaded */
+	assert_int_equal(touch(&e, 501, 2, 100, 0, 0), 0);
+	assert_int_equal(lvs_stats_slot(&d->stats, 0)->inpkts, in0 + 1 + 12);
+	assert_int_equal(in(&e, 501, A, &r), LVS_FORWARD);
+	assert_int_equal(r.offload, LVS_OFFLOAD_NONE);
+
+	/* a deleted dest takes its flows back (its packets are dropped) */
+	assert_int_equal(in(&e, 502, S, NULL), LVS_FORWARD);
+	for (int i = 0; i < 2; i++)
+		in(&e, 502, A, &r);
+	assert_int_equal(r.offload, LVS_OFFLOAD_START);
+	assert_int_equal(touch(&e, 502, 1, 60, 0, 0), 1);
+	assert_int_equal(lvs_del_dest(e.t, &e.svc, &d1), 0);
+	assert_int_equal(touch(&e, 502, 0, 0, 0, 0), 0);
+	assert_int_equal(in(&e, 502, A, NULL), LVS_DROP);
+	/* an expired entry: nothing to report to */
+	e.now += 1000 * 1000;
+	lvs_core_tick(e.core, e.now);
+	assert_int_equal(touch(&e, 502, 1, 60, 0, 0), 0);
+	env_done(&e);
+
+	/* DR (the director sees one direction only) and a sync master: never */
+	env_init(&e, IPPROTO_TCP, "rr");
+	set_min_pkts(&e, 1);
+	add_dest(&e, RS1, 1, LVS_CONN_F_DROUTE);
+	assert_int_equal(in(&e, 503, S, NULL), LVS_FORWARD);
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(in(&e, 503, A, &r), LVS_FORWARD);
+		assert_int_equal(r.offload, LVS_OFFLOAD_NONE);
+	}
+	env_done(&e);
+	env_init(&e, IPPROTO_TCP, "rr");
+	set_min_pkts(&e, 1);
+	add_dest(&e, RS1, 1, LVS_CONN_F_MASQ);
+	lvs_core_set_sync_hook(e.core, sync_hook, NULL);
+	assert_int_equal(in(&e, 504, S, NULL), LVS_FORWARD);
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(in(&e, 504, A, &r), LVS_FORWARD);
+		assert_int_equal(r.offload, LVS_OFFLOAD_NONE);
+	}
+	lvs_core_set_sync_hook(e.core, NULL, NULL);
+	assert_int_equal(in(&e, 504, A, &r), LVS_FORWARD);
+	assert_int_equal(r.offload, LVS_OFFLOAD_START);
+	env_done(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -861,6 +985,7 @@ int main(void)
 		cmocka_unit_test(test_caller_lock_used),
 		cmocka_unit_test(test_sync_hook),
 		cmocka_unit_test(test_sctp),
+		cmocka_unit_test(test_offload),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
