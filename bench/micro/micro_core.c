@@ -331,7 +331,7 @@ static void bench_conn(uint64_t n)
 	       "established_burst_ns=%.1f established_burst_p99=%.1f delete_ns=%.1f delete_p99=%.1f\n",
 	       (unsigned long long)n, (unsigned long long)live, (unsigned long long)failed,
 	       (unsigned long long)missing, (unsigned long long)left,
-	       sizeof(struct lvs_conn), core->bucket_mask + 1,
+	       sizeof(struct lvs_conn), core->nbuckets,
 	       live ? (double)(rss_full - rss0) / (double)live : 0.0,
 	       (double)(rss_full - rss0) / 1048576.0,
 	       ins_med, ins_p99, look_med, look_p99, lookb_med, lookb_p99, BURST, est_med, est_p99, estb_med,

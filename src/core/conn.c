@@ -1,13 +1,15 @@
-/* conn.c - the connection table: preallocated 64-byte entries indexed by
- * 32-bit ids, one hash chain per entry keyed on (protocol, client address,
- * client port) like the kernel, 8-byte buckets (chain head + its second
- * entry, for prefetching; about one bucket per entry), striped
+/* conn.c - the connection table: preallocated 64-byte lines indexed by
+ * 32-bit ids, each holding the entry with that id and the bucket with that
+ * number (chain head + its second entry, for prefetching; one bucket per
+ * entry, conn-t.h), one hash chain per entry keyed on (protocol, client
+ * address, client port) like the kernel, striped
  * spinlocks shared by groups of LVS_CONN_GROUP consecutive buckets,
  * per-worker free-id caches, expiry by an incremental sweep
- * (lvs_core_tick) that visits every group once a second but only locks
- * and walks its chains when the group's expiry bound says something in it
- * may be due (no per-entry timers: a packet just stores the new expiry
- * time, and lowers the bound if needed).
+ * (lvs_core_tick) that visits every summary of LVS_CONN_SUMMARY buckets
+ * once a second but only reads its bucket bounds when the summary bound
+ * says something may be due, and only locks and walks the chains whose
+ * own bound is due (no per-entry timers: a packet just stores the new
+ * expiry time, and lowers the bucket's bound if needed).
  *
  * Locking rules (see pkt.h for the caller's side):
  *  - an entry's fields are changed under its bucket's stripe lock, except
@@ -29,7 +31,13 @@
 
 #define LVS_STRIPES_MAX 1024
 
-_Static_assert(sizeof(struct lvs_conn) == 64, "an IPv4 connection entry is one cache line");
+_Static_assert(sizeof(struct lvs_conn) == 64, "an entry and its bucket are one cache line");
+_Static_assert(offsetof(struct lvs_conn, bucket_head) == LVS_CONN_ENTRY_BYTES, "entry bytes end where the bucket starts");
+
+static int conn_has_ext(const struct lvs_conn *cp)
+{
+	return (cp->fam & (LVS_CONN_FAM_V6 | LVS_CONN_FAM_DV6)) != 0;
+}
 
 /* ---- addresses ---- */
 
@@ -46,7 +54,7 @@ int lvs_conn_daf(const struct lvs_conn *cp)
 void lvs_conn_addrs(const struct lvs_core *core, const struct lvs_conn *cp,
 		    union lvs_addr *caddr, union lvs_addr *vaddr, union lvs_addr *daddr)
 {
-	if (cp->ext) {
+	if (conn_has_ext(cp)) {
 		const struct lvs_conn_ext *x = &core->ext[cp->ext];
 		if (caddr)
 			*caddr = x->caddr;
@@ -77,21 +85,17 @@ static int addr_eq(int af, const union lvs_addr *a, const union lvs_addr *b)
 
 /* ---- hashing (lvs_conn_bucket and the stripe locks are inline in conn.h) ---- */
 
+static uint32_t *bucket_head(struct lvs_core *core, uint32_t b)
+{
+	return &core->conns[b].bucket_head;
+}
+
 /* after the chain of b changed below its head (lock held) */
 static void bucket_fix_second(struct lvs_core *core, uint32_t b)
 {
-	uint32_t h = core->buckets[b].head;
+	uint32_t h = core->conns[b].bucket_head;
 
-	__atomic_store_n(&core->buckets[b].second, h ? core->conns[h].hnext : 0, __ATOMIC_RELAXED);
-}
-
-/* lower the expiry bound of bucket's group to e if needed (lock held) */
-static void group_note_expiry(struct lvs_core *core, uint32_t bucket, uint32_t e)
-{
-	uint32_t *min = &core->group_min[bucket >> LVS_CONN_GROUP_SHIFT];
-
-	if ((int32_t)(e - *min) < 0)
-		__atomic_store_n(min, e, __ATOMIC_RELAXED);
+	__atomic_store_n(&core->conns[b].bucket_second, h ? core->conns[h].hnext : 0, __ATOMIC_RELAXED);
 }
 
 static uint32_t conn_bucket_of(const struct lvs_core *core, const struct lvs_conn *cp)
@@ -117,7 +121,7 @@ static int conn_match_key(const struct lvs_core *core, const struct lvs_conn *cp
 {
 	if (cp->vport != vport || lvs_conn_af(cp) != af)
 		return 0;
-	if (!cp->ext)
+	if (!conn_has_ext(cp))
 		return cp->caddr == caddr->ip && cp->vaddr == vaddr->ip;
 	return addr_eq(af, &core->ext[cp->ext].caddr, caddr) &&
 	       addr_eq(cp->protocol == IPPROTO_IP ? AF_INET : af, &core->ext[cp->ext].vaddr, vaddr);
@@ -127,7 +131,7 @@ struct lvs_conn *lvs_conn_find_in_locked(struct lvs_core *core, uint32_t bucket,
 					 const union lvs_addr *caddr, uint16_t cport,
 					 const union lvs_addr *vaddr, uint16_t vport, uint32_t jnow)
 {
-	for (uint32_t id = core->buckets[bucket].head; id; id = core->conns[id].hnext) {
+	for (uint32_t id = core->conns[bucket].bucket_head; id; id = core->conns[id].hnext) {
 		struct lvs_conn *cp = &core->conns[id];
 
 		if (cp->cport != cport || cp->protocol != protocol ||
@@ -143,13 +147,13 @@ struct lvs_conn *lvs_conn_find_out_locked(struct lvs_core *core, uint32_t bucket
 					  const union lvs_addr *caddr, uint16_t cport,
 					  const union lvs_addr *raddr, uint16_t rport, uint32_t jnow)
 {
-	for (uint32_t id = core->buckets[bucket].head; id; id = core->conns[id].hnext) {
+	for (uint32_t id = core->conns[bucket].bucket_head; id; id = core->conns[id].hnext) {
 		struct lvs_conn *cp = &core->conns[id];
 
 		if (cp->cport != cport || cp->dport != rport || cp->protocol != protocol ||
 		    (cp->flags & LVS_CONN_F_TEMPLATE) || lvs_conn_af(cp) != af || lvs_conn_daf(cp) != af)
 			continue;
-		if (!cp->ext) {
+		if (!conn_has_ext(cp)) {
 			if (cp->caddr != caddr->ip || cp->daddr != raddr->ip)
 				continue;
 		} else if (!addr_eq(af, &core->ext[cp->ext].caddr, caddr) ||
@@ -166,7 +170,7 @@ struct lvs_conn *lvs_conn_find_tmpl_locked(struct lvs_core *core, uint32_t bucke
 					   const union lvs_addr *caddr, const union lvs_addr *vaddr,
 					   uint16_t vport, uint32_t jnow)
 {
-	for (uint32_t id = core->buckets[bucket].head; id; id = core->conns[id].hnext) {
+	for (uint32_t id = core->conns[bucket].bucket_head; id; id = core->conns[id].hnext) {
 		struct lvs_conn *cp = &core->conns[id];
 
 		if (!(cp->flags & LVS_CONN_F_TEMPLATE) || cp->protocol != protocol || cp->cport != 0)
@@ -236,14 +240,14 @@ static void id_free(struct lvs_core *core, unsigned worker, uint32_t id)
 {
 	struct lvs_conn *cp = &core->conns[id];
 
-	cp->fam = LVS_CONN_FAM_FREE;
-	if (cp->ext) {
+	if (conn_has_ext(cp)) {
 		pthread_mutex_lock(&core->pool_lock);
 		core->ext[cp->ext].next_free = core->ext_free_head;
 		core->ext_free_head = cp->ext;
 		pthread_mutex_unlock(&core->pool_lock);
 		cp->ext = 0;
 	}
+	cp->fam = LVS_CONN_FAM_FREE;
 	if (worker < core->nworkers) {
 		struct lvs_core_worker *w = &core->workers[worker];
 
@@ -279,14 +283,20 @@ struct lvs_conn *lvs_conn_new(struct lvs_core *core, unsigned worker, int af, in
 		}
 	}
 	cp = &core->conns[id];
-	memset(cp, 0, sizeof(*cp));
+	/* the entry only: the rest of the line is bucket `id`, whatever chain
+	 * it heads (see conn-t.h) */
+	memset(cp, 0, LVS_CONN_ENTRY_BYTES);
 	cp->protocol = protocol;
 	cp->cport = cport;
 	cp->vport = vport;
 	cp->dport = dport;
 	cp->flags = (uint16_t)flags;
-	cp->fwmark = fwmark;
 	cp->fam = (af == AF_INET6 ? LVS_CONN_FAM_V6 : 0) | (daf == AF_INET6 ? LVS_CONN_FAM_DV6 : 0);
+	if (fwmark) {
+		/* only entries with a mark touch the side array's pages */
+		core->fwmarks[id] = fwmark;
+		cp->fam |= LVS_CONN_FAM_MARK;
+	}
 	cp->timeout = 3000;  /* replaced by the first state transition */
 	cp->ext = ext;
 	if (ext) {
@@ -316,13 +326,146 @@ struct lvs_conn *lvs_conn_new(struct lvs_core *core, unsigned worker, int af, in
 	return cp;
 }
 
+/* ---- the dest registry: 32-bit dest indexes instead of pointers ----
+ *
+ * Changed only under the caller's table lock (bind and the final put are
+ * there already); read by anyone through lvs_conn_dest().  A slot lives as
+ * long as entries are bound to its dest, and each of them holds a dest
+ * reference, so the pointer in a slot is always valid while read. */
+
+static struct lvs_dest_slot *dslot(const struct lvs_core *core, uint32_t i)
+{
+	return &core->dslots[i >> LVS_DSLOT_CHUNK_SHIFT][i & ((1u << LVS_DSLOT_CHUNK_SHIFT) - 1)];
+}
+
+static uint32_t dmap_pos(const struct lvs_core *core, const struct lvs_dest *d)
+{
+	uint64_t h = (uint64_t)(uintptr_t)d * 0x9E3779B97F4A7C15ull;
+
+	return (uint32_t)(h >> 32) & core->dmap_mask;
+}
+
+/* the map's position holding dest d, or the empty one where it would go */
+static uint32_t *dmap_find(const struct lvs_core *core, const struct lvs_dest *d)
+{
+	uint32_t p = dmap_pos(core, d);
+
+	while (core->dmap[p] && dslot(core, core->dmap[p])->dest != d)
+		p = (p + 1) & core->dmap_mask;
+	return &core->dmap[p];
+}
+
+/* keep the map at most half full (doubles; fails only on ENOMEM) */
+static int dmap_reserve(struct lvs_core *core)
+{
+	uint32_t *old = core->dmap, old_mask = core->dmap_mask;
+	uint32_t n = old ? (old_mask + 1) * 2 : 256;
+
+	if (old && (core->dmap_used + 1) * 2 <= old_mask + 1)
+		return 0;
+	core->dmap = calloc(n, sizeof(uint32_t));
+	if (!core->dmap) {
+		core->dmap = old;
+		return -1;
+	}
+	core->dmap_mask = n - 1;
+	for (uint32_t i = 0; old && i <= old_mask; i++)
+		if (old[i])
+			*dmap_find(core, dslot(core, old[i])->dest) = old[i];
+	free(old);
+	return 0;
+}
+
+/* linear probing removal: shift back the entries that probed past p */
+static void dmap_remove(struct lvs_core *core, uint32_t *at)
+{
+	uint32_t p = (uint32_t)(at - core->dmap);
+
+	core->dmap[p] = 0;
+	for (uint32_t q = (p + 1) & core->dmap_mask; core->dmap[q]; q = (q + 1) & core->dmap_mask) {
+		uint32_t home = dmap_pos(core, dslot(core, core->dmap[q])->dest);
+
+		/* may the entry at q move to the hole at p?  Yes unless its
+		 * home lies cyclically in (p, q] */
+		if (((q - home) & core->dmap_mask) >= ((q - p) & core->dmap_mask)) {
+			core->dmap[p] = core->dmap[q];
+			core->dmap[q] = 0;
+			p = q;
+		}
+	}
+	core->dmap_used--;
+}
+
+/* the index of dest d with one more entry bound to it; 0 on ENOMEM */
+static uint32_t dest_index_get(struct lvs_core *core, struct lvs_dest *d)
+{
+	uint32_t *at, i;
+
+	if (dmap_reserve(core) < 0)
+		return 0;
+	at = dmap_find(core, d);
+	if (*at) {
+		dslot(core, *at)->refs++;
+		return *at;
+	}
+	i = core->dslot_free_head;
+	if (i) {
+		core->dslot_free_head = dslot(core, i)->next_free;
+	} else {
+		i = core->dslot_next_fresh;
+		if ((i >> LVS_DSLOT_CHUNK_SHIFT) >= LVS_DSLOT_CHUNKS)
+			return 0;
+		if (!core->dslots[i >> LVS_DSLOT_CHUNK_SHIFT]) {
+			core->dslots[i >> LVS_DSLOT_CHUNK_SHIFT] =
+				calloc(1u << LVS_DSLOT_CHUNK_SHIFT, sizeof(struct lvs_dest_slot));
+			if (!core->dslots[i >> LVS_DSLOT_CHUNK_SHIFT])
+				return 0;
+		}
+		core->dslot_next_fresh++;
+	}
+	dslot(core, i)->dest = d;
+	dslot(core, i)->refs = 1;
+	*at = i;
+	core->dmap_used++;
+	return i;
+}
+
+/* one entry less bound to slot i (table lock held) */
+static void dest_index_put(struct lvs_core *core, uint32_t i)
+{
+	struct lvs_dest_slot *s = dslot(core, i);
+
+	if (--s->refs)
+		return;
+	dmap_remove(core, dmap_find(core, s->dest));
+	s->dest = NULL;
+	s->next_free = core->dslot_free_head;
+	core->dslot_free_head = i;
+}
+
+void lvs_conn_dest_put(struct lvs_core *core, uint32_t dest_idx)
+{
+	struct lvs_dest *dest;
+
+	if (!dest_idx)
+		return;
+	dest = dslot(core, dest_idx)->dest;
+	dest_index_put(core, dest_idx);
+	lvs_dest_put(core->table, dest);
+}
+
 /* ---- dest binding, the kernel's ip_vs_bind_dest / ip_vs_unbind_dest ---- */
 
-void lvs_conn_bind_dest(struct lvs_conn *cp, struct lvs_dest *dest)
+void lvs_conn_bind_dest(struct lvs_core *core, struct lvs_conn *cp, struct lvs_dest *dest)
 {
-	uint32_t method;
+	uint32_t method, idx;
 
 	if (!dest)
+		return;
+	/* 0 only if the registry cannot grow (out of memory): the entry
+	 * then stays unbound, as if its dest were gone */
+	idx = dest_index_get(core, dest);
+	if (!idx)
 		return;
 	lvs_dest_hold(dest);
 	method = dest->conn_flags & LVS_CONN_F_FWD_MASK;
@@ -335,7 +478,7 @@ void lvs_conn_bind_dest(struct lvs_conn *cp, struct lvs_dest *dest)
 	cp->flags |= (uint16_t)method;
 	if (method != LVS_CONN_F_MASQ)
 		cp->flags |= LVS_CONN_F_NOOUTPUT;
-	cp->dest = dest;
+	cp->dest_idx = idx;
 
 	if (!(cp->flags & LVS_CONN_F_TEMPLATE)) {
 		if (cp->flags & LVS_CONN_F_INACTIVE)
@@ -348,9 +491,9 @@ void lvs_conn_bind_dest(struct lvs_conn *cp, struct lvs_dest *dest)
 	lvs_dest_conn_bound(dest);  /* OVERLOAD (table.c, classic rules) */
 }
 
-static void conn_unbind_dest_counters(struct lvs_conn *cp)
+static void conn_unbind_dest_counters(struct lvs_core *core, struct lvs_conn *cp)
 {
-	struct lvs_dest *dest = cp->dest;
+	struct lvs_dest *dest = lvs_conn_dest(core, cp);
 
 	if (!dest)
 		return;
@@ -365,9 +508,9 @@ static void conn_unbind_dest_counters(struct lvs_conn *cp)
 	lvs_dest_conn_unbound(dest);
 }
 
-void lvs_conn_set_active(struct lvs_conn *cp, int active)
+void lvs_conn_set_active(struct lvs_core *core, struct lvs_conn *cp, int active)
 {
-	struct lvs_dest *dest = cp->dest;
+	struct lvs_dest *dest = lvs_conn_dest(core, cp);
 
 	if (active && (cp->flags & LVS_CONN_F_INACTIVE)) {
 		cp->flags &= (uint16_t)~LVS_CONN_F_INACTIVE;
@@ -402,10 +545,10 @@ void lvs_conn_hash(struct lvs_core *core, struct lvs_conn *cp)
 	uint32_t b = conn_bucket_of(core, cp);
 
 	lvs_conn_lock_bucket(core, b);
-	group_note_expiry(core, b, cp->expires);
-	cp->hnext = core->buckets[b].head;
-	__atomic_store_n(&core->buckets[b].second, cp->hnext, __ATOMIC_RELAXED);
-	__atomic_store_n(&core->buckets[b].head, lvs_conn_id(core, cp), __ATOMIC_RELEASE);
+	lvs_conn_note_expiry(core, b, cp->expires);
+	cp->hnext = core->conns[b].bucket_head;
+	__atomic_store_n(&core->conns[b].bucket_second, cp->hnext, __ATOMIC_RELAXED);
+	__atomic_store_n(&core->conns[b].bucket_head, lvs_conn_id(core, cp), __ATOMIC_RELEASE);
 	cp->flags |= LVS_CONN_F_HASHED;
 	lvs_conn_unlock_bucket(core, b);
 }
@@ -413,7 +556,7 @@ void lvs_conn_hash(struct lvs_core *core, struct lvs_conn *cp)
 void lvs_conn_unhash_locked(struct lvs_core *core, uint32_t bucket, struct lvs_conn *cp)
 {
 	uint32_t id = lvs_conn_id(core, cp);
-	uint32_t *pp = &core->buckets[bucket].head;
+	uint32_t *pp = bucket_head(core, bucket);
 
 	while (*pp && *pp != id)
 		pp = &core->conns[*pp].hnext;
@@ -424,31 +567,31 @@ void lvs_conn_unhash_locked(struct lvs_core *core, uint32_t bucket, struct lvs_c
 	cp->flags &= (uint16_t)~LVS_CONN_F_HASHED;
 }
 
-struct lvs_dest *lvs_conn_release_nodest(struct lvs_core *core, unsigned worker, struct lvs_conn *cp)
+uint32_t lvs_conn_release_nodest(struct lvs_core *core, unsigned worker, struct lvs_conn *cp)
 {
-	struct lvs_dest *dest = cp->dest;
+	uint32_t dest_idx = cp->dest_idx;
 
 	if (cp->control) {
 		struct lvs_conn *ct = &core->conns[cp->control];
 		__atomic_sub_fetch(&ct->n_control, 1, __ATOMIC_RELAXED);
 		cp->control = 0;
 	}
-	conn_unbind_dest_counters(cp);
-	cp->dest = NULL;
+	conn_unbind_dest_counters(core, cp);
+	cp->dest_idx = 0;
 	__atomic_sub_fetch(&core->count, 1, __ATOMIC_RELAXED);
 	id_free(core, worker, lvs_conn_id(core, cp));
-	return dest;
+	return dest_idx;
 }
 
 void lvs_conn_release(struct lvs_core *core, unsigned worker, struct lvs_conn *cp, int table_locked)
 {
-	struct lvs_dest *dest = lvs_conn_release_nodest(core, worker, cp);
+	uint32_t dest_idx = lvs_conn_release_nodest(core, worker, cp);
 
-	if (!dest)
+	if (!dest_idx)
 		return;
 	if (!table_locked && core->lock.lock)
 		core->lock.lock(core->lock.arg);
-	lvs_dest_put(core->table, dest);
+	lvs_conn_dest_put(core, dest_idx);
 	if (!table_locked && core->lock.unlock)
 		core->lock.unlock(core->lock.arg);
 }
@@ -461,11 +604,11 @@ void lvs_conn_release(struct lvs_core *core, unsigned worker, struct lvs_conn *c
 /* release a batch of unlinked entries: dest puts under one table lock */
 static void release_batch(struct lvs_core *core, struct lvs_conn **batch, unsigned n)
 {
-	struct lvs_dest *dests[SWEEP_BATCH];
+	uint32_t dests[SWEEP_BATCH];
 	unsigned nd = 0;
 
 	for (unsigned i = 0; i < n; i++) {
-		struct lvs_dest *d = lvs_conn_release_nodest(core, (unsigned)-1, batch[i]);
+		uint32_t d = lvs_conn_release_nodest(core, (unsigned)-1, batch[i]);
 		if (d)
 			dests[nd++] = d;
 	}
@@ -474,19 +617,19 @@ static void release_batch(struct lvs_core *core, struct lvs_conn **batch, unsign
 	if (core->lock.lock)
 		core->lock.lock(core->lock.arg);
 	for (unsigned i = 0; i < nd; i++)
-		lvs_dest_put(core->table, dests[i]);
+		lvs_conn_dest_put(core, dests[i]);
 	if (core->lock.unlock)
 		core->lock.unlock(core->lock.arg);
 }
 
-/* walk one bucket of a locked group: unlink what is due into batch[],
+/* walk one locked bucket: unlink what is due into batch[],
  * re-arm templates that still control conns, lower *next_min to the
  * earliest expiry left.  Returns 1 when the batch filled up (the bucket
  * may hold more). */
 static int sweep_bucket(struct lvs_core *core, uint32_t b, uint32_t jnow, struct lvs_conn **batch, unsigned *nb,
 			uint32_t *next_min)
 {
-	uint32_t *pp = &core->buckets[b].head;
+	uint32_t *pp = bucket_head(core, b);
 
 	while (*pp) {
 		struct lvs_conn *cp = &core->conns[*pp];
@@ -520,41 +663,63 @@ static int sweep_bucket(struct lvs_core *core, uint32_t b, uint32_t jnow, struct
 	return 0;
 }
 
-/* sweep groups [from, from+n) */
+#define SWEEP_FAR 0x40000000u  /* jiffies ahead: "nothing due" */
+
+static void min_into(uint32_t *m, uint32_t e)
+{
+	if ((int32_t)(e - *m) < 0)
+		*m = e;
+}
+
+/* sweep summaries [from, from+n) */
 static void sweep(struct lvs_core *core, uint32_t from, uint32_t n, uint32_t jnow)
 {
 	struct lvs_conn *batch[SWEEP_BATCH];
-	uint32_t group_mask = core->bucket_mask >> LVS_CONN_GROUP_SHIFT;
 	unsigned nb = 0;
 
 	for (uint32_t i = 0; i < n; i++) {
-		uint32_t g = (from + i) & group_mask, first = g << LVS_CONN_GROUP_SHIFT;
-		uint32_t *min = &core->group_min[g];
+		uint32_t s = (from + i) % core->nsummaries, first = s << LVS_CONN_SUMMARY_SHIFT;
+		uint32_t end = first + LVS_CONN_SUMMARY < core->nbuckets ? first + LVS_CONN_SUMMARY : core->nbuckets;
+		uint32_t *smin = &core->summary_min[s], next = jnow + SWEEP_FAR, cur;
 
-		/* nothing due yet: no need to lock or walk */
-		if (!lvs_j_reached(jnow, __atomic_load_n(min, __ATOMIC_RELAXED)))
+		/* nothing due yet: no need to look at the buckets */
+		if (!lvs_j_reached(jnow, __atomic_load_n(smin, __ATOMIC_RELAXED)))
 			continue;
-		lvs_conn_lock_bucket(core, first);
-		uint32_t next_min = jnow + 0x40000000u;  /* far ahead: nothing left */
+		/* Start the summary afresh: from here on, workers lowering a
+		 * bucket bound lower it too (lvs_conn_note_expiry), and what we
+		 * find in the buckets is folded in at the end.  A worker's
+		 * lowering before this exchange is in its bucket's bound, which
+		 * the exchange (acquiring the worker's release) makes visible. */
+		__atomic_exchange_n(smin, jnow + SWEEP_FAR, __ATOMIC_ACQ_REL);
+		for (uint32_t b = first; b < end; b++) {
+			uint32_t *bmin = &core->conns[b].bucket_min, left;
 
-		for (uint32_t b = first; b < first + LVS_CONN_GROUP;) {
-			if (!sweep_bucket(core, b, jnow, batch, &nb, &next_min)) {
-				b++;
+			if (!lvs_j_reached(jnow, __atomic_load_n(bmin, __ATOMIC_RELAXED))) {
+				min_into(&next, __atomic_load_n(bmin, __ATOMIC_RELAXED));
 				continue;
 			}
-			/* batch full: release it unlocked (the bound must stay
-			 * conservative meanwhile), then walk this group again */
-			__atomic_store_n(min, jnow, __ATOMIC_RELAXED);
-			lvs_conn_unlock_bucket(core, first);
-			release_batch(core, batch, nb);
-			__atomic_add_fetch(&core->tick_expired, nb, __ATOMIC_RELAXED);
-			nb = 0;
-			lvs_conn_lock_bucket(core, first);
-			next_min = jnow + 0x40000000u;
-			b = first;
+			lvs_conn_lock_bucket(core, b);
+			for (;;) {
+				left = jnow + SWEEP_FAR;
+				if (!sweep_bucket(core, b, jnow, batch, &nb, &left))
+					break;
+				/* batch full: release it unlocked (the bucket
+				 * stays due meanwhile), then walk it again */
+				__atomic_store_n(bmin, jnow, __ATOMIC_RELAXED);
+				lvs_conn_unlock_bucket(core, b);
+				release_batch(core, batch, nb);
+				__atomic_add_fetch(&core->tick_expired, nb, __ATOMIC_RELAXED);
+				nb = 0;
+				lvs_conn_lock_bucket(core, b);
+			}
+			__atomic_store_n(bmin, left, __ATOMIC_RELAXED);
+			lvs_conn_unlock_bucket(core, b);
+			min_into(&next, left);
 		}
-		__atomic_store_n(min, next_min, __ATOMIC_RELAXED);
-		lvs_conn_unlock_bucket(core, first);
+		cur = __atomic_load_n(smin, __ATOMIC_RELAXED);
+		while ((int32_t)(next - cur) < 0 &&
+		       !__atomic_compare_exchange_n(smin, &cur, next, 1, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			;
 	}
 	if (nb) {
 		release_batch(core, batch, nb);
@@ -570,7 +735,7 @@ static void make_due(struct lvs_core *core, uint32_t id, uint32_t jnow)
 
 	lvs_conn_lock_bucket(core, b);
 	__atomic_store_n(&ct->expires, jnow, __ATOMIC_RELAXED);
-	group_note_expiry(core, b, jnow);
+	lvs_conn_note_expiry(core, b, jnow);
 	lvs_conn_unlock_bucket(core, b);
 }
 
@@ -594,16 +759,16 @@ void lvs_core_expire_nodest(struct lvs_core *core, uint64_t now_ms)
 	uint32_t jnow = lvs_jiffies(now_ms);
 	unsigned nb = 0;
 
-	for (uint32_t b = 0; b <= core->bucket_mask; b++) {
+	for (uint32_t b = 0; b < core->nbuckets; b++) {
 		uint32_t *pp;
 
-		if (!__atomic_load_n(&core->buckets[b].head, __ATOMIC_RELAXED))
+		if (!__atomic_load_n(bucket_head(core, b), __ATOMIC_RELAXED))
 			continue;
 		lvs_conn_lock_bucket(core, b);
-		pp = &core->buckets[b].head;
+		pp = bucket_head(core, b);
 		while (*pp) {
 			struct lvs_conn *cp = &core->conns[*pp];
-			struct lvs_dest *d = cp->dest;
+			struct lvs_dest *d = lvs_conn_dest(core, cp);
 
 			if (!d || (__atomic_load_n(&d->flags, __ATOMIC_RELAXED) & LVS_DEST_F_AVAILABLE) ||
 			    __atomic_load_n(&cp->n_control, __ATOMIC_RELAXED)) {
@@ -633,7 +798,7 @@ void lvs_core_expire_nodest(struct lvs_core *core, uint64_t now_ms)
 
 void lvs_core_tick(struct lvs_core *core, uint64_t now_ms)
 {
-	uint32_t ngroups = (core->bucket_mask >> LVS_CONN_GROUP_SHIFT) + 1;
+	uint32_t ngroups = core->nsummaries;  /* swept in SWEEP_PERIOD_MS */
 	uint64_t n;
 
 	if (!core->ticked || now_ms < core->last_tick_ms) {
@@ -648,7 +813,7 @@ void lvs_core_tick(struct lvs_core *core, uint64_t now_ms)
 	core->ticked = 1;
 	core->last_tick_ms = now_ms;
 	sweep(core, core->sweep_pos, (uint32_t)n, lvs_jiffies(now_ms));
-	core->sweep_pos = (core->sweep_pos + (uint32_t)n) & (ngroups - 1);
+	core->sweep_pos = (uint32_t)((core->sweep_pos + n) % ngroups);
 }
 
 void lvs_core_conn_flush(struct lvs_core *core)
@@ -658,11 +823,11 @@ void lvs_core_conn_flush(struct lvs_core *core)
 	struct lvs_conn *batch[SWEEP_BATCH];
 	unsigned nb = 0;
 
-	for (uint32_t b = 0; b <= core->bucket_mask; b++) {
+	for (uint32_t b = 0; b < core->nbuckets; b++) {
 		lvs_conn_lock_bucket(core, b);
-		while (core->buckets[b].head) {
-			struct lvs_conn *cp = &core->conns[core->buckets[b].head];
-			__atomic_store_n(&core->buckets[b].head, cp->hnext, __ATOMIC_RELAXED);
+		while (*bucket_head(core, b)) {
+			struct lvs_conn *cp = &core->conns[*bucket_head(core, b)];
+			__atomic_store_n(bucket_head(core, b), cp->hnext, __ATOMIC_RELAXED);
 			cp->hnext = 0;
 			cp->flags &= (uint16_t)~LVS_CONN_F_HASHED;
 			cp->control = 0;  /* the template goes too */
@@ -730,35 +895,37 @@ static uint32_t pow2_at_least(uint64_t v, uint32_t min, uint32_t max)
 
 int lvs_conn_table_init(struct lvs_core *core, size_t max_conns)
 {
-	uint32_t nb, ngroups;
+	size_t lines;
 
 	if (max_conns < 16)
 		max_conns = 16;
 	if (max_conns > 0x7ffffff0u)
 		return -EINVAL;
 	core->cap = (uint32_t)max_conns;
-	core->conns = big_zalloc(((size_t)core->cap + 1) * sizeof(struct lvs_conn));
+	lines = (size_t)core->cap + 1;
+	core->conns = big_zalloc(lines * sizeof(struct lvs_conn));
+	core->fwmarks = big_zalloc(lines * sizeof(uint32_t));
 	core->ext_cap = core->cap / 4 < 256 ? 256 : core->cap / 4;
 	core->ext = big_zalloc(((size_t)core->ext_cap + 1) * sizeof(struct lvs_conn_ext));
-	/* about one entry per bucket at most: 3/4 of the capacity rounded up
-	 * to a power of two (load 0.67..1.33 when full, 8 bytes a bucket) */
-	nb = pow2_at_least((uint64_t)core->cap * 3 / 4, 1024, 1u << 27);
-	ngroups = nb >> LVS_CONN_GROUP_SHIFT;
-	core->buckets = big_zalloc((size_t)nb * sizeof(struct lvs_conn_bucket));
-	core->bucket_mask = nb - 1;
-	core->bucket_shift = 64 - (unsigned)__builtin_ctz(nb);
-	/* bound 0: every group is due at the first tick, which then computes
-	 * the real bounds (a group's chains are empty until then anyway) */
-	core->group_min = big_zalloc((size_t)ngroups * sizeof(uint32_t));
-	core->stripe_mask = (ngroups < LVS_STRIPES_MAX ? ngroups : LVS_STRIPES_MAX) - 1;
+	/* one bucket per line: load <= 1 when full (lvs_conn_bucket maps the
+	 * hash onto any count, no power of two needed).  Expiry bounds start
+	 * at 0: everything is due at the first tick, which then computes the
+	 * real bounds (the chains are empty until then anyway). */
+	core->nbuckets = (uint32_t)lines;
+	core->nsummaries = (core->nbuckets + LVS_CONN_SUMMARY - 1) >> LVS_CONN_SUMMARY_SHIFT;
+	core->summary_min = big_zalloc((size_t)core->nsummaries * sizeof(uint32_t));
+	core->stripe_mask = pow2_at_least((core->nbuckets + LVS_CONN_GROUP - 1) >> LVS_CONN_GROUP_SHIFT, 1,
+					  LVS_STRIPES_MAX) - 1;
 	core->stripes = aligned_alloc(64, sizeof(struct lvs_core_stripe) * (core->stripe_mask + 1));
-	if (!core->conns || !core->ext || !core->buckets || !core->group_min || !core->stripes)
+	core->dslots = calloc(LVS_DSLOT_CHUNKS, sizeof(*core->dslots));
+	if (!core->conns || !core->fwmarks || !core->ext || !core->summary_min || !core->stripes || !core->dslots)
 		return -ENOMEM;
 	for (uint32_t i = 0; i <= core->stripe_mask; i++)
 		core->stripes[i].lock = 0;
 	pthread_mutex_init(&core->pool_lock, NULL);
 	core->next_fresh = 1;
 	core->ext_next_fresh = 1;
+	core->dslot_next_fresh = 1;  /* index 0 = no dest */
 	core->hash_seed = splitmix64(0x5bd1e995u ^ (uint64_t)(uintptr_t)core);
 	return 0;
 }
@@ -768,10 +935,16 @@ void lvs_conn_table_destroy(struct lvs_core *core)
 	if (core->stripes)
 		pthread_mutex_destroy(&core->pool_lock);
 	free(core->stripes);
+	if (core->dslots) {
+		for (uint32_t i = 0; i < LVS_DSLOT_CHUNKS; i++)
+			free(core->dslots[i]);
+		free(core->dslots);
+	}
+	free(core->dmap);
 	if (core->cap) {
-		big_free(core->buckets, ((size_t)core->bucket_mask + 1) * sizeof(struct lvs_conn_bucket));
-		big_free(core->group_min, (((size_t)core->bucket_mask + 1) >> LVS_CONN_GROUP_SHIFT) * sizeof(uint32_t));
+		big_free(core->summary_min, (size_t)core->nsummaries * sizeof(uint32_t));
 		big_free(core->ext, ((size_t)core->ext_cap + 1) * sizeof(struct lvs_conn_ext));
+		big_free(core->fwmarks, ((size_t)core->cap + 1) * sizeof(uint32_t));
 		big_free(core->conns, ((size_t)core->cap + 1) * sizeof(struct lvs_conn));
 	}
 }

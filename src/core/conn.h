@@ -113,7 +113,8 @@ static inline uint32_t lvs_conn_bucket(const struct lvs_core *core, int af, uint
 		k = lvs_conn_mum(((uint64_t)caddr->w[0] << 32 | caddr->w[1]) ^ core->hash_seed,
 				 ((uint64_t)caddr->w[2] << 32 | caddr->w[3]) ^ 0xe7037ed1a0b428dbull);
 	k ^= (uint64_t)cport << 16 | protocol;
-	return (uint32_t)(lvs_conn_mum(k ^ core->hash_seed, 0xa0761d6478bd642full) >> core->bucket_shift);
+	/* the top 32 bits scaled to [0, nbuckets) (Lemire's fast range) */
+	return (uint32_t)(((lvs_conn_mum(k ^ core->hash_seed, 0xa0761d6478bd642full) >> 32) * core->nbuckets) >> 32);
 }
 
 /* a whole group shares one stripe lock (so its expiry bound is guarded by
@@ -164,7 +165,7 @@ struct lvs_conn *lvs_conn_new(struct lvs_core *core, unsigned worker, int af, in
 			      const union lvs_addr *daddr, uint16_t dport, uint32_t flags, uint32_t fwmark);
 /* bind to dest: takes a dest reference (call under the table lock), flags
  * |= method | INACTIVE | NOOUTPUT (non-NAT), counters, OVERLOAD */
-void lvs_conn_bind_dest(struct lvs_conn *cp, struct lvs_dest *dest);
+void lvs_conn_bind_dest(struct lvs_core *core, struct lvs_conn *cp, struct lvs_dest *dest);
 /* hash it (takes the bucket lock) */
 void lvs_conn_hash(struct lvs_core *core, struct lvs_conn *cp);
 /* unlink from its bucket (bucket lock held) */
@@ -172,16 +173,23 @@ void lvs_conn_unhash_locked(struct lvs_core *core, uint32_t bucket, struct lvs_c
 /* final release of an unhashed entry: control--, counters, dest put (takes
  * the table lock unless table_locked), id back to the worker/pool */
 void lvs_conn_release(struct lvs_core *core, unsigned worker, struct lvs_conn *cp, int table_locked);
-/* the same without the dest put: returns the dest whose reference the
- * caller must drop with lvs_dest_put() under the table lock (or NULL) */
-struct lvs_dest *lvs_conn_release_nodest(struct lvs_core *core, unsigned worker, struct lvs_conn *cp);
+/* the same without the dest put: returns the dest index whose reference
+ * the caller must drop with lvs_conn_dest_put() under the table lock (or 0) */
+uint32_t lvs_conn_release_nodest(struct lvs_core *core, unsigned worker, struct lvs_conn *cp);
+void lvs_conn_dest_put(struct lvs_core *core, uint32_t dest_idx);
 
-/* start loading the first two entries of bucket b's chain (an unlocked
- * peek: at worst a useless prefetch); lvs_core_prefetch2() */
+/* stage 1 of the datapath's prefetch: bucket b's line */
+static inline void lvs_conn_prefetch_bucket(const struct lvs_core *core, uint32_t b)
+{
+	__builtin_prefetch(&core->conns[b].bucket_head, 0, 3);
+}
+
+/* stage 2: start loading the first two entries of bucket b's chain (an
+ * unlocked peek: at worst a useless prefetch) */
 static inline void lvs_conn_prefetch_chain(const struct lvs_core *core, uint32_t b)
 {
-	uint32_t id = __atomic_load_n(&core->buckets[b].head, __ATOMIC_RELAXED);
-	uint32_t id2 = __atomic_load_n(&core->buckets[b].second, __ATOMIC_RELAXED);
+	uint32_t id = __atomic_load_n(&core->conns[b].bucket_head, __ATOMIC_RELAXED);
+	uint32_t id2 = __atomic_load_n(&core->conns[b].bucket_second, __ATOMIC_RELAXED);
 
 	if (id && id <= core->cap)
 		__builtin_prefetch(&core->conns[id], 1, 3);
@@ -189,8 +197,44 @@ static inline void lvs_conn_prefetch_chain(const struct lvs_core *core, uint32_t
 		__builtin_prefetch(&core->conns[id2], 1, 3);
 }
 
+/* the dest an entry is bound to (NULL: none).  The slot cannot change
+ * while the entry holds it, so no lock is needed to read it. */
+static inline struct lvs_dest *lvs_conn_dest(const struct lvs_core *core, const struct lvs_conn *cp)
+{
+	uint32_t i = cp->dest_idx;
+
+	if (!i)
+		return NULL;
+	return core->dslots[i >> LVS_DSLOT_CHUNK_SHIFT][i & ((1u << LVS_DSLOT_CHUNK_SHIFT) - 1)].dest;
+}
+
+/* the skb mark the entry was created with (sync v1), 0 if none */
+static inline uint32_t lvs_conn_fwmark(const struct lvs_core *core, const struct lvs_conn *cp)
+{
+	return (cp->fam & LVS_CONN_FAM_MARK) ? core->fwmarks[cp - core->conns] : 0;
+}
+
+/* lower the expiry bound of bucket (its lock held) and, if that moved,
+ * of its summary (shared by several locks: an atomic minimum) */
+static inline void lvs_conn_note_expiry(struct lvs_core *core, uint32_t bucket, uint32_t e)
+{
+	uint32_t *bmin = &core->conns[bucket].bucket_min;
+	uint32_t *smin, cur;
+
+	if ((int32_t)(e - *bmin) >= 0)
+		return;
+	__atomic_store_n(bmin, e, __ATOMIC_RELAXED);
+	smin = &core->summary_min[bucket >> LVS_CONN_SUMMARY_SHIFT];
+	cur = __atomic_load_n(smin, __ATOMIC_RELAXED);
+	/* release: a sweep that exchanges the summary afterwards sees the
+	 * bucket bound stored above */
+	while ((int32_t)(e - cur) < 0 &&
+	       !__atomic_compare_exchange_n(smin, &cur, e, 1, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		;
+}
+
 /* arm the entry's timer: expires = now + timeout.  bucket = the entry's
- * bucket (its lock held) so its group's expiry bound follows, or
+ * bucket (its lock held) so that the expiry bounds follow, or
  * LVS_NO_BUCKET for an entry not hashed yet (lvs_conn_hash notes it). */
 #define LVS_NO_BUCKET 0xffffffffu
 static inline void lvs_conn_arm(struct lvs_core *core, uint32_t bucket, struct lvs_conn *cp, uint32_t jnow)
@@ -198,16 +242,12 @@ static inline void lvs_conn_arm(struct lvs_core *core, uint32_t bucket, struct l
 	uint32_t e = jnow + cp->timeout / LVS_MS_PER_J;
 
 	__atomic_store_n(&cp->expires, e, __ATOMIC_RELAXED);
-	if (bucket != LVS_NO_BUCKET) {
-		uint32_t *min = &core->group_min[bucket >> LVS_CONN_GROUP_SHIFT];
-
-		if ((int32_t)(e - *min) < 0)
-			__atomic_store_n(min, e, __ATOMIC_RELAXED);
-	}
+	if (bucket != LVS_NO_BUCKET)
+		lvs_conn_note_expiry(core, bucket, e);
 }
 
 /* dest counters when a conn moves between active and inactive */
-void lvs_conn_set_active(struct lvs_conn *cp, int active);
+void lvs_conn_set_active(struct lvs_core *core, struct lvs_conn *cp, int active);
 
 /* table setup (conn.c) */
 int lvs_conn_table_init(struct lvs_core *core, size_t max_conns);

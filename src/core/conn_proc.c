@@ -108,11 +108,11 @@ static void proc_view(struct lvs_core *core, struct strbuf *sb, uint64_t now_ms,
 		sb_puts(sb, "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Origin Expires\n");
 	else
 		sb_puts(sb, "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n");
-	for (uint32_t b = 0; b <= core->bucket_mask; b++) {
-		if (!__atomic_load_n(&core->buckets[b].head, __ATOMIC_RELAXED))
+	for (uint32_t b = 0; b < core->nbuckets; b++) {
+		if (!__atomic_load_n(&core->conns[b].bucket_head, __ATOMIC_RELAXED))
 			continue;
 		lvs_conn_lock_bucket(core, b);
-		for (uint32_t id = core->buckets[b].head; id; id = core->conns[id].hnext)
+		for (uint32_t id = core->conns[b].bucket_head; id; id = core->conns[id].hnext)
 			proc_line(core, &core->conns[id], jnow, sync_view, sb);
 		lvs_conn_unlock_bucket(core, b);
 	}
@@ -141,7 +141,7 @@ void lvs_conn_export(const struct lvs_core *core, const struct lvs_conn *cp, uin
 	out->cport = cp->cport;
 	out->vport = cp->vport;
 	out->dport = cp->dport;
-	out->fwmark = cp->fwmark;
+	out->fwmark = lvs_conn_fwmark(core, cp);
 	/* sync carries the full timeout (cp->timeout / HZ); foreach callers
 	 * that want the time left use secs_left */
 	out->timeout = cp->timeout / 1000;
@@ -154,12 +154,12 @@ int lvs_core_conn_foreach(struct lvs_core *core, uint64_t now_ms,
 {
 	uint32_t jnow = lvs_jiffies(now_ms);
 
-	for (uint32_t b = 0; b <= core->bucket_mask; b++) {
+	for (uint32_t b = 0; b < core->nbuckets; b++) {
 		struct lvs_conn_sync e[32];
 		unsigned n = 0;
 		int rc;
 
-		if (!__atomic_load_n(&core->buckets[b].head, __ATOMIC_RELAXED))
+		if (!__atomic_load_n(&core->conns[b].bucket_head, __ATOMIC_RELAXED))
 			continue;
 		/* copy out under the lock, call back without it; a bucket
 		 * longer than 32 is walked again from the start, skipping */
@@ -168,7 +168,7 @@ int lvs_core_conn_foreach(struct lvs_core *core, uint64_t now_ms,
 
 			n = 0;
 			lvs_conn_lock_bucket(core, b);
-			for (uint32_t id = core->buckets[b].head; id; id = core->conns[id].hnext, i++) {
+			for (uint32_t id = core->conns[b].bucket_head; id; id = core->conns[id].hnext, i++) {
 				if (i < skip)
 					continue;
 				if (n == 32) {
@@ -297,7 +297,7 @@ int lvs_conn_import(struct lvs_core *core, const struct lvs_conn_sync *e, uint64
 	if (cp) {
 		/* update activity and state in place */
 		if (!tmpl)
-			lvs_conn_set_active(cp, !(flags & LVS_CONN_F_INACTIVE));
+			lvs_conn_set_active(core, cp, !(flags & LVS_CONN_F_INACTIVE));
 		cp->state = (uint8_t)e->state;
 		cp->timeout = (e->timeout > LVS_PERSIST_TIMEOUT_MAX ? LVS_PERSIST_TIMEOUT_MAX : e->timeout) * 1000u;
 		cp->in_pkts = (uint32_t)core->set.sync_threshold;
@@ -318,7 +318,7 @@ int lvs_conn_import(struct lvs_core *core, const struct lvs_conn_sync *e, uint64
 		return -ENOMEM;
 	}
 	cp->fam |= LVS_CONN_FAM_SYNC;
-	lvs_conn_bind_dest(cp, dest);
+	lvs_conn_bind_dest(core, cp, dest);
 	if (core->lock.unlock)
 		core->lock.unlock(core->lock.arg);
 	cp->state = (uint8_t)e->state;

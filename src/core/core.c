@@ -115,7 +115,7 @@ void lvs_core_prefetch(const struct lvs_core *core, const struct lvs_pkt *pkt, i
 	uint32_t b;
 
 	if (prefetch_bucket(core, pkt, outbound, &b))
-		__builtin_prefetch(&core->buckets[b], 0, 3);
+		lvs_conn_prefetch_bucket(core, b);
 }
 
 void lvs_core_prefetch2(const struct lvs_core *core, const struct lvs_pkt *pkt, int outbound)
@@ -169,7 +169,7 @@ static void add_counts(struct lvs_stats *st, unsigned worker, int out, uint64_t 
 static void count_packets(struct lvs_core *core, unsigned worker, struct lvs_conn *cp, int out,
 			  uint64_t pkts, uint64_t bytes)
 {
-	struct lvs_dest *dest = cp->dest;
+	struct lvs_dest *dest = lvs_conn_dest(core, cp);
 	struct lvs_service *svc;
 
 	if (!dest || worker >= core->nslots ||
@@ -214,14 +214,14 @@ static void fill_ref(const struct lvs_core *core, const struct lvs_conn *cp, str
 	out->cport = cp->cport;
 	out->vport = cp->vport;
 	out->dport = cp->dport;
-	out->dest = cp->dest;
-	if (cp->dest) {
+	out->dest = lvs_conn_dest(core, cp);
+	if (out->dest) {
 		/* a dest edit may change these under the table lock while we
 		 * read: each field is read whole, never torn */
-		out->dest_datapath = __atomic_load_n(&cp->dest->datapath, __ATOMIC_ACQUIRE);
-		out->tun_type = __atomic_load_n(&cp->dest->tun_type, __ATOMIC_RELAXED);
-		out->tun_port = __atomic_load_n(&cp->dest->tun_port, __ATOMIC_RELAXED);
-		out->tun_flags = __atomic_load_n(&cp->dest->tun_flags, __ATOMIC_RELAXED);
+		out->dest_datapath = __atomic_load_n(&out->dest->datapath, __ATOMIC_ACQUIRE);
+		out->tun_type = __atomic_load_n(&out->dest->tun_type, __ATOMIC_RELAXED);
+		out->tun_port = __atomic_load_n(&out->dest->tun_port, __ATOMIC_RELAXED);
+		out->tun_flags = __atomic_load_n(&out->dest->tun_flags, __ATOMIC_RELAXED);
 	}
 }
 
@@ -233,7 +233,7 @@ static void fill_ref(const struct lvs_core *core, const struct lvs_conn *cp, str
  * and the counters.  Not while a sync master wants to see the packets. */
 static int offload_eligible(const struct lvs_core *core, const struct lvs_conn *cp)
 {
-	const struct lvs_dest *d = cp->dest;
+	const struct lvs_dest *d = lvs_conn_dest(core, cp);
 
 	return core->set.offload_min_pkts > 0 && cp->protocol == IPPROTO_TCP &&
 	       cp->state == LVS_TCP_S_ESTABLISHED &&
@@ -453,7 +453,7 @@ static enum sched_result schedule_nonpersist(struct lvs_core *core, unsigned wor
 			  pkt->mark);
 	if (!cp)
 		return SCHED_DROP;
-	lvs_conn_bind_dest(cp, dest);
+	lvs_conn_bind_dest(core, cp, dest);
 	*out = cp;
 	return SCHED_OK;
 }
@@ -551,7 +551,7 @@ static enum lvs_verdict schedule_new(struct lvs_core *core, unsigned worker, con
 		ctr->drop_table_full++;
 		return LVS_DROP;
 	}
-	count_conn(core, worker, svc, cp->dest);
+	count_conn(core, worker, svc, lvs_conn_dest(core, cp));
 	ctr->conn_created++;
 	/* the entry is still private: process the packet before publishing it */
 	process_in(core, worker, cp, LVS_NO_BUCKET, pkt, jnow, LVS_DIR_INPUT);
@@ -660,8 +660,8 @@ enum lvs_verdict lvs_core_inbound(struct lvs_core *core, unsigned worker, const 
 		 * quiescent with expire_nodest_conn) starts a new connection */
 		int resched = 0;
 
-		if (core->set.expire_nodest_conn && cp->dest &&
-		    __atomic_load_n(&cp->dest->weight, __ATOMIC_RELAXED) == 0)
+		if (core->set.expire_nodest_conn && lvs_conn_dest(core, cp) &&
+		    __atomic_load_n(&lvs_conn_dest(core, cp)->weight, __ATOMIC_RELAXED) == 0)
 			resched = 1;
 		else if (is_new_conn_expected(core, cp))
 			resched = 1;
@@ -674,7 +674,8 @@ enum lvs_verdict lvs_core_inbound(struct lvs_core *core, unsigned worker, const 
 			cp = NULL;
 		}
 	}
-	if (cp && cp->dest && !(__atomic_load_n(&cp->dest->flags, __ATOMIC_RELAXED) & LVS_DEST_F_AVAILABLE)) {
+	if (cp && lvs_conn_dest(core, cp) &&
+	    !(__atomic_load_n(&lvs_conn_dest(core, cp)->flags, __ATOMIC_RELAXED) & LVS_DEST_F_AVAILABLE)) {
 		if (core->set.expire_nodest_conn && !__atomic_load_n(&cp->n_control, __ATOMIC_RELAXED)) {
 			lvs_conn_unhash_locked(core, b, cp);
 			dead = cp;

@@ -40,7 +40,7 @@ static void mask_addr(int af, union lvs_addr *out, const union lvs_addr *in, uin
  * expire_quiescent_template */
 static int template_usable(const struct lvs_core *core, const struct lvs_conn *ct)
 {
-	const struct lvs_dest *dest = ct->dest;
+	const struct lvs_dest *dest = lvs_conn_dest(core, ct);
 
 	if (!dest || !(__atomic_load_n(&dest->flags, __ATOMIC_RELAXED) & LVS_DEST_F_AVAILABLE))
 		return 0;
@@ -88,7 +88,7 @@ int lvs_persist_schedule(struct lvs_core *core, unsigned worker, struct lvs_serv
 		/* take the control reference now, under the lock, so the sweep
 		 * cannot free it before the conn is linked */
 		__atomic_add_fetch(&ct->n_control, 1, __ATOMIC_RELAXED);
-		dest = ct->dest;
+		dest = lvs_conn_dest(core, ct);
 		/* re-arm with its current timeout (the service's, or 60 s once
 		 * it outlived its timer while controlling conns) */
 		lvs_conn_arm(core, b, ct, jnow);
@@ -116,7 +116,7 @@ int lvs_persist_schedule(struct lvs_core *core, unsigned worker, struct lvs_serv
 				  &dest->addr, tdport, LVS_CONN_F_TEMPLATE, pkt->mark);
 		if (!ct)
 			return -1;
-		lvs_conn_bind_dest(ct, dest);
+		lvs_conn_bind_dest(core, ct, dest);
 		ct->state = LVS_CTPL_S_NONE;
 		ct->n_control = 1;
 		ct->timeout = (svc->timeout > LVS_PERSIST_TIMEOUT_MAX ? LVS_PERSIST_TIMEOUT_MAX : svc->timeout) * 1000u;
@@ -137,7 +137,7 @@ int lvs_persist_schedule(struct lvs_core *core, unsigned worker, struct lvs_serv
 		__atomic_sub_fetch(&ct->n_control, 1, __ATOMIC_RELAXED);
 		return -1;
 	}
-	lvs_conn_bind_dest(cp, dest);
+	lvs_conn_bind_dest(core, cp, dest);
 	cp->control = lvs_conn_id(core, ct);
 	*out = cp;
 	return 0;

@@ -104,7 +104,7 @@ void lvs_sctp_transition(struct lvs_core *core, struct lvs_conn *cp, int dir, ui
 	next = sctp_states[d][event][cur];
 	cp->old_state = cp->state;
 	if (next != cp->state)
-		lvs_conn_set_active(cp, next == sES);
+		lvs_conn_set_active(core, cp, next == sES);
 	cp->state = next;
 	cp->timeout = sctp_timeouts[next] * 1000u;
 }

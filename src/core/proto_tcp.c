@@ -98,7 +98,7 @@ void lvs_tcp_transition(struct lvs_core *core, struct lvs_conn *cp, int dir, uin
 
 	cp->old_state = cp->state;
 	if (new_state != cp->state) {
-		lvs_conn_set_active(cp, new_state == LVS_TCP_S_ESTABLISHED);
+		lvs_conn_set_active(core, cp, new_state == LVS_TCP_S_ESTABLISHED);
 		if (new_state == LVS_TCP_S_ESTABLISHED)
 			lvs_conn_assure_control(core, cp);
 	}

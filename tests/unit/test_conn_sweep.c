@@ -2,9 +2,10 @@
  * LVS_CONN_GROUP buckets (conn.c): an entry whose timeout is shortened
  * among long-lived neighbours still goes on time, a group that was swept
  * empty (bound far ahead) learns the bound of a new entry, a chain longer
- * than the sweep's release batch is emptied completely, buckets stay 8
- * bytes, and every bucket's `second` hint equals its head's hnext after
- * inserts, lookups, deletes and sweeps. */
+ * than the sweep's release batch is emptied completely, a bucket and
+ * its group bound live in the tail of the entry line with the same number
+ * (no memory of their own), and every bucket's `second` hint equals its
+ * head's hnext after inserts, lookups, deletes and sweeps. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -51,17 +52,20 @@ static int present(struct lvs_core *core, uint32_t chost, uint16_t cport, uint16
 /* every bucket's prefetch hint is its head's successor */
 static void assert_second_hints(struct lvs_core *core)
 {
-	for (uint32_t b = 0; b <= core->bucket_mask; b++) {
-		uint32_t h = core->buckets[b].head;
+	assert_int_equal(core->nbuckets, core->cap + 1);
+	for (uint32_t b = 0; b < core->nbuckets; b++) {
+		uint32_t h = core->conns[b].bucket_head;
 
-		assert_int_equal(core->buckets[b].second, h ? core->conns[h].hnext : 0);
+		assert_int_equal(core->conns[b].bucket_second, h ? core->conns[h].hnext : 0);
 	}
 }
 
-static void test_bucket_is_8_bytes(void **state)
+static void test_bucket_shares_the_entry_line(void **state)
 {
 	(void)state;
-	assert_int_equal(sizeof(struct lvs_conn_bucket), 8);
+	assert_int_equal(sizeof(struct lvs_conn), 64);
+	assert_int_equal(offsetof(struct lvs_conn, bucket_head), LVS_CONN_ENTRY_BYTES);
+	assert_true(offsetof(struct lvs_conn, dest_idx) + sizeof(uint32_t) <= LVS_CONN_ENTRY_BYTES);
 }
 
 static void test_shortened_timeout_among_long_ones(void **state)
@@ -204,7 +208,7 @@ static void test_second_hint_random(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_bucket_is_8_bytes),
+		cmocka_unit_test(test_bucket_shares_the_entry_line),
 		cmocka_unit_test(test_shortened_timeout_among_long_ones),
 		cmocka_unit_test(test_group_refilled_after_empty_sweep),
 		cmocka_unit_test(test_long_chain_more_than_a_batch),
