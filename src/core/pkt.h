@@ -218,7 +218,8 @@ void lvs_core_prefetch2(const struct lvs_core *core, const struct lvs_pkt *pkt, 
  *    offloaded, 0 when it is gone, was taken back, or its dest is no
  *    longer available (the kernel drops those packets: the datapath must
  *    remove its state so the next packet comes here and is dropped).
- * Eligible: ESTABLISHED TCP NAT over IPv4, not a template, no sync master. */
+ * Eligible: ESTABLISHED TCP NAT or DR over IPv4, not a template, no sync
+ * master. */
 #define LVS_OFFLOAD_NONE  0
 #define LVS_OFFLOAD_START 1
 #define LVS_OFFLOAD_STOP  2

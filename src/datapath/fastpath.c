@@ -284,13 +284,13 @@ static void key_of(struct lvsd_flow_key *k, uint32_t saddr, uint32_t daddr, uint
 
 /* the rewrite of one direction: packets to `to` leave with (addr, port) */
 static int install_dir(struct dp_worker *w, const struct lvsd_flow_key *k, uint32_t to, uint32_t addr,
-		       uint16_t port, int rewrite_src, uint32_t slot)
+		       uint16_t port, uint8_t action, uint32_t slot)
 {
 	struct nh_route rt;
 	if (nh_route4(w->nh, to, &rt) < 0 || rt.type != RTN_UNICAST || !rt.ifindex)
 		return -1;
 	struct lvsd_flow v = {
-		.addr = addr, .port = htons(port), .rewrite_src = (uint8_t)rewrite_src,
+		.addr = addr, .port = htons(port), .action = action,
 		.ifindex = (uint32_t)rt.ifindex, .nexthop = rt.nexthop, .slot = slot,
 		.mtu = rt.mtu ? rt.mtu : 1500,
 	};
@@ -320,10 +320,16 @@ void dp_fp_start(struct dp_worker *w, const struct lvs_conn_ref *ref)
 	/* counters may hold leftovers of the slot's previous user (a packet
 	 * in flight while it was removed): start from what is there */
 	ctr_read(f, slot, c->last);
-	if (install_dir(w, &c->fk[0], ref->daddr.ip, ref->daddr.ip, ref->dport, 0, slot) == 0)
-		c->installed |= 1;
-	if (install_dir(w, &c->fk[1], ref->caddr.ip, ref->vaddr.ip, ref->vport, 1, slot) == 0)
-		c->installed |= 2;
+	if ((ref->flags & LVS_CONN_F_FWD_MASK) == LVS_CONN_F_DROUTE) {
+		/* DR: the director sees the client's side only */
+		if (install_dir(w, &c->fk[0], ref->daddr.ip, ref->daddr.ip, ref->dport, LVSD_FLOW_DR, slot) == 0)
+			c->installed |= 1;
+	} else {
+		if (install_dir(w, &c->fk[0], ref->daddr.ip, ref->daddr.ip, ref->dport, LVSD_FLOW_DNAT, slot) == 0)
+			c->installed |= 1;
+		if (install_dir(w, &c->fk[1], ref->caddr.ip, ref->vaddr.ip, ref->vport, LVSD_FLOW_SNAT, slot) == 0)
+			c->installed |= 2;
+	}
 	if (!c->installed) {
 		f->free_slots[f->nfree++] = slot;
 		f->install_failed++;

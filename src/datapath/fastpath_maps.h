@@ -18,13 +18,17 @@ struct lvsd_flow_key {
 struct lvsd_flow {
 	__u32 addr;             /* the new address (network order) ... */
 	__u16 port;             /* ... and port (network order) */
-	__u8 rewrite_src;       /* 1: source (RS -> client), 0: destination (client -> RS) */
+	__u8 action;            /* LVSD_FLOW_DNAT / _SNAT / _DR */
 	__u8 pad;
 	__u32 ifindex;          /* egress interface */
 	__u32 nexthop;          /* IPv4 next hop there (network order) */
 	__u32 slot;             /* the connection's counters: lvsd_flow_ctr[slot] */
 	__u32 mtu;              /* route MTU: bigger packets go to userspace */
 };
+
+#define LVSD_FLOW_DNAT 0        /* NAT, client -> RS: destination rewritten */
+#define LVSD_FLOW_SNAT 1        /* NAT, RS -> client: source rewritten */
+#define LVSD_FLOW_DR   2        /* DR, client -> RS: addresses kept, sent to the RS's MAC */
 
 /* what the fast path carried for one connection (both directions) */
 struct lvsd_flow_ctr {

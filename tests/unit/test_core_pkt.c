@@ -939,13 +939,24 @@ static void test_offload(void **state)
 	assert_int_equal(touch(&e, 502, 1, 60, 0, 0), 0);
 	env_done(&e);
 
-	/* DR (the director sees one direction only) and a sync master: never */
+	/* DR (the director sees the client's side only) once ESTABLISHED;
+	 * TUN (encapsulation) and a sync master: never */
 	env_init(&e, IPPROTO_TCP, "rr");
 	set_min_pkts(&e, 1);
 	add_dest(&e, RS1, 1, LVS_CONN_F_DROUTE);
-	assert_int_equal(in(&e, 503, S, NULL), LVS_FORWARD);
+	assert_int_equal(in(&e, 503, S, &r), LVS_FORWARD);
+	assert_int_equal(r.offload, LVS_OFFLOAD_NONE);
+	assert_int_equal(in(&e, 503, A, &r), LVS_FORWARD);
+	assert_int_equal(r.offload, LVS_OFFLOAD_START);
+	assert_int_equal(in(&e, 503, R, &r), LVS_FORWARD);
+	assert_int_equal(r.offload, LVS_OFFLOAD_STOP);
+	env_done(&e);
+	env_init(&e, IPPROTO_TCP, "rr");
+	set_min_pkts(&e, 1);
+	add_dest(&e, RS1, 1, LVS_CONN_F_TUNNEL);
+	assert_int_equal(in(&e, 505, S, NULL), LVS_FORWARD);
 	for (int i = 0; i < 5; i++) {
-		assert_int_equal(in(&e, 503, A, &r), LVS_FORWARD);
+		assert_int_equal(in(&e, 505, A, &r), LVS_FORWARD);
 		assert_int_equal(r.offload, LVS_OFFLOAD_NONE);
 	}
 	env_done(&e);

@@ -2,7 +2,8 @@
  *
  *   lvsd_tc_fast     TC ingress on every served interface: a TCP segment of
  *                    an offloaded flow (lvsd_flows) gets its NAT rewrite
- *                    (address, port, TTL, checksums), is counted in the
+ *                    (address, port, TTL, checksums; DR: the TTL only), is
+ *                    counted in the
  *                    connection's slot (lvsd_flow_ctr) and is redirected to
  *                    the egress interface's next hop.  It works on the skb,
  *                    not an XDP frame, so checksum offload state
@@ -101,7 +102,7 @@ int lvsd_tc_fast(struct __sk_buff *skb)
 		return TC_ACT_OK;
 	__u32 nad = fl->addr;
 	__be16 npt = fl->port;
-	int src = fl->rewrite_src;
+	int action = fl->action, src = action == LVSD_FLOW_SNAT;
 	__u32 oad = src ? h.ip.saddr : h.ip.daddr;
 	__be16 opt = src ? h.sport : h.dport;
 
@@ -112,12 +113,15 @@ int lvsd_tc_fast(struct __sk_buff *skb)
 	bpf_skb_store_bytes(skb, IP_TTL_OFF, &ttl, 1, 0);
 	bpf_l3_csum_replace(skb, IP_CSUM_OFF, old_word, new_word, 2);
 
-	/* the address (IP header + TCP pseudo-header), then the port */
-	bpf_l3_csum_replace(skb, IP_CSUM_OFF, oad, nad, 4);
-	bpf_l4_csum_replace(skb, TCP_CSUM_OFF, oad, nad, BPF_F_PSEUDO_HDR | 4);
-	bpf_skb_store_bytes(skb, src ? IP_SRC_OFF : IP_DST_OFF, &nad, 4, 0);
-	bpf_l4_csum_replace(skb, TCP_CSUM_OFF, opt, npt, 2);
-	bpf_skb_store_bytes(skb, src ? TCP_OFF : TCP_OFF + 2, &npt, 2, 0);
+	/* NAT: the address (IP header + TCP pseudo-header), then the port;
+	 * DR keeps both (the next hop is the real server itself) */
+	if (action != LVSD_FLOW_DR) {
+		bpf_l3_csum_replace(skb, IP_CSUM_OFF, oad, nad, 4);
+		bpf_l4_csum_replace(skb, TCP_CSUM_OFF, oad, nad, BPF_F_PSEUDO_HDR | 4);
+		bpf_skb_store_bytes(skb, src ? IP_SRC_OFF : IP_DST_OFF, &nad, 4, 0);
+		bpf_l4_csum_replace(skb, TCP_CSUM_OFF, opt, npt, 2);
+		bpf_skb_store_bytes(skb, src ? TCP_OFF : TCP_OFF + 2, &npt, 2, 0);
+	}
 
 	/* IPVS counts IP bytes, a GSO skb as one packet (it sees them so) */
 	__u32 bytes = skb->len - ETH_HLEN_;
