@@ -228,7 +228,7 @@ static void fill_ref(const struct lvs_core *core, const struct lvs_conn *cp, str
 /* ---- flow offload (pkt.h) ---- */
 
 /* may the datapath forward this entry's packets without asking us?  Only
- * where nothing per packet is left to decide: an ESTABLISHED TCP NAT
+ * where nothing per packet is left to decide: an ESTABLISHED TCP NAT or DR
  * connection whose non-SYN/FIN/RST segments change nothing but the timer
  * and the counters.  Not while a sync master wants to see the packets. */
 static int offload_eligible(const struct lvs_core *core, const struct lvs_conn *cp)
@@ -237,7 +237,8 @@ static int offload_eligible(const struct lvs_core *core, const struct lvs_conn *
 
 	return core->set.offload_min_pkts > 0 && cp->protocol == IPPROTO_TCP &&
 	       cp->state == LVS_TCP_S_ESTABLISHED &&
-	       (cp->flags & LVS_CONN_F_FWD_MASK) == LVS_CONN_F_MASQ &&
+	       ((cp->flags & LVS_CONN_F_FWD_MASK) == LVS_CONN_F_MASQ ||
+		(cp->flags & LVS_CONN_F_FWD_MASK) == LVS_CONN_F_DROUTE) &&
 	       !(cp->flags & (LVS_CONN_F_TEMPLATE | LVS_CONN_F_ONE_PACKET)) &&
 	       !(cp->fam & (LVS_CONN_FAM_V6 | LVS_CONN_FAM_DV6)) && d &&
 	       (__atomic_load_n(&d->flags, __ATOMIC_RELAXED) & LVS_DEST_F_AVAILABLE) &&
@@ -276,16 +277,18 @@ int lvs_core_offload_touch(struct lvs_core *core, unsigned worker, const struct 
 	b = lvs_conn_bucket(core, r->af, r->protocol, &r->caddr, r->cport);
 	lvs_conn_lock_bucket(core, b);
 	cp = lvs_conn_find_in_locked(core, b, r->af, r->protocol, &r->caddr, r->cport, &r->vaddr, r->vport, jnow);
-	if (cp && (cp->fam & LVS_CONN_FAM_OFFLOAD)) {
+	if (cp) {
+		/* counted even when the entry was just taken back (STOP): the
+		 * fast path carried these before the FIN came through us */
 		if (r->in_pkts)
 			count_packets(core, worker, cp, 0, r->in_pkts, r->in_bytes);
 		if (r->out_pkts)
 			count_packets(core, worker, cp, 1, r->out_pkts, r->out_bytes);
-		if (r->in_pkts) {
-			/* what after_in() does per packet, minus the sync hook
-			 * (offloaded flows never have one) */
-			cp->in_pkts += (uint32_t)r->in_pkts;
-		}
+		/* what after_in() does per packet, minus the sync hook
+		 * (offloaded flows never have one) */
+		cp->in_pkts += (uint32_t)r->in_pkts;
+	}
+	if (cp && (cp->fam & LVS_CONN_FAM_OFFLOAD)) {
 		if (offload_eligible(core, cp)) {
 			if (r->in_pkts || r->out_pkts)
 				lvs_conn_arm(core, b, cp, jnow);   /* the packets refreshed the timer */
