@@ -28,7 +28,7 @@
 #   packet (whole machine, and the director's own processes).
 #   Report: bench/results/YYYY-MM-DD.md (+ .png chart, + .tsv raw samples).
 #   --dr-only / default also runs the DR lab (kernel-fwd, nft-netdev-fwd,
-#   lvsd-dr) into the same file.
+#   lvsd-dr-afpacket, lvsd-dr-xdp; lvsd-dr = --backend auto) into the same file.
 #
 # Micro benchmark: bench/results/micro-YYYY-MM-DD.md (connection table,
 # schedulers, control plane restore/list of 10,000 services x 10 dests).
@@ -55,7 +55,7 @@ DO_DR=1
 PERF=0
 OUT="$LVSD_TOP/bench/results"
 CONFIGS="kernel-fwd nft-dnat haproxy lvsd-afpacket-w1 lvsd-afpacket-w2 lvsd-xdp-w1 lvsd-xdp-w2"
-DR_CONFIGS="kernel-fwd nft-netdev-fwd lvsd-dr-w1"
+DR_CONFIGS="kernel-fwd nft-netdev-fwd lvsd-dr-afpacket-w1 lvsd-dr-xdp-w1"
 METRICS="udp conn ka tput"
 usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
@@ -333,6 +333,12 @@ dir_lvsd() {
 	[ -n "$why" ] && { NA=$(sed 's/.*datapath: //' <<<"$why"); return 1; }
 	# what lvsd says it runs ("datapath: AF_PACKET ... (why)") goes into the report
 	BACKEND_INFO=$(grep -m1 -E "datapath: .*\(" "$BT/lvsd.log" | sed 's/.*datapath: //')
+	# and whether established flows take the in-kernel fast path
+	if grep -q "fast path: TC program" "$BT/lvsd.log"; then
+		BACKEND_INFO="$BACKEND_INFO; fast path: TC"
+	elif grep -qE "fast path (off|unavailable)" "$BT/lvsd.log"; then
+		BACKEND_INFO="$BACKEND_INFO; $(grep -m1 -oE "fast path (off|unavailable).*" "$BT/lvsd.log")"
+	fi
 	local ipv="$LVSD_BUILD/ipvsadm" vip=$LAB_VIP
 	[ "$LAB_KIND" = dr ] || vip=$LAB_VIP
 	{
@@ -398,6 +404,8 @@ setup_config() {
 	dr:kernel-fwd) dir_dr_kernel_fwd ;;
 	dr:nft-netdev-fwd) dir_nft_netdev_fwd ;;
 	dr:lvsd-dr-w[0-9]*) dir_lvsd auto "${cfg##*-w}" -g ;;
+	dr:lvsd-dr-afpacket-w[0-9]*) dir_lvsd afpacket "${cfg##*-w}" -g ;;
+	dr:lvsd-dr-xdp-w[0-9]*) dir_lvsd xdp "${cfg##*-w}" -g ;;
 	*) NA="unknown configuration"; return 1 ;;
 	esac
 }

@@ -30,7 +30,7 @@ tap_check "every sample is a number, n/a with a reason, or info" test -z "$bad"
 for cfg in kernel-fwd nft-dnat haproxy lvsd-afpacket-w1 lvsd-afpacket-w2 lvsd-xdp-w1 lvsd-xdp-w2; do
 	tap_check "nat $cfg reported" grep -q "^nat	$cfg	1	" "$tsv"
 done
-for cfg in kernel-fwd nft-netdev-fwd lvsd-dr-w1; do
+for cfg in kernel-fwd nft-netdev-fwd lvsd-dr-afpacket-w1 lvsd-dr-xdp-w1; do
 	tap_check "dr $cfg reported" grep -q "^dr	$cfg	1	" "$tsv"
 done
 # the references must really measure: UDP delivered and HTTP answered
