@@ -435,11 +435,15 @@ static int start_backend(struct lvsd *d)
 		ops = &dp_backend_afpacket;
 		if (ops->probe(reason, sizeof(reason)) < 0) {
 			lvsd_log(LOG_WARNING, "datapath: afpacket unusable (%s); running without a datapath", reason);
+			dp_fastpath_close(g.fp);
+			g.fp = NULL;
 			return 0;
 		}
 		be = ops->open(&conf, err, sizeof(err));
 		if (!be) {
 			lvsd_log(LOG_WARNING, "datapath: afpacket open failed (%s); running without a datapath", err);
+			dp_fastpath_close(g.fp);
+			g.fp = NULL;
 			return 0;
 		}
 	}
