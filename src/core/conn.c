@@ -855,17 +855,31 @@ void lvs_core_conn_flush(struct lvs_core *core)
 /* Big zeroed arrays come straight from mmap: pages are mapped lazily (an
  * unused id costs nothing) and, where the kernel allows, backed by huge
  * pages, because a random lookup in a table of millions is dominated by
- * TLB misses otherwise. */
+ * TLB misses otherwise.  The start is aligned to a huge page so that all
+ * of the array but its tail can be one (the tail stays in small pages:
+ * resident memory is the array's size, not rounded up to 2 MB). */
+#define BIG_ALIGN (2u << 20)
+
 static void *big_zalloc(size_t size)
 {
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	size_t len = size >= BIG_ALIGN ? size + BIG_ALIGN : size;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
 	if (p == MAP_FAILED)
 		return NULL;
+	if (len != size) {
+		char *a = (char *)(((uintptr_t)p + BIG_ALIGN - 1) & ~(uintptr_t)(BIG_ALIGN - 1));
+		size_t tail = (size_t)((p + len) - (a + size));
+
+		if (a > p)
+			munmap(p, (size_t)(a - p));
+		if (tail)
+			munmap(a + size, tail);
+		p = a;
 #ifdef MADV_HUGEPAGE
-	if (size >= (2u << 20))
 		madvise(p, size, MADV_HUGEPAGE);
 #endif
+	}
 	return p;
 }
 
