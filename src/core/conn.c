@@ -340,9 +340,7 @@ static struct lvs_dest_slot *dslot(const struct lvs_core *core, uint32_t i)
 
 static uint32_t dmap_pos(const struct lvs_core *core, const struct lvs_dest *d)
 {
-	uint64_t h = (uint64_t)(uintptr_t)d * 0x9E3779B97F4A7C15ull;
-
-	return (uint32_t)(h >> 32) & core->dmap_mask;
+	return (uint32_t)lvs_conn_mum((uint64_t)(uintptr_t)d, 0x9E3779B97F4A7C15ull) & core->dmap_mask;
 }
 
 /* the map's position holding dest d, or the empty one where it would go */
