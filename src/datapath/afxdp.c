@@ -1049,15 +1049,7 @@ static int afx_tx(struct dp_wio *w, int ifindex, const struct dp_offload *off,
 
 static uint64_t xdp_stat(struct dp_backend *be, uint32_t what)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	if (be->stats_fd < 0 || ncpu <= 0 || ncpu > 4096)
-		return 0;
-	uint64_t *v = calloc((size_t)ncpu, sizeof(*v)), sum = 0;
-	if (v && bpf_map_lookup_elem(be->stats_fd, &what, v) == 0)
-		for (int i = 0; i < ncpu; i++)
-			sum += v[i];
-	free(v);
-	return sum;
+	return dp_bpf_percpu_sum(be->stats_fd, what);
 }
 
 static void afx_describe(struct dp_backend *be, char *buf, size_t len)

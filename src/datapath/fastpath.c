@@ -198,17 +198,22 @@ void dp_fastpath_sync_ifs(struct dp_fastpath *fp, char *const *ifnames)
 	}
 }
 
-uint64_t dp_fastpath_stat(const struct dp_fastpath *fp, unsigned what)
+uint64_t dp_bpf_percpu_sum(int fd, uint32_t key)
 {
 	int ncpu = libbpf_num_possible_cpus();
-	if (!fp || fp->stats_fd < 0 || ncpu <= 0 || ncpu > 4096)
+	if (fd < 0 || ncpu <= 0 || ncpu > 4096)
 		return 0;
 	uint64_t *v = calloc((size_t)ncpu, sizeof(*v)), sum = 0;
-	if (v && bpf_map_lookup_elem(fp->stats_fd, &what, v) == 0)
+	if (v && bpf_map_lookup_elem(fd, &key, v) == 0)
 		for (int i = 0; i < ncpu; i++)
 			sum += v[i];
 	free(v);
 	return sum;
+}
+
+uint64_t dp_fastpath_stat(const struct dp_fastpath *fp, unsigned what)
+{
+	return fp ? dp_bpf_percpu_sum(fp->stats_fd, what) : 0;
 }
 
 /* ---- the workers' side ---- */

@@ -68,6 +68,8 @@ void dp_fastpath_sync_ifs(struct dp_fastpath *fp, char *const *ifnames);
 void dp_fastpath_disable(struct dp_fastpath *fp, const char *why);
 /* LVSD_FAST_STAT_* summed over CPUs */
 uint64_t dp_fastpath_stat(const struct dp_fastpath *fp, unsigned what);
+/* a per-CPU array's __u64 counter at key, summed over CPUs (0 on error) */
+uint64_t dp_bpf_percpu_sum(int fd, uint32_t key);
 
 struct dp_fp_worker;
 

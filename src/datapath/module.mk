@@ -8,7 +8,7 @@ LVSD_LDLIBS += -lxdp -lbpf
 XDP_BPF_OBJ := $(BUILD)/bpf/lvsd_xdp.bpf.o
 CFLAGS_datapath += -DLVSD_XDP_OBJ='"$(XDP_BPF_OBJ)"'
 BPF_CLANG ?= clang
-$(XDP_BPF_OBJ): src/datapath/bpf/lvsd_xdp.bpf.c src/datapath/afxdp_maps.h src/datapath/fastpath_maps.h
+$(XDP_BPF_OBJ): src/datapath/bpf/lvsd_xdp.bpf.c src/datapath/afxdp_maps.h src/datapath/fastpath_maps.h src/datapath/bpf/flows_map.h
 	@mkdir -p $(dir $@)
 	$(BPF_CLANG) -O2 -g -target bpf -I/usr/include/$(shell $(CC) -dumpmachine) -Wall -Werror -c -o $@ $<
 $(BUILD)/obj/src/datapath/afxdp.o: $(XDP_BPF_OBJ)
@@ -16,7 +16,7 @@ $(BUILD)/obj/src/datapath/afxdp.o: $(XDP_BPF_OBJ)
 # the fast path (fastpath.c): TC + socket-filter programs, embedded the same way
 FAST_BPF_OBJ := $(BUILD)/bpf/lvsd_fast.bpf.o
 CFLAGS_datapath += -DLVSD_FAST_OBJ='"$(FAST_BPF_OBJ)"'
-$(FAST_BPF_OBJ): src/datapath/bpf/lvsd_fast.bpf.c src/datapath/fastpath_maps.h
+$(FAST_BPF_OBJ): src/datapath/bpf/lvsd_fast.bpf.c src/datapath/fastpath_maps.h src/datapath/bpf/flows_map.h
 	@mkdir -p $(dir $@)
 	$(BPF_CLANG) -O2 -g -target bpf -I/usr/include/$(shell $(CC) -dumpmachine) -Wall -Werror -c -o $@ $<
 $(BUILD)/obj/src/datapath/fastpath.o: $(FAST_BPF_OBJ)

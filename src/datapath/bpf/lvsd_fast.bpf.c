@@ -27,14 +27,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 
-#include "../fastpath_maps.h"
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, LVSD_FLOW_MAX);
-	__type(key, struct lvsd_flow_key);
-	__type(value, struct lvsd_flow);
-} lvsd_flows SEC(".maps");
+#include "flows_map.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

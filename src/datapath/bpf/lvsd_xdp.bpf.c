@@ -29,7 +29,7 @@
 #include <bpf/bpf_endian.h>
 
 #include "../afxdp_maps.h"
-#include "../fastpath_maps.h"
+#include "flows_map.h"      /* shared with lvsd_fast.bpf.c (fastpath.h) */
 
 /* linux/icmp.h drags in libc headers: the 8 bytes we read, spelled out */
 struct lvsd_icmp { __u8 type, code; __u16 csum; __u32 rest; };
@@ -79,14 +79,6 @@ struct {
 	__type(value, __u64);
 } lvsd_stats SEC(".maps");
 
-/* the fast path's flows (fastpath.h): lvsd gives this map the fd of
- * lvsd_fast.bpf.c's map of the same name before loading */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, LVSD_FLOW_MAX);
-	__type(key, struct lvsd_flow_key);
-	__type(value, struct lvsd_flow);
-} lvsd_flows SEC(".maps");
 
 static __always_inline void count(__u32 what)
 {
