@@ -94,7 +94,7 @@ void lvs_conn_addrs(const struct lvs_core *core, const struct lvs_conn *cp,
 /* hash bucket of the key (protocol, client address, client port): one
  * 64x64->128-bit multiply of the seeded key by a constant, high and low
  * halves folded (wyhash's "mum": every key bit reaches every output bit),
- * the top bits taken.  Cheap enough that the datapath's three stages
+ * its top 32 bits scaled onto the bucket count.  Cheap enough that the datapath's three stages
  * (prefetch, prefetch2, lookup) can each recompute it.  IPv6 addresses are
  * folded to 64 bits first by the same step. */
 static inline uint64_t lvs_conn_mum(uint64_t a, uint64_t b)
