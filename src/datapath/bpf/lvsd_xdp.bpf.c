@@ -146,6 +146,9 @@ static __always_inline int fast_path_ok(struct iphdr *ip, __u32 ihl, void *l4, v
 	__u8 *tcp = l4;
 	if (ihl != 20 || (void *)(tcp + 20) > end)
 		return 0;
+	/* a segment the workers must see anyway: spare the lookup */
+	if (!lvsd_fast_ok(tcp[13], ip->ttl, 0, 0, 0xffff))
+		return 0;
 	struct lvsd_flow_key k;
 	flow_key(&k, ip, l4);
 	struct lvsd_flow *fl = bpf_map_lookup_elem(&lvsd_flows, &k);
