@@ -83,6 +83,12 @@ hc_lvsd() {
 
 hc_lvsd_stop() {
 	[ -n "${HC_LVSD_PID:-}" ] || return 0
+	if ! kill -0 "$HC_LVSD_PID" 2>/dev/null; then
+		# it died under the suite: say how, for the next engineer
+		wait "$HC_LVSD_PID" 2>/dev/null
+		echo "# lvsd (pid $HC_LVSD_PID) exited before the suite stopped it (status $?); last log lines:"
+		tail -30 "$HC_LVSD_LOG" | sed 's/^/# /'
+	fi
 	kill "$HC_LVSD_PID" 2>/dev/null
 	wait "$HC_LVSD_PID" 2>/dev/null
 	HC_LVSD_PID=
