@@ -74,8 +74,14 @@ pinned=ok
 for i in $(seq 0 $((DP_WORKERS - 1))); do
 	want=$(tr ',' '\n' <<<"$cpus" | sed -n "$(( i % $(tr ',' '\n' <<<"$cpus" | wc -l) + 1 ))p")
 	got=""
-	for t in /proc/"$DP_LVSD_PID"/task/*; do
-		[ "$(cat "$t/comm" 2>/dev/null)" = "lvsd-dp$i" ] && got=$(awk '$1 == "Cpus_allowed_list:" { print $2 }' "$t/status")
+	# the control socket may be up before the datapath has named its
+	# threads: give them a moment
+	for _ in $(seq 50); do
+		for t in /proc/"$DP_LVSD_PID"/task/*; do
+			[ "$(cat "$t/comm" 2>/dev/null)" = "lvsd-dp$i" ] && got=$(awk '$1 == "Cpus_allowed_list:" { print $2 }' "$t/status")
+		done
+		[ -n "$got" ] && break
+		sleep 0.1
 	done
 	[ "$got" = "$want" ] || pinned="worker $i: thread on CPUs '$got', want $want"
 done
