@@ -163,7 +163,10 @@ static int wio_open(struct dp_backend *be, struct dp_wio *w, char *err, size_t e
 	return 0;
 }
 
-void dp_afpacket_filter_for(struct dp_backend *be, struct dp_fastpath *fp)
+/* keep the fast path's segments (fastpath.h) out of the receive sockets
+ * (also when this backend is the AF_XDP backend's tap: conf->fp reaches
+ * it there too); on failure the fast path is turned off */
+static void filter_for(struct dp_backend *be, struct dp_fastpath *fp)
 {
 	if (!be || !fp)
 		return;
@@ -205,7 +208,7 @@ static struct dp_backend *afp_open(const struct dp_backend_conf *conf, char *err
 			return NULL;
 		}
 	}
-	dp_afpacket_filter_for(be, conf->fp);
+	filter_for(be, conf->fp);
 	return be;
 }
 

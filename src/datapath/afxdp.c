@@ -1067,7 +1067,7 @@ static void afx_describe(struct dp_backend *be, char *buf, size_t len)
 	const char *mode = !be->xsk_tx ? "afpacket"
 			   : be->tx_ifs_afp ? (be->tx_ifs_xsk ? "xsk+afpacket" : "afpacket") : "xsk";
 	pthread_rwlock_unlock(&be->tx_rw);
-	/* module.c keeps 256 bytes: counters first, they are what tests read */
+	/* module.c keeps 384 bytes: counters first, they are what tests read */
 	snprintf(buf, len, "afxdp xdp_seen=%llu xdp_redirect=%llu xdp_no_socket=%llu csum_completed=%llu "
 		 "tx_xsk=%llu tx_afpacket=%llu tx_xsk_full=%llu fast_pass=%llu workers=%u copy-mode tx=%s",
 		 (unsigned long long)xdp_stat(be, LVSD_XDP_STAT_SEEN),

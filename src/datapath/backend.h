@@ -96,9 +96,5 @@ struct dp_backend_ops {
 };
 
 extern const struct dp_backend_ops dp_backend_afpacket;
-/* keep the fast path's segments (fastpath.h) out of these AF_PACKET
- * receive sockets (the AF_XDP backend's tap); on failure the fast path is
- * turned off */
-void dp_afpacket_filter_for(struct dp_backend *be, struct dp_fastpath *fp);
 
 #endif
