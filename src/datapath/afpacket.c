@@ -6,11 +6,26 @@
  *  - The RX sockets are bound to no interface (ifindex 0): they tap every
  *    link of the namespace, including ones that appear later, so following
  *    links needs no rebinding; the worker filters by interface.
+ *  - They take ETH_P_IP, not ETH_P_ALL: ETH_P_ALL taps run before tc
+ *    ingress (__netif_receive_skb_core: ptype_all, tc, nf ingress, then the
+ *    protocol handlers), so every segment the fast path's TC program
+ *    forwards would first be handed to the tap (fanout, filter) for
+ *    nothing.  An ETH_P_IP socket is a protocol handler like ip_rcv: it
+ *    only sees what TC let through.  The nftables guard (steer.h) therefore
+ *    sits in the IP prerouting hook, which the kernel's copy passes and the
+ *    tap's does not.  Other ethertypes (ARP, IPv6, unknown VLANs) never
+ *    reach the workers; they were never lvsd's to forward.
  *  - PACKET_VNET_HDR on both sides keeps offload metadata: veth hands us
  *    64 KB GSO frames and partial checksums, and on transmit the kernel
  *    segments GSO frames and completes partial checksums itself.
- *  - PACKET_IGNORE_OUTGOING: the tap must not see what we (or the kernel)
- *    transmit, only what arrives.
+ *  - Only frames that arrive for this host: a VIP is never broadcast or
+ *    multicast, and what the kernel transmits (the fast path's redirects,
+ *    its own output) must not be copied into the ring.  A socket's
+ *    PACKET_IGNORE_OUTGOING does not apply inside a fanout group (the group
+ *    has its own hook), so the group is created with
+ *    PACKET_FANOUT_FLAG_IGNORE_OUTGOING where the kernel has it (6.9+: the
+ *    kernel then does not even clone outgoing frames for the tap), and a
+ *    socket filter keeps only PACKET_HOST frames on every kernel.
  *  - PACKET_QDISC_BYPASS on the TX socket: the director forwards, so the
  *    local qdisc adds only latency (veth's default is noqueue anyway).
  *  - Block retire timeout 1 ms: a TPACKET_V3 block is handed over when full
@@ -24,19 +39,23 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <linux/if_ether.h>
+#include <linux/filter.h>
 #include <linux/if_packet.h>
 #include <linux/virtio_net.h>
 #include <net/if.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include "backend.h"
-#include "fastpath.h"
 
 #define RING_BLOCK_SIZE (1u << 20)   /* holds several 64 KB GSO frames */
 #define RING_BLOCKS     16
 #define RING_FRAME_SIZE 2048         /* unused by V3 but must divide the block */
 #define TX_BATCH        64
 #define TX_IOV_MAX      4
+
+#ifndef PACKET_FANOUT_FLAG_IGNORE_OUTGOING
+#define PACKET_FANOUT_FLAG_IGNORE_OUTGOING 0x4000   /* linux 6.9 */
+#endif
 
 struct tx_slot {
 	struct virtio_net_hdr vh;
@@ -62,6 +81,7 @@ struct dp_backend {
 	unsigned nworkers;
 	int fanout_id;
 	int vnet;
+	int outgoing_in_kernel;         /* PACKET_FANOUT_FLAG_IGNORE_OUTGOING took */
 	struct dp_wio *w;
 };
 
@@ -99,7 +119,7 @@ static void wio_close(struct dp_wio *w)
 static int wio_open(struct dp_backend *be, struct dp_wio *w, char *err, size_t errlen)
 {
 	int one = 1, v;
-	w->rx_fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+	w->rx_fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_IP));
 	w->tx_fd = socket(AF_PACKET, SOCK_RAW, 0);   /* protocol 0: never receives */
 	if (w->rx_fd < 0 || w->tx_fd < 0) {
 		snprintf(err, errlen, "socket: %s", strerror(errno));
@@ -120,6 +140,18 @@ static int wio_open(struct dp_backend *be, struct dp_wio *w, char *err, size_t e
 	}
 	if (setsockopt(w->rx_fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one)) < 0) {
 		snprintf(err, errlen, "PACKET_IGNORE_OUTGOING: %s", strerror(errno));
+		return -1;
+	}
+	/* before bind, so that no other frame is ever queued */
+	static struct sock_filter host_only[] = {
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, SKF_AD_OFF + SKF_AD_PKTTYPE),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PACKET_HOST, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0xffffffffu),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_fprog prog = { .len = sizeof(host_only) / sizeof(host_only[0]), .filter = host_only };
+	if (setsockopt(w->rx_fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0) {
+		snprintf(err, errlen, "SO_ATTACH_FILTER: %s", strerror(errno));
 		return -1;
 	}
 	/* best effort: bypass is an optimisation only */
@@ -146,7 +178,7 @@ static int wio_open(struct dp_backend *be, struct dp_wio *w, char *err, size_t e
 		snprintf(err, errlen, "mmap ring: %s", strerror(errno));
 		return -1;
 	}
-	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL) };
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP) };
 	if (bind(w->rx_fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
 		snprintf(err, errlen, "bind: %s", strerror(errno));
 		return -1;
@@ -154,31 +186,21 @@ static int wio_open(struct dp_backend *be, struct dp_wio *w, char *err, size_t e
 	/* a fanout group even with one worker: its DEFRAG flag makes the kernel
 	 * reassemble IPv4 fragments (on a clone; the stack still gets the
 	 * originals) before they reach the ring, so the datapath forwards
-	 * whole datagrams as IPVS does after the kernel's defrag */
-	v = (int)((unsigned)be->fanout_id | (unsigned)(PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG) << 16);
-	if (setsockopt(w->rx_fd, SOL_PACKET, PACKET_FANOUT, &v, sizeof(v)) < 0) {
+	 * whole datagrams as IPVS does after the kernel's defrag.  One worker
+	 * needs no flow hash (the kernel would dissect every frame for it):
+	 * FANOUT_CPU picks member 0 for nothing */
+	unsigned type = (be->nworkers > 1 ? PACKET_FANOUT_HASH : PACKET_FANOUT_CPU) | PACKET_FANOUT_FLAG_DEFRAG;
+	v = (int)((unsigned)be->fanout_id | (type | PACKET_FANOUT_FLAG_IGNORE_OUTGOING) << 16);
+	if (setsockopt(w->rx_fd, SOL_PACKET, PACKET_FANOUT, &v, sizeof(v)) == 0) {
+		be->outgoing_in_kernel = 1;
+		return 0;
+	}
+	v = (int)((unsigned)be->fanout_id | type << 16);   /* older kernel: the filter does it */
+	if (errno != EINVAL || setsockopt(w->rx_fd, SOL_PACKET, PACKET_FANOUT, &v, sizeof(v)) < 0) {
 		snprintf(err, errlen, "PACKET_FANOUT: %s", strerror(errno));
 		return -1;
 	}
 	return 0;
-}
-
-/* keep the fast path's segments (fastpath.h) out of the receive sockets
- * (also when this backend is the AF_XDP backend's tap: conf->fp reaches
- * it there too); on failure the fast path is turned off */
-static void filter_for(struct dp_backend *be, struct dp_fastpath *fp)
-{
-	if (!be || !fp)
-		return;
-	for (unsigned i = 0; i < be->nworkers; i++) {
-		if (setsockopt(be->w[i].rx_fd, SOL_SOCKET, SO_ATTACH_BPF, &fp->tap_filter_fd,
-			       sizeof(fp->tap_filter_fd)) < 0) {
-			char why[96];
-			snprintf(why, sizeof(why), "AF_PACKET socket filter: %s", strerror(errno));
-			dp_fastpath_disable(fp, why);
-			return;
-		}
-	}
 }
 
 static struct dp_backend *afp_open(const struct dp_backend_conf *conf, char *err, size_t errlen)
@@ -208,7 +230,6 @@ static struct dp_backend *afp_open(const struct dp_backend_conf *conf, char *err
 			return NULL;
 		}
 	}
-	filter_for(be, conf->fp);
 	return be;
 }
 
@@ -359,8 +380,9 @@ static int afp_tx(struct dp_wio *w, int ifindex, const struct dp_offload *off,
 
 static void afp_describe(struct dp_backend *be, char *buf, size_t len)
 {
-	snprintf(buf, len, "afpacket TPACKET_V3 fanout=0x%04x workers=%u ring=%ux%uKB vnet_hdr=%s",
-		 be->fanout_id, be->nworkers, RING_BLOCKS, RING_BLOCK_SIZE / 1024, be->vnet ? "on" : "off");
+	snprintf(buf, len, "afpacket TPACKET_V3 fanout=0x%04x(%s) workers=%u ring=%ux%uKB vnet_hdr=%s",
+		 be->fanout_id, be->outgoing_in_kernel ? "ignore_outgoing" : "outgoing filtered",
+		 be->nworkers, RING_BLOCKS, RING_BLOCK_SIZE / 1024, be->vnet ? "on" : "off");
 }
 
 const struct dp_backend_ops dp_backend_afpacket = {

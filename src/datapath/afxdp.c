@@ -665,7 +665,7 @@ static struct dp_backend *afx_open(const struct dp_backend_conf *conf, char *err
 	 * one and cannot match their ports).  Not fatal: without it fragments
 	 * stay with the kernel. */
 	char terr[256];
-	/* (with a fast path, afpacket filters its segments out of the tap) */
+	/* (the fast path's segments: TC takes them before this tap) */
 	be->tap = dp_backend_afpacket.open(conf, terr, sizeof(terr));
 	if (!be->tap)
 		lvsd_log(LOG_WARNING, "datapath: afxdp: no AF_PACKET tap (%s): fragments stay with the kernel", terr);

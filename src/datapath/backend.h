@@ -68,7 +68,7 @@ struct dp_fastpath;
 struct dp_backend_conf {
 	unsigned nworkers;
 	int want_offload;       /* ask for GSO/partial-csum metadata (vnet header) */
-	struct dp_fastpath *fp; /* fastpath.h, or NULL: its flows never reach the workers */
+	struct dp_fastpath *fp; /* fastpath.h, or NULL (AF_XDP shares its flow map) */
 };
 
 struct dp_backend_ops {

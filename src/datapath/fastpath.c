@@ -51,7 +51,7 @@ struct dp_fastpath *dp_fastpath_open(char *why, size_t len)
 		snprintf(why, len, "out of memory");
 		return NULL;
 	}
-	fp->flows_fd = fp->tc_fd = fp->tap_filter_fd = fp->stats_fd = -1;
+	fp->flows_fd = fp->tc_fd = fp->stats_fd = -1;
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "lvsd_fast");
 	fp->obj = bpf_object__open_mem(lvsd_fast_obj_start, (size_t)(lvsd_fast_obj_end - lvsd_fast_obj_start), &oo);
 	if (!fp->obj) {
@@ -64,16 +64,14 @@ struct dp_fastpath *dp_fastpath_open(char *why, size_t len)
 		goto fail;
 	}
 	struct bpf_program *tc = bpf_object__find_program_by_name(fp->obj, "lvsd_tc_fast");
-	struct bpf_program *tap = bpf_object__find_program_by_name(fp->obj, "lvsd_tap_filter");
 	struct bpf_map *flows = bpf_object__find_map_by_name(fp->obj, "lvsd_flows");
 	struct bpf_map *ctr = bpf_object__find_map_by_name(fp->obj, "lvsd_flow_ctr");
 	struct bpf_map *st = bpf_object__find_map_by_name(fp->obj, "lvsd_fast_stats");
-	if (!tc || !tap || !flows || !ctr || !st) {
+	if (!tc || !flows || !ctr || !st) {
 		snprintf(why, len, "fast path object incomplete");
 		goto fail;
 	}
 	fp->tc_fd = bpf_program__fd(tc);
-	fp->tap_filter_fd = bpf_program__fd(tap);
 	fp->flows_fd = bpf_map__fd(flows);
 	fp->stats_fd = bpf_map__fd(st);
 	long page = sysconf(_SC_PAGESIZE);

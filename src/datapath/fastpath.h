@@ -23,8 +23,9 @@
  * Contract:
  *  - The datapath module opens it (both backends use it: AF_XDP shares
  *    lvsd_flows with its XDP program, which passes these segments on to
- *    the stack; both filter their AF_PACKET sockets with lvsd_tap_filter);
- *    it is enabled only while every served interface has the TC program.
+ *    the stack; the AF_PACKET sockets take ETH_P_IP, a protocol handler
+ *    that runs after tc, so they never see what TC redirects); it is
+ *    enabled only while every served interface has the TC program.
  *  - One struct dp_fp_worker per worker thread; slots are partitioned
  *    between workers, so no locks.  Installs and removals are map syscalls
  *    on flow boundaries only, never per forwarded packet.
@@ -48,7 +49,7 @@ struct lvsd_flow_ctr;
 struct dp_fastpath {
 	struct bpf_object *obj;
 	int flows_fd;                   /* lvsd_flows */
-	int tc_fd, tap_filter_fd, stats_fd;
+	int tc_fd, stats_fd;
 	volatile struct lvsd_flow_ctr *ctr;     /* lvsd_flow_ctr, mmapped */
 	size_t ctr_len;
 	unsigned nslots;

@@ -41,11 +41,10 @@ struct lvsd_flow_ctr {
 
 enum {
 	LVSD_FAST_STAT_FWD,             /* TC: rewritten and redirected */
-	LVSD_FAST_STAT_TAP_SKIP,        /* AF_PACKET tap: left to TC */
 	LVSD_FAST_STAT_COUNT
 };
 
-/* the test XDP, the tap filter and TC all apply to a segment of an
+/* the test XDP and TC both apply to a segment of an
  * offloaded flow; SYN/FIN/RST, TTL 1 and too-big packets go through the
  * workers (state machine, ICMP).  gso_size: 0, or the skb's segment size. */
 #define LVSD_TCPF_FIN 0x01

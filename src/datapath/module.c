@@ -152,7 +152,7 @@ static void enforce(void)
 	char err[256];
 	if (steer_apply(g.steer, g.sh.owned, g.ifnames, err, sizeof(err)) < 0) {
 		if (strcmp(err, g.steer_err))
-			lvsd_log(LOG_ERR, "datapath: cannot install the nftables ingress guard: %s", err);
+			lvsd_log(LOG_ERR, "datapath: cannot install the nftables guard: %s", err);
 		snprintf(g.steer_err, sizeof(g.steer_err), "%s", err);
 	} else {
 		g.steer_err[0] = 0;
@@ -277,7 +277,7 @@ static int view_datapath(struct lvsd *d, void *arg, struct strbuf *out)
 	for (char **p = g.ifnames; p && *p; p++)
 		sb_printf(out, " %s", *p);
 	sb_puts(out, "\n");
-	sb_printf(out, "guard: %s%s\n", g.steer ? "nftables netdev table lvsd_<pid>" : "none",
+	sb_printf(out, "guard: %s%s\n", g.steer ? "nftables table ip lvsd_<pid> (prerouting)" : "none",
 		  g.steer_err[0] ? " (ERROR)" : "");
 	if (g.steer_err[0])
 		sb_printf(out, "guard_error: %s\n", g.steer_err);
@@ -300,9 +300,7 @@ static int view_datapath(struct lvsd *d, void *arg, struct strbuf *out)
 		fc.active += c1.active;
 	}
 	sb_printf(out, "fastpath %s\n", !g.fp ? "none" : __atomic_load_n(&g.fp->enabled, __ATOMIC_RELAXED) ? "tc" : "off");
-	sb_printf(out, "fastpath_forwarded %llu\nfastpath_tap_skipped %llu\n",
-		  (unsigned long long)dp_fastpath_stat(g.fp, LVSD_FAST_STAT_FWD),
-		  (unsigned long long)dp_fastpath_stat(g.fp, LVSD_FAST_STAT_TAP_SKIP));
+	sb_printf(out, "fastpath_forwarded %llu\n", (unsigned long long)dp_fastpath_stat(g.fp, LVSD_FAST_STAT_FWD));
 	sb_printf(out, "fastpath_flows %llu\nfastpath_installed %llu\nfastpath_install_failed %llu\n"
 		  "fastpath_stopped %llu\nfastpath_released %llu\n", (unsigned long long)fc.active,
 		  (unsigned long long)fc.installed, (unsigned long long)fc.install_failed,

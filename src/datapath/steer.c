@@ -159,7 +159,7 @@ struct dp_steer {
  * (killed with SIGKILL): their drop rules would blackhole VIP traffic */
 static void reap_stale(struct dp_steer *s)
 {
-	if (nft_run_cmd_from_buffer(s->nft, "list tables netdev\n") != 0)
+	if (nft_run_cmd_from_buffer(s->nft, "list tables\n") != 0)
 		return;
 	const char *out = nft_ctx_get_output_buffer(s->nft);
 	char *copy = out ? strdup(out) : NULL;
@@ -167,13 +167,16 @@ static void reap_stale(struct dp_steer *s)
 		return;
 	char *save = NULL;
 	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		/* "ip": this version's guard; "netdev": older versions' */
 		int pid;
-		if (sscanf(line, "table netdev lvsd_%d", &pid) != 1 || pid <= 0 || pid == getpid())
+		char family[8];
+		if (sscanf(line, "table %7[a-z] lvsd_%d", family, &pid) != 2 || pid <= 0 || pid == getpid() ||
+		    (strcmp(family, "ip") && strcmp(family, "netdev")))
 			continue;
 		if (kill(pid, 0) == 0 || errno != ESRCH)
 			continue;
 		char cmd[96];
-		snprintf(cmd, sizeof(cmd), "delete table netdev lvsd_%d\n", pid);
+		snprintf(cmd, sizeof(cmd), "delete table %s lvsd_%d\n", family, pid);
 		(void)nft_run_cmd_from_buffer(s->nft, cmd);
 	}
 	free(copy);
@@ -252,17 +255,19 @@ int steer_apply(struct dp_steer *s, const struct dp_owned *o, char *const *ifnam
 		;
 	/* create-then-delete makes the delete valid whether or not it exists;
 	 * the whole buffer is one atomic transaction */
-	sb_printf(&sb, "table netdev %s\ndelete table netdev %s\n", s->table, s->table);
+	sb_printf(&sb, "table ip %s\ndelete table ip %s\n", s->table, s->table);
 	if (nif && o && (o->nvips || o->nnat)) {
-		sb_printf(&sb, "table netdev %s {\n", s->table);
+		sb_printf(&sb, "table ip %s {\n", s->table);
 		put_set(&sb, "vips", o->vips, o->nvips, 1);
 		put_set(&sb, "vips_anyport", o->vips, o->nvips, 0);
 		put_set(&sb, "natrs", o->nat, o->nnat, 1);
 		put_set(&sb, "natrs_anyport", o->nat, o->nnat, 0);
-		sb_puts(&sb, "  chain ingress {\n    type filter hook ingress devices = { ");
+		sb_puts(&sb, "  set served { type ifname; elements = { ");
 		for (int i = 0; i < nif; i++)
 			sb_printf(&sb, "%s\"%s\"", i ? ", " : "", ifnames[i]);
-		sb_puts(&sb, " } priority -500; policy accept;\n"
+		sb_puts(&sb, " }; }\n"
+			"  chain prerouting {\n    type filter hook prerouting priority -500; policy accept;\n"
+			"    iifname != @served accept\n"
 			"    ip daddr . meta l4proto . th dport @vips counter drop\n"
 			"    ip daddr . meta l4proto @vips_anyport counter drop\n"
 			"    ip saddr . meta l4proto . th sport @natrs fib daddr type != local counter drop\n"
@@ -285,7 +290,7 @@ void steer_remove(struct dp_steer *s)
 {
 	char err[256], cmd[96];
 	if (s && s->installed) {
-		snprintf(cmd, sizeof(cmd), "delete table netdev %s\n", s->table);
+		snprintf(cmd, sizeof(cmd), "delete table ip %s\n", s->table);
 		run(s, cmd, err, sizeof(err));
 		s->installed = 0;
 	}

@@ -9,11 +9,18 @@
  *          owned only when the packet's destination is NOT a local address,
  *          so health checks from the director to its real servers still
  *          reach the kernel.
- * Enforcement is an nftables `netdev` table "lvsd_<pid>" whose ingress chain
- * drops exactly those packets; netdev ingress runs after the AF_PACKET taps
- * (__netif_receive_skb_core: taps, then tc, then nf ingress), so the
- * workers have already seen them.  ICMP, ARP, fragments (no transport
- * header to match) and everything else stay with the kernel.
+ * Enforcement is an nftables `ip` table "lvsd_<pid>" whose prerouting chain
+ * (priority -500: before conntrack and the user's own rules) drops exactly
+ * those packets when they arrive on a served interface.  The workers' tap
+ * is an ETH_P_IP protocol handler, a sibling of ip_rcv
+ * (__netif_receive_skb_core: tc ingress, nf ingress, then the protocol
+ * handlers, each with its own reference to the frame; ip_rcv works on a
+ * clone when the tap also holds it), so dropping the kernel's copy in
+ * prerouting leaves the tap's copy alone, in either order of the two.
+ * It cannot be the netdev ingress hook: that runs before the protocol
+ * handlers and would take the frame from the tap too.  ICMP, ARP,
+ * fragments (no transport header to match) and everything else stay with
+ * the kernel.
  *
  * Contract:
  *  - dp_owned_build() snapshots the table (caller holds the table lock);

@@ -70,10 +70,14 @@ inner_reply = bytes(IP(src=VIP, dst=CIP) / TCP(sport=80, dport=41000, flags="SA"
 
 K = [
     # name, frame, expected reason
-    ("eth_unknown_type", Ether(dst=DST_MAC, type=0x1234) / Raw(b"x" * 46), "NOT_IP"),
-    ("ipv6", Ether(dst=DST_MAC) / IPv6(dst="fe80::1") / UDP(dport=9), "NOT_IP"),
-    ("vlan_tagged", Ether(dst=DST_MAC) / Dot1Q(vlan=7) / IP(src=CIP, dst=VIP) / TCP(dport=80, flags="S"), "VLAN"),
-    ("qinq_tagged", Ether(dst=DST_MAC, type=0x88a8) / Raw(b"\x00\x07\x08\x00" + syn), "VLAN"),
+    # not IPv4 for this host: the AF_PACKET tap takes ETH_P_IP frames
+    # addressed to the host only (afpacket.c), so these stay with the kernel,
+    # which drops them (no VLAN device); dp_parse's NOT_IP / VLAN verdicts
+    # for them are unit-tested (test_datapath)
+    ("eth_unknown_type", Ether(dst=DST_MAC, type=0x1234) / Raw(b"x" * 46), "-"),
+    ("ipv6", Ether(dst=DST_MAC) / IPv6(dst="fe80::1") / UDP(dport=9), "-"),
+    ("vlan_tagged", Ether(dst=DST_MAC) / Dot1Q(vlan=7) / IP(src=CIP, dst=VIP) / TCP(dport=80, flags="S"), "-"),
+    ("qinq_tagged", Ether(dst=DST_MAC, type=0x88a8) / Raw(b"\x00\x07\x08\x00" + syn), "-"),
     ("ip_short", raw_ip(b"\x45\x00\x00\x14"), "IP_SHORT"),
     ("ip_version5", raw_ip(fix_ipsum(patch(syn, 0, b"\x55"))), "IP_VERSION"),
     ("ip_version6_in_v4", raw_ip(fix_ipsum(patch(syn, 0, b"\x65"))), "IP_VERSION"),

@@ -11,8 +11,8 @@ dp_lvsd -b "$DP_BACKEND" -w "$DP_WORKERS" || { tap_fail "lvsd starts in the dire
 tap_ok "lvsd starts with $DP_WORKERS workers"
 
 dp_check_basic -m
-tap_check "nft ingress guard installed for the VIP and the NAT real servers" \
-	bash -c "ip netns exec ${DP_P}d nft list table netdev lvsd_$DP_LVSD_PID | grep -q '172.20.0.24 . tcp . 80'"
+tap_check "nft prerouting guard installed for the VIP and the NAT real servers" \
+	bash -c "ip netns exec ${DP_P}d nft list table ip lvsd_$DP_LVSD_PID | grep -q '172.20.0.24 . tcp . 80'"
 
 # -Lc shows the connections we made, with their states
 out=$(ipv -L -n -c)
@@ -24,7 +24,7 @@ ip -n "${DP_P}d" link add eth9 type veth peer name eth9p
 ip -n "${DP_P}d" link set eth9 up
 ok=0
 for _ in $(seq 30); do
-	ip netns exec "${DP_P}d" nft list chain netdev "lvsd_$DP_LVSD_PID" ingress 2>/dev/null | grep -qw eth9 && { ok=1; break; }
+	ip netns exec "${DP_P}d" nft list set ip "lvsd_$DP_LVSD_PID" served 2>/dev/null | grep -qw eth9 && { ok=1; break; }
 	sleep 0.1
 done
 tap_check "a link added after start is served and guarded" test $ok = 1
@@ -112,4 +112,4 @@ n=$(ipv -L -n -c | grep -c '^UDP 00:')   # older entries (300 s, before --set) s
 tap_check "UDP entry gone after its timeout" test "$n" = 0
 
 tap_check "lvsd exits cleanly (no crash, no sanitizer report)" dp_lvsd_stop
-tap_check "the guard table is removed at exit" bash -c "! ip netns exec ${DP_P}d nft list tables netdev | grep -q lvsd_"
+tap_check "the guard table is removed at exit" bash -c "! ip netns exec ${DP_P}d nft list tables | grep -q 'lvsd_[0-9]'"

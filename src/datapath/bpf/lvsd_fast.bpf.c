@@ -3,18 +3,17 @@
  *   lvsd_tc_fast     TC ingress on every served interface: a TCP segment of
  *                    an offloaded flow (lvsd_flows) gets its NAT rewrite
  *                    (address, port, TTL, checksums; DR: the TTL only), is
- *                    counted in the
- *                    connection's slot (lvsd_flow_ctr) and is redirected to
- *                    the egress interface's next hop.  It works on the skb,
- *                    not an XDP frame, so checksum offload state
- *                    (CHECKSUM_PARTIAL from a veth peer) and GSO survive:
- *                    the csum helpers update either kind correctly.
- *   lvsd_tap_filter  socket filter of the AF_PACKET receive sockets: taps
- *                    run before tc, so without it the workers would also
- *                    handle (and send a second time) what TC forwards.
- * Both apply the same test (lvsd_fast_ok); what fails it continues to the
- * workers (AF_PACKET: the tap keeps it, the nftables guard stops the
- * kernel's copy; AF_XDP: the XDP program never passed it here).
+ *                    counted in the connection's slot (lvsd_flow_ctr) and
+ *                    is redirected to the egress interface's next hop.  It
+ *                    works on the skb, not an XDP frame, so checksum
+ *                    offload state (CHECKSUM_PARTIAL from a veth peer) and
+ *                    GSO survive: the IP header is rewritten in place (its
+ *                    checksum recomputed: a valid IP header adds nothing to
+ *                    a complete checksum), the TCP checksum by the l4 csum
+ *                    helper, which knows a partial checksum from a full one.
+ * The test is lvsd_fast_ok (shared with the XDP program, which passes these
+ * segments on to here); what fails it continues to the workers (AF_PACKET:
+ * its ETH_P_IP sockets run after tc; AF_XDP: the XDP program took it).
  *
  * Maps (filled by fastpath.c): lvsd_flows (flow key -> rewrite),
  * lvsd_flow_ctr (per connection, mmapped by lvsd), lvsd_fast_stats.
@@ -52,73 +51,85 @@ static __always_inline void count(__u32 what)
 }
 
 #define ETH_HLEN_     14
-#define IP_CSUM_OFF   (ETH_HLEN_ + 10)
-#define IP_TTL_OFF    (ETH_HLEN_ + 8)
-#define IP_SRC_OFF    (ETH_HLEN_ + 12)
-#define IP_DST_OFF    (ETH_HLEN_ + 16)
 #define TCP_OFF       (ETH_HLEN_ + 20)
 #define TCP_CSUM_OFF  (TCP_OFF + 16)
+#define HDRS_LEN      (TCP_OFF + 20)   /* eth, IPv4 without options, TCP */
 
-/* the 54 header bytes both programs look at, copied out of the skb */
-struct hdrs {
-	__u8 eth[ETH_HLEN_];
-	struct iphdr ip;
-	__be16 sport, dport;
-	__u8 tcp_rest[16];      /* seq, ack, doff, flags (tcp_rest[9]), ... */
-} __attribute__((packed));     /* as on the wire: no hole after the 14-byte eth */
-
-/* the offloaded flow of this skb, or NULL (not IPv4/TCP without options,
- * a fragment, not offloaded, or a segment the workers must see) */
-static __always_inline struct lvsd_flow *lookup(struct __sk_buff *skb, struct hdrs *h)
+/* IPv4 header checksum of a 20-byte header (its check field zeroed) */
+static __always_inline __u16 ip_csum20(const __u16 *w)
 {
-	if (bpf_skb_load_bytes(skb, 0, h, sizeof(*h)) < 0)
-		return 0;
-	if (h->eth[12] != 0x08 || h->eth[13] != 0x00 || h->ip.version != 4 || h->ip.ihl != 5 ||
-	    h->ip.protocol != IPPROTO_TCP || (h->ip.frag_off & bpf_htons(0x3fff)))
-		return 0;
-	struct lvsd_flow_key k = {
-		.saddr = h->ip.saddr, .daddr = h->ip.daddr,
-		.sport = h->sport, .dport = h->dport, .proto = IPPROTO_TCP,
-	};
-	struct lvsd_flow *fl = bpf_map_lookup_elem(&lvsd_flows, &k);
-	if (!fl || !lvsd_fast_ok(h->tcp_rest[9], h->ip.ttl, bpf_ntohs(h->ip.tot_len), skb->gso_size, fl->mtu))
-		return 0;
-	return fl;
+	__u32 s = 0;
+#pragma unroll
+	for (int i = 0; i < 10; i++)
+		s += w[i];
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (__u16)~s;
 }
 
 SEC("tc")
 int lvsd_tc_fast(struct __sk_buff *skb)
 {
-	struct hdrs h;
-	struct lvsd_flow *fl = lookup(skb, &h);
-	if (!fl)
+	void *data = (void *)(long)skb->data, *end = (void *)(long)skb->data_end;
+	if (data + HDRS_LEN > end) {
+		/* headers outside the linear part: rare (veth and most
+		 * drivers put them there), so pulling costs nothing normally */
+		if (skb->len < HDRS_LEN || bpf_skb_pull_data(skb, HDRS_LEN))
+			return TC_ACT_OK;
+		data = (void *)(long)skb->data;
+		end = (void *)(long)skb->data_end;
+		if (data + HDRS_LEN > end)
+			return TC_ACT_OK;
+	}
+	struct ethhdr *eth = data;
+	struct iphdr *ip = data + ETH_HLEN_;
+	__be16 *ports = data + TCP_OFF;
+	__u8 tcp_flags = *((__u8 *)data + TCP_OFF + 13);
+	if (eth->h_proto != bpf_htons(ETH_P_IP) || ip->version != 4 || ip->ihl != 5 ||
+	    ip->protocol != IPPROTO_TCP || (ip->frag_off & bpf_htons(0x3fff)))
 		return TC_ACT_OK;
+	struct lvsd_flow_key k = {
+		.saddr = ip->saddr, .daddr = ip->daddr,
+		.sport = ports[0], .dport = ports[1], .proto = IPPROTO_TCP,
+	};
+	struct lvsd_flow *fl = bpf_map_lookup_elem(&lvsd_flows, &k);
+	if (!fl || !lvsd_fast_ok(tcp_flags, ip->ttl, bpf_ntohs(ip->tot_len), skb->gso_size, fl->mtu))
+		return TC_ACT_OK;
+
 	__u32 nad = fl->addr;
 	__be16 npt = fl->port;
 	int action = fl->action, src = action == LVSD_FLOW_SNAT;
-	__u32 oad = src ? h.ip.saddr : h.ip.daddr;
-	__be16 opt = src ? h.sport : h.dport;
+	__u32 oad = src ? ip->saddr : ip->daddr;
+	__be16 opt = src ? ports[0] : ports[1];
 
-	/* TTL, as a router does: the checksum word is (ttl, protocol) */
-	__be16 old_word = bpf_htons((__u16)(h.ip.ttl << 8 | h.ip.protocol));
-	__u8 ttl = h.ip.ttl - 1;
-	__be16 new_word = bpf_htons((__u16)(ttl << 8 | h.ip.protocol));
-	bpf_skb_store_bytes(skb, IP_TTL_OFF, &ttl, 1, 0);
-	bpf_l3_csum_replace(skb, IP_CSUM_OFF, old_word, new_word, 2);
-
-	/* NAT: the address (IP header + TCP pseudo-header), then the port;
-	 * DR keeps both (the next hop is the real server itself) */
+	/* the IP header: TTL as a router does; NAT: the address.  DR keeps
+	 * addresses and ports (the next hop is the real server itself) */
+	ip->ttl--;
 	if (action != LVSD_FLOW_DR) {
-		bpf_l3_csum_replace(skb, IP_CSUM_OFF, oad, nad, 4);
-		bpf_l4_csum_replace(skb, TCP_CSUM_OFF, oad, nad, BPF_F_PSEUDO_HDR | 4);
-		bpf_skb_store_bytes(skb, src ? IP_SRC_OFF : IP_DST_OFF, &nad, 4, 0);
-		bpf_l4_csum_replace(skb, TCP_CSUM_OFF, opt, npt, 2);
-		bpf_skb_store_bytes(skb, src ? TCP_OFF : TCP_OFF + 2, &npt, 2, 0);
+		if (src) {
+			ip->saddr = nad;
+			ports[0] = npt;
+		} else {
+			ip->daddr = nad;
+			ports[1] = npt;
+		}
 	}
+	ip->check = 0;
+	ip->check = ip_csum20((const __u16 *)ip);
 
 	/* IPVS counts IP bytes, a GSO skb as one packet (it sees them so) */
 	__u32 bytes = skb->len - ETH_HLEN_;
+
+	/* TCP: the address is in the pseudo-header, the port in the segment
+	 * (the helpers invalidate the packet pointers: nothing reads them after) */
+	if (action != LVSD_FLOW_DR) {
+		bpf_l4_csum_replace(skb, TCP_CSUM_OFF, oad, nad, BPF_F_PSEUDO_HDR | 4);
+		bpf_l4_csum_replace(skb, TCP_CSUM_OFF, opt, npt, 2);
+	}
+
 	__u32 slot = fl->slot;
+	struct bpf_redir_neigh nh = { .nh_family = 2 /* AF_INET */, .ipv4_nh = fl->nexthop };
+	__u32 oif = fl->ifindex;
 	struct lvsd_flow_ctr *c = bpf_map_lookup_elem(&lvsd_flow_ctr, &slot);
 	if (c) {
 		if (src) {
@@ -130,19 +141,7 @@ int lvsd_tc_fast(struct __sk_buff *skb)
 		}
 	}
 	count(LVSD_FAST_STAT_FWD);
-	struct bpf_redir_neigh nh = { .nh_family = 2 /* AF_INET */, .ipv4_nh = fl->nexthop };
-	return bpf_redirect_neigh(fl->ifindex, &nh, sizeof(nh), 0);
-}
-
-SEC("socket")
-int lvsd_tap_filter(struct __sk_buff *skb)
-{
-	struct hdrs h;
-	if (lookup(skb, &h)) {
-		count(LVSD_FAST_STAT_TAP_SKIP);
-		return 0;               /* lvsd_tc_fast forwards it */
-	}
-	return -1;                      /* the whole frame to the worker */
+	return bpf_redirect_neigh(oif, &nh, sizeof(nh), 0);
 }
 
 char _license[] SEC("license") = "GPL";
