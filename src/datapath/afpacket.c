@@ -1,4 +1,4 @@
-/* afpacket.c - the AF_PACKET backend: one TPACKET_V3 RX ring per worker,
+/* afpacket.c - the AF_PACKET backend: one TPACKET_V2 RX ring per worker,
  * all workers in one PACKET_FANOUT group (flow hash), batched transmit with
  * sendmmsg() on a separate raw socket.
  *
@@ -28,8 +28,16 @@
  *    socket filter keeps only PACKET_HOST frames on every kernel.
  *  - PACKET_QDISC_BYPASS on the TX socket: the director forwards, so the
  *    local qdisc adds only latency (veth's default is noqueue anyway).
- *  - Block retire timeout 1 ms: a TPACKET_V3 block is handed over when full
- *    or after the timeout; 1 ms bounds the added latency at low rates.
+ *  - TPACKET_V2, not V3: a V3 block is handed to user space only when it
+ *    is full or its retire timer fires, and that timer counts in jiffies
+ *    (4 ms at HZ=250): at connection-setup rates every packet waited for
+ *    it (one connection at a time: ~220/s).  V2 hands over, and wakes the
+ *    worker, frame by frame.  Its slots are fixed-size (2 KB: an MTU frame
+ *    with its headers); a larger frame (a GSO super-frame from veth, up to
+ *    64 KB) gets PACKET_COPY_THRESH treatment: the slot says
+ *    TP_STATUS_COPY and the whole frame waits on the socket's receive
+ *    queue, read with recvmsg() into the worker's own 64 KB buffer (one
+ *    such frame per burst).
  */
 #include <errno.h>
 #include <poll.h>
@@ -47,9 +55,12 @@
 #include <sys/socket.h>
 #include "backend.h"
 
-#define RING_BLOCK_SIZE (1u << 20)   /* holds several 64 KB GSO frames */
+#define RING_BLOCK_SIZE (1u << 20)
 #define RING_BLOCKS     16
-#define RING_FRAME_SIZE 2048         /* unused by V3 but must divide the block */
+#define RING_FRAME_SIZE 2048         /* one slot: MTU-sized frame + headers */
+#define RING_FRAMES     (RING_BLOCK_SIZE / RING_FRAME_SIZE * RING_BLOCKS)
+#define BIG_FRAME_MAX   (65536 + 512) /* GSO super-frame + vnet header, via recvmsg */
+#define COPY_RCVBUF     (8 << 20)    /* room for queued super-frames */
 #define TX_BATCH        64
 #define TX_IOV_MAX      4
 
@@ -67,10 +78,10 @@ struct dp_wio {
 	int rx_fd, tx_fd;
 	uint8_t *ring;
 	size_t ring_len;
-	unsigned block;                 /* current block index */
-	struct tpacket3_hdr *next_pkt;  /* next frame inside the current block */
-	uint32_t left;                  /* frames left in the current block */
-	int block_open;                 /* current block is ours until released */
+	unsigned head;                  /* next slot to look at */
+	unsigned taken;                 /* slots handed out, not yet released */
+	uint8_t *big;                   /* a frame larger than a slot (recvmsg) */
+	int big_used;                   /* big holds a frame of the current burst */
 	int has_vnet;
 	struct tx_slot tx[TX_BATCH];
 	struct mmsghdr msgs[TX_BATCH];
@@ -93,14 +104,14 @@ static int afp_probe(char *reason, size_t len)
 			 errno == EPERM ? " (needs CAP_NET_RAW)" : "");
 		return -1;
 	}
-	int v = TPACKET_V3;
+	int v = TPACKET_V2;
 	if (setsockopt(fd, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) < 0) {
-		snprintf(reason, len, "TPACKET_V3 unsupported: %s", strerror(errno));
+		snprintf(reason, len, "TPACKET_V2 unsupported: %s", strerror(errno));
 		close(fd);
 		return -1;
 	}
 	close(fd);
-	snprintf(reason, len, "AF_PACKET TPACKET_V3 available");
+	snprintf(reason, len, "AF_PACKET TPACKET_V2 available");
 	return 0;
 }
 
@@ -112,6 +123,8 @@ static void wio_close(struct dp_wio *w)
 		close(w->rx_fd);
 	if (w->tx_fd >= 0)
 		close(w->tx_fd);
+	free(w->big);
+	w->big = NULL;
 	w->ring = NULL;
 	w->rx_fd = w->tx_fd = -1;
 }
@@ -125,11 +138,24 @@ static int wio_open(struct dp_backend *be, struct dp_wio *w, char *err, size_t e
 		snprintf(err, errlen, "socket: %s", strerror(errno));
 		return -1;
 	}
-	v = TPACKET_V3;
+	v = TPACKET_V2;
 	if (setsockopt(w->rx_fd, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) < 0) {
 		snprintf(err, errlen, "PACKET_VERSION: %s", strerror(errno));
 		return -1;
 	}
+	/* frames larger than a slot: whole on the receive queue (see top) */
+	w->big = malloc(BIG_FRAME_MAX);
+	if (!w->big) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (setsockopt(w->rx_fd, SOL_PACKET, PACKET_COPY_THRESH, &one, sizeof(one)) < 0) {
+		snprintf(err, errlen, "PACKET_COPY_THRESH: %s", strerror(errno));
+		return -1;
+	}
+	v = COPY_RCVBUF;
+	if (setsockopt(w->rx_fd, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof(v)) < 0)
+		(void)setsockopt(w->rx_fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v));  /* capped by rmem_max */
 	if (be->vnet) {
 		if (setsockopt(w->rx_fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one)) < 0 ||
 		    setsockopt(w->tx_fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one)) < 0) {
@@ -157,13 +183,11 @@ static int wio_open(struct dp_backend *be, struct dp_wio *w, char *err, size_t e
 	/* best effort: bypass is an optimisation only */
 	(void)setsockopt(w->tx_fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
 
-	struct tpacket_req3 req = {
+	struct tpacket_req req = {
 		.tp_block_size = RING_BLOCK_SIZE,
 		.tp_block_nr = RING_BLOCKS,
 		.tp_frame_size = RING_FRAME_SIZE,
-		.tp_frame_nr = RING_BLOCK_SIZE / RING_FRAME_SIZE * RING_BLOCKS,
-		.tp_retire_blk_tov = 1,
-		.tp_feature_req_word = 0,
+		.tp_frame_nr = RING_FRAMES,
 	};
 	if (setsockopt(w->rx_fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)) < 0) {
 		snprintf(err, errlen, "PACKET_RX_RING: %s", strerror(errno));
@@ -248,77 +272,100 @@ static struct dp_wio *afp_worker(struct dp_backend *be, unsigned idx)
 	return idx < be->nworkers ? &be->w[idx] : NULL;
 }
 
-static struct tpacket_block_desc *block_at(struct dp_wio *w, unsigned i)
+static struct tpacket2_hdr *slot_at(struct dp_wio *w, unsigned i)
 {
-	return (struct tpacket_block_desc *)(w->ring + (size_t)i * RING_BLOCK_SIZE);
+	return (struct tpacket2_hdr *)(w->ring + (size_t)i * RING_FRAME_SIZE);
+}
+
+static uint32_t slot_status(struct dp_wio *w, unsigned i)
+{
+	return __atomic_load_n(&slot_at(w, i)->tp_status, __ATOMIC_ACQUIRE);
+}
+
+static void take_offload(struct dp_frame *f, const uint8_t *vnet)
+{
+	struct virtio_net_hdr vh;
+	memcpy(&vh, vnet, sizeof(vh));
+	f->off.flags = vh.flags;
+	f->off.gso_type = vh.gso_type;
+	f->off.hdr_len = vh.hdr_len;
+	f->off.gso_size = vh.gso_size;
+	f->off.csum_start = vh.csum_start;
+	f->off.csum_offset = vh.csum_offset;
+}
+
+/* the whole frame of a TP_STATUS_COPY slot, from the receive queue (its
+ * skbs are queued in slot order); 0 when there is none to deliver */
+static int take_copy(struct dp_wio *w, struct dp_frame *f)
+{
+	struct sockaddr_ll sll;
+	struct iovec iov = { .iov_base = w->big, .iov_len = BIG_FRAME_MAX };
+	struct msghdr m = { .msg_name = &sll, .msg_namelen = sizeof(sll), .msg_iov = &iov, .msg_iovlen = 1 };
+	ssize_t r = recvmsg(w->rx_fd, &m, MSG_DONTWAIT | MSG_TRUNC);
+	size_t vlen = w->has_vnet ? sizeof(struct virtio_net_hdr) : 0;
+	if (r < 0 || (size_t)r <= vlen || sll.sll_pkttype != PACKET_HOST)
+		return 0;
+	f->data = w->big + vlen;
+	f->wire_len = (uint32_t)((size_t)r - vlen);
+	f->len = (size_t)r > BIG_FRAME_MAX ? (uint32_t)(BIG_FRAME_MAX - vlen) : f->wire_len;
+	f->ifindex = sll.sll_ifindex;
+	if (vlen)
+		take_offload(f, w->big);
+	w->big_used = 1;
+	return 1;
 }
 
 static int afp_rx_burst(struct dp_wio *w, struct dp_frame *frames, int max, int timeout_ms)
 {
-	struct tpacket_block_desc *bd = block_at(w, w->block);
-	if (!w->block_open) {
-		if (!(__atomic_load_n(&bd->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER)) {
-			/* a non-blocking look (the AF_XDP backend's tap, every
-			 * burst) needs no syscall: the block status says it all */
-			if (timeout_ms == 0)
-				return 0;
-			struct pollfd p = { .fd = w->rx_fd, .events = POLLIN };
-			int r = poll(&p, 1, timeout_ms);
-			if (r < 0)
-				return errno == EINTR ? 0 : -1;
-			if (!(__atomic_load_n(&bd->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER))
-				return 0;
-		}
-		w->block_open = 1;
-		w->left = bd->hdr.bh1.num_pkts;
-		w->next_pkt = (struct tpacket3_hdr *)((uint8_t *)bd + bd->hdr.bh1.offset_to_first_pkt);
+	if (!(slot_status(w, w->head) & TP_STATUS_USER)) {
+		/* a non-blocking look (the AF_XDP backend's tap, every
+		 * burst) needs no syscall: the slot status says it all */
+		if (timeout_ms == 0)
+			return 0;
+		struct pollfd p = { .fd = w->rx_fd, .events = POLLIN };
+		int r = poll(&p, 1, timeout_ms);
+		if (r < 0)
+			return errno == EINTR ? 0 : -1;
 	}
 	int n = 0;
-	uint8_t *block_end = (uint8_t *)bd + RING_BLOCK_SIZE;
-	while (n < max && w->left) {
-		struct tpacket3_hdr *h = w->next_pkt;
-		uint8_t *mac = (uint8_t *)h + h->tp_mac;
+	while (n < max && w->taken < RING_FRAMES) {
+		uint32_t st = slot_status(w, w->head);
+		if (!(st & TP_STATUS_USER) || ((st & TP_STATUS_COPY) && w->big_used))
+			break;          /* not filled yet / one super-frame per burst */
+		struct tpacket2_hdr *h = slot_at(w, w->head);
+		w->head = (w->head + 1) % RING_FRAMES;
+		w->taken++;
 		struct dp_frame *f = &frames[n];
 		memset(f, 0, sizeof(*f));
-		if (mac + h->tp_snaplen <= block_end) {
-			f->data = mac;
-			f->len = h->tp_snaplen;
-			f->wire_len = h->tp_len;
-			struct sockaddr_ll *sll = (struct sockaddr_ll *)((uint8_t *)h + TPACKET_ALIGN(sizeof(*h)));
-			f->ifindex = sll->sll_ifindex;
-			/* accelerated VLAN: the tag is in the header, not the frame */
-			f->vlan = (h->tp_status & TP_STATUS_VLAN_VALID) != 0;
-			if (w->has_vnet && h->tp_mac >= sizeof(struct virtio_net_hdr)) {
-				struct virtio_net_hdr vh;
-				memcpy(&vh, mac - sizeof(vh), sizeof(vh));
-				f->off.flags = vh.flags;
-				f->off.gso_type = vh.gso_type;
-				f->off.hdr_len = vh.hdr_len;
-				f->off.gso_size = vh.gso_size;
-				f->off.csum_start = vh.csum_start;
-				f->off.csum_offset = vh.csum_offset;
-			}
-			/* only unicast frames addressed to this host: a VIP is
-			 * never broadcast/multicast, and promiscuous taps see
-			 * other hosts' frames (PACKET_OTHERHOST) we must not touch */
-			if (sll->sll_pkttype == PACKET_HOST)
-				n++;
+		/* accelerated VLAN: the tag is in the header, not the frame */
+		f->vlan = (st & TP_STATUS_VLAN_VALID) != 0;
+		if (st & TP_STATUS_COPY) {
+			n += take_copy(w, f);
+			continue;
 		}
-		w->left--;
-		if (w->left)
-			w->next_pkt = (struct tpacket3_hdr *)((uint8_t *)h + h->tp_next_offset);
+		struct sockaddr_ll *sll = (struct sockaddr_ll *)((uint8_t *)h + TPACKET_ALIGN(sizeof(*h)));
+		/* only unicast frames addressed to this host (the socket filter
+		 * already says so): a VIP is never broadcast/multicast */
+		if (sll->sll_pkttype != PACKET_HOST || (size_t)h->tp_mac + h->tp_snaplen > RING_FRAME_SIZE)
+			continue;
+		uint8_t *mac = (uint8_t *)h + h->tp_mac;
+		f->data = mac;
+		f->len = h->tp_snaplen;
+		f->wire_len = h->tp_len;       /* > len: truncated (no room to copy), parse drops it */
+		f->ifindex = sll->sll_ifindex;
+		if (w->has_vnet && h->tp_mac >= sizeof(struct virtio_net_hdr))
+			take_offload(f, mac - sizeof(struct virtio_net_hdr));
+		n++;
 	}
 	return n;
 }
 
 static void afp_rx_release(struct dp_wio *w)
 {
-	if (!w->block_open || w->left)
-		return;
-	struct tpacket_block_desc *bd = block_at(w, w->block);
-	__atomic_store_n(&bd->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
-	w->block_open = 0;
-	w->block = (w->block + 1) % RING_BLOCKS;
+	unsigned i = (w->head + RING_FRAMES - w->taken) % RING_FRAMES;
+	for (; w->taken; w->taken--, i = (i + 1) % RING_FRAMES)
+		__atomic_store_n(&slot_at(w, i)->tp_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+	w->big_used = 0;
 }
 
 static int afp_flush(struct dp_wio *w)
@@ -380,9 +427,9 @@ static int afp_tx(struct dp_wio *w, int ifindex, const struct dp_offload *off,
 
 static void afp_describe(struct dp_backend *be, char *buf, size_t len)
 {
-	snprintf(buf, len, "afpacket TPACKET_V3 fanout=0x%04x(%s) workers=%u ring=%ux%uKB vnet_hdr=%s",
+	snprintf(buf, len, "afpacket TPACKET_V2 fanout=0x%04x(%s) workers=%u ring=%ux%uB vnet_hdr=%s",
 		 be->fanout_id, be->outgoing_in_kernel ? "ignore_outgoing" : "outgoing filtered",
-		 be->nworkers, RING_BLOCKS, RING_BLOCK_SIZE / 1024, be->vnet ? "on" : "off");
+		 be->nworkers, RING_FRAMES, RING_FRAME_SIZE, be->vnet ? "on" : "off");
 }
 
 const struct dp_backend_ops dp_backend_afpacket = {
