@@ -82,6 +82,7 @@ struct dp_wio {
 	unsigned taken;                 /* slots handed out, not yet released */
 	uint8_t *big;                   /* a frame larger than a slot (recvmsg) */
 	int big_used;                   /* big holds a frame of the current burst */
+	uint64_t copied;                /* frames taken with recvmsg (relaxed: describe reads it) */
 	int has_vnet;
 	struct tx_slot tx[TX_BATCH];
 	struct mmsghdr msgs[TX_BATCH];
@@ -312,6 +313,7 @@ static int take_copy(struct dp_wio *w, struct dp_frame *f)
 	if (vlen)
 		take_offload(f, w->big);
 	w->big_used = 1;
+	__atomic_store_n(&w->copied, w->copied + 1, __ATOMIC_RELAXED);
 	return 1;
 }
 
@@ -427,9 +429,12 @@ static int afp_tx(struct dp_wio *w, int ifindex, const struct dp_offload *off,
 
 static void afp_describe(struct dp_backend *be, char *buf, size_t len)
 {
-	snprintf(buf, len, "afpacket TPACKET_V2 fanout=0x%04x(%s) workers=%u ring=%ux%uB vnet_hdr=%s",
+	uint64_t copied = 0;
+	for (unsigned i = 0; i < be->nworkers; i++)
+		copied += __atomic_load_n(&be->w[i].copied, __ATOMIC_RELAXED);
+	snprintf(buf, len, "afpacket TPACKET_V2 fanout=0x%04x(%s) workers=%u ring=%ux%uB vnet_hdr=%s copied=%llu",
 		 be->fanout_id, be->outgoing_in_kernel ? "ignore_outgoing" : "outgoing filtered",
-		 be->nworkers, RING_FRAMES, RING_FRAME_SIZE, be->vnet ? "on" : "off");
+		 be->nworkers, RING_FRAMES, RING_FRAME_SIZE, be->vnet ? "on" : "off", (unsigned long long)copied);
 }
 
 const struct dp_backend_ops dp_backend_afpacket = {

@@ -132,6 +132,17 @@ tap_check "LVSD_FASTPATH=off: no TC program" \
 	bash -c "! tc -n ${DP_P}d filter show dev eth0 ingress 2>/dev/null | grep -q lvsd_tc_fast"
 tap_check "LVSD_FASTPATH=off: lvsd exits cleanly" dp_lvsd_stop
 
+# the same through AF_PACKET: veth hands over GSO super-frames, larger than a
+# ring slot, which must come whole through the socket's queue (copied=N)
+LVSD_FASTPATH=off dp_lvsd -w 2 --backend afpacket || tap_fail "lvsd (afpacket) starts with LVSD_FASTPATH=off"
+ipv -A -t "$LAB_VIP:80" -s rr
+ipv -a -t "$LAB_VIP:80" -r "$LAB_RS1" -m
+tap_check "LVSD_FASTPATH=off, afpacket: bulk transfer, sha256 equal" bulk_ok
+copied=$(dp_view | sed -n 's/^backend: .* copied=\([0-9]*\).*/\1/p')
+tap_check "LVSD_FASTPATH=off, afpacket: super-frames came through recvmsg (copied=${copied:-?})" \
+	test "${copied:-0}" -gt 10
+tap_check "LVSD_FASTPATH=off, afpacket: lvsd exits cleanly" dp_lvsd_stop
+
 # LVS-DR: the director sees the client's side only; once ESTABLISHED those
 # segments go to the real server's MAC from the TC program (addresses kept)
 lab_down "$DP_P"
