@@ -38,7 +38,11 @@
 # one worker, haproxy) on CPU 0; lvsd with two workers gets both CPUs (there
 # is no third core).  In-kernel directors run in softirq wherever the packet
 # arrives: with veth that is the SENDER's CPU, so kernel-fwd/nft-dnat forward
-# on the generator's core.  Real servers are not pinned.
+# on the generator's core.  The real servers' nginx run on CPU 0 too
+# ($RS_CPUS): left to the scheduler, kernel-fwd's single busy nginx landed
+# beside wrk in some rounds and alone in others (keep-alive 30k or 58k), and
+# the balancers' two busy nginx always shared a core with something; pinned,
+# every configuration gets the same server capacity, one core.
 set -u
 LVSD_TOP=$(cd "$(dirname "$0")/.." && pwd)
 : "${BUILD:=build}"
@@ -85,6 +89,7 @@ DAY=$(date -u +%F)
 
 # namespace prefix (the smoke test uses its own so that it cannot collide
 # with a `make bench` running at the same time)
+: "${RS_CPUS:=0}"   # the real servers' nginx (see the top)
 P=${BENCH_NS_PREFIX:-lvsd-bn-}
 case $P in lvsd-bn-*) ;; *) echo "bench: BENCH_NS_PREFIX must start with lvsd-bn-" >&2; exit 2 ;; esac
 BT=$(mktemp -d /tmp/lvsd-bench.XXXXXX)
@@ -201,7 +206,7 @@ http {
 }
 EOF
 		inns "rs$n" sysctl -qw net.core.somaxconn=65535 net.ipv4.tcp_max_syn_backlog=65535
-		ip netns exec "${P}rs$n" nginx -c "$dir/nginx.conf" >"$dir/nginx.out" 2>&1 &
+		ip netns exec "${P}rs$n" taskset -c "$RS_CPUS" nginx -c "$dir/nginx.conf" >"$dir/nginx.out" 2>&1 &
 		LAB_PIDS+=("$!")
 		ip netns exec "${P}rs$n" "$FLOOD" recv -p 9 -t 3600 >"$dir/sink.out" 2>&1 &
 		LAB_PIDS+=("$!")
