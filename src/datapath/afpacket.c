@@ -165,10 +165,8 @@ static int wio_open(struct dp_backend *be, struct dp_wio *w, char *err, size_t e
 		}
 		w->has_vnet = 1;
 	}
-	if (setsockopt(w->rx_fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one)) < 0) {
-		snprintf(err, errlen, "PACKET_IGNORE_OUTGOING: %s", strerror(errno));
-		return -1;
-	}
+	/* (no per-socket PACKET_IGNORE_OUTGOING: a fanout member's own hook is
+	 * never registered, the group's flag below is what counts) */
 	/* before bind, so that no other frame is ever queued */
 	static struct sock_filter host_only[] = {
 		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, SKF_AD_OFF + SKF_AD_PKTTYPE),
