@@ -32,6 +32,7 @@ struct lvs_dest;
 #define LVS_CONN_FAM_DV6  0x02   /* dest is IPv6 */
 #define LVS_CONN_FAM_SYNC 0x04   /* created by the sync backup (Origin SYNC) */
 #define LVS_CONN_FAM_OFFLOAD 0x08 /* the datapath's fast path forwards it (pkt.h) */
+#define LVS_CONN_FAM_SETUP 0x10  /* ... from its SYN on (pkt.h, setup offload) */
 #define LVS_CONN_FAM_MARK 0x40   /* has a fwmark (in core->fwmarks[id]) */
 #define LVS_CONN_FAM_FREE 0x80   /* on a free list */
 

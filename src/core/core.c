@@ -227,16 +227,38 @@ static void fill_ref(const struct lvs_core *core, const struct lvs_conn *cp, str
 
 /* ---- flow offload (pkt.h) ---- */
 
+/* the states in which a connection offloaded from its SYN (setup
+ * offload) stays with the fast path: the handshake, the data and the
+ * closing exchange.  TIME_WAIT and CLOSE hand it back, so the flow-map
+ * entries last as long as the connection carries traffic, not the two
+ * minutes the entry lingers afterwards. */
+static int setup_state(const struct lvs_conn *cp)
+{
+	uint8_t state = cp->state;
+
+	if (state == LVS_TCP_S_SYN_RECV || state == LVS_TCP_S_ESTABLISHED)
+		return 1;
+	/* DR: the director sees the client's side only, and the kernel's
+	 * input-only table leaves it in FIN_WAIT for the whole timeout after
+	 * the client's FIN; nothing is left to offload by then */
+	if ((cp->flags & LVS_CONN_F_FWD_MASK) == LVS_CONN_F_DROUTE)
+		return 0;
+	return state == LVS_TCP_S_FIN_WAIT || state == LVS_TCP_S_CLOSE_WAIT || state == LVS_TCP_S_LAST_ACK;
+}
+
 /* may the datapath forward this entry's packets without asking us?  Only
  * where nothing per packet is left to decide: an ESTABLISHED TCP NAT or DR
  * connection whose non-SYN/FIN/RST segments change nothing but the timer
- * and the counters.  Not while a sync master wants to see the packets. */
+ * and the counters (setup offload: also the handshake and the closing
+ * exchange, whose control segments the datapath reports back one by one).
+ * Not while a sync master wants to see the packets. */
 static int offload_eligible(const struct lvs_core *core, const struct lvs_conn *cp)
 {
 	const struct lvs_dest *d = lvs_conn_dest(core, cp);
+	int state_ok = (cp->fam & LVS_CONN_FAM_SETUP) ? setup_state(cp)
+						       : cp->state == LVS_TCP_S_ESTABLISHED;
 
-	return core->set.offload_min_pkts > 0 && cp->protocol == IPPROTO_TCP &&
-	       cp->state == LVS_TCP_S_ESTABLISHED &&
+	return core->set.offload_min_pkts > 0 && cp->protocol == IPPROTO_TCP && state_ok &&
 	       ((cp->flags & LVS_CONN_F_FWD_MASK) == LVS_CONN_F_MASQ ||
 		(cp->flags & LVS_CONN_F_FWD_MASK) == LVS_CONN_F_DROUTE) &&
 	       !(cp->flags & (LVS_CONN_F_TEMPLATE | LVS_CONN_F_ONE_PACKET)) &&
@@ -255,13 +277,31 @@ static void offload_decide(struct lvs_core *core, struct lvs_conn *cp, struct lv
 
 	if (cp->fam & LVS_CONN_FAM_OFFLOAD) {
 		if (!ok) {
-			cp->fam &= (uint8_t)~LVS_CONN_FAM_OFFLOAD;
+			cp->fam &= (uint8_t)~(LVS_CONN_FAM_OFFLOAD | LVS_CONN_FAM_SETUP);
 			out->offload = LVS_OFFLOAD_STOP;
 		}
 	} else if (ok && cp->in_pkts + 1 >= core->set.offload_min_pkts) {
+		cp->fam &= (uint8_t)~LVS_CONN_FAM_SETUP;
 		cp->fam |= LVS_CONN_FAM_OFFLOAD;
 		out->offload = LVS_OFFLOAD_START;
 	}
+}
+
+/* a SYN just created this entry (still private): with offload_setup the
+ * fast path takes the whole connection from here (pkt.h, setup offload) */
+static void offload_new(struct lvs_core *core, struct lvs_conn *cp, const struct lvs_pkt *pkt,
+			struct lvs_conn_ref *out)
+{
+	if (!core->set.offload_setup || pkt->protocol != IPPROTO_TCP ||
+	    (pkt->tcp_flags & (LVS_TCPF_SYN | LVS_TCPF_ACK | LVS_TCPF_FIN | LVS_TCPF_RST)) != LVS_TCPF_SYN)
+		return;
+	cp->fam |= LVS_CONN_FAM_SETUP;
+	if (!offload_eligible(core, cp)) {
+		cp->fam &= (uint8_t)~LVS_CONN_FAM_SETUP;
+		return;
+	}
+	cp->fam |= LVS_CONN_FAM_OFFLOAD;
+	out->offload = LVS_OFFLOAD_START_SETUP;
 }
 
 int lvs_core_offload_touch(struct lvs_core *core, unsigned worker, const struct lvs_offload_report *r,
@@ -294,7 +334,7 @@ int lvs_core_offload_touch(struct lvs_core *core, unsigned worker, const struct 
 				lvs_conn_arm(core, b, cp, jnow);   /* the packets refreshed the timer */
 			still = 1;
 		} else {
-			cp->fam &= (uint8_t)~LVS_CONN_FAM_OFFLOAD;
+			cp->fam &= (uint8_t)~(LVS_CONN_FAM_OFFLOAD | LVS_CONN_FAM_SETUP);
 		}
 	}
 	lvs_conn_unlock_bucket(core, b);
@@ -559,6 +599,7 @@ static enum lvs_verdict schedule_new(struct lvs_core *core, unsigned worker, con
 	/* the entry is still private: process the packet before publishing it */
 	process_in(core, worker, cp, LVS_NO_BUCKET, pkt, jnow, LVS_DIR_INPUT);
 	fill_ref(core, cp, out);
+	offload_new(core, cp, pkt, out);
 	after_in(core, worker, cp, now_ms, &se, &ws, &te, &wts);
 	if (cp->flags & LVS_CONN_F_ONE_PACKET) {
 		/* one-packet scheduling: never hashed, freed right away */
@@ -641,6 +682,7 @@ enum lvs_verdict lvs_core_inbound(struct lvs_core *core, unsigned worker, const 
 	out->id = 0;
 	out->dest = NULL;
 	out->dest_datapath = NULL;
+	out->offload = LVS_OFFLOAD_NONE;
 	if (!pkt_sane(core, worker, pkt)) {
 		if (worker < core->nworkers)
 			core->workers[worker].ctr.drop_invalid++;
@@ -766,6 +808,7 @@ enum lvs_verdict lvs_core_outbound(struct lvs_core *core, unsigned worker, const
 	out->id = 0;
 	out->dest = NULL;
 	out->dest_datapath = NULL;
+	out->offload = LVS_OFFLOAD_NONE;
 	if (!pkt_sane(core, worker, pkt)) {
 		if (worker < core->nworkers)
 			core->workers[worker].ctr.drop_invalid++;

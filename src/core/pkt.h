@@ -21,7 +21,8 @@
  *    through the lock/unlock callbacks given at creation.  So the caller must
  *    NOT hold the table lock while calling inbound/outbound/tick.
  *  - *out is filled completely only for LVS_FORWARD; for other verdicts
- *    only id (0), dest and dest_datapath (NULL) are meaningful.  A
+ *    only id (0), dest and dest_datapath (NULL) and offload (NONE) are
+ *    meaningful.  A
  *    one-packet (ops) connection is already gone when the call returns
  *    (id 0, flags has LVS_CONN_F_ONE_PACKET); a BYPASS one has dest NULL.
  *  - The returned lvs_conn_ref is a snapshot: it stays valid after the call
@@ -140,6 +141,9 @@ struct lvs_core_settings {
 	 * many inbound packets; 0 = never (the default; the datapath turns it
 	 * on when it has a fast path) */
 	uint32_t offload_min_pkts;
+	/* lvsd: hand TCP connections to the fast path from their SYN on
+	 * (setup offload, see "flow offload"); 0 = off (the default) */
+	int offload_setup;
 };
 
 /* lvsd-only counters: why packets were not forwarded (summed over workers) */
@@ -219,10 +223,26 @@ void lvs_core_prefetch2(const struct lvs_core *core, const struct lvs_pkt *pkt, 
  *    longer available (the kernel drops those packets: the datapath must
  *    remove its state so the next packet comes here and is dropped).
  * Eligible: ESTABLISHED TCP NAT or DR over IPv4, not a template, no sync
- * master. */
+ * master.
+ *
+ * Setup offload (settings.offload_setup, needs offload_min_pkts > 0 too):
+ * the SYN that creates an eligible entry already answers
+ * LVS_OFFLOAD_START_SETUP.  The datapath then forwards EVERY segment of
+ * the connection in both directions, including the handshake, FIN and RST,
+ * and reports each segment that may change the state (SYN, FIN, RST, the
+ * ACK that completes the handshake, and every segment once a FIN or RST
+ * was seen) by passing it to lvs_core_inbound/outbound afterwards, in the
+ * order it forwarded them, as if it came now: the verdict's transmit part
+ * is ignored (the segment is gone), its offload part is obeyed.  Segments
+ * it forwards without reporting are counted with lvs_core_offload_touch()
+ * as above.  The entry stays offloaded through SYN_RECV, ESTABLISHED,
+ * FIN_WAIT, CLOSE_WAIT and LAST_ACK; reaching TIME_WAIT or CLOSE answers
+ * STOP (the short tail comes through the core again).  The datapath may
+ * decline: everything it does not forward comes to the core as usual. */
 #define LVS_OFFLOAD_NONE  0
 #define LVS_OFFLOAD_START 1
 #define LVS_OFFLOAD_STOP  2
+#define LVS_OFFLOAD_START_SETUP 3
 
 struct lvs_offload_report {
 	int af;

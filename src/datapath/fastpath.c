@@ -44,6 +44,8 @@ struct dp_fp_tc {
 	int qdisc_ours;                 /* we created clsact: remove it on detach */
 };
 
+static int on_event(void *ctx, void *data, size_t len);
+
 struct dp_fastpath *dp_fastpath_open(char *why, size_t len)
 {
 	struct dp_fastpath *fp = calloc(1, sizeof(*fp));
@@ -85,6 +87,15 @@ struct dp_fastpath *dp_fastpath_open(char *why, size_t len)
 	fp->ctr = m;
 	fp->nslots = LVSD_FLOW_SLOTS;
 	fp->enabled = 1;
+	/* setup offload needs the event ring; without it the fast path
+	 * still takes established flows */
+	struct bpf_map *ev = bpf_object__find_map_by_name(fp->obj, "lvsd_events");
+	pthread_mutex_init(&fp->events_lock, NULL);
+	if (ev)
+		fp->events = ring_buffer__new(bpf_map__fd(ev), on_event, fp, NULL);
+	if (!fp->events)
+		lvsd_log(LOG_WARNING, "datapath: fast path: no event ring (%s): connections are offloaded once established",
+			 strerror(errno));
 	return fp;
 fail:
 	dp_fastpath_close(fp);
@@ -126,6 +137,10 @@ void dp_fastpath_close(struct dp_fastpath *fp)
 	for (unsigned i = 0; i < fp->ntc; i++)
 		tc_detach(&fp->tc[i]);
 	free(fp->tc);
+	if (fp->events) {
+		ring_buffer__free(fp->events);
+		pthread_mutex_destroy(&fp->events_lock);
+	}
 	if (fp->ctr)
 		munmap((void *)fp->ctr, fp->ctr_len);
 	if (fp->obj)
@@ -221,8 +236,11 @@ struct fp_conn {
 	struct lvs_offload_report key;  /* the core's key; counts filled per harvest */
 	struct lvsd_flow_key fk[2];     /* 0: client -> RS, 1: RS -> client */
 	uint8_t installed;              /* bit per direction */
+	uint8_t setup;                  /* setup offload: removed at the harvest only */
 	uint64_t last[4];               /* counter values already reported */
 };
+
+#define DEL_BATCH 1024
 
 struct dp_fp_worker {
 	const struct dp_fastpath *fp;
@@ -231,6 +249,9 @@ struct dp_fp_worker {
 	uint32_t *free_slots, nfree;    /* a stack */
 	uint32_t *active, nactive;      /* slots in use, for the harvest */
 	uint64_t installed, install_failed, stopped, released;
+	uint64_t setup;                 /* installs at the SYN (setup offload) */
+	struct lvsd_flow_key del[DEL_BATCH];    /* harvest: keys to delete */
+	uint64_t replayed;              /* events this worker replayed */
 };
 
 struct dp_fp_worker *dp_fp_worker_new(const struct dp_fastpath *fp, unsigned idx, unsigned nworkers)
@@ -286,18 +307,18 @@ static void key_of(struct lvsd_flow_key *k, uint32_t saddr, uint32_t daddr, uint
 }
 
 /* the rewrite of one direction: packets to `to` leave with (addr, port) */
-static int install_dir(struct dp_worker *w, const struct lvsd_flow_key *k, uint32_t to, uint32_t addr,
-		       uint16_t port, uint8_t action, uint32_t slot)
+static int flow_value(struct dp_worker *w, struct lvsd_flow *v, uint32_t to, uint32_t addr, uint16_t port,
+		      uint8_t action, uint32_t slot, uint32_t flags)
 {
 	struct nh_route rt;
 	if (nh_route4(w->nh, to, &rt) < 0 || rt.type != RTN_UNICAST || !rt.ifindex)
 		return -1;
-	struct lvsd_flow v = {
+	*v = (struct lvsd_flow){
 		.addr = addr, .port = htons(port), .action = action,
 		.ifindex = (uint32_t)rt.ifindex, .nexthop = rt.nexthop, .slot = slot,
-		.mtu = rt.mtu ? rt.mtu : 1500,
+		.mtu = rt.mtu ? rt.mtu : 1500, .flags = flags,
 	};
-	return bpf_map_update_elem(w->fpw->fp->flows_fd, k, &v, BPF_ANY);
+	return 0;
 }
 
 void dp_fp_start(struct dp_worker *w, const struct lvs_conn_ref *ref)
@@ -323,16 +344,44 @@ void dp_fp_start(struct dp_worker *w, const struct lvs_conn_ref *ref)
 	/* counters may hold leftovers of the slot's previous user (a packet
 	 * in flight while it was removed): start from what is there */
 	ctr_read(f, slot, c->last);
+	/* setup offload: the client's side also reports the ACK that
+	 * completes the handshake (SYN_RECV -> ESTABLISHED) */
+	int setup = ref->offload == LVS_OFFLOAD_START_SETUP && f->fp->events;
+	uint32_t fl_in = setup ? LVSD_FLOW_F_SETUP | LVSD_FLOW_F_REPORT_ACK : 0;
+	uint32_t fl_out = setup ? LVSD_FLOW_F_SETUP : 0;
+	/* both directions in one map update (one syscall per connection) */
+	struct lvsd_flow_key keys[2];
+	struct lvsd_flow vals[2];
+	uint32_t n = 0;
+	uint8_t dirs[2];
 	if ((ref->flags & LVS_CONN_F_FWD_MASK) == LVS_CONN_F_DROUTE) {
 		/* DR: the director sees the client's side only */
-		if (install_dir(w, &c->fk[0], ref->daddr.ip, ref->daddr.ip, ref->dport, LVSD_FLOW_DR, slot) == 0)
-			c->installed |= 1;
+		if (flow_value(w, &vals[n], ref->daddr.ip, ref->daddr.ip, ref->dport, LVSD_FLOW_DR, slot, fl_in) == 0) {
+			keys[n] = c->fk[0];
+			dirs[n++] = 1;
+		}
 	} else {
-		if (install_dir(w, &c->fk[0], ref->daddr.ip, ref->daddr.ip, ref->dport, LVSD_FLOW_DNAT, slot) == 0)
-			c->installed |= 1;
-		if (install_dir(w, &c->fk[1], ref->caddr.ip, ref->vaddr.ip, ref->vport, LVSD_FLOW_SNAT, slot) == 0)
-			c->installed |= 2;
+		/* the reply direction first: the SYN is already on its way,
+		 * and its SYN-ACK must find the flow */
+		if (flow_value(w, &vals[n], ref->caddr.ip, ref->vaddr.ip, ref->vport, LVSD_FLOW_SNAT, slot, fl_out) == 0) {
+			keys[n] = c->fk[1];
+			dirs[n++] = 2;
+		}
+		if (flow_value(w, &vals[n], ref->daddr.ip, ref->daddr.ip, ref->dport, LVSD_FLOW_DNAT, slot, fl_in) == 0) {
+			keys[n] = c->fk[0];
+			dirs[n++] = 1;
+		}
 	}
+	uint32_t done = n;
+	if (n && bpf_map_update_batch(f->fp->flows_fd, keys, vals, &done, NULL) < 0) {
+		/* older kernels without batch ops on hashes: one by one */
+		done = 0;
+		for (uint32_t i = 0; i < n && bpf_map_update_elem(f->fp->flows_fd, &keys[i], &vals[i], BPF_ANY) == 0; i++)
+			done++;
+	}
+	for (uint32_t i = 0; i < done && i < n; i++)
+		c->installed |= dirs[i];
+	c->setup = (uint8_t)setup;
 	if (!c->installed) {
 		f->free_slots[f->nfree++] = slot;
 		f->install_failed++;
@@ -340,6 +389,8 @@ void dp_fp_start(struct dp_worker *w, const struct lvs_conn_ref *ref)
 	}
 	f->active[f->nactive++] = slot;
 	f->installed++;
+	if (setup)
+		f->setup++;
 }
 
 void dp_fp_stop(struct dp_worker *w, const struct lvs_conn_ref *ref)
@@ -367,11 +418,33 @@ static void remove_dir(struct dp_fp_worker *f, const struct lvsd_flow_key *k, ui
 		bpf_map_delete_elem(f->fp->flows_fd, k);
 }
 
+/* delete keys[0..n-1], one syscall per batch; a key already gone (or
+ * replaced by a newer connection's: then that one goes through the
+ * workers, which is always correct) is skipped */
+static void delete_keys(struct dp_fp_worker *f, struct lvsd_flow_key *keys, uint32_t n)
+{
+	uint32_t at = 0;
+	while (at < n) {
+		uint32_t cnt = n - at;
+		int r = bpf_map_delete_batch(f->fp->flows_fd, keys + at, &cnt, NULL);
+		if (r == 0) {
+			at = n;
+		} else if (errno == ENOENT) {
+			at += cnt + 1;          /* keys[at + cnt] was missing */
+		} else {
+			/* no batch operations on this kernel: one by one */
+			for (; at < n; at++)
+				bpf_map_delete_elem(f->fp->flows_fd, &keys[at]);
+		}
+	}
+}
+
 void dp_fp_harvest(struct dp_worker *w)
 {
 	struct dp_fp_worker *f = w->fpw;
 	if (!f)
 		return;
+	uint32_t ndel = 0;
 	for (uint32_t i = 0; i < f->nactive;) {
 		uint32_t slot = f->active[i];
 		struct fp_conn *c = &f->conn[slot - f->base];
@@ -386,15 +459,81 @@ void dp_fp_harvest(struct dp_worker *w)
 			i++;
 			continue;
 		}
-		for (int d = 0; d < 2; d++)
-			if (c->installed & (1u << d))
+		for (int d = 0; d < 2; d++) {
+			if (!(c->installed & (1u << d)))
+				continue;
+			if (!c->setup) {
 				remove_dir(f, &c->fk[d], slot);
+				continue;
+			}
+			/* setup flows are still in the map (STOP left them
+			 * reporting): gather them for one batch delete */
+			if (ndel == DEL_BATCH) {
+				delete_keys(f, f->del, ndel);
+				ndel = 0;
+			}
+			f->del[ndel++] = c->fk[d];
+		}
 		/* swap-remove from the active list; the slot is free again */
 		uint32_t last = f->active[--f->nactive];
 		f->active[i] = last;
 		f->free_slots[f->nfree++] = slot;
 		f->released++;
 	}
+	delete_keys(f, f->del, ndel);
+}
+
+/* one reported segment: what the core would have seen (pkt.h, setup
+ * offload); the TC program already forwarded it */
+static int on_event(void *ctx, void *data, size_t len)
+{
+	struct dp_fastpath *fp = ctx;
+	struct dp_worker *w = fp->events_worker;
+	const struct lvsd_flow_event *ev = data;
+	if (!w || len < sizeof(*ev))
+		return 0;
+	struct lvs_pkt p;
+	memset(&p, 0, sizeof(p));
+	p.af = AF_INET;
+	p.protocol = IPPROTO_TCP;
+	p.saddr.ip = ev->saddr;
+	p.daddr.ip = ev->daddr;
+	p.sport = ntohs(ev->sport);
+	p.dport = ntohs(ev->dport);
+	p.tcp_flags = ev->tcp_flags;
+	p.len = ev->len;
+	struct lvs_conn_ref ref;
+	if (ev->outbound)
+		lvs_core_outbound(w->sh->core, w->idx, &p, w->now_ms, &ref);
+	else
+		lvs_core_inbound(w->sh->core, w->idx, &p, w->now_ms, &ref);
+	/* STOP: the flow keeps forwarding and reporting until the owner's
+	 * harvest removes it (the core has the whole story either way) */
+	if (ref.offload == LVS_OFFLOAD_STOP)
+		w->fpw->stopped++;
+	else if (ref.offload == LVS_OFFLOAD_START || ref.offload == LVS_OFFLOAD_START_SETUP)
+		dp_fp_start(w, &ref);   /* a replayed SYN reopened the entry */
+	lvs_core_ref_put(w->sh->core, w->idx, &ref);
+	w->fpw->replayed++;
+	return 0;
+}
+
+void dp_fp_drain(struct dp_worker *w)
+{
+	struct dp_fp_worker *f = w->fpw;
+	if (!f || !f->fp->events)
+		return;
+	struct dp_fastpath *fp = (struct dp_fastpath *)f->fp;
+	pthread_mutex_lock(&fp->events_lock);
+	fp->events_worker = w;
+	ring_buffer__consume(fp->events);
+	fp->events_worker = NULL;
+	pthread_mutex_unlock(&fp->events_lock);
+}
+
+int dp_fp_busy(const struct dp_worker *w)
+{
+	return w->fpw && w->fpw->fp->events && w->fpw->setup && w->fpw->nactive;
 }
 
 void dp_fp_counts(const struct dp_fp_worker *f, struct dp_fp_counts *out)
@@ -407,4 +546,6 @@ void dp_fp_counts(const struct dp_fp_worker *f, struct dp_fp_counts *out)
 	out->stopped = __atomic_load_n(&f->stopped, __ATOMIC_RELAXED);
 	out->released = __atomic_load_n(&f->released, __ATOMIC_RELAXED);
 	out->active = __atomic_load_n(&f->nactive, __ATOMIC_RELAXED);
+	out->setup = __atomic_load_n(&f->setup, __ATOMIC_RELAXED);
+	out->replayed = __atomic_load_n(&f->replayed, __ATOMIC_RELAXED);
 }

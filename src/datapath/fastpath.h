@@ -20,6 +20,18 @@
  * connection timer), and removes the flow when the core no longer has it
  * offloaded (expired, taken back, dest deleted or quiesced out).
  *
+ * Setup offload (pkt.h): when the core answers START_SETUP on the SYN
+ * that creates a connection, the worker installs both directions at once
+ * with LVSD_FLOW_F_SETUP: the TC program then forwards the whole
+ * connection, handshake and FIN/RST included, and reports the segments
+ * the state machine must see in the lvsd_events ring buffer.  Every worker
+ * drains that ring (dp_fp_drain, under a lock: one consumer at a time)
+ * right after each receive and before handling what it received, so the
+ * core sees a connection's segments in the order they were sent, whichever
+ * path each took; the replay is lvs_core_inbound/outbound on the reported
+ * headers.  A short connection then costs the workers its SYN, a handful
+ * of 16-byte events and four map updates, instead of every segment.
+ *
  * Contract:
  *  - The datapath module opens it (both backends use it: AF_XDP shares
  *    lvsd_flows with its XDP program, which passes these segments on to
@@ -35,6 +47,7 @@
 #ifndef LVS_DP_FASTPATH_H
 #define LVS_DP_FASTPATH_H
 
+#include <pthread.h>
 #include <stdint.h>
 #include "../core/pkt.h"
 
@@ -42,6 +55,7 @@ struct bpf_object;
 struct dp_worker;
 struct dp_fp_tc;
 struct lvsd_flow_ctr;
+struct ring_buffer;
 
 #define DP_FP_HARVEST_MS 500
 
@@ -56,6 +70,9 @@ struct dp_fastpath {
 	int enabled;                    /* atomic: 0 once an interface lacks the TC program */
 	struct dp_fp_tc *tc;            /* interfaces with our TC filter */
 	unsigned ntc;
+	struct ring_buffer *events;     /* lvsd_events (setup offload), NULL if unusable */
+	pthread_mutex_t events_lock;    /* one consumer at a time */
+	struct dp_worker *events_worker;        /* the drainer, under events_lock */
 };
 
 /* load the programs and maps; NULL with a reason when this kernel cannot */
@@ -77,16 +94,24 @@ struct dp_fp_worker;
 struct dp_fp_worker *dp_fp_worker_new(const struct dp_fastpath *fp, unsigned idx, unsigned nworkers);
 void dp_fp_worker_free(struct dp_fp_worker *f);
 
-/* ref->offload said START / STOP for the packet just forwarded */
+/* the ring may wait this long for a drain when nothing is received */
+#define DP_FP_EVENT_MS 20
+
+/* ref->offload said START / START_SETUP / STOP for the packet just forwarded */
 void dp_fp_start(struct dp_worker *w, const struct lvs_conn_ref *ref);
 void dp_fp_stop(struct dp_worker *w, const struct lvs_conn_ref *ref);
 
 /* report what the fast path carried, drop what the core took back */
 void dp_fp_harvest(struct dp_worker *w);
+/* replay the segments the TC program reported (setup offload) */
+void dp_fp_drain(struct dp_worker *w);
+/* does the fast path hold setup flows waiting on events? (poll timeout) */
+int dp_fp_busy(const struct dp_worker *w);
 
 /* counters for the datapath view */
 struct dp_fp_counts {
 	uint64_t installed, install_failed, stopped, released, active;
+	uint64_t setup, replayed;
 };
 void dp_fp_counts(const struct dp_fp_worker *f, struct dp_fp_counts *out);
 

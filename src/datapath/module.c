@@ -298,6 +298,8 @@ static int view_datapath(struct lvsd *d, void *arg, struct strbuf *out)
 		fc.stopped += c1.stopped;
 		fc.released += c1.released;
 		fc.active += c1.active;
+		fc.setup += c1.setup;
+		fc.replayed += c1.replayed;
 	}
 	sb_printf(out, "fastpath %s\n", !g.fp ? "none" : __atomic_load_n(&g.fp->enabled, __ATOMIC_RELAXED) ? "tc" : "off");
 	sb_printf(out, "fastpath_forwarded %llu\n", (unsigned long long)dp_fastpath_stat(g.fp, LVSD_FAST_STAT_FWD));
@@ -305,6 +307,9 @@ static int view_datapath(struct lvsd *d, void *arg, struct strbuf *out)
 		  "fastpath_stopped %llu\nfastpath_released %llu\n", (unsigned long long)fc.active,
 		  (unsigned long long)fc.installed, (unsigned long long)fc.install_failed,
 		  (unsigned long long)fc.stopped, (unsigned long long)fc.released);
+	sb_printf(out, "fastpath_setup %llu\nfastpath_reported %llu\nfastpath_replayed %llu\nfastpath_report_full %llu\n",
+		  (unsigned long long)fc.setup, (unsigned long long)dp_fastpath_stat(g.fp, LVSD_FAST_STAT_REPORTED),
+		  (unsigned long long)fc.replayed, (unsigned long long)dp_fastpath_stat(g.fp, LVSD_FAST_STAT_REPORT_FULL));
 	sb_puts(out, "reasons:\n");
 	for (int r = 0; r < DP_R_COUNT; r++)
 		sb_printf(out, "  %-16s %10llu  %s\n", dp_reason_name[r], (unsigned long long)reason[r],
@@ -473,7 +478,13 @@ static int start_backend(struct lvsd *d)
 		const char *mp = getenv("LVSD_FASTPATH_MIN_PKTS");    /* benchmarks */
 		if (mp && atoi(mp) > 0)
 			s.offload_min_pkts = (uint32_t)atoi(mp);
+		/* and, with the event ring, whole TCP connections from their
+		 * SYN (setup offload); LVSD_FASTPATH=established keeps the
+		 * handshake and the closing exchange in the workers */
+		s.offload_setup = fp->events && !(fpenv && !strcmp(fpenv, "established"));
 		lvs_core_set_settings(g.core, &s);
+		lvsd_log(LOG_INFO, "datapath: fast path takes %s", s.offload_setup ? "TCP connections from their SYN (setup offload)"
+										  : "established TCP connections");
 	}
 	int cpus[DP_CPULIST_MAX], ncpus = 0;
 	if (opts && opts->cpus && (ncpus = dp_cpulist_parse(opts->cpus, cpus, DP_CPULIST_MAX)) < 0)

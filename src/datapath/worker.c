@@ -119,7 +119,7 @@ static void decide(struct dp_worker *w, struct job *j)
 	w->reason[r]++;
 	/* the fast path follows the core's word (pkt.h, flow offload); an
 	 * install after a failed send is fine: routes, not this frame, count */
-	if (ref.offload == LVS_OFFLOAD_START)
+	if (ref.offload == LVS_OFFLOAD_START || ref.offload == LVS_OFFLOAD_START_SETUP)
 		dp_fp_start(w, &ref);
 	else if (ref.offload == LVS_OFFLOAD_STOP)
 		dp_fp_stop(w, &ref);
@@ -160,10 +160,14 @@ void *dp_worker_main(void *arg)
 		w->owned = __atomic_load_n(&w->sh->owned, __ATOMIC_ACQUIRE);
 		__atomic_store_n(&w->owned_seen, w->owned ? w->owned->version : 0, __ATOMIC_RELEASE);
 
-		int n = ops->rx_burst(w->io, frames, BURST, w->npending ? 20 : 100);
+		int n = ops->rx_burst(w->io, frames, BURST,
+				      w->npending ? 20 : dp_fp_busy(w) ? DP_FP_EVENT_MS : 100);
 		if (n < 0)
 			break;
 		w->now_ms = mono_ms();
+		/* what the fast path reported happened before anything just
+		 * received: the core must see it first (fastpath.h) */
+		dp_fp_drain(w);
 		handle_burst(w, frames, n, jobs);
 		if (w->fpw && w->now_ms >= __atomic_load_n(&w->fp_harvest_ms, __ATOMIC_RELAXED)) {
 			__atomic_store_n(&w->fp_harvest_ms, w->now_ms + DP_FP_HARVEST_MS, __ATOMIC_RELAXED);

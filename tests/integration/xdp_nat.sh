@@ -29,12 +29,13 @@ tap_check "the veth peers' partial checksums were completed in place ($n frames)
 n=$(dp_view | sed -n 's/^backend: afxdp.* xdp_redirect=\([0-9]*\).*/\1/p')
 tap_check "the XDP program redirected the owned frames ($n)" test "${n:-0}" -gt 50
 
-# transmit goes through the egress interface's XSK TX ring: the bulk and
-# upload frames (plain, complete) went that way; GSO super-frames, if any,
-# through AF_PACKET
+# transmit goes through the egress interface's XSK TX ring: what the workers
+# forwarded (UDP, the TCP handshakes' SYNs; setup offload leaves the rest
+# of each TCP connection to the fast path) went that way; GSO super-frames,
+# if any, through AF_PACKET
 tap_check "the backend line says tx=xsk" grep -qE '^backend: afxdp.* tx=xsk( |$)' <<<"$(dp_view)"
 n=$(dp_view | sed -n 's/^backend: afxdp.* tx_xsk=\([0-9]*\).*/\1/p')
-tap_check "frames left through the XSK TX rings ($n)" test "${n:-0}" -gt 10000
+tap_check "frames left through the XSK TX rings ($n)" test "${n:-0}" -gt 1000
 grep -q 'datapath: afxdp: eth1: .*tx=xsk' "$DP_LVSD_LOG"
 tap_check "the log says eth1 transmits through XSK" test $? = 0
 

@@ -932,7 +932,10 @@ static void test_offload(void **state)
 	assert_int_equal(touch(&e, 502, 1, 60, 0, 0), 1);
 	assert_int_equal(lvs_del_dest(e.t, &e.svc, &d1), 0);
 	assert_int_equal(touch(&e, 502, 0, 0, 0, 0), 0);
-	assert_int_equal(in(&e, 502, A, NULL), LVS_DROP);
+	/* a DROP says nothing to install, whatever the ref held before */
+	r.offload = LVS_OFFLOAD_START_SETUP;
+	assert_int_equal(in(&e, 502, A, &r), LVS_DROP);
+	assert_int_equal(r.offload, LVS_OFFLOAD_NONE);
 	/* an expired entry: nothing to report to */
 	e.now += 1000 * 1000;
 	lvs_core_tick(e.core, e.now);
@@ -975,6 +978,94 @@ static void test_offload(void **state)
 	env_done(&e);
 }
 
+/* setup offload: the SYN hands the whole connection over; the datapath
+ * replays the control segments it forwarded and reports the rest */
+static void set_setup(struct env *e, int on)
+{
+	struct lvs_core_settings s;
+
+	lvs_core_get_settings(e->core, &s);
+	s.offload_min_pkts = 8;
+	s.offload_setup = on;
+	lvs_core_set_settings(e->core, &s);
+}
+
+static void test_offload_setup(void **state)
+{
+	struct env e;
+	struct lvs_conn_ref r;
+	struct lvs_dest *d;
+
+	(void)state;
+	env_init(&e, IPPROTO_TCP, "rr");
+	add_dest(&e, RS1, 1, LVS_CONN_F_MASQ);
+	d = dest_of(&e, RS1, 80);
+	set_setup(&e, 1);
+
+	/* NAT, the server closes first (HTTP/1.0) */
+	assert_int_equal(in(&e, 600, S, &r), LVS_FORWARD);
+	assert_int_equal(r.offload, LVS_OFFLOAD_START_SETUP);
+	assert_state(&e, 600, "SYN_RECV", 60);
+	assert_int_equal(touch(&e, 600, 0, 0, 0, 0), 1);            /* still offloaded in SYN_RECV */
+	assert_int_equal(out(&e, RS1, 600, S | A, &r), LVS_FORWARD); /* replays */
+	assert_int_equal(r.offload, LVS_OFFLOAD_NONE);
+	assert_int_equal(in(&e, 600, A, &r), LVS_FORWARD);
+	assert_int_equal(r.offload, LVS_OFFLOAD_NONE);
+	assert_state(&e, 600, "ESTABLISHED", 900);
+	assert_int_equal(touch(&e, 600, 3, 300, 2, 2000), 1);       /* data, unreported */
+	assert_int_equal(out(&e, RS1, 600, F | A, &r), LVS_FORWARD);
+	assert_int_equal(r.offload, LVS_OFFLOAD_NONE);               /* FIN_WAIT: still ours */
+	assert_state(&e, 600, "FIN_WAIT", 120);
+	assert_int_equal(in(&e, 600, A, &r), LVS_FORWARD);
+	assert_int_equal(r.offload, LVS_OFFLOAD_NONE);
+	assert_int_equal(in(&e, 600, F | A, &r), LVS_FORWARD);
+	assert_int_equal(r.offload, LVS_OFFLOAD_STOP);               /* TIME_WAIT: handed back */
+	assert_state(&e, 600, "TIME_WAIT", 120);
+	assert_int_equal(touch(&e, 600, 0, 0, 0, 0), 0);
+	/* 1 SYN + 2 replayed + 3 reported inbound; 2 replayed + 2 reported out */
+	assert_int_equal(lvs_stats_slot(&d->stats, 0)->inpkts, 7);
+	assert_int_equal(lvs_stats_slot(&d->stats, 0)->outpkts, 4);
+	assert_int_equal(lvs_stats_slot(&d->stats, 0)->conns, 1);
+
+	/* a RST ends it at once (in SYN_RECV the kernel's table ignores it) */
+	assert_int_equal(in(&e, 601, S, &r), LVS_FORWARD);
+	assert_int_equal(r.offload, LVS_OFFLOAD_START_SETUP);
+	assert_int_equal(in(&e, 601, R, &r), LVS_FORWARD);
+	assert_int_equal(r.offload, LVS_OFFLOAD_NONE);
+	assert_state(&e, 601, "SYN_RECV", 60);
+	assert_int_equal(in(&e, 601, A, &r), LVS_FORWARD);
+	assert_int_equal(in(&e, 601, R, &r), LVS_FORWARD);
+	assert_int_equal(r.offload, LVS_OFFLOAD_STOP);
+
+	/* not for a SYN carrying more flags, nor without the setting */
+	assert_int_equal(in(&e, 602, S | A, &r), LVS_FORWARD);
+	assert_int_equal(r.offload, LVS_OFFLOAD_NONE);
+	set_setup(&e, 0);
+	assert_int_equal(in(&e, 603, S, &r), LVS_FORWARD);
+	assert_int_equal(r.offload, LVS_OFFLOAD_NONE);
+	env_done(&e);
+
+	/* DR: input only; TUN: never */
+	env_init(&e, IPPROTO_TCP, "rr");
+	add_dest(&e, RS1, 1, LVS_CONN_F_DROUTE);
+	set_setup(&e, 1);
+	assert_int_equal(in(&e, 604, S, &r), LVS_FORWARD);
+	assert_int_equal(r.offload, LVS_OFFLOAD_START_SETUP);
+	assert_int_equal(in(&e, 604, A, &r), LVS_FORWARD);
+	assert_state(&e, 604, "ESTABLISHED", 900);
+	assert_int_equal(r.offload, LVS_OFFLOAD_NONE);
+	assert_int_equal(in(&e, 604, F | A, &r), LVS_FORWARD);     /* FIN_WAIT for 2 min: handed back */
+	assert_state(&e, 604, "FIN_WAIT", 120);
+	assert_int_equal(r.offload, LVS_OFFLOAD_STOP);
+	env_done(&e);
+	env_init(&e, IPPROTO_TCP, "rr");
+	add_dest(&e, RS1, 1, LVS_CONN_F_TUNNEL);
+	set_setup(&e, 1);
+	assert_int_equal(in(&e, 605, S, &r), LVS_FORWARD);
+	assert_int_equal(r.offload, LVS_OFFLOAD_NONE);
+	env_done(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -997,6 +1088,7 @@ int main(void)
 		cmocka_unit_test(test_sync_hook),
 		cmocka_unit_test(test_sctp),
 		cmocka_unit_test(test_offload),
+		cmocka_unit_test(test_offload_setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,9 +14,18 @@
  * The test is lvsd_fast_ok (shared with the XDP program, which passes these
  * segments on to here); what fails it continues to the workers (AF_PACKET:
  * its ETH_P_IP sockets run after tc; AF_XDP: the XDP program took it).
+ * A setup-offload flow (LVSD_FLOW_F_SETUP, installed at its SYN) has its
+ * SYN/FIN/RST forwarded too: those, the handshake's last ACK and, once a
+ * FIN or RST was seen, every segment are reported in lvsd_events for the
+ * workers to replay through the state machine (pkt.h); they are not
+ * counted in the slot (the replay counts them).  A full ring: the segment
+ * is not forwarded (AF_PACKET: the workers get it, after the events before
+ * it; AF_XDP: the XDP program passed it, so the guard drops it and the
+ * sender retransmits).
  *
  * Maps (filled by fastpath.c): lvsd_flows (flow key -> rewrite),
- * lvsd_flow_ctr (per connection, mmapped by lvsd), lvsd_fast_stats.
+ * lvsd_flow_ctr (per connection, mmapped by lvsd), lvsd_fast_stats,
+ * lvsd_events (ring buffer, drained by the workers).
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -42,6 +51,11 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } lvsd_fast_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, LVSD_EVENTS_BYTES);
+} lvsd_events SEC(".maps");
 
 static __always_inline void count(__u32 what)
 {
@@ -93,12 +107,64 @@ int lvsd_tc_fast(struct __sk_buff *skb)
 		.sport = ports[0], .dport = ports[1], .proto = IPPROTO_TCP,
 	};
 	struct lvsd_flow *fl = bpf_map_lookup_elem(&lvsd_flows, &k);
-	if (!fl || !lvsd_fast_ok(tcp_flags, ip->ttl, bpf_ntohs(ip->tot_len), skb->gso_size, fl->mtu))
+	if (!fl)
+		return TC_ACT_OK;
+	__u32 ff = fl->flags;
+	if (!lvsd_fast_ok(ff, tcp_flags, ip->ttl, bpf_ntohs(ip->tot_len), skb->gso_size, fl->mtu))
 		return TC_ACT_OK;
 
 	__u32 nad = fl->addr;
 	__be16 npt = fl->port;
 	int action = fl->action, src = action == LVSD_FLOW_SNAT;
+	int reported = 0;
+	if (ff & LVSD_FLOW_F_SETUP) {
+		if (tcp_flags & (LVSD_TCPF_FIN | LVSD_TCPF_RST)) {
+			/* the closing exchange: both directions report all */
+			__sync_fetch_and_or(&fl->flags, LVSD_FLOW_F_REPORT_ALL);
+			if (action != LVSD_FLOW_DR) {
+				struct lvsd_flow_key rk = { .proto = IPPROTO_TCP };
+				if (src) {
+					rk.saddr = k.daddr;
+					rk.daddr = nad;
+					rk.sport = k.dport;
+					rk.dport = npt;
+				} else {
+					rk.saddr = nad;
+					rk.daddr = k.saddr;
+					rk.sport = npt;
+					rk.dport = k.sport;
+				}
+				struct lvsd_flow *rf = bpf_map_lookup_elem(&lvsd_flows, &rk);
+				if (rf)
+					__sync_fetch_and_or(&rf->flags, LVSD_FLOW_F_REPORT_ALL);
+			}
+			reported = 1;
+		} else if ((tcp_flags & LVSD_TCPF_SYN) || (ff & LVSD_FLOW_F_REPORT_ALL)) {
+			reported = 1;
+		} else if (ff & LVSD_FLOW_F_REPORT_ACK) {
+			/* exactly one segment completes the handshake's report */
+			reported = (__sync_fetch_and_and(&fl->flags, ~(__u32)LVSD_FLOW_F_REPORT_ACK) &
+				    LVSD_FLOW_F_REPORT_ACK) != 0;
+		}
+		if (reported) {
+			struct lvsd_flow_event *ev = bpf_ringbuf_reserve(&lvsd_events, sizeof(*ev), 0);
+			if (!ev) {
+				count(LVSD_FAST_STAT_REPORT_FULL);
+				return TC_ACT_OK;
+			}
+			ev->saddr = k.saddr;
+			ev->daddr = k.daddr;
+			ev->sport = k.sport;
+			ev->dport = k.dport;
+			ev->len = bpf_ntohs(ip->tot_len);
+			ev->tcp_flags = tcp_flags;
+			ev->outbound = src;
+			/* no wake-up: the workers drain the ring after every
+			 * receive and at least every DP_FP_EVENT_MS */
+			bpf_ringbuf_submit(ev, BPF_RB_NO_WAKEUP);
+			count(LVSD_FAST_STAT_REPORTED);
+		}
+	}
 	__u32 oad = src ? ip->saddr : ip->daddr;
 	__be16 opt = src ? ports[0] : ports[1];
 
@@ -130,7 +196,7 @@ int lvsd_tc_fast(struct __sk_buff *skb)
 	__u32 slot = fl->slot;
 	struct bpf_redir_neigh nh = { .nh_family = 2 /* AF_INET */, .ipv4_nh = fl->nexthop };
 	__u32 oif = fl->ifindex;
-	struct lvsd_flow_ctr *c = bpf_map_lookup_elem(&lvsd_flow_ctr, &slot);
+	struct lvsd_flow_ctr *c = reported ? 0 : bpf_map_lookup_elem(&lvsd_flow_ctr, &slot);
 	if (c) {
 		if (src) {
 			__sync_fetch_and_add(&c->out_pkts, 1);

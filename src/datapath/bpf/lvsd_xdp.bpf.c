@@ -147,12 +147,12 @@ static __always_inline int fast_path_ok(struct iphdr *ip, __u32 ihl, void *l4, v
 	if (ihl != 20 || (void *)(tcp + 20) > end)
 		return 0;
 	/* a segment the workers must see anyway: spare the lookup */
-	if (!lvsd_fast_ok(tcp[13], ip->ttl, 0, 0, 0xffff))
+	if (!lvsd_fast_size_ok(ip->ttl, 0, 0, 0xffff))
 		return 0;
 	struct lvsd_flow_key k;
 	flow_key(&k, ip, l4);
 	struct lvsd_flow *fl = bpf_map_lookup_elem(&lvsd_flows, &k);
-	if (!fl || !lvsd_fast_ok(tcp[13], ip->ttl, bpf_ntohs(ip->tot_len), 0, fl->mtu))
+	if (!fl || !lvsd_fast_ok(fl->flags, tcp[13], ip->ttl, bpf_ntohs(ip->tot_len), 0, fl->mtu))
 		return 0;
 	count(LVSD_XDP_STAT_FAST_PASS);
 	return 1;
