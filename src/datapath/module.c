@@ -483,7 +483,7 @@ static int start_backend(struct lvsd *d)
 		 * handshake and the closing exchange in the workers */
 		s.offload_setup = fp->events && !(fpenv && !strcmp(fpenv, "established"));
 		lvs_core_set_settings(g.core, &s);
-		lvsd_log(LOG_INFO, "datapath: fast path takes %s", s.offload_setup ? "TCP connections from their SYN (setup offload)"
+		lvsd_log(LOG_INFO, "datapath: fast path takes %s", s.offload_setup ? "TCP connections from their SYN on: setup offload"
 										  : "established TCP connections");
 	}
 	int cpus[DP_CPULIST_MAX], ncpus = 0;
