@@ -861,12 +861,14 @@ static int touch(struct env *e, uint16_t cport, uint64_t ip, uint64_t ib, uint64
 	return lvs_core_offload_touch(e->core, 0, &r, e->now);
 }
 
-static void set_min_pkts(struct env *e, uint32_t n)
+/* offload after n inbound packets; setup: from the SYN on (pkt.h) */
+static void set_offload(struct env *e, uint32_t n, int setup)
 {
 	struct lvs_core_settings s;
 
 	lvs_core_get_settings(e->core, &s);
 	s.offload_min_pkts = n;
+	s.offload_setup = setup;
 	lvs_core_set_settings(e->core, &s);
 }
 
@@ -890,7 +892,7 @@ static void test_offload(void **state)
 	}
 
 	/* after offload_min_pkts inbound packets of an ESTABLISHED conn */
-	set_min_pkts(&e, 3);
+	set_offload(&e, 3, 0);
 	assert_int_equal(in(&e, 501, S, &r), LVS_FORWARD);
 	assert_int_equal(r.offload, LVS_OFFLOAD_NONE);
 	assert_int_equal(out(&e, RS1, 501, S | A, &r), LVS_FORWARD);
@@ -945,7 +947,7 @@ static void test_offload(void **state)
 	/* DR (the director sees the client's side only) once ESTABLISHED;
 	 * TUN (encapsulation) and a sync master: never */
 	env_init(&e, IPPROTO_TCP, "rr");
-	set_min_pkts(&e, 1);
+	set_offload(&e, 1, 0);
 	add_dest(&e, RS1, 1, LVS_CONN_F_DROUTE);
 	assert_int_equal(in(&e, 503, S, &r), LVS_FORWARD);
 	assert_int_equal(r.offload, LVS_OFFLOAD_NONE);
@@ -955,7 +957,7 @@ static void test_offload(void **state)
 	assert_int_equal(r.offload, LVS_OFFLOAD_STOP);
 	env_done(&e);
 	env_init(&e, IPPROTO_TCP, "rr");
-	set_min_pkts(&e, 1);
+	set_offload(&e, 1, 0);
 	add_dest(&e, RS1, 1, LVS_CONN_F_TUNNEL);
 	assert_int_equal(in(&e, 505, S, NULL), LVS_FORWARD);
 	for (int i = 0; i < 5; i++) {
@@ -964,7 +966,7 @@ static void test_offload(void **state)
 	}
 	env_done(&e);
 	env_init(&e, IPPROTO_TCP, "rr");
-	set_min_pkts(&e, 1);
+	set_offload(&e, 1, 0);
 	add_dest(&e, RS1, 1, LVS_CONN_F_MASQ);
 	lvs_core_set_sync_hook(e.core, sync_hook, NULL);
 	assert_int_equal(in(&e, 504, S, NULL), LVS_FORWARD);
@@ -980,16 +982,6 @@ static void test_offload(void **state)
 
 /* setup offload: the SYN hands the whole connection over; the datapath
  * replays the control segments it forwarded and reports the rest */
-static void set_setup(struct env *e, int on)
-{
-	struct lvs_core_settings s;
-
-	lvs_core_get_settings(e->core, &s);
-	s.offload_min_pkts = 8;
-	s.offload_setup = on;
-	lvs_core_set_settings(e->core, &s);
-}
-
 static void test_offload_setup(void **state)
 {
 	struct env e;
@@ -1000,7 +992,7 @@ static void test_offload_setup(void **state)
 	env_init(&e, IPPROTO_TCP, "rr");
 	add_dest(&e, RS1, 1, LVS_CONN_F_MASQ);
 	d = dest_of(&e, RS1, 80);
-	set_setup(&e, 1);
+	set_offload(&e, 8, 1);
 
 	/* NAT, the server closes first (HTTP/1.0) */
 	assert_int_equal(in(&e, 600, S, &r), LVS_FORWARD);
@@ -1040,7 +1032,7 @@ static void test_offload_setup(void **state)
 	/* not for a SYN carrying more flags, nor without the setting */
 	assert_int_equal(in(&e, 602, S | A, &r), LVS_FORWARD);
 	assert_int_equal(r.offload, LVS_OFFLOAD_NONE);
-	set_setup(&e, 0);
+	set_offload(&e, 8, 0);
 	assert_int_equal(in(&e, 603, S, &r), LVS_FORWARD);
 	assert_int_equal(r.offload, LVS_OFFLOAD_NONE);
 	env_done(&e);
@@ -1048,7 +1040,7 @@ static void test_offload_setup(void **state)
 	/* DR: input only; TUN: never */
 	env_init(&e, IPPROTO_TCP, "rr");
 	add_dest(&e, RS1, 1, LVS_CONN_F_DROUTE);
-	set_setup(&e, 1);
+	set_offload(&e, 8, 1);
 	assert_int_equal(in(&e, 604, S, &r), LVS_FORWARD);
 	assert_int_equal(r.offload, LVS_OFFLOAD_START_SETUP);
 	assert_int_equal(in(&e, 604, A, &r), LVS_FORWARD);
@@ -1060,7 +1052,7 @@ static void test_offload_setup(void **state)
 	env_done(&e);
 	env_init(&e, IPPROTO_TCP, "rr");
 	add_dest(&e, RS1, 1, LVS_CONN_F_TUNNEL);
-	set_setup(&e, 1);
+	set_offload(&e, 8, 1);
 	assert_int_equal(in(&e, 605, S, &r), LVS_FORWARD);
 	assert_int_equal(r.offload, LVS_OFFLOAD_NONE);
 	env_done(&e);
