@@ -1,4 +1,5 @@
-/* fastpath.h - the in-kernel fast path for established flows.
+/* fastpath.h - the in-kernel fast path for TCP connections (established
+ * flows, and with setup offload whole connections after their SYN).
  *
  * Every packet through AF_XDP costs a copy into userspace, a worker
  * wake-up and a copy out.  Once the core says a connection is plain
@@ -8,11 +9,13 @@
  * afxdp_maps.h).  The XDP program leaves such segments to the kernel and
  * the TC ingress program lvsd_tc_fast rewrites them (addresses, ports, TTL,
  * checksums: on the skb, so offloaded checksums and GSO stay intact) and
- * redirects them to the egress interface's neighbour.  SYN, FIN, RST,
- * TTL 1, too-big packets and IP options still come to userspace, so the
- * state machine and the ICMP logic stay where they are; the core answers
- * STOP on the packet that ends the flow and the worker removes both
- * directions at once.
+ * redirects them to the egress interface's neighbour.  For such flows
+ * SYN, FIN, RST, TTL 1, too-big packets and IP options still come to
+ * userspace, so the state machine and the ICMP logic stay where they are;
+ * the core answers STOP on the packet that ends the flow and the worker
+ * removes both directions at once.  (Setup offload, below, forwards the
+ * control segments too and reports them instead; TTL 1, too-big packets
+ * and IP options still come to userspace.)
  *
  * Counting: each connection has a counter slot (lvsd_flow_ctr, a BPF array
  * mapped into lvsd); the worker that installed it reports the increments to
