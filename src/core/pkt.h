@@ -236,9 +236,12 @@ void lvs_core_prefetch2(const struct lvs_core *core, const struct lvs_pkt *pkt, 
  * is ignored (the segment is gone), its offload part is obeyed.  Segments
  * it forwards without reporting are counted with lvs_core_offload_touch()
  * as above.  The entry stays offloaded through SYN_RECV, ESTABLISHED,
- * FIN_WAIT, CLOSE_WAIT and LAST_ACK; reaching TIME_WAIT or CLOSE answers
- * STOP (the short tail comes through the core again).  The datapath may
- * decline: everything it does not forward comes to the core as usual. */
+ * FIN_WAIT, CLOSE_WAIT and LAST_ACK (DR: SYN_RECV and ESTABLISHED);
+ * leaving them answers STOP.  After a STOP the datapath may keep
+ * forwarding the entry's segments for a while only if it reports every
+ * one of them (after a FIN or RST it does): the core still sees them all.
+ * The datapath may decline: everything it does not forward comes to the
+ * core as usual. */
 #define LVS_OFFLOAD_NONE  0
 #define LVS_OFFLOAD_START 1
 #define LVS_OFFLOAD_STOP  2
