@@ -23,6 +23,7 @@ METRICS = [
     ("ka_rps", "Keep-alive HTTP req/s", "k/s", True, 1e-3),
     ("lat_p50_ms", "Latency p50 (keep-alive, 32 conns)", "ms", False, 1),
     ("lat_p99_ms", "Latency p99 (keep-alive, 32 conns)", "ms", False, 1),
+    ("ka1_rps", "Keep-alive HTTP req/s, all to one RS (as kernel-fwd)", "k/s", True, 1e-3),
     ("tput_on_gbps", "1 TCP stream, offloads on", "Gbit/s", True, 1),
     ("tput_off_gbps", "1 TCP stream, offloads off", "Gbit/s", True, 1),
     ("cpu_ns_pkt", "Machine CPU per UDP packet (net of idle load)", "ns", False, 1),
@@ -231,6 +232,14 @@ def macro(argv):
             verdict_row(out, "keep-alive req/s", data, cfgs, "ka_rps", "kernel-fwd", 1.0, lab)
             verdict_row(out, "TCP throughput, offloads off", data, cfgs, "tput_off_gbps", "kernel-fwd", 1.0, lab)
             out.append("")
+            b = best_lvsd(data, cfgs, "ka1_rps", lab)
+            r = median(data.get("kernel-fwd", {}), "ka1_rps")
+            if b and r:
+                out.append("Diagnostic for the keep-alive target (not a target itself): with every "
+                           "director sending all 32 connections to RS1, the real servers do "
+                           "kernel-fwd's work and only the directors differ: %s %.2f× kernel-fwd "
+                           "(row \"all to one RS\")." % (b[0], b[1] / r))
+                out.append("")
             for c in cfgs:
                 pf = "%s-perf-%s.txt" % (png_base, c)
                 if os.path.exists(pf):

@@ -4,7 +4,7 @@
 #
 #   bench/run.sh [--smoke] [--rounds N] [--duration S] [--configs LIST]
 #                [--nat-only | --dr-only] [--with-micro] [--perf] [--out DIR]
-#                [--metrics LIST]   (udp conn ka tput; default all)
+#                [--metrics LIST]   (udp conn ka ka1 tput; default all)
 #   bench/run.sh --micro-only [--smoke] [--out DIR]
 #
 # Macro benchmark (NAT lab of scripts/lab.sh, namespaces lvsd-bn-*):
@@ -23,7 +23,9 @@
 #   unpinned (by default worker i is pinned with --cpus 0,1,...).
 #   Metrics per configuration and round: UDP 64-byte packets/s counted at the
 #   real servers' UDP MIB, new TCP connections/s (wrk, Connection: close),
-#   keep-alive requests/s and latency p50/p99 (wrk --latency), one-stream TCP
+#   keep-alive requests/s and latency p50/p99 (wrk --latency), the same
+#   requests/s with all connections sent to RS1 (ka1: the server work of
+#   kernel-fwd, so only the directors differ; NAT lab), one-stream TCP
 #   throughput (iperf3) with veth offloads on and off, CPU per delivered UDP
 #   packet (whole machine, and the director's own processes).
 #   Report: bench/results/YYYY-MM-DD.md (+ .png chart, + .tsv raw samples).
@@ -60,7 +62,7 @@ PERF=0
 OUT="$LVSD_TOP/bench/results"
 CONFIGS="kernel-fwd nft-dnat haproxy lvsd-afpacket-w1 lvsd-afpacket-w2 lvsd-xdp-w1 lvsd-xdp-w2"
 DR_CONFIGS="kernel-fwd nft-netdev-fwd lvsd-dr-afpacket-w1 lvsd-dr-xdp-w1"
-METRICS="udp conn ka tput"
+METRICS="udp conn ka ka1 tput"
 usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -255,6 +257,7 @@ dir_kernel_fwd() {
 	inns d sysctl -qw net.ipv4.ip_forward=1
 	inns c ip route add 192.168.1.0/24 via "$LAB_VIP"
 	TARGET_HTTP=$LAB_RS1 TARGET_UDP="$LAB_RS1 $LAB_RS2" TARGET_TCP1=$LAB_RS1
+	TARGET_HTTP1=$LAB_RS1
 }
 
 dir_nft_dnat() {
@@ -266,10 +269,12 @@ table ip lvsd_bench {
 		ip daddr $LAB_VIP tcp dport 80 dnat to numgen inc mod 2 map { 0 : $LAB_RS1, 1 : $LAB_RS2 }
 		ip daddr $LAB_VIP udp dport 9 dnat to numgen inc mod 2 map { 0 : $LAB_RS1, 1 : $LAB_RS2 }
 		ip daddr $LAB_VIP tcp dport 5201 dnat to $LAB_RS1
+		ip daddr $LAB_VIP tcp dport 8080 dnat to $LAB_RS1:80
 	}
 }
 EOF
 	TARGET_HTTP=$LAB_VIP TARGET_UDP=$LAB_VIP TARGET_TCP1=$LAB_VIP
+	TARGET_HTTP1=$LAB_VIP:8080
 }
 
 dir_haproxy() {
@@ -296,6 +301,11 @@ frontend bulk
 	default_backend rs1
 backend rs1
 	server rs1 $LAB_RS1:5201
+frontend web1
+	bind $LAB_VIP:8080
+	default_backend rs1web
+backend rs1web
+	server rs1 $LAB_RS1:80
 EOF
 	inns d sysctl -qw net.ipv4.ip_local_port_range="1024 65000" net.ipv4.tcp_tw_reuse=1
 	ip netns exec "${P}d" taskset -c 0 haproxy -f "$BT/haproxy.cfg" -db >"$BT/haproxy.log" 2>&1 &
@@ -307,7 +317,7 @@ EOF
 		sleep 0.05
 	done
 	kill -0 "$pid" 2>/dev/null || { NA="haproxy did not start: $(head -c 200 "$BT/haproxy.log")"; return 1; }
-	TARGET_HTTP=$LAB_VIP TARGET_UDP="" TARGET_TCP1=$LAB_VIP
+	TARGET_HTTP=$LAB_VIP TARGET_UDP="" TARGET_TCP1=$LAB_VIP TARGET_HTTP1=$LAB_VIP:8080
 	NA_UDP="haproxy does not balance UDP"
 }
 
@@ -354,9 +364,16 @@ dir_lvsd() {
 		LVSD_SOCKET=$sock inns d "$ipv" -a -u "$vip:9" -r "$LAB_RS1" "$flag" &&
 		LVSD_SOCKET=$sock inns d "$ipv" -a -u "$vip:9" -r "$LAB_RS2" "$flag" &&
 		LVSD_SOCKET=$sock inns d "$ipv" -A -t "$vip:5201" -s rr &&
-		LVSD_SOCKET=$sock inns d "$ipv" -a -t "$vip:5201" -r "$LAB_RS1" "$flag"
+		LVSD_SOCKET=$sock inns d "$ipv" -a -t "$vip:5201" -r "$LAB_RS1" "$flag" &&
+		# the one-real-server service (keep-alive diagnostic): NAT maps the
+		# port; DR cannot, so it has none
+		if [ "$flag" = -m ]; then
+			LVSD_SOCKET=$sock inns d "$ipv" -A -t "$vip:8080" -s rr &&
+			LVSD_SOCKET=$sock inns d "$ipv" -a -t "$vip:8080" -r "$LAB_RS1:80" "$flag"
+		fi
 	} >"$BT/ipvsadm.out" 2>&1 || { NA="ipvsadm failed: $(head -c 200 "$BT/ipvsadm.out")"; return 1; }
 	TARGET_HTTP=$vip TARGET_UDP=$vip TARGET_TCP1=$vip
+	[ "$flag" = -m ] && TARGET_HTTP1=$vip:8080
 }
 
 # nftables netdev fwd for DR: rewrite the destination MAC to an RS chosen by
@@ -392,7 +409,7 @@ dir_dr_kernel_fwd() {
 
 setup_config() {
 	local cfg=$1
-	NA="" NA_UDP="" NA_TCP1="" DIR_PIDS="" BACKEND_INFO=""
+	NA="" NA_UDP="" NA_TCP1="" DIR_PIDS="" BACKEND_INFO="" TARGET_HTTP1=""
 	case "$LAB_KIND:$cfg" in
 	nat:kernel-fwd) dir_kernel_fwd ;;
 	nat:nft-dnat) dir_nft_dnat ;;
@@ -486,6 +503,21 @@ measure() {
 		record "$cfg" "$round" ka_rps "${v:-n/a: wrk failed}"
 		record "$cfg" "$round" lat_p50_ms "$(wrk_pct 50% <<<"$out")"
 		record "$cfg" "$round" lat_p99_ms "$(wrk_pct 99% <<<"$out")"
+	fi
+
+	# the same with every director sending all 32 connections to RS1, as
+	# kernel-fwd does: the real servers then do the same work in every
+	# configuration (in the balanced test two nginx share CPU 0 and take
+	# turns, which the client's closed loop feels), so this compares the
+	# directors alone (NAT lab only: DR cannot map a second port)
+	if ! want ka1; then
+		:
+	elif [ -z "$TARGET_HTTP1" ]; then
+		record "$cfg" "$round" ka1_rps "n/a: no one-server service in the $LAB_KIND lab"
+	else
+		out=$(inns c taskset -c 1 wrk -t1 -c32 -d"${DUR}s" "http://$TARGET_HTTP1/" 2>&1)
+		v=$(awk '$1 == "Requests/sec:" { print $2 }' <<<"$out")
+		record "$cfg" "$round" ka1_rps "${v:-n/a: wrk failed}"
 	fi
 
 	# one TCP stream, offloads on, then off on every veth of the lab

@@ -40,11 +40,18 @@ for m in udp_pps conn_s ka_rps tput_on_gbps; do
 done
 v=$(awk -F'\t' '$1 == "nat" && $2 == "nft-dnat" && $4 == "udp_pps" { print $5 }' "$tsv")
 tap_check "nft-dnat udp_pps measured (got '$v')" awk -v v="$v" 'BEGIN { exit !(v ~ /^[0-9.]+$/ && v + 0 > 0) }'
+# the keep-alive diagnostic's one-server service answers through each
+# kind of director (its own VIP:8080 -> RS1:80 port mapping)
+for cfg in kernel-fwd nft-dnat haproxy lvsd-afpacket-w1; do
+	v=$(awk -F'\t' -v c="$cfg" '$1 == "nat" && $2 == c && $4 == "ka1_rps" { print $5 }' "$tsv")
+	tap_check "$cfg ka1_rps measured (got '$v')" awk -v v="$v" 'BEGIN { exit !(v ~ /^[0-9.]+$/ && v + 0 > 0) }'
+done
 
 md="$out/$day.md"
 tap_check "report has the NAT table" grep -q '^| UDP 64 B delivered to the RS | kpps |' "$md"
 tap_check "report has ratios to nft-dnat" grep -q 'Ratio of medians to \*\*nft-dnat\*\*' "$md"
 tap_check "report has the targets table" grep -q '^| UDP 64 B pps | ≥ 2.0 × nft-dnat' "$md"
+tap_check "report has the keep-alive diagnostic" grep -q '^Diagnostic for the keep-alive target' "$md"
 tap_check "report has the DR table" grep -q '^## LVS-DR lab' "$md"
 if command -v gnuplot >/dev/null; then
 	tap_check "PNG chart written" bash -c "head -c 8 '$out/$day.png' | od -An -c | grep -q 'P   N   G'"
