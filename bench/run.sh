@@ -373,7 +373,7 @@ dir_lvsd() {
 		fi
 	} >"$BT/ipvsadm.out" 2>&1 || { NA="ipvsadm failed: $(head -c 200 "$BT/ipvsadm.out")"; return 1; }
 	TARGET_HTTP=$vip TARGET_UDP=$vip TARGET_TCP1=$vip
-	[ "$flag" = -m ] && TARGET_HTTP1=$vip:8080
+	if [ "$flag" = -m ]; then TARGET_HTTP1=$vip:8080; fi
 }
 
 # nftables netdev fwd for DR: rewrite the destination MAC to an RS chosen by
@@ -589,7 +589,7 @@ run_lab() {
 			if setup_config "$cfg"; then
 				measure "$cfg" "$round"
 			else
-				record "$cfg" "$round" all "n/a: $NA"
+				record "$cfg" "$round" all "n/a: ${NA:-setup failed (no reason given)}"
 			fi
 			lab_down "$P"
 		done
