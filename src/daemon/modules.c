@@ -27,5 +27,6 @@ LVSD_MODULE(lvsd_mod_datapath)
 LVSD_MODULE(lvsd_mod_fwmark)   /* h10: firewall-mark classifier (datapath/fwmark_watch.c) */
 LVSD_MODULE(lvsd_mod_knobs)    /* h10: net.ipv4.vs.* settings (datapath/knobs.c) */
 LVSD_MODULE(lvsd_mod_check)
+LVSD_MODULE(lvsd_mod_sync)     /* --start-daemon master|backup (sync/syncd.c) */
 /* ---- end of modules ---- */
 #endif

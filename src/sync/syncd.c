@@ -1,0 +1,389 @@
+/* syncd.c - the sync daemon module (see syncd.h): sockets, the master's
+ * pending message, the backup's receive loop, and reconciling both with
+ * the table's --start-daemon bookkeeping. */
+#include <errno.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include "syncd.h"
+#include "wire.h"
+#include "../core/conn.h"
+#include "../core/pkt.h"
+#include "../daemon/lvsd.h"
+#include "../datapath/datapath.h"
+
+#define RECV_BUF_LEN 65536
+#define RECV_BURST 64              /* messages per wake-up, then the loop runs others */
+#define BACKUP_RCVBUF (4 << 20)   /* a master's burst must not overflow it */
+
+struct sync_counters {
+	unsigned long msgs_sent, conns_sent, send_errors, conns_dropped;
+	unsigned long msgs_recv, conns_imported, conns_skipped, import_errors, malformed, other_syncid;
+};
+
+static struct {
+	struct lvsd *d;
+	struct lvs_core *core;
+	/* master: fd/msg/first_ms are shared with the workers' hook: mu */
+	pthread_mutex_t mu;
+	int master_fd;                 /* -1: not running */
+	struct lvs_daemon_conf master_conf;
+	uint8_t *master_buf;
+	struct sync_msg msg;
+	uint64_t first_ms;             /* when the pending message got its first entry */
+	/* backup: main loop only */
+	int backup_fd;
+	struct lvs_daemon_conf backup_conf;
+	uint8_t *recv_buf;
+	struct sync_counters n;        /* master fields under mu */
+} S = { .mu = PTHREAD_MUTEX_INITIALIZER, .master_fd = -1, .backup_fd = -1 };
+
+static int same_conf(const struct lvs_daemon_conf *a, const struct lvs_daemon_conf *b)
+{
+	return a->syncid == b->syncid && a->sync_maxlen == b->sync_maxlen && a->mcast_af == b->mcast_af &&
+	       a->mcast_port == b->mcast_port && a->mcast_ttl == b->mcast_ttl &&
+	       !strcmp(a->mcast_ifn, b->mcast_ifn) &&
+	       !memcmp(&a->mcast_group, &b->mcast_group, sizeof(a->mcast_group));
+}
+
+static socklen_t group_sockaddr(const struct lvs_daemon_conf *c, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (c->mcast_af == AF_INET6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(c->mcast_port);
+		memcpy(&s6->sin6_addr, &c->mcast_group.in6, sizeof(s6->sin6_addr));
+		return sizeof(*s6);
+	}
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	s4->sin_family = AF_INET;
+	s4->sin_port = htons(c->mcast_port);
+	s4->sin_addr.s_addr = c->mcast_group.ip;
+	return sizeof(*s4);
+}
+
+/* ---- master ---- */
+
+/* send the pending message (mu held) */
+static void master_flush_locked(void)
+{
+	size_t len = sync_msg_finish(&S.msg);
+
+	if (len) {
+		if (send(S.master_fd, S.master_buf, len, MSG_DONTWAIT) == (ssize_t)len) {
+			S.n.msgs_sent++;
+			S.n.conns_sent += S.msg.nr;
+		} else {
+			S.n.send_errors++;
+			S.n.conns_dropped += S.msg.nr;
+		}
+	}
+	sync_msg_init(&S.msg, S.master_buf, S.master_conf.sync_maxlen, (uint8_t)S.master_conf.syncid);
+}
+
+/* the core's sync hook: a worker thread, outside every core lock */
+static void master_hook(void *arg, unsigned worker, const struct lvs_conn_sync *e)
+{
+	(void)arg;
+	(void)worker;
+	pthread_mutex_lock(&S.mu);
+	if (S.master_fd >= 0) {
+		int r = sync_msg_add(&S.msg, e);
+		if (r == -ENOSPC) {
+			master_flush_locked();
+			r = sync_msg_add(&S.msg, e);
+		}
+		if (r == 0 && S.msg.nr == 1)
+			S.first_ms = lvsd_now_ms();
+		else if (r < 0)
+			S.n.conns_dropped++;   /* larger than sync_maxlen allows */
+	}
+	pthread_mutex_unlock(&S.mu);
+}
+
+static int master_socket(const struct lvs_daemon_conf *c)
+{
+	unsigned ifindex = if_nametoindex(c->mcast_ifn);
+	struct sockaddr_storage ss;
+	socklen_t sl = group_sockaddr(c, &ss);
+	int fd, off = 0, ttl = c->mcast_ttl;
+
+	if (!ifindex)
+		return -ENODEV;
+	fd = socket(c->mcast_af, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, c->mcast_ifn, (socklen_t)strlen(c->mcast_ifn)) < 0)
+		goto fail;
+	if (c->mcast_af == AF_INET6) {
+		int idx = (int)ifindex, pmtu = IPV6_PMTUDISC_DONT;
+		if (setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &idx, sizeof(idx)) < 0 ||
+		    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &ttl, sizeof(ttl)) < 0 ||
+		    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &off, sizeof(off)) < 0 ||
+		    setsockopt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &pmtu, sizeof(pmtu)) < 0)
+			goto fail;
+	} else {
+		struct ip_mreqn mr = { .imr_ifindex = (int)ifindex };
+		int pmtu = IP_PMTUDISC_DONT;
+		if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)) < 0 ||
+		    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl)) < 0 ||
+		    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &off, sizeof(off)) < 0 ||
+		    setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof(pmtu)) < 0)
+			goto fail;
+	}
+	if (connect(fd, (struct sockaddr *)&ss, sl) < 0)
+		goto fail;
+	return fd;
+fail:;
+	int err = -errno;
+	close(fd);
+	return err;
+}
+
+static int master_start(const struct lvs_daemon_conf *c)
+{
+	uint8_t *buf;
+	int fd;
+
+	if (!S.core)
+		return -ENODEV;
+	buf = malloc(c->sync_maxlen ? c->sync_maxlen : 1);
+	if (!buf)
+		return -ENOMEM;
+	fd = master_socket(c);
+	if (fd < 0) {
+		free(buf);
+		return fd;
+	}
+	pthread_mutex_lock(&S.mu);
+	S.master_conf = *c;
+	S.master_buf = buf;
+	S.master_fd = fd;
+	sync_msg_init(&S.msg, buf, c->sync_maxlen, (uint8_t)c->syncid);
+	pthread_mutex_unlock(&S.mu);
+	lvs_core_set_sync_hook(S.core, master_hook, NULL);
+	lvsd_log(LOG_INFO, "sync: master started (mcast=%s, syncid=%u, maxlen=%u, port=%u, ttl=%u)",
+		 c->mcast_ifn, c->syncid, c->sync_maxlen, c->mcast_port, c->mcast_ttl);
+	return 0;
+}
+
+static void master_stop(void)
+{
+	lvs_core_set_sync_hook(S.core, NULL, NULL);
+	pthread_mutex_lock(&S.mu);
+	if (S.master_fd >= 0) {
+		master_flush_locked();   /* what was decided goes out */
+		close(S.master_fd);
+	}
+	S.master_fd = -1;
+	free(S.master_buf);
+	S.master_buf = NULL;
+	pthread_mutex_unlock(&S.mu);
+	lvsd_log(LOG_INFO, "sync: master stopped");
+}
+
+static void on_flush_timer(struct lvsd *d, void *arg)
+{
+	(void)d;
+	(void)arg;
+	pthread_mutex_lock(&S.mu);
+	if (S.master_fd >= 0 && S.msg.nr && lvsd_now_ms() - S.first_ms >= SYNC_FLUSH_MS)
+		master_flush_locked();
+	pthread_mutex_unlock(&S.mu);
+}
+
+/* ---- backup ---- */
+
+static void deliver(void *arg, const struct lvs_conn_sync *e, int v0)
+{
+	uint64_t now = *(const uint64_t *)arg;
+	struct lvs_conn_sync c = *e;
+
+	if (v0)
+		c.timeout = lvs_core_state_timeout(S.core, c.protocol, (uint8_t)c.state,
+						   (c.flags & LVS_CONN_F_TEMPLATE) != 0);
+	if (lvs_conn_import(S.core, &c, now) == 0)
+		S.n.conns_imported++;
+	else
+		S.n.import_errors++;
+}
+
+static void on_backup_readable(struct lvsd *d, int fd, uint32_t events, void *arg)
+{
+	(void)d;
+	(void)events;
+	(void)arg;
+	for (int i = 0; i < RECV_BURST; i++) {
+		ssize_t n = recv(fd, S.recv_buf, RECV_BUF_LEN, MSG_DONTWAIT);
+		struct sync_parse_counts pc;
+		uint64_t now = lvsd_now_ms();
+
+		if (n < 0)
+			return;
+		S.n.msgs_recv++;
+		if (sync_msg_parse(S.recv_buf, (size_t)n, (uint8_t)S.backup_conf.syncid, deliver, &now, &pc) < 0) {
+			S.n.malformed++;
+			continue;
+		}
+		S.n.other_syncid += pc.other_syncid;
+		S.n.conns_skipped += pc.skipped;
+	}
+}
+
+static int backup_socket(const struct lvs_daemon_conf *c)
+{
+	unsigned ifindex = if_nametoindex(c->mcast_ifn);
+	struct sockaddr_storage ss;
+	socklen_t sl = group_sockaddr(c, &ss);
+	int fd, one = 1, rcvbuf = BACKUP_RCVBUF;
+
+	if (!ifindex)
+		return -ENODEV;
+	fd = socket(c->mcast_af, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	/* several lvsd in one namespace (tests) may back up the same group */
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	if (bind(fd, (struct sockaddr *)&ss, sl) < 0)
+		goto fail;
+	if (c->mcast_af == AF_INET6) {
+		struct ipv6_mreq mr = { .ipv6mr_interface = ifindex };
+		memcpy(&mr.ipv6mr_multiaddr, &c->mcast_group.in6, sizeof(mr.ipv6mr_multiaddr));
+		if (setsockopt(fd, IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0)
+			goto fail;
+	} else {
+		struct ip_mreqn mr = { .imr_multiaddr.s_addr = c->mcast_group.ip, .imr_ifindex = (int)ifindex };
+		if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0)
+			goto fail;
+	}
+	return fd;
+fail:;
+	int err = -errno;
+	close(fd);
+	return err;
+}
+
+static int backup_start(const struct lvs_daemon_conf *c)
+{
+	int fd;
+
+	if (!S.core)
+		return -ENODEV;
+	if (!S.recv_buf && !(S.recv_buf = malloc(RECV_BUF_LEN)))
+		return -ENOMEM;
+	fd = backup_socket(c);
+	if (fd < 0)
+		return fd;
+	if (lvsd_add_fd(S.d, fd, EPOLLIN, on_backup_readable, NULL) < 0) {
+		close(fd);
+		return -ENOMEM;
+	}
+	S.backup_fd = fd;
+	S.backup_conf = *c;
+	lvsd_log(LOG_INFO, "sync: backup started (mcast=%s, syncid=%u, maxlen=%u, port=%u)", c->mcast_ifn,
+		 c->syncid, c->sync_maxlen, c->mcast_port);
+	return 0;
+}
+
+static void backup_stop(void)
+{
+	if (S.backup_fd < 0)
+		return;
+	lvsd_del_fd(S.d, S.backup_fd);
+	close(S.backup_fd);
+	S.backup_fd = -1;
+	lvsd_log(LOG_INFO, "sync: backup stopped");
+}
+
+/* ---- following the table ---- */
+
+static void give_up(struct lvsd *d, int state, int err)
+{
+	lvsd_log(LOG_ERR, "sync: cannot start the %s daemon: %s", state == LVS_DAEMON_MASTER ? "master" : "backup",
+		 strerror(-err));
+	lvsd_lock(d);
+	lvs_stop_daemon(lvsd_table(d), state);
+	lvsd_unlock(d);
+	lvsd_table_changed(d);
+}
+
+static void reconcile(struct lvsd *d, void *arg)
+{
+	struct lvs_daemon_conf cf[2], *want_m = NULL, *want_b = NULL;
+	int n, r;
+
+	(void)arg;
+	lvsd_lock(d);
+	n = lvs_get_daemons(lvsd_table(d), cf);
+	lvsd_unlock(d);
+	for (int i = 0; i < n; i++) {
+		if (cf[i].state == LVS_DAEMON_MASTER)
+			want_m = &cf[i];
+		else if (cf[i].state == LVS_DAEMON_BACKUP)
+			want_b = &cf[i];
+	}
+	if (S.master_fd >= 0 && (!want_m || !same_conf(want_m, &S.master_conf)))
+		master_stop();
+	if (want_m && S.master_fd < 0 && (r = master_start(want_m)) < 0)
+		give_up(d, LVS_DAEMON_MASTER, r);
+	if (S.backup_fd >= 0 && (!want_b || !same_conf(want_b, &S.backup_conf)))
+		backup_stop();
+	if (want_b && S.backup_fd < 0 && (r = backup_start(want_b)) < 0)
+		give_up(d, LVS_DAEMON_BACKUP, r);
+}
+
+static int view_sync(struct lvsd *d, void *arg, struct strbuf *out)
+{
+	struct sync_counters c;
+	int master, backup;
+
+	(void)d;
+	(void)arg;
+	pthread_mutex_lock(&S.mu);
+	c = S.n;
+	master = S.master_fd >= 0;
+	pthread_mutex_unlock(&S.mu);
+	backup = S.backup_fd >= 0;
+	sb_printf(out, "master %s\n", master ? "running" : "stopped");
+	sb_printf(out, "backup %s\n", backup ? "running" : "stopped");
+	sb_printf(out, "msgs_sent %lu\nconns_sent %lu\nsend_errors %lu\nconns_dropped %lu\n", c.msgs_sent,
+		  c.conns_sent, c.send_errors, c.conns_dropped);
+	sb_printf(out, "msgs_recv %lu\nconns_imported %lu\nconns_skipped %lu\nimport_errors %lu\n", c.msgs_recv,
+		  c.conns_imported, c.conns_skipped, c.import_errors);
+	sb_printf(out, "malformed %lu\nother_syncid %lu\n", c.malformed, c.other_syncid);
+	return 0;
+}
+
+static int sync_start(struct lvsd *d)
+{
+	S.d = d;
+	S.core = lvsd_datapath_core();
+	if (lvsd_on_table_change(d, reconcile, NULL) < 0 || lvsd_add_timer(d, SYNC_FLUSH_MS / 2, on_flush_timer, NULL) < 0 ||
+	    lvsd_register_text(d, "sync", view_sync, NULL) < 0)
+		return -ENOMEM;
+	reconcile(d, NULL);   /* a --restore file may have started one */
+	return 0;
+}
+
+static void sync_stop(struct lvsd *d)
+{
+	(void)d;
+	if (S.master_fd >= 0)
+		master_stop();
+	backup_stop();
+	free(S.recv_buf);
+	S.recv_buf = NULL;
+}
+
+const struct lvsd_module lvsd_mod_sync = {
+	.name = "sync",
+	.start = sync_start,
+	.stop = sync_stop,
+};
