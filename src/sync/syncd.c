@@ -68,6 +68,28 @@ static socklen_t group_sockaddr(const struct lvs_daemon_conf *c, struct sockaddr
 	return sizeof(*s4);
 }
 
+/* a non-blocking UDP socket of the group's family, and the interface's
+ * index (-ENODEV when it has gone) */
+static int group_socket(const struct lvs_daemon_conf *c, unsigned *ifindex)
+{
+	int fd;
+
+	*ifindex = if_nametoindex(c->mcast_ifn);
+	if (!*ifindex)
+		return -ENODEV;
+	fd = socket(c->mcast_af, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	return fd < 0 ? -errno : fd;
+}
+
+/* close a half-configured socket, keeping the errno of what failed */
+static int close_failed(int fd)
+{
+	int err = -errno;
+
+	close(fd);
+	return err;
+}
+
 /* ---- master ---- */
 
 /* send the pending message (mu held) */
@@ -109,25 +131,22 @@ static void master_hook(void *arg, unsigned worker, const struct lvs_conn_sync *
 
 static int master_socket(const struct lvs_daemon_conf *c)
 {
-	unsigned ifindex = if_nametoindex(c->mcast_ifn);
 	struct sockaddr_storage ss;
 	socklen_t sl = group_sockaddr(c, &ss);
 	int fd, off = 0, ttl = c->mcast_ttl;
+	unsigned ifindex;
 
-	if (!ifindex)
-		return -ENODEV;
-	fd = socket(c->mcast_af, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
+	if ((fd = group_socket(c, &ifindex)) < 0)
+		return fd;
 	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, c->mcast_ifn, (socklen_t)strlen(c->mcast_ifn)) < 0)
-		goto fail;
+		return close_failed(fd);
 	if (c->mcast_af == AF_INET6) {
 		int idx = (int)ifindex, pmtu = IPV6_PMTUDISC_DONT;
 		if (setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &idx, sizeof(idx)) < 0 ||
 		    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &ttl, sizeof(ttl)) < 0 ||
 		    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &off, sizeof(off)) < 0 ||
 		    setsockopt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &pmtu, sizeof(pmtu)) < 0)
-			goto fail;
+			return close_failed(fd);
 	} else {
 		struct ip_mreqn mr = { .imr_ifindex = (int)ifindex };
 		int pmtu = IP_PMTUDISC_DONT;
@@ -135,15 +154,11 @@ static int master_socket(const struct lvs_daemon_conf *c)
 		    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl)) < 0 ||
 		    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &off, sizeof(off)) < 0 ||
 		    setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof(pmtu)) < 0)
-			goto fail;
+			return close_failed(fd);
 	}
 	if (connect(fd, (struct sockaddr *)&ss, sl) < 0)
-		goto fail;
+		return close_failed(fd);
 	return fd;
-fail:;
-	int err = -errno;
-	close(fd);
-	return err;
 }
 
 static int master_start(const struct lvs_daemon_conf *c)
@@ -238,36 +253,29 @@ static void on_backup_readable(struct lvsd *d, int fd, uint32_t events, void *ar
 
 static int backup_socket(const struct lvs_daemon_conf *c)
 {
-	unsigned ifindex = if_nametoindex(c->mcast_ifn);
 	struct sockaddr_storage ss;
 	socklen_t sl = group_sockaddr(c, &ss);
 	int fd, one = 1, rcvbuf = BACKUP_RCVBUF;
+	unsigned ifindex;
 
-	if (!ifindex)
-		return -ENODEV;
-	fd = socket(c->mcast_af, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
+	if ((fd = group_socket(c, &ifindex)) < 0)
+		return fd;
 	/* several lvsd in one namespace (tests) may back up the same group */
 	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	if (bind(fd, (struct sockaddr *)&ss, sl) < 0)
-		goto fail;
+		return close_failed(fd);
 	if (c->mcast_af == AF_INET6) {
 		struct ipv6_mreq mr = { .ipv6mr_interface = ifindex };
 		memcpy(&mr.ipv6mr_multiaddr, &c->mcast_group.in6, sizeof(mr.ipv6mr_multiaddr));
 		if (setsockopt(fd, IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0)
-			goto fail;
+			return close_failed(fd);
 	} else {
 		struct ip_mreqn mr = { .imr_multiaddr.s_addr = c->mcast_group.ip, .imr_ifindex = (int)ifindex };
 		if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0)
-			goto fail;
+			return close_failed(fd);
 	}
 	return fd;
-fail:;
-	int err = -errno;
-	close(fd);
-	return err;
 }
 
 static int backup_start(const struct lvs_daemon_conf *c)

@@ -46,14 +46,26 @@ for f in ipv ipv2; do
 done
 
 # the control: established before any sync daemon runs
-mkfifo "$LAB_TMP/in1" "$LAB_TMP/in2"
-# one client port per held connection, so that the tables can be searched
-incl sysctl -qw net.ipv4.ip_local_port_range="40001 40001"
-client hold "$LAB_VIP" <"$LAB_TMP/in1" >"$LAB_TMP/out1" 2>&1 &
-LAB_PIDS+=("$!")
-exec 7>"$LAB_TMP/in1"
-echo one >&7
-for _ in $(seq 50); do [ "$(wc -l <"$LAB_TMP/out1")" -ge 2 ] && break; sleep 0.1; done
+# hold N FD WORD: a long-lived ECHO connection from client port 4000N whose
+# input is file descriptor FD (one client port each, so that the tables can
+# be searched); sends WORD and waits for the answer
+hold() {
+	mkfifo "$LAB_TMP/in$1"
+	incl sysctl -qw net.ipv4.ip_local_port_range="4000$1 4000$1"
+	client hold "$LAB_VIP" <"$LAB_TMP/in$1" >"$LAB_TMP/out$1" 2>&1 &
+	LAB_PIDS+=("$!")
+	eval "exec $2>\"\$LAB_TMP/in$1\""
+	say "$1" "$2" "$3"
+}
+# say N FD WORD: send WORD on connection N, wait for its answer line
+say() {
+	local lines
+	lines=$(($(wc -l <"$LAB_TMP/out$1") + 1))
+	echo "$3" >&"$2"
+	for _ in $(seq 60); do [ "$(wc -l <"$LAB_TMP/out$1")" -ge "$lines" ] && break; sleep 0.1; done
+}
+
+hold 1 7 one
 rs_ctl=$(sed -n 2p "$LAB_TMP/out1" | awk '{ print $1 }')
 tap_check "control connection answered before the fail-over ($rs_ctl)" grep -qE '^RS[12] one$' <(sed -n 2p "$LAB_TMP/out1")
 
@@ -66,12 +78,7 @@ tap_check "d: sync view says master running" grep -q '^master running' <(dp_view
 tap_check "d2: sync view says backup running" grep -q '^backup running' <(view2 sync)
 
 # the connection that must survive
-incl sysctl -qw net.ipv4.ip_local_port_range="40002 40002"
-client hold "$LAB_VIP" <"$LAB_TMP/in2" >"$LAB_TMP/out2" 2>&1 &
-LAB_PIDS+=("$!")
-exec 8>"$LAB_TMP/in2"
-echo two >&8
-for _ in $(seq 50); do [ "$(wc -l <"$LAB_TMP/out2")" -ge 2 ] && break; sleep 0.1; done
+hold 2 8 two
 rs_b=$(sed -n 2p "$LAB_TMP/out2" | awk '{ print $1 }')
 tap_check "synced connection answered before the fail-over ($rs_b)" grep -qE '^RS[12] two$' <(sed -n 2p "$LAB_TMP/out2")
 # short HTTP connections too: their FIN_WAIT state changes are sent at once
@@ -128,12 +135,10 @@ ip -n "$D2" addr add "$LAB_VIP/32" dev eth0
 ip -n "${DP_P}d" addr del "$LAB_VIP/32" dev eth0
 ip -n "${DP_P}rt" route replace "$LAB_VIP/32" via 192.168.1.2
 ip -n "${DP_P}rt" neigh flush dev eth1 2>/dev/null
-echo three >&8
-for _ in $(seq 50); do [ "$(wc -l <"$LAB_TMP/out2")" -ge 3 ] && break; sleep 0.1; done
+say 2 8 three
 tap_check "after the fail-over the synced connection goes on, same RS ($rs_b three)" \
 	grep -qx "$rs_b three" <(sed -n 3p "$LAB_TMP/out2")
-echo three >&7
-for _ in $(seq 50); do [ "$(wc -l <"$LAB_TMP/out1")" -ge 3 ] && break; sleep 0.1; done
+say 1 7 three
 tap_check "the control connection (never synced) broke" bash -c "! grep -q 'three' '$LAB_TMP/out1'"
 [ -s "$LAB_TMP/out1" ] && sed 's/^/# control: /' "$LAB_TMP/out1"
 
