@@ -60,6 +60,7 @@ struct chk_probe {
 void chk_tcp_start(struct chk_engine *e, struct chk_probe *p);
 void chk_dialog_start(struct chk_engine *e, struct chk_probe *p);
 void chk_udp_start(struct chk_engine *e, struct chk_probe *p);
+void chk_dns_start(struct chk_engine *e, struct chk_probe *p);
 void chk_icmp_start(struct chk_engine *e, struct chk_probe *p);
 void chk_exec_start(struct chk_engine *e, struct chk_probe *p);
 void chk_http_start(struct chk_engine *e, struct chk_probe *p);

@@ -457,6 +457,7 @@ static void probe_start(struct chk_engine *e, struct chk_probe *p, uint64_t now)
 	case CFG_CHK_HTTP: chk_http_start(e, p); break;
 	case CFG_CHK_EXTERNAL: chk_exec_start(e, p); break;
 	case CFG_CHK_DIALOG: chk_dialog_start(e, p); break;
+	case CFG_CHK_DNS: chk_dns_start(e, p); break;
 	default: chk_probe_done(e, p, 1, "no probe"); break;
 	}
 }
@@ -545,7 +546,7 @@ static char *probe_label(const struct cfg_check *k, const char *command)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char hp[64];
-	static const char *const names[] = { "off", "on", "tcp", "udp", "ping", "http", "exec", "dialog" };
+	static const char *const names[] = { "off", "on", "tcp", "udp", "ping", "http", "exec", "dialog", "dns" };
 
 	cfg_hostport_str(k->af, &k->addr, k->port, hp, sizeof(hp));
 	if (k->kind == CFG_CHK_HTTP)

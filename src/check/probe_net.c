@@ -1,7 +1,10 @@
-/* probe_net.c - TCP connect, UDP request/reply and ICMP echo probes.
+/* probe_net.c - TCP connect, UDP request/reply (plain and DNS) and ICMP
+ * echo probes.
  * Each uses one non-blocking socket registered in the engine's epoll; the
  * engine enforces the timeout. */
 #include <errno.h>
+#include <regex.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,6 +15,7 @@
 #include <sys/epoll.h>
 
 #include "check-int.h"
+#include "config/dns.h"
 
 #define probe_of(w) lvs_container_of(w, struct chk_probe, w)
 
@@ -118,6 +122,76 @@ void chk_udp_start(struct chk_engine *e, struct chk_probe *p)
 		return;
 	}
 	p->w.cb = udp_ready;
+	if (chk_watch_fd(e, p->fd, EPOLLIN, &p->w))
+		chk_probe_done(e, p, 0, "epoll: %s", strerror(errno));
+}
+
+/* ---------------------------------------------------------------- DNS */
+
+/* The query is in p->k.payload with id 0 (the config built it); each run
+ * sends it with a fresh id in p->ping_id, and replies to anything else
+ * (a late answer to the previous run, a spoofed packet) are ignored. */
+static void dns_ready(struct chk_engine *e, struct chk_watch *w, uint32_t events)
+{
+	struct chk_probe *p = probe_of(w);
+	uint8_t buf[4096], query[DNS_MAX_QUERY];
+	char msg[160];
+	regex_t re;
+	int r, have_re = 0;
+
+	(void)events;
+	if (p->k.payload_len > sizeof(query)) {
+		chk_probe_done(e, p, 0, "query too long");
+		return;
+	}
+	memcpy(query, p->k.payload, p->k.payload_len);
+	dns_set_id(query, p->ping_id);
+	if (p->k.receive) {
+		if (regcomp(&re, p->k.receive, REG_EXTENDED | REG_NOSUB)) {
+			chk_probe_done(e, p, 0, "bad receive regex");
+			return;
+		}
+		have_re = 1;
+	}
+	for (;;) {
+		ssize_t n = recv(p->fd, buf, sizeof(buf), 0);
+
+		if (n < 0) {
+			if (errno != EAGAIN)
+				chk_probe_done(e, p, 0, "recv: %s", strerror(errno));
+			break;
+		}
+		r = dns_check_reply(query, p->k.payload_len, buf, (size_t)n, have_re ? &re : NULL, msg, sizeof(msg));
+		if (r >= 0) {
+			chk_probe_done(e, p, r, "%s", msg);
+			break;
+		}
+	}
+	if (have_re)
+		regfree(&re);
+}
+
+void chk_dns_start(struct chk_engine *e, struct chk_probe *p)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = chk_sockaddr(p->k.af, &p->k.addr, p->k.port, &ss);
+	uint8_t query[DNS_MAX_QUERY];
+
+	if (p->k.payload_len > sizeof(query) || p->k.payload_len < 12) {
+		chk_probe_done(e, p, 0, "no query");
+		return;
+	}
+	if (open_socket(e, p, SOCK_DGRAM, 0) < 0)
+		return;
+	/* a different id every run: the run counter mixed with the probe */
+	p->ping_id = (uint16_t)(p->runs * 40503u ^ ((uintptr_t)p >> 4) ^ (uint16_t)getpid());
+	memcpy(query, p->k.payload, p->k.payload_len);
+	dns_set_id(query, p->ping_id);
+	if (connect(p->fd, (struct sockaddr *)&ss, sl) || send(p->fd, query, p->k.payload_len, 0) < 0) {
+		chk_probe_done(e, p, 0, "send: %s", strerror(errno));
+		return;
+	}
+	p->w.cb = dns_ready;
 	if (chk_watch_fd(e, p->fd, EPOLLIN, &p->w))
 		chk_probe_done(e, p, 0, "epoll: %s", strerror(errno));
 }

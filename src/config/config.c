@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "config.h"
+#include "dns.h"
 
 #define CFG_MAX_FILE (16u << 20)
 
@@ -174,6 +175,25 @@ static int set_dialog(struct cfg_check *k, struct strbuf *sb, const char *servic
 	k->payload_len = sb->len;
 	k->payload = (uint8_t *)sb_detach(sb);
 	k->kind = CFG_CHK_DIALOG;
+	return 0;
+}
+
+int cfg_dns_build(struct cfg_check *k, const char *name, uint16_t qtype)
+{
+	uint8_t q[DNS_MAX_QUERY];
+	int len = dns_build_query(name, qtype, q, sizeof(q));
+
+	if (len < 0)
+		return -2;
+	free(k->payload);
+	free(k->service);
+	k->payload = malloc((size_t)len);
+	k->service = strdup("dns");
+	if (!k->payload || !k->service)
+		return -1;
+	memcpy(k->payload, q, (size_t)len);
+	k->payload_len = (size_t)len;
+	k->kind = CFG_CHK_DNS;
 	return 0;
 }
 

@@ -31,6 +31,7 @@ enum cfg_check_kind {
 	CFG_CHK_HTTP,     /* HTTP(S) request, status + optional regex/digest */
 	CFG_CHK_EXTERNAL, /* command, exit 0 = up */
 	CFG_CHK_DIALOG,   /* TCP dialogue (ldirectord negotiate for smtp, pop, ...) */
+	CFG_CHK_DNS,      /* DNS query over UDP: an answer of its type (+ receive) */
 };
 
 #define CFG_MAX_STATUS 8
@@ -58,7 +59,8 @@ struct cfg_check {
 	char digest[33];              /* lower-case MD5 hex of the body, "" = none */
 	int nstatus;                  /* 0 = any 2xx */
 	uint16_t status_lo[CFG_MAX_STATUS], status_hi[CFG_MAX_STATUS];
-	/* UDP: the datagram.  DIALOG: the script, a sequence of NUL-terminated
+	/* UDP: the datagram.  DNS: the query (check/dns.h, id 0; `receive`
+	 * matches the text of an answer).  DIALOG: the script, a sequence of NUL-terminated
 	 * steps, each "S<bytes to send>" or "E<POSIX ERE a reply line must
 	 * match>" (lines are read up to '\n', '\r' stripped; lines that do not
 	 * match are skipped, so multi-line replies need no special case),
@@ -131,6 +133,9 @@ int cfg_dialog_build(struct cfg_check *k, const char *service, const char *reque
 		     const char *receive, const char *login, const char *passwd);
 /* make k keepalived's SMTP_CHECK dialogue (HELO helo_name); 0 or -1 (oom) */
 int cfg_dialog_smtp_helo(struct cfg_check *k, const char *helo_name);
+/* make k a DNS check asking `name` (type qtype, config/dns.h); 0, -1 out
+ * of memory, -2 not a valid DNS name */
+int cfg_dns_build(struct cfg_check *k, const char *name, uint16_t qtype);
 void cfg_check_free(struct cfg_check *k);
 int cfg_check_copy(struct cfg_check *dst, const struct cfg_check *src);
 void cfg_service_name(struct cfg_service *s);

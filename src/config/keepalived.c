@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "dns.h"
 
 #define KA_MAX_ARGS 16
 #define KA_MAX_DEPTH 16
@@ -397,8 +398,10 @@ static int parse_checker(struct ka_parser *p, const struct ka_node *c, const str
 	uint32_t retry, v;
 	int has_retry = vd->has_retry, has_dbr = vd->has_dbr, nurls = 0, ret = -1;
 	int http = is(c, "HTTP_GET") || is(c, "SSL_GET"), misc = is(c, "MISC_CHECK");
-	int smtp = is(c, "SMTP_CHECK");
+	int smtp = is(c, "SMTP_CHECK"), dns = is(c, "DNS_CHECK"), dbr_given = 0;
 	const char *helo_name = "smtpchecker.keepalived.org";   /* keepalived's default */
+	const char *dns_name = ".";                             /* DNS_CHECK: root SOA */
+	uint16_t dns_type = DNS_T_SOA;
 	uint32_t misc_timeout = 0;
 
 	memset(&base, 0, sizeof(base));
@@ -408,7 +411,7 @@ static int parse_checker(struct ka_parser *p, const struct ka_node *c, const str
 	base.interval_ms = vd->delay_loop_ms;
 	base.timeout_ms = vd->connect_timeout_ms;
 	base.rise = 1;
-	retry = has_retry ? vd->retry : misc ? 0 : 1;
+	retry = has_retry ? vd->retry : misc ? 0 : dns ? 3 : 1;
 	base.retry_delay_ms = has_dbr ? vd->delay_before_retry_ms : http ? 3000 : 1000;
 	if (is(c, "TCP_CHECK"))
 		base.kind = CFG_CHK_TCP;
@@ -457,6 +460,7 @@ static int parse_checker(struct ka_parser *p, const struct ka_node *c, const str
 		} else if (is(n, "delay_before_retry")) {
 			if (arg_secs(p, n, &base.retry_delay_ms))
 				goto out;
+			dbr_given = 1;
 		} else if (is(n, "delay_loop")) {
 			if (arg_secs(p, n, &base.interval_ms))
 				goto out;
@@ -489,6 +493,18 @@ static int parse_checker(struct ka_parser *p, const struct ka_node *c, const str
 			perr(p, n->line, "SMTP_CHECK: host { } blocks are not supported; "
 			     "use connect_ip/connect_port in the SMTP_CHECK itself");
 			goto out;
+		} else if (dns && is(n, "type")) {
+			if (need_args(p, n, 1))
+				goto out;
+			if (!(dns_type = dns_qtype(n->argv[1]))) {
+				perr(p, n->line, "type: expected A, NS, CNAME, SOA, MX, TXT, AAAA or PTR, got '%s'",
+				     n->argv[1]);
+				goto out;
+			}
+		} else if (dns && is(n, "name")) {
+			if (need_args(p, n, 1))
+				goto out;
+			dns_name = n->argv[1];
 		} else if (is(c, "UDP_CHECK") && is(n, "require_reply")) {
 			/* any reply is what we require already */
 		} else if (one_of(n->argv[0], ignored_check_kw)) {
@@ -525,6 +541,19 @@ static int parse_checker(struct ka_parser *p, const struct ka_node *c, const str
 			perr(p, c->line, "out of memory");
 			goto out;
 		}
+		if (dns) {
+			/* keepalived retries a DNS check after delay_loop, not 1 s */
+			if (!dbr_given && !has_dbr)
+				base.retry_delay_ms = base.interval_ms;
+			int r = cfg_dns_build(&base, dns_name, dns_type);
+			if (r) {
+				if (r == -2)
+					perr(p, c->line, "DNS_CHECK: name '%s' is not a valid DNS name", dns_name);
+				else
+					perr(p, c->line, "out of memory");
+				goto out;
+			}
+		}
 		k = cfg_add_check(r);
 		if (!k || cfg_check_copy(k, &base)) {
 			perr(p, c->line, "out of memory");
@@ -538,10 +567,10 @@ out:
 }
 
 static const char *const checker_kw[] = {
-	"TCP_CHECK", "HTTP_GET", "SSL_GET", "MISC_CHECK", "PING_CHECK", "UDP_CHECK", "SMTP_CHECK", NULL
+	"TCP_CHECK", "HTTP_GET", "SSL_GET", "MISC_CHECK", "PING_CHECK", "UDP_CHECK", "SMTP_CHECK", "DNS_CHECK", NULL
 };
 static const char *const unsupported_checker_kw[] = {
-	"DNS_CHECK", "BFD_CHECK", "FILE_CHECK", NULL
+	"BFD_CHECK", "FILE_CHECK", NULL
 };
 static const char *const ignored_rs_kw[] = {
 	"smtp_alert", "snmp_name", "warmup", "virtualhost", NULL

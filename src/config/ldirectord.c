@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dns.h"
 #include "config.h"
 
 enum {
@@ -561,6 +562,23 @@ static int build_check(struct ld_parser *p, const struct ld_scope *v, const stru
 			}
 		} else if (!strcasecmp(service, "none")) {
 			k->kind = CFG_CHK_ON;
+		} else if (!strcasecmp(service, "dns")) {
+			/* ldirectord looks `request` up (an address by PTR) and wants
+			 * an A or PTR answer matching `receive` */
+			const char *req = val_of(get(p, v, K_REQUEST)), *rx = val_of(get(p, v, K_RECEIVE));
+			char rev[80];
+			uint16_t qt = DNS_T_A;
+
+			if (!req || !req[0])
+				return perr(p, line, "service=dns needs request=<name to look up>");
+			if (dns_reverse_name(req, rev, sizeof(rev)) == 0)
+				req = rev, qt = DNS_T_PTR;
+			if ((r = cfg_dns_build(k, req, qt)) == -2)
+				return perr(p, line, "request: '%s' is not a valid DNS name", req);
+			if (r)
+				return perr(p, line, "out of memory");
+			if (rx && rx[0] && !(k->receive = strdup(rx)))
+				return perr(p, line, "out of memory");
 		} else if (cs->s.protocol != IPPROTO_UDP &&
 			   (r = cfg_dialog_build(k, service, val_of(get(p, v, K_REQUEST)), val_of(get(p, v, K_RECEIVE)),
 						 val_of(get(p, v, K_LOGIN)), val_of(get(p, v, K_PASSWD)))) <= 0) {

@@ -2,7 +2,8 @@
 # check_probes.sh - the other probe kinds in namespaces, through a
 # keepalived.conf: PING_CHECK (ICMP echo), UDP_CHECK (request/reply; ICMP
 # port unreachable = down), SSL_GET (HTTPS with a regex on the body and a
-# Host/SNI name), MISC_CHECK (external command).
+# Host/SNI name), MISC_CHECK (external command), DNS_CHECK and
+# ldirectord's service=dns (a scripted DNS server).
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/check-lib.sh"
 
@@ -127,6 +128,88 @@ tap_check "UDP echo stopped -> removed" wait_for 5 rs_absent "UDP  10.79.0.1:53 
 ip -n lvsd-hc-rs1 link set eth0 down
 tap_check "host unreachable -> PING_CHECK down" wait_for 6 rs_absent "TCP  10.79.0.1:80 " 192.168.77.11:80
 lvsd --show checks | sed 's/^/# /'
+hc_lvsd_stop
+
+# DNS: a tiny authoritative server on both real servers (port 5300):
+# www.example.test A 192.0.2.7, anything else NXDOMAIN
+cat >"$work/dns.py" <<'PY'
+import socket, struct, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind((sys.argv[1], 5300))
+while True:
+    q, a = s.recvfrom(512)
+    if len(q) < 17:
+        continue
+    i, labels = 12, []
+    while q[i]:
+        labels.append(q[i + 1:i + 1 + q[i]].decode()); i += 1 + q[i]
+    qtype = struct.unpack("!H", q[i + 1:i + 3])[0]
+    question = q[12:i + 5]
+    if ".".join(labels).lower() == "www.example.test" and qtype == 1:
+        ans = b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4) + socket.inet_aton("192.0.2.7")
+        s.sendto(q[:2] + b"\x85\x80" + struct.pack("!HHHH", 1, 1, 0, 0) + question + ans, a)
+    else:
+        s.sendto(q[:2] + b"\x85\x83" + struct.pack("!HHHH", 1, 0, 0, 0) + question, a)
+PY
+ip netns exec lvsd-hc-rs1 ip link set eth0 up
+ip netns exec lvsd-hc-rs1 "$HC_PY" "$work/dns.py" 192.168.77.11 &
+dns1=$!
+cleanup_pid "$dns1"
+ip netns exec lvsd-hc-rs2 "$HC_PY" "$work/dns.py" 192.168.78.12 &
+dns2=$!
+cleanup_pid "$dns2"
+cat >"$work/dns.conf" <<CFG
+virtual_server 10.79.0.1 53 {
+    delay_loop 1
+    lvs_sched rr
+    lvs_method NAT
+    protocol UDP
+    alpha
+    real_server 192.168.78.12 5300 {
+        DNS_CHECK {
+            connect_timeout 1
+            retry 0
+            type A
+            name www.example.test
+        }
+    }
+    real_server 192.168.77.11 5300 {
+        DNS_CHECK {
+            connect_timeout 1
+            retry 0
+            type A
+            name nx.example.test
+        }
+    }
+}
+CFG
+hc_lvsd "$work/dns.conf" || { tap_fail "lvsd starts with DNS_CHECK"; exit 1; }
+tap_check "DNS_CHECK: A answer -> up" wait_for 5 rs_has_weight "UDP  10.79.0.1:53 " 192.168.78.12:5300 1
+tap_check "DNS_CHECK: NXDOMAIN -> not added" rs_absent "UDP  10.79.0.1:53 " 192.168.77.11:5300
+tap_check "DNS_CHECK: the check says why" grep -q "NXDOMAIN" <(lvsd --show checks)
+kill "$dns2"; wait "$dns2" 2>/dev/null
+tap_check "DNS server stopped -> removed" wait_for 5 rs_absent "UDP  10.79.0.1:53 " 192.168.78.12:5300
+hc_lvsd_stop
+# ldirectord service=dns: request looked up, receive matched on the answer
+cat >"$work/dns.cf" <<CFG
+checkinterval=0.5
+checktimeout=1
+virtual=10.79.0.1:53
+	real=192.168.77.11:5300 masq
+	protocol=udp
+	service=dns
+	request="www.example.test"
+	receive="^192\.0\.2\.7$"
+virtual=10.79.0.2:53
+	real=192.168.77.11:5300 masq
+	protocol=udp
+	service=dns
+	request="www.example.test"
+	receive="^10\."
+CFG
+hc_lvsd "$work/dns.cf" || { tap_fail "lvsd starts with service=dns"; exit 1; }
+tap_check "ldirectord service=dns: answer matches receive -> up" \
+	wait_for 5 rs_has_weight "UDP  10.79.0.1:53 " 192.168.77.11:5300 1
+tap_check "ldirectord service=dns: answer does not match -> not added" rs_absent "UDP  10.79.0.2:53 " 192.168.77.11:5300
 hc_lvsd_stop
 
 # IPv6: TCP, HTTP and ICMPv6 checks against [::1] in the director's namespace
