@@ -15,7 +15,8 @@
 #   lab_down P   kill every process in the lab's namespaces, delete them
 #
 # Namespaces are named ${P}c (client), ${P}d (director), ${P}sw (switch),
-# ${P}rt (router), ${P}rs1, ${P}rs2.  Nothing is added to the root namespace.
+# ${P}rt (router), ${P}rs1, ${P}rs2; lab_down also removes ${P}d2 (a second
+# director some tests add).  Nothing is added to the root namespace.
 : "${LVSD_TOP:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 
 LAB_VIP=172.20.0.24
@@ -139,12 +140,12 @@ lab_web() {
 lab_down() {
 	local P=$1 ns pid
 	for pid in "${LAB_PIDS[@]}"; do kill "$pid" 2>/dev/null; done
-	for ns in c d sw rt rs1 rs2; do
+	for ns in c d d2 sw rt rs1 rs2; do
 		ip netns list 2>/dev/null | grep -qw "^${P}$ns" || continue
 		for pid in $(ip netns pids "${P}$ns" 2>/dev/null); do kill "$pid" 2>/dev/null; done
 	done
 	sleep 0.2
-	for ns in c d sw rt rs1 rs2; do
+	for ns in c d d2 sw rt rs1 rs2; do
 		for pid in $(ip netns pids "${P}$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
 		ip netns del "${P}$ns" 2>/dev/null
 	done

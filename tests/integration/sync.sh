@@ -12,7 +12,7 @@
 DP_SUITE=sync
 . "$(dirname "$0")/dp-lib.sh"
 
-D2="${DP_P}d2"
+D2="${DP_P}d2"   # lab_down removes it with the rest
 D2_PID=
 _sync_cleanup() {
 	[ -n "$D2_PID" ] && kill "$D2_PID" 2>/dev/null
