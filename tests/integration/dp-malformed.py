@@ -67,7 +67,7 @@ def fix_ipsum(b):
 
 
 syn = ip_bytes()
-inner_reply = bytes(IP(src=VIP, dst=CIP) / TCP(sport=80, dport=41000, flags="SA"))
+inner_reply = bytes(IP(src=VIP, dst=CIP) / TCP(sport=80, dport=40010, flags="SA"))
 
 K = [
     # name, frame, expected reason

@@ -21,10 +21,11 @@ ipv -A -u "$LAB_VIP:53" -s rr
 ipv -a -u "$LAB_VIP:53" -r "$LAB_RS1" -m
 
 # legitimate traffic in the background for the whole run.  Its source
-# ports must not be the crafted packets' 40000-40009: a real connection on
+# ports must not be the crafted packets' 40000-40010: a real connection on
 # 40002 once turned the "RST without a connection" probe into an RST of
-# that connection (counted elsewhere)
-ip netns exec "${DP_P}c" sysctl -qw net.ipv4.ip_local_reserved_ports=40000-40009
+# that connection (counted elsewhere), and one on the ICMP error's inner
+# port made "ICMP error without a connection" a relayed one
+ip netns exec "${DP_P}c" sysctl -qw net.ipv4.ip_local_reserved_ports=40000-40010
 client http "$LAB_VIP" 400 2 >"$LAB_TMP/legit.out" 2>&1 &
 legit=$!
 
