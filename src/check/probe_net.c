@@ -130,7 +130,14 @@ void chk_udp_start(struct chk_engine *e, struct chk_probe *p)
 
 /* The query is in p->k.payload with id 0 (the config built it); each run
  * sends it with a fresh id in p->ping_id, and replies to anything else
- * (a late answer to the previous run, a spoofed packet) are ignored. */
+ * (a late answer to the previous run, a spoofed packet) are ignored.
+ * This run's query: chk_dns_start checked that the payload fits. */
+static void dns_query(const struct chk_probe *p, uint8_t query[DNS_MAX_QUERY])
+{
+	memcpy(query, p->k.payload, p->k.payload_len);
+	dns_set_id(query, p->ping_id);
+}
+
 static void dns_ready(struct chk_engine *e, struct chk_watch *w, uint32_t events)
 {
 	struct chk_probe *p = probe_of(w);
@@ -140,12 +147,7 @@ static void dns_ready(struct chk_engine *e, struct chk_watch *w, uint32_t events
 	int r, have_re = 0;
 
 	(void)events;
-	if (p->k.payload_len > sizeof(query)) {
-		chk_probe_done(e, p, 0, "query too long");
-		return;
-	}
-	memcpy(query, p->k.payload, p->k.payload_len);
-	dns_set_id(query, p->ping_id);
+	dns_query(p, query);
 	if (p->k.receive) {
 		if (regcomp(&re, p->k.receive, REG_EXTENDED | REG_NOSUB)) {
 			chk_probe_done(e, p, 0, "bad receive regex");
@@ -185,8 +187,7 @@ void chk_dns_start(struct chk_engine *e, struct chk_probe *p)
 		return;
 	/* a different id every run: the run counter mixed with the probe */
 	p->ping_id = (uint16_t)(p->runs * 40503u ^ ((uintptr_t)p >> 4) ^ (uint16_t)getpid());
-	memcpy(query, p->k.payload, p->k.payload_len);
-	dns_set_id(query, p->ping_id);
+	dns_query(p, query);
 	if (connect(p->fd, (struct sockaddr *)&ss, sl) || send(p->fd, query, p->k.payload_len, 0) < 0) {
 		chk_probe_done(e, p, 0, "send: %s", strerror(errno));
 		return;

@@ -187,6 +187,7 @@ int cfg_dns_build(struct cfg_check *k, const char *name, uint16_t qtype)
 		return -2;
 	free(k->payload);
 	free(k->service);
+	k->payload_len = 0;
 	k->payload = malloc((size_t)len);
 	k->service = strdup("dns");
 	if (!k->payload || !k->service)

@@ -59,7 +59,7 @@ struct cfg_check {
 	char digest[33];              /* lower-case MD5 hex of the body, "" = none */
 	int nstatus;                  /* 0 = any 2xx */
 	uint16_t status_lo[CFG_MAX_STATUS], status_hi[CFG_MAX_STATUS];
-	/* UDP: the datagram.  DNS: the query (check/dns.h, id 0; `receive`
+	/* UDP: the datagram.  DNS: the query (config/dns.h, id 0; `receive`
 	 * matches the text of an answer).  DIALOG: the script, a sequence of NUL-terminated
 	 * steps, each "S<bytes to send>" or "E<POSIX ERE a reply line must
 	 * match>" (lines are read up to '\n', '\r' stripped; lines that do not

@@ -26,8 +26,8 @@
  *    in-addr.arpa / ip6.arpa name (ldirectord looks up addresses by PTR);
  *    0, or -1 when `addr` is not an address.
  */
-#ifndef LVS_CHECK_DNS_H
-#define LVS_CHECK_DNS_H
+#ifndef LVS_CONFIG_DNS_H
+#define LVS_CONFIG_DNS_H
 #include <regex.h>
 #include <stddef.h>
 #include <stdint.h>
