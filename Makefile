@@ -36,9 +36,10 @@ LVSD_LDLIBS :=
 IPVSADM_LDLIBS :=
 TEST_LDLIBS := -lcmocka
 EXTRA_TARGETS :=
-LIB_ORDER := datapath check config sync ctl core
+LIB_ORDER := datapath check config sync ctl core lib
 
 lib_srcs = $(wildcard src/$(1)/*.c src/$(1)/*/*.c)
+lib_SRCS := $(call lib_srcs,lib)
 core_SRCS := $(call lib_srcs,core)
 ctl_SRCS := $(call lib_srcs,ctl)
 check_SRCS := $(call lib_srcs,check)

@@ -26,7 +26,7 @@ all|unit|golden|integ)
 		for b in "$LVSD_BUILD"/tests/test_*; do [ -x "$b" ] && suites+=("$b"); done
 	fi
 	if [ "$want" = all ] || [ "$want" = golden ]; then
-		for s in "$top"/tests/golden/run.sh "$top"/tests/ctl/*.sh; do [ -x "$s" ] && suites+=("$s"); done
+		for s in "$top"/tests/golden/run.sh "$top"/tests/tree/*.sh "$top"/tests/ctl/*.sh; do [ -x "$s" ] && suites+=("$s"); done
 	fi
 	if [ "$want" = all ] || [ "$want" = integ ]; then
 		for s in "$top"/tests/integration/*.sh; do [ -x "$s" ] && suites+=("$s"); done

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include "check.h"
 #include "health.h"
+#include "lib/clock.h"
 
 struct chk_engine;
 
@@ -81,7 +82,6 @@ void chk_probe_done(struct chk_engine *e, struct chk_probe *p, int ok, const cha
 	__attribute__((format(printf, 4, 5)));
 void *chk_engine_http_state(struct chk_engine *e);
 void chk_engine_set_http_state(struct chk_engine *e, void *st);
-uint64_t chk_now_ms(void);
 
 /* non-blocking TCP connect to the probe's target; `connected` runs once it
  * succeeded (failures are reported); 0 in flight, -1 failed and reported */

@@ -26,7 +26,7 @@
 
 #include <stdint.h>
 #include "config/config.h"
-#include "core/strbuf.h"
+#include "lib/strbuf.h"
 #include "core/table.h"
 
 struct chk_host {

@@ -22,7 +22,7 @@
 
 #include "check-int.h"
 #include "config/apply.h"
-#include "core/inet.h"
+#include "lib/inet.h"
 
 extern char **environ;
 
@@ -67,14 +67,6 @@ struct chk_engine {
 	int *reap_fd;
 	size_t nreap;
 };
-
-uint64_t chk_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 void *chk_engine_http_state(struct chk_engine *e) { return e->http; }
 void chk_engine_set_http_state(struct chk_engine *e, void *st) { e->http = st; }
@@ -375,7 +367,7 @@ static void probe_abort(struct chk_engine *e, struct chk_probe *p)
 void chk_probe_done(struct chk_engine *e, struct chk_probe *p, int ok, const char *fmt, ...)
 {
 	va_list ap;
-	uint64_t now = chk_now_ms();
+	uint64_t now = lvs_now_ms();
 	int flipped;
 
 	if (!p->running)
@@ -464,7 +456,7 @@ static void probe_start(struct chk_engine *e, struct chk_probe *p, uint64_t now)
 
 static void run_due(struct chk_engine *e)
 {
-	uint64_t now = chk_now_ms();
+	uint64_t now = lvs_now_ms();
 
 	while (e->nheap && e->heap[0]->wake_ms <= now && !e->stop) {
 		struct chk_probe *p = e->heap[0];
@@ -473,7 +465,7 @@ static void run_due(struct chk_engine *e)
 			chk_probe_done(e, p, 0, "timeout after %u ms", p->k.timeout_ms);
 		else
 			probe_start(e, p, now);
-		now = chk_now_ms();
+		now = lvs_now_ms();
 	}
 }
 
@@ -727,7 +719,7 @@ static void build_abort(struct chk_engine *e, const struct cfg *c, struct build 
 static void apply_config(struct chk_engine *e, struct cfg *c)
 {
 	struct build b;
-	uint64_t now = chk_now_ms();
+	uint64_t now = lvs_now_ms();
 	struct cfg *old = e->cfg;
 	struct chk_svc_rt *old_rt = e->rt;
 	struct chk_probe **old_probes = e->probes;
@@ -963,7 +955,7 @@ static void *engine_main(void *arg)
 	if (setpriority(PRIO_PROCESS, (id_t)gettid(), -10))
 		elog(e, LOG_DEBUG, "checker thread keeps normal priority: %s", strerror(errno));
 	while (!e->stop) {
-		uint64_t now = chk_now_ms();
+		uint64_t now = lvs_now_ms();
 		int64_t timeout = 1000, h;
 
 		if (e->nheap)
@@ -980,7 +972,7 @@ static void *engine_main(void *arg)
 
 			w->cb(e, w, evs[i].events);
 		}
-		now = chk_now_ms();
+		now = lvs_now_ms();
 		chk_http_timer(e, now);
 		run_due(e);
 		poll_autoreload(e, now);   /* also maintenancedir, which may dirty services */
@@ -1016,7 +1008,7 @@ int chk_engine_start(struct chk_engine *e, const char *path, struct cfg *initial
 		e->path = strdup(path);
 		stat_file(path, &e->mtime, &e->msize);
 	}
-	e->next_poll_ms = chk_now_ms() + 1000;
+	e->next_poll_ms = lvs_now_ms() + 1000;
 	if (initial)
 		apply_config(e, initial);   /* before the thread: the table is ready when start returns */
 	if (pthread_create(&e->thread, NULL, engine_main, e))
@@ -1137,7 +1129,7 @@ static const char *ago(uint64_t now, uint64_t t, char *buf, size_t len)
 
 void chk_engine_status(struct chk_engine *e, struct strbuf *out)
 {
-	uint64_t now = chk_now_ms();
+	uint64_t now = lvs_now_ms();
 	char a[32], b[32], hp[64];
 
 	pthread_mutex_lock(&e->m);

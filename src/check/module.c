@@ -17,7 +17,7 @@
 #include <syslog.h>
 
 #include "check.h"
-#include "daemon/lvsd.h"
+#include "host/host.h"
 
 static struct chk_engine *engine;
 
@@ -28,7 +28,7 @@ static void host_changed(void *arg) { lvsd_table_changed(arg); }
 static void host_log(void *arg, int prio, const char *msg)
 {
 	(void)arg;
-	lvsd_log(prio, "check: %s", msg);
+	lvs_log(prio, "check: %s", msg);
 }
 
 static int view_checks(struct lvsd *d, void *arg, struct strbuf *out)
@@ -55,7 +55,7 @@ static int mod_start(struct lvsd *d)
 
 	engine = chk_engine_new(&host);
 	if (!engine) {
-		lvsd_log(LOG_ERR, "check: cannot create the health-check engine");
+		lvs_log(LOG_ERR, "check: cannot create the health-check engine");
 		return -ENOMEM;
 	}
 	lvsd_register_text(d, "checks", view_checks, NULL);
@@ -69,10 +69,10 @@ static int mod_start(struct lvsd *d)
 			char *save = NULL;
 
 			for (char *l = strtok_r(warn.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-				lvsd_log(LOG_WARNING, "check: %s", l);
+				lvs_log(LOG_WARNING, "check: %s", l);
 		}
 		if (ret) {
-			lvsd_log(LOG_ERR, "check: %s", err.buf ? err.buf : "cannot load the configuration");
+			lvs_log(LOG_ERR, "check: %s", err.buf ? err.buf : "cannot load the configuration");
 			sb_free(&err);
 			sb_free(&warn);
 			chk_engine_free(engine);
@@ -84,7 +84,7 @@ static int mod_start(struct lvsd *d)
 	}
 	ret = chk_engine_start(engine, path, c);
 	if (ret) {
-		lvsd_log(LOG_ERR, "check: cannot start the checker thread: %s", strerror(-ret));
+		lvs_log(LOG_ERR, "check: cannot start the checker thread: %s", strerror(-ret));
 		chk_engine_free(engine);
 		engine = NULL;
 	}

@@ -88,7 +88,7 @@ static int timer_cb(CURLM *multi, long timeout_ms, void *userp)
 	struct http_state *st = chk_engine_http_state(userp);
 
 	(void)multi;
-	st->timer_due = timeout_ms < 0 ? 0 : chk_now_ms() + (uint64_t)timeout_ms;
+	st->timer_due = timeout_ms < 0 ? 0 : lvs_now_ms() + (uint64_t)timeout_ms;
 	return 0;
 }
 

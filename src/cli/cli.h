@@ -15,8 +15,8 @@
 #define LVS_CLI_CLI_H
 
 #include <stdint.h>
-#include "../core/ipvs-t.h"
-#include "../ctl/client.h"
+#include "core/ipvs-t.h"
+#include "ctl/client.h"
 
 /* commands, in ipvsadm's table order (index = cmd - 1) */
 enum {

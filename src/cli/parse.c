@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../core/ipvs-t.h"
+#include "core/ipvs-t.h"
 #include "parse.h"
 
 int string_to_number(const char *s, int min, int max)

@@ -8,7 +8,7 @@
 #define LVS_CLI_PARSE_H
 
 #include <stdint.h>
-#include "../core/inet.h"
+#include "lib/inet.h"
 
 #define SERVICE_NONE 0x0
 #define SERVICE_ADDR 0x1

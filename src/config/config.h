@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "core/ipvs-t.h"
-#include "core/strbuf.h"
+#include "lib/strbuf.h"
 
 enum cfg_format { CFG_FMT_AUTO = 0, CFG_FMT_LDIRECTORD, CFG_FMT_KEEPALIVED };
 

@@ -22,7 +22,7 @@
 
 #include <pthread.h>
 #include <stdint.h>
-#include "inet.h"
+#include "lib/inet.h"
 #include "pkt.h"
 
 struct lvs_dest;

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "conn.h"
-#include "strbuf.h"
+#include "lib/strbuf.h"
 #include "table.h"
 
 const char *lvs_proto_name(uint8_t protocol, char buf[8])

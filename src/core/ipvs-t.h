@@ -15,8 +15,8 @@
 #define LVS_IPVS_T_H
 
 #include <stdint.h>
-#include "inet.h"
-#include "list.h"
+#include "lib/inet.h"
+#include "lib/list.h"
 
 #define LVS_IPVS_VERSION_CODE 0x010201 /* "1.2.1" */
 #define LVS_HZ 250                     /* jiffies shown in /proc equivalents */

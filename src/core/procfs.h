@@ -10,7 +10,7 @@
 #ifndef LVS_PROCFS_H
 #define LVS_PROCFS_H
 
-#include "strbuf.h"
+#include "lib/strbuf.h"
 #include "table.h"
 
 void lvs_procfs_ip_vs(struct lvs_table *t, struct strbuf *out);

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "stats.h"
-#include "cacheline.h"
+#include "lib/cacheline.h"
 
 static unsigned nslots = 1;
 

@@ -46,7 +46,7 @@
 #include "table.h"
 #include "sched.h"
 #include "stats.h"
-#include "cacheline.h"
+#include "lib/cacheline.h"
 
 #define TRASH_IDLE_MS (120 * 1000) /* IP_VS_DEST_TRASH_PERIOD */
 #define FTPPORT 21

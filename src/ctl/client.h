@@ -20,7 +20,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "../core/ipvs-t.h"
+#include "core/ipvs-t.h"
 
 #define LVSD_SOCKET_DEFAULT "/run/lvsd/lvsd.sock"
 #define LVSD_SOCKET_ENV "LVSD_SOCKET"

@@ -36,7 +36,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
-#include "../core/ipvs-t.h"
+#include "core/ipvs-t.h"
 #include "client.h"
 
 #define LVSP_MAGIC 0x4453564cu /* "LVSD" little-endian */

@@ -1,7 +1,7 @@
 /* daemon.h - lvsd's internals shared by the files of src/daemon (modules
  * use lvsd.h only).
  *
- * Threads: everything here runs on the main loop thread except lvsd_log,
+ * Threads: everything here runs on the main loop thread except lvs_log,
  * lvsd_lock/unlock and lvsd_table_changed, which datapath workers may call.
  */
 #ifndef LVSD_DAEMON_H
@@ -10,8 +10,8 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <sys/types.h>
-#include "lvsd.h"
-#include "../ctl/proto.h"
+#include "host/host.h"
+#include "ctl/proto.h"
 
 #define LVSD_VERSION "1.0.0"
 #define LVSD_MAX_CLIENTS 256

@@ -1,4 +1,4 @@
-/* log.c - lvsd_log: syslog always, stderr in the foreground, and an
+/* log.c - the daemon's log sink: syslog always, stderr in the foreground, and an
  * optional extra log file.  Safe to call from any thread. */
 #include <pthread.h>
 #include <stdarg.h>
@@ -13,8 +13,11 @@ static int log_to_stderr = 1;
 static int log_to_syslog;
 static FILE *log_file;
 
+static void daemon_sink(void *arg, int prio, const char *msg);
+
 void lvsd_log_init(const struct lvsd_opts *o)
 {
+	lvs_log_set_sink(daemon_sink, NULL);
 	pthread_mutex_lock(&log_mu);
 	log_to_stderr = o->log_stderr;
 	if (!log_to_syslog) {
@@ -47,14 +50,9 @@ static const char *prio_name(int prio)
 	return n[prio & 7];
 }
 
-void lvsd_log(int prio, const char *fmt, ...)
+static void daemon_sink(void *arg, int prio, const char *msg)
 {
-	char msg[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-
+	(void)arg;
 	pthread_mutex_lock(&log_mu);
 	if (log_to_syslog)
 		syslog(prio, "%s", msg);

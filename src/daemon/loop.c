@@ -18,13 +18,6 @@ void lvsd_lock(struct lvsd *d) { pthread_mutex_lock(&d->lock); }
 void lvsd_unlock(struct lvsd *d) { pthread_mutex_unlock(&d->lock); }
 const struct lvsd_opts *lvsd_opts(struct lvsd *d) { return &d->opts; }
 
-uint64_t lvsd_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* Any thread may report a change; the listeners run later on the main loop
  * with no lock held, so a listener may take lvsd_lock() itself and a caller
  * may report while holding it. */
@@ -89,7 +82,7 @@ int lvsd_add_timer(struct lvsd *d, uint64_t period_ms, lvsd_timer_fn fn, void *a
 	if (!t)
 		return -ENOMEM;
 	d->timers = t;
-	t[d->ntimers++] = (struct lvsd_timer){ period_ms, lvsd_now_ms() + period_ms, fn, arg };
+	t[d->ntimers++] = (struct lvsd_timer){ period_ms, lvs_now_ms() + period_ms, fn, arg };
 	return 0;
 }
 
@@ -119,12 +112,12 @@ static void on_signal(struct lvsd *d, int fd, uint32_t events, void *arg)
 		switch (si.ssi_signo) {
 		case SIGTERM:
 		case SIGINT:
-			lvsd_log(LOG_NOTICE, "signal %d: shutting down", (int)si.ssi_signo);
+			lvs_log(LOG_NOTICE, "signal %d: shutting down", (int)si.ssi_signo);
 			d->running = 0;
 			break;
 		case SIGHUP: {
 			struct strbuf sb = STRBUF_INIT;
-			lvsd_log(LOG_NOTICE, "SIGHUP: reloading modules");
+			lvs_log(LOG_NOTICE, "SIGHUP: reloading modules");
 			lvsd_reload(d, &sb);
 			sb_free(&sb);
 			break;
@@ -137,9 +130,9 @@ static void on_signal(struct lvsd *d, int fd, uint32_t events, void *arg)
 					continue;
 				d->restore_pid = 0;
 				if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-					lvsd_log(LOG_INFO, "restore from %s done", d->opts.restore_file);
+					lvs_log(LOG_INFO, "restore from %s done", d->opts.restore_file);
 				else
-					lvsd_log(LOG_ERR, "restore from %s failed (status 0x%x)",
+					lvs_log(LOG_ERR, "restore from %s failed (status 0x%x)",
 						 d->opts.restore_file, status);
 			}
 			break;
@@ -160,7 +153,7 @@ static void timer_tick(struct lvsd *d, void *arg)
 {
 	(void)arg;
 	lvsd_lock(d);
-	lvs_table_tick(d->table, lvsd_now_ms());
+	lvs_table_tick(d->table, lvs_now_ms());
 	lvsd_unlock(d);
 }
 
@@ -216,7 +209,7 @@ void lvsd_loop_run(struct lvsd *d)
 	struct epoll_event evs[64];
 	d->running = 1;
 	while (d->running) {
-		uint64_t now = lvsd_now_ms();
+		uint64_t now = lvs_now_ms();
 		int timeout = 1000;
 		for (size_t i = 0; i < d->ntimers; i++) {
 			uint64_t due = d->timers[i].due_ms;
@@ -226,7 +219,7 @@ void lvsd_loop_run(struct lvsd *d)
 		}
 		int n = epoll_wait(d->epfd, evs, 64, timeout);
 		if (n < 0 && errno != EINTR) {
-			lvsd_log(LOG_ERR, "epoll_wait: %s", strerror(errno));
+			lvs_log(LOG_ERR, "epoll_wait: %s", strerror(errno));
 			break;
 		}
 		for (int i = 0; i < n; i++) {
@@ -236,7 +229,7 @@ void lvsd_loop_run(struct lvsd *d)
 		}
 		reap_watches(d);
 
-		now = lvsd_now_ms();
+		now = lvs_now_ms();
 		for (size_t i = 0; i < d->ntimers; i++) {
 			struct lvsd_timer *t = &d->timers[i];
 			if (t->due_ms > now)

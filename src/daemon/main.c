@@ -11,9 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "daemon.h"
-#include "../core/stats.h"
-#include "../ctl/client.h"
-#include "../datapath/cpulist.h"
+#include "core/stats.h"
+#include "ctl/client.h"
+#include "lib/cpulist.h"
 
 static void usage(FILE *f)
 {
@@ -133,7 +133,7 @@ static void start_restore(struct lvsd *d)
 	const char *file = d->opts.restore_file;
 	int fd = open(file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		lvsd_log(LOG_ERR, "--restore %s: %s", file, strerror(errno));
+		lvs_log(LOG_ERR, "--restore %s: %s", file, strerror(errno));
 		return;
 	}
 	char self[PATH_MAX], prog[PATH_MAX + 16];
@@ -149,7 +149,7 @@ static void start_restore(struct lvsd *d)
 	}
 	pid_t pid = fork();
 	if (pid < 0) {
-		lvsd_log(LOG_ERR, "--restore: fork: %s", strerror(errno));
+		lvs_log(LOG_ERR, "--restore: fork: %s", strerror(errno));
 		close(fd);
 		return;
 	}
@@ -166,7 +166,7 @@ static void start_restore(struct lvsd *d)
 	}
 	close(fd);
 	d->restore_pid = pid;
-	lvsd_log(LOG_INFO, "restoring rules from %s (pid %d)", file, (int)pid);
+	lvs_log(LOG_INFO, "restoring rules from %s (pid %d)", file, (int)pid);
 }
 
 static int start_modules(struct lvsd *d)
@@ -175,11 +175,11 @@ static int start_modules(struct lvsd *d)
 		const struct lvsd_module *m = lvsd_modules[i];
 		int err = m->start ? m->start(d) : 0;
 		if (err < 0) {
-			lvsd_log(LOG_ERR, "module %s failed to start: %s", m->name, strerror(-err));
+			lvs_log(LOG_ERR, "module %s failed to start: %s", m->name, strerror(-err));
 			return err;
 		}
 		d->nmodules_started = i + 1;
-		lvsd_log(LOG_DEBUG, "module %s started", m->name);
+		lvs_log(LOG_DEBUG, "module %s started", m->name);
 	}
 	return 0;
 }
@@ -301,11 +301,11 @@ int main(int argc, char **argv)
 	if (!d->opts.foreground) {
 		err = daemonize(&ready_fd);
 		if (err) {
-			lvsd_log(LOG_ERR, "cannot daemonize: %s", strerror(-err));
+			lvs_log(LOG_ERR, "cannot daemonize: %s", strerror(-err));
 			return 1;
 		}
 		if ((err = write_pidfile(d->pidfile)))
-			lvsd_log(LOG_WARNING, "pid file %s: %s", d->pidfile, strerror(-err));
+			lvs_log(LOG_WARNING, "pid file %s: %s", d->pidfile, strerror(-err));
 	}
 
 	/* one stats slot per datapath worker; set before the table exists */
@@ -318,15 +318,15 @@ int main(int argc, char **argv)
 
 	int rc = 1;
 	pthread_mutex_init(&d->lock, NULL);
-	d->start_ms = lvsd_now_ms();
+	d->start_ms = lvs_now_ms();
 	d->table = lvs_table_new();
 	if (!d->table) {
-		lvsd_log(LOG_ERR, "out of memory creating the table");
+		lvs_log(LOG_ERR, "out of memory creating the table");
 		goto out;
 	}
 	lvsd_netinfo_install(d->table);
 	if ((err = lvsd_loop_init(d)) || (err = lvsd_views_init(d)) || (err = lvsd_server_start(d))) {
-		lvsd_log(LOG_ERR, "start-up failed: %s", strerror(-err));
+		lvs_log(LOG_ERR, "start-up failed: %s", strerror(-err));
 		goto out;
 	}
 	if (start_modules(d) < 0)
@@ -334,12 +334,12 @@ int main(int argc, char **argv)
 	if (d->opts.restore_file)
 		start_restore(d);
 
-	lvsd_log(LOG_NOTICE, "lvsd %s started: socket %s, backend %s", LVSD_VERSION, d->opts.socket_path,
+	lvs_log(LOG_NOTICE, "lvsd %s started: socket %s, backend %s", LVSD_VERSION, d->opts.socket_path,
 		 d->opts.backend);
 	signal_ready(&ready_fd, 1);
 	lvsd_loop_run(d);
 	rc = 0;
-	lvsd_log(LOG_NOTICE, "lvsd stopping");
+	lvs_log(LOG_NOTICE, "lvsd stopping");
 out_modules:
 	stop_modules(d);
 out:

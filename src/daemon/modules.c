@@ -7,7 +7,7 @@
  * so that one line is all a module needs.
  */
 #ifndef LVSD_MODULES_PASS
-#include "lvsd.h"
+#include "host/host.h"
 
 #define LVSD_MODULES_PASS 1
 #define LVSD_MODULE(sym) extern const struct lvsd_module sym;

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "daemon.h"
-#include "../core/stats.h"
+#include "core/stats.h"
 
 /* reply frame header + i32 result + data */
 void lvsd_put_reply_hdr(struct lvsp_buf *out, const struct lvsp_hdr *req, int32_t result,
@@ -326,7 +326,7 @@ void lvsd_handle_request(struct lvsd *d, const struct lvsp_hdr *h, const uint8_t
 	int res = h->op == LVSP_OP_BATCH ? handle_batch(d, &r, out) : handle_one(d, h->op, &r, out);
 	lvsd_netinfo_request(0);
 	if (res == -EINVAL || res == -EOPNOTSUPP)
-		lvsd_log(LOG_DEBUG, "control request %s (%u): %s", lvsp_op_name(h->op), h->op, strerror(-res));
+		lvs_log(LOG_DEBUG, "control request %s (%u): %s", lvsp_op_name(h->op), h->op, strerror(-res));
 	size_t dlen = out->len - data_at;
 	if (out->oom || dlen > LVSP_MAX_REPLY - 4) {
 		out->oom = 0;

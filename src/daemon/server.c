@@ -99,7 +99,7 @@ static void client_process(struct lvsd *d, struct lvsd_client *c)
 		int err = lvsp_hdr_check(&h, c->uid == 0 ? LVSP_MAX_REQUEST : 4096);
 		if (err) {
 			d->bad_frames++;
-			lvsd_log(LOG_WARNING, "control client pid %d: %s frame (magic 0x%08x version %u len %u); closing",
+			lvs_log(LOG_WARNING, "control client pid %d: %s frame (magic 0x%08x version %u len %u); closing",
 				 (int)c->pid, err == -EMSGSIZE ? "oversized" : "garbage", h.magic,
 				 h.version, h.len);
 			/* answer with op 0 / seq 0: the header cannot be trusted */
@@ -121,7 +121,7 @@ static void client_process(struct lvsd *d, struct lvsd_client *c)
 		}
 		off += LVSP_HDR_LEN + h.len;
 		if (c->out.oom) {
-			lvsd_log(LOG_ERR, "control client pid %d: out of memory building a reply; closing",
+			lvs_log(LOG_ERR, "control client pid %d: out of memory building a reply; closing",
 				 (int)c->pid);
 			c->closing = 1;
 			c->out.len = c->out_off = 0;
@@ -152,7 +152,7 @@ static void on_client(struct lvsd *d, int fd, uint32_t events, void *arg)
 					break;
 				uint8_t *p = realloc(c->in, ncap);
 				if (!p) {
-					lvsd_log(LOG_ERR, "control client pid %d: out of memory", (int)c->pid);
+					lvs_log(LOG_ERR, "control client pid %d: out of memory", (int)c->pid);
 					client_free(d, c);
 					return;
 				}
@@ -176,7 +176,7 @@ static void on_client(struct lvsd *d, int fd, uint32_t events, void *arg)
 			}
 			c->in_len += (size_t)r;
 			budget -= (size_t)r;
-			c->last_rx_ms = lvsd_now_ms();
+			c->last_rx_ms = lvs_now_ms();
 			client_process(d, c);
 			if (c->out.len - c->out_off >= LVSD_TX_HIGH)
 				break;
@@ -189,7 +189,7 @@ static void on_client(struct lvsd *d, int fd, uint32_t events, void *arg)
 		client_process(d, c);
 		if (c->in_len) {
 			d->bad_frames++;
-			lvsd_log(LOG_WARNING, "control client pid %d: connection closed mid-frame (%zu bytes)",
+			lvs_log(LOG_WARNING, "control client pid %d: connection closed mid-frame (%zu bytes)",
 				 (int)c->pid, c->in_len);
 			struct lvsp_hdr z = { 0 };
 			reply_error(c, &z, -EPROTO);
@@ -221,19 +221,19 @@ static void on_listen(struct lvsd *d, int fd, uint32_t events, void *arg)
 			if (errno == EINTR)
 				continue;
 			if (errno != EAGAIN && errno != EWOULDBLOCK)
-				lvsd_log(LOG_WARNING, "accept: %s", strerror(errno));
+				lvs_log(LOG_WARNING, "accept: %s", strerror(errno));
 			return;
 		}
 		if (d->nclients >= LVSD_MAX_CLIENTS) {
 			d->refused++;
-			lvsd_log(LOG_WARNING, "control socket: %d clients already, refusing one", LVSD_MAX_CLIENTS);
+			lvs_log(LOG_WARNING, "control socket: %d clients already, refusing one", LVSD_MAX_CLIENTS);
 			close(cfd);
 			continue;
 		}
 		struct ucred cred;
 		socklen_t cl = sizeof(cred);
 		if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) < 0) {
-			lvsd_log(LOG_WARNING, "SO_PEERCRED: %s", strerror(errno));
+			lvs_log(LOG_WARNING, "SO_PEERCRED: %s", strerror(errno));
 			close(cfd);
 			continue;
 		}
@@ -245,14 +245,14 @@ static void on_listen(struct lvsd *d, int fd, uint32_t events, void *arg)
 		c->fd = cfd;
 		c->uid = cred.uid;
 		c->pid = cred.pid;
-		c->last_rx_ms = lvsd_now_ms();
+		c->last_rx_ms = lvs_now_ms();
 		if (lvsd_add_fd(d, cfd, EPOLLIN, on_client, c) < 0) {
 			close(cfd);
 			free(c);
 			continue;
 		}
 		if (cred.uid != 0)
-			lvsd_log(LOG_NOTICE, "control client pid %d uid %d is not root: its requests are refused",
+			lvs_log(LOG_NOTICE, "control client pid %d uid %d is not root: its requests are refused",
 				 (int)cred.pid, (int)cred.uid);
 		c->next = d->clients;
 		d->clients = c;
@@ -264,13 +264,13 @@ static void on_listen(struct lvsd *d, int fd, uint32_t events, void *arg)
 static void sweep_stalled(struct lvsd *d, void *arg)
 {
 	(void)arg;
-	uint64_t now = lvsd_now_ms();
+	uint64_t now = lvs_now_ms();
 	struct lvsd_client *c = d->clients, *next;
 	for (; c; c = next) {
 		next = c->next;
 		if (c->in_len && now - c->last_rx_ms > LVSD_CLIENT_STALL_MS) {
 			d->bad_frames++;
-			lvsd_log(LOG_WARNING, "control client pid %d: stalled mid-frame for %d s; closing",
+			lvs_log(LOG_WARNING, "control client pid %d: stalled mid-frame for %d s; closing",
 				 (int)c->pid, LVSD_CLIENT_STALL_MS / 1000);
 			client_free(d, c);
 		}
@@ -310,20 +310,20 @@ int lvsd_server_bind(struct lvsd *d)
 	const char *path = d->opts.socket_path;
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	if (strlen(path) >= sizeof(sun.sun_path)) {
-		lvsd_log(LOG_ERR, "socket path too long: %s", path);
+		lvs_log(LOG_ERR, "socket path too long: %s", path);
 		return -ENAMETOOLONG;
 	}
 	strcpy(sun.sun_path, path);
 	int err = mkdir_parent(path);
 	if (err) {
-		lvsd_log(LOG_ERR, "cannot create the directory of %s: %s", path, strerror(-err));
+		lvs_log(LOG_ERR, "cannot create the directory of %s: %s", path, strerror(-err));
 		return err;
 	}
 
 	struct stat st;
 	if (lstat(path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {
-			lvsd_log(LOG_ERR, "%s exists and is not a socket; not touching it", path);
+			lvs_log(LOG_ERR, "%s exists and is not a socket; not touching it", path);
 			return -EEXIST;
 		}
 		int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -333,15 +333,15 @@ int lvsd_server_bind(struct lvsd *d)
 		int e = errno;
 		close(probe);
 		if (rc == 0 || e == EAGAIN) { /* EAGAIN: alive, backlog full */
-			lvsd_log(LOG_ERR, "another lvsd is already running on %s", path);
+			lvs_log(LOG_ERR, "another lvsd is already running on %s", path);
 			return -EADDRINUSE;
 		}
 		if (e != ECONNREFUSED && e != ENOENT) {
-			lvsd_log(LOG_ERR, "cannot probe %s: %s", path, strerror(e));
+			lvs_log(LOG_ERR, "cannot probe %s: %s", path, strerror(e));
 			return -e;
 		}
 		/* nobody listens: a dead daemon's socket */
-		lvsd_log(LOG_NOTICE, "removing stale socket %s", path);
+		lvs_log(LOG_NOTICE, "removing stale socket %s", path);
 		unlink(path);
 	}
 
@@ -362,13 +362,13 @@ int lvsd_server_bind(struct lvsd *d)
 	int e = errno;
 	umask(old);
 	if (rc < 0) {
-		lvsd_log(LOG_ERR, "bind %s: %s", tmp.sun_path, strerror(e));
+		lvs_log(LOG_ERR, "bind %s: %s", tmp.sun_path, strerror(e));
 		close(fd);
 		return -e;
 	}
 	if (listen(fd, 128) < 0 || (strcmp(tmp.sun_path, path) && rename(tmp.sun_path, path) < 0)) {
 		e = errno;
-		lvsd_log(LOG_ERR, "listen/rename %s: %s", path, strerror(e));
+		lvs_log(LOG_ERR, "listen/rename %s: %s", path, strerror(e));
 		close(fd);
 		unlink(tmp.sun_path);
 		return -e;

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "daemon.h"
-#include "../core/procfs.h"
+#include "core/procfs.h"
 
 static int add_named(struct lvsd_named **v, size_t *n, const char *name, void *fn, void *arg)
 {
@@ -87,7 +87,7 @@ int lvsd_reload(struct lvsd *d, struct strbuf *out)
 		char err[256] = "";
 		int r = m->reload(d, err, sizeof(err));
 		if (r < 0) {
-			lvsd_log(LOG_ERR, "reload of module %s failed: %s", m->name,
+			lvs_log(LOG_ERR, "reload of module %s failed: %s", m->name,
 				 err[0] ? err : strerror(-r));
 			sb_printf(out, "%s: %s\n", m->name, err[0] ? err : strerror(-r));
 			if (!res)
@@ -121,7 +121,7 @@ static int view_status(struct lvsd *d, void *arg, struct strbuf *out)
 {
 	(void)arg;
 	const struct lvsd_opts *o = &d->opts;
-	uint64_t up = (lvsd_now_ms() - d->start_ms) / 1000;
+	uint64_t up = (lvs_now_ms() - d->start_ms) / 1000;
 	lvsd_lock(d);
 	size_t nsvc = lvs_svc_count(d->table);
 	lvsd_unlock(d);

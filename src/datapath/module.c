@@ -10,15 +10,15 @@
 #include <net/if.h>
 #include <net/if_arp.h>
 #include <sys/epoll.h>
-#include "../core/conn.h"
-#include "../daemon/lvsd.h"
-#include "afxdp.h"
-#include "cpulist.h"
+#include "core/conn.h"
+#include "host/host.h"
+#include "datapath/io/afxdp.h"
+#include "lib/cpulist.h"
 #include "datapath.h"
-#include "nexthop.h"
-#include "steer.h"
-#include "fastpath_maps.h"
-#include "worker.h"
+#include "datapath/pkt/nexthop.h"
+#include "datapath/netfilter/guard.h"
+#include "datapath/io/fastpath_maps.h"
+#include "datapath/pkt/worker.h"
 
 #define DP_MAX_CONNS   (1u << 20)
 #define DP_MAX_WORKERS 64
@@ -152,7 +152,7 @@ static void enforce(void)
 	char err[256];
 	if (steer_apply(g.steer, g.sh.owned, g.ifnames, err, sizeof(err)) < 0) {
 		if (strcmp(err, g.steer_err))
-			lvsd_log(LOG_ERR, "datapath: cannot install the nftables guard: %s", err);
+			lvs_log(LOG_ERR, "datapath: cannot install the nftables guard: %s", err);
 		snprintf(g.steer_err, sizeof(g.steer_err), "%s", err);
 	} else {
 		g.steer_err[0] = 0;
@@ -165,7 +165,7 @@ static void resync(struct lvsd *d)
 	struct dp_owned *o = dp_owned_build(lvsd_table(d));
 	lvsd_unlock(d);
 	if (!o) {
-		lvsd_log(LOG_ERR, "datapath: out of memory building the owned set");
+		lvs_log(LOG_ERR, "datapath: out of memory building the owned set");
 		return;
 	}
 	o->version = ++g.version;
@@ -178,7 +178,7 @@ static void resync(struct lvsd *d)
 			g.retired = r;
 		} else {
 			/* cannot defer: leak rather than free under a worker */
-			lvsd_log(LOG_ERR, "datapath: out of memory retiring the owned set");
+			lvs_log(LOG_ERR, "datapath: out of memory retiring the owned set");
 		}
 	}
 	enforce();
@@ -226,7 +226,7 @@ static void on_tick(struct lvsd *d, void *arg)
 {
 	(void)d;
 	(void)arg;
-	lvs_core_tick(g.core, lvsd_now_ms());
+	lvs_core_tick(g.core, lvs_now_ms());
 	reap_retired();
 }
 
@@ -236,7 +236,7 @@ static int view_conn(struct lvsd *d, void *arg, struct strbuf *out)
 {
 	(void)d;
 	(void)arg;
-	lvs_core_conn_proc(g.core, out, lvsd_now_ms());
+	lvs_core_conn_proc(g.core, out, lvs_now_ms());
 	return 0;
 }
 
@@ -244,7 +244,7 @@ static int view_conn_sync(struct lvsd *d, void *arg, struct strbuf *out)
 {
 	(void)d;
 	(void)arg;
-	lvs_core_conn_sync_proc(g.core, out, lvsd_now_ms());
+	lvs_core_conn_sync_proc(g.core, out, lvs_now_ms());
 	return 0;
 }
 
@@ -349,7 +349,7 @@ static void pin_attr(pthread_attr_t *attr, const int *cpus, int ncpus, unsigned 
 	CPU_SET(cpus[i % (unsigned)ncpus], &set);
 	int r = pthread_attr_setaffinity_np(attr, sizeof(set), &set);
 	if (r)
-		lvsd_log(LOG_WARNING, "datapath: worker %u: cannot pin to CPU %d: %s", i, cpus[i % (unsigned)ncpus],
+		lvs_log(LOG_WARNING, "datapath: worker %u: cannot pin to CPU %d: %s", i, cpus[i % (unsigned)ncpus],
 			 strerror(r));
 }
 
@@ -392,11 +392,11 @@ static int start_backend(struct lvsd *d)
 	char reason[256];
 
 	if (!strcmp(want, "none")) {
-		lvsd_log(LOG_INFO, "datapath: backend none (control plane only)");
+		lvs_log(LOG_INFO, "datapath: backend none (control plane only)");
 		return 0;
 	}
 	if (strcmp(want, "auto") && strcmp(want, "afpacket") && strcmp(want, "xdp"))
-		lvsd_log(LOG_WARNING, "datapath: unknown backend '%s'; using afpacket", want);
+		lvs_log(LOG_WARNING, "datapath: unknown backend '%s'; using afpacket", want);
 	unsigned nw = opts && opts->workers > 0 ? (unsigned)opts->workers : default_workers();
 	if (nw > DP_MAX_WORKERS)
 		nw = DP_MAX_WORKERS;
@@ -405,12 +405,12 @@ static int start_backend(struct lvsd *d)
 	 * AF_PACKET sockets, the XDP program shares its flow map */
 	const char *fpenv = getenv("LVSD_FASTPATH");
 	if (fpenv && !strcmp(fpenv, "off")) {
-		lvsd_log(LOG_INFO, "datapath: fast path off (LVSD_FASTPATH=off)");
+		lvs_log(LOG_INFO, "datapath: fast path off (LVSD_FASTPATH=off)");
 	} else {
 		char fwhy[200];
 		g.fp = dp_fastpath_open(fwhy, sizeof(fwhy));
 		if (!g.fp)
-			lvsd_log(LOG_WARNING, "datapath: fast path unavailable (%s): every packet goes through the workers",
+			lvs_log(LOG_WARNING, "datapath: fast path unavailable (%s): every packet goes through the workers",
 				 fwhy);
 	}
 	struct dp_backend_conf conf = { .nworkers = nw, .want_offload = 1, .fp = g.fp };
@@ -428,7 +428,7 @@ static int start_backend(struct lvsd *d)
 		else if (!(be = ops->open(&conf, err, sizeof(err))))
 			snprintf(why, sizeof(why), "AF_XDP open failed: %s", err);
 		if (!be)
-			lvsd_log(LOG_WARNING, "datapath: %s; falling back to afpacket", why);
+			lvs_log(LOG_WARNING, "datapath: %s; falling back to afpacket", why);
 		else if (!strcmp(want, "auto"))
 			snprintf(why, sizeof(why), "auto: AF_XDP works here");
 	} else if (!strcmp(want, "auto")) {
@@ -437,14 +437,14 @@ static int start_backend(struct lvsd *d)
 	if (!be) {
 		ops = &dp_backend_afpacket;
 		if (ops->probe(reason, sizeof(reason)) < 0) {
-			lvsd_log(LOG_WARNING, "datapath: afpacket unusable (%s); running without a datapath", reason);
+			lvs_log(LOG_WARNING, "datapath: afpacket unusable (%s); running without a datapath", reason);
 			dp_fastpath_close(g.fp);
 			g.fp = NULL;
 			return 0;
 		}
 		be = ops->open(&conf, err, sizeof(err));
 		if (!be) {
-			lvsd_log(LOG_WARNING, "datapath: afpacket open failed (%s); running without a datapath", err);
+			lvs_log(LOG_WARNING, "datapath: afpacket open failed (%s); running without a datapath", err);
 			dp_fastpath_close(g.fp);
 			g.fp = NULL;
 			return 0;
@@ -483,12 +483,12 @@ static int start_backend(struct lvsd *d)
 		 * handshake and the closing exchange in the workers */
 		s.offload_setup = fp->events && !(fpenv && !strcmp(fpenv, "established"));
 		lvs_core_set_settings(g.core, &s);
-		lvsd_log(LOG_INFO, "datapath: fast path takes %s", s.offload_setup ? "TCP connections from their SYN on: setup offload"
+		lvs_log(LOG_INFO, "datapath: fast path takes %s", s.offload_setup ? "TCP connections from their SYN on: setup offload"
 										  : "established TCP connections");
 	}
 	int cpus[DP_CPULIST_MAX], ncpus = 0;
 	if (opts && opts->cpus && (ncpus = dp_cpulist_parse(opts->cpus, cpus, DP_CPULIST_MAX)) < 0)
-		lvsd_log(LOG_WARNING, "datapath: --cpus '%s' is not a CPU list; workers not pinned", opts->cpus);
+		lvs_log(LOG_WARNING, "datapath: --cpus '%s' is not a CPU list; workers not pinned", opts->cpus);
 	for (unsigned i = 0; i < nw; i++) {
 		pthread_attr_t attr;
 		pthread_attr_init(&attr);
@@ -496,7 +496,7 @@ static int start_backend(struct lvsd *d)
 		int r = pthread_create(&g.w[i].thread, &attr, dp_worker_main, &g.w[i]);
 		if (r == EINVAL && ncpus > 0) {
 			/* the CPU is not ours to use (taskset, offline): unpinned */
-			lvsd_log(LOG_WARNING, "datapath: worker %u: CPU %d refused; running unpinned", i,
+			lvs_log(LOG_WARNING, "datapath: worker %u: CPU %d refused; running unpinned", i,
 				 cpus[i % (unsigned)ncpus]);
 			r = pthread_create(&g.w[i].thread, NULL, dp_worker_main, &g.w[i]);
 		}
@@ -509,14 +509,14 @@ static int start_backend(struct lvsd *d)
 		pthread_setname_np(g.w[i].thread, name);
 		char on[128];
 		affinity_text(g.w[i].thread, on, sizeof(on));
-		lvsd_log(LOG_INFO, "datapath: worker %u runs on CPU %s%s", i, on, ncpus > 0 ? ", pinned by --cpus" : "");
+		lvs_log(LOG_INFO, "datapath: worker %u runs on CPU %s%s", i, on, ncpus > 0 ? ", pinned by --cpus" : "");
 	}
 	ops->describe(be, g.backend_desc, sizeof(g.backend_desc));
-	lvsd_log(LOG_INFO, "datapath: %s (%s)", g.backend_desc, why);
+	lvs_log(LOG_INFO, "datapath: %s (%s)", g.backend_desc, why);
 
 	g.steer = steer_new();
 	if (!g.steer)
-		lvsd_log(LOG_ERR, "datapath: libnftables unavailable: the kernel will also answer VIP traffic");
+		lvs_log(LOG_ERR, "datapath: libnftables unavailable: the kernel will also answer VIP traffic");
 	return 1;
 }
 
@@ -541,7 +541,7 @@ static int dp_start(struct lvsd *d)
 
 	int r = start_backend(d);
 	if (r < 0) {
-		lvsd_log(LOG_ERR, "datapath: cannot start workers: %s", strerror(-r));
+		lvs_log(LOG_ERR, "datapath: cannot start workers: %s", strerror(-r));
 		stop_workers();
 		return r;
 	}
@@ -550,7 +550,7 @@ static int dp_start(struct lvsd *d)
 		if (g.mon)
 			lvsd_add_fd(d, nh_monitor_fd(g.mon), EPOLLIN, on_netlink, NULL);
 		else
-			lvsd_log(LOG_WARNING, "datapath: no rtnetlink monitor: links/routes cached until restart");
+			lvs_log(LOG_WARNING, "datapath: no rtnetlink monitor: links/routes cached until restart");
 		g.ifnames = current_ifnames();
 	}
 	lvsd_on_table_change(d, on_table_change, NULL);

@@ -12,10 +12,10 @@
 #include <unistd.h>
 #include "syncd.h"
 #include "wire.h"
-#include "../core/conn.h"
-#include "../core/pkt.h"
-#include "../daemon/lvsd.h"
-#include "../datapath/datapath.h"
+#include "core/conn.h"
+#include "core/pkt.h"
+#include "host/host.h"
+#include "datapath/datapath.h"
 
 #define RECV_BUF_LEN 65536
 #define RECV_BURST 64              /* messages per wake-up, then the loop runs others */
@@ -122,7 +122,7 @@ static void master_hook(void *arg, unsigned worker, const struct lvs_conn_sync *
 			r = sync_msg_add(&S.msg, e);
 		}
 		if (r == 0 && S.msg.nr == 1)
-			S.first_ms = lvsd_now_ms();
+			S.first_ms = lvs_now_ms();
 		else if (r < 0)
 			S.n.conns_dropped++;   /* larger than sync_maxlen allows */
 	}
@@ -183,7 +183,7 @@ static int master_start(const struct lvs_daemon_conf *c)
 	sync_msg_init(&S.msg, buf, c->sync_maxlen, (uint8_t)c->syncid);
 	pthread_mutex_unlock(&S.mu);
 	lvs_core_set_sync_hook(S.core, master_hook, NULL);
-	lvsd_log(LOG_INFO, "sync: master started (mcast=%s, syncid=%u, maxlen=%u, port=%u, ttl=%u)",
+	lvs_log(LOG_INFO, "sync: master started (mcast=%s, syncid=%u, maxlen=%u, port=%u, ttl=%u)",
 		 c->mcast_ifn, c->syncid, c->sync_maxlen, c->mcast_port, c->mcast_ttl);
 	return 0;
 }
@@ -200,7 +200,7 @@ static void master_stop(void)
 	free(S.master_buf);
 	S.master_buf = NULL;
 	pthread_mutex_unlock(&S.mu);
-	lvsd_log(LOG_INFO, "sync: master stopped");
+	lvs_log(LOG_INFO, "sync: master stopped");
 }
 
 static void on_flush_timer(struct lvsd *d, void *arg)
@@ -208,7 +208,7 @@ static void on_flush_timer(struct lvsd *d, void *arg)
 	(void)d;
 	(void)arg;
 	pthread_mutex_lock(&S.mu);
-	if (S.master_fd >= 0 && S.msg.nr && lvsd_now_ms() - S.first_ms >= SYNC_FLUSH_MS)
+	if (S.master_fd >= 0 && S.msg.nr && lvs_now_ms() - S.first_ms >= SYNC_FLUSH_MS)
 		master_flush_locked();
 	pthread_mutex_unlock(&S.mu);
 }
@@ -237,7 +237,7 @@ static void on_backup_readable(struct lvsd *d, int fd, uint32_t events, void *ar
 	for (int i = 0; i < RECV_BURST; i++) {
 		ssize_t n = recv(fd, S.recv_buf, RECV_BUF_LEN, MSG_DONTWAIT);
 		struct sync_parse_counts pc;
-		uint64_t now = lvsd_now_ms();
+		uint64_t now = lvs_now_ms();
 
 		if (n < 0)
 			return;
@@ -295,7 +295,7 @@ static int backup_start(const struct lvs_daemon_conf *c)
 	}
 	S.backup_fd = fd;
 	S.backup_conf = *c;
-	lvsd_log(LOG_INFO, "sync: backup started (mcast=%s, syncid=%u, maxlen=%u, port=%u)", c->mcast_ifn,
+	lvs_log(LOG_INFO, "sync: backup started (mcast=%s, syncid=%u, maxlen=%u, port=%u)", c->mcast_ifn,
 		 c->syncid, c->sync_maxlen, c->mcast_port);
 	return 0;
 }
@@ -307,14 +307,14 @@ static void backup_stop(void)
 	lvsd_del_fd(S.d, S.backup_fd);
 	close(S.backup_fd);
 	S.backup_fd = -1;
-	lvsd_log(LOG_INFO, "sync: backup stopped");
+	lvs_log(LOG_INFO, "sync: backup stopped");
 }
 
 /* ---- following the table ---- */
 
 static void give_up(struct lvsd *d, int state, int err)
 {
-	lvsd_log(LOG_ERR, "sync: cannot start the %s daemon: %s", state == LVS_DAEMON_MASTER ? "master" : "backup",
+	lvs_log(LOG_ERR, "sync: cannot start the %s daemon: %s", state == LVS_DAEMON_MASTER ? "master" : "backup",
 		 strerror(-err));
 	lvsd_lock(d);
 	lvs_stop_daemon(lvsd_table(d), state);

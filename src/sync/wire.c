@@ -4,7 +4,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "wire.h"
-#include "../core/ipvs-t.h"
+#include "core/ipvs-t.h"
 
 /* v1 entry option types (IPVS_OPT_*) */
 #define OPT_SEQ_DATA 1

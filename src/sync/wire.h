@@ -27,7 +27,7 @@
 #define LVSD_SYNC_WIRE_H
 #include <stddef.h>
 #include <stdint.h>
-#include "../core/conn-t.h"
+#include "core/conn-t.h"
 
 #define SYNC_V1_HEADER_LEN 8
 #define SYNC_V0_HEADER_LEN 4

@@ -9,8 +9,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <cmocka.h>
-#include "datapath/afxdp_csum.h"
-#include "datapath/csum.h"
+#include "datapath/io/afxdp_csum.h"
+#include "datapath/pkt/csum.h"
 
 #define L4OFF (14 + 20)
 

@@ -13,8 +13,8 @@
 #include <arpa/inet.h>
 
 /* before cmocka.h, whose fail() macro would clash with cli.h's fail() */
-#include "../../src/cli/list.c"
-#include "../../src/cli/errmsg.c"
+#include "cli/list.c"
+#include "cli/errmsg.c"
 
 #include <cmocka.h>
 

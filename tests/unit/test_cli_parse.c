@@ -13,8 +13,8 @@
 #include <cmocka.h>
 
 /* the CLI is not a library: compile its pure units into this test */
-#include "../../src/cli/popt_lite.c"
-#include "../../src/cli/parse.c"
+#include "cli/popt_lite.c"
+#include "cli/parse.c"
 
 static const struct popt_opt table[] = {
 	{ "list", 'L', POPT_NONE, 'L' },

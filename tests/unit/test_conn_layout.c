@@ -16,7 +16,7 @@
 #include "core/table.h"
 #include "core/pkt.h"
 #include "core/conn.h"
-#include "core/strbuf.h"
+#include "lib/strbuf.h"
 
 static union lvs_addr ip4(const char *s)
 {

@@ -18,7 +18,7 @@
 #include "core/sched.h"
 #include "core/pkt.h"
 #include "core/conn.h"
-#include "core/strbuf.h"
+#include "lib/strbuf.h"
 #include "core/stats.h"
 
 #define VIP "172.20.0.24"

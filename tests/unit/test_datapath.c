@@ -8,9 +8,9 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <cmocka.h>
-#include "datapath/crc32c.h"
-#include "datapath/csum.h"
-#include "datapath/parse.h"
+#include "datapath/pkt/crc32c.h"
+#include "datapath/pkt/csum.h"
+#include "datapath/pkt/parse.h"
 
 static const uint8_t MAC[12] = { 2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2 };
 

@@ -4,7 +4,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include "datapath/cpulist.h"
+#include "lib/cpulist.h"
 
 static void lists_in_written_order(void **state)
 {

@@ -10,8 +10,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <cmocka.h>
-#include "core/strbuf.h"
-#include "datapath/fwmark.h"
+#include "lib/strbuf.h"
+#include "datapath/netfilter/fwmark.h"
 
 static uint64_t cls(const struct fwm_classifier *c, uint8_t proto, const char *s, const char *d,
 		    uint16_t sp, uint16_t dp, const char *ifname)

@@ -16,7 +16,7 @@
 #include "core/table.h"
 #include "core/pkt.h"
 #include "core/conn.h"
-#include "core/strbuf.h"
+#include "lib/strbuf.h"
 
 #define VIP "172.20.0.26"
 #define CIP "172.20.0.100"

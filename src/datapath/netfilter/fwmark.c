@@ -5,7 +5,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include "../core/strbuf.h"
+#include "lib/strbuf.h"
 #include "fwmark.h"
 
 #define MAX_TOKENS 256

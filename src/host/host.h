@@ -28,8 +28,10 @@
 
 #include <stdint.h>
 #include <syslog.h>
-#include "../core/table.h"
-#include "../core/strbuf.h"
+#include "core/table.h"
+#include "lib/strbuf.h"
+#include "lib/clock.h"
+#include "lib/log.h"
 
 struct lvsd;
 
@@ -51,10 +53,6 @@ void lvsd_lock(struct lvsd *d);
 void lvsd_unlock(struct lvsd *d);
 void lvsd_table_changed(struct lvsd *d);
 const struct lvsd_opts *lvsd_opts(struct lvsd *d);
-
-uint64_t lvsd_now_ms(void); /* CLOCK_MONOTONIC in ms */
-
-void lvsd_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 typedef int (*lvsd_text_fn)(struct lvsd *d, void *arg, struct strbuf *out);
 typedef int (*lvsd_cmd_fn)(struct lvsd *d, void *arg, const char *args, struct strbuf *out);

@@ -52,7 +52,7 @@
 
 #include <pthread.h>
 #include <stdint.h>
-#include "../core/pkt.h"
+#include "core/pkt.h"
 
 struct bpf_object;
 struct dp_worker;

@@ -4,18 +4,12 @@
 #include <time.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
-#include "fwmark_watch.h"   /* h10: fwmark classifier */
+#include "datapath/netfilter/fwmark_watch.h"
+#include "lib/clock.h"
 #include "nexthop.h"
 #include "worker.h"
 
 #define BURST 64
-
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static int if_allowed(struct dp_worker *w, int ifindex)
 {
@@ -164,7 +158,7 @@ void *dp_worker_main(void *arg)
 				      w->npending ? 20 : dp_fp_busy(w) ? DP_FP_EVENT_MS : 100);
 		if (n < 0)
 			break;
-		w->now_ms = mono_ms();
+		w->now_ms = lvs_now_ms();
 		/* what the fast path reported happened before anything just
 		 * received: the core must see it first (fastpath.h) */
 		dp_fp_drain(w);

@@ -10,11 +10,11 @@
 #include <sys/mman.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "../daemon/lvsd.h"
+#include "host/host.h"
 #include "fastpath.h"
 #include "fastpath_maps.h"
-#include "nexthop.h"
-#include "worker.h"
+#include "datapath/pkt/nexthop.h"
+#include "datapath/pkt/worker.h"
 
 /* the compiled programs, embedded at build time (module.mk) */
 #ifndef LVSD_FAST_OBJ
@@ -94,7 +94,7 @@ struct dp_fastpath *dp_fastpath_open(char *why, size_t len)
 	if (ev)
 		fp->events = ring_buffer__new(bpf_map__fd(ev), on_event, fp, NULL);
 	if (!fp->events)
-		lvsd_log(LOG_WARNING, "datapath: fast path: no event ring (%s): connections are offloaded once established",
+		lvs_log(LOG_WARNING, "datapath: fast path: no event ring (%s): connections are offloaded once established",
 			 strerror(errno));
 	return fp;
 fail:
@@ -152,7 +152,7 @@ void dp_fastpath_disable(struct dp_fastpath *fp, const char *why)
 {
 	if (!fp || !__atomic_exchange_n(&fp->enabled, 0, __ATOMIC_RELAXED))
 		return;
-	lvsd_log(LOG_WARNING, "datapath: fast path off (%s): every packet goes through the workers", why);
+	lvs_log(LOG_WARNING, "datapath: fast path off (%s): every packet goes through the workers", why);
 	/* installed flows would now miss a TC program somewhere: all back */
 	struct lvsd_flow_key k, next;
 	int have = bpf_map_get_next_key(fp->flows_fd, NULL, &k) == 0;
@@ -207,7 +207,7 @@ void dp_fastpath_sync_ifs(struct dp_fastpath *fp, char *const *ifnames)
 			return;
 		}
 		fp->ntc++;
-		lvsd_log(LOG_INFO, "datapath: fast path: TC program on %s", *p);
+		lvs_log(LOG_INFO, "datapath: fast path: TC program on %s", *p);
 	}
 }
 

@@ -25,12 +25,13 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <xdp/xsk.h>
-#include "../daemon/lvsd.h"
+#include "lib/clock.h"
+#include "lib/log.h"
 #include "afxdp.h"
 #include "afxdp_csum.h"
 #include "afxdp_maps.h"
 #include "fastpath.h"
-#include "steer.h"
+#include "datapath/netfilter/guard.h"
 
 /* the compiled XDP program, embedded at build time (module.mk) */
 #ifndef LVSD_XDP_OBJ
@@ -158,13 +159,6 @@ struct dp_backend {
 	unsigned ntxif;
 	unsigned tx_ifs_xsk, tx_ifs_afp;        /* of those: with / without XSK TX */
 };
-
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* ---- probe ---- */
 
@@ -416,7 +410,7 @@ static int attach_if(struct dp_backend *be, const char *name, int ifindex)
 		if (!be->ifs[i].used)
 			xi = &be->ifs[i];
 	if (!xi) {
-		lvsd_log(LOG_ERR, "datapath: afxdp: more than %d interfaces, %s not served", LVSD_XDP_MAX_IFS, name);
+		lvs_log(LOG_ERR, "datapath: afxdp: more than %d interfaces, %s not served", LVSD_XDP_MAX_IFS, name);
 		return -1;
 	}
 	char err[256];
@@ -431,11 +425,11 @@ static int attach_if(struct dp_backend *be, const char *name, int ifindex)
 		if (!q && be->xsk_tx) {
 			/* a socket without a TX ring still receives; frames
 			 * to this interface then leave through AF_PACKET */
-			lvsd_log(LOG_WARNING, "datapath: afxdp: %s (retrying without XSK TX)", err);
+			lvs_log(LOG_WARNING, "datapath: afxdp: %s (retrying without XSK TX)", err);
 			q = xq_new(name, ifindex, i, 0, err, sizeof(err));
 		}
 		if (!q) {
-			lvsd_log(LOG_ERR, "datapath: afxdp: %s", err);
+			lvs_log(LOG_ERR, "datapath: afxdp: %s", err);
 			goto fail;
 		}
 		if (!q->has_tx)
@@ -444,13 +438,13 @@ static int attach_if(struct dp_backend *be, const char *name, int ifindex)
 		uint32_t slot = base + i;
 		int fd = q->fd;
 		if (bpf_map_update_elem(be->xsks_fd, &slot, &fd, BPF_ANY) < 0) {
-			lvsd_log(LOG_ERR, "datapath: afxdp: XSKMAP update for %s queue %u: %s", name, i, strerror(errno));
+			lvs_log(LOG_ERR, "datapath: afxdp: XSKMAP update for %s queue %u: %s", name, i, strerror(errno));
 			goto fail;
 		}
 	}
 	uint32_t key = (uint32_t)ifindex, val = base;
 	if (bpf_map_update_elem(be->ifslot_fd, &key, &val, BPF_ANY) < 0) {
-		lvsd_log(LOG_ERR, "datapath: afxdp: interface map update for %s: %s", name, strerror(errno));
+		lvs_log(LOG_ERR, "datapath: afxdp: interface map update for %s: %s", name, strerror(errno));
 		goto fail;
 	}
 	/* native first (veth supports it); generic works on any driver */
@@ -460,12 +454,12 @@ static int attach_if(struct dp_backend *be, const char *name, int ifindex)
 		xi->xdp_mode = XDP_FLAGS_SKB_MODE;
 		int r2 = bpf_xdp_attach(ifindex, be->prog_fd, XDP_FLAGS_SKB_MODE, NULL);
 		if (r2 < 0) {
-			lvsd_log(LOG_ERR, "datapath: afxdp: cannot attach XDP to %s (native: %s, generic: %s)",
+			lvs_log(LOG_ERR, "datapath: afxdp: cannot attach XDP to %s (native: %s, generic: %s)",
 				 name, strerror(-r), strerror(-r2));
 			xi->xdp_mode = 0;
 			goto fail;
 		}
-		lvsd_log(LOG_WARNING, "datapath: afxdp: %s: native XDP refused (%s), using generic XDP",
+		lvs_log(LOG_WARNING, "datapath: afxdp: %s: native XDP refused (%s), using generic XDP",
 			 name, strerror(-r));
 	}
 	/* sockets go to the workers round-robin: one worker per queue while
@@ -480,7 +474,7 @@ static int attach_if(struct dp_backend *be, const char *name, int ifindex)
 		pthread_mutex_unlock(&w->lock);
 	}
 	publish_if(be, xi, 1);
-	lvsd_log(LOG_INFO, "datapath: afxdp: %s: %s XDP, %u AF_XDP socket(s) (copy mode), tx=%s", name,
+	lvs_log(LOG_INFO, "datapath: afxdp: %s: %s XDP, %u AF_XDP socket(s) (copy mode), tx=%s", name,
 		 xi->xdp_mode == XDP_FLAGS_DRV_MODE ? "native" : "generic", xi->nq,
 		 xi->tx_xsk ? "xsk" : "afpacket");
 	return 0;
@@ -668,7 +662,7 @@ static struct dp_backend *afx_open(const struct dp_backend_conf *conf, char *err
 	/* (the fast path's segments: TC takes them before this tap) */
 	be->tap = dp_backend_afpacket.open(conf, terr, sizeof(terr));
 	if (!be->tap)
-		lvsd_log(LOG_WARNING, "datapath: afxdp: no AF_PACKET tap (%s): fragments stay with the kernel", terr);
+		lvs_log(LOG_WARNING, "datapath: afxdp: no AF_PACKET tap (%s): fragments stay with the kernel", terr);
 	for (unsigned i = 0; be->tap && i < be->nworkers; i++)
 		be->w[i].tap = dp_backend_afpacket.worker(be->tap, i);
 	refresh_locals(be);
@@ -734,7 +728,7 @@ static int afx_rx_burst(struct dp_wio *w, struct dp_frame *frames, int max, int 
 {
 	const struct dp_backend_ops *tap = &dp_backend_afpacket;
 	if (w->idx == 0) {
-		uint64_t now = mono_ms();
+		uint64_t now = lvs_now_ms();
 		if (now - w->locals_ms >= LOCALS_MS) {
 			w->locals_ms = now;
 			refresh_locals(w->be);

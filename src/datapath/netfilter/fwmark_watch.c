@@ -15,11 +15,11 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include "../core/strbuf.h"
-#include "../daemon/lvsd.h"
+#include "lib/strbuf.h"
+#include "host/host.h"
 #include "fwmark.h"
 #include "fwmark_watch.h"
-#include "nexthop.h"
+#include "datapath/pkt/nexthop.h"
 
 extern char **environ;
 /* datapath/module.c: the running backend's name ("afpacket", "xdp") or NULL */
@@ -93,10 +93,10 @@ static char *run_capture(char *const argv[], int *status)
 		return NULL;
 	}
 	struct strbuf sb = STRBUF_INIT;
-	uint64_t deadline = lvsd_now_ms() + 2000;
+	uint64_t deadline = lvs_now_ms() + 2000;
 	int eof = 0;
 	for (;;) {
-		uint64_t now = lvsd_now_ms();
+		uint64_t now = lvs_now_ms();
 		if (now >= deadline || sb.len > MAX_OUTPUT)
 			break;
 		struct pollfd p = { .fd = pfd[0], .events = POLLIN };
@@ -179,10 +179,10 @@ static void guard_sync(void);
 static void reload(const char *why)
 {
 	struct fwm_classifier *c = read_rules();
-	W.last_read_ms = lvsd_now_ms();
+	W.last_read_ms = lvs_now_ms();
 	W.dirty = 0;
 	if (!c || c->oom) {
-		lvsd_log(LOG_ERR, "fwmark: out of memory reading the firewall rules");
+		lvs_log(LOG_ERR, "fwmark: out of memory reading the firewall rules");
 		fwm_free(c);
 		return;
 	}
@@ -199,9 +199,9 @@ static void reload(const char *why)
 	}
 	for (size_t i = 0; i < c->nunsup; i++)
 		if (!has_unsup(old, c->unsup[i].text))
-			lvsd_log(LOG_WARNING, "fwmark: rule not evaluated by lvsd: %s (%s)",
+			lvs_log(LOG_WARNING, "fwmark: rule not evaluated by lvsd: %s (%s)",
 				 c->unsup[i].text, c->unsup[i].reason);
-	lvsd_log(LOG_INFO, "fwmark: %s: %zu mark rules compiled, %zu unsupported",
+	lvs_log(LOG_INFO, "fwmark: %s: %zu mark rules compiled, %zu unsupported",
 		 why, c->nrules, c->nunsup);
 	W.reloads++;
 	__atomic_store_n(&W.active, c, __ATOMIC_RELEASE);
@@ -209,7 +209,7 @@ static void reload(const char *why)
 		struct retired_cls *r = malloc(sizeof(*r));
 		if (r) {
 			r->c = old;
-			r->free_at = lvsd_now_ms() + RETIRE_MS;
+			r->free_at = lvs_now_ms() + RETIRE_MS;
 			r->next = W.retired;
 			W.retired = r;
 		}
@@ -220,7 +220,7 @@ static void reload(const char *why)
 
 static void reap(void)
 {
-	uint64_t now = lvsd_now_ms();
+	uint64_t now = lvs_now_ms();
 	for (struct retired_cls **pp = &W.retired; *pp;) {
 		struct retired_cls *r = *pp;
 		if (now >= r->free_at) {
@@ -266,7 +266,7 @@ static void on_timer(struct lvsd *d, void *arg)
 {
 	(void)d;
 	(void)arg;
-	uint64_t now = lvsd_now_ms();
+	uint64_t now = lvs_now_ms();
 	int poll_needed = W.nl_fd < 0 || W.legacy;
 	if (W.dirty || (poll_needed && now - W.last_read_ms >= POLL_MS))
 		reload(W.dirty ? "firewall changed" : "periodic read");
@@ -321,7 +321,7 @@ static void guard_sync(void)
 	 * backend's tap picks it up), so both need the kernel's copy dropped */
 	if (strcmp(be, "afpacket") && strcmp(be, "xdp")) {
 		if (*marks && !W.warned_xdp) {
-			lvsd_log(LOG_WARNING, "fwmark: backend %s does not steer fwmark services", be);
+			lvs_log(LOG_WARNING, "fwmark: backend %s does not steer fwmark services", be);
 			W.warned_xdp = 1;
 		}
 		free(marks);
@@ -360,9 +360,9 @@ static void guard_sync(void)
 		free(W.guard_marks);
 		W.guard_marks = marks;
 		marks = NULL;
-		lvsd_log(LOG_INFO, "fwmark: kernel guard for marks {%s}", W.guard_marks);
+		lvs_log(LOG_INFO, "fwmark: kernel guard for marks {%s}", W.guard_marks);
 	} else if (W.guard_err[0]) {
-		lvsd_log(LOG_ERR, "fwmark: cannot install the guard: %s", W.guard_err);
+		lvs_log(LOG_ERR, "fwmark: cannot install the guard: %s", W.guard_err);
 	}
 	sb_free(&sb);
 	free(marks);
@@ -466,7 +466,7 @@ static int fw_start(struct lvsd *d)
 	if (W.nl_fd >= 0)
 		lvsd_add_fd(d, W.nl_fd, EPOLLIN, on_nl, NULL);
 	else
-		lvsd_log(LOG_WARNING, "fwmark: no nftables notifications (%s): polling every second", strerror(errno));
+		lvs_log(LOG_WARNING, "fwmark: no nftables notifications (%s): polling every second", strerror(errno));
 	reload("start");
 	lvsd_register_text(d, "fwmark", view_fwmark, NULL);
 	lvsd_register_command(d, "fwmark-reload", cmd_reload, NULL);

@@ -20,11 +20,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../core/conn.h"
-#include "../core/pkt.h"
-#include "../core/sched.h"
-#include "../daemon/lvsd.h"
-#include "datapath.h"
+#include "core/conn.h"
+#include "core/pkt.h"
+#include "core/sched.h"
+#include "host/host.h"
+#include "datapath/datapath.h"
 
 enum knob_kind { K_CORE, K_LBLC, K_LBLCR };
 
@@ -115,10 +115,10 @@ static int set(const char *name, size_t nlen, const char *value, const char **wh
 		*(int *)((char *)&s + k->off) = (int)v;
 		lvs_core_set_settings(core, &s);
 		if (!strcmp(k->name, "expire_nodest_conn") && v)
-			lvs_core_expire_nodest(core, lvsd_now_ms());
+			lvs_core_expire_nodest(core, lvs_now_ms());
 	}
 	}
-	lvsd_log(LOG_INFO, "settings: %s = %ld", k->name, v);
+	lvs_log(LOG_INFO, "settings: %s = %ld", k->name, v);
 	return 0;
 }
 
@@ -170,7 +170,7 @@ static void on_change(struct lvsd *d, void *arg)
 	/* the kernel expires the conns of a deleted dest from its work queue
 	 * when expire_nodest_conn=1; a table change is where dests go away */
 	if (s.expire_nodest_conn)
-		lvs_core_expire_nodest(core, lvsd_now_ms());
+		lvs_core_expire_nodest(core, lvs_now_ms());
 }
 
 static int knobs_start(struct lvsd *d)
@@ -185,7 +185,7 @@ static int knobs_start(struct lvsd *d)
 			char *eq = strchr(p, '=');
 			const char *why = "missing '='";
 			if (!eq || set(p, (size_t)(eq - p), eq + 1, &why) < 0) {
-				lvsd_log(LOG_ERR, "LVSD_SETTINGS: %s: %s", p, why);
+				lvs_log(LOG_ERR, "LVSD_SETTINGS: %s: %s", p, why);
 				free(copy);
 				return -EINVAL;
 			}

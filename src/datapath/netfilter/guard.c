@@ -8,9 +8,9 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <nftables/libnftables.h>
-#include "../core/table.h"
-#include "../core/strbuf.h"
-#include "steer.h"
+#include "core/table.h"
+#include "lib/strbuf.h"
+#include "guard.h"
 
 static uint32_t key_hash(uint32_t addr, uint8_t proto, uint16_t port)
 {

@@ -11,11 +11,11 @@
 
 #include <pthread.h>
 #include <stdint.h>
-#include "../core/pkt.h"
-#include "backend.h"
-#include "fastpath.h"
+#include "core/pkt.h"
+#include "datapath/io/backend.h"
+#include "datapath/io/fastpath.h"
 #include "parse.h"
-#include "steer.h"
+#include "datapath/netfilter/guard.h"
 
 struct nh_ctx;
 struct dp_shared;

@@ -20,8 +20,8 @@
 #define LVS_DP_PARSE_H
 
 #include <stdint.h>
-#include "../core/pkt.h"
-#include "backend.h"
+#include "core/pkt.h"
+#include "datapath/io/backend.h"
 
 /* X(name, description) */
 #define DP_REASONS(X) \

@@ -27,7 +27,7 @@
 #define LVS_DP_FWMARK_WATCH_H
 
 #include <stdint.h>
-#include "../core/pkt.h"
+#include "core/pkt.h"
 
 struct nh_ctx;
 

@@ -1,7 +1,7 @@
 /* afxdp_csum.c - see afxdp_csum.h */
 #include <netinet/in.h>
 #include "afxdp_csum.h"
-#include "csum.h"
+#include "datapath/pkt/csum.h"
 
 #define ETH_HDR 14
 

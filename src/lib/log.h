@@ -1,0 +1,18 @@
+/* log.h - logging with an injectable sink.
+ *
+ * Any layer may log; where the text goes is decided by whoever owns the
+ * process (the daemon installs syslog/stderr/file, a test may capture the
+ * lines).  Without a sink, messages go to stderr.  lvs_log() is safe from
+ * any thread; the sink is called with one formatted line (no newline) and
+ * must be thread-safe itself. */
+#ifndef LVS_LIB_LOG_H
+#define LVS_LIB_LOG_H
+
+#include <syslog.h>
+
+typedef void (*lvs_log_sink_fn)(void *arg, int prio, const char *msg);
+
+void lvs_log_set_sink(lvs_log_sink_fn fn, void *arg);
+void lvs_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif
