@@ -1,4 +1,4 @@
-/* module.c - lvsd_mod_check: the health checker and configuration file
+/* module.c - lvs_mod_check: the health checker and configuration file
  * as an lvsd module.
  *
  *   lvsd -c FILE        load an ldirectord.cf or keepalived.conf (detected
@@ -13,101 +13,118 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 
 #include "check.h"
 #include "host/host.h"
 
-static struct chk_engine *engine;
+struct check_module {
+	struct lvs_host *h;
+	struct chk_engine *engine;
+	const char *path;               /* -c FILE, NULL: none */
+};
 
-static void host_lock(void *arg) { lvsd_lock(arg); }
-static void host_unlock(void *arg) { lvsd_unlock(arg); }
-static struct lvs_table *host_table(void *arg) { return lvsd_table(arg); }
-static void host_changed(void *arg) { lvsd_table_changed(arg); }
+static void host_lock(void *arg) { lvs_host_lock(arg); }
+static void host_unlock(void *arg) { lvs_host_unlock(arg); }
+static struct lvs_table *host_table(void *arg) { return lvs_host_table(arg); }
+static void host_changed(void *arg) { lvs_host_changed(arg); }
 static void host_log(void *arg, int prio, const char *msg)
 {
 	(void)arg;
 	lvs_log(prio, "check: %s", msg);
 }
 
-static int view_checks(struct lvsd *d, void *arg, struct strbuf *out)
+static int view_checks(void *arg, struct strbuf *out)
 {
-	(void)d;
-	(void)arg;
-	if (engine)
-		chk_engine_status(engine, out);
-	else
-		sb_puts(out, "health checker not running\n");
+	struct check_module *m = arg;
+
+	chk_engine_status(m->engine, out);
 	return 0;
 }
 
-static int mod_start(struct lvsd *d)
+/* the -c file, parsed; warnings logged; 0 or -EINVAL (logged) */
+static int load(const char *path, struct cfg **c)
 {
-	const struct lvsd_opts *o = lvsd_opts(d);
-	const char *path = o ? o->config_file : NULL;
-	struct chk_host host = {
-		.lock = host_lock, .unlock = host_unlock, .table = host_table,
-		.changed = host_changed, .log = host_log, .arg = d,
-	};
+	struct strbuf err = STRBUF_INIT, warn = STRBUF_INIT;
+	int ret = cfg_parse_file(path, CFG_FMT_AUTO, c, &err, &warn);
+
+	if (warn.buf) {
+		char *save = NULL;
+
+		for (char *l = strtok_r(warn.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+			lvs_log(LOG_WARNING, "check: %s", l);
+	}
+	if (ret)
+		lvs_log(LOG_ERR, "check: %s", err.buf ? err.buf : "cannot load the configuration");
+	sb_free(&err);
+	sb_free(&warn);
+	return ret ? -EINVAL : 0;
+}
+
+static void mod_stop(void *state)
+{
+	struct check_module *m = state;
+
+	chk_engine_free(m->engine);
+	free(m);
+}
+
+static int mod_start(struct lvs_host *h, void **state)
+{
+	struct check_module *m = calloc(1, sizeof(*m));
 	struct cfg *c = NULL;
 	int ret;
 
-	engine = chk_engine_new(&host);
-	if (!engine) {
-		lvs_log(LOG_ERR, "check: cannot create the health-check engine");
+	if (!m)
 		return -ENOMEM;
+	m->h = h;
+	struct chk_host host = {
+		.lock = host_lock, .unlock = host_unlock, .table = host_table,
+		.changed = host_changed, .log = host_log, .arg = h,
+	};
+	m->engine = chk_engine_new(&host);
+	if (!m->engine) {
+		lvs_log(LOG_ERR, "check: cannot create the health-check engine");
+		ret = -ENOMEM;
+		goto fail;
 	}
-	lvsd_register_text(d, "checks", view_checks, NULL);
-	if (!path)
-		return 0;   /* no -c FILE: no thread; the view says so */
-	{
-		struct strbuf err = STRBUF_INIT, warn = STRBUF_INIT;
-
-		ret = cfg_parse_file(path, CFG_FMT_AUTO, &c, &err, &warn);
-		if (warn.buf) {
-			char *save = NULL;
-
-			for (char *l = strtok_r(warn.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-				lvs_log(LOG_WARNING, "check: %s", l);
-		}
+	if ((ret = lvs_host_register_text(h, "checks", view_checks, m)) < 0)
+		goto fail;
+	/* no -c FILE: no thread; the view says so */
+	if (lvs_host_opts(h)->config_file) {
+		if ((ret = load(lvs_host_opts(h)->config_file, &c)) < 0)
+			goto fail;
+		ret = chk_engine_start(m->engine, lvs_host_opts(h)->config_file, c);
 		if (ret) {
-			lvs_log(LOG_ERR, "check: %s", err.buf ? err.buf : "cannot load the configuration");
-			sb_free(&err);
-			sb_free(&warn);
-			chk_engine_free(engine);
-			engine = NULL;
-			return -EINVAL;
+			lvs_log(LOG_ERR, "check: cannot start the checker thread: %s", strerror(-ret));
+			goto fail;
 		}
-		sb_free(&err);
-		sb_free(&warn);
+		m->path = lvs_host_opts(h)->config_file;
 	}
-	ret = chk_engine_start(engine, path, c);
-	if (ret) {
-		lvs_log(LOG_ERR, "check: cannot start the checker thread: %s", strerror(-ret));
-		chk_engine_free(engine);
-		engine = NULL;
-	}
+	*state = m;
+	return 0;
+fail:
+	mod_stop(m);
 	return ret;
 }
 
-static void mod_stop(struct lvsd *d)
+static int mod_reload(void *state, struct strbuf *err)
 {
-	(void)d;
-	chk_engine_free(engine);
-	engine = NULL;
-}
+	struct check_module *m = state;
+	char msg[256] = "";
+	int ret;
 
-static int mod_reload(struct lvsd *d, char *err, size_t errlen)
-{
-	const struct lvsd_opts *o = lvsd_opts(d);
-
-	if (!engine || !o || !o->config_file)
+	if (!m->path)
 		return 0;   /* nothing configured: nothing to reload */
-	return chk_engine_reload(engine, err, errlen);
+	ret = chk_engine_reload(m->engine, msg, sizeof(msg));
+	if (ret < 0 && msg[0])
+		sb_puts(err, msg);
+	return ret;
 }
 
-const struct lvsd_module lvsd_mod_check = {
+const struct lvs_module lvs_mod_check = {
 	.name = "check",
 	.start = mod_start,
 	.stop = mod_stop,

@@ -1,8 +1,8 @@
 /* daemon.h - lvsd's internals shared by the files of src/daemon (modules
- * use lvsd.h only).
+ * see only host/host.h).
  *
  * Threads: everything here runs on the main loop thread except lvs_log,
- * lvsd_lock/unlock and lvsd_table_changed, which datapath workers may call.
+ * lvsd_lock/unlock and lvsd_table_changed, which module threads may call.
  */
 #ifndef LVSD_DAEMON_H
 #define LVSD_DAEMON_H
@@ -23,24 +23,24 @@ struct lvsd_watch {
 	struct lvsd_watch *next;
 	int fd;
 	int deleted;
-	lvsd_fd_fn fn;
+	lvs_host_fd_fn fn;
 	void *arg;
 };
 
 struct lvsd_timer {
 	uint64_t period_ms, due_ms;
-	lvsd_timer_fn fn;
+	lvs_host_timer_fn fn;
 	void *arg;
 };
 
 struct lvsd_named {
 	char *name;
-	void *fn; /* lvsd_text_fn or lvsd_cmd_fn */
+	void *fn; /* lvs_host_text_fn or lvs_host_cmd_fn */
 	void *arg;
 };
 
 struct lvsd_listener {
-	lvsd_change_fn fn;
+	lvs_host_change_fn fn;
 	void *arg;
 };
 
@@ -48,8 +48,13 @@ struct lvsd_client;
 
 struct lvsd {
 	struct lvs_table *table;
+	struct lvs_core *core;          /* core.c: from before the modules start to after they stop */
 	pthread_mutex_t lock;
-	struct lvsd_opts opts;
+	struct lvs_host_opts opts;
+	struct lvs_host host;           /* host.c: what modules get */
+	const char **settings;          /* "NAME=VALUE" from $LVSD_SETTINGS, then --set */
+	size_t nsettings;
+	char *settings_env;             /* the copy of $LVSD_SETTINGS they point into */
 	const char *pidfile;
 	int epfd, sigfd, wakefd, listen_fd;
 	ino_t sock_ino;                 /* to remove only our own socket file */
@@ -67,15 +72,51 @@ struct lvsd {
 	size_t nlisteners;
 	struct lvsd_client *clients;
 	size_t nclients;
+	void **mod_state;               /* one per entry of lvsd_modules */
 	int nmodules_started;
 	uint64_t requests, bad_frames, refused;
 };
 
+/* modules.c: NULL-terminated list, started in order, stopped in reverse */
+extern const struct lvs_module *const lvsd_modules[];
+
+/* options.c: argv (and the LVSD_* environment) into d->opts and
+ * d->settings, and what is not the daemon's: -S as given (NULL: the
+ * default), the client mode's --show VIEW / --cmd LINE.  -1 to go on, else
+ * the exit status (0 after --help / --version, 2 on a usage error). */
+struct lvsd_args {
+	const char *socket, *show, *cmd;
+};
+int lvsd_options(struct lvsd *d, int argc, char **argv, struct lvsd_args *a);
+
+/* host.c: d->host, the interface handed to modules */
+void lvsd_host_init(struct lvsd *d);
+
+/* core.c: the connection core, its timer and its views */
+int lvsd_core_start(struct lvsd *d);
+void lvsd_core_stop(struct lvsd *d);
+
+/* settings.c: the net.ipv4.vs.* settings.  check: whether "NAME=VALUE"
+ * names a setting and a value in its range (options, before any core);
+ * start: registers the view, command and listener and applies
+ * d->settings (needs the core) */
+int lvsd_setting_check(const char *pair, struct strbuf *err);
+int lvsd_settings_start(struct lvsd *d);
+int lvsd_setting_get(struct lvsd *d, const char *name, long *value);
+int lvsd_setting_set(struct lvsd *d, const char *name, long value, struct strbuf *err);
+
 /* log.c */
-void lvsd_log_init(const struct lvsd_opts *o);
+void lvsd_log_init(const struct lvs_host_opts *o);
 void lvsd_log_close(void);
 
-/* loop.c */
+/* loop.c: the main loop, and the services host.c hands to modules */
+void lvsd_lock(struct lvsd *d);
+void lvsd_unlock(struct lvsd *d);
+void lvsd_table_changed(struct lvsd *d);
+int lvsd_add_fd(struct lvsd *d, int fd, uint32_t epoll_events, lvs_host_fd_fn fn, void *arg);
+void lvsd_del_fd(struct lvsd *d, int fd);
+int lvsd_add_timer(struct lvsd *d, uint64_t period_ms, lvs_host_timer_fn fn, void *arg);
+int lvsd_on_table_change(struct lvsd *d, lvs_host_change_fn fn, void *arg);
 int lvsd_loop_init(struct lvsd *d);
 void lvsd_loop_run(struct lvsd *d);
 void lvsd_loop_fini(struct lvsd *d);
@@ -92,8 +133,15 @@ void lvsd_handle_request(struct lvsd *d, const struct lvsp_hdr *h, const uint8_t
 void lvsd_put_reply_hdr(struct lvsp_buf *out, const struct lvsp_hdr *req, int32_t result,
 			const void *data, size_t len);
 
-/* views.c */
+/* views.c: the registry of views and commands, and lvsd's own */
+int lvsd_register_text(struct lvsd *d, const char *name, lvs_host_text_fn fn, void *arg);
+int lvsd_register_command(struct lvsd *d, const char *verb, lvs_host_cmd_fn fn, void *arg);
 int lvsd_views_init(struct lvsd *d);
+void lvsd_views_fini(struct lvsd *d);
+int lvsd_text(struct lvsd *d, const char *name, struct strbuf *out);
+int lvsd_cmd(struct lvsd *d, const char *line, struct strbuf *out);
+/* every started module's reload hook; a line per module in out */
+int lvsd_reload(struct lvsd *d, struct strbuf *out);
 
 /* netinfo.c: kernel facts for the table (interface MTU, local and
  * broadcast addresses) and the sync master's socket probe */
@@ -102,9 +150,5 @@ void lvsd_netinfo_install(struct lvs_table *t);
  * address list is read once (see netinfo.c) */
 void lvsd_netinfo_request(int active);
 int lvsd_sync_send_probe(const struct lvs_daemon_conf *c);
-void lvsd_views_fini(struct lvsd *d);
-int lvsd_text(struct lvsd *d, const char *name, struct strbuf *out);
-int lvsd_cmd(struct lvsd *d, const char *line, struct strbuf *out);
-int lvsd_reload(struct lvsd *d, struct strbuf *out);
 
 #endif

@@ -15,7 +15,7 @@ static FILE *log_file;
 
 static void daemon_sink(void *arg, int prio, const char *msg);
 
-void lvsd_log_init(const struct lvsd_opts *o)
+void lvsd_log_init(const struct lvs_host_opts *o)
 {
 	lvs_log_set_sink(daemon_sink, NULL);
 	pthread_mutex_lock(&log_mu);

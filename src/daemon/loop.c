@@ -1,6 +1,6 @@
 /* loop.c - the single-threaded epoll main loop: module fds, periodic timers,
  * signals (signalfd) and deferred table-change notifications; plus the
- * small accessors of lvsd.h (table, lock, opts, clock). */
+ * table lock. */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -13,10 +13,8 @@
 #include <unistd.h>
 #include "daemon.h"
 
-struct lvs_table *lvsd_table(struct lvsd *d) { return d->table; }
 void lvsd_lock(struct lvsd *d) { pthread_mutex_lock(&d->lock); }
 void lvsd_unlock(struct lvsd *d) { pthread_mutex_unlock(&d->lock); }
-const struct lvsd_opts *lvsd_opts(struct lvsd *d) { return &d->opts; }
 
 /* Any thread may report a change; the listeners run later on the main loop
  * with no lock held, so a listener may take lvsd_lock() itself and a caller
@@ -30,7 +28,7 @@ void lvsd_table_changed(struct lvsd *d)
 	}
 }
 
-int lvsd_add_fd(struct lvsd *d, int fd, uint32_t epoll_events, lvsd_fd_fn fn, void *arg)
+int lvsd_add_fd(struct lvsd *d, int fd, uint32_t epoll_events, lvs_host_fd_fn fn, void *arg)
 {
 	struct lvsd_watch *w = calloc(1, sizeof(*w));
 	if (!w)
@@ -74,7 +72,7 @@ int lvsd_mod_fd(struct lvsd *d, int fd, uint32_t epoll_events)
 	return -ENOENT;
 }
 
-int lvsd_add_timer(struct lvsd *d, uint64_t period_ms, lvsd_timer_fn fn, void *arg)
+int lvsd_add_timer(struct lvsd *d, uint64_t period_ms, lvs_host_timer_fn fn, void *arg)
 {
 	if (period_ms == 0)
 		return -EINVAL;
@@ -86,7 +84,7 @@ int lvsd_add_timer(struct lvsd *d, uint64_t period_ms, lvsd_timer_fn fn, void *a
 	return 0;
 }
 
-int lvsd_on_table_change(struct lvsd *d, lvsd_change_fn fn, void *arg)
+int lvsd_on_table_change(struct lvsd *d, lvs_host_change_fn fn, void *arg)
 {
 	struct lvsd_listener *l = realloc(d->listeners, (d->nlisteners + 1) * sizeof(*l));
 	if (!l)
@@ -96,17 +94,19 @@ int lvsd_on_table_change(struct lvsd *d, lvsd_change_fn fn, void *arg)
 	return 0;
 }
 
-static void on_wake(struct lvsd *d, int fd, uint32_t events, void *arg)
+static void on_wake(void *arg, int fd, uint32_t events)
 {
-	(void)d; (void)events; (void)arg;
+	(void)events; (void)arg;
 	uint64_t v;
 	ssize_t r = read(fd, &v, sizeof(v));
 	(void)r;
 }
 
-static void on_signal(struct lvsd *d, int fd, uint32_t events, void *arg)
+static void on_signal(void *arg, int fd, uint32_t events)
 {
-	(void)events; (void)arg;
+	struct lvsd *d = arg;
+
+	(void)events;
 	struct signalfd_siginfo si;
 	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		switch (si.ssi_signo) {
@@ -141,17 +141,19 @@ static void on_signal(struct lvsd *d, int fd, uint32_t events, void *arg)
 	}
 }
 
-static void timer_estimate(struct lvsd *d, void *arg)
+static void timer_estimate(void *arg)
 {
-	(void)arg;
+	struct lvsd *d = arg;
+
 	lvsd_lock(d);
 	lvs_table_estimate(d->table);
 	lvsd_unlock(d);
 }
 
-static void timer_tick(struct lvsd *d, void *arg)
+static void timer_tick(void *arg)
 {
-	(void)arg;
+	struct lvsd *d = arg;
+
 	lvsd_lock(d);
 	lvs_table_tick(d->table, lvs_now_ms());
 	lvsd_unlock(d);
@@ -180,13 +182,13 @@ int lvsd_loop_init(struct lvsd *d)
 	d->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (d->wakefd < 0)
 		return -errno;
-	int err = lvsd_add_fd(d, d->sigfd, EPOLLIN, on_signal, NULL);
+	int err = lvsd_add_fd(d, d->sigfd, EPOLLIN, on_signal, d);
 	if (!err)
 		err = lvsd_add_fd(d, d->wakefd, EPOLLIN, on_wake, NULL);
 	if (!err)
-		err = lvsd_add_timer(d, 2000, timer_estimate, NULL);
+		err = lvsd_add_timer(d, 2000, timer_estimate, d);
 	if (!err)
-		err = lvsd_add_timer(d, 1000, timer_tick, NULL);
+		err = lvsd_add_timer(d, 1000, timer_tick, d);
 	return err;
 }
 
@@ -225,7 +227,7 @@ void lvsd_loop_run(struct lvsd *d)
 		for (int i = 0; i < n; i++) {
 			struct lvsd_watch *w = evs[i].data.ptr;
 			if (!w->deleted)
-				w->fn(d, w->fd, evs[i].events, w->arg);
+				w->fn(w->arg, w->fd, evs[i].events);
 		}
 		reap_watches(d);
 
@@ -236,12 +238,12 @@ void lvsd_loop_run(struct lvsd *d)
 				continue;
 			/* no catch-up storms after a stall: next run one period on */
 			t->due_ms = now + t->period_ms;
-			t->fn(d, t->arg);
+			t->fn(t->arg);
 		}
 
 		if (__atomic_exchange_n(&d->changed, 0, __ATOMIC_ACQ_REL))
 			for (size_t i = 0; i < d->nlisteners; i++)
-				d->listeners[i].fn(d, d->listeners[i].arg);
+				d->listeners[i].fn(d->listeners[i].arg);
 	}
 }
 

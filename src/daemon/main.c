@@ -1,8 +1,8 @@
-/* main.c - lvsd: options, daemonizing, pidfile, start/stop of the table,
- * control server and modules around the main loop. */
+/* main.c - lvsd: daemonizing, pidfile, start/stop of the table, control
+ * server, connection core, settings and modules around the main loop
+ * (options.c reads the command line). */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,27 +13,6 @@
 #include "daemon.h"
 #include "core/stats.h"
 #include "ctl/client.h"
-#include "lib/cpulist.h"
-
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"Usage: lvsd [options]\n"
-		"  -f, --foreground          stay in the foreground, log to stderr too\n"
-		"  -S, --socket PATH         control socket (default $" LVSD_SOCKET_ENV " or " LVSD_SOCKET_DEFAULT ")\n"
-		"  -P, --pidfile PATH        pid file when daemonized (default: socket path with .pid)\n"
-		"  -l, --log-file FILE       also log to FILE\n"
-		"  -i, --interfaces LIST     comma-separated interfaces for the datapath (default all)\n"
-		"  -b, --backend NAME        datapath backend: xdp, afpacket, none, auto (default auto)\n"
-		"  -w, --workers N           datapath workers (0 = one per RX queue)\n"
-		"      --cpus LIST           pin datapath worker i to the i-th CPU of LIST (e.g. 0,1 or 2-3)\n"
-		"  -c, --config FILE         ldirectord.cf or keepalived.conf to apply and watch\n"
-		"  -r, --restore FILE        load an ipvsadm -S rule file at start (via ipvsadm -R)\n"
-		"      --show VIEW           client: print a text view of a running lvsd (ip_vs, ip_vs_stats, status, ...)\n"
-		"      --cmd \"VERB ARGS\"     client: send a command to a running lvsd (reload, help, ...)\n"
-		"  -h, --help                this help\n"
-		"  -V, --version             print the version\n");
-}
 
 /* client mode: lvsd --show VIEW / --cmd CMD against a running daemon */
 static int client_mode(const char *sock, const char *view, const char *cmd)
@@ -171,14 +150,21 @@ static void start_restore(struct lvsd *d)
 
 static int start_modules(struct lvsd *d)
 {
-	for (int i = 0; lvsd_modules[i]; i++) {
-		const struct lvsd_module *m = lvsd_modules[i];
-		int err = m->start ? m->start(d) : 0;
+	size_t n = 0;
+
+	while (lvsd_modules[n])
+		n++;
+	d->mod_state = calloc(n ? n : 1, sizeof(*d->mod_state));
+	if (!d->mod_state)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const struct lvs_module *m = lvsd_modules[i];
+		int err = m->start ? m->start(&d->host, &d->mod_state[i]) : 0;
 		if (err < 0) {
 			lvs_log(LOG_ERR, "module %s failed to start: %s", m->name, strerror(-err));
 			return err;
 		}
-		d->nmodules_started = i + 1;
+		d->nmodules_started = (int)i + 1;
 		lvs_log(LOG_DEBUG, "module %s started", m->name);
 	}
 	return 0;
@@ -188,91 +174,26 @@ static void stop_modules(struct lvsd *d)
 {
 	for (int i = d->nmodules_started - 1; i >= 0; i--)
 		if (lvsd_modules[i]->stop)
-			lvsd_modules[i]->stop(d);
+			lvsd_modules[i]->stop(d->mod_state[i]);
 	d->nmodules_started = 0;
+	free(d->mod_state);
+	d->mod_state = NULL;
 }
-
-enum { OPT_SHOW = 256, OPT_CMD, OPT_CPUS };
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "foreground", no_argument, NULL, 'f' },
-		{ "socket", required_argument, NULL, 'S' },
-		{ "pidfile", required_argument, NULL, 'P' },
-		{ "log-file", required_argument, NULL, 'l' },
-		{ "interfaces", required_argument, NULL, 'i' },
-		{ "backend", required_argument, NULL, 'b' },
-		{ "workers", required_argument, NULL, 'w' },
-		{ "cpus", required_argument, NULL, OPT_CPUS },
-		{ "config", required_argument, NULL, 'c' },
-		{ "restore", required_argument, NULL, 'r' },
-		{ "show", required_argument, NULL, OPT_SHOW },
-		{ "cmd", required_argument, NULL, OPT_CMD },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
 	static struct lvsd daemon;
 	struct lvsd *d = &daemon;
-	const char *sock = NULL, *show = NULL, *cmd = NULL;
-	int opt;
+	struct lvsd_args args = { 0 };
 
-	d->opts.backend = "auto";
 	d->epfd = d->sigfd = d->wakefd = d->listen_fd = -1;
-	while ((opt = getopt_long(argc, argv, "fS:P:l:i:b:w:c:r:hV", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'f': d->opts.foreground = 1; break;
-		case 'S': sock = optarg; break;
-		case 'P': d->pidfile = optarg; break;
-		case 'l': d->opts.log_file = optarg; break;
-		case 'i': d->opts.interfaces = optarg; break;
-		case 'b':
-			if (strcmp(optarg, "xdp") && strcmp(optarg, "afpacket") && strcmp(optarg, "none") &&
-			    strcmp(optarg, "auto")) {
-				fprintf(stderr, "lvsd: unknown backend '%s' (xdp, afpacket, none, auto)\n", optarg);
-				return 2;
-			}
-			d->opts.backend = optarg;
-			break;
-		case 'w': {
-			char *end;
-			errno = 0;
-			long v = strtol(optarg, &end, 10);
-			if (errno || *end || end == optarg || v < 0 || v > 1024) {
-				fprintf(stderr, "lvsd: --workers wants 0..1024, not '%s'\n", optarg);
-				return 2;
-			}
-			d->opts.workers = (int)v;
-			break;
-		}
-		case OPT_CPUS: {
-			int cpus[DP_CPULIST_MAX];
-			if (dp_cpulist_parse(optarg, cpus, DP_CPULIST_MAX) < 0) {
-				fprintf(stderr, "lvsd: --cpus wants a CPU list such as 0,1 or 2-3, not '%s'\n", optarg);
-				return 2;
-			}
-			d->opts.cpus = optarg;
-			break;
-		}
-		case 'c': d->opts.config_file = optarg; break;
-		case 'r': d->opts.restore_file = optarg; break;
-		case OPT_SHOW: show = optarg; break;
-		case OPT_CMD: cmd = optarg; break;
-		case 'h': usage(stdout); return 0;
-		case 'V': printf("lvsd %s\n", LVSD_VERSION); return 0;
-		default: usage(stderr); return 2;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "lvsd: unexpected argument '%s'\n", argv[optind]);
-		usage(stderr);
-		return 2;
-	}
-	if (show || cmd)
-		return client_mode(sock, show, cmd);
+	int rc = lvsd_options(d, argc, argv, &args);
+	if (rc < 0 && (args.show || args.cmd))
+		rc = client_mode(args.socket, args.show, args.cmd);
+	if (rc >= 0)
+		goto out_args;
 
-	d->opts.socket_path = lvsc_socket_path(sock);
+	d->opts.socket_path = lvsc_socket_path(args.socket);
 	d->opts.log_stderr = d->opts.foreground;
 	static char pidbuf[PATH_MAX];
 	if (!d->pidfile) {
@@ -294,7 +215,8 @@ int main(int argc, char **argv)
 		if (!d->opts.foreground)
 			fprintf(stderr, "lvsd: cannot use control socket %s: %s\n", d->opts.socket_path,
 				err == -EADDRINUSE ? "another lvsd is already running" : strerror(-err));
-		return 1;
+		rc = 1;
+		goto out_args;
 	}
 
 	int ready_fd = -1;
@@ -302,7 +224,8 @@ int main(int argc, char **argv)
 		err = daemonize(&ready_fd);
 		if (err) {
 			lvs_log(LOG_ERR, "cannot daemonize: %s", strerror(-err));
-			return 1;
+			rc = 1;
+			goto out_args;
 		}
 		if ((err = write_pidfile(d->pidfile)))
 			lvs_log(LOG_WARNING, "pid file %s: %s", d->pidfile, strerror(-err));
@@ -316,8 +239,9 @@ int main(int argc, char **argv)
 	}
 	lvs_stats_set_nslots(nslots);
 
-	int rc = 1;
+	rc = 1;
 	pthread_mutex_init(&d->lock, NULL);
+	lvsd_host_init(d);
 	d->start_ms = lvs_now_ms();
 	d->table = lvs_table_new();
 	if (!d->table) {
@@ -325,7 +249,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	lvsd_netinfo_install(d->table);
-	if ((err = lvsd_loop_init(d)) || (err = lvsd_views_init(d)) || (err = lvsd_server_start(d))) {
+	if ((err = lvsd_loop_init(d)) || (err = lvsd_views_init(d)) || (err = lvsd_server_start(d)) ||
+	    (err = lvsd_core_start(d)) || (err = lvsd_settings_start(d))) {
 		lvs_log(LOG_ERR, "start-up failed: %s", strerror(-err));
 		goto out;
 	}
@@ -347,10 +272,14 @@ out:
 	lvsd_server_stop(d);
 	lvsd_loop_fini(d);
 	lvsd_views_fini(d);
+	lvsd_core_stop(d);      /* after the modules: they all used it */
 	if (d->table)
 		lvs_table_free(d->table);
 	if (!d->opts.foreground)
 		unlink(d->pidfile);
 	lvsd_log_close();
+out_args:
+	free(d->settings);
+	free(d->settings_env);
 	return rc;
 }

@@ -2,20 +2,20 @@
  *
  * To add a module, append ONE line between the markers below:
  *     LVSD_MODULE(my_module)
- * where my_module is the module's `const struct lvsd_module`.  This file
- * includes itself twice (first to declare the symbols, then to list them),
- * so that one line is all a module needs.
+ * where my_module is the module's `const struct lvs_module` (host/host.h).
+ * This file includes itself twice (first to declare the symbols, then to
+ * list them), so that one line is all a module needs.
  */
 #ifndef LVSD_MODULES_PASS
-#include "host/host.h"
+#include "daemon.h"
 
 #define LVSD_MODULES_PASS 1
-#define LVSD_MODULE(sym) extern const struct lvsd_module sym;
+#define LVSD_MODULE(sym) extern const struct lvs_module sym;
 #include "modules.c"
 #undef LVSD_MODULE
 
 #define LVSD_MODULE(sym) &sym,
-const struct lvsd_module *const lvsd_modules[] = {
+const struct lvs_module *const lvsd_modules[] = {
 #include "modules.c"
 	NULL
 };
@@ -23,10 +23,8 @@ const struct lvsd_module *const lvsd_modules[] = {
 
 #else
 /* ---- modules: one LVSD_MODULE(symbol) line each, in start order ---- */
-LVSD_MODULE(lvsd_mod_datapath)
-LVSD_MODULE(lvsd_mod_fwmark)   /* h10: firewall-mark classifier (datapath/fwmark_watch.c) */
-LVSD_MODULE(lvsd_mod_knobs)    /* h10: net.ipv4.vs.* settings (datapath/knobs.c) */
-LVSD_MODULE(lvsd_mod_check)
-LVSD_MODULE(lvsd_mod_sync)     /* --start-daemon master|backup (sync/syncd.c) */
+LVSD_MODULE(lvs_mod_datapath)  /* backend, workers, guard, fwmark classifier (datapath/datapath.h) */
+LVSD_MODULE(lvs_mod_check)     /* -c FILE: health checks (check/module.c) */
+LVSD_MODULE(lvs_mod_sync)      /* --start-daemon master|backup (sync/syncd.h) */
 /* ---- end of modules ---- */
 #endif

@@ -23,6 +23,7 @@
 
 struct lvsd_client {
 	struct lvsd_client *next;
+	struct lvsd *d;
 	int fd;
 	uid_t uid;
 	pid_t pid;
@@ -134,9 +135,10 @@ static void client_process(struct lvsd *d, struct lvsd_client *c)
 	}
 }
 
-static void on_client(struct lvsd *d, int fd, uint32_t events, void *arg)
+static void on_client(void *arg, int fd, uint32_t events)
 {
 	struct lvsd_client *c = arg;
+	struct lvsd *d = c->d;
 	(void)fd;
 	int eof = 0;
 
@@ -212,9 +214,11 @@ static void on_client(struct lvsd *d, int fd, uint32_t events, void *arg)
 	}
 }
 
-static void on_listen(struct lvsd *d, int fd, uint32_t events, void *arg)
+static void on_listen(void *arg, int fd, uint32_t events)
 {
-	(void)events; (void)arg;
+	struct lvsd *d = arg;
+
+	(void)events;
 	for (;;) {
 		int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (cfd < 0) {
@@ -242,6 +246,7 @@ static void on_listen(struct lvsd *d, int fd, uint32_t events, void *arg)
 			close(cfd);
 			continue;
 		}
+		c->d = d;
 		c->fd = cfd;
 		c->uid = cred.uid;
 		c->pid = cred.pid;
@@ -261,9 +266,10 @@ static void on_listen(struct lvsd *d, int fd, uint32_t events, void *arg)
 }
 
 /* a client that stopped half-way through a frame is holding memory: drop it */
-static void sweep_stalled(struct lvsd *d, void *arg)
+static void sweep_stalled(void *arg)
 {
-	(void)arg;
+	struct lvsd *d = arg;
+
 	uint64_t now = lvs_now_ms();
 	struct lvsd_client *c = d->clients, *next;
 	for (; c; c = next) {
@@ -381,9 +387,9 @@ int lvsd_server_bind(struct lvsd *d)
 
 int lvsd_server_start(struct lvsd *d)
 {
-	int err = lvsd_add_fd(d, d->listen_fd, EPOLLIN, on_listen, NULL);
+	int err = lvsd_add_fd(d, d->listen_fd, EPOLLIN, on_listen, d);
 	if (!err)
-		err = lvsd_add_timer(d, 5000, sweep_stalled, NULL);
+		err = lvsd_add_timer(d, 5000, sweep_stalled, d);
 	return err;
 }
 

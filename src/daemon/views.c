@@ -34,12 +34,12 @@ static struct lvsd_named *find_named(struct lvsd_named *v, size_t n, const char 
 	return NULL;
 }
 
-int lvsd_register_text(struct lvsd *d, const char *name, lvsd_text_fn fn, void *arg)
+int lvsd_register_text(struct lvsd *d, const char *name, lvs_host_text_fn fn, void *arg)
 {
 	return add_named(&d->texts, &d->ntexts, name, (void *)fn, arg);
 }
 
-int lvsd_register_command(struct lvsd *d, const char *verb, lvsd_cmd_fn fn, void *arg)
+int lvsd_register_command(struct lvsd *d, const char *verb, lvs_host_cmd_fn fn, void *arg)
 {
 	return add_named(&d->cmds, &d->ncmds, verb, (void *)fn, arg);
 }
@@ -51,7 +51,7 @@ int lvsd_text(struct lvsd *d, const char *name, struct strbuf *out)
 		sb_printf(out, "no such view: %s\n", name);
 		return -ENOENT;
 	}
-	return ((lvsd_text_fn)v->fn)(d, v->arg, out);
+	return ((lvs_host_text_fn)v->fn)(v->arg, out);
 }
 
 int lvsd_cmd(struct lvsd *d, const char *line, struct strbuf *out)
@@ -74,53 +74,57 @@ int lvsd_cmd(struct lvsd *d, const char *line, struct strbuf *out)
 		sb_printf(out, "unknown command: %s (try \"help\")\n", verb);
 		return -EOPNOTSUPP;
 	}
-	return ((lvsd_cmd_fn)c->fn)(d, c->arg, args, out);
+	return ((lvs_host_cmd_fn)c->fn)(c->arg, args, out);
 }
 
 int lvsd_reload(struct lvsd *d, struct strbuf *out)
 {
 	int res = 0;
 	for (int i = 0; i < d->nmodules_started; i++) {
-		const struct lvsd_module *m = lvsd_modules[i];
+		const struct lvs_module *m = lvsd_modules[i];
 		if (!m->reload)
 			continue;
-		char err[256] = "";
-		int r = m->reload(d, err, sizeof(err));
+		struct strbuf err = STRBUF_INIT;
+		int r = m->reload(d->mod_state[i], &err);
 		if (r < 0) {
-			lvs_log(LOG_ERR, "reload of module %s failed: %s", m->name,
-				 err[0] ? err : strerror(-r));
-			sb_printf(out, "%s: %s\n", m->name, err[0] ? err : strerror(-r));
+			const char *why = err.buf && err.buf[0] ? err.buf : strerror(-r);
+			lvs_log(LOG_ERR, "reload of module %s failed: %s", m->name, why);
+			sb_printf(out, "%s: %s\n", m->name, why);
 			if (!res)
 				res = r;
 		} else {
 			sb_printf(out, "%s: reloaded\n", m->name);
 		}
+		sb_free(&err);
 	}
 	return res;
 }
 
-static int view_ip_vs(struct lvsd *d, void *arg, struct strbuf *out)
+static int view_ip_vs(void *arg, struct strbuf *out)
 {
-	(void)arg;
+	struct lvsd *d = arg;
+
 	lvsd_lock(d);
 	lvs_procfs_ip_vs(d->table, out);
 	lvsd_unlock(d);
 	return 0;
 }
 
-static int view_ip_vs_stats(struct lvsd *d, void *arg, struct strbuf *out)
+static int view_ip_vs_stats(void *arg, struct strbuf *out)
 {
-	(void)arg;
+	struct lvsd *d = arg;
+
 	lvsd_lock(d);
 	lvs_procfs_ip_vs_stats(d->table, out);
 	lvsd_unlock(d);
 	return 0;
 }
 
-static int view_status(struct lvsd *d, void *arg, struct strbuf *out)
+static int view_status(void *arg, struct strbuf *out)
 {
-	(void)arg;
-	const struct lvsd_opts *o = &d->opts;
+	struct lvsd *d = arg;
+
+	const struct lvs_host_opts *o = &d->opts;
 	uint64_t up = (lvs_now_ms() - d->start_ms) / 1000;
 	lvsd_lock(d);
 	size_t nsvc = lvs_svc_count(d->table);
@@ -148,15 +152,17 @@ static int view_status(struct lvsd *d, void *arg, struct strbuf *out)
 	return 0;
 }
 
-static int cmd_reload(struct lvsd *d, void *arg, const char *args, struct strbuf *out)
+static int cmd_reload(void *arg, const char *args, struct strbuf *out)
 {
-	(void)arg; (void)args;
-	return lvsd_reload(d, out);
+	(void)args;
+	return lvsd_reload(arg, out);
 }
 
-static int cmd_help(struct lvsd *d, void *arg, const char *args, struct strbuf *out)
+static int cmd_help(void *arg, const char *args, struct strbuf *out)
 {
-	(void)arg; (void)args;
+	struct lvsd *d = arg;
+
+	(void)args;
 	sb_puts(out, "commands:");
 	for (size_t i = 0; i < d->ncmds; i++)
 		sb_printf(out, " %s", d->cmds[i].name);
@@ -167,9 +173,9 @@ static int cmd_help(struct lvsd *d, void *arg, const char *args, struct strbuf *
 	return 0;
 }
 
-static int cmd_version(struct lvsd *d, void *arg, const char *args, struct strbuf *out)
+static int cmd_version(void *arg, const char *args, struct strbuf *out)
 {
-	(void)d; (void)arg; (void)args;
+	(void)arg; (void)args;
 	sb_printf(out, "lvsd %s (IPVS %d.%d.%d)\n", LVSD_VERSION, (LVS_IPVS_VERSION_CODE >> 16) & 0xff,
 		  (LVS_IPVS_VERSION_CODE >> 8) & 0xff, LVS_IPVS_VERSION_CODE & 0xff);
 	return 0;
@@ -178,12 +184,12 @@ static int cmd_version(struct lvsd *d, void *arg, const char *args, struct strbu
 int lvsd_views_init(struct lvsd *d)
 {
 	int err = 0;
-	err = err ? err : lvsd_register_text(d, "ip_vs", view_ip_vs, NULL);
-	err = err ? err : lvsd_register_text(d, "ip_vs_stats", view_ip_vs_stats, NULL);
-	err = err ? err : lvsd_register_text(d, "status", view_status, NULL);
-	err = err ? err : lvsd_register_command(d, "reload", cmd_reload, NULL);
-	err = err ? err : lvsd_register_command(d, "help", cmd_help, NULL);
-	err = err ? err : lvsd_register_command(d, "version", cmd_version, NULL);
+	err = err ? err : lvsd_register_text(d, "ip_vs", view_ip_vs, d);
+	err = err ? err : lvsd_register_text(d, "ip_vs_stats", view_ip_vs_stats, d);
+	err = err ? err : lvsd_register_text(d, "status", view_status, d);
+	err = err ? err : lvsd_register_command(d, "reload", cmd_reload, d);
+	err = err ? err : lvsd_register_command(d, "help", cmd_help, d);
+	err = err ? err : lvsd_register_command(d, "version", cmd_version, d);
 	return err;
 }
 

@@ -1,21 +1,20 @@
 /* datapath.h - the datapath module as the rest of lvsd sees it.
  *
- * lvsd_mod_datapath owns the connection core (struct lvs_core), the
- * backend and its worker threads, the owned-set steering (steer.h) and the
- * next-hop monitor.  Other modules (sync) reach the core through
- * lvsd_datapath_core(); it exists from start() to stop() even when no
- * backend can run (then it only holds connections imported by sync).
+ * lvs_mod_datapath (one instance, see host/host.h) runs the backend and
+ * its worker threads on the host's connection core, the owned-set
+ * steering (netfilter/guard.h), the next-hop monitor and the fwmark
+ * watcher (netfilter/fwmark_watch.h), which its workers consult.  Options
+ * it follows: --backend, --interfaces, --workers, --cpus, --fastpath,
+ * --fastpath-min-pkts, --xdp-tx.
  *
- * Text views registered: "ip_vs_conn", "ip_vs_conn_sync" (spec 4.2) and
- * "datapath" (backend, workers, per-reason packet counters).
+ * Text views registered: "datapath" (also "drops": backend, workers, fast
+ * path, per-reason packet counters) and "fwmark"; command "fwmark-reload".
  */
 #ifndef LVS_DP_DATAPATH_H
 #define LVS_DP_DATAPATH_H
 
-struct lvs_core;
-struct lvsd_module;
+#include "host/host.h"
 
-extern const struct lvsd_module lvsd_mod_datapath;
-struct lvs_core *lvsd_datapath_core(void);
+extern const struct lvs_module lvs_mod_datapath;
 
 #endif

@@ -1,6 +1,6 @@
-/* module.c - lvsd_mod_datapath: wiring between the daemon and the
- * datapath (see datapath.h).  Runs on the daemon's main loop thread except
- * the workers. */
+/* module.c - lvs_mod_datapath: wiring between the host and the datapath
+ * (see datapath.h).  Runs on the daemon's main loop thread except the
+ * workers, which reach the instance's shared part (struct dp_shared). */
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
@@ -17,20 +17,19 @@
 #include "datapath.h"
 #include "datapath/pkt/nexthop.h"
 #include "datapath/netfilter/guard.h"
+#include "datapath/netfilter/fwmark_watch.h"
 #include "datapath/io/fastpath_maps.h"
 #include "datapath/pkt/worker.h"
 
-#define DP_MAX_CONNS   (1u << 20)
-#define DP_MAX_WORKERS 64
 /* the backend name for which AF_XDP is tried first: "auto" makes AF_XDP the
  * default (falls back to AF_PACKET with the reason logged) */
 #define XDP_IN_AUTO "auto"
 
 struct retired { struct dp_owned *o; struct retired *next; };
 
-static struct {
-	struct lvsd *d;
-	struct lvs_core *core;
+struct dp_module {
+	struct lvs_host *h;
+	struct lvs_core *core;          /* the host's */
 	struct dp_shared sh;
 	struct dp_worker *w;
 	unsigned nworkers;
@@ -43,22 +42,8 @@ static struct {
 	struct dp_fastpath *fp;         /* fastpath.h, or NULL */
 	char steer_err[256];
 	char **ifnames;                 /* interfaces currently guarded */
-} g;
-
-struct lvs_core *lvsd_datapath_core(void)
-{
-	return g.core;
-}
-
-/* fwmark (h10, fwmark_watch.c): the running backend's name, to know
- * whether the kernel also sees the frames (AF_PACKET tap) */
-const char *dp_backend_name(void)
-{
-	return g.sh.be && g.sh.ops ? g.sh.ops->name : NULL;
-}
-
-static void core_lock(void *arg) { lvsd_lock(arg); }
-static void core_unlock(void *arg) { lvsd_unlock(arg); }
+	struct fwm_watch *fw;           /* the fwmark classifier the workers consult */
+};
 
 /* ---- interfaces ---- */
 
@@ -94,7 +79,7 @@ static char **split_list(const char *s)
 }
 
 /* every Ethernet link of the namespace (or the -i list), loopback excluded */
-static char **current_ifnames(void)
+static char **current_ifnames(struct dp_module *g)
 {
 	struct if_nameindex *ni = if_nameindex();
 	if (!ni)
@@ -106,10 +91,10 @@ static char **current_ifnames(void)
 	size_t k = 0;
 	for (struct if_nameindex *p = ni; v && p->if_index; p++) {
 		struct nh_link l;
-		if (nh_link(g.nh, (int)p->if_index, &l) < 0 || l.type != ARPHRD_ETHER)
+		if (nh_link(g->nh, (int)p->if_index, &l) < 0 || l.type != ARPHRD_ETHER)
 			continue;
-		int ok = !g.sh.allow_if;
-		for (char **a = g.sh.allow_if; a && *a; a++)
+		int ok = !g->sh.allow_if;
+		for (char **a = g->sh.allow_if; a && *a; a++)
 			ok |= !strcmp(*a, p->if_name);
 		if (ok)
 			v[k++] = strdup(p->if_name);
@@ -120,15 +105,15 @@ static char **current_ifnames(void)
 
 /* ---- owned set: snapshot, publish, enforce ---- */
 
-static void reap_retired(void)
+static void reap_retired(struct dp_module *g)
 {
 	unsigned min = ~0u;
-	for (unsigned i = 0; i < g.nworkers; i++) {
-		unsigned s = __atomic_load_n(&g.w[i].owned_seen, __ATOMIC_ACQUIRE);
-		if (g.w[i].started && s < min)
+	for (unsigned i = 0; i < g->nworkers; i++) {
+		unsigned s = __atomic_load_n(&g->w[i].owned_seen, __ATOMIC_ACQUIRE);
+		if (g->w[i].started && s < min)
 			min = s;
 	}
-	struct retired **pp = &g.retired;
+	struct retired **pp = &g->retired;
 	while (*pp) {
 		struct retired *r = *pp;
 		/* a worker that has seen a newer version no longer holds this one */
@@ -142,120 +127,102 @@ static void reap_retired(void)
 	}
 }
 
-static void enforce(void)
+static void enforce(struct dp_module *g)
 {
-	if (g.sh.be && g.sh.ops->sync)
-		g.sh.ops->sync(g.sh.be, g.sh.owned, g.ifnames);
-	dp_fastpath_sync_ifs(g.fp, g.ifnames);
-	if (!g.steer)
+	if (g->sh.be && g->sh.ops->sync)
+		g->sh.ops->sync(g->sh.be, g->sh.owned, g->ifnames);
+	dp_fastpath_sync_ifs(g->fp, g->ifnames);
+	if (!g->steer)
 		return;
 	char err[256];
-	if (steer_apply(g.steer, g.sh.owned, g.ifnames, err, sizeof(err)) < 0) {
-		if (strcmp(err, g.steer_err))
+	if (steer_apply(g->steer, g->sh.owned, g->ifnames, err, sizeof(err)) < 0) {
+		if (strcmp(err, g->steer_err))
 			lvs_log(LOG_ERR, "datapath: cannot install the nftables guard: %s", err);
-		snprintf(g.steer_err, sizeof(g.steer_err), "%s", err);
+		snprintf(g->steer_err, sizeof(g->steer_err), "%s", err);
 	} else {
-		g.steer_err[0] = 0;
+		g->steer_err[0] = 0;
 	}
 }
 
-static void resync(struct lvsd *d)
+static void resync(struct dp_module *g)
 {
-	lvsd_lock(d);
-	struct dp_owned *o = dp_owned_build(lvsd_table(d));
-	lvsd_unlock(d);
+	lvs_host_lock(g->h);
+	struct dp_owned *o = dp_owned_build(lvs_host_table(g->h));
+	lvs_host_unlock(g->h);
 	if (!o) {
 		lvs_log(LOG_ERR, "datapath: out of memory building the owned set");
 		return;
 	}
-	o->version = ++g.version;
-	struct dp_owned *old = __atomic_exchange_n(&g.sh.owned, o, __ATOMIC_ACQ_REL);
+	o->version = ++g->version;
+	struct dp_owned *old = __atomic_exchange_n(&g->sh.owned, o, __ATOMIC_ACQ_REL);
 	if (old) {
 		struct retired *r = malloc(sizeof(*r));
 		if (r) {
 			r->o = old;
-			r->next = g.retired;
-			g.retired = r;
+			r->next = g->retired;
+			g->retired = r;
 		} else {
 			/* cannot defer: leak rather than free under a worker */
 			lvs_log(LOG_ERR, "datapath: out of memory retiring the owned set");
 		}
 	}
-	enforce();
+	enforce(g);
 }
 
-static void on_table_change(struct lvsd *d, void *arg)
+static void on_table_change(void *arg)
 {
-	(void)arg;
-	resync(d);
+	struct dp_module *g = arg;
+
+	resync(g);
 	/* a deleted or quiesced dest, a flush: the workers ask the core about
 	 * their offloaded flows now, not at the next harvest (fastpath.h) */
-	for (unsigned i = 0; i < g.nworkers; i++)
-		__atomic_store_n(&g.w[i].fp_harvest_ms, 0, __ATOMIC_RELAXED);
+	for (unsigned i = 0; i < g->nworkers; i++)
+		__atomic_store_n(&g->w[i].fp_harvest_ms, 0, __ATOMIC_RELAXED);
 }
 
-static void refresh_ifnames(void)
+static void refresh_ifnames(struct dp_module *g)
 {
-	char **v = current_ifnames();
+	char **v = current_ifnames(g);
 	int same = 1;
 	size_t i = 0;
-	for (; v && g.ifnames && v[i] && g.ifnames[i]; i++)
-		same &= !strcmp(v[i], g.ifnames[i]);
-	same &= v && g.ifnames && !v[i] && !g.ifnames[i];
+	for (; v && g->ifnames && v[i] && g->ifnames[i]; i++)
+		same &= !strcmp(v[i], g->ifnames[i]);
+	same &= v && g->ifnames && !v[i] && !g->ifnames[i];
 	if (same) {
 		free_names(v);
 		return;
 	}
-	free_names(g.ifnames);
-	g.ifnames = v;
-	enforce();
+	free_names(g->ifnames);
+	g->ifnames = v;
+	enforce(g);
 }
 
-static void on_netlink(struct lvsd *d, int fd, uint32_t events, void *arg)
+static void on_netlink(void *arg, int fd, uint32_t events)
 {
-	(void)d;
+	struct dp_module *g = arg;
+
 	(void)fd;
 	(void)events;
-	(void)arg;
-	int bits = nh_monitor_read(g.mon);
+	int bits = nh_monitor_read(g->mon);
 	if (bits & NH_CHANGED_LINK)
-		refresh_ifnames();
+		refresh_ifnames(g);
 }
 
-static void on_tick(struct lvsd *d, void *arg)
+/* owned sets the workers have all moved on from */
+static void on_tick(void *arg)
 {
-	(void)d;
-	(void)arg;
-	lvs_core_tick(g.core, lvs_now_ms());
-	reap_retired();
+	reap_retired(arg);
 }
 
 /* ---- views ---- */
 
-static int view_conn(struct lvsd *d, void *arg, struct strbuf *out)
+static int view_datapath(void *arg, struct strbuf *out)
 {
-	(void)d;
-	(void)arg;
-	lvs_core_conn_proc(g.core, out, lvs_now_ms());
-	return 0;
-}
-
-static int view_conn_sync(struct lvsd *d, void *arg, struct strbuf *out)
-{
-	(void)d;
-	(void)arg;
-	lvs_core_conn_sync_proc(g.core, out, lvs_now_ms());
-	return 0;
-}
-
-static int view_datapath(struct lvsd *d, void *arg, struct strbuf *out)
-{
-	(void)d;
-	(void)arg;
+	struct dp_module *g = arg;
 	uint64_t reason[DP_R_COUNT] = { 0 };
 	uint64_t rx = 0, tx = 0, txb = 0, in = 0, outb = 0, icmp = 0, seg = 0, frags = 0, icmp_rl = 0, rst = 0;
-	for (unsigned i = 0; i < g.nworkers; i++) {
-		struct dp_worker *w = &g.w[i];
+	for (unsigned i = 0; i < g->nworkers; i++) {
+		struct dp_worker *w = &g->w[i];
 		for (int r = 0; r < DP_R_COUNT; r++)
 			reason[r] += __atomic_load_n(&w->reason[r], __ATOMIC_RELAXED);
 		rx += w->rx_frames;
@@ -269,19 +236,19 @@ static int view_datapath(struct lvsd *d, void *arg, struct strbuf *out)
 		icmp_rl += w->icmp_ratelimited;
 		rst += w->rst_sent;
 	}
-	if (g.sh.be)    /* live counters some backends show in their description */
-		g.sh.ops->describe(g.sh.be, g.backend_desc, sizeof(g.backend_desc));
-	sb_printf(out, "backend: %s\n", g.backend_desc[0] ? g.backend_desc : "none");
-	sb_printf(out, "workers: %u\n", g.nworkers);
+	if (g->sh.be)    /* live counters some backends show in their description */
+		g->sh.ops->describe(g->sh.be, g->backend_desc, sizeof(g->backend_desc));
+	sb_printf(out, "backend: %s\n", g->backend_desc[0] ? g->backend_desc : "none");
+	sb_printf(out, "workers: %u\n", g->nworkers);
 	sb_puts(out, "interfaces:");
-	for (char **p = g.ifnames; p && *p; p++)
+	for (char **p = g->ifnames; p && *p; p++)
 		sb_printf(out, " %s", *p);
 	sb_puts(out, "\n");
-	sb_printf(out, "guard: %s%s\n", g.steer ? "nftables table ip lvsd_<pid> (prerouting)" : "none",
-		  g.steer_err[0] ? " (ERROR)" : "");
-	if (g.steer_err[0])
-		sb_printf(out, "guard_error: %s\n", g.steer_err);
-	const struct dp_owned *o = g.sh.owned;
+	sb_printf(out, "guard: %s%s\n", g->steer ? "nftables table ip lvsd_<pid> (prerouting)" : "none",
+		  g->steer_err[0] ? " (ERROR)" : "");
+	if (g->steer_err[0])
+		sb_printf(out, "guard_error: %s\n", g->steer_err);
+	const struct dp_owned *o = g->sh.owned;
 	sb_printf(out, "owned: %zu virtual services, %zu NAT real servers\n", o ? o->nvips : 0, o ? o->nnat : 0);
 	sb_printf(out, "rx_frames %llu\ntx_frames %llu\ntx_bytes %llu\n", (unsigned long long)rx,
 		  (unsigned long long)tx, (unsigned long long)txb);
@@ -290,9 +257,9 @@ static int view_datapath(struct lvsd *d, void *arg, struct strbuf *out)
 		  (unsigned long long)icmp_rl, (unsigned long long)seg, (unsigned long long)frags);
 	sb_printf(out, "rst_sent %llu\n", (unsigned long long)rst);
 	struct dp_fp_counts fc = { 0 };
-	for (unsigned i = 0; i < g.nworkers; i++) {
+	for (unsigned i = 0; i < g->nworkers; i++) {
 		struct dp_fp_counts c1;
-		dp_fp_counts(g.w[i].fpw, &c1);
+		dp_fp_counts(g->w[i].fpw, &c1);
 		fc.installed += c1.installed;
 		fc.install_failed += c1.install_failed;
 		fc.stopped += c1.stopped;
@@ -301,21 +268,26 @@ static int view_datapath(struct lvsd *d, void *arg, struct strbuf *out)
 		fc.setup += c1.setup;
 		fc.replayed += c1.replayed;
 	}
-	sb_printf(out, "fastpath %s\n", !g.fp ? "none" : __atomic_load_n(&g.fp->enabled, __ATOMIC_RELAXED) ? "tc" : "off");
-	sb_printf(out, "fastpath_forwarded %llu\n", (unsigned long long)dp_fastpath_stat(g.fp, LVSD_FAST_STAT_FWD));
+	sb_printf(out, "fastpath %s\n", !g->fp ? "none" : __atomic_load_n(&g->fp->enabled, __ATOMIC_RELAXED) ? "tc" : "off");
+	struct lvs_core_settings cs;
+	lvs_core_get_settings(g->core, &cs);
+	/* what the fast path takes (--fastpath) and when (--fastpath-min-pkts) */
+	sb_printf(out, "fastpath_takes %s\nfastpath_min_pkts %u\n",
+		  !g->fp ? "nothing" : cs.offload_setup ? "setup" : "established", (unsigned)cs.offload_min_pkts);
+	sb_printf(out, "fastpath_forwarded %llu\n", (unsigned long long)dp_fastpath_stat(g->fp, LVSD_FAST_STAT_FWD));
 	sb_printf(out, "fastpath_flows %llu\nfastpath_installed %llu\nfastpath_install_failed %llu\n"
 		  "fastpath_stopped %llu\nfastpath_released %llu\n", (unsigned long long)fc.active,
 		  (unsigned long long)fc.installed, (unsigned long long)fc.install_failed,
 		  (unsigned long long)fc.stopped, (unsigned long long)fc.released);
 	sb_printf(out, "fastpath_setup %llu\nfastpath_reported %llu\nfastpath_replayed %llu\nfastpath_report_full %llu\n",
-		  (unsigned long long)fc.setup, (unsigned long long)dp_fastpath_stat(g.fp, LVSD_FAST_STAT_REPORTED),
-		  (unsigned long long)fc.replayed, (unsigned long long)dp_fastpath_stat(g.fp, LVSD_FAST_STAT_REPORT_FULL));
+		  (unsigned long long)fc.setup, (unsigned long long)dp_fastpath_stat(g->fp, LVSD_FAST_STAT_REPORTED),
+		  (unsigned long long)fc.replayed, (unsigned long long)dp_fastpath_stat(g->fp, LVSD_FAST_STAT_REPORT_FULL));
 	sb_puts(out, "reasons:\n");
 	for (int r = 0; r < DP_R_COUNT; r++)
 		sb_printf(out, "  %-16s %10llu  %s\n", dp_reason_name[r], (unsigned long long)reason[r],
 			  dp_reason_desc[r]);
 	struct lvs_core_counters c;
-	lvs_core_counters(g.core, &c);
+	lvs_core_counters(g->core, &c);
 	sb_printf(out, "core: conn_created %llu conn_expired %llu pass_not_vs %llu pass_no_conn %llu "
 		  "pass_icmp_no_conn %llu drop_dest_unavailable %llu drop_table_full %llu reject_no_dest %llu\n",
 		  (unsigned long long)c.conn_created, (unsigned long long)c.conn_expired,
@@ -371,226 +343,262 @@ static void affinity_text(pthread_t t, char *buf, size_t len)
 	}
 }
 
-static void stop_workers(void)
+static void stop_workers(struct dp_module *g)
 {
-	__atomic_store_n(&g.sh.stop, 1, __ATOMIC_RELEASE);
-	for (unsigned i = 0; i < g.nworkers; i++) {
-		if (g.w[i].started)
-			pthread_join(g.w[i].thread, NULL);
-		g.w[i].started = 0;
-		dp_fp_worker_free(g.w[i].fpw);
-		g.w[i].fpw = NULL;
-		nh_ctx_free(g.w[i].nh);
-		free(g.w[i].seg_arena);
+	__atomic_store_n(&g->sh.stop, 1, __ATOMIC_RELEASE);
+	for (unsigned i = 0; i < g->nworkers; i++) {
+		if (g->w[i].started)
+			pthread_join(g->w[i].thread, NULL);
+		g->w[i].started = 0;
+		dp_fp_worker_free(g->w[i].fpw);
+		g->w[i].fpw = NULL;
+		nh_ctx_free(g->w[i].nh);
+		g->w[i].nh = NULL;
+		free(g->w[i].seg_arena);
+		g->w[i].seg_arena = NULL;
 	}
 }
 
-static int start_backend(struct lvsd *d)
+/* the fast path first: the backends filter its segments out of their
+ * AF_PACKET sockets, the XDP program shares its flow map */
+static void open_fastpath(struct dp_module *g, const struct lvs_host_opts *opts)
 {
-	const struct lvsd_opts *opts = lvsd_opts(d);
-	const char *want = opts && opts->backend ? opts->backend : "auto";
-	char reason[256];
+	char why[200];
 
-	if (!strcmp(want, "none")) {
-		lvs_log(LOG_INFO, "datapath: backend none (control plane only)");
-		return 0;
+	if (opts->fastpath == LVS_FASTPATH_OFF) {
+		lvs_log(LOG_INFO, "datapath: fast path off (--fastpath off)");
+		return;
 	}
+	g->fp = dp_fastpath_open(why, sizeof(why));
+	if (!g->fp)
+		lvs_log(LOG_WARNING, "datapath: fast path unavailable (%s): every packet goes through the workers", why);
+}
+
+/* the backend asked for, or AF_PACKET in its place; NULL (logged) when
+ * neither opens: lvsd then runs without a datapath */
+static struct dp_backend *open_backend(const struct lvs_host_opts *opts, const struct dp_backend_conf *conf,
+				       const struct dp_backend_ops **opsp, char *why, size_t whylen)
+{
+	const char *want = opts->backend ? opts->backend : "auto";
+	const struct dp_backend_ops *ops;
+	struct dp_backend *be = NULL;
+	char reason[256], err[256];
+
+	snprintf(why, whylen, "requested");
 	if (strcmp(want, "auto") && strcmp(want, "afpacket") && strcmp(want, "xdp"))
 		lvs_log(LOG_WARNING, "datapath: unknown backend '%s'; using afpacket", want);
-	unsigned nw = opts && opts->workers > 0 ? (unsigned)opts->workers : default_workers();
-	if (nw > DP_MAX_WORKERS)
-		nw = DP_MAX_WORKERS;
-	/* the core was created for DP_MAX_WORKERS slots; see start() */
-	/* the fast path first: the backends filter its segments out of their
-	 * AF_PACKET sockets, the XDP program shares its flow map */
-	const char *fpenv = getenv("LVSD_FASTPATH");
-	if (fpenv && !strcmp(fpenv, "off")) {
-		lvs_log(LOG_INFO, "datapath: fast path off (LVSD_FASTPATH=off)");
-	} else {
-		char fwhy[200];
-		g.fp = dp_fastpath_open(fwhy, sizeof(fwhy));
-		if (!g.fp)
-			lvs_log(LOG_WARNING, "datapath: fast path unavailable (%s): every packet goes through the workers",
-				 fwhy);
-	}
-	struct dp_backend_conf conf = { .nworkers = nw, .want_offload = 1, .fp = g.fp };
-	char err[256];
-	struct dp_backend *be = NULL;
-	const struct dp_backend_ops *ops = NULL;
-	char why[300] = "requested";
 	/* AF_XDP first when asked for (or auto); AF_PACKET works everywhere */
 	if (!strcmp(want, "xdp") || !strcmp(want, XDP_IN_AUTO)) {
 		ops = &dp_backend_afxdp;
 		int usable = strcmp(want, "auto") ? ops->probe(reason, sizeof(reason))
 						  : afxdp_auto_ok(reason, sizeof(reason));
 		if (usable < 0)
-			snprintf(why, sizeof(why), "AF_XDP unusable: %s", reason);
-		else if (!(be = ops->open(&conf, err, sizeof(err))))
-			snprintf(why, sizeof(why), "AF_XDP open failed: %s", err);
+			snprintf(why, whylen, "AF_XDP unusable: %s", reason);
+		else if (!(be = ops->open(conf, err, sizeof(err))))
+			snprintf(why, whylen, "AF_XDP open failed: %s", err);
 		if (!be)
 			lvs_log(LOG_WARNING, "datapath: %s; falling back to afpacket", why);
 		else if (!strcmp(want, "auto"))
-			snprintf(why, sizeof(why), "auto: AF_XDP works here");
+			snprintf(why, whylen, "auto: AF_XDP works here");
 	} else if (!strcmp(want, "auto")) {
-		snprintf(why, sizeof(why), "auto: AF_PACKET (AF_XDP is used only with --backend xdp)");
+		snprintf(why, whylen, "auto: AF_PACKET (AF_XDP is used only with --backend xdp)");
 	}
 	if (!be) {
 		ops = &dp_backend_afpacket;
 		if (ops->probe(reason, sizeof(reason)) < 0) {
 			lvs_log(LOG_WARNING, "datapath: afpacket unusable (%s); running without a datapath", reason);
-			dp_fastpath_close(g.fp);
-			g.fp = NULL;
-			return 0;
+			return NULL;
 		}
-		be = ops->open(&conf, err, sizeof(err));
+		be = ops->open(conf, err, sizeof(err));
 		if (!be) {
 			lvs_log(LOG_WARNING, "datapath: afpacket open failed (%s); running without a datapath", err);
-			dp_fastpath_close(g.fp);
-			g.fp = NULL;
-			return 0;
+			return NULL;
 		}
 	}
-	g.sh.ops = ops;
-	g.sh.be = be;
-	g.nworkers = nw;
-	g.w = calloc(nw, sizeof(*g.w));
-	if (!g.w)
+	*opsp = ops;
+	return be;
+}
+
+/* the core hands established flows over after this many inbound packets
+ * (short connections never pay the install) and, with the event ring,
+ * whole TCP connections from their SYN (setup offload); --fastpath
+ * established keeps the handshake and the closing exchange in the workers */
+static void offload_settings(struct dp_module *g, const struct lvs_host_opts *opts)
+{
+	struct lvs_core_settings s;
+
+	lvs_core_get_settings(g->core, &s);
+	s.offload_min_pkts = opts->fastpath_min_pkts;
+	s.offload_setup = g->fp->events && opts->fastpath != LVS_FASTPATH_ESTABLISHED;
+	lvs_core_set_settings(g->core, &s);
+	lvs_log(LOG_INFO, "datapath: fast path takes %s", s.offload_setup ? "TCP connections from their SYN on: setup offload"
+									  : "established TCP connections");
+}
+
+static int make_workers(struct dp_module *g, unsigned nw)
+{
+	g->w = calloc(nw, sizeof(*g->w));
+	if (!g->w)
 		return -ENOMEM;
-	struct dp_fastpath *fp = g.fp;
+	g->nworkers = nw;
 	for (unsigned i = 0; i < nw; i++) {
-		struct dp_worker *w = &g.w[i];
+		struct dp_worker *w = &g->w[i];
 		w->idx = i;
-		w->sh = &g.sh;
-		w->io = ops->worker(be, i);
+		w->sh = &g->sh;
+		w->io = g->sh.ops->worker(g->sh.be, i);
 		w->nh = nh_ctx_new();
 		w->seg_arena = malloc(DP_SEG_ARENA);
 		if (!w->nh || !w->seg_arena)
 			return -ENOMEM;
-		if (fp && !(w->fpw = dp_fp_worker_new(fp, i, nw)))
+		if (g->fp && !(w->fpw = dp_fp_worker_new(g->fp, i, nw)))
 			return -ENOMEM;
 	}
-	if (fp) {
-		/* the core hands established flows over after this many
-		 * inbound packets: short connections never pay the install */
-		struct lvs_core_settings s;
-		lvs_core_get_settings(g.core, &s);
-		s.offload_min_pkts = DP_FP_MIN_PKTS;
-		const char *mp = getenv("LVSD_FASTPATH_MIN_PKTS");    /* benchmarks */
-		if (mp && atoi(mp) > 0)
-			s.offload_min_pkts = (uint32_t)atoi(mp);
-		/* and, with the event ring, whole TCP connections from their
-		 * SYN (setup offload); LVSD_FASTPATH=established keeps the
-		 * handshake and the closing exchange in the workers */
-		s.offload_setup = fp->events && !(fpenv && !strcmp(fpenv, "established"));
-		lvs_core_set_settings(g.core, &s);
-		lvs_log(LOG_INFO, "datapath: fast path takes %s", s.offload_setup ? "TCP connections from their SYN on: setup offload"
-										  : "established TCP connections");
-	}
+	return 0;
+}
+
+static int run_workers(struct dp_module *g, const struct lvs_host_opts *opts)
+{
 	int cpus[DP_CPULIST_MAX], ncpus = 0;
-	if (opts && opts->cpus && (ncpus = dp_cpulist_parse(opts->cpus, cpus, DP_CPULIST_MAX)) < 0)
+
+	if (opts->cpus && (ncpus = dp_cpulist_parse(opts->cpus, cpus, DP_CPULIST_MAX)) < 0)
 		lvs_log(LOG_WARNING, "datapath: --cpus '%s' is not a CPU list; workers not pinned", opts->cpus);
-	for (unsigned i = 0; i < nw; i++) {
+	for (unsigned i = 0; i < g->nworkers; i++) {
 		pthread_attr_t attr;
 		pthread_attr_init(&attr);
 		pin_attr(&attr, cpus, ncpus, i);
-		int r = pthread_create(&g.w[i].thread, &attr, dp_worker_main, &g.w[i]);
+		int r = pthread_create(&g->w[i].thread, &attr, dp_worker_main, &g->w[i]);
 		if (r == EINVAL && ncpus > 0) {
 			/* the CPU is not ours to use (taskset, offline): unpinned */
 			lvs_log(LOG_WARNING, "datapath: worker %u: CPU %d refused; running unpinned", i,
 				 cpus[i % (unsigned)ncpus]);
-			r = pthread_create(&g.w[i].thread, NULL, dp_worker_main, &g.w[i]);
+			r = pthread_create(&g->w[i].thread, NULL, dp_worker_main, &g->w[i]);
 		}
 		pthread_attr_destroy(&attr);
 		if (r != 0)
 			return -EAGAIN;
-		g.w[i].started = 1;
+		g->w[i].started = 1;
 		char name[16];
 		snprintf(name, sizeof(name), "lvsd-dp%u", i % 1000);    /* ps -L, top -H, tests */
-		pthread_setname_np(g.w[i].thread, name);
+		pthread_setname_np(g->w[i].thread, name);
 		char on[128];
-		affinity_text(g.w[i].thread, on, sizeof(on));
+		affinity_text(g->w[i].thread, on, sizeof(on));
 		lvs_log(LOG_INFO, "datapath: worker %u runs on CPU %s%s", i, on, ncpus > 0 ? ", pinned by --cpus" : "");
 	}
-	ops->describe(be, g.backend_desc, sizeof(g.backend_desc));
-	lvs_log(LOG_INFO, "datapath: %s (%s)", g.backend_desc, why);
-
-	g.steer = steer_new();
-	if (!g.steer)
-		lvs_log(LOG_ERR, "datapath: libnftables unavailable: the kernel will also answer VIP traffic");
-	return 1;
-}
-
-static int dp_start(struct lvsd *d)
-{
-	memset(&g, 0, sizeof(g));
-	g.d = d;
-	const struct lvsd_opts *opts = lvsd_opts(d);
-	struct lvs_core_lock lock = { core_lock, core_unlock, d };
-	/* one stats slot per possible worker, whatever the backend decides */
-	g.core = lvs_core_new(lvsd_table(d), DP_MAX_WORKERS, DP_MAX_CONNS, &lock);
-	if (!g.core)
-		return -ENOMEM;
-	g.sh.core = g.core;
-	g.sh.allow_if = split_list(opts ? opts->interfaces : NULL);
-	g.nh = nh_ctx_new();
-	lvsd_register_text(d, "ip_vs_conn", view_conn, NULL);
-	lvsd_register_text(d, "ip_vs_conn_sync", view_conn_sync, NULL);
-	lvsd_register_text(d, "datapath", view_datapath, NULL);
-	lvsd_register_text(d, "drops", view_datapath, NULL);   /* same view, the name users guess */
-	lvsd_add_timer(d, 100, on_tick, NULL);
-
-	int r = start_backend(d);
-	if (r < 0) {
-		lvs_log(LOG_ERR, "datapath: cannot start workers: %s", strerror(-r));
-		stop_workers();
-		return r;
-	}
-	if (r > 0) {
-		g.mon = nh_monitor_open();
-		if (g.mon)
-			lvsd_add_fd(d, nh_monitor_fd(g.mon), EPOLLIN, on_netlink, NULL);
-		else
-			lvs_log(LOG_WARNING, "datapath: no rtnetlink monitor: links/routes cached until restart");
-		g.ifnames = current_ifnames();
-	}
-	lvsd_on_table_change(d, on_table_change, NULL);
-	resync(d);
 	return 0;
 }
 
-static void dp_stop(struct lvsd *d)
+/* 0 with g->sh.be set (running) or NULL (no backend could run: control
+ * plane only), or -errno */
+static int start_backend(struct dp_module *g)
 {
-	stop_workers();
-	if (g.mon) {
-		lvsd_del_fd(d, nh_monitor_fd(g.mon));
-		nh_monitor_close(g.mon);
+	const struct lvs_host_opts *opts = lvs_host_opts(g->h);
+	char why[300];
+	int err;
+
+	if (opts->backend && !strcmp(opts->backend, "none")) {
+		lvs_log(LOG_INFO, "datapath: backend none (control plane only)");
+		return 0;
 	}
-	steer_free(g.steer);
-	if (g.sh.be)
-		g.sh.ops->close(g.sh.be);
-	g.sh.be = NULL;
-	dp_fastpath_close(g.fp);        /* after the backend: the XDP program shares its map */
-	g.fp = NULL;
-	lvs_core_free(g.core);
-	g.core = NULL;
-	dp_owned_free(g.sh.owned);
-	g.sh.owned = NULL;
-	while (g.retired) {
-		struct retired *r = g.retired;
-		g.retired = r->next;
+	unsigned nw = opts->workers > 0 ? (unsigned)opts->workers : default_workers();
+	if (nw > LVS_HOST_MAX_WORKERS)
+		nw = LVS_HOST_MAX_WORKERS;     /* the core's worker slots */
+	open_fastpath(g, opts);
+	struct dp_backend_conf conf = { .nworkers = nw, .want_offload = 1, .fp = g->fp,
+					.tx_afpacket = opts->xdp_tx == LVS_XDP_TX_AFPACKET };
+	g->sh.be = open_backend(opts, &conf, &g->sh.ops, why, sizeof(why));
+	if (!g->sh.be) {
+		dp_fastpath_close(g->fp);
+		g->fp = NULL;
+		return 0;
+	}
+	if ((err = make_workers(g, nw)) < 0)
+		return err;
+	if (g->fp)
+		offload_settings(g, opts);
+	if ((err = run_workers(g, opts)) < 0)
+		return err;
+	g->sh.ops->describe(g->sh.be, g->backend_desc, sizeof(g->backend_desc));
+	lvs_log(LOG_INFO, "datapath: %s (%s)", g->backend_desc, why);
+
+	g->steer = steer_new();
+	if (!g->steer)
+		lvs_log(LOG_ERR, "datapath: libnftables unavailable: the kernel will also answer VIP traffic");
+	return 0;
+}
+
+static void dp_stop(void *state)
+{
+	struct dp_module *g = state;
+
+	stop_workers(g);
+	fwm_watch_stop(g->fw);          /* no worker classifies any more */
+	if (g->mon) {
+		lvs_host_del_fd(g->h, nh_monitor_fd(g->mon));
+		nh_monitor_close(g->mon);
+	}
+	steer_free(g->steer);
+	if (g->sh.be)
+		g->sh.ops->close(g->sh.be);
+	dp_fastpath_close(g->fp);        /* after the backend: the XDP program shares its map */
+	dp_owned_free(g->sh.owned);
+	while (g->retired) {
+		struct retired *r = g->retired;
+		g->retired = r->next;
 		dp_owned_free(r->o);
 		free(r);
 	}
-	free(g.w);
-	g.w = NULL;
-	g.nworkers = 0;
-	free_names(g.ifnames);
-	free_names(g.sh.allow_if);
-	nh_ctx_free(g.nh);
-	g.nh = NULL;
+	free(g->w);
+	free_names(g->ifnames);
+	free_names(g->sh.allow_if);
+	nh_ctx_free(g->nh);
+	free(g);
 }
 
-const struct lvsd_module lvsd_mod_datapath = {
+static int dp_start(struct lvs_host *h, void **state)
+{
+	struct dp_module *g = calloc(1, sizeof(*g));
+	const struct lvs_host_opts *opts = lvs_host_opts(h);
+	int err;
+
+	if (!g)
+		return -ENOMEM;
+	g->h = h;
+	g->core = lvs_host_core(h);
+	g->sh.core = g->core;
+	g->sh.allow_if = split_list(opts->interfaces);
+	g->nh = nh_ctx_new();
+	if ((err = lvs_host_register_text(h, "datapath", view_datapath, g)) < 0 ||
+	    (err = lvs_host_register_text(h, "drops", view_datapath, g)) < 0 ||   /* the name users guess */
+	    (err = lvs_host_add_timer(h, 100, on_tick, g)) < 0)
+		goto fail;
+	/* before the workers, which consult it for every packet */
+	if ((err = fwm_watch_start(h, &g->fw)) < 0)
+		goto fail;
+	g->sh.fw = g->fw;
+	if ((err = start_backend(g)) < 0) {
+		lvs_log(LOG_ERR, "datapath: cannot start workers: %s", strerror(-err));
+		goto fail;
+	}
+	if (g->sh.be) {
+		fwm_watch_set_backend(g->fw, g->sh.ops->name);
+		g->mon = nh_monitor_open();
+		if (!g->mon)
+			lvs_log(LOG_WARNING, "datapath: no rtnetlink monitor: links/routes cached until restart");
+		else if ((err = lvs_host_add_fd(h, nh_monitor_fd(g->mon), EPOLLIN, on_netlink, g)) < 0)
+			goto fail;
+		g->ifnames = current_ifnames(g);
+	}
+	if ((err = lvs_host_on_table_change(h, on_table_change, g)) < 0)
+		goto fail;
+	resync(g);
+	*state = g;
+	return 0;
+fail:
+	dp_stop(g);
+	return err;
+}
+
+const struct lvs_module lvs_mod_datapath = {
 	.name = "datapath",
 	.start = dp_start,
 	.stop = dp_stop,

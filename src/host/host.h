@@ -1,31 +1,49 @@
-/* lvsd.h - what the daemon offers its modules (datapath, checker, config,
- * sync).  The daemon owns the table, the table lock, the main event loop,
- * logging and the control socket; modules plug in through this API and are
- * listed in modules.c.
+/* host.h - what the daemon offers its modules (datapath, checker, sync):
+ * one neutral interface, so a module depends on this header and never on
+ * the daemon's files.
+ *
+ * The daemon owns the shared state: the table and its lock, the connection
+ * core (created before the first module starts, freed after the last one
+ * stopped), the net.ipv4.vs.* settings, the options, the main event loop,
+ * logging and the control socket.  A module is an instance: start() builds
+ * its state and hands it back through *state; the daemon passes that state
+ * to every other hook, and the module passes it as the arg of whatever it
+ * registers.  Modules are listed in src/daemon/modules.c, started in order
+ * and stopped in reverse.
  *
  * Contract:
- *  - The table (lvsd_table) may be read or changed only between
- *    lvsd_lock()/lvsd_unlock().  After changing it a module calls
- *    lvsd_table_changed() so that listeners (e.g. the datapath's steering
+ *  - The table (lvs_host_table) may be read or changed only between
+ *    lvs_host_lock()/lvs_host_unlock().  After changing it a module calls
+ *    lvs_host_changed() so that listeners (e.g. the datapath's steering
  *    maps) can resync.  Control-socket changes call it too.
- *  - Callbacks registered here run on the main loop thread.  Datapath
- *    workers are the module's own threads; they take lvsd_lock() only on
- *    slow paths (scheduling a new connection).
+ *  - lvs_host_changed() may be called from any thread, with or without the
+ *    lock held: it only marks the table dirty; the change listeners run
+ *    afterwards on the main loop with no lock held.
+ *  - The core (lvs_host_core, pkt.h) exists for the whole life of every
+ *    module, also when no datapath backend runs (then it only holds
+ *    connections imported by sync).  Its lock is the table lock.
+ *  - Callbacks registered here run on the main loop thread.  Module threads
+ *    (datapath workers, the checker) take the table lock only on slow
+ *    paths.
  *  - Text views and commands are reachable from the control socket
  *    (lvsc_get_text / lvsc_command) and from `lvsd --show VIEW` /
  *    `lvsd --cmd "VERB ARGS"`.  They are called WITHOUT the table lock
  *    (take it yourself for as long as you read the table); a command's
  *    args are the text after the verb; a negative return is sent to the
  *    client as the result, with whatever text was written.
- *  - lvsd_table_changed() may be called from any thread, with or without
- *    the lock held: it only marks the table dirty; the change listeners
- *    run afterwards on the main loop with no lock held.
  *  - Modules register views, commands, fds, timers and listeners from
- *    their start hook; a start hook returning < 0 aborts lvsd's start-up.
+ *    their start hook; registrations last until the daemon exits (stop
+ *    hooks run after the main loop has ended, so nothing registered is
+ *    called once stop has begun; a module still removes its fds before
+ *    closing them).  A start hook returning < 0 aborts lvsd's start-up:
+ *    it must have undone its own work; the modules started before it are
+ *    stopped.
+ *  - Every function returning int returns 0 (or a count) or -errno.
  */
-#ifndef LVSD_H
-#define LVSD_H
+#ifndef LVS_HOST_H
+#define LVS_HOST_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <syslog.h>
 #include "core/table.h"
@@ -33,9 +51,30 @@
 #include "lib/clock.h"
 #include "lib/log.h"
 
-struct lvsd;
+struct lvs_core;
 
-struct lvsd_opts {
+/* the core's worker slots: a datapath starts no more workers than this */
+#define LVS_HOST_MAX_WORKERS 64
+#define LVS_HOST_MAX_CONNS_DEFAULT (1u << 20)
+/* inbound packets before an established flow goes to the fast path */
+#define LVS_HOST_FASTPATH_MIN_PKTS_DEFAULT 8
+
+/* --fastpath: which TCP connections the TC fast path may carry */
+enum lvs_fastpath_mode {
+	LVS_FASTPATH_ON = 0,            /* from their SYN (setup offload) where the kernel allows it */
+	LVS_FASTPATH_ESTABLISHED,       /* once established; handshake and close stay in the workers */
+	LVS_FASTPATH_OFF,               /* never: every packet through the workers */
+};
+
+/* --xdp-tx: how the AF_XDP backend transmits */
+enum lvs_xdp_tx {
+	LVS_XDP_TX_XSK = 0,             /* XSK TX rings, AF_PACKET where an interface refuses one */
+	LVS_XDP_TX_AFPACKET,            /* AF_PACKET only */
+};
+
+/* lvsd's options (lvsd --help); the LVSD_* environment variables named
+ * below are read first and a command-line option overrides them */
+struct lvs_host_opts {
 	const char *socket_path;     /* -S / $LVSD_SOCKET / default */
 	int foreground;              /* -f */
 	int log_stderr;              /* foreground implies stderr */
@@ -44,37 +83,101 @@ struct lvsd_opts {
 	const char *backend;         /* --backend xdp|afpacket|none|auto */
 	int workers;                 /* --workers N (0 = one per RX queue) */
 	const char *cpus;            /* --cpus LIST: pin worker i to the i-th CPU; NULL = unpinned */
+	size_t max_conns;            /* --max-conns N: the core's connection capacity */
+	enum lvs_fastpath_mode fastpath;     /* --fastpath / $LVSD_FASTPATH */
+	unsigned fastpath_min_pkts;  /* --fastpath-min-pkts / $LVSD_FASTPATH_MIN_PKTS, >= 1 */
+	enum lvs_xdp_tx xdp_tx;      /* --xdp-tx / $LVSD_XDP_TX */
 	const char *config_file;     /* -c FILE: ldirectord.cf or keepalived.conf */
 	const char *restore_file;    /* --restore FILE: ipvsadm -S format at start */
 };
 
-struct lvs_table *lvsd_table(struct lvsd *d);
-void lvsd_lock(struct lvsd *d);
-void lvsd_unlock(struct lvsd *d);
-void lvsd_table_changed(struct lvsd *d);
-const struct lvsd_opts *lvsd_opts(struct lvsd *d);
+typedef int (*lvs_host_text_fn)(void *arg, struct strbuf *out);
+typedef int (*lvs_host_cmd_fn)(void *arg, const char *args, struct strbuf *out);
+typedef void (*lvs_host_fd_fn)(void *arg, int fd, uint32_t events);
+typedef void (*lvs_host_timer_fn)(void *arg);
+typedef void (*lvs_host_change_fn)(void *arg);
 
-typedef int (*lvsd_text_fn)(struct lvsd *d, void *arg, struct strbuf *out);
-typedef int (*lvsd_cmd_fn)(struct lvsd *d, void *arg, const char *args, struct strbuf *out);
-typedef void (*lvsd_fd_fn)(struct lvsd *d, int fd, uint32_t events, void *arg);
-typedef void (*lvsd_timer_fn)(struct lvsd *d, void *arg);
-typedef void (*lvsd_change_fn)(struct lvsd *d, void *arg);
-
-int lvsd_register_text(struct lvsd *d, const char *name, lvsd_text_fn fn, void *arg);
-int lvsd_register_command(struct lvsd *d, const char *verb, lvsd_cmd_fn fn, void *arg);
-int lvsd_add_fd(struct lvsd *d, int fd, uint32_t epoll_events, lvsd_fd_fn fn, void *arg);
-void lvsd_del_fd(struct lvsd *d, int fd);
-int lvsd_add_timer(struct lvsd *d, uint64_t period_ms, lvsd_timer_fn fn, void *arg);
-int lvsd_on_table_change(struct lvsd *d, lvsd_change_fn fn, void *arg);
-
-struct lvsd_module {
-	const char *name;
-	int (*start)(struct lvsd *d);                            /* 0 or -errno */
-	void (*stop)(struct lvsd *d);
-	int (*reload)(struct lvsd *d, char *err, size_t errlen); /* SIGHUP */
+struct lvs_host_ops {
+	struct lvs_table *(*table)(void *ctx);
+	struct lvs_core *(*core)(void *ctx);
+	void (*lock)(void *ctx);
+	void (*unlock)(void *ctx);
+	void (*changed)(void *ctx);
+	const struct lvs_host_opts *(*options)(void *ctx);
+	int (*register_text)(void *ctx, const char *name, lvs_host_text_fn fn, void *arg);
+	int (*register_command)(void *ctx, const char *verb, lvs_host_cmd_fn fn, void *arg);
+	int (*add_fd)(void *ctx, int fd, uint32_t epoll_events, lvs_host_fd_fn fn, void *arg);
+	void (*del_fd)(void *ctx, int fd);
+	int (*add_timer)(void *ctx, uint64_t period_ms, lvs_host_timer_fn fn, void *arg);
+	int (*on_table_change)(void *ctx, lvs_host_change_fn fn, void *arg);
+	/* the net.ipv4.vs.* settings by their sysctl name (`lvsd --show
+	 * settings`): -ENOENT for an unknown name, -EINVAL for a value out of
+	 * the sysctl's range (with a message in err) */
+	int (*setting_get)(void *ctx, const char *name, long *value);
+	int (*setting_set)(void *ctx, const char *name, long value, struct strbuf *err);
 };
 
-/* modules.c: NULL-terminated list, started in order, stopped in reverse */
-extern const struct lvsd_module *const lvsd_modules[];
+struct lvs_host {
+	const struct lvs_host_ops *ops;
+	void *ctx;
+};
+
+static inline struct lvs_table *lvs_host_table(const struct lvs_host *h) { return h->ops->table(h->ctx); }
+static inline struct lvs_core *lvs_host_core(const struct lvs_host *h) { return h->ops->core(h->ctx); }
+static inline void lvs_host_lock(const struct lvs_host *h) { h->ops->lock(h->ctx); }
+static inline void lvs_host_unlock(const struct lvs_host *h) { h->ops->unlock(h->ctx); }
+static inline void lvs_host_changed(const struct lvs_host *h) { h->ops->changed(h->ctx); }
+static inline const struct lvs_host_opts *lvs_host_opts(const struct lvs_host *h) { return h->ops->options(h->ctx); }
+
+static inline int lvs_host_register_text(const struct lvs_host *h, const char *name, lvs_host_text_fn fn,
+					 void *arg)
+{
+	return h->ops->register_text(h->ctx, name, fn, arg);
+}
+
+static inline int lvs_host_register_command(const struct lvs_host *h, const char *verb, lvs_host_cmd_fn fn,
+					    void *arg)
+{
+	return h->ops->register_command(h->ctx, verb, fn, arg);
+}
+
+static inline int lvs_host_add_fd(const struct lvs_host *h, int fd, uint32_t epoll_events, lvs_host_fd_fn fn,
+				  void *arg)
+{
+	return h->ops->add_fd(h->ctx, fd, epoll_events, fn, arg);
+}
+
+static inline void lvs_host_del_fd(const struct lvs_host *h, int fd) { h->ops->del_fd(h->ctx, fd); }
+
+static inline int lvs_host_add_timer(const struct lvs_host *h, uint64_t period_ms, lvs_host_timer_fn fn,
+				     void *arg)
+{
+	return h->ops->add_timer(h->ctx, period_ms, fn, arg);
+}
+
+static inline int lvs_host_on_table_change(const struct lvs_host *h, lvs_host_change_fn fn, void *arg)
+{
+	return h->ops->on_table_change(h->ctx, fn, arg);
+}
+
+static inline int lvs_host_setting_get(const struct lvs_host *h, const char *name, long *value)
+{
+	return h->ops->setting_get(h->ctx, name, value);
+}
+
+static inline int lvs_host_setting_set(const struct lvs_host *h, const char *name, long value, struct strbuf *err)
+{
+	return h->ops->setting_set(h->ctx, name, value, err);
+}
+
+/* a module: start() returns 0 or -errno and, on success, its state in
+ * *state; stop() and reload() get that state back.  reload (SIGHUP,
+ * `lvsd --cmd reload`) may be NULL; a failed reload says why in err. */
+struct lvs_module {
+	const char *name;
+	int (*start)(struct lvs_host *h, void **state);
+	void (*stop)(void *state);
+	int (*reload)(void *state, struct strbuf *err);
+};
 
 #endif

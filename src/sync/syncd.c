@@ -15,7 +15,6 @@
 #include "core/conn.h"
 #include "core/pkt.h"
 #include "host/host.h"
-#include "datapath/datapath.h"
 
 #define RECV_BUF_LEN 65536
 #define RECV_BURST 64              /* messages per wake-up, then the loop runs others */
@@ -26,9 +25,9 @@ struct sync_counters {
 	unsigned long msgs_recv, conns_imported, conns_skipped, import_errors, malformed, other_syncid;
 };
 
-static struct {
-	struct lvsd *d;
-	struct lvs_core *core;
+struct sync_module {
+	struct lvs_host *h;
+	struct lvs_core *core;          /* the host's */
 	/* master: fd/msg/first_ms are shared with the workers' hook: mu */
 	pthread_mutex_t mu;
 	int master_fd;                 /* -1: not running */
@@ -41,7 +40,7 @@ static struct {
 	struct lvs_daemon_conf backup_conf;
 	uint8_t *recv_buf;
 	struct sync_counters n;        /* master fields under mu */
-} S = { .mu = PTHREAD_MUTEX_INITIALIZER, .master_fd = -1, .backup_fd = -1 };
+};
 
 static int same_conf(const struct lvs_daemon_conf *a, const struct lvs_daemon_conf *b)
 {
@@ -93,40 +92,41 @@ static int close_failed(int fd)
 /* ---- master ---- */
 
 /* send the pending message (mu held) */
-static void master_flush_locked(void)
+static void master_flush_locked(struct sync_module *S)
 {
-	size_t len = sync_msg_finish(&S.msg);
+	size_t len = sync_msg_finish(&S->msg);
 
 	if (len) {
-		if (send(S.master_fd, S.master_buf, len, MSG_DONTWAIT) == (ssize_t)len) {
-			S.n.msgs_sent++;
-			S.n.conns_sent += S.msg.nr;
+		if (send(S->master_fd, S->master_buf, len, MSG_DONTWAIT) == (ssize_t)len) {
+			S->n.msgs_sent++;
+			S->n.conns_sent += S->msg.nr;
 		} else {
-			S.n.send_errors++;
-			S.n.conns_dropped += S.msg.nr;
+			S->n.send_errors++;
+			S->n.conns_dropped += S->msg.nr;
 		}
 	}
-	sync_msg_init(&S.msg, S.master_buf, S.master_conf.sync_maxlen, (uint8_t)S.master_conf.syncid);
+	sync_msg_init(&S->msg, S->master_buf, S->master_conf.sync_maxlen, (uint8_t)S->master_conf.syncid);
 }
 
 /* the core's sync hook: a worker thread, outside every core lock */
 static void master_hook(void *arg, unsigned worker, const struct lvs_conn_sync *e)
 {
-	(void)arg;
+	struct sync_module *S = arg;
+
 	(void)worker;
-	pthread_mutex_lock(&S.mu);
-	if (S.master_fd >= 0) {
-		int r = sync_msg_add(&S.msg, e);
+	pthread_mutex_lock(&S->mu);
+	if (S->master_fd >= 0) {
+		int r = sync_msg_add(&S->msg, e);
 		if (r == -ENOSPC) {
-			master_flush_locked();
-			r = sync_msg_add(&S.msg, e);
+			master_flush_locked(S);
+			r = sync_msg_add(&S->msg, e);
 		}
-		if (r == 0 && S.msg.nr == 1)
-			S.first_ms = lvs_now_ms();
+		if (r == 0 && S->msg.nr == 1)
+			S->first_ms = lvs_now_ms();
 		else if (r < 0)
-			S.n.conns_dropped++;   /* larger than sync_maxlen allows */
+			S->n.conns_dropped++;   /* larger than sync_maxlen allows */
 	}
-	pthread_mutex_unlock(&S.mu);
+	pthread_mutex_unlock(&S->mu);
 }
 
 static int master_socket(const struct lvs_daemon_conf *c)
@@ -161,12 +161,12 @@ static int master_socket(const struct lvs_daemon_conf *c)
 	return fd;
 }
 
-static int master_start(const struct lvs_daemon_conf *c)
+static int master_start(struct sync_module *S, const struct lvs_daemon_conf *c)
 {
 	uint8_t *buf;
 	int fd;
 
-	if (!S.core)
+	if (!S->core)
 		return -ENODEV;
 	buf = malloc(c->sync_maxlen ? c->sync_maxlen : 1);
 	if (!buf)
@@ -176,78 +176,85 @@ static int master_start(const struct lvs_daemon_conf *c)
 		free(buf);
 		return fd;
 	}
-	pthread_mutex_lock(&S.mu);
-	S.master_conf = *c;
-	S.master_buf = buf;
-	S.master_fd = fd;
-	sync_msg_init(&S.msg, buf, c->sync_maxlen, (uint8_t)c->syncid);
-	pthread_mutex_unlock(&S.mu);
-	lvs_core_set_sync_hook(S.core, master_hook, NULL);
+	pthread_mutex_lock(&S->mu);
+	S->master_conf = *c;
+	S->master_buf = buf;
+	S->master_fd = fd;
+	sync_msg_init(&S->msg, buf, c->sync_maxlen, (uint8_t)c->syncid);
+	pthread_mutex_unlock(&S->mu);
+	lvs_core_set_sync_hook(S->core, master_hook, S);
 	lvs_log(LOG_INFO, "sync: master started (mcast=%s, syncid=%u, maxlen=%u, port=%u, ttl=%u)",
 		 c->mcast_ifn, c->syncid, c->sync_maxlen, c->mcast_port, c->mcast_ttl);
 	return 0;
 }
 
-static void master_stop(void)
+static void master_stop(struct sync_module *S)
 {
-	lvs_core_set_sync_hook(S.core, NULL, NULL);
-	pthread_mutex_lock(&S.mu);
-	if (S.master_fd >= 0) {
-		master_flush_locked();   /* what was decided goes out */
-		close(S.master_fd);
+	lvs_core_set_sync_hook(S->core, NULL, NULL);
+	pthread_mutex_lock(&S->mu);
+	if (S->master_fd >= 0) {
+		master_flush_locked(S);   /* what was decided goes out */
+		close(S->master_fd);
 	}
-	S.master_fd = -1;
-	free(S.master_buf);
-	S.master_buf = NULL;
-	pthread_mutex_unlock(&S.mu);
+	S->master_fd = -1;
+	free(S->master_buf);
+	S->master_buf = NULL;
+	pthread_mutex_unlock(&S->mu);
 	lvs_log(LOG_INFO, "sync: master stopped");
 }
 
-static void on_flush_timer(struct lvsd *d, void *arg)
+static void on_flush_timer(void *arg)
 {
-	(void)d;
-	(void)arg;
-	pthread_mutex_lock(&S.mu);
-	if (S.master_fd >= 0 && S.msg.nr && lvs_now_ms() - S.first_ms >= SYNC_FLUSH_MS)
-		master_flush_locked();
-	pthread_mutex_unlock(&S.mu);
+	struct sync_module *S = arg;
+
+	pthread_mutex_lock(&S->mu);
+	if (S->master_fd >= 0 && S->msg.nr && lvs_now_ms() - S->first_ms >= SYNC_FLUSH_MS)
+		master_flush_locked(S);
+	pthread_mutex_unlock(&S->mu);
 }
 
 /* ---- backup ---- */
 
+/* what deliver() gets for each entry of one message */
+struct delivery {
+	struct sync_module *S;
+	uint64_t now;
+};
+
 static void deliver(void *arg, const struct lvs_conn_sync *e, int v0)
 {
-	uint64_t now = *(const uint64_t *)arg;
+	const struct delivery *dl = arg;
+	struct sync_module *S = dl->S;
 	struct lvs_conn_sync c = *e;
 
 	if (v0)
-		c.timeout = lvs_core_state_timeout(S.core, c.protocol, (uint8_t)c.state,
+		c.timeout = lvs_core_state_timeout(S->core, c.protocol, (uint8_t)c.state,
 						   (c.flags & LVS_CONN_F_TEMPLATE) != 0);
-	if (lvs_conn_import(S.core, &c, now) == 0)
-		S.n.conns_imported++;
+	if (lvs_conn_import(S->core, &c, dl->now) == 0)
+		S->n.conns_imported++;
 	else
-		S.n.import_errors++;
+		S->n.import_errors++;
 }
 
-static void on_backup_readable(struct lvsd *d, int fd, uint32_t events, void *arg)
+static void on_backup_readable(void *arg, int fd, uint32_t events)
 {
-	(void)d;
+	struct sync_module *S = arg;
+
 	(void)events;
-	(void)arg;
 	for (int i = 0; i < RECV_BURST; i++) {
-		ssize_t n = recv(fd, S.recv_buf, RECV_BUF_LEN, MSG_DONTWAIT);
+		ssize_t n = recv(fd, S->recv_buf, RECV_BUF_LEN, MSG_DONTWAIT);
 		struct sync_parse_counts pc;
-		uint64_t now = lvs_now_ms();
+		struct delivery dl = { S, lvs_now_ms() };
 
 		if (n < 0)
 			return;
-		S.n.msgs_recv++;
-		if (sync_msg_parse(S.recv_buf, (size_t)n, (uint8_t)S.backup_conf.syncid, deliver, &now, &pc) < 0) {
-			S.n.malformed++;
+		S->n.msgs_recv++;
+		if (sync_msg_parse(S->recv_buf, (size_t)n, (uint8_t)S->backup_conf.syncid, deliver, &dl, &pc) < 0) {
+			S->n.malformed++;
 			continue;
 		}
-		S.n.other_syncid += pc.other_syncid;
-		S.n.conns_skipped += pc.skipped;
+		S->n.other_syncid += pc.other_syncid;
+		S->n.conns_skipped += pc.skipped;
 	}
 }
 
@@ -278,87 +285,87 @@ static int backup_socket(const struct lvs_daemon_conf *c)
 	return fd;
 }
 
-static int backup_start(const struct lvs_daemon_conf *c)
+static int backup_start(struct sync_module *S, const struct lvs_daemon_conf *c)
 {
 	int fd;
 
-	if (!S.core)
+	if (!S->core)
 		return -ENODEV;
-	if (!S.recv_buf && !(S.recv_buf = malloc(RECV_BUF_LEN)))
+	if (!S->recv_buf && !(S->recv_buf = malloc(RECV_BUF_LEN)))
 		return -ENOMEM;
 	fd = backup_socket(c);
 	if (fd < 0)
 		return fd;
-	if (lvsd_add_fd(S.d, fd, EPOLLIN, on_backup_readable, NULL) < 0) {
+	int err = lvs_host_add_fd(S->h, fd, EPOLLIN, on_backup_readable, S);
+	if (err < 0) {
 		close(fd);
-		return -ENOMEM;
+		return err;
 	}
-	S.backup_fd = fd;
-	S.backup_conf = *c;
+	S->backup_fd = fd;
+	S->backup_conf = *c;
 	lvs_log(LOG_INFO, "sync: backup started (mcast=%s, syncid=%u, maxlen=%u, port=%u)", c->mcast_ifn,
 		 c->syncid, c->sync_maxlen, c->mcast_port);
 	return 0;
 }
 
-static void backup_stop(void)
+static void backup_stop(struct sync_module *S)
 {
-	if (S.backup_fd < 0)
+	if (S->backup_fd < 0)
 		return;
-	lvsd_del_fd(S.d, S.backup_fd);
-	close(S.backup_fd);
-	S.backup_fd = -1;
+	lvs_host_del_fd(S->h, S->backup_fd);
+	close(S->backup_fd);
+	S->backup_fd = -1;
 	lvs_log(LOG_INFO, "sync: backup stopped");
 }
 
 /* ---- following the table ---- */
 
-static void give_up(struct lvsd *d, int state, int err)
+static void give_up(struct lvs_host *h, int state, int err)
 {
 	lvs_log(LOG_ERR, "sync: cannot start the %s daemon: %s", state == LVS_DAEMON_MASTER ? "master" : "backup",
 		 strerror(-err));
-	lvsd_lock(d);
-	lvs_stop_daemon(lvsd_table(d), state);
-	lvsd_unlock(d);
-	lvsd_table_changed(d);
+	lvs_host_lock(h);
+	lvs_stop_daemon(lvs_host_table(h), state);
+	lvs_host_unlock(h);
+	lvs_host_changed(h);
 }
 
-static void reconcile(struct lvsd *d, void *arg)
+static void reconcile(void *arg)
 {
+	struct sync_module *S = arg;
 	struct lvs_daemon_conf cf[2], *want_m = NULL, *want_b = NULL;
 	int n, r;
 
-	(void)arg;
-	lvsd_lock(d);
-	n = lvs_get_daemons(lvsd_table(d), cf);
-	lvsd_unlock(d);
+	lvs_host_lock(S->h);
+	n = lvs_get_daemons(lvs_host_table(S->h), cf);
+	lvs_host_unlock(S->h);
 	for (int i = 0; i < n; i++) {
 		if (cf[i].state == LVS_DAEMON_MASTER)
 			want_m = &cf[i];
 		else if (cf[i].state == LVS_DAEMON_BACKUP)
 			want_b = &cf[i];
 	}
-	if (S.master_fd >= 0 && (!want_m || !same_conf(want_m, &S.master_conf)))
-		master_stop();
-	if (want_m && S.master_fd < 0 && (r = master_start(want_m)) < 0)
-		give_up(d, LVS_DAEMON_MASTER, r);
-	if (S.backup_fd >= 0 && (!want_b || !same_conf(want_b, &S.backup_conf)))
-		backup_stop();
-	if (want_b && S.backup_fd < 0 && (r = backup_start(want_b)) < 0)
-		give_up(d, LVS_DAEMON_BACKUP, r);
+	if (S->master_fd >= 0 && (!want_m || !same_conf(want_m, &S->master_conf)))
+		master_stop(S);
+	if (want_m && S->master_fd < 0 && (r = master_start(S, want_m)) < 0)
+		give_up(S->h, LVS_DAEMON_MASTER, r);
+	if (S->backup_fd >= 0 && (!want_b || !same_conf(want_b, &S->backup_conf)))
+		backup_stop(S);
+	if (want_b && S->backup_fd < 0 && (r = backup_start(S, want_b)) < 0)
+		give_up(S->h, LVS_DAEMON_BACKUP, r);
 }
 
-static int view_sync(struct lvsd *d, void *arg, struct strbuf *out)
+static int view_sync(void *arg, struct strbuf *out)
 {
+	struct sync_module *S = arg;
 	struct sync_counters c;
 	int master, backup;
 
-	(void)d;
-	(void)arg;
-	pthread_mutex_lock(&S.mu);
-	c = S.n;
-	master = S.master_fd >= 0;
-	pthread_mutex_unlock(&S.mu);
-	backup = S.backup_fd >= 0;
+	pthread_mutex_lock(&S->mu);
+	c = S->n;
+	master = S->master_fd >= 0;
+	pthread_mutex_unlock(&S->mu);
+	backup = S->backup_fd >= 0;
 	sb_printf(out, "master %s\n", master ? "running" : "stopped");
 	sb_printf(out, "backup %s\n", backup ? "running" : "stopped");
 	sb_printf(out, "msgs_sent %lu\nconns_sent %lu\nsend_errors %lu\nconns_dropped %lu\n", c.msgs_sent,
@@ -369,28 +376,41 @@ static int view_sync(struct lvsd *d, void *arg, struct strbuf *out)
 	return 0;
 }
 
-static int sync_start(struct lvsd *d)
+static void sync_stop(void *state)
 {
-	S.d = d;
-	S.core = lvsd_datapath_core();
-	if (lvsd_on_table_change(d, reconcile, NULL) < 0 || lvsd_add_timer(d, SYNC_FLUSH_MS / 2, on_flush_timer, NULL) < 0 ||
-	    lvsd_register_text(d, "sync", view_sync, NULL) < 0)
+	struct sync_module *S = state;
+
+	if (S->master_fd >= 0)
+		master_stop(S);
+	backup_stop(S);
+	free(S->recv_buf);
+	pthread_mutex_destroy(&S->mu);
+	free(S);
+}
+
+static int sync_start(struct lvs_host *h, void **state)
+{
+	struct sync_module *S = calloc(1, sizeof(*S));
+	int err;
+
+	if (!S)
 		return -ENOMEM;
-	reconcile(d, NULL);   /* a --restore file may have started one */
+	pthread_mutex_init(&S->mu, NULL);
+	S->h = h;
+	S->core = lvs_host_core(h);
+	S->master_fd = S->backup_fd = -1;
+	if ((err = lvs_host_on_table_change(h, reconcile, S)) < 0 ||
+	    (err = lvs_host_add_timer(h, SYNC_FLUSH_MS / 2, on_flush_timer, S)) < 0 ||
+	    (err = lvs_host_register_text(h, "sync", view_sync, S)) < 0) {
+		sync_stop(S);
+		return err;
+	}
+	reconcile(S);   /* a --restore file may have started one */
+	*state = S;
 	return 0;
 }
 
-static void sync_stop(struct lvsd *d)
-{
-	(void)d;
-	if (S.master_fd >= 0)
-		master_stop();
-	backup_stop();
-	free(S.recv_buf);
-	S.recv_buf = NULL;
-}
-
-const struct lvsd_module lvsd_mod_sync = {
+const struct lvs_module lvs_mod_sync = {
 	.name = "sync",
 	.start = sync_start,
 	.stop = sync_stop,

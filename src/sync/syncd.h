@@ -1,5 +1,6 @@
 /* syncd.h - the connection-sync daemon (`ipvsadm --start-daemon
- * master|backup`), lvsd's ip_vs_sync.c.  The module lvsd_mod_sync.
+ * master|backup`), lvsd's ip_vs_sync.c.  The module lvs_mod_sync (one
+ * instance, see host/host.h), on the host's connection core.
  *
  * Contract:
  *  - What runs follows the table's daemon bookkeeping (lvs_get_daemons):

@@ -590,10 +590,9 @@ static struct dp_backend *afx_open(const struct dp_backend_conf *conf, char *err
 	}
 	pthread_mutex_init(&be->locals_lock, NULL);
 	pthread_rwlock_init(&be->tx_rw, NULL);
-	/* LVSD_XDP_TX=afpacket: transmit through AF_PACKET only (tests, and
-	 * a way out should an XSK TX path misbehave on some driver) */
-	const char *txenv = getenv("LVSD_XDP_TX");
-	be->xsk_tx = !(txenv && !strcmp(txenv, "afpacket"));
+	/* --xdp-tx afpacket: transmit through AF_PACKET only (tests, and a
+	 * way out should an XSK TX path misbehave on some driver) */
+	be->xsk_tx = !conf->tx_afpacket;
 	be->nworkers = conf->nworkers ? conf->nworkers : 1;
 	be->w = calloc(be->nworkers, sizeof(*be->w));
 	if (!be->w) {

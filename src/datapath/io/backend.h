@@ -69,6 +69,7 @@ struct dp_backend_conf {
 	unsigned nworkers;
 	int want_offload;       /* ask for GSO/partial-csum metadata (vnet header) */
 	struct dp_fastpath *fp; /* fastpath.h, or NULL (AF_XDP shares its flow map) */
+	int tx_afpacket;        /* AF_XDP: transmit through AF_PACKET only (--xdp-tx afpacket) */
 };
 
 struct dp_backend_ops {

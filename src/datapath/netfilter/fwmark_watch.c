@@ -1,4 +1,4 @@
-/* fwmark_watch.c - lvsd_mod_fwmark (see fwmark_watch.h). */
+/* fwmark_watch.c - the fwmark watcher (see fwmark_watch.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -22,8 +22,6 @@
 #include "datapath/pkt/nexthop.h"
 
 extern char **environ;
-/* datapath/module.c: the running backend's name ("afpacket", "xdp") or NULL */
-const char *dp_backend_name(void);
 
 #define RETIRE_MS       2000
 #define POLL_MS         1000
@@ -31,8 +29,9 @@ const char *dp_backend_name(void);
 
 struct retired_cls { struct fwm_classifier *c; uint64_t free_at; struct retired_cls *next; };
 
-static struct {
-	struct lvsd *d;
+struct fwm_watch {
+	struct lvs_host *h;
+	const char *backend;            /* the running backend's name, NULL: none */
 	struct fwm_classifier *active;  /* atomic pointer read by workers */
 	struct retired_cls *retired;
 	struct nft_ctx *nft;
@@ -47,13 +46,14 @@ static struct {
 	char guard_err[256];
 	char *guard_marks;              /* current set, to avoid useless rewrites */
 	int warned_xdp;
-} W = { .nl_fd = -1 };
+};
 
 /* ---- the datapath side ---- */
 
-uint32_t fwm_dp_mark(struct nh_ctx *nh, const struct lvs_pkt *k, int ifindex, int *drop)
+uint32_t fwm_dp_mark(const struct fwm_watch *w, struct nh_ctx *nh, const struct lvs_pkt *k, int ifindex,
+		     int *drop)
 {
-	const struct fwm_classifier *c = __atomic_load_n(&W.active, __ATOMIC_ACQUIRE);
+	const struct fwm_classifier *c = w ? __atomic_load_n(&w->active, __ATOMIC_ACQUIRE) : NULL;
 	*drop = 0;
 	if (!c || !c->nrules)
 		return 0;
@@ -132,7 +132,7 @@ static char *run_capture(char *const argv[], int *status)
 	return sb_detach(&sb);
 }
 
-static struct fwm_classifier *read_rules(void)
+static struct fwm_classifier *read_rules(struct fwm_watch *w)
 {
 	struct fwm_classifier *c = fwm_new();
 	if (!c)
@@ -142,25 +142,25 @@ static struct fwm_classifier *read_rules(void)
 	char *ipt = run_capture(argv, &st);
 	int ipt_ok = ipt && st == 0;
 	if (ipt_ok) {
-		W.legacy = strstr(ipt, "(legacy)") != NULL;
+		w->legacy = strstr(ipt, "(legacy)") != NULL;
 		int n = fwm_parse_iptables_save(c, ipt);
-		snprintf(W.ipt_status, sizeof(W.ipt_status), "iptables-save -t mangle: %d rules%s", n,
-			 W.legacy ? " (legacy back end: polled every second)" : "");
+		snprintf(w->ipt_status, sizeof(w->ipt_status), "iptables-save -t mangle: %d rules%s", n,
+			 w->legacy ? " (legacy back end: polled every second)" : "");
 	} else {
-		snprintf(W.ipt_status, sizeof(W.ipt_status), "iptables-save -t mangle: %s",
+		snprintf(w->ipt_status, sizeof(w->ipt_status), "iptables-save -t mangle: %s",
 			 ipt ? "failed (no mangle table?)" : "not available");
 	}
 	free(ipt);
-	if (W.nft && nft_run_cmd_from_buffer(W.nft, "list ruleset\n") == 0) {
-		const char *out = nft_ctx_get_output_buffer(W.nft);
+	if (w->nft && nft_run_cmd_from_buffer(w->nft, "list ruleset\n") == 0) {
+		const char *out = nft_ctx_get_output_buffer(w->nft);
 		/* iptables-nft's own table is read through iptables-save
 		 * (xtables parts); without iptables-save nft's translation of
 		 * it is the best we have */
-		int n = fwm_parse_nft(c, out ? out : "", ipt_ok && !W.legacy);
-		snprintf(W.nft_status, sizeof(W.nft_status), "nft list ruleset: %d rules", n);
+		int n = fwm_parse_nft(c, out ? out : "", ipt_ok && !w->legacy);
+		snprintf(w->nft_status, sizeof(w->nft_status), "nft list ruleset: %d rules", n);
 	} else {
-		snprintf(W.nft_status, sizeof(W.nft_status), "nft list ruleset: %s",
-			 W.nft ? "failed" : "libnftables unavailable");
+		snprintf(w->nft_status, sizeof(w->nft_status), "nft list ruleset: %s",
+			 w->nft ? "failed" : "libnftables unavailable");
 	}
 	fwm_finish(c);
 	return c;
@@ -174,19 +174,19 @@ static int has_unsup(const struct fwm_classifier *c, const char *text)
 	return 0;
 }
 
-static void guard_sync(void);
+static void guard_sync(struct fwm_watch *w);
 
-static void reload(const char *why)
+static void reload(struct fwm_watch *w, const char *why)
 {
-	struct fwm_classifier *c = read_rules();
-	W.last_read_ms = lvs_now_ms();
-	W.dirty = 0;
+	struct fwm_classifier *c = read_rules(w);
+	w->last_read_ms = lvs_now_ms();
+	w->dirty = 0;
 	if (!c || c->oom) {
 		lvs_log(LOG_ERR, "fwmark: out of memory reading the firewall rules");
 		fwm_free(c);
 		return;
 	}
-	struct fwm_classifier *old = W.active;
+	struct fwm_classifier *old = w->active;
 	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
 	fwm_describe(old, &a);
 	fwm_describe(c, &b);
@@ -203,25 +203,25 @@ static void reload(const char *why)
 				 c->unsup[i].text, c->unsup[i].reason);
 	lvs_log(LOG_INFO, "fwmark: %s: %zu mark rules compiled, %zu unsupported",
 		 why, c->nrules, c->nunsup);
-	W.reloads++;
-	__atomic_store_n(&W.active, c, __ATOMIC_RELEASE);
+	w->reloads++;
+	__atomic_store_n(&w->active, c, __ATOMIC_RELEASE);
 	if (old) {
 		struct retired_cls *r = malloc(sizeof(*r));
 		if (r) {
 			r->c = old;
 			r->free_at = lvs_now_ms() + RETIRE_MS;
-			r->next = W.retired;
-			W.retired = r;
+			r->next = w->retired;
+			w->retired = r;
 		}
 		/* on OOM the old snapshot leaks rather than risking a worker
 		 * reading freed memory */
 	}
 }
 
-static void reap(void)
+static void reap(struct fwm_watch *w)
 {
 	uint64_t now = lvs_now_ms();
-	for (struct retired_cls **pp = &W.retired; *pp;) {
+	for (struct retired_cls **pp = &w->retired; *pp;) {
 		struct retired_cls *r = *pp;
 		if (now >= r->free_at) {
 			*pp = r->next;
@@ -235,16 +235,16 @@ static void reap(void)
 
 /* ---- change notifications ---- */
 
-static void on_nl(struct lvsd *d, int fd, uint32_t events, void *arg)
+static void on_nl(void *arg, int fd, uint32_t events)
 {
-	(void)d;
+	struct fwm_watch *w = arg;
+
 	(void)events;
-	(void)arg;
 	char buf[16384];
 	while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
 		;
 	/* ENOBUFS (overrun) also means "something changed" */
-	W.dirty = 1;
+	w->dirty = 1;
 }
 
 static int nl_open(void)
@@ -262,82 +262,81 @@ static int nl_open(void)
 	return fd;
 }
 
-static void on_timer(struct lvsd *d, void *arg)
+static void on_timer(void *arg)
 {
-	(void)d;
-	(void)arg;
+	struct fwm_watch *w = arg;
 	uint64_t now = lvs_now_ms();
-	int poll_needed = W.nl_fd < 0 || W.legacy;
-	if (W.dirty || (poll_needed && now - W.last_read_ms >= POLL_MS))
-		reload(W.dirty ? "firewall changed" : "periodic read");
-	reap();
+	int poll_needed = w->nl_fd < 0 || w->legacy;
+	if (w->dirty || (poll_needed && now - w->last_read_ms >= POLL_MS))
+		reload(w, w->dirty ? "firewall changed" : "periodic read");
+	reap(w);
 }
 
 /* ---- guard ---- */
 
-static int guard_run(const char *cmd)
+static int guard_run(struct fwm_watch *w, const char *cmd)
 {
-	if (nft_run_cmd_from_buffer(W.nft, cmd) != 0) {
-		const char *e = nft_ctx_get_error_buffer(W.nft);
-		snprintf(W.guard_err, sizeof(W.guard_err), "%s", e ? e : "nft failed");
-		char *nl = strchr(W.guard_err, '\n');
+	if (nft_run_cmd_from_buffer(w->nft, cmd) != 0) {
+		const char *e = nft_ctx_get_error_buffer(w->nft);
+		snprintf(w->guard_err, sizeof(w->guard_err), "%s", e ? e : "nft failed");
+		char *nl = strchr(w->guard_err, '\n');
 		if (nl)
 			*nl = 0;
 		return -1;
 	}
-	W.guard_err[0] = 0;
+	w->guard_err[0] = 0;
 	return 0;
 }
 
 /* the set of marks of IPv4 fwmark services, as nft set elements */
-static char *service_marks(void)
+static char *service_marks(struct fwm_watch *w)
 {
 	struct strbuf sb = STRBUF_INIT;
-	lvsd_lock(W.d);
-	struct lvs_table *t = lvsd_table(W.d);
+	lvs_host_lock(w->h);
+	struct lvs_table *t = lvs_host_table(w->h);
 	int first = 1;
-	for (struct lvs_service *s = lvsd_table(W.d) ? lvs_svc_first(t) : NULL; s; s = lvs_svc_next(t, s)) {
+	for (struct lvs_service *s = t ? lvs_svc_first(t) : NULL; s; s = lvs_svc_next(t, s)) {
 		if (!s->fwmark || s->af != AF_INET)
 			continue;
 		sb_printf(&sb, "%s%u", first ? "" : ", ", s->fwmark);
 		first = 0;
 	}
-	lvsd_unlock(W.d);
+	lvs_host_unlock(w->h);
 	if (!sb.buf)
 		sb_puts(&sb, "");
 	return sb.oom ? (sb_free(&sb), NULL) : sb_detach(&sb);
 }
 
-static void guard_sync(void)
+static void guard_sync(struct fwm_watch *w)
 {
-	const char *be = dp_backend_name();
-	if (!W.nft || !be)
+	const char *be = w->backend;
+	if (!w->nft || !be)
 		return;
-	char *marks = service_marks();
+	char *marks = service_marks(w);
 	if (!marks)
 		return;
 	/* both backends see marked traffic through an AF_PACKET tap (the XDP
 	 * program passes what it does not own to the stack, where the afxdp
 	 * backend's tap picks it up), so both need the kernel's copy dropped */
 	if (strcmp(be, "afpacket") && strcmp(be, "xdp")) {
-		if (*marks && !W.warned_xdp) {
+		if (*marks && !w->warned_xdp) {
 			lvs_log(LOG_WARNING, "fwmark: backend %s does not steer fwmark services", be);
-			W.warned_xdp = 1;
+			w->warned_xdp = 1;
 		}
 		free(marks);
 		return;
 	}
-	if (W.guard_marks && !strcmp(marks, W.guard_marks) && !W.guard_err[0]) {
+	if (w->guard_marks && !strcmp(marks, w->guard_marks) && !w->guard_err[0]) {
 		free(marks);
 		return;
 	}
 	struct strbuf sb = STRBUF_INIT;
-	sb_printf(&sb, "table ip %s\ndelete table ip %s\n", W.guard_table, W.guard_table);
+	sb_printf(&sb, "table ip %s\ndelete table ip %s\n", w->guard_table, w->guard_table);
 	if (*marks) {
-		const struct lvsd_opts *o = lvsd_opts(W.d);
+		const struct lvs_host_opts *o = lvs_host_opts(w->h);
 		sb_printf(&sb, "table ip %s {\n  chain pre {\n"
 			  "    type filter hook prerouting priority mangle + 1; policy accept;\n    ",
-			  W.guard_table);
+			  w->guard_table);
 		if (o && o->interfaces && *o->interfaces) {
 			/* -i a,b: only what the datapath listens on */
 			sb_puts(&sb, "iifname { ");
@@ -355,14 +354,14 @@ static void guard_sync(void)
 		}
 		sb_printf(&sb, "meta mark { %s } counter drop\n  }\n}\n", marks);
 	}
-	if (!sb.oom && guard_run(sb.buf) == 0) {
-		W.guard_installed = *marks != 0;
-		free(W.guard_marks);
-		W.guard_marks = marks;
+	if (!sb.oom && guard_run(w, sb.buf) == 0) {
+		w->guard_installed = *marks != 0;
+		free(w->guard_marks);
+		w->guard_marks = marks;
 		marks = NULL;
-		lvs_log(LOG_INFO, "fwmark: kernel guard for marks {%s}", W.guard_marks);
-	} else if (W.guard_err[0]) {
-		lvs_log(LOG_ERR, "fwmark: cannot install the guard: %s", W.guard_err);
+		lvs_log(LOG_INFO, "fwmark: kernel guard for marks {%s}", w->guard_marks);
+	} else if (w->guard_err[0]) {
+		lvs_log(LOG_ERR, "fwmark: cannot install the guard: %s", w->guard_err);
 	}
 	sb_free(&sb);
 	free(marks);
@@ -370,11 +369,11 @@ static void guard_sync(void)
 
 /* tables of lvsd processes killed without cleaning up would drop marked
  * traffic forever */
-static void guard_reap_stale(void)
+static void guard_reap_stale(struct fwm_watch *w)
 {
-	if (nft_run_cmd_from_buffer(W.nft, "list tables ip\n") != 0)
+	if (nft_run_cmd_from_buffer(w->nft, "list tables ip\n") != 0)
 		return;
-	const char *out = nft_ctx_get_output_buffer(W.nft);
+	const char *out = nft_ctx_get_output_buffer(w->nft);
 	char *copy = out ? strdup(out) : NULL;
 	if (!copy)
 		return;
@@ -387,41 +386,38 @@ static void guard_reap_stale(void)
 			continue;
 		char cmd[96];
 		snprintf(cmd, sizeof(cmd), "delete table ip lvsd_fw_%d\n", pid);
-		(void)nft_run_cmd_from_buffer(W.nft, cmd);
+		(void)nft_run_cmd_from_buffer(w->nft, cmd);
 	}
 	free(copy);
 }
 
-static void on_table_change(struct lvsd *d, void *arg)
+static void on_table_change(void *arg)
 {
-	(void)d;
-	(void)arg;
-	guard_sync();
+	guard_sync(arg);
 }
 
 /* ---- view ---- */
 
-static int view_fwmark(struct lvsd *d, void *arg, struct strbuf *out)
+static int view_fwmark(void *arg, struct strbuf *out)
 {
-	(void)d;
-	(void)arg;
-	const struct fwm_classifier *c = W.active;
-	sb_printf(out, "sources: %s; %s\n", W.ipt_status, W.nft_status);
-	sb_printf(out, "follow: %s\n", W.nl_fd >= 0 ? "nftables netlink notifications" : "polling every second");
-	sb_printf(out, "reloads: %llu\n", (unsigned long long)W.reloads);
-	const char *be = dp_backend_name();
+	struct fwm_watch *w = arg;
+	const struct fwm_classifier *c = w->active;
+	sb_printf(out, "sources: %s; %s\n", w->ipt_status, w->nft_status);
+	sb_printf(out, "follow: %s\n", w->nl_fd >= 0 ? "nftables netlink notifications" : "polling every second");
+	sb_printf(out, "reloads: %llu\n", (unsigned long long)w->reloads);
+	const char *be = w->backend;
 	sb_printf(out, "datapath: %s\n", !be ? "none (marks computed, nothing forwarded)" :
 		  !strcmp(be, "afpacket") ? "afpacket (marked packets classified per packet)" :
 		  !strcmp(be, "xdp") ? "xdp (marked packets reach lvsd through the AF_PACKET tap)" :
 		  "unknown backend: fwmark traffic is not steered");
-	sb_printf(out, "guard: %s%s%s\n", W.guard_installed ? "nftables table ip lvsd_fw_<pid>, marks " : "none",
-		  W.guard_installed ? W.guard_marks : "", W.guard_err[0] ? " (ERROR)" : "");
-	if (W.guard_err[0])
-		sb_printf(out, "guard_error: %s\n", W.guard_err);
+	sb_printf(out, "guard: %s%s%s\n", w->guard_installed ? "nftables table ip lvsd_fw_<pid>, marks " : "none",
+		  w->guard_installed ? w->guard_marks : "", w->guard_err[0] ? " (ERROR)" : "");
+	if (w->guard_err[0])
+		sb_printf(out, "guard_error: %s\n", w->guard_err);
 	fwm_describe(c, out);
 	/* services whose mark no compiled rule sets: traffic never reaches them */
-	lvsd_lock(W.d);
-	struct lvs_table *t = lvsd_table(W.d);
+	lvs_host_lock(w->h);
+	struct lvs_table *t = lvs_host_table(w->h);
 	for (struct lvs_service *s = t ? lvs_svc_first(t) : NULL; s; s = lvs_svc_next(t, s)) {
 		if (!s->fwmark)
 			continue;
@@ -432,77 +428,92 @@ static int view_fwmark(struct lvsd *d, void *arg, struct strbuf *out)
 		sb_printf(out, "service fwmark %u: %d rule(s) set this mark%s\n", s->fwmark, set,
 			  set ? "" : " (no traffic will be marked for it)");
 	}
-	lvsd_unlock(W.d);
+	lvs_host_unlock(w->h);
 	return 0;
 }
 
-static int cmd_reload(struct lvsd *d, void *arg, const char *args, struct strbuf *out)
+static int cmd_reload(void *arg, const char *args, struct strbuf *out)
 {
-	(void)d;
-	(void)arg;
+	struct fwm_watch *w = arg;
+
 	(void)args;
-	reload("reload requested");
-	sb_printf(out, "%zu rules compiled, %zu unsupported\n", W.active ? W.active->nrules : 0,
-		  W.active ? W.active->nunsup : 0);
+	reload(w, "reload requested");
+	sb_printf(out, "%zu rules compiled, %zu unsupported\n", w->active ? w->active->nrules : 0,
+		  w->active ? w->active->nunsup : 0);
 	return 0;
 }
 
-/* ---- module ---- */
+/* ---- life cycle ---- */
 
-static int fw_start(struct lvsd *d)
+int fwm_watch_start(struct lvs_host *h, struct fwm_watch **out)
 {
-	W.d = d;
-	W.nl_fd = -1;
-	snprintf(W.guard_table, sizeof(W.guard_table), "lvsd_fw_%d", (int)getpid());
-	W.nft = nft_ctx_new(NFT_CTX_DEFAULT);
-	if (W.nft) {
-		nft_ctx_buffer_output(W.nft);
-		nft_ctx_buffer_error(W.nft);
+	struct fwm_watch *w = calloc(1, sizeof(*w));
+	int err;
+
+	if (!w)
+		return -ENOMEM;
+	w->h = h;
+	w->nl_fd = -1;
+	snprintf(w->guard_table, sizeof(w->guard_table), "lvsd_fw_%d", (int)getpid());
+	w->nft = nft_ctx_new(NFT_CTX_DEFAULT);
+	if (w->nft) {
+		nft_ctx_buffer_output(w->nft);
+		nft_ctx_buffer_error(w->nft);
 		/* no counters: their changes are not rule changes */
-		nft_ctx_output_set_flags(W.nft, NFT_CTX_OUTPUT_STATELESS);
-		guard_reap_stale();
+		nft_ctx_output_set_flags(w->nft, NFT_CTX_OUTPUT_STATELESS);
+		guard_reap_stale(w);
 	}
-	W.nl_fd = nl_open();
-	if (W.nl_fd >= 0)
-		lvsd_add_fd(d, W.nl_fd, EPOLLIN, on_nl, NULL);
-	else
+	w->nl_fd = nl_open();
+	if (w->nl_fd < 0) {
 		lvs_log(LOG_WARNING, "fwmark: no nftables notifications (%s): polling every second", strerror(errno));
-	reload("start");
-	lvsd_register_text(d, "fwmark", view_fwmark, NULL);
-	lvsd_register_command(d, "fwmark-reload", cmd_reload, NULL);
-	lvsd_add_timer(d, 100, on_timer, NULL);
-	lvsd_on_table_change(d, on_table_change, NULL);
-	guard_sync();
+	} else if ((err = lvs_host_add_fd(h, w->nl_fd, EPOLLIN, on_nl, w)) < 0) {
+		close(w->nl_fd);
+		w->nl_fd = -1;
+		goto fail;
+	}
+	reload(w, "start");
+	if ((err = lvs_host_register_text(h, "fwmark", view_fwmark, w)) < 0 ||
+	    (err = lvs_host_register_command(h, "fwmark-reload", cmd_reload, w)) < 0 ||
+	    (err = lvs_host_add_timer(h, 100, on_timer, w)) < 0 ||
+	    (err = lvs_host_on_table_change(h, on_table_change, w)) < 0)
+		goto fail;
+	*out = w;
 	return 0;
+fail:
+	fwm_watch_stop(w);
+	return err;
 }
 
-static void fw_stop(struct lvsd *d)
+void fwm_watch_set_backend(struct fwm_watch *w, const char *backend)
 {
-	if (W.nl_fd >= 0) {
-		lvsd_del_fd(d, W.nl_fd);
-		close(W.nl_fd);
-		W.nl_fd = -1;
-	}
-	if (W.nft) {
-		char cmd[96];
-		if (W.guard_installed || W.guard_marks) {
-			snprintf(cmd, sizeof(cmd), "delete table ip %s\n", W.guard_table);
-			(void)nft_run_cmd_from_buffer(W.nft, cmd);
-		}
-		nft_ctx_free(W.nft);
-		W.nft = NULL;
-	}
-	/* the datapath module stops after us (reverse order): its workers
-	 * may still be classifying, so the classifiers stay allocated (and
-	 * reachable) until the process exits */
-	free(W.guard_marks);
-	W.guard_marks = NULL;
-	W.guard_installed = 0;
+	w->backend = backend;
+	guard_sync(w);
 }
 
-const struct lvsd_module lvsd_mod_fwmark = {
-	.name = "fwmark",
-	.start = fw_start,
-	.stop = fw_stop,
-	.reload = NULL,
-};
+void fwm_watch_stop(struct fwm_watch *w)
+{
+	if (!w)
+		return;
+	if (w->nl_fd >= 0) {
+		lvs_host_del_fd(w->h, w->nl_fd);
+		close(w->nl_fd);
+	}
+	if (w->nft) {
+		char cmd[96];
+		if (w->guard_installed || w->guard_marks) {
+			snprintf(cmd, sizeof(cmd), "delete table ip %s\n", w->guard_table);
+			(void)nft_run_cmd_from_buffer(w->nft, cmd);
+		}
+		nft_ctx_free(w->nft);
+	}
+	free(w->guard_marks);
+	/* the workers have stopped: no one reads a classifier any more */
+	while (w->retired) {
+		struct retired_cls *r = w->retired;
+		w->retired = r->next;
+		fwm_free(r->c);
+		free(r);
+	}
+	fwm_free(w->active);
+	free(w);
+}

@@ -1,6 +1,7 @@
-/* fwmark_watch.h - lvsd_mod_fwmark: keeps the fwmark classifier (fwmark.h)
- * in step with the user's firewall while lvsd runs, and gives packets
- * their mark in the datapath.
+/* fwmark_watch.h - the fwmark watcher: keeps the fwmark classifier
+ * (fwmark.h) in step with the user's firewall while lvsd runs, and gives
+ * packets their mark in the datapath.  The datapath module owns the one
+ * instance: it starts it before its workers and stops it after them.
  *
  * Contract:
  *  - Reads `iptables-save -t mangle` (the xtables matches, which nft's JSON
@@ -28,11 +29,27 @@
 
 #include <stdint.h>
 #include "core/pkt.h"
+#include "host/host.h"
 
 struct nh_ctx;
+struct fwm_watch;
 
-/* the mark for packet k received on ifindex (0: none); *drop set when a
- * drop rule matched (the kernel drops it: not ours) */
-uint32_t fwm_dp_mark(struct nh_ctx *nh, const struct lvs_pkt *k, int ifindex, int *drop);
+/* reads the rules and registers the "fwmark" view, the "fwmark-reload"
+ * command, the notification fd, a timer and a table listener with the
+ * host; 0 or -errno */
+int fwm_watch_start(struct lvs_host *h, struct fwm_watch **out);
+/* the running datapath backend ("afpacket", "xdp"; NULL: none), which
+ * decides whether the kernel's copy of marked packets needs the guard;
+ * installs it */
+void fwm_watch_set_backend(struct fwm_watch *w, const char *backend);
+/* removes the guard and frees w (NULL: nothing); no worker may call
+ * fwm_dp_mark on it any more */
+void fwm_watch_stop(struct fwm_watch *w);
+
+/* the mark for packet k received on ifindex (0: none, also without a
+ * watcher); *drop set when a drop rule matched (the kernel drops it: not
+ * ours) */
+uint32_t fwm_dp_mark(const struct fwm_watch *w, struct nh_ctx *nh, const struct lvs_pkt *k, int ifindex,
+		     int *drop);
 
 #endif

@@ -64,7 +64,7 @@ static int classify(struct dp_worker *w, struct dp_frame *f, struct dp_parsed *p
 		 * packet goes to the core, which looks fwmark services up
 		 * first and falls back to addr:port (ipvs-spec 5.3) */
 		int fw_drop;
-		p->pkt.mark = fwm_dp_mark(w->nh, k, f->ifindex, &fw_drop);
+		p->pkt.mark = fwm_dp_mark(w->sh->fw, w->nh, k, f->ifindex, &fw_drop);
 		if (fw_drop) {
 			w->reason[DP_R_NOT_OURS]++;     /* the kernel drops it */
 			return 0;

@@ -19,6 +19,7 @@
 
 struct nh_ctx;
 struct dp_shared;
+struct fwm_watch;
 
 #define DP_PENDING_MAX 256      /* frames waiting for ARP, per worker */
 #define DP_PENDING_MS  3000     /* how long they may wait */
@@ -62,9 +63,6 @@ struct dp_worker {
 	uint64_t fp_harvest_ms;         /* next harvest */
 };
 
-/* inbound packets before an established flow goes to the fast path */
-#define DP_FP_MIN_PKTS 8
-
 /* state shared by all workers (owned by module.c) */
 struct dp_shared {
 	struct lvs_core *core;
@@ -74,6 +72,7 @@ struct dp_shared {
 	int stop;                       /* atomic */
 	char **allow_if;                /* -i list, NULL = all */
 	unsigned nworkers;
+	const struct fwm_watch *fw;     /* fwmark_watch.h, or NULL */
 };
 
 void *dp_worker_main(void *arg);

@@ -1,0 +1,71 @@
+/* host.c - the host interface (host/host.h) over this daemon: what every
+ * module gets in start().  Each operation is the daemon's own function
+ * with the daemon as context. */
+#include "daemon.h"
+
+static struct lvs_table *h_table(void *ctx) { return ((struct lvsd *)ctx)->table; }
+static struct lvs_core *h_core(void *ctx) { return ((struct lvsd *)ctx)->core; }
+static void h_lock(void *ctx) { lvsd_lock(ctx); }
+static void h_unlock(void *ctx) { lvsd_unlock(ctx); }
+static void h_changed(void *ctx) { lvsd_table_changed(ctx); }
+static const struct lvs_host_opts *h_options(void *ctx) { return &((struct lvsd *)ctx)->opts; }
+
+static int h_register_text(void *ctx, const char *name, lvs_host_text_fn fn, void *arg)
+{
+	return lvsd_register_text(ctx, name, fn, arg);
+}
+
+static int h_register_command(void *ctx, const char *verb, lvs_host_cmd_fn fn, void *arg)
+{
+	return lvsd_register_command(ctx, verb, fn, arg);
+}
+
+static int h_add_fd(void *ctx, int fd, uint32_t epoll_events, lvs_host_fd_fn fn, void *arg)
+{
+	return lvsd_add_fd(ctx, fd, epoll_events, fn, arg);
+}
+
+static void h_del_fd(void *ctx, int fd) { lvsd_del_fd(ctx, fd); }
+
+static int h_add_timer(void *ctx, uint64_t period_ms, lvs_host_timer_fn fn, void *arg)
+{
+	return lvsd_add_timer(ctx, period_ms, fn, arg);
+}
+
+static int h_on_table_change(void *ctx, lvs_host_change_fn fn, void *arg)
+{
+	return lvsd_on_table_change(ctx, fn, arg);
+}
+
+static int h_setting_get(void *ctx, const char *name, long *value)
+{
+	return lvsd_setting_get(ctx, name, value);
+}
+
+static int h_setting_set(void *ctx, const char *name, long value, struct strbuf *err)
+{
+	return lvsd_setting_set(ctx, name, value, err);
+}
+
+static const struct lvs_host_ops host_ops = {
+	.table = h_table,
+	.core = h_core,
+	.lock = h_lock,
+	.unlock = h_unlock,
+	.changed = h_changed,
+	.options = h_options,
+	.register_text = h_register_text,
+	.register_command = h_register_command,
+	.add_fd = h_add_fd,
+	.del_fd = h_del_fd,
+	.add_timer = h_add_timer,
+	.on_table_change = h_on_table_change,
+	.setting_get = h_setting_get,
+	.setting_set = h_setting_set,
+};
+
+void lvsd_host_init(struct lvsd *d)
+{
+	d->host.ops = &host_ops;
+	d->host.ctx = d;
+}
