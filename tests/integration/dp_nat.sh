@@ -113,3 +113,18 @@ tap_check "UDP entry gone after its timeout" test "$n" = 0
 
 tap_check "lvsd exits cleanly (no crash, no sanitizer report)" dp_lvsd_stop
 tap_check "the guard table is removed at exit" bash -c "! ip netns exec ${DP_P}d nft list tables | grep -q 'lvsd_[0-9]'"
+
+# --max-conns: the connection table holds that many entries (TIME_WAIT
+# ones included); a connection beyond them is dropped (drop_table_full).
+# One worker: ids cached by a second worker would sit unused by the first.
+dp_lvsd -w 1 --backend "$DP_BACKEND" --max-conns 16 || tap_fail "lvsd starts with --max-conns 16"
+ipv -A -t "$LAB_VIP:80" -s rr
+ipv -a -t "$LAB_VIP:80" -r "$LAB_RS1" -m
+out=$(client http "$LAB_VIP" 24 8)
+n=$(ipv -L -n -c | grep -c '^TCP ')
+full=$(dp_view | tr ' ' '\n' | awk 'p { print; exit } $0 == "drop_table_full" { p = 1 }')
+tap_check "--max-conns 16: 16 of 24 connections answered, one entry each ($(count_of RS1 "$out") answered, $n entries)" \
+	test "$(count_of RS1 "$out")" = 16 -a "$n" = 16
+tap_check "--max-conns 16: the other 8 dropped as table full ($(fail_of "$out") failed, drop_table_full ${full:-?})" \
+	test "$(fail_of "$out")" = 8 -a "${full:-0}" -gt 0
+tap_check "--max-conns 16: lvsd exits cleanly" dp_lvsd_stop
