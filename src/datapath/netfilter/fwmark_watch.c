@@ -247,17 +247,19 @@ static void on_nl(void *arg, int fd, uint32_t events)
 	w->dirty = 1;
 }
 
+/* the NFNLGRP_NFTABLES listener: its fd, or -errno */
 static int nl_open(void)
 {
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_NETFILTER);
 	if (fd < 0)
-		return -1;
+		return -errno;
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	int grp = NFNLGRP_NFTABLES;
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
 	    setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)) < 0) {
+		int err = -errno;
 		close(fd);
-		return -1;
+		return err;
 	}
 	return fd;
 }
@@ -274,6 +276,7 @@ static void on_timer(void *arg)
 
 /* ---- guard ---- */
 
+/* 0, or -EIO with nft's first error line in w->guard_err */
 static int guard_run(struct fwm_watch *w, const char *cmd)
 {
 	if (nft_run_cmd_from_buffer(w->nft, cmd) != 0) {
@@ -282,7 +285,7 @@ static int guard_run(struct fwm_watch *w, const char *cmd)
 		char *nl = strchr(w->guard_err, '\n');
 		if (nl)
 			*nl = 0;
-		return -1;
+		return -EIO;
 	}
 	w->guard_err[0] = 0;
 	return 0;
@@ -465,7 +468,9 @@ int fwm_watch_start(struct lvs_host *h, struct fwm_watch **out)
 	}
 	w->nl_fd = nl_open();
 	if (w->nl_fd < 0) {
-		lvs_log(LOG_WARNING, "fwmark: no nftables notifications (%s): polling every second", strerror(errno));
+		lvs_log(LOG_WARNING, "fwmark: no nftables notifications (%s): polling every second",
+			 strerror(-w->nl_fd));
+		w->nl_fd = -1;
 	} else if ((err = lvs_host_add_fd(h, w->nl_fd, EPOLLIN, on_nl, w)) < 0) {
 		close(w->nl_fd);
 		w->nl_fd = -1;
