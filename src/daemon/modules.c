@@ -22,9 +22,12 @@ const struct lvs_module *const lvsd_modules[] = {
 #undef LVSD_MODULE
 
 #else
-/* ---- modules: one LVSD_MODULE(symbol) line each, in start order ---- */
-LVSD_MODULE(lvs_mod_datapath)  /* backend, workers, guard, fwmark classifier (datapath/datapath.h) */
+/* ---- modules: one LVSD_MODULE(symbol) line each, in start order ----
+ * The datapath comes last, so that it stops first: its workers call hooks
+ * other modules set on the core (sync's master hook), and they must be
+ * joined before those modules free their state. */
 LVSD_MODULE(lvs_mod_check)     /* -c FILE: health checks (check/module.c) */
 LVSD_MODULE(lvs_mod_sync)      /* --start-daemon master|backup (sync/syncd.h) */
+LVSD_MODULE(lvs_mod_datapath)  /* backend, workers, guard, fwmark classifier (datapath/datapath.h) */
 /* ---- end of modules ---- */
 #endif

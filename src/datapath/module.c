@@ -79,7 +79,7 @@ static char **split_list(const char *s)
 }
 
 /* every Ethernet link of the namespace (or the -i list), loopback excluded */
-static char **current_ifnames(struct dp_module *g)
+static char **current_ifnames(struct dp_module *dp)
 {
 	struct if_nameindex *ni = if_nameindex();
 	if (!ni)
@@ -91,10 +91,10 @@ static char **current_ifnames(struct dp_module *g)
 	size_t k = 0;
 	for (struct if_nameindex *p = ni; v && p->if_index; p++) {
 		struct nh_link l;
-		if (nh_link(g->nh, (int)p->if_index, &l) < 0 || l.type != ARPHRD_ETHER)
+		if (nh_link(dp->nh, (int)p->if_index, &l) < 0 || l.type != ARPHRD_ETHER)
 			continue;
-		int ok = !g->sh.allow_if;
-		for (char **a = g->sh.allow_if; a && *a; a++)
+		int ok = !dp->sh.allow_if;
+		for (char **a = dp->sh.allow_if; a && *a; a++)
 			ok |= !strcmp(*a, p->if_name);
 		if (ok)
 			v[k++] = strdup(p->if_name);
@@ -105,15 +105,15 @@ static char **current_ifnames(struct dp_module *g)
 
 /* ---- owned set: snapshot, publish, enforce ---- */
 
-static void reap_retired(struct dp_module *g)
+static void reap_retired(struct dp_module *dp)
 {
 	unsigned min = ~0u;
-	for (unsigned i = 0; i < g->nworkers; i++) {
-		unsigned s = __atomic_load_n(&g->w[i].owned_seen, __ATOMIC_ACQUIRE);
-		if (g->w[i].started && s < min)
+	for (unsigned i = 0; i < dp->nworkers; i++) {
+		unsigned s = __atomic_load_n(&dp->w[i].owned_seen, __ATOMIC_ACQUIRE);
+		if (dp->w[i].started && s < min)
 			min = s;
 	}
-	struct retired **pp = &g->retired;
+	struct retired **pp = &dp->retired;
 	while (*pp) {
 		struct retired *r = *pp;
 		/* a worker that has seen a newer version no longer holds this one */
@@ -127,85 +127,85 @@ static void reap_retired(struct dp_module *g)
 	}
 }
 
-static void enforce(struct dp_module *g)
+static void enforce(struct dp_module *dp)
 {
-	if (g->sh.be && g->sh.ops->sync)
-		g->sh.ops->sync(g->sh.be, g->sh.owned, g->ifnames);
-	dp_fastpath_sync_ifs(g->fp, g->ifnames);
-	if (!g->steer)
+	if (dp->sh.be && dp->sh.ops->sync)
+		dp->sh.ops->sync(dp->sh.be, dp->sh.owned, dp->ifnames);
+	dp_fastpath_sync_ifs(dp->fp, dp->ifnames);
+	if (!dp->steer)
 		return;
 	char err[256];
-	if (steer_apply(g->steer, g->sh.owned, g->ifnames, err, sizeof(err)) < 0) {
-		if (strcmp(err, g->steer_err))
+	if (steer_apply(dp->steer, dp->sh.owned, dp->ifnames, err, sizeof(err)) < 0) {
+		if (strcmp(err, dp->steer_err))
 			lvs_log(LOG_ERR, "datapath: cannot install the nftables guard: %s", err);
-		snprintf(g->steer_err, sizeof(g->steer_err), "%s", err);
+		snprintf(dp->steer_err, sizeof(dp->steer_err), "%s", err);
 	} else {
-		g->steer_err[0] = 0;
+		dp->steer_err[0] = 0;
 	}
 }
 
-static void resync(struct dp_module *g)
+static void resync(struct dp_module *dp)
 {
-	lvs_host_lock(g->h);
-	struct dp_owned *o = dp_owned_build(lvs_host_table(g->h));
-	lvs_host_unlock(g->h);
+	lvs_host_lock(dp->h);
+	struct dp_owned *o = dp_owned_build(lvs_host_table(dp->h));
+	lvs_host_unlock(dp->h);
 	if (!o) {
 		lvs_log(LOG_ERR, "datapath: out of memory building the owned set");
 		return;
 	}
-	o->version = ++g->version;
-	struct dp_owned *old = __atomic_exchange_n(&g->sh.owned, o, __ATOMIC_ACQ_REL);
+	o->version = ++dp->version;
+	struct dp_owned *old = __atomic_exchange_n(&dp->sh.owned, o, __ATOMIC_ACQ_REL);
 	if (old) {
 		struct retired *r = malloc(sizeof(*r));
 		if (r) {
 			r->o = old;
-			r->next = g->retired;
-			g->retired = r;
+			r->next = dp->retired;
+			dp->retired = r;
 		} else {
 			/* cannot defer: leak rather than free under a worker */
 			lvs_log(LOG_ERR, "datapath: out of memory retiring the owned set");
 		}
 	}
-	enforce(g);
+	enforce(dp);
 }
 
 static void on_table_change(void *arg)
 {
-	struct dp_module *g = arg;
+	struct dp_module *dp = arg;
 
-	resync(g);
+	resync(dp);
 	/* a deleted or quiesced dest, a flush: the workers ask the core about
 	 * their offloaded flows now, not at the next harvest (fastpath.h) */
-	for (unsigned i = 0; i < g->nworkers; i++)
-		__atomic_store_n(&g->w[i].fp_harvest_ms, 0, __ATOMIC_RELAXED);
+	for (unsigned i = 0; i < dp->nworkers; i++)
+		__atomic_store_n(&dp->w[i].fp_harvest_ms, 0, __ATOMIC_RELAXED);
 }
 
-static void refresh_ifnames(struct dp_module *g)
+static void refresh_ifnames(struct dp_module *dp)
 {
-	char **v = current_ifnames(g);
+	char **v = current_ifnames(dp);
 	int same = 1;
 	size_t i = 0;
-	for (; v && g->ifnames && v[i] && g->ifnames[i]; i++)
-		same &= !strcmp(v[i], g->ifnames[i]);
-	same &= v && g->ifnames && !v[i] && !g->ifnames[i];
+	for (; v && dp->ifnames && v[i] && dp->ifnames[i]; i++)
+		same &= !strcmp(v[i], dp->ifnames[i]);
+	same &= v && dp->ifnames && !v[i] && !dp->ifnames[i];
 	if (same) {
 		free_names(v);
 		return;
 	}
-	free_names(g->ifnames);
-	g->ifnames = v;
-	enforce(g);
+	free_names(dp->ifnames);
+	dp->ifnames = v;
+	enforce(dp);
 }
 
 static void on_netlink(void *arg, int fd, uint32_t events)
 {
-	struct dp_module *g = arg;
+	struct dp_module *dp = arg;
 
 	(void)fd;
 	(void)events;
-	int bits = nh_monitor_read(g->mon);
+	int bits = nh_monitor_read(dp->mon);
 	if (bits & NH_CHANGED_LINK)
-		refresh_ifnames(g);
+		refresh_ifnames(dp);
 }
 
 /* owned sets the workers have all moved on from */
@@ -218,11 +218,11 @@ static void on_tick(void *arg)
 
 static int view_datapath(void *arg, struct strbuf *out)
 {
-	struct dp_module *g = arg;
+	struct dp_module *dp = arg;
 	uint64_t reason[DP_R_COUNT] = { 0 };
 	uint64_t rx = 0, tx = 0, txb = 0, in = 0, outb = 0, icmp = 0, seg = 0, frags = 0, icmp_rl = 0, rst = 0;
-	for (unsigned i = 0; i < g->nworkers; i++) {
-		struct dp_worker *w = &g->w[i];
+	for (unsigned i = 0; i < dp->nworkers; i++) {
+		struct dp_worker *w = &dp->w[i];
 		for (int r = 0; r < DP_R_COUNT; r++)
 			reason[r] += __atomic_load_n(&w->reason[r], __ATOMIC_RELAXED);
 		rx += w->rx_frames;
@@ -236,19 +236,19 @@ static int view_datapath(void *arg, struct strbuf *out)
 		icmp_rl += w->icmp_ratelimited;
 		rst += w->rst_sent;
 	}
-	if (g->sh.be)    /* live counters some backends show in their description */
-		g->sh.ops->describe(g->sh.be, g->backend_desc, sizeof(g->backend_desc));
-	sb_printf(out, "backend: %s\n", g->backend_desc[0] ? g->backend_desc : "none");
-	sb_printf(out, "workers: %u\n", g->nworkers);
+	if (dp->sh.be)    /* live counters some backends show in their description */
+		dp->sh.ops->describe(dp->sh.be, dp->backend_desc, sizeof(dp->backend_desc));
+	sb_printf(out, "backend: %s\n", dp->backend_desc[0] ? dp->backend_desc : "none");
+	sb_printf(out, "workers: %u\n", dp->nworkers);
 	sb_puts(out, "interfaces:");
-	for (char **p = g->ifnames; p && *p; p++)
+	for (char **p = dp->ifnames; p && *p; p++)
 		sb_printf(out, " %s", *p);
 	sb_puts(out, "\n");
-	sb_printf(out, "guard: %s%s\n", g->steer ? "nftables table ip lvsd_<pid> (prerouting)" : "none",
-		  g->steer_err[0] ? " (ERROR)" : "");
-	if (g->steer_err[0])
-		sb_printf(out, "guard_error: %s\n", g->steer_err);
-	const struct dp_owned *o = g->sh.owned;
+	sb_printf(out, "guard: %s%s\n", dp->steer ? "nftables table ip lvsd_<pid> (prerouting)" : "none",
+		  dp->steer_err[0] ? " (ERROR)" : "");
+	if (dp->steer_err[0])
+		sb_printf(out, "guard_error: %s\n", dp->steer_err);
+	const struct dp_owned *o = dp->sh.owned;
 	sb_printf(out, "owned: %zu virtual services, %zu NAT real servers\n", o ? o->nvips : 0, o ? o->nnat : 0);
 	sb_printf(out, "rx_frames %llu\ntx_frames %llu\ntx_bytes %llu\n", (unsigned long long)rx,
 		  (unsigned long long)tx, (unsigned long long)txb);
@@ -257,9 +257,9 @@ static int view_datapath(void *arg, struct strbuf *out)
 		  (unsigned long long)icmp_rl, (unsigned long long)seg, (unsigned long long)frags);
 	sb_printf(out, "rst_sent %llu\n", (unsigned long long)rst);
 	struct dp_fp_counts fc = { 0 };
-	for (unsigned i = 0; i < g->nworkers; i++) {
+	for (unsigned i = 0; i < dp->nworkers; i++) {
 		struct dp_fp_counts c1;
-		dp_fp_counts(g->w[i].fpw, &c1);
+		dp_fp_counts(dp->w[i].fpw, &c1);
 		fc.installed += c1.installed;
 		fc.install_failed += c1.install_failed;
 		fc.stopped += c1.stopped;
@@ -268,26 +268,26 @@ static int view_datapath(void *arg, struct strbuf *out)
 		fc.setup += c1.setup;
 		fc.replayed += c1.replayed;
 	}
-	sb_printf(out, "fastpath %s\n", !g->fp ? "none" : __atomic_load_n(&g->fp->enabled, __ATOMIC_RELAXED) ? "tc" : "off");
+	sb_printf(out, "fastpath %s\n", !dp->fp ? "none" : __atomic_load_n(&dp->fp->enabled, __ATOMIC_RELAXED) ? "tc" : "off");
 	struct lvs_core_settings cs;
-	lvs_core_get_settings(g->core, &cs);
+	lvs_core_get_settings(dp->core, &cs);
 	/* what the fast path takes (--fastpath) and when (--fastpath-min-pkts) */
 	sb_printf(out, "fastpath_takes %s\nfastpath_min_pkts %u\n",
-		  !g->fp ? "nothing" : cs.offload_setup ? "setup" : "established", (unsigned)cs.offload_min_pkts);
-	sb_printf(out, "fastpath_forwarded %llu\n", (unsigned long long)dp_fastpath_stat(g->fp, LVSD_FAST_STAT_FWD));
+		  !dp->fp ? "nothing" : cs.offload_setup ? "setup" : "established", (unsigned)cs.offload_min_pkts);
+	sb_printf(out, "fastpath_forwarded %llu\n", (unsigned long long)dp_fastpath_stat(dp->fp, LVSD_FAST_STAT_FWD));
 	sb_printf(out, "fastpath_flows %llu\nfastpath_installed %llu\nfastpath_install_failed %llu\n"
 		  "fastpath_stopped %llu\nfastpath_released %llu\n", (unsigned long long)fc.active,
 		  (unsigned long long)fc.installed, (unsigned long long)fc.install_failed,
 		  (unsigned long long)fc.stopped, (unsigned long long)fc.released);
 	sb_printf(out, "fastpath_setup %llu\nfastpath_reported %llu\nfastpath_replayed %llu\nfastpath_report_full %llu\n",
-		  (unsigned long long)fc.setup, (unsigned long long)dp_fastpath_stat(g->fp, LVSD_FAST_STAT_REPORTED),
-		  (unsigned long long)fc.replayed, (unsigned long long)dp_fastpath_stat(g->fp, LVSD_FAST_STAT_REPORT_FULL));
+		  (unsigned long long)fc.setup, (unsigned long long)dp_fastpath_stat(dp->fp, LVSD_FAST_STAT_REPORTED),
+		  (unsigned long long)fc.replayed, (unsigned long long)dp_fastpath_stat(dp->fp, LVSD_FAST_STAT_REPORT_FULL));
 	sb_puts(out, "reasons:\n");
 	for (int r = 0; r < DP_R_COUNT; r++)
 		sb_printf(out, "  %-16s %10llu  %s\n", dp_reason_name[r], (unsigned long long)reason[r],
 			  dp_reason_desc[r]);
 	struct lvs_core_counters c;
-	lvs_core_counters(g->core, &c);
+	lvs_core_counters(dp->core, &c);
 	sb_printf(out, "core: conn_created %llu conn_expired %llu pass_not_vs %llu pass_no_conn %llu "
 		  "pass_icmp_no_conn %llu drop_dest_unavailable %llu drop_table_full %llu reject_no_dest %llu\n",
 		  (unsigned long long)c.conn_created, (unsigned long long)c.conn_expired,
@@ -343,25 +343,25 @@ static void affinity_text(pthread_t t, char *buf, size_t len)
 	}
 }
 
-static void stop_workers(struct dp_module *g)
+static void stop_workers(struct dp_module *dp)
 {
-	__atomic_store_n(&g->sh.stop, 1, __ATOMIC_RELEASE);
-	for (unsigned i = 0; i < g->nworkers; i++) {
-		if (g->w[i].started)
-			pthread_join(g->w[i].thread, NULL);
-		g->w[i].started = 0;
-		dp_fp_worker_free(g->w[i].fpw);
-		g->w[i].fpw = NULL;
-		nh_ctx_free(g->w[i].nh);
-		g->w[i].nh = NULL;
-		free(g->w[i].seg_arena);
-		g->w[i].seg_arena = NULL;
+	__atomic_store_n(&dp->sh.stop, 1, __ATOMIC_RELEASE);
+	for (unsigned i = 0; i < dp->nworkers; i++) {
+		if (dp->w[i].started)
+			pthread_join(dp->w[i].thread, NULL);
+		dp->w[i].started = 0;
+		dp_fp_worker_free(dp->w[i].fpw);
+		dp->w[i].fpw = NULL;
+		nh_ctx_free(dp->w[i].nh);
+		dp->w[i].nh = NULL;
+		free(dp->w[i].seg_arena);
+		dp->w[i].seg_arena = NULL;
 	}
 }
 
 /* the fast path first: the backends filter its segments out of their
  * AF_PACKET sockets, the XDP program shares its flow map */
-static void open_fastpath(struct dp_module *g, const struct lvs_host_opts *opts)
+static void open_fastpath(struct dp_module *dp, const struct lvs_host_opts *opts)
 {
 	char why[200];
 
@@ -369,8 +369,8 @@ static void open_fastpath(struct dp_module *g, const struct lvs_host_opts *opts)
 		lvs_log(LOG_INFO, "datapath: fast path off (--fastpath off)");
 		return;
 	}
-	g->fp = dp_fastpath_open(why, sizeof(why));
-	if (!g->fp)
+	dp->fp = dp_fastpath_open(why, sizeof(why));
+	if (!dp->fp)
 		lvs_log(LOG_WARNING, "datapath: fast path unavailable (%s): every packet goes through the workers", why);
 }
 
@@ -423,75 +423,75 @@ static struct dp_backend *open_backend(const struct lvs_host_opts *opts, const s
  * (short connections never pay the install) and, with the event ring,
  * whole TCP connections from their SYN (setup offload); --fastpath
  * established keeps the handshake and the closing exchange in the workers */
-static void offload_settings(struct dp_module *g, const struct lvs_host_opts *opts)
+static void offload_settings(struct dp_module *dp, const struct lvs_host_opts *opts)
 {
 	struct lvs_core_settings s;
 
-	lvs_core_get_settings(g->core, &s);
+	lvs_core_get_settings(dp->core, &s);
 	s.offload_min_pkts = opts->fastpath_min_pkts;
-	s.offload_setup = g->fp->events && opts->fastpath != LVS_FASTPATH_ESTABLISHED;
-	lvs_core_set_settings(g->core, &s);
+	s.offload_setup = dp->fp->events && opts->fastpath != LVS_FASTPATH_ESTABLISHED;
+	lvs_core_set_settings(dp->core, &s);
 	lvs_log(LOG_INFO, "datapath: fast path takes %s", s.offload_setup ? "TCP connections from their SYN on: setup offload"
 									  : "established TCP connections");
 }
 
-static int make_workers(struct dp_module *g, unsigned nw)
+static int make_workers(struct dp_module *dp, unsigned nw)
 {
-	g->w = calloc(nw, sizeof(*g->w));
-	if (!g->w)
+	dp->w = calloc(nw, sizeof(*dp->w));
+	if (!dp->w)
 		return -ENOMEM;
-	g->nworkers = nw;
+	dp->nworkers = nw;
 	for (unsigned i = 0; i < nw; i++) {
-		struct dp_worker *w = &g->w[i];
+		struct dp_worker *w = &dp->w[i];
 		w->idx = i;
-		w->sh = &g->sh;
-		w->io = g->sh.ops->worker(g->sh.be, i);
+		w->sh = &dp->sh;
+		w->io = dp->sh.ops->worker(dp->sh.be, i);
 		w->nh = nh_ctx_new();
 		w->seg_arena = malloc(DP_SEG_ARENA);
 		if (!w->nh || !w->seg_arena)
 			return -ENOMEM;
-		if (g->fp && !(w->fpw = dp_fp_worker_new(g->fp, i, nw)))
+		if (dp->fp && !(w->fpw = dp_fp_worker_new(dp->fp, i, nw)))
 			return -ENOMEM;
 	}
 	return 0;
 }
 
-static int run_workers(struct dp_module *g, const struct lvs_host_opts *opts)
+static int run_workers(struct dp_module *dp, const struct lvs_host_opts *opts)
 {
 	int cpus[DP_CPULIST_MAX], ncpus = 0;
 
 	if (opts->cpus && (ncpus = dp_cpulist_parse(opts->cpus, cpus, DP_CPULIST_MAX)) < 0)
 		lvs_log(LOG_WARNING, "datapath: --cpus '%s' is not a CPU list; workers not pinned", opts->cpus);
-	for (unsigned i = 0; i < g->nworkers; i++) {
+	for (unsigned i = 0; i < dp->nworkers; i++) {
 		pthread_attr_t attr;
 		pthread_attr_init(&attr);
 		pin_attr(&attr, cpus, ncpus, i);
-		int r = pthread_create(&g->w[i].thread, &attr, dp_worker_main, &g->w[i]);
+		int r = pthread_create(&dp->w[i].thread, &attr, dp_worker_main, &dp->w[i]);
 		if (r == EINVAL && ncpus > 0) {
 			/* the CPU is not ours to use (taskset, offline): unpinned */
 			lvs_log(LOG_WARNING, "datapath: worker %u: CPU %d refused; running unpinned", i,
 				 cpus[i % (unsigned)ncpus]);
-			r = pthread_create(&g->w[i].thread, NULL, dp_worker_main, &g->w[i]);
+			r = pthread_create(&dp->w[i].thread, NULL, dp_worker_main, &dp->w[i]);
 		}
 		pthread_attr_destroy(&attr);
 		if (r != 0)
 			return -EAGAIN;
-		g->w[i].started = 1;
+		dp->w[i].started = 1;
 		char name[16];
 		snprintf(name, sizeof(name), "lvsd-dp%u", i % 1000);    /* ps -L, top -H, tests */
-		pthread_setname_np(g->w[i].thread, name);
+		pthread_setname_np(dp->w[i].thread, name);
 		char on[128];
-		affinity_text(g->w[i].thread, on, sizeof(on));
+		affinity_text(dp->w[i].thread, on, sizeof(on));
 		lvs_log(LOG_INFO, "datapath: worker %u runs on CPU %s%s", i, on, ncpus > 0 ? ", pinned by --cpus" : "");
 	}
 	return 0;
 }
 
-/* 0 with g->sh.be set (running) or NULL (no backend could run: control
+/* 0 with dp->sh.be set (running) or NULL (no backend could run: control
  * plane only), or -errno */
-static int start_backend(struct dp_module *g)
+static int start_backend(struct dp_module *dp)
 {
-	const struct lvs_host_opts *opts = lvs_host_opts(g->h);
+	const struct lvs_host_opts *opts = lvs_host_opts(dp->h);
 	char why[300];
 	int err;
 
@@ -502,99 +502,99 @@ static int start_backend(struct dp_module *g)
 	unsigned nw = opts->workers > 0 ? (unsigned)opts->workers : default_workers();
 	if (nw > LVS_HOST_MAX_WORKERS)
 		nw = LVS_HOST_MAX_WORKERS;     /* the core's worker slots */
-	open_fastpath(g, opts);
-	struct dp_backend_conf conf = { .nworkers = nw, .want_offload = 1, .fp = g->fp,
+	open_fastpath(dp, opts);
+	struct dp_backend_conf conf = { .nworkers = nw, .want_offload = 1, .fp = dp->fp,
 					.tx_afpacket = opts->xdp_tx == LVS_XDP_TX_AFPACKET };
-	g->sh.be = open_backend(opts, &conf, &g->sh.ops, why, sizeof(why));
-	if (!g->sh.be) {
-		dp_fastpath_close(g->fp);
-		g->fp = NULL;
+	dp->sh.be = open_backend(opts, &conf, &dp->sh.ops, why, sizeof(why));
+	if (!dp->sh.be) {
+		dp_fastpath_close(dp->fp);
+		dp->fp = NULL;
 		return 0;
 	}
-	if ((err = make_workers(g, nw)) < 0)
+	if ((err = make_workers(dp, nw)) < 0)
 		return err;
-	if (g->fp)
-		offload_settings(g, opts);
-	if ((err = run_workers(g, opts)) < 0)
+	if (dp->fp)
+		offload_settings(dp, opts);
+	if ((err = run_workers(dp, opts)) < 0)
 		return err;
-	g->sh.ops->describe(g->sh.be, g->backend_desc, sizeof(g->backend_desc));
-	lvs_log(LOG_INFO, "datapath: %s (%s)", g->backend_desc, why);
+	dp->sh.ops->describe(dp->sh.be, dp->backend_desc, sizeof(dp->backend_desc));
+	lvs_log(LOG_INFO, "datapath: %s (%s)", dp->backend_desc, why);
 
-	g->steer = steer_new();
-	if (!g->steer)
+	dp->steer = steer_new();
+	if (!dp->steer)
 		lvs_log(LOG_ERR, "datapath: libnftables unavailable: the kernel will also answer VIP traffic");
 	return 0;
 }
 
 static void dp_stop(void *state)
 {
-	struct dp_module *g = state;
+	struct dp_module *dp = state;
 
-	stop_workers(g);
-	fwm_watch_stop(g->fw);          /* no worker classifies any more */
-	if (g->mon) {
-		lvs_host_del_fd(g->h, nh_monitor_fd(g->mon));
-		nh_monitor_close(g->mon);
+	stop_workers(dp);
+	fwm_watch_stop(dp->fw);          /* no worker classifies any more */
+	if (dp->mon) {
+		lvs_host_del_fd(dp->h, nh_monitor_fd(dp->mon));
+		nh_monitor_close(dp->mon);
 	}
-	steer_free(g->steer);
-	if (g->sh.be)
-		g->sh.ops->close(g->sh.be);
-	dp_fastpath_close(g->fp);        /* after the backend: the XDP program shares its map */
-	dp_owned_free(g->sh.owned);
-	while (g->retired) {
-		struct retired *r = g->retired;
-		g->retired = r->next;
+	steer_free(dp->steer);
+	if (dp->sh.be)
+		dp->sh.ops->close(dp->sh.be);
+	dp_fastpath_close(dp->fp);        /* after the backend: the XDP program shares its map */
+	dp_owned_free(dp->sh.owned);
+	while (dp->retired) {
+		struct retired *r = dp->retired;
+		dp->retired = r->next;
 		dp_owned_free(r->o);
 		free(r);
 	}
-	free(g->w);
-	free_names(g->ifnames);
-	free_names(g->sh.allow_if);
-	nh_ctx_free(g->nh);
-	free(g);
+	free(dp->w);
+	free_names(dp->ifnames);
+	free_names(dp->sh.allow_if);
+	nh_ctx_free(dp->nh);
+	free(dp);
 }
 
 static int dp_start(struct lvs_host *h, void **state)
 {
-	struct dp_module *g = calloc(1, sizeof(*g));
+	struct dp_module *dp = calloc(1, sizeof(*dp));
 	const struct lvs_host_opts *opts = lvs_host_opts(h);
 	int err;
 
-	if (!g)
+	if (!dp)
 		return -ENOMEM;
-	g->h = h;
-	g->core = lvs_host_core(h);
-	g->sh.core = g->core;
-	g->sh.allow_if = split_list(opts->interfaces);
-	g->nh = nh_ctx_new();
-	if ((err = lvs_host_register_text(h, "datapath", view_datapath, g)) < 0 ||
-	    (err = lvs_host_register_text(h, "drops", view_datapath, g)) < 0 ||   /* the name users guess */
-	    (err = lvs_host_add_timer(h, 100, on_tick, g)) < 0)
+	dp->h = h;
+	dp->core = lvs_host_core(h);
+	dp->sh.core = dp->core;
+	dp->sh.allow_if = split_list(opts->interfaces);
+	dp->nh = nh_ctx_new();
+	if ((err = lvs_host_register_text(h, "datapath", view_datapath, dp)) < 0 ||
+	    (err = lvs_host_register_text(h, "drops", view_datapath, dp)) < 0 ||   /* the name users guess */
+	    (err = lvs_host_add_timer(h, 100, on_tick, dp)) < 0)
 		goto fail;
 	/* before the workers, which consult it for every packet */
-	if ((err = fwm_watch_start(h, &g->fw)) < 0)
+	if ((err = fwm_watch_start(h, &dp->fw)) < 0)
 		goto fail;
-	g->sh.fw = g->fw;
-	if ((err = start_backend(g)) < 0) {
+	dp->sh.fw = dp->fw;
+	if ((err = start_backend(dp)) < 0) {
 		lvs_log(LOG_ERR, "datapath: cannot start workers: %s", strerror(-err));
 		goto fail;
 	}
-	if (g->sh.be) {
-		fwm_watch_set_backend(g->fw, g->sh.ops->name);
-		g->mon = nh_monitor_open();
-		if (!g->mon)
+	if (dp->sh.be) {
+		fwm_watch_set_backend(dp->fw, dp->sh.ops->name);
+		dp->mon = nh_monitor_open();
+		if (!dp->mon)
 			lvs_log(LOG_WARNING, "datapath: no rtnetlink monitor: links/routes cached until restart");
-		else if ((err = lvs_host_add_fd(h, nh_monitor_fd(g->mon), EPOLLIN, on_netlink, g)) < 0)
+		else if ((err = lvs_host_add_fd(h, nh_monitor_fd(dp->mon), EPOLLIN, on_netlink, dp)) < 0)
 			goto fail;
-		g->ifnames = current_ifnames(g);
+		dp->ifnames = current_ifnames(dp);
 	}
-	if ((err = lvs_host_on_table_change(h, on_table_change, g)) < 0)
+	if ((err = lvs_host_on_table_change(h, on_table_change, dp)) < 0)
 		goto fail;
-	resync(g);
-	*state = g;
+	resync(dp);
+	*state = dp;
 	return 0;
 fail:
-	dp_stop(g);
+	dp_stop(dp);
 	return err;
 }
 

@@ -24,7 +24,10 @@
  *    connections imported by sync).  Its lock is the table lock.
  *  - Callbacks registered here run on the main loop thread.  Module threads
  *    (datapath workers, the checker) take the table lock only on slow
- *    paths.
+ *    paths.  A hook a module sets on the core (the sync hook) is called by
+ *    datapath workers: modules stop in reverse start order and the
+ *    datapath starts last, so its workers are gone before any other
+ *    module frees its state.
  *  - Text views and commands are reachable from the control socket
  *    (lvsc_get_text / lvsc_command) and from `lvsd --show VIEW` /
  *    `lvsd --cmd "VERB ARGS"`.  They are called WITHOUT the table lock

@@ -92,41 +92,42 @@ static int close_failed(int fd)
 /* ---- master ---- */
 
 /* send the pending message (mu held) */
-static void master_flush_locked(struct sync_module *S)
+static void master_flush_locked(struct sync_module *sm)
 {
-	size_t len = sync_msg_finish(&S->msg);
+	size_t len = sync_msg_finish(&sm->msg);
 
 	if (len) {
-		if (send(S->master_fd, S->master_buf, len, MSG_DONTWAIT) == (ssize_t)len) {
-			S->n.msgs_sent++;
-			S->n.conns_sent += S->msg.nr;
+		if (send(sm->master_fd, sm->master_buf, len, MSG_DONTWAIT) == (ssize_t)len) {
+			sm->n.msgs_sent++;
+			sm->n.conns_sent += sm->msg.nr;
 		} else {
-			S->n.send_errors++;
-			S->n.conns_dropped += S->msg.nr;
+			sm->n.send_errors++;
+			sm->n.conns_dropped += sm->msg.nr;
 		}
 	}
-	sync_msg_init(&S->msg, S->master_buf, S->master_conf.sync_maxlen, (uint8_t)S->master_conf.syncid);
+	sync_msg_init(&sm->msg, sm->master_buf, sm->master_conf.sync_maxlen, (uint8_t)sm->master_conf.syncid);
 }
 
-/* the core's sync hook: a worker thread, outside every core lock */
+/* the core's sync hook: a worker thread, outside every core lock (the
+ * datapath stops its workers before this module stops: host.h) */
 static void master_hook(void *arg, unsigned worker, const struct lvs_conn_sync *e)
 {
-	struct sync_module *S = arg;
+	struct sync_module *sm = arg;
 
 	(void)worker;
-	pthread_mutex_lock(&S->mu);
-	if (S->master_fd >= 0) {
-		int r = sync_msg_add(&S->msg, e);
+	pthread_mutex_lock(&sm->mu);
+	if (sm->master_fd >= 0) {
+		int r = sync_msg_add(&sm->msg, e);
 		if (r == -ENOSPC) {
-			master_flush_locked(S);
-			r = sync_msg_add(&S->msg, e);
+			master_flush_locked(sm);
+			r = sync_msg_add(&sm->msg, e);
 		}
-		if (r == 0 && S->msg.nr == 1)
-			S->first_ms = lvs_now_ms();
+		if (r == 0 && sm->msg.nr == 1)
+			sm->first_ms = lvs_now_ms();
 		else if (r < 0)
-			S->n.conns_dropped++;   /* larger than sync_maxlen allows */
+			sm->n.conns_dropped++;   /* larger than sync_maxlen allows */
 	}
-	pthread_mutex_unlock(&S->mu);
+	pthread_mutex_unlock(&sm->mu);
 }
 
 static int master_socket(const struct lvs_daemon_conf *c)
@@ -161,12 +162,12 @@ static int master_socket(const struct lvs_daemon_conf *c)
 	return fd;
 }
 
-static int master_start(struct sync_module *S, const struct lvs_daemon_conf *c)
+static int master_start(struct sync_module *sm, const struct lvs_daemon_conf *c)
 {
 	uint8_t *buf;
 	int fd;
 
-	if (!S->core)
+	if (!sm->core)
 		return -ENODEV;
 	buf = malloc(c->sync_maxlen ? c->sync_maxlen : 1);
 	if (!buf)
@@ -176,85 +177,85 @@ static int master_start(struct sync_module *S, const struct lvs_daemon_conf *c)
 		free(buf);
 		return fd;
 	}
-	pthread_mutex_lock(&S->mu);
-	S->master_conf = *c;
-	S->master_buf = buf;
-	S->master_fd = fd;
-	sync_msg_init(&S->msg, buf, c->sync_maxlen, (uint8_t)c->syncid);
-	pthread_mutex_unlock(&S->mu);
-	lvs_core_set_sync_hook(S->core, master_hook, S);
+	pthread_mutex_lock(&sm->mu);
+	sm->master_conf = *c;
+	sm->master_buf = buf;
+	sm->master_fd = fd;
+	sync_msg_init(&sm->msg, buf, c->sync_maxlen, (uint8_t)c->syncid);
+	pthread_mutex_unlock(&sm->mu);
+	lvs_core_set_sync_hook(sm->core, master_hook, sm);
 	lvs_log(LOG_INFO, "sync: master started (mcast=%s, syncid=%u, maxlen=%u, port=%u, ttl=%u)",
 		 c->mcast_ifn, c->syncid, c->sync_maxlen, c->mcast_port, c->mcast_ttl);
 	return 0;
 }
 
-static void master_stop(struct sync_module *S)
+static void master_stop(struct sync_module *sm)
 {
-	lvs_core_set_sync_hook(S->core, NULL, NULL);
-	pthread_mutex_lock(&S->mu);
-	if (S->master_fd >= 0) {
-		master_flush_locked(S);   /* what was decided goes out */
-		close(S->master_fd);
+	lvs_core_set_sync_hook(sm->core, NULL, NULL);
+	pthread_mutex_lock(&sm->mu);
+	if (sm->master_fd >= 0) {
+		master_flush_locked(sm);   /* what was decided goes out */
+		close(sm->master_fd);
 	}
-	S->master_fd = -1;
-	free(S->master_buf);
-	S->master_buf = NULL;
-	pthread_mutex_unlock(&S->mu);
+	sm->master_fd = -1;
+	free(sm->master_buf);
+	sm->master_buf = NULL;
+	pthread_mutex_unlock(&sm->mu);
 	lvs_log(LOG_INFO, "sync: master stopped");
 }
 
 static void on_flush_timer(void *arg)
 {
-	struct sync_module *S = arg;
+	struct sync_module *sm = arg;
 
-	pthread_mutex_lock(&S->mu);
-	if (S->master_fd >= 0 && S->msg.nr && lvs_now_ms() - S->first_ms >= SYNC_FLUSH_MS)
-		master_flush_locked(S);
-	pthread_mutex_unlock(&S->mu);
+	pthread_mutex_lock(&sm->mu);
+	if (sm->master_fd >= 0 && sm->msg.nr && lvs_now_ms() - sm->first_ms >= SYNC_FLUSH_MS)
+		master_flush_locked(sm);
+	pthread_mutex_unlock(&sm->mu);
 }
 
 /* ---- backup ---- */
 
 /* what deliver() gets for each entry of one message */
 struct delivery {
-	struct sync_module *S;
+	struct sync_module *sm;
 	uint64_t now;
 };
 
 static void deliver(void *arg, const struct lvs_conn_sync *e, int v0)
 {
 	const struct delivery *dl = arg;
-	struct sync_module *S = dl->S;
+	struct sync_module *sm = dl->sm;
 	struct lvs_conn_sync c = *e;
 
 	if (v0)
-		c.timeout = lvs_core_state_timeout(S->core, c.protocol, (uint8_t)c.state,
+		c.timeout = lvs_core_state_timeout(sm->core, c.protocol, (uint8_t)c.state,
 						   (c.flags & LVS_CONN_F_TEMPLATE) != 0);
-	if (lvs_conn_import(S->core, &c, dl->now) == 0)
-		S->n.conns_imported++;
+	if (lvs_conn_import(sm->core, &c, dl->now) == 0)
+		sm->n.conns_imported++;
 	else
-		S->n.import_errors++;
+		sm->n.import_errors++;
 }
 
 static void on_backup_readable(void *arg, int fd, uint32_t events)
 {
-	struct sync_module *S = arg;
+	struct sync_module *sm = arg;
 
 	(void)events;
 	for (int i = 0; i < RECV_BURST; i++) {
-		ssize_t n = recv(fd, S->recv_buf, RECV_BUF_LEN, MSG_DONTWAIT);
+		ssize_t n = recv(fd, sm->recv_buf, RECV_BUF_LEN, MSG_DONTWAIT);
 		struct sync_parse_counts pc;
-		struct delivery dl = { S, lvs_now_ms() };
+		struct delivery dl = { sm, lvs_now_ms() };
 
 		if (n < 0)
 			return;
-		S->n.msgs_recv++;
-		if (sync_msg_parse(S->recv_buf, (size_t)n, (uint8_t)S->backup_conf.syncid, deliver, &dl, &pc) < 0) {
-			S->n.malformed++;
+		sm->n.msgs_recv++;
+		if (sync_msg_parse(sm->recv_buf, (size_t)n, (uint8_t)sm->backup_conf.syncid, deliver, &dl, &pc) < 0) {
+			sm->n.malformed++;
 			continue;
 		}
-		S->n.other_syncid += pc.other_syncid;
-		S->n.conns_skipped += pc.skipped;
+		sm->n.other_syncid += pc.other_syncid;
+		sm->n.conns_skipped += pc.skipped;
 	}
 }
 
@@ -285,36 +286,36 @@ static int backup_socket(const struct lvs_daemon_conf *c)
 	return fd;
 }
 
-static int backup_start(struct sync_module *S, const struct lvs_daemon_conf *c)
+static int backup_start(struct sync_module *sm, const struct lvs_daemon_conf *c)
 {
 	int fd;
 
-	if (!S->core)
+	if (!sm->core)
 		return -ENODEV;
-	if (!S->recv_buf && !(S->recv_buf = malloc(RECV_BUF_LEN)))
+	if (!sm->recv_buf && !(sm->recv_buf = malloc(RECV_BUF_LEN)))
 		return -ENOMEM;
 	fd = backup_socket(c);
 	if (fd < 0)
 		return fd;
-	int err = lvs_host_add_fd(S->h, fd, EPOLLIN, on_backup_readable, S);
+	int err = lvs_host_add_fd(sm->h, fd, EPOLLIN, on_backup_readable, sm);
 	if (err < 0) {
 		close(fd);
 		return err;
 	}
-	S->backup_fd = fd;
-	S->backup_conf = *c;
+	sm->backup_fd = fd;
+	sm->backup_conf = *c;
 	lvs_log(LOG_INFO, "sync: backup started (mcast=%s, syncid=%u, maxlen=%u, port=%u)", c->mcast_ifn,
 		 c->syncid, c->sync_maxlen, c->mcast_port);
 	return 0;
 }
 
-static void backup_stop(struct sync_module *S)
+static void backup_stop(struct sync_module *sm)
 {
-	if (S->backup_fd < 0)
+	if (sm->backup_fd < 0)
 		return;
-	lvs_host_del_fd(S->h, S->backup_fd);
-	close(S->backup_fd);
-	S->backup_fd = -1;
+	lvs_host_del_fd(sm->h, sm->backup_fd);
+	close(sm->backup_fd);
+	sm->backup_fd = -1;
 	lvs_log(LOG_INFO, "sync: backup stopped");
 }
 
@@ -332,40 +333,40 @@ static void give_up(struct lvs_host *h, int state, int err)
 
 static void reconcile(void *arg)
 {
-	struct sync_module *S = arg;
+	struct sync_module *sm = arg;
 	struct lvs_daemon_conf cf[2], *want_m = NULL, *want_b = NULL;
 	int n, r;
 
-	lvs_host_lock(S->h);
-	n = lvs_get_daemons(lvs_host_table(S->h), cf);
-	lvs_host_unlock(S->h);
+	lvs_host_lock(sm->h);
+	n = lvs_get_daemons(lvs_host_table(sm->h), cf);
+	lvs_host_unlock(sm->h);
 	for (int i = 0; i < n; i++) {
 		if (cf[i].state == LVS_DAEMON_MASTER)
 			want_m = &cf[i];
 		else if (cf[i].state == LVS_DAEMON_BACKUP)
 			want_b = &cf[i];
 	}
-	if (S->master_fd >= 0 && (!want_m || !same_conf(want_m, &S->master_conf)))
-		master_stop(S);
-	if (want_m && S->master_fd < 0 && (r = master_start(S, want_m)) < 0)
-		give_up(S->h, LVS_DAEMON_MASTER, r);
-	if (S->backup_fd >= 0 && (!want_b || !same_conf(want_b, &S->backup_conf)))
-		backup_stop(S);
-	if (want_b && S->backup_fd < 0 && (r = backup_start(S, want_b)) < 0)
-		give_up(S->h, LVS_DAEMON_BACKUP, r);
+	if (sm->master_fd >= 0 && (!want_m || !same_conf(want_m, &sm->master_conf)))
+		master_stop(sm);
+	if (want_m && sm->master_fd < 0 && (r = master_start(sm, want_m)) < 0)
+		give_up(sm->h, LVS_DAEMON_MASTER, r);
+	if (sm->backup_fd >= 0 && (!want_b || !same_conf(want_b, &sm->backup_conf)))
+		backup_stop(sm);
+	if (want_b && sm->backup_fd < 0 && (r = backup_start(sm, want_b)) < 0)
+		give_up(sm->h, LVS_DAEMON_BACKUP, r);
 }
 
 static int view_sync(void *arg, struct strbuf *out)
 {
-	struct sync_module *S = arg;
+	struct sync_module *sm = arg;
 	struct sync_counters c;
 	int master, backup;
 
-	pthread_mutex_lock(&S->mu);
-	c = S->n;
-	master = S->master_fd >= 0;
-	pthread_mutex_unlock(&S->mu);
-	backup = S->backup_fd >= 0;
+	pthread_mutex_lock(&sm->mu);
+	c = sm->n;
+	master = sm->master_fd >= 0;
+	pthread_mutex_unlock(&sm->mu);
+	backup = sm->backup_fd >= 0;
 	sb_printf(out, "master %s\n", master ? "running" : "stopped");
 	sb_printf(out, "backup %s\n", backup ? "running" : "stopped");
 	sb_printf(out, "msgs_sent %lu\nconns_sent %lu\nsend_errors %lu\nconns_dropped %lu\n", c.msgs_sent,
@@ -378,35 +379,35 @@ static int view_sync(void *arg, struct strbuf *out)
 
 static void sync_stop(void *state)
 {
-	struct sync_module *S = state;
+	struct sync_module *sm = state;
 
-	if (S->master_fd >= 0)
-		master_stop(S);
-	backup_stop(S);
-	free(S->recv_buf);
-	pthread_mutex_destroy(&S->mu);
-	free(S);
+	if (sm->master_fd >= 0)
+		master_stop(sm);
+	backup_stop(sm);
+	free(sm->recv_buf);
+	pthread_mutex_destroy(&sm->mu);
+	free(sm);
 }
 
 static int sync_start(struct lvs_host *h, void **state)
 {
-	struct sync_module *S = calloc(1, sizeof(*S));
+	struct sync_module *sm = calloc(1, sizeof(*sm));
 	int err;
 
-	if (!S)
+	if (!sm)
 		return -ENOMEM;
-	pthread_mutex_init(&S->mu, NULL);
-	S->h = h;
-	S->core = lvs_host_core(h);
-	S->master_fd = S->backup_fd = -1;
-	if ((err = lvs_host_on_table_change(h, reconcile, S)) < 0 ||
-	    (err = lvs_host_add_timer(h, SYNC_FLUSH_MS / 2, on_flush_timer, S)) < 0 ||
-	    (err = lvs_host_register_text(h, "sync", view_sync, S)) < 0) {
-		sync_stop(S);
+	pthread_mutex_init(&sm->mu, NULL);
+	sm->h = h;
+	sm->core = lvs_host_core(h);
+	sm->master_fd = sm->backup_fd = -1;
+	if ((err = lvs_host_on_table_change(h, reconcile, sm)) < 0 ||
+	    (err = lvs_host_add_timer(h, SYNC_FLUSH_MS / 2, on_flush_timer, sm)) < 0 ||
+	    (err = lvs_host_register_text(h, "sync", view_sync, sm)) < 0) {
+		sync_stop(sm);
 		return err;
 	}
-	reconcile(S);   /* a --restore file may have started one */
-	*state = S;
+	reconcile(sm);   /* a --restore file may have started one */
+	*state = sm;
 	return 0;
 }
 
