@@ -101,10 +101,16 @@ static void mod_stop(struct lvsd *d)
 static int mod_reload(struct lvsd *d, char *err, size_t errlen)
 {
 	const struct lvsd_opts *o = lvsd_opts(d);
+	struct strbuf sb = STRBUF_INIT;
+	int ret;
 
 	if (!engine || !o || !o->config_file)
 		return 0;   /* nothing configured: nothing to reload */
-	return chk_engine_reload(engine, err, errlen);
+	ret = chk_engine_reload(engine, &sb);
+	if (sb.buf)
+		snprintf(err, errlen, "%s", sb.buf);
+	sb_free(&sb);
+	return ret;
 }
 
 const struct lvsd_module lvsd_mod_check = {
