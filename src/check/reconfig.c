@@ -331,13 +331,17 @@ static void spread_new(struct build *b, uint64_t now)
  * subscriptions build_probes took from them */
 static void restore_subs(struct chk_engine *e, uint64_t now)
 {
+	struct chk_svc_rt *old_rt;
 	struct build ob;
 
 	if (!e->cfg || build_probes(e, e->cfg, &ob, now))
 		return;
 	free(ob.probes);
-	chk_rt_free(e->rt, e->cfg);
+	pthread_mutex_lock(&e->m);
+	old_rt = e->rt;
 	e->rt = ob.rt;
+	pthread_mutex_unlock(&e->m);
+	chk_rt_free(old_rt, e->cfg);
 }
 
 void chk_apply_config(struct chk_engine *e, struct cfg *c)
