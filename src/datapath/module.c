@@ -15,6 +15,7 @@
 #include "datapath/io/afxdp.h"
 #include "lib/cpulist.h"
 #include "datapath.h"
+#include "datapath/io/local.h"
 #include "datapath/pkt/nexthop.h"
 #include "datapath/netfilter/guard.h"
 #include "datapath/io/fastpath_maps.h"
@@ -43,6 +44,12 @@ static struct {
 	struct dp_fastpath *fp;         /* fastpath.h, or NULL */
 	char steer_err[256];
 	char **ifnames;                 /* interfaces currently guarded */
+	struct dp_local *local;         /* local real servers (local.h), NULL without a backend */
+	char local_err[256];            /* why there is no TUN device ("" = there is one) */
+	int local_warned;               /* local_err logged (once, when a local dest shows up) */
+	char rules_err[256];            /* last reply-rule failure, logged once */
+	size_t nlocal;                  /* dests at a local address */
+	int local_mark;                 /* the TUN device is up: mark local NAT replies */
 } g;
 
 struct lvs_core *lvsd_datapath_core(void)
@@ -184,9 +191,49 @@ static void resync(struct lvsd *d)
 	enforce();
 }
 
+/* which dests are local to the director (the core keeps them off the
+ * fast path) and the reply rules of the local NAT ones; main thread, on
+ * every table change and every address/route change */
+static int local_sync(struct lvsd *d)
+{
+	int changed = 0;
+	if (!g.local)
+		return 0;
+	int e = dp_local_refresh_prefixes(g.local);
+	if (e < 0)
+		lvs_log(LOG_WARNING, "datapath: cannot read the local addresses: %s", strerror(-e));
+	struct dp_key *keys = NULL;
+	lvsd_lock(d);
+	long n = dp_local_mark(g.local, lvsd_table(d), &keys, &g.nlocal, &changed);
+	lvsd_unlock(d);
+	__atomic_store_n(&g.sh.local_active, g.nlocal > 0, __ATOMIC_RELAXED);
+	if (n < 0) {
+		lvs_log(LOG_ERR, "datapath: out of memory marking local real servers");
+		return 0;
+	}
+	if (g.nlocal && g.local_err[0] && !g.local_warned) {
+		g.local_warned = 1;
+		lvs_log(LOG_WARNING, "datapath: a real server is local to the director, but there is no local "
+			 "delivery (%s): its packets are dropped, counted as LOCAL_NO_TUN", g.local_err);
+	}
+	struct strbuf err = STRBUF_INIT;
+	if (dp_local_set_rules(g.local, keys, (size_t)n, &err) < 0) {
+		const char *m = err.buf ? err.buf : "failed";
+		if (strcmp(m, g.rules_err))
+			lvs_log(LOG_ERR, "datapath: local NAT real servers: %s (their replies cannot reach lvsd)", m);
+		snprintf(g.rules_err, sizeof(g.rules_err), "%s", m);
+	} else {
+		g.rules_err[0] = 0;
+	}
+	sb_free(&err);
+	free(keys);
+	return changed;
+}
+
 static void on_table_change(struct lvsd *d, void *arg)
 {
 	(void)arg;
+	local_sync(d);          /* first: the owned set reads the dests' LOCAL flags */
 	resync(d);
 	/* a deleted or quiesced dest, a flush: the workers ask the core about
 	 * their offloaded flows now, not at the next harvest (fastpath.h) */
@@ -220,6 +267,10 @@ static void on_netlink(struct lvsd *d, int fd, uint32_t events, void *arg)
 	int bits = nh_monitor_read(g.mon);
 	if (bits & NH_CHANGED_LINK)
 		refresh_ifnames();
+	/* a dest may have become local, or stopped being (addresses only: on
+	 * a router, route events never stop) */
+	if ((bits & NH_CHANGED_ADDR) && local_sync(g.d))
+		resync(g.d);
 }
 
 static void on_tick(struct lvsd *d, void *arg)
@@ -289,6 +340,27 @@ static int view_datapath(struct lvsd *d, void *arg, struct strbuf *out)
 		  (unsigned long long)in, (unsigned long long)outb, (unsigned long long)icmp,
 		  (unsigned long long)icmp_rl, (unsigned long long)seg, (unsigned long long)frags);
 	sb_printf(out, "rst_sent %llu\n", (unsigned long long)rst);
+	uint64_t lin = 0, linb = 0, lout = 0, lpass = 0;
+	for (unsigned i = 0; i < g.nworkers; i++) {
+		lin += g.w[i].local_in;
+		linb += g.w[i].local_in_bytes;
+		lout += g.w[i].local_out;
+		lpass += g.w[i].local_passed;
+	}
+	if (!g.local)
+		sb_puts(out, "local: none\n");
+	else if (g.local_err[0])
+		sb_printf(out, "local: unavailable (%s): packets to local real servers are dropped (LOCAL_NO_TUN)\n",
+			  g.local_err);
+	else
+		sb_printf(out, "local: tun %s, %u queues, %zu local real servers, %zu loopback reply rules, "
+			  "output mark 0x%08x; their connections stay in the workers (no fast path)\n",
+			  dp_local_ifname(g.local), g.nworkers, g.nlocal, dp_local_nrules(g.local), LVSD_LOCAL_MARK);
+	if (g.rules_err[0])
+		sb_printf(out, "local_error: %s\n", g.rules_err);
+	sb_printf(out, "local_delivered %llu\nlocal_delivered_bytes %llu\nlocal_received %llu\nlocal_passed %llu\n",
+		  (unsigned long long)lin, (unsigned long long)linb, (unsigned long long)lout,
+		  (unsigned long long)lpass);
 	struct dp_fp_counts fc = { 0 };
 	for (unsigned i = 0; i < g.nworkers; i++) {
 		struct dp_fp_counts c1;
@@ -382,7 +454,44 @@ static void stop_workers(void)
 		g.w[i].fpw = NULL;
 		nh_ctx_free(g.w[i].nh);
 		free(g.w[i].seg_arena);
+		free(g.w[i].local_buf);
+		g.w[i].local_buf = NULL;
+		g.w[i].local_fd = -1;
 	}
+}
+
+/* the TUN device for local real servers (local.h), one queue per worker;
+ * without it lvsd still runs, and says why when a local dest shows up */
+static void start_local(unsigned nw)
+{
+	for (unsigned i = 0; i < nw; i++)
+		g.w[i].local_fd = -1;
+	g.local = dp_local_new();
+	if (!g.local) {
+		snprintf(g.local_err, sizeof(g.local_err), "no rtnetlink socket");
+		return;
+	}
+	struct strbuf err = STRBUF_INIT;
+	int r = dp_local_tun_open(g.local, nw, getenv("LVSD_TUN_DEV"), &err);
+	if (r < 0) {
+		snprintf(g.local_err, sizeof(g.local_err), "cannot create a TUN device: %s",
+			 err.buf ? err.buf : strerror(-r));
+		sb_free(&err);
+		return;
+	}
+	sb_free(&err);
+	for (unsigned i = 0; i < nw; i++) {
+		struct dp_worker *w = &g.w[i];
+		w->local_buf = malloc((size_t)DP_LOCAL_BURST * DP_LOCAL_SLOT);
+		if (!w->local_buf)
+			continue;       /* this worker cannot deliver: LOCAL_NO_TUN */
+		w->local_fd = dp_local_queue_fd(g.local, i);
+		if (g.sh.ops->set_wake_fd)
+			g.sh.ops->set_wake_fd(w->io, w->local_fd);
+	}
+	lvs_log(LOG_INFO, "datapath: local real servers are delivered through TUN device %s (%u queues)",
+		 dp_local_ifname(g.local), nw);
+	g.local_mark = 1;
 }
 
 static int start_backend(struct lvsd *d)
@@ -486,6 +595,7 @@ static int start_backend(struct lvsd *d)
 		lvs_log(LOG_INFO, "datapath: fast path takes %s", s.offload_setup ? "TCP connections from their SYN on: setup offload"
 										  : "established TCP connections");
 	}
+	start_local(nw);
 	int cpus[DP_CPULIST_MAX], ncpus = 0;
 	if (opts && opts->cpus && (ncpus = dp_cpulist_parse(opts->cpus, cpus, DP_CPULIST_MAX)) < 0)
 		lvs_log(LOG_WARNING, "datapath: --cpus '%s' is not a CPU list; workers not pinned", opts->cpus);
@@ -517,6 +627,8 @@ static int start_backend(struct lvsd *d)
 	g.steer = steer_new();
 	if (!g.steer)
 		lvs_log(LOG_ERR, "datapath: libnftables unavailable: the kernel will also answer VIP traffic");
+	else if (g.local_mark)
+		steer_set_local_mark(g.steer, LVSD_LOCAL_MARK);
 	return 1;
 }
 
@@ -554,6 +666,7 @@ static int dp_start(struct lvsd *d)
 		g.ifnames = current_ifnames();
 	}
 	lvsd_on_table_change(d, on_table_change, NULL);
+	local_sync(d);
 	resync(d);
 	return 0;
 }
@@ -561,6 +674,8 @@ static int dp_start(struct lvsd *d)
 static void dp_stop(struct lvsd *d)
 {
 	stop_workers();
+	dp_local_free(g.local);         /* rules gone; the device goes with its queues */
+	g.local = NULL;
 	if (g.mon) {
 		lvsd_del_fd(d, nh_monitor_fd(g.mon));
 		nh_monitor_close(g.mon);
