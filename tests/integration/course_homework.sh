@@ -11,9 +11,8 @@
 # (masquerading) where it says `-M` (a netmask option: ipvsadm refuses the
 # line, on the kernel too, see golden case 275).
 #
-# The homework's second job, a sorry server on the director itself when
-# every real server is down, needs lvsd to deliver to a local real server;
-# it is skipped unless LVSD_TEST_LOCAL_RS=1.
+# The homework's second job is a sorry server on the director itself (a
+# real server local to the director) while every real server is down.
 . "$(dirname "$0")/../lib/common.sh"
 DP_SUITE=hw
 . "$(dirname "$0")/dp-lib.sh"
@@ -136,18 +135,14 @@ wait "$hc_pid" 2>/dev/null
 
 # job (2): the sorry server 127.0.0.1 (a web server on the director) in
 # place of the real servers while all of them are down
-if [ "${LVSD_TEST_LOCAL_RS:-0}" = 1 ]; then
-	mkdir -p "$LAB_TMP/sorry"
-	echo "Sorry server" >"$LAB_TMP/sorry/index.html"
-	ind busybox httpd -f -p 80 -h "$LAB_TMP/sorry" &
-	LAB_PIDS+=("$!")
-	ipv -d -f 10 -r "$LAB_RS1"
-	ipv -d -f 10 -r "$LAB_RS2"
-	ipv -a -f 10 -r 127.0.0.1 -m -w 1
-	r=$(curls 2 "http://$LAB_VIP/" | tally)
-	tcheck "all real servers out: the sorry server on the director answers" 'echo "$r"; ipv -L -n' test "$r" = "Sorry=2 "
-else
-	tap_ok "all real servers out: the sorry server on the director answers # SKIP needs local real servers"
-fi
+mkdir -p "$LAB_TMP/sorry"
+echo "Sorry server" >"$LAB_TMP/sorry/index.html"
+ind busybox httpd -f -p 80 -h "$LAB_TMP/sorry" &
+LAB_PIDS+=("$!")
+ipv -d -f 10 -r "$LAB_RS1"
+ipv -d -f 10 -r "$LAB_RS2"
+ipv -a -f 10 -r 127.0.0.1 -m -w 1
+r=$(curls 2 "http://$LAB_VIP/" | tally)
+tcheck "all real servers out: the sorry server on the director answers" 'echo "$r"; ipv -L -n' test "$r" = "Sorry=2 "
 
 tap_check "lvsd exits cleanly (no crash, no sanitizer report)" dp_lvsd_stop

@@ -13,9 +13,8 @@
 #     fallback 127.0.0.1 gate) next to the course's mark rule: wrr 2:1, a
 #     dead RS leaves within seconds and the logfile says so (lvsd runs in
 #     its own mount namespace with a private /var/log); all dead -> the
-#     fallback is in the table.  Traffic to the fallback (a web server on
-#     the director itself) needs lvsd to deliver to a local real server and
-#     is skipped unless LVSD_TEST_LOCAL_RS=1.
+#     fallback is in the table and the director's own web server answers
+#     through the VIP.
 . "$(dirname "$0")/../lib/common.sh"
 DP_SUITE=cld
 . "$(dirname "$0")/dp-lib.sh"
@@ -119,17 +118,13 @@ tcheck "/var/log/ldirectord.log: the removal, ldirectord-style" 'ldlog' \
 web_down 2
 tcheck "all dead: fallback 127.0.0.1:80 in (Local, weight 1), the reals out" 'ipv -L -n' \
 	wait_for 8 eval 'dest_out 172.16.0.8:80 && ipv -L -n | grep -qE "^  -> 127\.0\.0\.1:80 +(Local|Route) +1 "'
-if [ "${LVSD_TEST_LOCAL_RS:-0}" = 1 ]; then
-	mkdir -p "$LAB_TMP/sorry"
-	echo "Sorry server" >"$LAB_TMP/sorry/index.html"
-	ind busybox httpd -f -p 80 -h "$LAB_TMP/sorry" &
-	LAB_PIDS+=("$!")
-	sleep 0.5
-	r=$(curls 2 "http://172.20.0.24/" | awk '{ print $1 }' | tally)
-	tcheck "all dead: the fallback on the director answers" 'echo "$r"' test "$r" = "Sorry=2 "
-else
-	tap_ok "all dead: the fallback on the director answers # SKIP needs local real servers"
-fi
+mkdir -p "$LAB_TMP/sorry"
+echo "Sorry server" >"$LAB_TMP/sorry/index.html"
+ind busybox httpd -f -p 80 -h "$LAB_TMP/sorry" &
+LAB_PIDS+=("$!")
+sleep 0.5
+r=$(curls 2 "http://172.20.0.24/" | awk '{ print $1 }' | tally)
+tcheck "all dead: the fallback on the director answers" 'echo "$r"' test "$r" = "Sorry=2 "
 web_up 1 "RS1 test page: Test Ldirectord"
 tcheck "RS1 back: restored with weight 2, fallback out" 'ipv -L -n' \
 	wait_for 8 eval 'dest_is 172.16.0.7:80 Route 2 && dest_out 127.0.0.1:80'

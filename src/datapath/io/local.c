@@ -372,7 +372,7 @@ long dp_local_mark(struct dp_local *l, struct lvs_table *t, struct dp_key **keys
 			}
 			*changed |= !(was & LVS_DEST_F_LOCAL) != !local;
 			/* rules for the loopback NAT ones; the others' packets
-			 * are marked by the nftables table (steer.h) */
+			 * are marked by the nftables table (netfilter/guard.h) */
 			if (!local || (d->conn_flags & LVS_CONN_F_FWD_MASK) != LVS_CONN_F_MASQ ||
 			    (ntohl(d->addr.ip) >> 24) != 127)
 				continue;

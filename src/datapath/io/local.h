@@ -28,7 +28,7 @@
  *      (a loopback source is accepted only towards a route_localnet
  *      device).  Plus an ICMP rule, so its ICMP errors come back too.
  *    * at any other local address (VIP, DIP), by the mark LVSD_LOCAL_MARK
- *      that lvsd's nftables table sets on output (steer.h) and the rule
+ *      that lvsd's nftables table sets on output (netfilter/guard.h) and the rule
  *      `fwmark LVSD_LOCAL_MARK lookup T`.  Not by address rules: the
  *      reverse-path check looks its route up with the ports swapped, so
  *      such a rule would make a direct client of DIP:PORT fail a strict
@@ -63,7 +63,7 @@ struct dp_local;
 
 #define LVSD_LOCAL_TABLE_BASE 0x4c000000u       /* + pid (< 2^22) */
 #define LVSD_LOCAL_RULE_PRIO  100               /* after the local table (0), before main */
-#define LVSD_LOCAL_MARK       0x4c565344u       /* "LVSD": see steer.h */
+#define LVSD_LOCAL_MARK       0x4c565344u       /* "LVSD": see netfilter/guard.h */
 
 /* the control part (a netlink socket); NULL when out of memory or netlink
  * is unavailable */
