@@ -20,6 +20,8 @@
  *  - autoreload: when the config says so, the file's mtime/size is polled
  *    each second; a file with an error is logged "file:line: message" and
  *    the running configuration stays.
+ *  - Errors are 0 or -errno; where a human message is needed the function
+ *    takes a `struct strbuf *err` (may be NULL) and appends it there.
  */
 #ifndef LVS_CHECK_H
 #define LVS_CHECK_H
@@ -40,12 +42,18 @@ struct chk_host {
 
 struct chk_engine;
 
+/* NULL when out of memory or out of file descriptors */
 struct chk_engine *chk_engine_new(const struct chk_host *host);
-/* path: the file to re-read on autoreload/reload ("keepalived:" prefix allowed) */
+/* path: the file to re-read on autoreload/reload ("keepalived:" prefix
+ * allowed); initial is applied before the thread starts.  0 or -errno */
 int chk_engine_start(struct chk_engine *e, const char *path, struct cfg *initial);
+/* 0, or -EIO when the engine thread could not be woken */
 int chk_engine_set_config(struct chk_engine *e, struct cfg *c);
-/* parse `path` again; on error fills err and keeps the running config */
-int chk_engine_reload(struct chk_engine *e, char *err, size_t errlen);
+/* parse `path` again and hand the result to the engine.  0, -ENOENT (no
+ * file was given), -EINVAL (the file has an error: its "file:line:
+ * message" is appended to err, which may be NULL, and the running
+ * configuration stays) or -EIO */
+int chk_engine_reload(struct chk_engine *e, struct strbuf *err);
 /* stop the thread; the table keeps its last state */
 void chk_engine_stop(struct chk_engine *e);
 void chk_engine_free(struct chk_engine *e);

@@ -113,15 +113,10 @@ fail:
 static int mod_reload(void *state, struct strbuf *err)
 {
 	struct check_module *m = state;
-	char msg[256] = "";
-	int ret;
 
 	if (!m->path)
 		return 0;   /* nothing configured: nothing to reload */
-	ret = chk_engine_reload(m->engine, msg, sizeof(msg));
-	if (ret < 0 && msg[0])
-		sb_puts(err, msg);
-	return ret;
+	return chk_engine_reload(m->engine, err);
 }
 
 const struct lvs_module lvs_mod_check = {

@@ -7,9 +7,10 @@
  * once on a line that matches it (and not E): "-ERR", "530 ...".
  *
  * One non-blocking socket in the engine's epoll; the engine enforces the
- * check's timeout, so a server that greets and then hangs is "timeout".  p->fd, p->body (unconsumed input) and
- * p->dialog_pos (offset of the current step) are freed/reset by the
- * engine's probe_abort(). */
+ * check's timeout, so a server that greets and then hangs is "timeout".
+ * p->fd and p->body (unconsumed input) are freed by the engine's
+ * chk_probe_abort(); p->dialog_pos (offset of the current step) is reset
+ * at each start. */
 #include <errno.h>
 #include <regex.h>
 #include <stdio.h>
@@ -20,7 +21,6 @@
 
 #include "check-int.h"
 
-#define probe_of(w) lvs_container_of(w, struct chk_probe, w)
 #define DIALOG_INPUT_MAX 16384   /* a reply this long without a match fails */
 
 static void dialog_advance(struct chk_engine *e, struct chk_probe *p);
@@ -40,80 +40,86 @@ static void next_step(struct chk_probe *p)
 		p->dialog_pos += strlen(cur_step(p)) + 1;
 }
 
-enum { LINES_BAD_RE = -1, LINES_MORE = 0, LINES_OK = 1, LINES_REFUSED = 2 };
-
-/* Look at the complete lines received for the current expect step,
- * consuming them.  On LINES_REFUSED the refusing line is in `refused`. */
-static int match_lines(struct chk_probe *p, char *refused, size_t refused_len)
+/* the F step of the current E step, or NULL */
+static const char *fail_step(const struct chk_probe *p)
 {
 	const char *ok = cur_step(p) + 1;
 	const char *fail = ok + strlen(ok) + 1;
-	int has_fail = (size_t)(fail - (const char *)p->k.payload) < p->k.payload_len && fail[0] == 'F';
-	regex_t re_ok, re_fail;
-	int res = LINES_MORE;
-	size_t start = 0;
 
-	if (!p->body_len)
-		return LINES_MORE;
-	if (regcomp(&re_ok, ok, REG_EXTENDED | REG_NOSUB))
-		return LINES_BAD_RE;
-	if (has_fail && regcomp(&re_fail, fail + 1, REG_EXTENDED | REG_NOSUB)) {
-		regfree(&re_ok);
-		return LINES_BAD_RE;
-	}
-	while (res == LINES_MORE && p->body_len > start) {
-		char *line = p->body + start, *nl = memchr(line, '\n', p->body_len - start);
-		if (!nl)
-			break;
-		*nl = 0;
-		if (nl > line && nl[-1] == '\r')
-			nl[-1] = 0;
-		if (regexec(&re_ok, line, 0, NULL, 0) == 0) {
-			res = LINES_OK;
-		} else if (has_fail && regexec(&re_fail, line, 0, NULL, 0) == 0) {
-			snprintf(refused, refused_len, "%s", line);
-			res = LINES_REFUSED;
-		}
-		start = (size_t)(nl - p->body) + 1;
-	}
-	regfree(&re_ok);
-	if (has_fail)
-		regfree(&re_fail);
-	memmove(p->body, p->body + start, p->body_len - start);
-	p->body_len -= start;
-	return res;
+	if ((size_t)(fail - (const char *)p->k.payload) < p->k.payload_len && fail[0] == 'F')
+		return fail + 1;
+	return NULL;
 }
 
-/* the outcome of match_lines for the running probe: 1 step done, 0 wait,
- * -1 the probe was finished (failure reported) */
-static int expect_result(struct chk_engine *e, struct chk_probe *p, int m, const char *refused)
+/* the next complete line of input, consumed (CR LF or LF ends it), or NULL;
+ * *start is where the next one begins */
+static char *next_line(struct chk_probe *p, size_t *start)
 {
-	if (m == LINES_BAD_RE) {
-		chk_probe_done(e, p, 0, "bad regular expression /%s/", cur_step(p) + 1);
-		return -1;
+	char *line = p->body + *start, *nl;
+
+	if (*start >= p->body_len || !(nl = memchr(line, '\n', p->body_len - *start)))
+		return NULL;
+	*nl = 0;
+	if (nl > line && nl[-1] == '\r')
+		nl[-1] = 0;
+	*start = (size_t)(nl - p->body) + 1;
+	return line;
+}
+
+/* Consume the complete lines received for the current expect step.
+ * 1 a line matched it, 0 more input is needed, or -errno: the probe is
+ * done (a refusing line, a bad expression, too much input, reported). */
+static int expect_lines(struct chk_engine *e, struct chk_probe *p)
+{
+	const char *ok = cur_step(p) + 1, *fail = fail_step(p);
+	regex_t re_ok, re_fail;
+	int ret = 0;
+	size_t start = 0;
+	char *line;
+
+	if (!p->body_len)
+		return 0;
+	if (chk_probe_regcomp(e, p, &re_ok, ok))
+		return -EINVAL;
+	if (fail && chk_probe_regcomp(e, p, &re_fail, fail)) {
+		ret = -EINVAL;
+		goto out_ok;
 	}
-	if (m == LINES_REFUSED) {
-		chk_probe_done(e, p, 0, "%s: server said '%.60s'", p->k.service, refused);
-		return -1;
+	while (ret == 0 && (line = next_line(p, &start)) != NULL) {
+		if (regexec(&re_ok, line, 0, NULL, 0) == 0) {
+			ret = 1;
+		} else if (fail && regexec(&re_fail, line, 0, NULL, 0) == 0) {
+			chk_probe_done(e, p, 0, "%s: server said '%.60s'", p->k.service, line);
+			ret = -EPROTO;
+		}
 	}
-	if (m == LINES_MORE && p->body_len == DIALOG_INPUT_MAX) {
-		chk_probe_done(e, p, 0, "%s: no line matching /%s/ in %d bytes", p->k.service,
-			       cur_step(p) + 1, DIALOG_INPUT_MAX);
-		return -1;
+	if (ret == 0 && p->body_len - start == DIALOG_INPUT_MAX) {
+		chk_probe_done(e, p, 0, "%s: no line matching /%s/ in %d bytes", p->k.service, ok,
+			       DIALOG_INPUT_MAX);
+		ret = -EMSGSIZE;
 	}
-	return m == LINES_OK;
+	if (ret >= 0) {
+		memmove(p->body, p->body + start, p->body_len - start);
+		p->body_len -= start;
+	}
+	if (fail)
+		regfree(&re_fail);
+out_ok:
+	regfree(&re_ok);
+	return ret;
 }
 
 static void dialog_readable(struct chk_engine *e, struct chk_watch *w, uint32_t events)
 {
-	struct chk_probe *p = probe_of(w);
+	struct chk_probe *p = chk_probe_of(w);
+	ssize_t n;
 
 	(void)events;
 	if (!p->body && !(p->body = malloc(DIALOG_INPUT_MAX + 1))) {
 		chk_probe_done(e, p, 0, "out of memory");
 		return;
 	}
-	ssize_t n = recv(p->fd, p->body + p->body_len, DIALOG_INPUT_MAX - p->body_len, 0);
+	n = recv(p->fd, p->body + p->body_len, DIALOG_INPUT_MAX - p->body_len, 0);
 	if (n < 0) {
 		if (errno != EAGAIN && errno != EINTR)
 			chk_probe_done(e, p, 0, "recv: %s", strerror(errno));
@@ -124,9 +130,7 @@ static void dialog_readable(struct chk_engine *e, struct chk_watch *w, uint32_t 
 		return;
 	}
 	p->body_len += (size_t)n;
-	char refused[64];
-	int r = expect_result(e, p, match_lines(p, refused, sizeof(refused)), refused);
-	if (r > 0) {
+	if (expect_lines(e, p) > 0) {
 		next_step(p);
 		dialog_advance(e, p);
 	}
@@ -140,20 +144,19 @@ static void dialog_advance(struct chk_engine *e, struct chk_probe *p)
 
 		if (st[0] == 'E') {
 			/* lines already received may answer it */
-			char refused[64];
-			int r = expect_result(e, p, match_lines(p, refused, sizeof(refused)), refused);
+			int r = expect_lines(e, p);
+
 			if (r < 0)
 				return;
 			if (r == 0) {
-				p->w.cb = dialog_readable;
-				if (chk_watch_mod(e, p->fd, EPOLLIN, &p->w))
-					chk_probe_done(e, p, 0, "epoll: %s", strerror(errno));
+				chk_probe_watch(e, p, EPOLLIN, dialog_readable);
 				return;
 			}
 		} else {
 			/* a few dozen bytes into an empty socket buffer: a short
 			 * write would mean the peer is not reading at all */
 			size_t len = strlen(st + 1);
+
 			if (send(p->fd, st + 1, len, MSG_NOSIGNAL) != (ssize_t)len) {
 				chk_probe_done(e, p, 0, "send: %s", strerror(errno));
 				return;

@@ -16,13 +16,9 @@
 
 #include "check-int.h"
 
-#define probe_of(w) lvs_container_of(w, struct chk_probe, w)
-
-extern char **environ;
-
 static void exec_done(struct chk_engine *e, struct chk_watch *w, uint32_t events)
 {
-	struct chk_probe *p = probe_of(w);
+	struct chk_probe *p = chk_probe_of(w);
 	siginfo_t si;
 
 	(void)events;
@@ -72,7 +68,5 @@ void chk_exec_start(struct chk_engine *e, struct chk_probe *p)
 	}
 	p->pid = (pid_t)pid;
 	p->fd = pidfd;
-	p->w.cb = exec_done;
-	if (chk_watch_fd(e, pidfd, EPOLLIN, &p->w))
-		chk_probe_done(e, p, 0, "epoll: %s", strerror(errno));
+	chk_probe_watch(e, p, EPOLLIN, exec_done);
 }

@@ -19,7 +19,7 @@
 
 #define HTTP_BODY_MAX (1u << 20)
 
-struct http_state {
+struct chk_http {
 	CURLM *multi;
 	uint64_t timer_due;     /* 0 = no curl timer */
 };
@@ -33,7 +33,7 @@ static void check_done(struct chk_engine *e);
 
 static void sock_event(struct chk_engine *e, struct chk_watch *w, uint32_t events)
 {
-	struct http_state *st = chk_engine_http_state(e);
+	struct chk_http *st = e->http;
 	struct http_sock *hs = (struct http_sock *)w;
 	int flags = 0, running;
 
@@ -47,10 +47,11 @@ static void sock_event(struct chk_engine *e, struct chk_watch *w, uint32_t event
 	check_done(e);
 }
 
+/* libcurl's CURLMOPT_SOCKETFUNCTION: 0, or -1 for an error (its rule) */
 static int socket_cb(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp)
 {
 	struct chk_engine *e = userp;
-	struct http_state *st = chk_engine_http_state(e);
+	struct chk_http *st = e->http;
 	struct http_sock *hs = socketp;
 	uint32_t ev = 0;
 
@@ -73,7 +74,7 @@ static int socket_cb(CURL *easy, curl_socket_t s, int what, void *userp, void *s
 			return -1;
 		hs->w.cb = sock_event;
 		hs->fd = s;
-		if (chk_watch_fd(e, s, ev, &hs->w) && (errno != EEXIST || chk_watch_mod(e, s, ev, &hs->w))) {
+		if (chk_watch_fd(e, s, ev, &hs->w)) {
 			free(hs);
 			return -1;
 		}
@@ -85,7 +86,7 @@ static int socket_cb(CURL *easy, curl_socket_t s, int what, void *userp, void *s
 
 static int timer_cb(CURLM *multi, long timeout_ms, void *userp)
 {
-	struct http_state *st = chk_engine_http_state(userp);
+	struct chk_http *st = userp;
 
 	(void)multi;
 	st->timer_due = timeout_ms < 0 ? 0 : lvs_now_ms() + (uint64_t)timeout_ms;
@@ -94,44 +95,44 @@ static int timer_cb(CURLM *multi, long timeout_ms, void *userp)
 
 int chk_http_init(struct chk_engine *e)
 {
-	struct http_state *st;
+	struct chk_http *st;
 	static int global_done;
 
 	if (!global_done) {
 		if (curl_global_init(CURL_GLOBAL_DEFAULT))
-			return -1;
+			return -ENOMEM;
 		global_done = 1;
 	}
 	st = calloc(1, sizeof(*st));
 	if (!st)
-		return -1;
+		return -ENOMEM;
 	st->multi = curl_multi_init();
 	if (!st->multi) {
 		free(st);
-		return -1;
+		return -ENOMEM;
 	}
 	curl_multi_setopt(st->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
 	curl_multi_setopt(st->multi, CURLMOPT_SOCKETDATA, e);
 	curl_multi_setopt(st->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
-	curl_multi_setopt(st->multi, CURLMOPT_TIMERDATA, e);
-	chk_engine_set_http_state(e, st);
+	curl_multi_setopt(st->multi, CURLMOPT_TIMERDATA, st);
+	e->http = st;
 	return 0;
 }
 
 void chk_http_fini(struct chk_engine *e)
 {
-	struct http_state *st = chk_engine_http_state(e);
+	struct chk_http *st = e->http;
 
 	if (!st)
 		return;
 	curl_multi_cleanup(st->multi);
 	free(st);
-	chk_engine_set_http_state(e, NULL);
+	e->http = NULL;
 }
 
 int64_t chk_http_next_ms(struct chk_engine *e, uint64_t now)
 {
-	struct http_state *st = chk_engine_http_state(e);
+	struct chk_http *st = e->http;
 
 	if (!st || !st->timer_due)
 		return -1;
@@ -140,7 +141,7 @@ int64_t chk_http_next_ms(struct chk_engine *e, uint64_t now)
 
 void chk_http_timer(struct chk_engine *e, uint64_t now)
 {
-	struct http_state *st = chk_engine_http_state(e);
+	struct chk_http *st = e->http;
 	int running;
 
 	if (!st || !st->timer_due || st->timer_due > now)
@@ -196,13 +197,10 @@ static void evaluate(struct chk_engine *e, struct chk_probe *p, CURLcode rc)
 	}
 	if (p->k.receive) {
 		regex_t re;
-		int rr = regcomp(&re, p->k.receive, REG_EXTENDED | REG_NOSUB);
 		int match;
 
-		if (rr) {
-			chk_probe_done(e, p, 0, "bad regex '%s'", p->k.receive);
+		if (chk_probe_regcomp(e, p, &re, p->k.receive))
 			return;
-		}
 		/* the body is NUL-terminated; an embedded NUL ends the match text */
 		match = regexec(&re, p->body ? p->body : "", 0, NULL, 0) == 0;
 		regfree(&re);
@@ -224,7 +222,7 @@ static void evaluate(struct chk_engine *e, struct chk_probe *p, CURLcode rc)
 
 static void check_done(struct chk_engine *e)
 {
-	struct http_state *st = chk_engine_http_state(e);
+	struct chk_http *st = e->http;
 	CURLMsg *m;
 	int left;
 
@@ -241,7 +239,7 @@ static void check_done(struct chk_engine *e)
 
 void chk_http_cancel(struct chk_engine *e, struct chk_probe *p)
 {
-	struct http_state *st = chk_engine_http_state(e);
+	struct chk_http *st = e->http;
 
 	if (!p->curl)
 		return;
@@ -254,8 +252,9 @@ void chk_http_cancel(struct chk_engine *e, struct chk_probe *p)
 
 void chk_http_start(struct chk_engine *e, struct chk_probe *p)
 {
-	struct http_state *st = chk_engine_http_state(e);
+	struct chk_http *st = e->http;
 	char ip[INET6_ADDRSTRLEN + 2], url[2048], connect_to[600], iface[INET6_ADDRSTRLEN + 8];
+	const char *name = ip;
 	struct curl_slist *ct = NULL;
 	CURL *c;
 
@@ -273,15 +272,13 @@ void chk_http_start(struct chk_engine *e, struct chk_probe *p)
 	}
 	if (p->k.host) {
 		/* the name goes into the URL (Host header, SNI); the connection goes to the RS */
-		snprintf(url, sizeof(url), "%s://%s:%u%s", p->k.https ? "https" : "http", p->k.host, p->k.port,
-			 p->k.path ? p->k.path : "/");
+		name = p->k.host;
 		snprintf(connect_to, sizeof(connect_to), "%s:%u:%s:%u", p->k.host, p->k.port, ip, p->k.port);
 		ct = curl_slist_append(NULL, connect_to);
 		curl_easy_setopt(c, CURLOPT_CONNECT_TO, ct);
-	} else {
-		snprintf(url, sizeof(url), "%s://%s:%u%s", p->k.https ? "https" : "http", ip, p->k.port,
-			 p->k.path ? p->k.path : "/");
 	}
+	snprintf(url, sizeof(url), "%s://%s:%u%s", p->k.https ? "https" : "http", name, p->k.port,
+		 p->k.path ? p->k.path : "/");
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_PRIVATE, p);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);

@@ -17,28 +17,79 @@
 #include "check-int.h"
 #include "config/dns.h"
 
-#define probe_of(w) lvs_container_of(w, struct chk_probe, w)
+static socklen_t sockaddr_of(int af, const union lvs_addr *a, uint16_t port, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (af == AF_INET6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
 
+		s6->sin6_family = AF_INET6;
+		s6->sin6_addr = a->in6;
+		s6->sin6_port = htons(port);
+		return sizeof(*s6);
+	}
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+	s4->sin_family = AF_INET;
+	s4->sin_addr.s_addr = a->ip;
+	s4->sin_port = htons(port);
+	return sizeof(*s4);
+}
+
+/* p->fd: a non-blocking socket bound to the check's source, if any.
+ * 0 or -errno (reported) */
 static int open_socket(struct chk_engine *e, struct chk_probe *p, int type, int proto)
 {
 	struct sockaddr_storage ss;
-	socklen_t sl;
 	int fd = socket(p->k.af, type | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
 
 	if (fd < 0) {
-		chk_probe_done(e, p, 0, "socket: %s", strerror(errno));
-		return -1;
+		int err = errno;
+
+		chk_probe_done(e, p, 0, "socket: %s", strerror(err));
+		return -err;
 	}
-	if (p->k.has_src) {
-		sl = chk_sockaddr(p->k.af, &p->k.src, 0, &ss);
-		if (bind(fd, (struct sockaddr *)&ss, sl)) {
-			chk_probe_done(e, p, 0, "bind to source: %s", strerror(errno));
-			close(fd);
-			return -1;
-		}
+	p->fd = fd;   /* closed by chk_probe_done from here on */
+	if (p->k.has_src && bind(fd, (struct sockaddr *)&ss, sockaddr_of(p->k.af, &p->k.src, 0, &ss))) {
+		int err = errno;
+
+		chk_probe_done(e, p, 0, "bind to source: %s", strerror(err));
+		return -err;
 	}
-	p->fd = fd;
-	return fd;
+	return 0;
+}
+
+/* connect p->fd to the target (port: that of the check, or 0) and send
+ * msg; ready runs when an answer (or an error) can be read.  Connected,
+ * an ICMP port unreachable comes back as ECONNREFUSED.  0 or -errno
+ * (reported) */
+static int send_request(struct chk_engine *e, struct chk_probe *p, uint16_t port, const void *msg, size_t len,
+			chk_watch_fn ready)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sockaddr_of(p->k.af, &p->k.addr, port, &ss);
+
+	if (connect(p->fd, (struct sockaddr *)&ss, sl) || send(p->fd, msg, len, 0) < 0) {
+		int err = errno;
+
+		chk_probe_done(e, p, 0, "send: %s", strerror(err));
+		return -err;
+	}
+	return chk_probe_watch(e, p, EPOLLIN, ready);
+}
+
+/* recv into buf: its length, or -errno; a failure other than "nothing
+ * yet" (-EAGAIN) is reported */
+static ssize_t recv_reply(struct chk_engine *e, struct chk_probe *p, void *buf, size_t len)
+{
+	ssize_t n = recv(p->fd, buf, len, 0);
+
+	if (n >= 0)
+		return n;
+	n = -errno;
+	if (n != -EAGAIN)
+		chk_probe_done(e, p, 0, "recv: %s", strerror((int)-n));
+	return n;
 }
 
 /* ---------------------------------------------------------------- TCP */
@@ -46,7 +97,7 @@ static int open_socket(struct chk_engine *e, struct chk_probe *p, int type, int 
 /* the connect finished: report a failure, else hand over to the kind */
 static void tcp_ready(struct chk_engine *e, struct chk_watch *w, uint32_t events)
 {
-	struct chk_probe *p = probe_of(w);
+	struct chk_probe *p = chk_probe_of(w);
 	int err = 0;
 	socklen_t len = sizeof(err);
 
@@ -59,27 +110,22 @@ static void tcp_ready(struct chk_engine *e, struct chk_watch *w, uint32_t events
 		p->connected(e, p);
 }
 
-/* start a non-blocking connect; `connected` runs once it succeeds (a
- * failure is reported here or in tcp_ready).  0 in flight, -1 failed */
 int chk_tcp_connect(struct chk_engine *e, struct chk_probe *p,
 		    void (*connected)(struct chk_engine *, struct chk_probe *))
 {
 	struct sockaddr_storage ss;
-	socklen_t sl = chk_sockaddr(p->k.af, &p->k.addr, p->k.port, &ss);
+	socklen_t sl = sockaddr_of(p->k.af, &p->k.addr, p->k.port, &ss);
+	int ret = open_socket(e, p, SOCK_STREAM, 0);
 
-	if (open_socket(e, p, SOCK_STREAM, 0) < 0)
-		return -1;
+	if (ret)
+		return ret;
 	if (connect(p->fd, (struct sockaddr *)&ss, sl) && errno != EINPROGRESS) {
-		chk_probe_done(e, p, 0, "connect: %s", strerror(errno));
-		return -1;
+		ret = -errno;
+		chk_probe_done(e, p, 0, "connect: %s", strerror(-ret));
+		return ret;
 	}
 	p->connected = connected;
-	p->w.cb = tcp_ready;
-	if (chk_watch_fd(e, p->fd, EPOLLOUT, &p->w)) {
-		chk_probe_done(e, p, 0, "epoll: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
+	return chk_probe_watch(e, p, EPOLLOUT, tcp_ready);
 }
 
 static void tcp_connected(struct chk_engine *e, struct chk_probe *p)
@@ -96,34 +142,25 @@ void chk_tcp_start(struct chk_engine *e, struct chk_probe *p)
 
 static void udp_ready(struct chk_engine *e, struct chk_watch *w, uint32_t events)
 {
-	struct chk_probe *p = probe_of(w);
+	struct chk_probe *p = chk_probe_of(w);
 	char buf[2048];
-	ssize_t n = recv(p->fd, buf, sizeof(buf), 0);
+	ssize_t n = recv_reply(e, p, buf, sizeof(buf));
 
 	(void)events;
 	if (n >= 0)
 		chk_probe_done(e, p, 1, "reply of %zd bytes", n);
-	else if (errno != EAGAIN)
-		chk_probe_done(e, p, 0, "recv: %s", strerror(errno));
 }
 
 void chk_udp_start(struct chk_engine *e, struct chk_probe *p)
 {
-	struct sockaddr_storage ss;
-	socklen_t sl = chk_sockaddr(p->k.af, &p->k.addr, p->k.port, &ss);
 	static const uint8_t nl = '\n';
 
-	if (open_socket(e, p, SOCK_DGRAM, 0) < 0)
+	if (open_socket(e, p, SOCK_DGRAM, 0))
 		return;
-	/* connected: an ICMP port unreachable comes back as ECONNREFUSED */
-	if (connect(p->fd, (struct sockaddr *)&ss, sl) ||
-	    send(p->fd, p->k.payload_len ? p->k.payload : &nl, p->k.payload_len ? p->k.payload_len : 1, 0) < 0) {
-		chk_probe_done(e, p, 0, "send: %s", strerror(errno));
-		return;
-	}
-	p->w.cb = udp_ready;
-	if (chk_watch_fd(e, p->fd, EPOLLIN, &p->w))
-		chk_probe_done(e, p, 0, "epoll: %s", strerror(errno));
+	if (p->k.payload_len)
+		send_request(e, p, p->k.port, p->k.payload, p->k.payload_len, udp_ready);
+	else
+		send_request(e, p, p->k.port, &nl, 1, udp_ready);
 }
 
 /* ---------------------------------------------------------------- DNS */
@@ -140,61 +177,43 @@ static void dns_query(const struct chk_probe *p, uint8_t query[DNS_MAX_QUERY])
 
 static void dns_ready(struct chk_engine *e, struct chk_watch *w, uint32_t events)
 {
-	struct chk_probe *p = probe_of(w);
+	struct chk_probe *p = chk_probe_of(w);
 	uint8_t buf[4096], query[DNS_MAX_QUERY];
 	char msg[160];
 	regex_t re;
-	int r, have_re = 0;
+	ssize_t n;
+	int r;
 
 	(void)events;
 	dns_query(p, query);
-	if (p->k.receive) {
-		if (regcomp(&re, p->k.receive, REG_EXTENDED | REG_NOSUB)) {
-			chk_probe_done(e, p, 0, "bad receive regex");
-			return;
-		}
-		have_re = 1;
-	}
-	for (;;) {
-		ssize_t n = recv(p->fd, buf, sizeof(buf), 0);
-
-		if (n < 0) {
-			if (errno != EAGAIN)
-				chk_probe_done(e, p, 0, "recv: %s", strerror(errno));
-			break;
-		}
-		r = dns_check_reply(query, p->k.payload_len, buf, (size_t)n, have_re ? &re : NULL, msg, sizeof(msg));
+	if (p->k.receive && chk_probe_regcomp(e, p, &re, p->k.receive))
+		return;
+	while ((n = recv_reply(e, p, buf, sizeof(buf))) >= 0) {
+		r = dns_check_reply(query, p->k.payload_len, buf, (size_t)n, p->k.receive ? &re : NULL,
+				    msg, sizeof(msg));
 		if (r >= 0) {
 			chk_probe_done(e, p, r, "%s", msg);
 			break;
 		}
 	}
-	if (have_re)
+	if (p->k.receive)
 		regfree(&re);
 }
 
 void chk_dns_start(struct chk_engine *e, struct chk_probe *p)
 {
-	struct sockaddr_storage ss;
-	socklen_t sl = chk_sockaddr(p->k.af, &p->k.addr, p->k.port, &ss);
 	uint8_t query[DNS_MAX_QUERY];
 
 	if (p->k.payload_len > sizeof(query) || p->k.payload_len < 12) {
 		chk_probe_done(e, p, 0, "no query");
 		return;
 	}
-	if (open_socket(e, p, SOCK_DGRAM, 0) < 0)
+	if (open_socket(e, p, SOCK_DGRAM, 0))
 		return;
 	/* a different id every run: the run counter mixed with the probe */
 	p->ping_id = (uint16_t)(p->runs * 40503u ^ ((uintptr_t)p >> 4) ^ (uint16_t)getpid());
 	dns_query(p, query);
-	if (connect(p->fd, (struct sockaddr *)&ss, sl) || send(p->fd, query, p->k.payload_len, 0) < 0) {
-		chk_probe_done(e, p, 0, "send: %s", strerror(errno));
-		return;
-	}
-	p->w.cb = dns_ready;
-	if (chk_watch_fd(e, p->fd, EPOLLIN, &p->w))
-		chk_probe_done(e, p, 0, "epoll: %s", strerror(errno));
+	send_request(e, p, p->k.port, query, p->k.payload_len, dns_ready);
 }
 
 /* ---------------------------------------------------------------- ICMP */
@@ -215,81 +234,83 @@ static uint16_t csum16(const void *data, size_t len)
 
 static int icmp_raw; /* engine-thread only: 1 once the ping socket was refused */
 
+/* is this datagram the echo reply the probe waits for? */
+static int icmp_is_reply(const struct chk_probe *p, const uint8_t *buf, size_t len)
+{
+	uint8_t want = p->k.af == AF_INET6 ? ICMP6_ECHO_REPLY : ICMP_ECHOREPLY;
+	uint16_t id, seq;
+
+	/* raw IPv4 sockets deliver the IP header */
+	if (p->k.af == AF_INET && len > 0 && (buf[0] >> 4) == 4) {
+		size_t ihl = (size_t)(buf[0] & 15) * 4;
+
+		if (ihl > len)
+			return 0;
+		buf += ihl;
+		len -= ihl;
+	}
+	if (len < 8)
+		return 0;
+	memcpy(&id, buf + 4, 2);
+	memcpy(&seq, buf + 6, 2);
+	if (buf[0] != want || ntohs(seq) != p->ping_seq)
+		return 0;
+	/* a ping socket rewrites the id; a raw socket sees everyone's */
+	return !p->ping_id || ntohs(id) == p->ping_id;
+}
+
 static void icmp_ready(struct chk_engine *e, struct chk_watch *w, uint32_t events)
 {
-	struct chk_probe *p = probe_of(w);
+	struct chk_probe *p = chk_probe_of(w);
 	uint8_t buf[1500];
-	struct sockaddr_storage from;
-	socklen_t fl = sizeof(from);
+	ssize_t n;
 
 	(void)events;
-	for (;;) {
-		ssize_t n = recvfrom(p->fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
-		const uint8_t *icmp = buf;
-		size_t len;
-
-		if (n < 0) {
-			if (errno != EAGAIN)
-				chk_probe_done(e, p, 0, "recv: %s", strerror(errno));
+	while ((n = recv_reply(e, p, buf, sizeof(buf))) >= 0) {
+		if (icmp_is_reply(p, buf, (size_t)n)) {
+			chk_probe_done(e, p, 1, "echo reply");
 			return;
 		}
-		len = (size_t)n;
-		/* raw IPv4 sockets deliver the IP header */
-		if (p->k.af == AF_INET && len > 0 && (buf[0] >> 4) == 4) {
-			size_t ihl = (size_t)(buf[0] & 15) * 4;
-
-			if (ihl > len)
-				continue;
-			icmp += ihl;
-			len -= ihl;
-		}
-		if (len < 8)
-			continue;
-		uint8_t reply = p->k.af == AF_INET6 ? ICMP6_ECHO_REPLY : ICMP_ECHOREPLY;
-		uint16_t id, seq;
-
-		memcpy(&id, icmp + 4, 2);
-		memcpy(&seq, icmp + 6, 2);
-		if (icmp[0] != reply || ntohs(seq) != p->ping_seq)
-			continue;
-		/* a ping socket rewrites the id; a raw socket sees everyone's */
-		if (p->ping_id && ntohs(id) != p->ping_id)
-			continue;
-		chk_probe_done(e, p, 1, "echo reply");
-		return;
 	}
+}
+
+/* p->fd: an unprivileged ping socket, or a raw one where those are not
+ * allowed.  0 or -errno (reported) */
+static int icmp_socket(struct chk_engine *e, struct chk_probe *p, int proto)
+{
+	if (!icmp_raw) {
+		int fd = socket(p->k.af, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
+
+		if (fd >= 0) {
+			p->fd = fd;
+			p->ping_id = 0;
+			return 0;
+		}
+		if (errno != EACCES && errno != EPERM && errno != EPROTONOSUPPORT) {
+			int err = errno;
+
+			chk_probe_done(e, p, 0, "socket: %s", strerror(err));
+			return -err;
+		}
+		icmp_raw = 1;
+	}
+	p->ping_id = (uint16_t)(((uintptr_t)p >> 4) ^ (uint16_t)getpid());
+	return open_socket(e, p, SOCK_RAW, proto);
 }
 
 void chk_icmp_start(struct chk_engine *e, struct chk_probe *p)
 {
-	struct sockaddr_storage ss;
-	socklen_t sl = chk_sockaddr(p->k.af, &p->k.addr, 0, &ss);
 	int proto = p->k.af == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
 	uint8_t pkt[16];
-	int fd = -1;
+	uint16_t id, seq;
 
-	if (!icmp_raw) {
-		fd = socket(p->k.af, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
-		if (fd < 0 && (errno == EACCES || errno == EPERM || errno == EPROTONOSUPPORT))
-			icmp_raw = 1;
-		else if (fd < 0) {
-			chk_probe_done(e, p, 0, "socket: %s", strerror(errno));
-			return;
-		}
-	}
-	if (fd >= 0) {
-		p->fd = fd;
-		p->ping_id = 0;
-	} else {
-		if (open_socket(e, p, SOCK_RAW, proto) < 0)
-			return;
-		p->ping_id = (uint16_t)(((uintptr_t)p >> 4) ^ (uint16_t)getpid());
-	}
+	if (icmp_socket(e, p, proto))
+		return;
 	p->ping_seq++;
 	memset(pkt, 0, sizeof(pkt));
 	pkt[0] = p->k.af == AF_INET6 ? ICMP6_ECHO_REQUEST : ICMP_ECHO;
-	uint16_t id = htons(p->ping_id), seq = htons(p->ping_seq);
-
+	id = htons(p->ping_id);
+	seq = htons(p->ping_seq);
 	memcpy(pkt + 4, &id, 2);
 	memcpy(pkt + 6, &seq, 2);
 	memcpy(pkt + 8, "lvsd-hc", 7);
@@ -298,11 +319,5 @@ void chk_icmp_start(struct chk_engine *e, struct chk_probe *p)
 
 		memcpy(pkt + 2, &c, 2);
 	} /* ICMPv6: the kernel fills the checksum */
-	if (connect(p->fd, (struct sockaddr *)&ss, sl) || send(p->fd, pkt, sizeof(pkt), 0) < 0) {
-		chk_probe_done(e, p, 0, "send: %s", strerror(errno));
-		return;
-	}
-	p->w.cb = icmp_ready;
-	if (chk_watch_fd(e, p->fd, EPOLLIN, &p->w))
-		chk_probe_done(e, p, 0, "epoll: %s", strerror(errno));
+	send_request(e, p, 0, pkt, sizeof(pkt), icmp_ready);
 }

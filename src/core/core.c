@@ -251,7 +251,9 @@ static int setup_state(const struct lvs_conn *cp)
  * connection whose non-SYN/FIN/RST segments change nothing but the timer
  * and the counters (setup offload: also the handshake and the closing
  * exchange, whose control segments the datapath reports back one by one).
- * Not while a sync master wants to see the packets. */
+ * Not while a sync master wants to see the packets, and not to a dest
+ * local to the director: its packets go into the local stack and its NAT
+ * replies come back out of it, neither of which the fast path can do. */
 static int offload_eligible(const struct lvs_core *core, const struct lvs_conn *cp)
 {
 	const struct lvs_dest *d = lvs_conn_dest(core, cp);
@@ -263,7 +265,8 @@ static int offload_eligible(const struct lvs_core *core, const struct lvs_conn *
 		(cp->flags & LVS_CONN_F_FWD_MASK) == LVS_CONN_F_DROUTE) &&
 	       !(cp->flags & (LVS_CONN_F_TEMPLATE | LVS_CONN_F_ONE_PACKET)) &&
 	       !(cp->fam & (LVS_CONN_FAM_V6 | LVS_CONN_FAM_DV6)) && d &&
-	       (__atomic_load_n(&d->flags, __ATOMIC_RELAXED) & LVS_DEST_F_AVAILABLE) &&
+	       (__atomic_load_n(&d->flags, __ATOMIC_RELAXED) & (LVS_DEST_F_AVAILABLE | LVS_DEST_F_LOCAL)) ==
+		       LVS_DEST_F_AVAILABLE &&
 	       !__atomic_load_n(&core->sync_hook, __ATOMIC_ACQUIRE);
 }
 

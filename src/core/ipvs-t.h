@@ -34,6 +34,10 @@
 /* destination flags (IP_VS_DEST_F_*) */
 #define LVS_DEST_F_AVAILABLE 0x0001
 #define LVS_DEST_F_OVERLOAD  0x0002
+/* lvsd: the dest's address is local to the director (kept up to date by
+ * the datapath, which delivers such connections into the local stack);
+ * never set by the table, never shown */
+#define LVS_DEST_F_LOCAL     0x0100
 
 /* connection flags (IP_VS_CONN_F_*); the low 3 bits are the forwarding method */
 #define LVS_CONN_F_FWD_MASK   0x0007

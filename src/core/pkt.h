@@ -223,7 +223,9 @@ void lvs_core_prefetch2(const struct lvs_core *core, const struct lvs_pkt *pkt, 
  *    longer available (the kernel drops those packets: the datapath must
  *    remove its state so the next packet comes here and is dropped).
  * Eligible: ESTABLISHED TCP NAT or DR over IPv4, not a template, no sync
- * master.
+ * master, a dest without LVS_DEST_F_LOCAL (the datapath sets that flag,
+ * under the table lock, on dests whose address is local to the director:
+ * their packets are delivered into the local stack, so they stay here).
  *
  * Setup offload (settings.offload_setup, needs offload_min_pkts > 0 too):
  * the SYN that creates an eligible entry already answers

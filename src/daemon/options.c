@@ -30,6 +30,8 @@ static void usage(FILE *f)
 		"      --fastpath-min-pkts N inbound packets before an established connection is offloaded\n"
 		"                            (default %u; $LVSD_FASTPATH_MIN_PKTS)\n"
 		"      --xdp-tx MODE         AF_XDP transmit: xsk (default) or afpacket ($LVSD_XDP_TX)\n"
+		"      --tun-dev PATH        TUN clone device for local real servers (default /dev/net/tun;\n"
+		"                            $LVSD_TUN_DEV)\n"
 		"      --set NAME=VALUE      a net.ipv4.vs.* setting at start, repeatable (lvsd --show settings;\n"
 		"                            $LVSD_SETTINGS applies first)\n"
 		"  -c, --config FILE         ldirectord.cf or keepalived.conf to apply and watch\n"
@@ -113,6 +115,8 @@ static int from_environment(struct lvsd *d)
 		fprintf(stderr, "lvsd: warning: LVSD_FASTPATH_MIN_PKTS=%s is not a positive number: ignored\n", e);
 	if ((e = getenv("LVSD_XDP_TX")) && parse_xdp_tx(e, &d->opts.xdp_tx) < 0)
 		fprintf(stderr, "lvsd: warning: LVSD_XDP_TX=%s is not xsk or afpacket: ignored\n", e);
+	if ((e = getenv("LVSD_TUN_DEV")) && *e)
+		d->opts.tun_dev = e;
 	if ((e = getenv("LVSD_SETTINGS")) && *e) {
 		char *save = NULL;
 
@@ -128,7 +132,7 @@ static int from_environment(struct lvsd *d)
 
 enum {
 	OPT_SHOW = 256, OPT_CMD, OPT_CPUS, OPT_MAX_CONNS, OPT_FASTPATH, OPT_FASTPATH_MIN_PKTS, OPT_XDP_TX,
-	OPT_SET,
+	OPT_SET, OPT_TUN_DEV,
 };
 
 static const struct option longopts[] = {
@@ -145,6 +149,7 @@ static const struct option longopts[] = {
 	{ "fastpath-min-pkts", required_argument, NULL, OPT_FASTPATH_MIN_PKTS },
 	{ "xdp-tx", required_argument, NULL, OPT_XDP_TX },
 	{ "set", required_argument, NULL, OPT_SET },
+	{ "tun-dev", required_argument, NULL, OPT_TUN_DEV },
 	{ "config", required_argument, NULL, 'c' },
 	{ "restore", required_argument, NULL, 'r' },
 	{ "show", required_argument, NULL, OPT_SHOW },
@@ -223,6 +228,7 @@ int lvsd_options(struct lvsd *d, int argc, char **argv, struct lvsd_args *a)
 			if (add_setting(d, optarg, "--set") < 0)
 				return 2;
 			break;
+		case OPT_TUN_DEV: d->opts.tun_dev = optarg; break;
 		case 'c': d->opts.config_file = optarg; break;
 		case 'r': d->opts.restore_file = optarg; break;
 		case OPT_SHOW: a->show = optarg; break;

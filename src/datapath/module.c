@@ -15,6 +15,7 @@
 #include "datapath/io/afxdp.h"
 #include "lib/cpulist.h"
 #include "datapath.h"
+#include "datapath/io/local.h"
 #include "datapath/pkt/nexthop.h"
 #include "datapath/netfilter/guard.h"
 #include "datapath/netfilter/fwmark_watch.h"
@@ -43,6 +44,12 @@ struct dp_module {
 	char steer_err[256];
 	char **ifnames;                 /* interfaces currently guarded */
 	struct fwm_watch *fw;           /* the fwmark classifier the workers consult */
+	struct dp_local *local;         /* local real servers (local.h), NULL without a backend */
+	char local_err[256];            /* why there is no TUN device ("" = there is one) */
+	int local_warned;               /* local_err logged (once, when a local dest shows up) */
+	char rules_err[256];            /* last reply-rule failure, logged once */
+	size_t nlocal;                  /* dests at a local address */
+	int local_mark;                 /* the TUN device is up: mark local NAT replies */
 };
 
 /* ---- interfaces ---- */
@@ -169,10 +176,50 @@ static void resync(struct dp_module *dp)
 	enforce(dp);
 }
 
+/* which dests are local to the director (the core keeps them off the
+ * fast path) and the reply rules of the local NAT ones; main thread, on
+ * every table change and every address/route change */
+static int local_sync(struct dp_module *dp)
+{
+	int changed = 0;
+	if (!dp->local)
+		return 0;
+	int e = dp_local_refresh_prefixes(dp->local);
+	if (e < 0)
+		lvs_log(LOG_WARNING, "datapath: cannot read the local addresses: %s", strerror(-e));
+	struct dp_key *keys = NULL;
+	lvs_host_lock(dp->h);
+	long n = dp_local_mark(dp->local, lvs_host_table(dp->h), &keys, &dp->nlocal, &changed);
+	lvs_host_unlock(dp->h);
+	__atomic_store_n(&dp->sh.local_active, dp->nlocal > 0, __ATOMIC_RELAXED);
+	if (n < 0) {
+		lvs_log(LOG_ERR, "datapath: out of memory marking local real servers");
+		return 0;
+	}
+	if (dp->nlocal && dp->local_err[0] && !dp->local_warned) {
+		dp->local_warned = 1;
+		lvs_log(LOG_WARNING, "datapath: a real server is local to the director, but there is no local "
+			 "delivery (%s): its packets are dropped, counted as LOCAL_NO_TUN", dp->local_err);
+	}
+	struct strbuf err = STRBUF_INIT;
+	if (dp_local_set_rules(dp->local, keys, (size_t)n, &err) < 0) {
+		const char *m = err.buf ? err.buf : "failed";
+		if (strcmp(m, dp->rules_err))
+			lvs_log(LOG_ERR, "datapath: local NAT real servers: %s (their replies cannot reach lvsd)", m);
+		snprintf(dp->rules_err, sizeof(dp->rules_err), "%s", m);
+	} else {
+		dp->rules_err[0] = 0;
+	}
+	sb_free(&err);
+	free(keys);
+	return changed;
+}
+
 static void on_table_change(void *arg)
 {
 	struct dp_module *dp = arg;
 
+	local_sync(dp);         /* first: the owned set reads the dests' LOCAL flags */
 	resync(dp);
 	/* a deleted or quiesced dest, a flush: the workers ask the core about
 	 * their offloaded flows now, not at the next harvest (fastpath.h) */
@@ -206,6 +253,10 @@ static void on_netlink(void *arg, int fd, uint32_t events)
 	int bits = nh_monitor_read(dp->mon);
 	if (bits & NH_CHANGED_LINK)
 		refresh_ifnames(dp);
+	/* a dest may have become local, or stopped being (addresses only: on
+	 * a router, route events never stop) */
+	if ((bits & NH_CHANGED_ADDR) && local_sync(dp))
+		resync(dp);
 }
 
 /* owned sets the workers have all moved on from */
@@ -256,6 +307,28 @@ static int view_datapath(void *arg, struct strbuf *out)
 		  (unsigned long long)in, (unsigned long long)outb, (unsigned long long)icmp,
 		  (unsigned long long)icmp_rl, (unsigned long long)seg, (unsigned long long)frags);
 	sb_printf(out, "rst_sent %llu\n", (unsigned long long)rst);
+	uint64_t lin = 0, linb = 0, lout = 0, lpass = 0;
+	for (unsigned i = 0; i < dp->nworkers; i++) {
+		lin += dp->w[i].local_in;
+		linb += dp->w[i].local_in_bytes;
+		lout += dp->w[i].local_out;
+		lpass += dp->w[i].local_passed;
+	}
+	if (!dp->local)
+		sb_puts(out, "local: none\n");
+	else if (dp->local_err[0])
+		sb_printf(out, "local: unavailable (%s): packets to local real servers are dropped (LOCAL_NO_TUN)\n",
+			  dp->local_err);
+	else
+		sb_printf(out, "local: tun %s, %u queues, %zu local real servers, %zu loopback reply rules, "
+			  "output mark 0x%08x; their connections stay in the workers (no fast path)\n",
+			  dp_local_ifname(dp->local), dp->nworkers, dp->nlocal, dp_local_nrules(dp->local),
+			  LVSD_LOCAL_MARK);
+	if (dp->rules_err[0])
+		sb_printf(out, "local_error: %s\n", dp->rules_err);
+	sb_printf(out, "local_delivered %llu\nlocal_delivered_bytes %llu\nlocal_received %llu\nlocal_passed %llu\n",
+		  (unsigned long long)lin, (unsigned long long)linb, (unsigned long long)lout,
+		  (unsigned long long)lpass);
 	struct dp_fp_counts fc = { 0 };
 	for (unsigned i = 0; i < dp->nworkers; i++) {
 		struct dp_fp_counts c1;
@@ -356,7 +429,44 @@ static void stop_workers(struct dp_module *dp)
 		dp->w[i].nh = NULL;
 		free(dp->w[i].seg_arena);
 		dp->w[i].seg_arena = NULL;
+		free(dp->w[i].local_buf);
+		dp->w[i].local_buf = NULL;
+		dp->w[i].local_fd = -1;
 	}
+}
+
+/* the TUN device for local real servers (local.h), one queue per worker;
+ * without it lvsd still runs, and says why when a local dest shows up */
+static void start_local(struct dp_module *dp, const struct lvs_host_opts *opts)
+{
+	unsigned nw = dp->nworkers;
+
+	dp->local = dp_local_new();
+	if (!dp->local) {
+		snprintf(dp->local_err, sizeof(dp->local_err), "no rtnetlink socket");
+		return;
+	}
+	struct strbuf err = STRBUF_INIT;
+	int r = dp_local_tun_open(dp->local, nw, opts->tun_dev, &err);
+	if (r < 0) {
+		snprintf(dp->local_err, sizeof(dp->local_err), "cannot create a TUN device: %s",
+			 err.buf ? err.buf : strerror(-r));
+		sb_free(&err);
+		return;
+	}
+	sb_free(&err);
+	for (unsigned i = 0; i < nw; i++) {
+		struct dp_worker *w = &dp->w[i];
+		w->local_buf = malloc((size_t)DP_LOCAL_BURST * DP_LOCAL_SLOT);
+		if (!w->local_buf)
+			continue;       /* this worker cannot deliver: LOCAL_NO_TUN */
+		w->local_fd = dp_local_queue_fd(dp->local, i);
+		if (dp->sh.ops->set_wake_fd)
+			dp->sh.ops->set_wake_fd(w->io, w->local_fd);
+	}
+	lvs_log(LOG_INFO, "datapath: local real servers are delivered through TUN device %s (%u queues)",
+		 dp_local_ifname(dp->local), nw);
+	dp->local_mark = 1;
 }
 
 /* the fast path first: the backends filter its segments out of their
@@ -444,6 +554,7 @@ static int make_workers(struct dp_module *dp, unsigned nw)
 	for (unsigned i = 0; i < nw; i++) {
 		struct dp_worker *w = &dp->w[i];
 		w->idx = i;
+		w->local_fd = -1;
 		w->sh = &dp->sh;
 		w->io = dp->sh.ops->worker(dp->sh.be, i);
 		w->nh = nh_ctx_new();
@@ -515,6 +626,7 @@ static int start_backend(struct dp_module *dp)
 		return err;
 	if (dp->fp)
 		offload_settings(dp, opts);
+	start_local(dp, opts);
 	if ((err = run_workers(dp, opts)) < 0)
 		return err;
 	dp->sh.ops->describe(dp->sh.be, dp->backend_desc, sizeof(dp->backend_desc));
@@ -523,6 +635,8 @@ static int start_backend(struct dp_module *dp)
 	dp->steer = steer_new();
 	if (!dp->steer)
 		lvs_log(LOG_ERR, "datapath: libnftables unavailable: the kernel will also answer VIP traffic");
+	else if (dp->local_mark)
+		steer_set_local_mark(dp->steer, LVSD_LOCAL_MARK);
 	return 0;
 }
 
@@ -532,6 +646,7 @@ static void dp_stop(void *state)
 
 	stop_workers(dp);
 	fwm_watch_stop(dp->fw);          /* no worker classifies any more */
+	dp_local_free(dp->local);        /* rules gone; the device goes with its queues */
 	if (dp->mon) {
 		lvs_host_del_fd(dp->h, nh_monitor_fd(dp->mon));
 		nh_monitor_close(dp->mon);
@@ -590,6 +705,7 @@ static int dp_start(struct lvs_host *h, void **state)
 	}
 	if ((err = lvs_host_on_table_change(h, on_table_change, dp)) < 0)
 		goto fail;
+	local_sync(dp);
 	resync(dp);
 	*state = dp;
 	return 0;

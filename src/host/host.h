@@ -90,6 +90,7 @@ struct lvs_host_opts {
 	enum lvs_fastpath_mode fastpath;     /* --fastpath / $LVSD_FASTPATH */
 	unsigned fastpath_min_pkts;  /* --fastpath-min-pkts / $LVSD_FASTPATH_MIN_PKTS, >= 1 */
 	enum lvs_xdp_tx xdp_tx;      /* --xdp-tx / $LVSD_XDP_TX */
+	const char *tun_dev;         /* --tun-dev / $LVSD_TUN_DEV: the TUN clone device; NULL = /dev/net/tun */
 	const char *config_file;     /* -c FILE: ldirectord.cf or keepalived.conf */
 	const char *restore_file;    /* --restore FILE: ipvsadm -S format at start */
 };

@@ -1,8 +1,8 @@
 #!/bin/bash
 # options.sh - lvsd's options for what used to be environment-only settings
-# (--fastpath, --fastpath-min-pkts, --xdp-tx, --set, --max-conns): listed
-# in --help, bad values refused as usage errors, and each one changing what
-# the running daemon reports; the LVSD_* variables still preset them and
+# (--fastpath, --fastpath-min-pkts, --xdp-tx, --tun-dev, --set) and
+# --max-conns: listed in --help, bad values refused as usage errors, and
+# each one changing what the running daemon reports; the LVSD_* variables still preset them and
 # the command line wins.  The datapath runs in a private namespace with one
 # veth pair (no traffic: the views say what the datapath set up).
 . "$(dirname "$0")/../lib/common.sh"
@@ -12,10 +12,10 @@ cleanup_dir "$tmp"
 NS="lvsd-opt$$"
 
 help=$("$LVSD" --help)
-for o in --fastpath --fastpath-min-pkts --xdp-tx --set --max-conns; do
+for o in --fastpath --fastpath-min-pkts --xdp-tx --tun-dev --set --max-conns; do
 	tap_check "--help lists $o" grep -qE -- "^ +$o [A-Z]" <<<"$help"
 done
-for v in LVSD_FASTPATH LVSD_FASTPATH_MIN_PKTS LVSD_XDP_TX LVSD_SETTINGS; do
+for v in LVSD_FASTPATH LVSD_FASTPATH_MIN_PKTS LVSD_XDP_TX LVSD_TUN_DEV LVSD_SETTINGS; do
 	tap_check "--help names \$$v" grep -qE "\\\$$v([^A-Z_]|\$)" <<<"$help"
 done
 
@@ -104,3 +104,11 @@ tap_check "--xdp-tx afpacket: the AF_XDP backend transmits through AF_PACKET" \
 dp_run LVSD_XDP_TX=afpacket -- --backend xdp --xdp-tx xsk || tap_fail "--xdp-tx xsk: lvsd runs and stops cleanly"
 tap_check "--xdp-tx xsk wins over LVSD_XDP_TX=afpacket (XSK TX rings)" \
 	grep -qE '^backend: afxdp.* tx=xsk( |$)' <<<"$view"
+dp_run -- --backend afpacket --tun-dev /nonexistent/tun || tap_fail "--tun-dev: lvsd runs and stops cleanly"
+tap_check "--tun-dev /nonexistent/tun: no local delivery, the datapath says why" \
+	grep -qx 'local: unavailable (cannot create a TUN device: /nonexistent/tun: No such file or directory).*' <<<"$view"
+dp_run LVSD_TUN_DEV=/nonexistent/tun -- --backend afpacket || tap_fail "LVSD_TUN_DEV: lvsd runs and stops cleanly"
+tap_check "LVSD_TUN_DEV=/nonexistent/tun still applies" grep -q '^local: unavailable (cannot create a TUN device: /nonexistent/tun' <<<"$view"
+dp_run LVSD_TUN_DEV=/nonexistent/tun -- --backend afpacket --tun-dev /dev/net/tun ||
+	tap_fail "--tun-dev over LVSD_TUN_DEV: lvsd runs and stops cleanly"
+tap_check "--tun-dev /dev/net/tun wins over LVSD_TUN_DEV (a TUN device)" grep -q '^local: tun lvsd' <<<"$view"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Real-server stand-in for the datapath tests (run inside an RS namespace).
 
-  rs-server.py NAME DIR
+  rs-server.py NAME DIR [TCPPORT [UDPPORT [ADDR]]]   (80, 53, 0.0.0.0)
 TCP :80   "GET /path ..."  -> HTTP/1.0 reply: body "NAME\n" for /, the file
                               DIR/path for anything else (bulk transfers)
           "SINK N\n" + N bytes -> sha256 hex of the bytes (uploads)
@@ -18,6 +18,9 @@ import sys
 import threading
 
 NAME, DIR = sys.argv[1], sys.argv[2]
+TCP_PORT = int(sys.argv[3]) if len(sys.argv) > 3 else 80
+UDP_PORT = int(sys.argv[4]) if len(sys.argv) > 4 else 53
+ADDR = sys.argv[5] if len(sys.argv) > 5 else "0.0.0.0"
 
 
 class TCP(socketserver.StreamRequestHandler):
@@ -78,7 +81,7 @@ def udp():
     # not from the one routing would pick: IP_PKTINFO in, spec_dst out
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.setsockopt(socket.IPPROTO_IP, IP_PKTINFO, 1)
-    s.bind(("0.0.0.0", 53))
+    s.bind((ADDR, UDP_PORT))
     while True:
         data, anc, _, peer = s.recvmsg(65535, socket.CMSG_SPACE(12))
         dst = None
@@ -94,4 +97,4 @@ def udp():
 
 
 threading.Thread(target=udp, daemon=True).start()
-TCPServer(("0.0.0.0", 80), TCP).serve_forever()
+TCPServer((ADDR, TCP_PORT), TCP).serve_forever()

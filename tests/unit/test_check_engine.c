@@ -1,7 +1,10 @@
 /* test_check_engine.c - the checker thread end to end on loopback: TCP
  * checks against a real listener, a shared probe, fallback in/out,
  * external commands (exit code, killed at the timeout), a reload that
- * leaves an unchanged service untouched, and the status view. */
+ * leaves an unchanged service untouched, and the status view; reloading
+ * the file: refused with its message when it has an error (the running
+ * configuration stays), applied when it is good. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -232,10 +235,84 @@ static void test_engine(void **state)
 	sb_free(&logbuf);
 }
 
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void test_reload(void **state)
+{
+	struct chk_host host = { h_lock, h_unlock, h_table, NULL, h_log, NULL };
+	struct strbuf err = STRBUF_INIT, perr = STRBUF_INIT;
+	char path[] = "/tmp/lvsd-hc-reload.XXXXXX";
+	struct chk_engine *e;
+	struct chk_stats st;
+	struct cfg *c = NULL;
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	table = lvs_table_new();
+
+	/* an engine without a file: nothing to reload, and it says why */
+	e = chk_engine_new(&host);
+	assert_non_null(e);
+	assert_int_equal(chk_engine_reload(e, &err), -ENOENT);
+	assert_non_null(err.buf);
+	assert_non_null(strstr(err.buf, "no configuration file"));
+	assert_int_equal(chk_engine_reload(e, NULL), -ENOENT);
+	chk_engine_free(e);
+	sb_free(&err);
+
+	write_file(path, "checkinterval=1\nvirtual=10.0.1.1:80\n\treal=127.0.0.1:80 masq 1\n\tchecktype=on\n");
+	assert_int_equal(cfg_parse_file(path, CFG_FMT_LDIRECTORD, &c, &perr, NULL), 0);
+	e = chk_engine_new(&host);
+	assert_non_null(e);
+	assert_int_equal(chk_engine_start(e, path, c), 0);
+	assert_true(svc_exists("10.0.1.1"));
+
+	/* an error: refused with "file:line: message", the running one stays */
+	write_file(path, "checkinterval=1\nvirtual=10.0.1.2:80\n\treal=no-such-address masq 1\n");
+	assert_int_equal(chk_engine_reload(e, &err), -EINVAL);
+	assert_non_null(err.buf);
+	assert_non_null(strstr(err.buf, path));
+	assert_non_null(strstr(err.buf, ":3:"));
+	WAIT_FOR(log_has("keeping the running configuration"), 1000);
+	assert_int_equal(chk_engine_reload(e, NULL), -EINVAL);
+	chk_engine_stats(e, &st);
+	assert_int_equal(st.reloads, 2);
+	assert_int_equal(st.reload_errors, 2);
+	assert_true(svc_exists("10.0.1.1"));
+	assert_false(svc_exists("10.0.1.2"));
+
+	/* a good file: applied by the engine thread */
+	sb_free(&err);
+	write_file(path, "checkinterval=1\nvirtual=10.0.1.2:80\n\treal=127.0.0.1:80 masq 1\n\tchecktype=on\n");
+	assert_int_equal(chk_engine_reload(e, &err), 0);
+	assert_null(err.buf);
+	WAIT_FOR(svc_exists("10.0.1.2"), 1000);
+	WAIT_FOR(!svc_exists("10.0.1.1"), 1000);
+	chk_engine_stats(e, &st);
+	assert_int_equal(st.reloads, 3);
+	assert_int_equal(st.reload_errors, 2);
+
+	chk_engine_free(e);
+	unlink(path);
+	sb_free(&perr);
+	lvs_table_free(table);
+	sb_free(&logbuf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_engine),
+		cmocka_unit_test(test_reload),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1058,6 +1058,42 @@ static void test_offload_setup(void **state)
 	env_done(&e);
 }
 
+/* a dest the datapath marks local to the director (its connections are
+ * delivered into the local stack) is never handed to the fast path, with
+ * or without setup offload; the rest of the connection is as usual, NAT
+ * replies included (they come back out of the local stack) */
+static void test_offload_local_dest(void **state)
+{
+	struct env e;
+	struct lvs_conn_ref r;
+	struct lvs_dest *d;
+
+	(void)state;
+	for (int setup = 0; setup <= 1; setup++) {
+		env_init(&e, IPPROTO_TCP, "rr");
+		add_dest(&e, RS1, 1, LVS_CONN_F_MASQ);
+		d = dest_of(&e, RS1, 80);
+		__atomic_or_fetch(&d->flags, LVS_DEST_F_LOCAL, __ATOMIC_RELAXED);
+		set_offload(&e, 1, setup);
+		assert_int_equal(in(&e, 700, S, &r), LVS_FORWARD);
+		assert_int_equal(r.offload, LVS_OFFLOAD_NONE);
+		assert_int_equal(out(&e, RS1, 700, S | A, &r), LVS_FORWARD);
+		assert_int_equal(r.offload, LVS_OFFLOAD_NONE);
+		for (int i = 0; i < 10; i++) {
+			assert_int_equal(in(&e, 700, A, &r), LVS_FORWARD);
+			assert_int_equal(r.offload, LVS_OFFLOAD_NONE);
+		}
+		assert_state(&e, 700, "ESTABLISHED", 900);
+		assert_int_equal(lvs_stats_slot(&d->stats, 0)->inpkts, 11);
+		assert_int_equal(lvs_stats_slot(&d->stats, 0)->outpkts, 1);
+		/* no longer local (the address went away): offloaded again */
+		__atomic_and_fetch(&d->flags, ~(uint32_t)LVS_DEST_F_LOCAL, __ATOMIC_RELAXED);
+		assert_int_equal(in(&e, 700, A, &r), LVS_FORWARD);
+		assert_int_equal(r.offload, LVS_OFFLOAD_START);
+		env_done(&e);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1081,6 +1117,7 @@ int main(void)
 		cmocka_unit_test(test_sctp),
 		cmocka_unit_test(test_offload),
 		cmocka_unit_test(test_offload_setup),
+		cmocka_unit_test(test_offload_local_dest),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -182,6 +182,36 @@ static void test_parse_malformed(void **state)
 	assert_int_equal(dp_parse(&fr, &p), DP_R_GSO_BAD);
 }
 
+/* frames the director's own stack sent into lvsd's TUN device (a local
+ * NAT real server on 127.0.0.1 answering): a loopback source is theirs to
+ * use, never a wire frame's; every other check stays */
+static void test_parse_local_frame(void **state)
+{
+	(void)state;
+	uint8_t f[128];
+	size_t n = build(f, IPPROTO_TCP, inet_addr("127.0.0.1"), inet_addr("172.20.0.100"), 8080, 41000, "x");
+	struct dp_frame fr = frame(f, n);
+	struct dp_parsed p;
+	assert_int_equal(dp_parse(&fr, &p), DP_R_IP_SRC_MARTIAN);
+	fr.local = 1;
+	assert_int_equal(dp_parse(&fr, &p), DP_R_OK);
+	assert_int_equal(p.local, 1);
+	assert_int_equal(p.pkt.sport, 8080);
+	assert_int_equal(p.pkt.saddr.ip, inet_addr("127.0.0.1"));
+	f[14 + 12] = 0;                 /* 0.0.0.1: still a martian */
+	ip4_csum_set(f + 14, 20);
+	assert_int_equal(dp_parse(&fr, &p), DP_R_IP_SRC_MARTIAN);
+	f[14 + 12] = 127;
+	ip4_csum_set(f + 14, 20);
+	f[14 + 20 + 16] ^= 0x11;        /* and the checksums are verified */
+	assert_int_equal(dp_parse(&fr, &p), DP_R_TCP_CSUM);
+	f[14 + 20 + 16] ^= 0x11;
+	uint32_t lo = inet_addr("127.0.0.1");
+	memcpy(f + 14 + 16, &lo, 4);    /* to a loopback destination: never */
+	ip4_csum_set(f + 14, 20);
+	assert_int_equal(dp_parse(&fr, &p), DP_R_IP_DST_MARTIAN);
+}
+
 static void test_parse_icmp_error(void **state)
 {
 	(void)state;
@@ -283,6 +313,7 @@ int main(void)
 		cmocka_unit_test(test_parse_good_tcp_udp),
 		cmocka_unit_test(test_parse_checksums),
 		cmocka_unit_test(test_parse_malformed),
+		cmocka_unit_test(test_parse_local_frame),
 		cmocka_unit_test(test_parse_icmp_error),
 		cmocka_unit_test(test_crc32c_and_sctp),
 	};

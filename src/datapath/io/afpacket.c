@@ -51,6 +51,7 @@
 #include <linux/if_packet.h>
 #include <linux/virtio_net.h>
 #include <net/if.h>
+#include <net/if_arp.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include "backend.h"
@@ -84,6 +85,7 @@ struct dp_wio {
 	int big_used;                   /* big holds a frame of the current burst */
 	uint64_t copied;                /* frames taken with recvmsg (relaxed: describe reads it) */
 	int has_vnet;
+	int wake_fd;                    /* set_wake_fd(), or -1 */
 	struct tx_slot tx[TX_BATCH];
 	struct mmsghdr msgs[TX_BATCH];
 	int ntx;
@@ -167,10 +169,15 @@ static int wio_open(struct dp_backend *be, struct dp_wio *w, char *err, size_t e
 	}
 	/* (no per-socket PACKET_IGNORE_OUTGOING: a fanout member's own hook is
 	 * never registered, the group's flag below is what counts) */
-	/* before bind, so that no other frame is ever queued */
+	/* before bind, so that no other frame is ever queued.  Ethernet links
+	 * only: loopback (the director talking to itself) and lvsd's own TUN
+	 * device (local.h: what the workers deliver into the local stack,
+	 * which has no link-layer header) are never served */
 	static struct sock_filter host_only[] = {
 		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, SKF_AD_OFF + SKF_AD_PKTTYPE),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PACKET_HOST, 0, 1),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PACKET_HOST, 0, 3),
+		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, SKF_AD_OFF + SKF_AD_HATYPE),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARPHRD_ETHER, 0, 1),
 		BPF_STMT(BPF_RET | BPF_K, 0xffffffffu),
 		BPF_STMT(BPF_RET | BPF_K, 0),
 	};
@@ -243,7 +250,7 @@ static struct dp_backend *afp_open(const struct dp_backend_conf *conf, char *err
 		return NULL;
 	}
 	for (unsigned i = 0; i < be->nworkers; i++)
-		be->w[i].rx_fd = be->w[i].tx_fd = -1;
+		be->w[i].rx_fd = be->w[i].tx_fd = be->w[i].wake_fd = -1;
 	for (unsigned i = 0; i < be->nworkers; i++) {
 		if (wio_open(be, &be->w[i], err, errlen) < 0) {
 			for (unsigned j = 0; j <= i; j++)
@@ -322,8 +329,8 @@ static int afp_rx_burst(struct dp_wio *w, struct dp_frame *frames, int max, int 
 		 * burst) needs no syscall: the slot status says it all */
 		if (timeout_ms == 0)
 			return 0;
-		struct pollfd p = { .fd = w->rx_fd, .events = POLLIN };
-		int r = poll(&p, 1, timeout_ms);
+		struct pollfd p[2] = { { .fd = w->rx_fd, .events = POLLIN }, { .fd = w->wake_fd, .events = POLLIN } };
+		int r = poll(p, w->wake_fd >= 0 ? 2 : 1, timeout_ms);
 		if (r < 0)
 			return errno == EINTR ? 0 : -1;
 	}
@@ -425,6 +432,11 @@ static int afp_tx(struct dp_wio *w, int ifindex, const struct dp_offload *off,
 	return 0;
 }
 
+static void afp_set_wake_fd(struct dp_wio *w, int fd)
+{
+	w->wake_fd = fd;
+}
+
 static void afp_describe(struct dp_backend *be, char *buf, size_t len)
 {
 	uint64_t copied = 0;
@@ -446,4 +458,5 @@ const struct dp_backend_ops dp_backend_afpacket = {
 	.tx = afp_tx,
 	.flush = afp_flush,
 	.describe = afp_describe,
+	.set_wake_fd = afp_set_wake_fd,
 };

@@ -124,6 +124,7 @@ struct dp_wio {
 	uint64_t csum_completed;        /* relaxed: read by describe() */
 	uint64_t tx_xsk, tx_afpacket, tx_xsk_full;      /* relaxed: read by describe() */
 	struct dp_wio *tap;             /* this worker's AF_PACKET tap context, or NULL */
+	int wake_fd;                    /* set_wake_fd(), or -1 */
 };
 
 /* one served interface */
@@ -604,7 +605,7 @@ static struct dp_backend *afx_open(const struct dp_backend_conf *conf, char *err
 		w->be = be;
 		w->idx = i;
 		pthread_mutex_init(&w->lock, NULL);
-		w->tx_fd = -1;
+		w->tx_fd = w->wake_fd = -1;
 	}
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "lvsd_xdp");
 	be->obj = bpf_object__open_mem(lvsd_xdp_obj_start, (size_t)(lvsd_xdp_obj_end - lvsd_xdp_obj_start), &oo);
@@ -742,20 +743,23 @@ static int afx_rx_burst(struct dp_wio *w, struct dp_frame *frames, int max, int 
 	}
 	if (n)
 		return n;       /* the lock stays held until rx_release */
-	struct pollfd pfd[WIO_MAX_Q];
+	struct pollfd pfd[WIO_MAX_Q + 1];
 	unsigned np = w->nq;
 	for (unsigned k = 0; k < np; k++)
 		pfd[k] = (struct pollfd){ .fd = w->q[k]->fd, .events = POLLIN };
 	w->locked = 0;
 	pthread_mutex_unlock(&w->lock);
 	if (!np) {
-		/* no socket yet: the tap alone, or wait for the main thread */
+		/* no socket yet: the tap alone (it watches the wake fd too),
+		 * or wait for the main thread */
 		if (w->tap)
 			return tap->rx_burst(w->tap, frames, max, timeout_ms);
-		struct timespec ts = { 0, (long)(timeout_ms > 100 ? 100 : timeout_ms) * 1000000L };
-		nanosleep(&ts, NULL);
+		struct pollfd wf = { .fd = w->wake_fd, .events = POLLIN };
+		poll(&wf, w->wake_fd >= 0 ? 1 : 0, timeout_ms > 100 ? 100 : timeout_ms);
 		return 0;
 	}
+	if (w->wake_fd >= 0)
+		pfd[np++] = (struct pollfd){ .fd = w->wake_fd, .events = POLLIN };
 	/* the tap is polled between slices: fragments wait at most a slice.
 	 * A socket closed meanwhile (interface gone) may wake us: harmless,
 	 * the list is re-read under the lock */
@@ -1071,6 +1075,13 @@ static void afx_describe(struct dp_backend *be, char *buf, size_t len)
 		 be->nworkers, mode);
 }
 
+static void afx_set_wake_fd(struct dp_wio *w, int fd)
+{
+	w->wake_fd = fd;
+	if (w->tap)
+		dp_backend_afpacket.set_wake_fd(w->tap, fd);
+}
+
 const struct dp_backend_ops dp_backend_afxdp = {
 	.name = "xdp",
 	.probe = afx_probe,
@@ -1083,4 +1094,5 @@ const struct dp_backend_ops dp_backend_afxdp = {
 	.flush = afx_flush,
 	.describe = afx_describe,
 	.sync = afx_sync,
+	.set_wake_fd = afx_set_wake_fd,
 };

@@ -56,6 +56,9 @@ struct dp_frame {
 	uint32_t wire_len;      /* original length (> len: capture truncated) */
 	int ifindex;            /* receiving interface */
 	int vlan;               /* arrived 802.1Q-tagged (tag stripped by the NIC/veth) */
+	int local;              /* sent by the director's own stack into lvsd's TUN
+				 * device (local.h), not received from a wire: a
+				 * loopback source is legitimate there */
 	struct dp_offload off;
 };
 
@@ -94,6 +97,11 @@ struct dp_backend_ops {
 	/* may be NULL: main thread, on every table or link change, with the
 	 * current owned set and served interfaces (AF_XDP: BPF maps, attach) */
 	void (*sync)(struct dp_backend *be, const struct dp_owned *o, char *const *ifnames);
+	/* may be NULL: before the worker threads start, give worker context w
+	 * one more descriptor to wait on: rx_burst() returns (with 0 frames
+	 * if none came) as soon as fd is readable, so the worker reads it
+	 * without waiting out its timeout (the local-delivery TUN queue) */
+	void (*set_wake_fd)(struct dp_wio *w, int fd);
 };
 
 extern const struct dp_backend_ops dp_backend_afpacket;

@@ -68,7 +68,7 @@ static int index_build(struct dp_key *keys, size_t *n, uint32_t **hash, uint32_t
 struct dp_owned *dp_owned_build(struct lvs_table *t)
 {
 	struct dp_owned *o = calloc(1, sizeof(*o));
-	size_t vcap = 0, ncap = 0;
+	size_t vcap = 0, ncap = 0, lcap = 0;
 	if (!o)
 		return NULL;
 	for (struct lvs_service *svc = lvs_svc_first(t); svc; svc = lvs_svc_next(t, svc)) {
@@ -88,12 +88,18 @@ struct dp_owned *dp_owned_build(struct lvs_table *t)
 					    .proto = (uint8_t)svc->protocol, .method = LVS_CONN_F_MASQ };
 			if (keys_add(&o->nat, &o->nnat, &ncap, &n) < 0)
 				goto oom;
+			/* (loopback ones are routed to lvsd by address: local.h) */
+			int local = (__atomic_load_n(&d->flags, __ATOMIC_RELAXED) & LVS_DEST_F_LOCAL) &&
+				    (ntohl(d->addr.ip) >> 24) != 127;
+			if (local && keys_add(&o->local, &o->nlocal, &lcap, &n) < 0)
+				goto oom;
 			/* fwmark (h10): a mark may cover TCP, UDP and SCTP alike,
 			 * whatever protocol the fwmark service records */
 			static const uint8_t fwm_protos[] = { IPPROTO_TCP, IPPROTO_UDP, IPPROTO_SCTP };
 			for (size_t i = 0; svc->fwmark && i < sizeof(fwm_protos); i++) {
 				n.proto = fwm_protos[i];
-				if (keys_add(&o->nat, &o->nnat, &ncap, &n) < 0)
+				if (keys_add(&o->nat, &o->nnat, &ncap, &n) < 0 ||
+				    (local && keys_add(&o->local, &o->nlocal, &lcap, &n) < 0))
 					goto oom;
 			}
 		}
@@ -113,6 +119,7 @@ void dp_owned_free(struct dp_owned *o)
 		return;
 	free(o->vips);
 	free(o->nat);
+	free(o->local);
 	free(o->vhash);
 	free(o->nhash);
 	free(o);
@@ -153,7 +160,14 @@ struct dp_steer {
 	struct nft_ctx *nft;
 	int installed;
 	char table[32];         /* "lvsd_<pid>": several lvsd may share a namespace */
+	uint32_t local_mark;    /* steer_set_local_mark() */
 };
+
+void steer_set_local_mark(struct dp_steer *s, uint32_t mark)
+{
+	if (s)
+		s->local_mark = mark;
+}
 
 /* delete guard tables left behind by lvsd processes that no longer exist
  * (killed with SIGKILL): their drop rules would blackhole VIP traffic */
@@ -256,8 +270,22 @@ int steer_apply(struct dp_steer *s, const struct dp_owned *o, char *const *ifnam
 	/* create-then-delete makes the delete valid whether or not it exists;
 	 * the whole buffer is one atomic transaction */
 	sb_printf(&sb, "table ip %s\ndelete table ip %s\n", s->table, s->table);
-	if (nif && o && (o->nvips || o->nnat)) {
+	int guard = nif && o && (o->nvips || o->nnat);
+	int local = s->local_mark && o && o->nlocal;
+	if (guard || local)
 		sb_printf(&sb, "table ip %s {\n", s->table);
+	if (local) {
+		/* replies of local NAT real servers: the mark routes them into
+		 * lvsd's TUN device (local.h); mangle priority, so the user's
+		 * own output rules have seen the packet first */
+		put_set(&sb, "localnat", o->local, o->nlocal, 1);
+		put_set(&sb, "localnat_anyport", o->local, o->nlocal, 0);
+		sb_printf(&sb, "  chain local_out {\n    type route hook output priority -150; policy accept;\n"
+			  "    ip saddr . meta l4proto . th sport @localnat meta mark set 0x%08x\n"
+			  "    ip saddr . meta l4proto @localnat_anyport meta mark set 0x%08x\n  }\n",
+			  s->local_mark, s->local_mark);
+	}
+	if (guard) {
 		put_set(&sb, "vips", o->vips, o->nvips, 1);
 		put_set(&sb, "vips_anyport", o->vips, o->nvips, 0);
 		put_set(&sb, "natrs", o->nat, o->nnat, 1);
@@ -272,8 +300,10 @@ int steer_apply(struct dp_steer *s, const struct dp_owned *o, char *const *ifnam
 			"    ip daddr . meta l4proto @vips_anyport counter drop\n"
 			"    ip saddr . meta l4proto . th sport @natrs fib daddr type != local counter drop\n"
 			"    ip saddr . meta l4proto @natrs_anyport fib daddr type != local counter drop\n"
-			"  }\n}\n");
+			"  }\n");
 	}
+	if (guard || local)
+		sb_puts(&sb, "}\n");
 	if (sb.oom) {
 		sb_free(&sb);
 		snprintf(err, errlen, "out of memory");

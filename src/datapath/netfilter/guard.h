@@ -22,6 +22,11 @@
  * fragments (no transport header to match) and everything else stay with
  * the kernel.
  *
+ * The same table carries the output side of local real servers (local.h):
+ * a `type route` output chain marks what a local NAT real server at a
+ * non-loopback address sends from its (address, protocol, port), so that
+ * the kernel re-routes it by that mark into lvsd's TUN device.
+ *
  * Contract:
  *  - dp_owned_build() snapshots the table (caller holds the table lock);
  *    the result is immutable, workers read it without locks.
@@ -47,6 +52,11 @@ struct dp_key {
 struct dp_owned {
 	size_t nvips, nnat;
 	struct dp_key *vips, *nat;
+	/* NAT dests at a local, non-loopback address (LVS_DEST_F_LOCAL, set
+	 * by local.c): their server's packets are marked on output so that
+	 * policy routing hands them to lvsd (local.h); not hashed */
+	size_t nlocal;
+	struct dp_key *local;
 	/* open-addressing hash over both arrays (index+1, 0 = empty) */
 	uint32_t vmask, nmask;
 	uint32_t *vhash, *nhash;
@@ -63,6 +73,9 @@ int dp_owned_is_natrs(const struct dp_owned *o, uint32_t addr, uint8_t proto, ui
 /* nftables enforcement; ifnames = interfaces to guard (NULL-terminated) */
 struct dp_steer;
 struct dp_steer *steer_new(void);
+/* mark for the output packets of local NAT real servers (dp_owned.local),
+ * 0 (the default): no such marking; applied by the next steer_apply() */
+void steer_set_local_mark(struct dp_steer *s, uint32_t mark);
 int steer_apply(struct dp_steer *s, const struct dp_owned *o, char *const *ifnames, char *err, size_t errlen);
 void steer_remove(struct dp_steer *s);
 void steer_free(struct dp_steer *s);

@@ -139,7 +139,10 @@ enum dp_reason dp_parse(const struct dp_frame *f, struct dp_parsed *o)
 	o->l4off = (uint16_t)(14 + ihl);
 	o->csum_partial = (f->off.flags & DP_OFF_NEEDS_CSUM) != 0;
 
-	if (martian_src(k->saddr.ip))
+	o->local = f->local;
+	/* the director's own stack may send from 127.0.0.1 (a local NAT real
+	 * server bound there): legitimate inside the director only */
+	if (martian_src(k->saddr.ip) && !(f->local && (ntohl(k->saddr.ip) >> 24) == 127))
 		return DP_R_IP_SRC_MARTIAN;
 	if (martian_dst(k->daddr.ip))
 		return DP_R_IP_DST_MARTIAN;

@@ -64,7 +64,9 @@
 	X(CORE_DROP,       "core said DROP") \
 	X(CORE_REJECT,     "core said REJECT: ICMP port unreachable sent") \
 	X(NO_ROUTE,        "no route to the next hop") \
-	X(LOCAL_DEST,      "route to the real server is local (not supported)") \
+	X(LOCAL_DEST,      "destination is local where no local delivery applies (a reply to the director)") \
+	X(LOCAL_NO_TUN,    "real server is local, but lvsd has no TUN device to deliver it into (see the log)") \
+	X(LOCAL_MARTIAN,   "from the local stack with a loopback source and no lvsd connection") \
 	X(NEIGH_QUEUE_FULL,"neighbour unresolved and wait queue full") \
 	X(NEIGH_TIMEOUT,   "neighbour did not resolve in time") \
 	X(TX_ERROR,        "transmit refused by the kernel") \
@@ -89,6 +91,7 @@ struct dp_parsed {
 	uint16_t iplen;         /* IP total length */
 	uint8_t ttl;
 	int csum_partial;       /* L4 checksum field holds the pseudo-header sum */
+	int local;              /* from the director's own stack (dp_frame.local) */
 	/* ICMP error: quoted packet */
 	uint16_t in_l3off, in_ihl, in_l4off;
 	uint16_t in_avail;      /* bytes of the quote present from in_l3off */

@@ -1,9 +1,13 @@
 /* worker.c - the per-thread packet loop (see worker.h). */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <linux/rtnetlink.h>
+#include <linux/virtio_net.h>
 #include <net/if.h>
+#include <sys/uio.h>
 #include "datapath/netfilter/fwmark_watch.h"
 #include "lib/clock.h"
 #include "nexthop.h"
@@ -104,6 +108,12 @@ static void decide(struct dp_worker *w, struct job *j)
 		r = DP_R_CORE_DROP;
 		break;
 	default:
+		if (j->p.local) {
+			/* the local stack's own traffic from a local NAT real
+			 * server's address and port, no lvsd connection */
+			r = dp_local_passthru(w, &j->p, j->f);
+			break;
+		}
 		/* the guard keeps the kernel from answering: do it for it */
 		if (j->dir == 1 && !k->icmp_error && dp_owned_is_vip(o, k->daddr.ip, k->protocol, k->dport))
 			dp_tcp_rst(w, &j->p);
@@ -118,6 +128,73 @@ static void decide(struct dp_worker *w, struct job *j)
 	else if (ref.offload == LVS_OFFLOAD_STOP)
 		dp_fp_stop(w, &ref);
 	lvs_core_ref_put(w->sh->core, w->idx, &ref);
+}
+
+/* ---- what the local stack routed into the TUN device (local.h) ---- */
+
+/* up to max packets from this worker's queue, each behind a made-up
+ * Ethernet header so that parse and transmit see a frame like any other */
+static int local_read(struct dp_worker *w, struct dp_frame *frames, int max)
+{
+	int n = 0;
+	while (n < max) {
+		uint8_t *slot = w->local_buf + (size_t)n * DP_LOCAL_SLOT;
+		struct virtio_net_hdr vh;
+		struct iovec iov[2] = { { &vh, sizeof(vh) }, { slot + 14, DP_LOCAL_SLOT - 14 } };
+		ssize_t r = readv(w->local_fd, iov, 2);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			break;          /* EAGAIN: nothing more */
+		if ((size_t)r <= sizeof(vh))
+			continue;
+		size_t len = (size_t)r - sizeof(vh);
+		memset(slot, 0, 12);
+		slot[12] = 0x08;
+		slot[13] = 0x00;
+		struct dp_frame *f = &frames[n++];
+		memset(f, 0, sizeof(*f));
+		f->data = slot;
+		f->wire_len = (uint32_t)(14 + len);
+		f->len = len > DP_LOCAL_SLOT - 14 ? DP_LOCAL_SLOT : f->wire_len;  /* cut: CAPTURE_TRUNC */
+		f->local = 1;
+		f->off.flags = vh.flags & (DP_OFF_NEEDS_CSUM | DP_OFF_DATA_VALID);
+		f->off.gso_type = vh.gso_type;
+		f->off.gso_size = vh.gso_size;
+		f->off.hdr_len = (uint16_t)(vh.hdr_len + 14);
+		f->off.csum_start = (uint16_t)(vh.csum_start + 14);
+		f->off.csum_offset = vh.csum_offset;
+		w->local_out++;
+	}
+	return n;
+}
+
+/* local frames: replies of a local NAT real server (un-NATed like any
+ * NAT reply, its ICMP errors too); the rest is the stack's own traffic
+ * that only shares the address and port, sent on unchanged */
+static void local_burst(struct dp_worker *w)
+{
+	static __thread struct dp_frame frames[DP_LOCAL_BURST];
+	static __thread struct job jobs[DP_LOCAL_BURST];
+	int n = local_read(w, frames, DP_LOCAL_BURST);
+	const struct dp_owned *o = w->owned;
+	for (int i = 0; i < n; i++) {
+		struct job *j = &jobs[i];
+		j->f = &frames[i];
+		enum dp_reason r = dp_parse(j->f, &j->p);
+		if (r != DP_R_OK) {
+			w->reason[r]++;
+			continue;
+		}
+		const struct lvs_pkt *k = &j->p.pkt;
+		if (k->icmp_error ? dp_owned_is_natrs(o, k->inner.daddr.ip, k->inner.protocol, k->inner.dport)
+				  : k->protocol != IPPROTO_ICMP && dp_owned_is_natrs(o, k->saddr.ip, k->protocol, k->sport)) {
+			j->dir = 2;
+			decide(w, j);
+		} else {
+			w->reason[dp_local_passthru(w, &j->p, j->f)]++;
+		}
+	}
 }
 
 /* a burst in three passes so that the connection table's cache misses
@@ -163,6 +240,11 @@ void *dp_worker_main(void *arg)
 		 * received: the core must see it first (fastpath.h) */
 		dp_fp_drain(w);
 		handle_burst(w, frames, n, jobs);
+		/* the TUN queue: always when a local real server exists;
+		 * otherwise nothing is routed there, but a wake-up without
+		 * frames may still be a leftover, which must be drained */
+		if (w->local_fd >= 0 && (n == 0 || __atomic_load_n(&w->sh->local_active, __ATOMIC_RELAXED)))
+			local_burst(w);
 		if (w->fpw && w->now_ms >= __atomic_load_n(&w->fp_harvest_ms, __ATOMIC_RELAXED)) {
 			__atomic_store_n(&w->fp_harvest_ms, w->now_ms + DP_FP_HARVEST_MS, __ATOMIC_RELAXED);
 			dp_fp_harvest(w);

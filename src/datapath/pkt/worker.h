@@ -61,7 +61,17 @@ struct dp_worker {
 	size_t seg_used;
 	struct dp_fp_worker *fpw;       /* fast path (fastpath.h), NULL without one */
 	uint64_t fp_harvest_ms;         /* next harvest */
+	/* local real servers (local.h): this worker's queue of the TUN
+	 * device (-1: none), frames read from it, and what went through */
+	int local_fd;
+	uint8_t *local_buf;
+	uint64_t local_in, local_in_bytes;      /* delivered into the local stack */
+	uint64_t local_out;                     /* read from it */
+	uint64_t local_passed;                  /* of those: no connection, sent on unchanged */
 };
+
+#define DP_LOCAL_BURST 32       /* frames read from the TUN queue per round */
+#define DP_LOCAL_SLOT  2048     /* one of them: Ethernet header + the device's MTU */
 
 /* state shared by all workers (owned by module.c) */
 struct dp_shared {
@@ -72,6 +82,7 @@ struct dp_shared {
 	int stop;                       /* atomic */
 	char **allow_if;                /* -i list, NULL = all */
 	unsigned nworkers;
+	int local_active;               /* atomic: some dest is local (local.h) */
 	const struct fwm_watch *fw;     /* fwmark_watch.h, or NULL */
 };
 
@@ -89,6 +100,10 @@ void dp_icmp_send(struct dp_worker *w, const struct dp_parsed *p, uint8_t type, 
 /* answer a segment to an owned VIP:port that has no connection with a RST,
  * as the local stack would */
 void dp_tcp_rst(struct dp_worker *w, const struct dp_parsed *p);
+/* a frame the local stack sent into the TUN device that belongs to no
+ * lvsd connection: on to its destination unchanged (127/8 sources
+ * excepted) */
+enum dp_reason dp_local_passthru(struct dp_worker *w, struct dp_parsed *p, struct dp_frame *f);
 /* retry frames waiting for neighbour resolution */
 void dp_pending_run(struct dp_worker *w);
 /* scratch buffers are reusable after the backend flushed */

@@ -11,10 +11,22 @@
  * partial checksum, csum.h) and the kernel segments on transmit; TUN has
  * no virtio GSO type for encapsulated TCP, so GSO frames are segmented here
  * and every tunnelled packet carries complete checksums.
+ *
+ * A real server whose route is local (127.0.0.1, the VIP, the DIP) gets
+ * what ip_vs_xmit.c gives it: the packet goes on into the local stack,
+ * unchanged for DR/TUN/LOCALNODE and after the DNAT for NAT, with no TTL
+ * decrement and no MTU check (it is not forwarded).  "Into the local
+ * stack" is a write into this worker's queue of lvsd's TUN device
+ * (local.h).  Packets the local stack sends back through that device
+ * (dp_parsed.local) are the stack's own output: no TTL decrement either.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <arpa/inet.h>
+#include <linux/virtio_net.h>
+#include <sys/uio.h>
 #include <netinet/in.h>
 #include <linux/rtnetlink.h>
 #include "crc32c.h"
@@ -164,6 +176,45 @@ static uint32_t source_for(struct dp_worker *w, const struct nh_route *rt)
 	return rt->prefsrc ? rt->prefsrc : nh_ifaddr4(w->nh, rt->ifindex);
 }
 
+/* ---- into the local stack (local.h) ---- */
+
+/* the IPv4 packet at ip (len bytes) into this worker's TUN queue; off:
+ * its offload state in frame coordinates, l3off bytes before ip */
+static enum dp_reason local_write(struct dp_worker *w, const uint8_t *ip, unsigned len,
+				  const struct dp_offload *off, unsigned l3off)
+{
+	if (w->local_fd < 0)
+		return DP_R_LOCAL_NO_TUN;
+	struct virtio_net_hdr vh;
+	memset(&vh, 0, sizeof(vh));
+	if (off && (off->flags & DP_OFF_NEEDS_CSUM) && off->csum_start >= l3off) {
+		vh.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+		vh.csum_start = (uint16_t)(off->csum_start - l3off);
+		vh.csum_offset = off->csum_offset;
+	}
+	if (off && off->gso_size) {
+		vh.gso_type = off->gso_type;
+		vh.gso_size = off->gso_size;
+		vh.hdr_len = off->hdr_len > l3off ? (uint16_t)(off->hdr_len - l3off) : 0;
+	}
+	struct iovec iov[2] = { { &vh, sizeof(vh) }, { (void *)ip, len } };
+	ssize_t r;
+	do
+		r = writev(w->local_fd, iov, 2);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return DP_R_TX_ERROR;
+	w->local_in++;
+	w->local_in_bytes += len;
+	return DP_R_OK;
+}
+
+/* the parsed packet, as it now is, into the local stack */
+static enum dp_reason local_deliver(struct dp_worker *w, const struct dp_parsed *p, const struct dp_frame *f)
+{
+	return local_write(w, p->frame + p->l3off, p->iplen, &f->off, p->l3off);
+}
+
 /* ---- ICMP errors we originate (icmp_send) ---- */
 
 /* like net.ipv4.icmp_msgs_per_sec (1000) and its burst (50): a token
@@ -200,9 +251,14 @@ void dp_icmp_send(struct dp_worker *w, const struct dp_parsed *p, uint8_t type, 
 	if (p->pkt.icmp_error || (rd16(ip + 6) & 0x1fff))
 		return;
 	struct nh_route rt;
-	if (route_to(w, p->pkt.saddr.ip, &rt) != DP_R_OK)
+	enum dp_reason rr = route_to(w, p->pkt.saddr.ip, &rt);
+	/* about a packet of the local stack: the answer goes back into it,
+	 * from the packet's destination (as from a router on the way: a
+	 * local source address would be a martian on the TUN device) */
+	int to_local = rr == DP_R_LOCAL_DEST && p->local;
+	if (rr != DP_R_OK && !to_local)
 		return;
-	uint32_t src = from_vip ? p->pkt.daddr.ip : source_for(w, &rt);
+	uint32_t src = from_vip || to_local ? p->pkt.daddr.ip : source_for(w, &rt);
 	if (!src)
 		return;
 	unsigned quote = p->ihl + 8u;
@@ -227,6 +283,11 @@ void dp_icmp_send(struct dp_worker *w, const struct dp_parsed *p, uint8_t type, 
 	memcpy(ic + 8, ip, quote);
 	uint16_t c = csum_buf(ic, 8 + quote, 0);
 	memcpy(ic + 2, &c, 2);
+	if (to_local) {
+		if (local_write(w, o, tot, NULL, 0) == DP_R_OK)
+			w->icmp_sent++;
+		return;
+	}
 	struct iovec iov = { f, ETH_HLEN + tot };
 	if (l2_send(w, &rt, NULL, &iov, 1) == DP_R_OK)
 		w->icmp_sent++;
@@ -280,6 +341,8 @@ void dp_tcp_rst(struct dp_worker *w, const struct dp_parsed *p)
 static enum dp_reason ttl_step(struct dp_worker *w, struct dp_parsed *p, int from_vip)
 {
 	uint8_t *ip = p->frame + p->l3off;
+	if (p->local)           /* the director's own packet: not forwarded */
+		return DP_R_OK;
 	if (ip[8] <= 1) {
 		dp_icmp_send(w, p, 11, 0, 0, from_vip);
 		return DP_R_TTL_EXCEEDED;
@@ -452,6 +515,16 @@ static enum dp_reason xmit_nat(struct dp_worker *w, struct dp_parsed *p, struct 
 	struct nh_route rt;
 	uint32_t to = outbound ? p->pkt.daddr.ip : ref->daddr.ip;
 	enum dp_reason r = route_to(w, to, &rt);
+	if (r == DP_R_LOCAL_DEST && !outbound) {
+		/* a local real server: DNAT, then into the local stack (also
+		 * to 127.0.0.1, which the kernel refuses from the world: the
+		 * TUN device has route_localnet) */
+		if (p->pkt.icmp_error)
+			nat_icmp(p, 0, ref->daddr.ip, ref->dport);
+		else
+			nat_rewrite(p, 0, ref->daddr.ip, ref->dport);
+		return local_deliver(w, p, f);
+	}
 	if (r != DP_R_OK)
 		return r;
 	if ((r = ttl_step(w, p, !outbound)) != DP_R_OK)
@@ -476,6 +549,8 @@ static enum dp_reason xmit_dr(struct dp_worker *w, struct dp_parsed *p, struct d
 {
 	struct nh_route rt;
 	enum dp_reason r = route_to(w, ref->daddr.ip, &rt);
+	if (r == DP_R_LOCAL_DEST)       /* the director is the real server */
+		return local_deliver(w, p, f);
 	if (r != DP_R_OK)
 		return r;
 	if ((r = ttl_step(w, p, 1)) != DP_R_OK)
@@ -568,6 +643,8 @@ static enum dp_reason xmit_tun(struct dp_worker *w, struct dp_parsed *p, struct 
 {
 	struct nh_route rt;
 	enum dp_reason r = route_to(w, ref->daddr.ip, &rt);
+	if (r == DP_R_LOCAL_DEST)       /* local: no tunnel, unchanged (ip_vs_tunnel_xmit) */
+		return local_deliver(w, p, f);
 	if (r != DP_R_OK)
 		return r;
 	if ((r = ttl_step(w, p, 1)) != DP_R_OK)
@@ -648,8 +725,29 @@ enum dp_reason dp_xmit(struct dp_worker *w, struct dp_parsed *p, struct dp_frame
 		return xmit_dr(w, p, f, ref);
 	case LVS_CONN_F_TUNNEL:
 		return xmit_tun(w, p, f, ref);
+	case LVS_CONN_F_LOCALNODE:
+		/* ip_vs_null_xmit: on into the local stack, unchanged (a
+		 * connection synced from a kernel director may carry it) */
+		return local_deliver(w, p, f);
 	default:
-		/* LOCALNODE / BYPASS need a way back into the local stack */
+		/* BYPASS (cache_bypass) is not implemented */
 		return DP_R_UNSUPPORTED;
 	}
+}
+
+enum dp_reason dp_local_passthru(struct dp_worker *w, struct dp_parsed *p, struct dp_frame *f)
+{
+	/* 127/8 must never leave the director (the kernel itself would
+	 * have refused this route but for lvsd's rule) */
+	if ((ntohl(p->pkt.saddr.ip) >> 24) == 127)
+		return DP_R_LOCAL_MARTIAN;
+	struct nh_route rt;
+	enum dp_reason r = route_to(w, p->pkt.daddr.ip, &rt);
+	if (r != DP_R_OK)
+		return r;
+	if ((r = mtu_step(w, p, wire_ip_len(p, f), rt.mtu, 0)) != DP_R_OK)
+		return r;
+	if ((r = ip_send(w, &rt, p, f)) == DP_R_OK)
+		w->local_passed++;
+	return r;
 }

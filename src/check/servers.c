@@ -1,0 +1,185 @@
+/* servers.c - the state of real servers and what follows from it: a real
+ * server is up when all its checks are and it is not in maintenance
+ * (ldirectord's maintenancedir); the table is made to follow
+ * (config/apply.h), and keepalived's notify_up/down and quorum_up/down
+ * scripts run on the changes. */
+#include <errno.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/stat.h>
+
+#include "check-int.h"
+#include "config/apply.h"
+
+int chk_real_up(const struct chk_engine *e, size_t si, size_t ri)
+{
+	const struct cfg_real *r = &e->cfg->svcs[si].reals[ri];
+
+	if (e->rt[si].maint[ri])
+		return 0;
+	for (size_t k = 0; k < r->nchecks; k++) {
+		if (r->checks[k].kind == CFG_CHK_OFF)
+			return 0;
+		if (r->checks[k].kind == CFG_CHK_ON)
+			continue;
+		if (!e->rt[si].rp[ri][k] || !e->rt[si].rp[ri][k]->h.up)
+			return 0;
+	}
+	return 1;
+}
+
+void chk_mark_dirty(struct chk_engine *e, size_t si)
+{
+	if (e->dirty)
+		e->dirty[si] = 1;
+	e->any_dirty = 1;
+}
+
+/* ---------------------------------------------------------------- scripts */
+
+/* `sh -c cmd`, not waited for (reaped by the loop), never killed */
+static void run_script(struct chk_engine *e, const char *what, const char *name, const char *cmd)
+{
+	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
+	pid_t pid;
+	int err = posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, environ);
+
+	if (err) {
+		chk_log(e, LOG_ERR, "%s of %s: cannot run '%s': %s", what, name, cmd, strerror(err));
+		return;
+	}
+	chk_log(e, LOG_INFO, "%s of %s: running '%s' (pid %d)", what, name, cmd, (int)pid);
+	if (chk_reap_later(e, pid, -1))
+		chk_log(e, LOG_ERR, "out of memory: pid %d will stay a zombie", (int)pid);
+}
+
+/* notify_up/notify_down of the real servers of service si whose state
+ * changed; up[] is their state now */
+static void notify_reals(struct chk_engine *e, size_t si, const uint8_t *up)
+{
+	const struct cfg_service *cs = &e->cfg->svcs[si];
+	struct chk_svc_rt *rt = &e->rt[si];
+
+	for (size_t r = 0; r < cs->nreals; r++) {
+		const struct cfg_real *cr = &cs->reals[r];
+		const char *cmd = up[r] ? cr->notify_up : cr->notify_down;
+		char hp[64];
+
+		if (up[r] == rt->real_up[r])
+			continue;
+		rt->real_up[r] = up[r];
+		if (!cmd)
+			continue;
+		cfg_hostport_str(cr->d.af, &cr->d.addr, cr->d.port, hp, sizeof(hp));
+		run_script(e, up[r] ? "notify_up" : "notify_down", hp, cmd);
+	}
+}
+
+/* ---------------------------------------------------------------- the table */
+
+/* sync one service; the caller holds the table lock */
+static void sync_service(struct chk_engine *e, size_t si, struct lvs_table *t)
+{
+	const struct cfg_service *cs = &e->cfg->svcs[si];
+	struct chk_svc_rt *rt = &e->rt[si];
+	uint8_t *up = calloc(cs->nreals + 1, 1);
+	int had_quorum = rt->sorry_on != 1;   /* unknown counts as "had it" */
+
+	if (!up) {
+		chk_log(e, LOG_ERR, "out of memory syncing %s", cs->name);
+		return;
+	}
+	for (size_t r = 0; r < cs->nreals; r++)
+		up[r] = (uint8_t)chk_real_up(e, si, r);
+	notify_reals(e, si, up);
+	cfg_sync_service(t, cs, up, &rt->sorry_on, chk_cfg_log, e);
+	if (had_quorum && rt->sorry_on == 1 && cs->quorum_down)
+		run_script(e, "quorum_down", cs->name, cs->quorum_down);
+	else if (!had_quorum && rt->sorry_on == 0 && cs->quorum_up)
+		run_script(e, "quorum_up", cs->name, cs->quorum_up);
+	free(up);
+}
+
+/* Under the table lock: remove the services of `old` (may be NULL) that
+ * left the configuration, then sync those marked in dirty (NULL: all). */
+static void sync_table(struct chk_engine *e, const struct cfg *old, const uint8_t *dirty)
+{
+	struct lvs_table *t;
+
+	e->host.lock(e->host.arg);
+	t = e->host.table(e->host.arg);
+	for (size_t i = 0; old && i < old->nsvcs; i++)
+		if (cfg_find_service(e->cfg, &old->svcs[i].s) < 0)
+			cfg_remove_service(t, &old->svcs[i], chk_cfg_log, e);
+	for (size_t i = 0; i < e->cfg->nsvcs; i++)
+		if (!dirty || dirty[i])
+			sync_service(e, i, t);
+	e->host.unlock(e->host.arg);
+	if (e->host.changed)
+		e->host.changed(e->host.arg);
+}
+
+void chk_sync_all(struct chk_engine *e, const struct cfg *old)
+{
+	e->any_dirty = 0;
+	if (e->dirty)
+		memset(e->dirty, 0, e->cfg->nsvcs + 1);
+	sync_table(e, old, NULL);
+}
+
+void chk_flush_dirty(struct chk_engine *e)
+{
+	if (!e->any_dirty)
+		return;
+	e->any_dirty = 0;
+	sync_table(e, NULL, e->dirty);
+	if (e->dirty)
+		memset(e->dirty, 0, e->cfg->nsvcs + 1);
+}
+
+/* ---------------------------------------------------------------- maintenance */
+
+/* a file named "RIP:port" or "RIP" in dir takes that real server down (and
+ * out of the table, or to weight 0 when quiescent) until it is removed */
+static int in_maintenance(const char *dir, const struct cfg_real *r)
+{
+	char hp[64], ip[INET6_ADDRSTRLEN], path[PATH_MAX];
+	struct stat st;
+
+	cfg_hostport_str(r->d.af, &r->d.addr, r->d.port, hp, sizeof(hp));
+	inet_ntop(r->d.af, &r->d.addr, ip, sizeof(ip));
+	if (snprintf(path, sizeof(path), "%s/%s", dir, hp) < (int)sizeof(path) && stat(path, &st) == 0)
+		return 1;
+	return snprintf(path, sizeof(path), "%s/%s", dir, ip) < (int)sizeof(path) && stat(path, &st) == 0;
+}
+
+void chk_poll_maintenance(struct chk_engine *e)
+{
+	const char *dir = e->cfg ? e->cfg->maintenancedir : NULL;
+
+	if (!dir)
+		return;
+	for (size_t si = 0; si < e->cfg->nsvcs; si++) {
+		const struct cfg_service *cs = &e->cfg->svcs[si];
+
+		for (size_t ri = 0; ri < cs->nreals; ri++) {
+			const struct cfg_real *r = &cs->reals[ri];
+			uint8_t m = (uint8_t)in_maintenance(dir, r);
+			char hp[64];
+
+			if (m == e->rt[si].maint[ri])
+				continue;
+			e->rt[si].maint[ri] = m;
+			cfg_hostport_str(r->d.af, &r->d.addr, r->d.port, hp, sizeof(hp));
+			chk_log(e, LOG_NOTICE, "Real server %s of %s: %s maintenance (%s)", hp, cs->name,
+				m ? "entering" : "leaving", dir);
+			chk_mark_dirty(e, si);
+		}
+	}
+}

@@ -1,0 +1,75 @@
+/* status.c - the "checks" text view: the configuration, every probe's
+ * state and last result, every service's quorum and real servers.  Called
+ * from any thread: it reads under e->m, which the engine holds for every
+ * change it makes to what is shown. */
+#include <stdio.h>
+
+#include "check-int.h"
+
+static const char *ago(uint64_t now, uint64_t t, char *buf, size_t len)
+{
+	if (!t)
+		return "-";
+	snprintf(buf, len, "%.1fs", (double)(now - t) / 1000.0);
+	return buf;
+}
+
+static void status_probes(struct chk_engine *e, struct strbuf *out, uint64_t now)
+{
+	char a[32], b[32];
+
+	sb_printf(out, "Checks: %zu, up %u, probes run %llu, late %llu (max %llu ms), transitions %llu, "
+		  "reloads %llu (failed %llu)\n", e->nprobes, e->st.nup,
+		  (unsigned long long)e->st.probes_run, (unsigned long long)e->st.probes_late,
+		  (unsigned long long)e->st.max_late_ms, (unsigned long long)e->st.transitions,
+		  (unsigned long long)e->st.reloads, (unsigned long long)e->st.reload_errors);
+	sb_printf(out, "%-44s %-5s %-7s %-7s %-9s %-9s %s\n", "CHECK", "STATE", "FAILS", "RUNS", "CHANGED", "RESULT", "LAST");
+	for (size_t i = 0; i < e->nprobes; i++) {
+		struct chk_probe *p = e->probes[i];
+		char f[24];
+
+		snprintf(f, sizeof(f), "%u/%u", p->h.fails < p->k.fall ? p->h.fails : p->k.fall, p->k.fall);
+		sb_printf(out, "%-44s %-5s %-7s %-7llu %-9s %-9s %s%s\n", p->label, p->h.up ? "up" : "down", f,
+			  (unsigned long long)p->runs,
+			  ago(now, p->last_change_ms, a, sizeof(a)), ago(now, p->last_result_ms, b, sizeof(b)),
+			  p->last_msg, p->running ? " (running)" : "");
+	}
+}
+
+static void status_services(struct chk_engine *e, struct strbuf *out)
+{
+	char hp[64];
+
+	for (size_t i = 0; i < e->cfg->nsvcs; i++) {
+		const struct cfg_service *cs = &e->cfg->svcs[i];
+
+		sb_printf(out, "Service %s: %s", cs->name,
+			  e->rt[i].sorry_on == 1 ? "no quorum" : "quorum");
+		if (cs->has_sorry)
+			sb_printf(out, ", fallback %s %s",
+				  cfg_hostport_str(cs->s.af, &cs->sorry.addr, cs->sorry.port, hp, sizeof(hp)),
+				  e->rt[i].sorry_on == 1 ? "active" : "inactive");
+		sb_puts(out, "\n");
+		for (size_t r = 0; r < cs->nreals; r++)
+			sb_printf(out, "  -> %-28s %-5s weight %d%s\n",
+				  cfg_hostport_str(cs->s.af, &cs->reals[r].d.addr, cs->reals[r].d.port, hp, sizeof(hp)),
+				  chk_real_up(e, i, r) ? "up" : "down", cs->reals[r].d.weight,
+				  cs->reals[r].quiesce ? " (quiescent when down)" : "");
+	}
+}
+
+void chk_engine_status(struct chk_engine *e, struct strbuf *out)
+{
+	pthread_mutex_lock(&e->m);
+	if (!e->cfg) {
+		sb_puts(out, "No health-check configuration (start lvsd with -c FILE).\n");
+		goto out;
+	}
+	sb_printf(out, "Configuration %s (%s), autoreload %s\n", e->cfg->path,
+		  e->cfg->format == CFG_FMT_KEEPALIVED ? "keepalived" : "ldirectord",
+		  e->cfg->autoreload ? "yes" : "no");
+	status_probes(e, out, lvs_now_ms());
+	status_services(e, out);
+out:
+	pthread_mutex_unlock(&e->m);
+}

@@ -1,0 +1,15 @@
+# 272-course-fwm-persist: a course's FWM session as typed: mark 7 over DR, the
+# listing and /proc/net/ip_vs, then -E -f 7 -p (no -s: back to wlc) and -p 3600
+t 'ipvsadm -C'
+t 'ipvsadm -A -f 7 -s rr'
+t 'ipvsadm -a -f 7 -r 10.0.0.7 -g'
+t 'ipvsadm -a -f 7 -r 10.0.0.17 -g'
+t 'ipvsadm -Ln'
+t 'cat_proc ip_vs'
+t 'ipvsadm -E -f 7 -p'
+t 'ipvsadm -Ln'
+t 'ipvsadm -E -f 7 -p 3600'
+t 'ipvsadm -Ln'
+t 'cat_proc ip_vs'
+t 'ipvsadm -Lnc'
+t 'ipvsadm -L -n --persistent-conn'

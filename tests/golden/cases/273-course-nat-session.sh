@@ -1,0 +1,25 @@
+# 273-course-nat-session: a course's LVS-NAT session in its order: list an
+# empty service, add two NAT dests, zero, stats/rate, switch rr -> wrr with
+# -E, edit one weight to 3 and re-edit the other without -w (back to 1),
+# then -L -c and -L --timeout with names
+t 'ipvsadm -A -t 172.20.0.24:80 -s rr'
+t 'ipvsadm -L -n'
+t 'ipvsadm -a -t 172.20.0.24:80 -r 192.168.1.16 -m'
+t 'ipvsadm -a -t 172.20.0.24:80 -r 192.168.1.8 -m'
+t 'ipvsadm -L -n --stats'
+t 'ipvsadm -Z'
+t 'ipvsadm -L -n --stats'
+t 'ipvsadm -L -n --rate'
+t 'ipvsadm -E -t 172.20.0.24:80 -s wrr'
+t 'ipvsadm -e -t 172.20.0.24:80 -r 192.168.1.16 -m -w 3'
+t 'ipvsadm -e -t 172.20.0.24:80 -r 192.168.1.8 -m'
+t 'ipvsadm -L -n --stats'
+t 'ipvsadm -L -c'
+t 'ipvsadm -L --timeout'
+t 'ipvsadm -L'
+t 'ipvsadm -l -n'
+t 'ipvsadm -Z -t 172.20.0.24:80'
+t 'ipvsadm-save > ipvsadm.rules; cat ipvsadm.rules'
+t 'ipvsadm -S > ipvsadm.rules2; cmp ipvsadm.rules ipvsadm.rules2 && echo same'
+t 'ipvsadm -C; ipvsadm-restore < ipvsadm.rules; ipvsadm -L -n'
+t 'ipvsadm -C; ipvsadm -R < ipvsadm.rules2; ipvsadm -L -n'
