@@ -61,6 +61,11 @@ void lvs_core_free(struct lvs_core *core)
 	free(core);
 }
 
+struct lvs_epoch *lvs_core_epoch(struct lvs_core *core)
+{
+	return lvs_table_epoch(core->table);
+}
+
 void lvs_core_set_settings(struct lvs_core *core, const struct lvs_core_settings *s)
 {
 	core->set = *s;

@@ -1,6 +1,7 @@
 /* table-int.h - what the files of the virtual-server table share:
  * table.c (services, lookups, order, the table's life), table_dest.c
- * (dests, their array, the trash), table_daemon.c (sync-daemon
+ * (dests, their array, the trash), table_retire.c (freeing what readers
+ * outside the table lock may still hold), table_daemon.c (sync-daemon
  * settings).  Not for use outside them: the rest of lvsd sees table.h.
  */
 #ifndef LVS_TABLE_INT_H
@@ -12,14 +13,14 @@
 
 #include "table.h"
 #include "stats.h"
+#include "lib/epoch.h"
 
 /* a service as the table allocates it: the public part + a serial that
  * tells a re-created service (same key, new object) from the old one */
 struct svc_impl {
 	struct lvs_service s;
 	uint64_t serial;
-	struct svc_impl *grave_next; /* deleted, waiting for its grace period */
-	unsigned grave_ticks;
+	struct lvs_epoch_node retire; /* deleted, waiting for its grace period */
 };
 
 /* a dest as the table allocates it; the trash bookkeeping stays private */
@@ -36,14 +37,14 @@ struct dest_impl {
 	uint16_t svc_port;
 	uint32_t svc_fwmark;
 	uint64_t idle_since_ms;     /* 0 = not yet seen unreferenced */
+	struct lvs_epoch_node retire; /* reaped, waiting for its grace period */
 };
 
 /* an svc->dest_vec array: v.d points into slot[], whose free room is at
  * the front, so that adding a dest (at the list head) is a store, not a
  * copy; when the front is full the array is replaced by one twice as big */
 struct vec_impl {
-	struct vec_impl *retired_next;
-	unsigned retired_ticks;
+	struct lvs_epoch_node retire; /* replaced, waiting for its grace period */
 	size_t cap;              /* entries in slot[] */
 	struct lvs_dest_vec v;
 	struct lvs_dest *slot[];
@@ -71,13 +72,14 @@ struct lvs_table {
 	struct lvs_service *order_first[2 * ORDER_BUCKETS];
 	size_t nsvc;
 	uint64_t next_serial;
-	unsigned ftpsvc, nullsvc; /* enable the lookup fallbacks (spec 5.3) */
+	unsigned ftpsvc, nullsvc; /* enable lvs_svc_find's port 21 / port 0 fallbacks */
 	unsigned mixed_af_dests;  /* linked dests whose af differs from the svc */
 
 	struct htab trash_tab;
 	struct lvs_list trash;
-	struct svc_impl *graveyard;   /* deleted services (see top) */
-	struct vec_impl *retired_vecs; /* replaced svc->dest_vec arrays (see top) */
+	/* unreachable objects readers may still hold (table_retire.c) */
+	struct lvs_epoch *epoch;
+	struct lvs_epoch_list retired;
 
 	struct lvs_timeouts timeouts;
 	struct lvs_daemon_conf daemons[2]; /* [0] master, [1] backup */
@@ -145,11 +147,21 @@ int table_trash_init(struct lvs_table *t);
 /* unlink every dest of a service being deleted (no del_dest callbacks,
  * its scheduler is already unbound) and drop its dest array */
 void table_dests_unlink_all(struct lvs_table *t, struct lvs_service *svc);
-/* replaced dest arrays past their grace period (all: every one) */
-void table_vec_reap(struct lvs_table *t, int all);
 /* free trashed dests unreferenced for IP_VS_DEST_TRASH_PERIOD */
 void table_trash_expire(struct lvs_table *t, uint64_t now_ms);
-/* table teardown: free every trashed dest */
+/* table teardown: retire every trashed dest */
 void table_trash_free_all(struct lvs_table *t);
+
+/* ---- table_retire.c: each object must already be unreachable from the
+ * table (unlinked, pointer swapped); it is freed once no reader can hold it */
+
+int table_retire_init(struct lvs_table *t);
+void table_retire_svc(struct lvs_table *t, struct svc_impl *si);
+void table_retire_vec(struct lvs_table *t, struct vec_impl *vi);
+void table_retire_dest(struct lvs_table *t, struct dest_impl *di);
+/* free what no reader can hold any more */
+void table_reclaim(struct lvs_table *t);
+/* teardown (no reader left): free everything retired, then the domain */
+void table_retire_destroy(struct lvs_table *t);
 
 #endif

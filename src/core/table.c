@@ -20,24 +20,21 @@
  *    place: the schedulers run under the table lock too, ipvs-t.h); when
  *    the front is full it is replaced by a copy twice as big (so N adds
  *    cost O(N), and the garbage between dests in the heap stays small),
- *    and the replaced array is freed after two lvs_table_tick() calls, the
- *    same grace period as deleted services (below).
+ *    and the replaced array is retired (below).  (table_dest.c)
  *  - removed dests go to a trash (hashed by service key + dest key) and
  *    are revived with their counters when re-added to the same service
- *    key; they are freed once no connection references them and they have
- *    been idle 120 s (IP_VS_DEST_TRASH_PERIOD).
- *  - a deleted service is unhashed at once but freed only after two
- *    lvs_table_tick() calls: datapath workers may still be following a
- *    dest->svc pointer they read just before the delete (the kernel uses
- *    RCU plus a refcount for this).  Workers take well under a tick per
- *    packet, so two ticks are a safe grace period.
+ *    key; they are retired once no connection references them and they
+ *    have been idle 120 s (IP_VS_DEST_TRASH_PERIOD).  (table_dest.c)
+ *  - a deleted service is unhashed at once but only retired: datapath
+ *    workers may still be following a dest->svc pointer they read just
+ *    before the delete.  Retired objects are freed once every registered
+ *    reader has passed a quiescent state after their retirement, the
+ *    kernel's RCU grace period (table_retire.c).
+ *  - sync-daemon settings: table_daemon.c.
  *
  * Error codes and their ORDER follow ip_vs_genl_set_cmd + ip_vs_add_dest
  * & co. in Linux 6.1 (checked against the oracle VM where observable).
  */
-#include <errno.h>
-#include <stdio.h>
-#include <limits.h>
 #include <errno.h>
 #include <stdio.h>
 #include <limits.h>
@@ -172,10 +169,11 @@ struct lvs_table *lvs_table_new(void)
 		return NULL;
 	if (table_htab_init(&t->svc_tab, 256, offsetof(struct lvs_service, hnext), svc_hash) ||
 	    table_htab_init(&t->fwm_tab, 256, offsetof(struct lvs_service, hnext), svc_hash) ||
-	    table_trash_init(t) || lvs_stats_init(&t->global)) {
+	    table_trash_init(t) || table_retire_init(t) || lvs_stats_init(&t->global)) {
 		free(t->svc_tab.b);
 		free(t->fwm_tab.b);
 		free(t->trash_tab.b);
+		lvs_epoch_free(t->epoch);
 		free(t);
 		return NULL;
 	}
@@ -185,21 +183,13 @@ struct lvs_table *lvs_table_new(void)
 	return t;
 }
 
-static void svc_free(struct lvs_service *svc);
-
 void lvs_table_free(struct lvs_table *t)
 {
 	if (!t)
 		return;
 	lvs_flush(t);
 	table_trash_free_all(t);
-	while (t->graveyard) {
-		struct svc_impl *si = t->graveyard;
-
-		t->graveyard = si->grave_next;
-		svc_free(&si->s);
-	}
-	table_vec_reap(t, 1);
+	table_retire_destroy(t);
 	free(t->svc_tab.b);
 	free(t->fwm_tab.b);
 	lvs_stats_destroy(&t->global);
@@ -505,12 +495,6 @@ static void svc_unlink_all(struct lvs_table *t, struct lvs_service *svc)
 	table_dests_unlink_all(t, svc);
 }
 
-static void svc_free(struct lvs_service *svc)
-{
-	lvs_stats_destroy(&svc->stats);
-	free(lvs_container_of(svc, struct svc_impl, s));
-}
-
 static void svc_remove(struct lvs_table *t, struct lvs_service *svc)
 {
 	svc_unlink_all(t, svc);
@@ -522,11 +506,7 @@ static void svc_remove(struct lvs_table *t, struct lvs_service *svc)
 	order_unlink(t, svc);
 	t->nsvc--;
 
-	struct svc_impl *si = lvs_container_of(svc, struct svc_impl, s);
-
-	si->grave_ticks = 0;
-	si->grave_next = t->graveyard;
-	t->graveyard = si;
+	table_retire_svc(t, lvs_container_of(svc, struct svc_impl, s));
 }
 
 int lvs_del_service(struct lvs_table *t, const struct lvs_service_conf *key)
@@ -596,18 +576,8 @@ void lvs_table_tick(struct lvs_table *t, uint64_t now_ms)
 		if (svc->sched && svc->sched->tick)
 			svc->sched->tick(svc, now_ms);
 
-	table_vec_reap(t, 0);
-	for (struct svc_impl **pp = &t->graveyard; *pp;) {
-		struct svc_impl *si = *pp;
-
-		if (++si->grave_ticks >= 2) {
-			*pp = si->grave_next;
-			svc_free(&si->s);
-		} else {
-			pp = &si->grave_next;
-		}
-	}
 	table_trash_expire(t, now_ms);
+	table_reclaim(t);
 }
 
 /* ------------------------------------------------------------- timeouts */

@@ -15,12 +15,6 @@
 
 #define TRASH_IDLE_MS (120 * 1000) /* IP_VS_DEST_TRASH_PERIOD */
 
-static void dest_free(struct lvs_dest *d)
-{
-	lvs_stats_destroy(&d->stats);
-	lvs_cl_free(lvs_container_of(d, struct dest_impl, d));
-}
-
 /* ---------------------------------------------------------- trash hash */
 
 static uint64_t trash_key_hash(int daf, const union lvs_addr *daddr, uint16_t dport, int saf, uint16_t sproto,
@@ -63,8 +57,6 @@ static struct vec_impl *vec_alloc(size_t cap)
 		return NULL;
 	vi = malloc(sizeof(*vi) + cap * sizeof(vi->slot[0]));
 	if (vi) {
-		vi->retired_next = NULL;
-		vi->retired_ticks = 0;
 		vi->cap = cap;
 		vi->v.n = 0;
 		vi->v.d = vi->slot + cap;
@@ -72,17 +64,12 @@ static struct vec_impl *vec_alloc(size_t cap)
 	return vi;
 }
 
-/* the old array may still be read by a scheduler that loaded the pointer
+/* the old array may still be read by a reader that loaded the pointer
  * just before the swap: free it only after the grace period */
 static void vec_retire(struct lvs_table *t, struct lvs_dest_vec *v)
 {
-	if (!v)
-		return;
-	struct vec_impl *vi = lvs_container_of(v, struct vec_impl, v);
-
-	vi->retired_ticks = 0;
-	vi->retired_next = t->retired_vecs;
-	t->retired_vecs = vi;
+	if (v)
+		table_retire_vec(t, lvs_container_of(v, struct vec_impl, v));
 }
 
 /* fill vi (room for svc->num_dests, or NULL when there are none) from the
@@ -160,20 +147,6 @@ static void vec_remove(struct lvs_table *t, struct lvs_service *svc, struct lvs_
 	__atomic_store_n(&v->n, v->n - 1, __ATOMIC_RELEASE);
 }
 
-void table_vec_reap(struct lvs_table *t, int all)
-{
-	for (struct vec_impl **pp = &t->retired_vecs; *pp;) {
-		struct vec_impl *vi = *pp;
-
-		if (all || ++vi->retired_ticks >= 2) {
-			*pp = vi->retired_next;
-			free(vi);
-		} else {
-			pp = &vi->retired_next;
-		}
-	}
-}
-
 /* ---------------------------------------------------------------- trash */
 
 static void trash_put(struct lvs_table *t, struct lvs_service *svc, struct lvs_dest *d)
@@ -188,7 +161,7 @@ static void trash_put(struct lvs_table *t, struct lvs_service *svc, struct lvs_d
 	di->svc_port = svc->port;
 	di->svc_fwmark = svc->fwmark;
 	di->idle_since_ms = 0;
-	d->svc = NULL;
+	__atomic_store_n(&d->svc, NULL, __ATOMIC_RELEASE);
 	d->trash_since_ms = 0;
 	lvs_list_add(&di->t_list, &t->trash);
 	table_htab_link(&t->trash_tab, di);
@@ -360,7 +333,7 @@ static void dest_update(struct lvs_table *t, struct lvs_service *svc, struct lvs
 	if (method != LVS_CONN_F_MASQ)
 		conn_flags |= LVS_CONN_F_NOOUTPUT;
 	d->conn_flags = conn_flags;
-	d->svc = svc;
+	__atomic_store_n(&d->svc, svc, __ATOMIC_RELEASE);
 	__atomic_or_fetch(&d->flags, LVS_DEST_F_AVAILABLE, __ATOMIC_RELAXED);
 	/* Changed thresholds re-evaluate OVERLOAD against the current
 	 * connections.  The oracle kernel does this (e.g. `-e -x 2` on a dest
@@ -523,7 +496,7 @@ void table_trash_expire(struct lvs_table *t, uint64_t now_ms)
 		if (now_ms - di->idle_since_ms < TRASH_IDLE_MS)
 			continue;
 		trash_take(t, di);
-		dest_free(&di->d);
+		table_retire_dest(t, di);
 	}
 }
 
@@ -531,7 +504,9 @@ void table_trash_free_all(struct lvs_table *t)
 {
 	struct dest_impl *di, *n;
 
-	lvs_list_for_each_entry_safe(di, n, &t->trash, t_list)
-		dest_free(&di->d);
+	lvs_list_for_each_entry_safe(di, n, &t->trash, t_list) {
+		trash_take(t, di);
+		table_retire_dest(t, di);
+	}
 	free(t->trash_tab.b);
 }
