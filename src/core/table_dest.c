@@ -357,29 +357,38 @@ static void dest_update(struct lvs_table *t, struct lvs_service *svc, struct lvs
 	}
 }
 
-int lvs_add_dest(struct lvs_table *t, const struct lvs_service_conf *key, const struct lvs_dest_conf *c)
+/* what add and edit check first, in the kernel's order: the service
+ * (-ESRCH), then the dest's settings; *svc is the service on 0 */
+static int dest_cmd_check(struct lvs_table *t, const struct lvs_service_conf *key, const struct lvs_dest_conf *c,
+			  struct lvs_service **svc)
 {
-	struct lvs_service *svc = lvs_svc_get(t, key);
-	int ret;
-
-	if (!svc)
+	*svc = lvs_svc_get(t, key);
+	if (!*svc)
 		return -ESRCH;
 	if (!c)
 		return -EINVAL;
-	ret = check_dest_conf(t, svc, c);
+	return check_dest_conf(t, *svc, c);
+}
+
+int lvs_add_dest(struct lvs_table *t, const struct lvs_service_conf *key, const struct lvs_dest_conf *c)
+{
+	struct lvs_service *svc;
+	struct dest_impl *di;
+	struct vec_impl *vi;
+	struct lvs_dest *d;
+	int ret = dest_cmd_check(t, key, c, &svc);
+
 	if (ret)
 		return ret;
 	if (lvs_dest_lookup(svc, c->af, &c->addr, c->port))
 		return -EEXIST;
 
 	/* the only allocation that can fail after a revival: do it first */
-	struct vec_impl *vi = vec_prepare_add(svc, &ret);
-
+	vi = vec_prepare_add(svc, &ret);
 	if (ret)
 		return ret;
 
-	struct dest_impl *di = trash_find(t, svc, c->af, &c->addr, c->port);
-
+	di = trash_find(t, svc, c->af, &c->addr, c->port);
 	if (di) {
 		/* revived: counters and connections carry on; statistics only
 		 * survive if it is the very same service (not a re-created one) */
@@ -390,24 +399,18 @@ int lvs_add_dest(struct lvs_table *t, const struct lvs_service_conf *key, const 
 		dest_update(t, svc, &di->d, c, 1, vi);
 		return 0;
 	}
-	if (!dest_addr_ok(t, c->af, &c->addr)) {
-		free(vi);
-		return -EINVAL;
-	}
+	ret = -EINVAL;
+	if (!dest_addr_ok(t, c->af, &c->addr))
+		goto fail_vec;
 	/* 64-byte aligned: the scheduler-hot fields at the start of struct
 	 * lvs_dest then share one cache line */
+	ret = -ENOMEM;
 	di = lvs_cl_alloc(sizeof(*di));
-	if (!di) {
-		free(vi);
-		return -ENOMEM;
-	}
-	if (lvs_stats_init(&di->d.stats)) {
-		lvs_cl_free(di);
-		free(vi);
-		return -ENOMEM;
-	}
-	struct lvs_dest *d = &di->d;
-
+	if (!di)
+		goto fail_vec;
+	if (lvs_stats_init(&di->d.stats))
+		goto fail_dest;
+	d = &di->d;
 	d->af = c->af;
 	d->addr = c->addr;
 	if (c->af == AF_INET)
@@ -416,19 +419,20 @@ int lvs_add_dest(struct lvs_table *t, const struct lvs_service_conf *key, const 
 	d->refcnt = 1; /* the table's own reference */
 	dest_update(t, svc, d, c, 1, vi);
 	return 0;
+
+fail_dest:
+	lvs_cl_free(di);
+fail_vec:
+	free(vi);
+	return ret;
 }
 
 int lvs_edit_dest(struct lvs_table *t, const struct lvs_service_conf *key, const struct lvs_dest_conf *c)
 {
-	struct lvs_service *svc = lvs_svc_get(t, key);
+	struct lvs_service *svc;
 	struct lvs_dest *d;
-	int ret;
+	int ret = dest_cmd_check(t, key, c, &svc);
 
-	if (!svc)
-		return -ESRCH;
-	if (!c)
-		return -EINVAL;
-	ret = check_dest_conf(t, svc, c);
 	if (ret)
 		return ret;
 	d = lvs_dest_lookup(svc, c->af, &c->addr, c->port);

@@ -93,10 +93,20 @@ static size_t retired(struct lvs_table *t)
 	return n;
 }
 
-static void tick(struct lvs_table *t, uint64_t now)
+/* a tick as the daemon runs it; returns what is still retired after it */
+static size_t tick(struct lvs_table *t, uint64_t now)
 {
 	pthread_mutex_lock(&tlock);
 	lvs_table_tick(t, now);
+	size_t n = lvs_table_retired(t);
+	pthread_mutex_unlock(&tlock);
+	return n;
+}
+
+static void del_service(struct lvs_table *t, const struct lvs_service_conf *c)
+{
+	pthread_mutex_lock(&tlock);
+	assert_int_equal(lvs_del_service(t, c), 0);
 	pthread_mutex_unlock(&tlock);
 }
 
@@ -183,25 +193,19 @@ static void test_stalled_worker(void **state)
 
 	wait_step(&s.step, 1);
 	/* B deleted while the worker is still in its burst for B */
-	pthread_mutex_lock(&tlock);
-	assert_int_equal(lvs_del_service(s.t, &b), 0);
-	pthread_mutex_unlock(&tlock);
+	del_service(s.t, &b);
 	assert_int_equal(retired(s.t), 2); /* service B, its dest array */
-	tick(s.t, now += 1000);
-	assert_int_equal(retired(s.t), 2);
+	assert_int_equal(tick(s.t, now += 1000), 2);
 	atomic_store(&s.step, 2);
 
 	wait_step(&s.step, 3);
 	/* the worker passed a quiescent state after B left: B is freed even
 	 * though the worker is stalled now */
-	tick(s.t, now += 1000);
-	assert_int_equal(retired(s.t), 0);
+	assert_int_equal(tick(s.t, now += 1000), 0);
 	/* A goes: service, dest array, and (once its connection is gone and
 	 * it idled in the trash) its dest; B's dest is reaped from the trash
 	 * too, after the worker's last quiescent state, so it waits as well */
-	pthread_mutex_lock(&tlock);
-	assert_int_equal(lvs_del_service(s.t, &a), 0);
-	pthread_mutex_unlock(&tlock);
+	del_service(s.t, &a);
 	lvs_core_conn_flush(s.core);
 	for (int i = 0; i < 50; i++)
 		tick(s.t, now += 61 * 1000);
@@ -210,14 +214,12 @@ static void test_stalled_worker(void **state)
 
 	wait_step(&s.step, 5);
 	assert_true(atomic_load(&s.intact));
-	tick(s.t, now += 1000);
-	assert_int_equal(retired(s.t), 4);
+	assert_int_equal(tick(s.t, now += 1000), 4);
 	atomic_store(&s.step, 6);
 
 	wait_step(&s.step, 7);
 	/* it passed one: everything is due */
-	tick(s.t, now += 1000);
-	assert_int_equal(retired(s.t), 0);
+	assert_int_equal(tick(s.t, now += 1000), 0);
 	atomic_store(&s.step, 8);
 	pthread_join(th, NULL);
 	lvs_core_free(s.core);
@@ -371,8 +373,7 @@ static void test_stress(void **state)
 	assert_int_equal(atomic_load(&s.used), atomic_load(&s.forwarded));
 	assert_true(max_retired > 0);
 	/* every worker left: all of it is due */
-	tick(s.t, atomic_load(&s.now) + 1000);
-	assert_int_equal(retired(s.t), 0);
+	assert_int_equal(tick(s.t, atomic_load(&s.now) + 1000), 0);
 	lvs_core_free(s.core);
 	lvs_table_free(s.t);
 }
