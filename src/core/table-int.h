@@ -28,8 +28,15 @@ struct dest_impl {
 	struct lvs_dest d;
 	/* trash state (valid while in_trash) */
 	int in_trash;
-	struct dest_impl *t_hnext;  /* trash hash chain */
-	struct lvs_list t_list;     /* trash list, newest first */
+	union {
+		struct {
+			struct dest_impl *t_hnext;  /* trash hash chain */
+			struct lvs_list t_list;     /* trash list, newest first */
+		};
+		/* reaped from the trash (so out of its chain and list),
+		 * waiting for its grace period: no room taken */
+		struct lvs_epoch_node retire;
+	};
 	uint64_t svc_serial;        /* service it was removed from */
 	int svc_af;                 /* ... and that service's key */
 	uint16_t svc_protocol;
@@ -37,7 +44,6 @@ struct dest_impl {
 	uint16_t svc_port;
 	uint32_t svc_fwmark;
 	uint64_t idle_since_ms;     /* 0 = not yet seen unreferenced */
-	struct lvs_epoch_node retire; /* reaped, waiting for its grace period */
 };
 
 /* an svc->dest_vec array: v.d points into slot[], whose free room is at
