@@ -98,7 +98,6 @@ struct lvs_table {
 	void *ifmtu_arg;
 };
 
-
 /* ---- hashing (shared by the service and trash tables) */
 
 static inline uint64_t mix64(uint64_t h)
@@ -127,7 +126,6 @@ static inline uint64_t fwm_key_hash(int af, uint32_t mark)
 {
 	return mix64(((uint64_t)af << 32) ^ mark ^ 0x5bd1e995ull);
 }
-
 
 int table_htab_init(struct htab *h, size_t nb, size_t link_off, uint64_t (*hash)(const void *obj));
 void table_htab_link(struct htab *h, void *obj);

@@ -61,19 +61,27 @@ static unsigned svc_order_bucket(const struct lvs_service *svc)
 
 /* ---------------------------------------------------------------- hashing */
 
-static uint64_t svc_hash_of(const struct lvs_service *s)
+/* a service's place in svc_tab / fwm_tab */
+static uint64_t svc_hash(const void *obj)
 {
+	const struct lvs_service *s = obj;
+
 	return s->fwmark ? fwm_key_hash(s->af, s->fwmark) : svc_key_hash(s->af, s->protocol, &s->addr, s->port);
 }
 
-static uint64_t svc_hash(const void *obj)
+/* an object's next link (memcpy: the field's type is the object's own
+ * pointer type, not void *) */
+static void *link_get(const struct htab *h, const void *obj)
 {
-	return svc_hash_of(obj);
+	void *next;
+
+	memcpy(&next, (const char *)obj + h->link_off, sizeof(next));
+	return next;
 }
 
-static void **htab_next(const struct htab *h, void *obj)
+static void link_set(const struct htab *h, void *obj, void *next)
 {
-	return (void **)((char *)obj + h->link_off);
+	memcpy((char *)obj + h->link_off, &next, sizeof(next));
 }
 
 int table_htab_init(struct htab *h, size_t nb, size_t link_off, uint64_t (*hash)(const void *obj))
@@ -101,10 +109,10 @@ static void htab_grow(struct htab *h)
 		void *o = h->b[i], *next;
 
 		for (; o; o = next) {
-			next = *htab_next(h, o);
+			next = link_get(h, o);
 			size_t j = h->hash(o) & (nb - 1);
 
-			*htab_next(h, o) = nbk[j];
+			link_set(h, o, nbk[j]);
 			nbk[j] = o;
 		}
 	}
@@ -117,7 +125,7 @@ void table_htab_link(struct htab *h, void *obj)
 {
 	size_t i = h->hash(obj) & (h->nb - 1);
 
-	*htab_next(h, obj) = h->b[i];
+	link_set(h, obj, h->b[i]);
 	h->b[i] = obj;
 	h->n++;
 	htab_grow(h);
@@ -125,15 +133,19 @@ void table_htab_link(struct htab *h, void *obj)
 
 void table_htab_unlink(struct htab *h, void *obj)
 {
-	void **pp = &h->b[h->hash(obj) & (h->nb - 1)];
+	size_t i = h->hash(obj) & (h->nb - 1);
+	void *prev = NULL;
 
-	for (; *pp; pp = htab_next(h, *pp)) {
-		if (*pp == obj) {
-			*pp = *htab_next(h, obj);
-			*htab_next(h, obj) = NULL;
-			h->n--;
-			return;
-		}
+	for (void *o = h->b[i]; o; prev = o, o = link_get(h, o)) {
+		if (o != obj)
+			continue;
+		if (prev)
+			link_set(h, prev, link_get(h, obj));
+		else
+			h->b[i] = link_get(h, obj);
+		link_set(h, obj, NULL);
+		h->n--;
+		return;
 	}
 }
 

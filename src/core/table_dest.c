@@ -29,15 +29,13 @@ static uint64_t trash_key_hash(int daf, const union lvs_addr *daddr, uint16_t dp
 	return mix64(h);
 }
 
-static uint64_t trash_hash_of(const struct dest_impl *di)
-{
-	return trash_key_hash(di->d.af, &di->d.addr, di->d.port, di->svc_af, di->svc_protocol, &di->svc_addr,
-			      di->svc_port, di->svc_fwmark);
-}
-
+/* a trashed dest's place in trash_tab */
 static uint64_t trash_hash(const void *obj)
 {
-	return trash_hash_of(obj);
+	const struct dest_impl *di = obj;
+
+	return trash_key_hash(di->d.af, &di->d.addr, di->d.port, di->svc_af, di->svc_protocol, &di->svc_addr,
+			      di->svc_port, di->svc_fwmark);
 }
 
 int table_trash_init(struct lvs_table *t)
