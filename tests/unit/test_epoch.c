@@ -224,17 +224,28 @@ static void test_reclaim_all(void **state)
 
 /* ---- a reader thread stalled while holding a pointer ---- */
 
+/* the threads take turns, each waiting for the step the other sets;
+ * static, so that a reader left waiting by a failed assertion in the
+ * main thread never touches a dead stack frame */
 struct stall {
 	struct lvs_epoch *e;
 	struct obj *_Atomic cur;    /* the published object */
-	_Atomic int step;           /* 1 reader holds; 2 main retired; 3 reader checked; 4 go on */
+	_Atomic int step;
 	_Atomic int intact;
 };
+static struct stall stall;
 
-static void wait_step(_Atomic int *s, int want)
+/* 1 once *s >= want, 0 after 30 s */
+static int wait_step(_Atomic int *s, int want)
 {
+	time_t end = time(NULL) + 30;
+
 	while (atomic_load(s) < want)
-		sched_yield();
+		if (time(NULL) > end)
+			return 0;
+		else
+			sched_yield();
+	return 1;
 }
 
 static void *stall_reader(void *p)
@@ -248,10 +259,11 @@ static void *stall_reader(void *p)
 
 	atomic_store(&s->step, 1);
 	/* stalled: online, no quiescent state, the pointer in use */
-	wait_step(&s->step, 2);
-	atomic_store(&s->intact, obj_intact(held));
-	atomic_store(&s->step, 3);
-	wait_step(&s->step, 4);
+	if (wait_step(&s->step, 2)) {
+		atomic_store(&s->intact, obj_intact(held));
+		atomic_store(&s->step, 3);
+		wait_step(&s->step, 4);
+	}
 	lvs_epoch_quiescent(r);
 	atomic_store(&s->step, 5);
 	wait_step(&s->step, 6);
@@ -262,40 +274,42 @@ static void *stall_reader(void *p)
 static void test_stalled_reader_thread(void **state)
 {
 	(void)state;
-	struct stall s = { .e = lvs_epoch_new(4) };
+	struct stall *s = &stall;
 	struct lvs_epoch_list l;
 	pthread_t th;
 
+	memset(s, 0, sizeof(*s));
+	s->e = lvs_epoch_new(4);
 	lvs_epoch_list_init(&l);
 	atomic_store(&freed, 0);
 	struct obj *first = obj_new(1);
 
-	atomic_store(&s.cur, first);
-	assert_int_equal(pthread_create(&th, NULL, stall_reader, &s), 0);
-	wait_step(&s.step, 1);
+	atomic_store(&s->cur, first);
+	assert_int_equal(pthread_create(&th, NULL, stall_reader, s), 0);
+	assert_true(wait_step(&s->step, 1));
 	/* replace and retire while the reader holds `first` */
-	atomic_store_explicit(&s.cur, obj_new(2), memory_order_release);
-	lvs_epoch_retire(s.e, &l, &first->node, obj_free);
+	atomic_store_explicit(&s->cur, obj_new(2), memory_order_release);
+	lvs_epoch_retire(s->e, &l, &first->node, obj_free);
 	for (int i = 0; i < 1000; i++) {
-		assert_int_equal(lvs_epoch_reclaim(s.e, &l), 0);
+		assert_int_equal(lvs_epoch_reclaim(s->e, &l), 0);
 		if (i % 100 == 0)
 			sched_yield();
 	}
 	assert_int_equal(atomic_load(&freed), 0);
-	atomic_store(&s.step, 2);
-	wait_step(&s.step, 3);
+	atomic_store(&s->step, 2);
+	assert_true(wait_step(&s->step, 3));
 	/* the reader found it intact (under ASan a freed one would abort) */
-	assert_true(atomic_load(&s.intact));
-	assert_int_equal(lvs_epoch_reclaim(s.e, &l), 0);
-	atomic_store(&s.step, 4);
-	wait_step(&s.step, 5);
+	assert_true(atomic_load(&s->intact));
+	assert_int_equal(lvs_epoch_reclaim(s->e, &l), 0);
+	atomic_store(&s->step, 4);
+	assert_true(wait_step(&s->step, 5));
 	/* it passed a quiescent state: due now */
-	assert_int_equal(lvs_epoch_reclaim(s.e, &l), 1);
+	assert_int_equal(lvs_epoch_reclaim(s->e, &l), 1);
 	assert_int_equal(atomic_load(&freed), 1);
-	atomic_store(&s.step, 6);
+	atomic_store(&s->step, 6);
 	pthread_join(th, NULL);
-	obj_free(&atomic_load(&s.cur)->node);
-	lvs_epoch_free(s.e);
+	obj_free(&atomic_load(&s->cur)->node);
+	lvs_epoch_free(s->e);
 }
 
 /* ---- stress: readers dereference while a writer replaces and retires ---- */

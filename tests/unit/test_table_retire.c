@@ -117,17 +117,37 @@ static void del_service(struct lvs_table *t, const struct lvs_service_conf *c)
 #define RIP_A 0xc0a80001u
 #define RIP_B 0xc0a80002u
 
+/* the two threads take turns: each waits for the step the other sets.
+ * Static, so that a worker left waiting by a failed assertion in the
+ * main thread never touches a dead stack frame. */
+#define STEP_FAILED 1000        /* the worker could not go on */
+
 struct stall {
 	struct lvs_table *t;
 	struct lvs_core *core;
 	_Atomic int step;
 	_Atomic int intact;
 };
+static struct stall stall;
 
-static void wait_step(_Atomic int *s, int want)
+/* 1 once step >= want, 0 after 30 s */
+static int wait_step(_Atomic int *s, int want)
 {
+	time_t end = time(NULL) + 30;
+
 	while (atomic_load(s) < want)
-		sched_yield();
+		if (time(NULL) > end)
+			return 0;
+		else
+			sched_yield();
+	return 1;
+}
+
+/* main thread: the worker reached `want` (and did not fail) */
+static void expect_step(struct stall *s, int want)
+{
+	assert_true(wait_step(&s->step, want));
+	assert_int_equal(atomic_load(&s->step), want);
 }
 
 static void *stall_worker(void *p)
@@ -137,26 +157,30 @@ static void *stall_worker(void *p)
 	struct lvs_conn_ref ref;
 	struct lvs_pkt pkt;
 
-	if (lvs_epoch_register(lvs_core_epoch(s->core), &rd) < 0)
+	if (lvs_epoch_register(lvs_core_epoch(s->core), &rd) < 0) {
+		atomic_store(&s->step, STEP_FAILED);
 		return NULL;
+	}
 	/* a burst for service B: its dest and service are in use */
 	pkt = syn(0x01010101u, 1000, VIP_B, LVS_TCPF_SYN);
 	if (lvs_core_inbound(s->core, 0, &pkt, 1000, &ref) != LVS_FORWARD)
-		return NULL;
+		goto fail;
 	lvs_core_ref_put(s->core, 0, &ref);
 	atomic_store(&s->step, 1);
-	wait_step(&s->step, 2);
+	if (!wait_step(&s->step, 2))
+		goto fail;
 	/* burst done: B (deleted meanwhile) may go */
 	lvs_epoch_quiescent(rd);
 	/* the next burst, for A: holds A's dest and service, then stalls */
 	pkt = syn(0x01010102u, 1000, VIP_A, LVS_TCPF_SYN);
 	if (lvs_core_inbound(s->core, 0, &pkt, 1000, &ref) != LVS_FORWARD)
-		return NULL;
+		goto fail;
 	struct lvs_dest *d = ref.dest;
 	struct lvs_service *svc = __atomic_load_n(&d->svc, __ATOMIC_ACQUIRE);
 
 	atomic_store(&s->step, 3);
-	wait_step(&s->step, 4);
+	if (!wait_step(&s->step, 4))
+		goto fail;
 	/* long after A was deleted, its dest reaped, every tick run: the
 	 * objects are still what they were (ASan: not freed) */
 	lvs_stats_slot(&svc->stats, 0)->inpkts++;
@@ -165,11 +189,16 @@ static void *stall_worker(void *p)
 					 svc->port == 80 && svc->num_dests == 0);
 	lvs_core_ref_put(s->core, 0, &ref);
 	atomic_store(&s->step, 5);
-	wait_step(&s->step, 6);
+	if (!wait_step(&s->step, 6))
+		goto fail;
 	lvs_epoch_quiescent(rd);
 	atomic_store(&s->step, 7);
 	wait_step(&s->step, 8);
 	lvs_epoch_unregister(rd);
+	return NULL;
+fail:
+	lvs_epoch_unregister(rd);
+	atomic_store(&s->step, STEP_FAILED);
 	return NULL;
 }
 
@@ -177,53 +206,55 @@ static void test_stalled_worker(void **state)
 {
 	(void)state;
 	struct lvs_core_lock lock = { lk, ulk, &tlock };
-	struct stall s = { .t = lvs_table_new() };
+	struct stall *s = &stall;
 	struct lvs_service_conf a = svc_conf(VIP_A, "wlc"), b = svc_conf(VIP_B, "rr");
 	struct lvs_dest_conf da = dest_conf(RIP_A, 1), db = dest_conf(RIP_B, 1);
 	pthread_t th;
 	uint64_t now = 1000;
 
-	s.core = lvs_core_new(s.t, 1, 1000, &lock);
-	assert_non_null(s.core);
-	assert_int_equal(lvs_add_service(s.t, &a), 0);
-	assert_int_equal(lvs_add_dest(s.t, &a, &da), 0);
-	assert_int_equal(lvs_add_service(s.t, &b), 0);
-	assert_int_equal(lvs_add_dest(s.t, &b, &db), 0);
-	assert_int_equal(pthread_create(&th, NULL, stall_worker, &s), 0);
+	memset(s, 0, sizeof(*s));
+	s->t = lvs_table_new();
+	s->core = lvs_core_new(s->t, 1, 1000, &lock);
+	assert_non_null(s->core);
+	assert_int_equal(lvs_add_service(s->t, &a), 0);
+	assert_int_equal(lvs_add_dest(s->t, &a, &da), 0);
+	assert_int_equal(lvs_add_service(s->t, &b), 0);
+	assert_int_equal(lvs_add_dest(s->t, &b, &db), 0);
+	assert_int_equal(pthread_create(&th, NULL, stall_worker, s), 0);
 
-	wait_step(&s.step, 1);
+	expect_step(s, 1);
 	/* B deleted while the worker is still in its burst for B */
-	del_service(s.t, &b);
-	assert_int_equal(retired(s.t), 2); /* service B, its dest array */
-	assert_int_equal(tick(s.t, now += 1000), 2);
-	atomic_store(&s.step, 2);
+	del_service(s->t, &b);
+	assert_int_equal(retired(s->t), 2); /* service B, its dest array */
+	assert_int_equal(tick(s->t, now += 1000), 2);
+	atomic_store(&s->step, 2);
 
-	wait_step(&s.step, 3);
+	expect_step(s, 3);
 	/* the worker passed a quiescent state after B left: B is freed even
 	 * though the worker is stalled now */
-	assert_int_equal(tick(s.t, now += 1000), 0);
+	assert_int_equal(tick(s->t, now += 1000), 0);
 	/* A goes: service, dest array, and (once its connection is gone and
 	 * it idled in the trash) its dest; B's dest is reaped from the trash
 	 * too, after the worker's last quiescent state, so it waits as well */
-	del_service(s.t, &a);
-	lvs_core_conn_flush(s.core);
+	del_service(s->t, &a);
+	lvs_core_conn_flush(s->core);
 	for (int i = 0; i < 50; i++)
-		tick(s.t, now += 61 * 1000);
-	assert_int_equal(retired(s.t), 4);
-	atomic_store(&s.step, 4);
+		tick(s->t, now += 61 * 1000);
+	assert_int_equal(retired(s->t), 4);
+	atomic_store(&s->step, 4);
 
-	wait_step(&s.step, 5);
-	assert_true(atomic_load(&s.intact));
-	assert_int_equal(tick(s.t, now += 1000), 4);
-	atomic_store(&s.step, 6);
+	expect_step(s, 5);
+	assert_true(atomic_load(&s->intact));
+	assert_int_equal(tick(s->t, now += 1000), 4);
+	atomic_store(&s->step, 6);
 
-	wait_step(&s.step, 7);
+	expect_step(s, 7);
 	/* it passed one: everything is due */
-	assert_int_equal(tick(s.t, now += 1000), 0);
-	atomic_store(&s.step, 8);
+	assert_int_equal(tick(s->t, now += 1000), 0);
+	atomic_store(&s->step, 8);
 	pthread_join(th, NULL);
-	lvs_core_free(s.core);
-	lvs_table_free(s.t);
+	lvs_core_free(s->core);
+	lvs_table_free(s->t);
 }
 
 /* ---- stress ---- */
