@@ -16,6 +16,8 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "steps.h"
+
 #include "lib/epoch.h"
 
 #define MAGIC 0x5afe5afe5afe5afeull
@@ -235,18 +237,6 @@ struct stall {
 };
 static struct stall stall;
 
-/* 1 once *s >= want, 0 after 30 s */
-static int wait_step(_Atomic int *s, int want)
-{
-	time_t end = time(NULL) + 30;
-
-	while (atomic_load(s) < want)
-		if (time(NULL) > end)
-			return 0;
-		else
-			sched_yield();
-	return 1;
-}
 
 static void *stall_reader(void *p)
 {

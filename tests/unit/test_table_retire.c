@@ -23,6 +23,8 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
+#include "steps.h"
+
 #include "core/table.h"
 #include "core/pkt.h"
 #include "core/stats.h"
@@ -130,18 +132,6 @@ struct stall {
 };
 static struct stall stall;
 
-/* 1 once step >= want, 0 after 30 s */
-static int wait_step(_Atomic int *s, int want)
-{
-	time_t end = time(NULL) + 30;
-
-	while (atomic_load(s) < want)
-		if (time(NULL) > end)
-			return 0;
-		else
-			sched_yield();
-	return 1;
-}
 
 /* main thread: the worker reached `want` (and did not fail) */
 static void expect_step(struct stall *s, int want)
