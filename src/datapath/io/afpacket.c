@@ -55,6 +55,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include "backend.h"
+#include "lib/epoch.h"
 
 #define RING_BLOCK_SIZE (1u << 20)
 #define RING_BLOCKS     16
@@ -330,7 +331,9 @@ static int afp_rx_burst(struct dp_wio *w, struct dp_frame *frames, int max, int 
 		if (timeout_ms == 0)
 			return 0;
 		struct pollfd p[2] = { { .fd = w->rx_fd, .events = POLLIN }, { .fd = w->wake_fd, .events = POLLIN } };
+		lvs_epoch_thread_offline();
 		int r = poll(p, w->wake_fd >= 0 ? 2 : 1, timeout_ms);
+		lvs_epoch_thread_online();
 		if (r < 0)
 			return errno == EINTR ? 0 : -1;
 	}

@@ -26,6 +26,7 @@
 #include <bpf/libbpf.h>
 #include <xdp/xsk.h>
 #include "lib/clock.h"
+#include "lib/epoch.h"
 #include "lib/log.h"
 #include "afxdp.h"
 #include "afxdp_csum.h"
@@ -756,7 +757,9 @@ static int afx_rx_burst(struct dp_wio *w, struct dp_frame *frames, int max, int 
 		if (w->tap)
 			return tap->rx_burst(w->tap, frames, max, timeout_ms);
 		struct pollfd wf = { .fd = w->wake_fd, .events = POLLIN };
+		lvs_epoch_thread_offline();
 		poll(&wf, w->wake_fd >= 0 ? 1 : 0, timeout_ms > 100 ? 100 : timeout_ms);
+		lvs_epoch_thread_online();
 		return 0;
 	}
 	if (w->wake_fd >= 0)
@@ -765,7 +768,10 @@ static int afx_rx_burst(struct dp_wio *w, struct dp_frame *frames, int max, int 
 	 * A socket closed meanwhile (interface gone) may wake us: harmless,
 	 * the list is re-read under the lock */
 	int slice = w->tap && timeout_ms > TAP_SLICE_MS ? TAP_SLICE_MS : timeout_ms;
-	if (poll(pfd, np, slice) < 0)
+	lvs_epoch_thread_offline();
+	int r = poll(pfd, np, slice);
+	lvs_epoch_thread_online();
+	if (r < 0)
 		return 0;
 	pthread_mutex_lock(&w->lock);
 	w->locked = 1;
