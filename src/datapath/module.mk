@@ -1,5 +1,5 @@
-# datapath: libmnl (rtnetlink next hops), libnftables (ingress guard)
-LVSD_LDLIBS += -lmnl -lnftables
+# datapath: libmnl (rtnetlink next hops); libnftables comes with lib/nft.c
+LVSD_LDLIBS += -lmnl
 
 # AF_XDP backend (afxdp.c): libbpf loads lvsd's own XDP program, libxdp's
 # xsk helpers create the sockets (its dispatcher is never used).  The
