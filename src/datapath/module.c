@@ -149,14 +149,16 @@ static void enforce(void)
 	dp_fastpath_sync_ifs(g.fp, g.ifnames);
 	if (!g.steer)
 		return;
-	char err[256];
-	if (steer_apply(g.steer, g.sh.owned, g.ifnames, err, sizeof(err)) < 0) {
-		if (strcmp(err, g.steer_err))
-			lvs_log(LOG_ERR, "datapath: cannot install the nftables guard: %s", err);
-		snprintf(g.steer_err, sizeof(g.steer_err), "%s", err);
+	struct strbuf err = STRBUF_INIT;
+	if (steer_apply(g.steer, g.sh.owned, g.ifnames, &err) < 0) {
+		const char *e = err.buf ? err.buf : "out of memory";
+		if (strcmp(e, g.steer_err))
+			lvs_log(LOG_ERR, "datapath: cannot install the nftables guard: %s", e);
+		snprintf(g.steer_err, sizeof(g.steer_err), "%s", e);
 	} else {
 		g.steer_err[0] = 0;
 	}
+	sb_free(&err);
 }
 
 static void resync(struct lvsd *d)
