@@ -53,6 +53,8 @@
 #include <net/if.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include "lib/strbuf.h"
+#include "afp_tx.h"
 #include "backend.h"
 
 #define RING_BLOCK_SIZE (1u << 20)
@@ -61,21 +63,13 @@
 #define RING_FRAMES     (RING_BLOCK_SIZE / RING_FRAME_SIZE * RING_BLOCKS)
 #define BIG_FRAME_MAX   (65536 + 512) /* GSO super-frame + vnet header, via recvmsg */
 #define COPY_RCVBUF     (8 << 20)    /* room for queued super-frames */
-#define TX_BATCH        64
-#define TX_IOV_MAX      4
 
 #ifndef PACKET_FANOUT_FLAG_IGNORE_OUTGOING
 #define PACKET_FANOUT_FLAG_IGNORE_OUTGOING 0x4000   /* linux 6.9 */
 #endif
 
-struct tx_slot {
-	struct virtio_net_hdr vh;
-	struct sockaddr_ll sll;
-	struct iovec iov[TX_IOV_MAX + 1];
-};
-
 struct dp_wio {
-	int rx_fd, tx_fd;
+	int rx_fd;
 	uint8_t *ring;
 	size_t ring_len;
 	unsigned head;                  /* next slot to look at */
@@ -84,9 +78,7 @@ struct dp_wio {
 	int big_used;                   /* big holds a frame of the current burst */
 	uint64_t copied;                /* frames taken with recvmsg (relaxed: describe reads it) */
 	int has_vnet;
-	struct tx_slot tx[TX_BATCH];
-	struct mmsghdr msgs[TX_BATCH];
-	int ntx;
+	struct afp_tx tx;               /* transmit: its own socket, batched */
 };
 
 struct dp_backend {
@@ -122,21 +114,25 @@ static void wio_close(struct dp_wio *w)
 		munmap(w->ring, w->ring_len);
 	if (w->rx_fd >= 0)
 		close(w->rx_fd);
-	if (w->tx_fd >= 0)
-		close(w->tx_fd);
+	afp_tx_close(&w->tx);
 	free(w->big);
 	w->big = NULL;
 	w->ring = NULL;
-	w->rx_fd = w->tx_fd = -1;
+	w->rx_fd = -1;
 }
 
 static int wio_open(struct dp_backend *be, struct dp_wio *w, char *err, size_t errlen)
 {
 	int one = 1, v;
 	w->rx_fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_IP));
-	w->tx_fd = socket(AF_PACKET, SOCK_RAW, 0);   /* protocol 0: never receives */
-	if (w->rx_fd < 0 || w->tx_fd < 0) {
+	if (w->rx_fd < 0) {
 		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return -1;
+	}
+	struct strbuf terr = STRBUF_INIT;
+	if (afp_tx_open(&w->tx, be->vnet, &terr) < 0) {
+		snprintf(err, errlen, "%s", terr.buf ? terr.buf : "out of memory");
+		sb_free(&terr);
 		return -1;
 	}
 	v = TPACKET_V2;
@@ -158,8 +154,7 @@ static int wio_open(struct dp_backend *be, struct dp_wio *w, char *err, size_t e
 	if (setsockopt(w->rx_fd, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof(v)) < 0)
 		(void)setsockopt(w->rx_fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v));  /* capped by rmem_max */
 	if (be->vnet) {
-		if (setsockopt(w->rx_fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one)) < 0 ||
-		    setsockopt(w->tx_fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one)) < 0) {
+		if (setsockopt(w->rx_fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one)) < 0) {
 			snprintf(err, errlen, "PACKET_VNET_HDR: %s", strerror(errno));
 			return -1;
 		}
@@ -179,8 +174,6 @@ static int wio_open(struct dp_backend *be, struct dp_wio *w, char *err, size_t e
 		snprintf(err, errlen, "SO_ATTACH_FILTER: %s", strerror(errno));
 		return -1;
 	}
-	/* best effort: bypass is an optimisation only */
-	(void)setsockopt(w->tx_fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
 
 	struct tpacket_req req = {
 		.tp_block_size = RING_BLOCK_SIZE,
@@ -243,7 +236,7 @@ static struct dp_backend *afp_open(const struct dp_backend_conf *conf, char *err
 		return NULL;
 	}
 	for (unsigned i = 0; i < be->nworkers; i++)
-		be->w[i].rx_fd = be->w[i].tx_fd = -1;
+		be->w[i].rx_fd = be->w[i].tx.fd = -1;
 	for (unsigned i = 0; i < be->nworkers; i++) {
 		if (wio_open(be, &be->w[i], err, errlen) < 0) {
 			for (unsigned j = 0; j <= i; j++)
@@ -370,59 +363,13 @@ static void afp_rx_release(struct dp_wio *w)
 
 static int afp_flush(struct dp_wio *w)
 {
-	int refused = 0, done = 0;
-	while (done < w->ntx) {
-		int r = sendmmsg(w->tx_fd, w->msgs + done, (unsigned)(w->ntx - done), MSG_DONTWAIT);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			/* the first remaining frame is refused (EMSGSIZE, ENXIO, ENOBUFS...) */
-			refused++;
-			done++;
-			continue;
-		}
-		done += r;
-	}
-	w->ntx = 0;
-	return refused;
+	return afp_tx_flush(&w->tx);
 }
 
 static int afp_tx(struct dp_wio *w, int ifindex, const struct dp_offload *off,
 		  const struct iovec *iov, int n)
 {
-	if (n < 1 || n > TX_IOV_MAX)
-		return -1;
-	if (w->ntx == TX_BATCH)
-		afp_flush(w);
-	struct tx_slot *s = &w->tx[w->ntx];
-	struct mmsghdr *m = &w->msgs[w->ntx];
-	int k = 0;
-	memset(&s->sll, 0, sizeof(s->sll));
-	s->sll.sll_family = AF_PACKET;
-	s->sll.sll_ifindex = ifindex;
-	s->sll.sll_protocol = htons(ETH_P_IP);
-	if (w->has_vnet) {
-		memset(&s->vh, 0, sizeof(s->vh));
-		if (off) {
-			s->vh.flags = off->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM;
-			s->vh.gso_type = off->gso_size ? off->gso_type : VIRTIO_NET_HDR_GSO_NONE;
-			s->vh.hdr_len = off->hdr_len;
-			s->vh.gso_size = off->gso_size;
-			s->vh.csum_start = off->csum_start;
-			s->vh.csum_offset = off->csum_offset;
-		}
-		s->iov[k].iov_base = &s->vh;
-		s->iov[k++].iov_len = sizeof(s->vh);
-	}
-	for (int i = 0; i < n; i++)
-		s->iov[k++] = iov[i];
-	memset(m, 0, sizeof(*m));
-	m->msg_hdr.msg_name = &s->sll;
-	m->msg_hdr.msg_namelen = sizeof(s->sll);
-	m->msg_hdr.msg_iov = s->iov;
-	m->msg_hdr.msg_iovlen = (size_t)k;
-	w->ntx++;
-	return 0;
+	return afp_tx_queue(&w->tx, ifindex, off, iov, n);
 }
 
 static void afp_describe(struct dp_backend *be, char *buf, size_t len)

@@ -27,6 +27,8 @@
 #include <xdp/xsk.h>
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "lib/strbuf.h"
+#include "afp_tx.h"
 #include "afxdp.h"
 #include "afxdp_csum.h"
 #include "afxdp_maps.h"
@@ -88,12 +90,6 @@ struct xq {
 
 struct held { struct xq *q; uint64_t addr; };
 
-struct tx_slot {
-	struct virtio_net_hdr vh;
-	struct sockaddr_ll sll;
-	struct iovec iov[TX_IOV_MAX + 1];
-};
-
 /* a frame queued for an XSK TX ring until the flush (the iovecs point
  * into receive buffers or worker scratch, valid until then) */
 struct xsk_slot {
@@ -114,15 +110,12 @@ struct dp_wio {
 	struct held held[HELD_MAX];
 	unsigned nheld;
 	uint64_t locals_ms;
-	int tx_fd;
-	struct tx_slot tx[TX_BATCH];
-	struct mmsghdr msgs[TX_BATCH];
-	int ntx;
+	struct afp_tx afp;              /* what an XSK cannot carry (afxdp.h) */
 	struct xsk_slot xs[TX_BATCH];
 	int nxs;
-	int refused;                    /* drops of flushes forced by a full batch */
+	int refused;                    /* drops of XSK flushes forced by a full batch */
 	uint64_t csum_completed;        /* relaxed: read by describe() */
-	uint64_t tx_xsk, tx_afpacket, tx_xsk_full;      /* relaxed: read by describe() */
+	uint64_t tx_xsk, tx_xsk_full;   /* relaxed: read by describe() */
 	struct dp_wio *tap;             /* this worker's AF_PACKET tap context, or NULL */
 };
 
@@ -566,8 +559,7 @@ static void afx_close(struct dp_backend *be)
 		if (be->ifs[i].used)
 			detach_if(be, &be->ifs[i]);
 	for (unsigned i = 0; be->w && i < be->nworkers; i++) {
-		if (be->w[i].tx_fd >= 0)
-			close(be->w[i].tx_fd);
+		afp_tx_close(&be->w[i].afp);
 		pthread_mutex_destroy(&be->w[i].lock);
 	}
 	free(be->w);
@@ -605,7 +597,7 @@ static struct dp_backend *afx_open(const struct dp_backend_conf *conf, char *err
 		w->be = be;
 		w->idx = i;
 		pthread_mutex_init(&w->lock, NULL);
-		w->tx_fd = -1;
+		w->afp.fd = -1;
 	}
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "lvsd_xdp");
 	be->obj = bpf_object__open_mem(lvsd_xdp_obj_start, (size_t)(lvsd_xdp_obj_end - lvsd_xdp_obj_start), &oo);
@@ -639,16 +631,13 @@ static struct dp_backend *afx_open(const struct dp_backend_conf *conf, char *err
 	    (be->xsks_fd = find_map(be, "lvsd_xsks", err, errlen)) < 0 ||
 	    (be->stats_fd = find_map(be, "lvsd_stats", err, errlen)) < 0)
 		goto fail;
-	int one = 1;
 	for (unsigned i = 0; i < be->nworkers; i++) {
-		struct dp_wio *w = &be->w[i];
-		w->tx_fd = socket(AF_PACKET, SOCK_RAW, 0);   /* protocol 0: never receives */
-		if (w->tx_fd < 0 ||
-		    setsockopt(w->tx_fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one)) < 0) {
-			snprintf(err, errlen, "AF_PACKET TX socket: %s", strerror(errno));
+		struct strbuf terr = STRBUF_INIT;
+		if (afp_tx_open(&be->w[i].afp, 1, &terr) < 0) {
+			snprintf(err, errlen, "%s", terr.buf ? terr.buf : "out of memory");
+			sb_free(&terr);
 			goto fail;
 		}
-		(void)setsockopt(w->tx_fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
 	}
 	/* an AF_XDP socket must really bind here (copy mode on loopback-free
 	 * namespaces cannot be tested without an interface): the first sync
@@ -814,58 +803,6 @@ static void relaxed_add(uint64_t *c, uint64_t n)
 	__atomic_store_n(c, *c + n, __ATOMIC_RELAXED);  /* one writer: the worker */
 }
 
-/* push the AF_PACKET batch; returns frames the kernel refused */
-static int afp_flush(struct dp_wio *w)
-{
-	int refused = 0, done = 0;
-	while (done < w->ntx) {
-		int r = sendmmsg(w->tx_fd, w->msgs + done, (unsigned)(w->ntx - done), MSG_DONTWAIT);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			refused++;
-			done++;
-			continue;
-		}
-		done += r;
-	}
-	relaxed_add(&w->tx_afpacket, (uint64_t)(done - refused));
-	w->ntx = 0;
-	return refused;
-}
-
-static void afp_queue(struct dp_wio *w, int ifindex, const struct dp_offload *off,
-		      const struct iovec *iov, int n)
-{
-	if (w->ntx == TX_BATCH)
-		w->refused += afp_flush(w);
-	struct tx_slot *s = &w->tx[w->ntx];
-	struct mmsghdr *m = &w->msgs[w->ntx];
-	memset(&s->sll, 0, sizeof(s->sll));
-	s->sll.sll_family = AF_PACKET;
-	s->sll.sll_ifindex = ifindex;
-	s->sll.sll_protocol = htons(ETH_P_IP);
-	memset(&s->vh, 0, sizeof(s->vh));
-	if (off) {
-		s->vh.flags = off->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM;
-		s->vh.gso_type = off->gso_size ? off->gso_type : VIRTIO_NET_HDR_GSO_NONE;
-		s->vh.hdr_len = off->hdr_len;
-		s->vh.gso_size = off->gso_size;
-		s->vh.csum_start = off->csum_start;
-		s->vh.csum_offset = off->csum_offset;
-	}
-	s->iov[0].iov_base = &s->vh;
-	s->iov[0].iov_len = sizeof(s->vh);
-	for (int i = 0; i < n; i++)
-		s->iov[i + 1] = iov[i];
-	memset(m, 0, sizeof(*m));
-	m->msg_hdr.msg_name = &s->sll;
-	m->msg_hdr.msg_namelen = sizeof(s->sll);
-	m->msg_hdr.msg_iov = s->iov;
-	m->msg_hdr.msg_iovlen = (size_t)n + 1;
-	w->ntx++;
-}
-
 /* the socket this worker sends through on ifindex, or NULL (no XSK TX
  * there); caller holds tx_rw for reading */
 static struct xq *tx_queue(struct dp_backend *be, int ifindex, unsigned widx)
@@ -996,7 +933,7 @@ static int xsk_flush(struct dp_wio *w)
 			struct xsk_slot *t = &w->xs[j];
 			if (!t->done && t->ifindex == s->ifindex) {
 				t->done = 1;
-				afp_queue(w, t->ifindex, NULL, t->iov, t->n);
+				afp_tx_queue(&w->afp, t->ifindex, NULL, t->iov, t->n);
 			}
 		}
 	}
@@ -1010,7 +947,7 @@ static int afx_flush(struct dp_wio *w)
 	int refused = w->refused;
 	w->refused = 0;
 	refused += xsk_flush(w);
-	refused += afp_flush(w);
+	refused += afp_tx_flush(&w->afp);
 	return refused;
 }
 
@@ -1025,10 +962,8 @@ static int afx_tx(struct dp_wio *w, int ifindex, const struct dp_offload *off,
 	size_t len = 0;
 	for (int i = 0; i < n; i++)
 		len += iov[i].iov_len;
-	if (!w->be->xsk_tx || !plain || len > XQ_FRAME_SZ || len == 0) {
-		afp_queue(w, ifindex, off, iov, n);
-		return 0;
-	}
+	if (!w->be->xsk_tx || !plain || len > XQ_FRAME_SZ || len == 0)
+		return afp_tx_queue(&w->afp, ifindex, off, iov, n);
 	if (w->nxs == TX_BATCH)
 		w->refused += xsk_flush(w);
 	struct xsk_slot *s = &w->xs[w->nxs++];
@@ -1052,7 +987,7 @@ static void afx_describe(struct dp_backend *be, char *buf, size_t len)
 	for (unsigned i = 0; i < be->nworkers; i++) {
 		fixed += __atomic_load_n(&be->w[i].csum_completed, __ATOMIC_RELAXED);
 		txx += __atomic_load_n(&be->w[i].tx_xsk, __ATOMIC_RELAXED);
-		txa += __atomic_load_n(&be->w[i].tx_afpacket, __ATOMIC_RELAXED);
+		txa += __atomic_load_n(&be->w[i].afp.sent, __ATOMIC_RELAXED);
 		full += __atomic_load_n(&be->w[i].tx_xsk_full, __ATOMIC_RELAXED);
 	}
 	/* tx=: what the served interfaces use (xsk, afpacket, or both when
