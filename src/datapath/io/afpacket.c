@@ -11,7 +11,7 @@
  *    protocol handlers), so every segment the fast path's TC program
  *    forwards would first be handed to the tap (fanout, filter) for
  *    nothing.  An ETH_P_IP socket is a protocol handler like ip_rcv: it
- *    only sees what TC let through.  The nftables guard (steer.h) therefore
+ *    only sees what TC let through.  The nftables guard (guard.h) therefore
  *    sits in the IP prerouting hook, which the kernel's copy passes and the
  *    tap's does not.  Other ethertypes (ARP, IPv6, unknown VLANs) never
  *    reach the workers; they were never lvsd's to forward.

@@ -61,7 +61,7 @@ struct dp_frame {
 
 struct dp_backend;
 struct dp_wio;                  /* one worker's I/O context */
-struct dp_owned;                /* steer.h */
+struct dp_owned;                /* netfilter/guard.h */
 
 struct dp_fastpath;
 

@@ -3,7 +3,7 @@
  * Katran-style split: this program only CLASSIFIES; every policy decision
  * (scheduling, connection state, rewriting) stays in userspace.  A frame
  * is redirected to the AF_XDP socket of its (interface, RX queue) when the
- * director owns it, exactly the owned set of steer.h:
+ * director owns it, exactly the owned set of guard.h:
  *   - TCP/UDP to (VIP, proto, port) of a virtual service (port 0 = any);
  *   - TCP/UDP from (RIP, proto, port or 0 = any) of a NAT destination whose
  *     destination is NOT a local address (health-check replies to the
