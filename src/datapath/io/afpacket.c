@@ -89,23 +89,23 @@ struct dp_backend {
 	struct dp_wio *w;
 };
 
-static int afp_probe(char *reason, size_t len)
+static int afp_probe(struct strbuf *err)
 {
+	int r = 0, v = TPACKET_V2;
 	int fd = socket(AF_PACKET, SOCK_RAW, 0);
 	if (fd < 0) {
-		snprintf(reason, len, "AF_PACKET socket: %s%s", strerror(errno),
-			 errno == EPERM ? " (needs CAP_NET_RAW)" : "");
-		return -1;
+		r = -errno;
+		if (err)
+			sb_printf(err, "AF_PACKET socket: %s%s", strerror(-r), r == -EPERM ? " (needs CAP_NET_RAW)" : "");
+		return r;
 	}
-	int v = TPACKET_V2;
 	if (setsockopt(fd, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) < 0) {
-		snprintf(reason, len, "TPACKET_V2 unsupported: %s", strerror(errno));
-		close(fd);
-		return -1;
+		r = -errno;
+		if (err)
+			sb_printf(err, "TPACKET_V2 unsupported: %s", strerror(-r));
 	}
 	close(fd);
-	snprintf(reason, len, "AF_PACKET TPACKET_V2 available");
-	return 0;
+	return r;
 }
 
 static void wio_close(struct dp_wio *w)
@@ -121,43 +121,50 @@ static void wio_close(struct dp_wio *w)
 	w->rx_fd = -1;
 }
 
-static int wio_open(struct dp_backend *be, struct dp_wio *w, char *err, size_t errlen)
+/* a setsockopt that must take; 0 or -errno with the option's name in err */
+static int must_set(int fd, int level, int opt, const char *name, const void *v, socklen_t len,
+		    struct strbuf *err)
 {
-	int one = 1, v;
+	if (setsockopt(fd, level, opt, v, len) == 0)
+		return 0;
+	int r = -errno;
+	if (err)
+		sb_printf(err, "%s: %s", name, strerror(-r));
+	return r;
+}
+
+static int wio_open(struct dp_backend *be, struct dp_wio *w, struct strbuf *err)
+{
+	int one = 1, v, r;
 	w->rx_fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_IP));
 	if (w->rx_fd < 0) {
-		snprintf(err, errlen, "socket: %s", strerror(errno));
-		return -1;
+		r = -errno;
+		if (err)
+			sb_printf(err, "socket: %s", strerror(-r));
+		return r;
 	}
-	struct strbuf terr = STRBUF_INIT;
-	if (afp_tx_open(&w->tx, be->vnet, &terr) < 0) {
-		snprintf(err, errlen, "%s", terr.buf ? terr.buf : "out of memory");
-		sb_free(&terr);
-		return -1;
-	}
+	if ((r = afp_tx_open(&w->tx, be->vnet, err)) < 0)
+		return r;
 	v = TPACKET_V2;
-	if (setsockopt(w->rx_fd, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) < 0) {
-		snprintf(err, errlen, "PACKET_VERSION: %s", strerror(errno));
-		return -1;
-	}
+	if ((r = must_set(w->rx_fd, SOL_PACKET, PACKET_VERSION, "PACKET_VERSION", &v, sizeof(v), err)) < 0)
+		return r;
 	/* frames larger than a slot: whole on the receive queue (see top) */
 	w->big = malloc(BIG_FRAME_MAX);
 	if (!w->big) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
+		if (err)
+			sb_puts(err, "out of memory");
+		return -ENOMEM;
 	}
-	if (setsockopt(w->rx_fd, SOL_PACKET, PACKET_COPY_THRESH, &one, sizeof(one)) < 0) {
-		snprintf(err, errlen, "PACKET_COPY_THRESH: %s", strerror(errno));
-		return -1;
-	}
+	if ((r = must_set(w->rx_fd, SOL_PACKET, PACKET_COPY_THRESH, "PACKET_COPY_THRESH", &one, sizeof(one),
+			  err)) < 0)
+		return r;
 	v = COPY_RCVBUF;
 	if (setsockopt(w->rx_fd, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof(v)) < 0)
 		(void)setsockopt(w->rx_fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v));  /* capped by rmem_max */
 	if (be->vnet) {
-		if (setsockopt(w->rx_fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one)) < 0) {
-			snprintf(err, errlen, "PACKET_VNET_HDR: %s", strerror(errno));
-			return -1;
-		}
+		if ((r = must_set(w->rx_fd, SOL_PACKET, PACKET_VNET_HDR, "PACKET_VNET_HDR", &one, sizeof(one),
+				  err)) < 0)
+			return r;
 		w->has_vnet = 1;
 	}
 	/* (no per-socket PACKET_IGNORE_OUTGOING: a fanout member's own hook is
@@ -170,34 +177,33 @@ static int wio_open(struct dp_backend *be, struct dp_wio *w, char *err, size_t e
 		BPF_STMT(BPF_RET | BPF_K, 0),
 	};
 	struct sock_fprog prog = { .len = sizeof(host_only) / sizeof(host_only[0]), .filter = host_only };
-	if (setsockopt(w->rx_fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0) {
-		snprintf(err, errlen, "SO_ATTACH_FILTER: %s", strerror(errno));
-		return -1;
-	}
-
+	if ((r = must_set(w->rx_fd, SOL_SOCKET, SO_ATTACH_FILTER, "SO_ATTACH_FILTER", &prog, sizeof(prog), err)) < 0)
+		return r;
 	struct tpacket_req req = {
 		.tp_block_size = RING_BLOCK_SIZE,
 		.tp_block_nr = RING_BLOCKS,
 		.tp_frame_size = RING_FRAME_SIZE,
 		.tp_frame_nr = RING_FRAMES,
 	};
-	if (setsockopt(w->rx_fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)) < 0) {
-		snprintf(err, errlen, "PACKET_RX_RING: %s", strerror(errno));
-		return -1;
-	}
+	if ((r = must_set(w->rx_fd, SOL_PACKET, PACKET_RX_RING, "PACKET_RX_RING", &req, sizeof(req), err)) < 0)
+		return r;
 	w->ring_len = (size_t)RING_BLOCK_SIZE * RING_BLOCKS;
 	w->ring = mmap(NULL, w->ring_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_LOCKED, w->rx_fd, 0);
 	if (w->ring == MAP_FAILED) /* MAP_LOCKED may exceed RLIMIT_MEMLOCK: retry without */
 		w->ring = mmap(NULL, w->ring_len, PROT_READ | PROT_WRITE, MAP_SHARED, w->rx_fd, 0);
 	if (w->ring == MAP_FAILED) {
+		r = -errno;
 		w->ring = NULL;
-		snprintf(err, errlen, "mmap ring: %s", strerror(errno));
-		return -1;
+		if (err)
+			sb_printf(err, "mmap ring: %s", strerror(-r));
+		return r;
 	}
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP) };
 	if (bind(w->rx_fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
-		snprintf(err, errlen, "bind: %s", strerror(errno));
-		return -1;
+		r = -errno;
+		if (err)
+			sb_printf(err, "bind: %s", strerror(-r));
+		return r;
 	}
 	/* a fanout group even with one worker: its DEFRAG flag makes the kernel
 	 * reassemble IPv4 fragments (on a clone; the stack still gets the
@@ -211,52 +217,51 @@ static int wio_open(struct dp_backend *be, struct dp_wio *w, char *err, size_t e
 		be->outgoing_in_kernel = 1;
 		return 0;
 	}
+	if (errno != EINVAL) {
+		r = -errno;
+		if (err)
+			sb_printf(err, "PACKET_FANOUT: %s", strerror(-r));
+		return r;
+	}
 	v = (int)((unsigned)be->fanout_id | type << 16);   /* older kernel: the filter does it */
-	if (errno != EINVAL || setsockopt(w->rx_fd, SOL_PACKET, PACKET_FANOUT, &v, sizeof(v)) < 0) {
-		snprintf(err, errlen, "PACKET_FANOUT: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-static struct dp_backend *afp_open(const struct dp_backend_conf *conf, char *err, size_t errlen)
-{
-	struct dp_backend *be = calloc(1, sizeof(*be));
-	if (!be) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
-	be->nworkers = conf->nworkers ? conf->nworkers : 1;
-	be->vnet = conf->want_offload;
-	be->fanout_id = (getpid() ^ (int)(uintptr_t)be) & 0xffff;
-	be->w = calloc(be->nworkers, sizeof(*be->w));
-	if (!be->w) {
-		free(be);
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
-	for (unsigned i = 0; i < be->nworkers; i++)
-		be->w[i].rx_fd = be->w[i].tx.fd = -1;
-	for (unsigned i = 0; i < be->nworkers; i++) {
-		if (wio_open(be, &be->w[i], err, errlen) < 0) {
-			for (unsigned j = 0; j <= i; j++)
-				wio_close(&be->w[j]);
-			free(be->w);
-			free(be);
-			return NULL;
-		}
-	}
-	return be;
+	return must_set(w->rx_fd, SOL_PACKET, PACKET_FANOUT, "PACKET_FANOUT", &v, sizeof(v), err);
 }
 
 static void afp_close(struct dp_backend *be)
 {
 	if (!be)
 		return;
-	for (unsigned i = 0; i < be->nworkers; i++)
+	for (unsigned i = 0; be->w && i < be->nworkers; i++)
 		wio_close(&be->w[i]);
 	free(be->w);
 	free(be);
+}
+
+static int afp_open(const struct dp_backend_conf *conf, struct dp_backend **out, struct strbuf *err)
+{
+	int r = -ENOMEM;
+	struct dp_backend *be = calloc(1, sizeof(*be));
+	if (!be)
+		goto nomem;
+	be->nworkers = conf->nworkers ? conf->nworkers : 1;
+	be->vnet = conf->want_offload;
+	be->fanout_id = (getpid() ^ (int)(uintptr_t)be) & 0xffff;
+	be->w = calloc(be->nworkers, sizeof(*be->w));
+	if (!be->w)
+		goto nomem;
+	for (unsigned i = 0; i < be->nworkers; i++)
+		be->w[i].rx_fd = be->w[i].tx.fd = -1;
+	for (unsigned i = 0; i < be->nworkers; i++)
+		if ((r = wio_open(be, &be->w[i], err)) < 0)
+			goto fail;
+	*out = be;
+	return 0;
+nomem:
+	if (err)
+		sb_puts(err, "out of memory");
+fail:
+	afp_close(be);
+	return r;
 }
 
 static struct dp_wio *afp_worker(struct dp_backend *be, unsigned idx)
@@ -318,7 +323,7 @@ static int afp_rx_burst(struct dp_wio *w, struct dp_frame *frames, int max, int 
 		struct pollfd p = { .fd = w->rx_fd, .events = POLLIN };
 		int r = poll(&p, 1, timeout_ms);
 		if (r < 0)
-			return errno == EINTR ? 0 : -1;
+			return errno == EINTR ? 0 : -errno;
 	}
 	int n = 0;
 	while (n < max && w->taken < RING_FRAMES) {

@@ -93,20 +93,21 @@ struct dp_backend {
 
 /* ---- probe ---- */
 
-static int afx_probe(char *reason, size_t len)
+static int afx_probe(struct strbuf *err)
 {
 	int fd = socket(AF_XDP, SOCK_RAW, 0);
 	if (fd < 0) {
-		snprintf(reason, len, "AF_XDP socket: %s%s", strerror(errno),
-			 errno == EAFNOSUPPORT ? " (kernel without CONFIG_XDP_SOCKETS)" : "");
-		return -1;
+		int r = -errno;
+		if (err)
+			sb_printf(err, "AF_XDP socket: %s%s", strerror(-r),
+				  r == -EAFNOSUPPORT ? " (kernel without CONFIG_XDP_SOCKETS)" : "");
+		return r;
 	}
 	close(fd);
-	snprintf(reason, len, "AF_XDP available");
 	return 0;
 }
 
-int afxdp_auto_ok(char *reason, size_t len)
+int afxdp_auto_ok(struct strbuf *err)
 {
 	struct stat self, init;
 	int host = 0;
@@ -117,11 +118,12 @@ int afxdp_auto_ok(char *reason, size_t len)
 			host = self.st_ino == 0xEFFFFFF9u;
 	}
 	if (host) {
-		snprintf(reason, len, "running in the host network namespace, where attaching XDP to a "
-			 "physical NIC may reset it (use --backend xdp to force)");
-		return -1;
+		if (err)
+			sb_puts(err, "running in the host network namespace, where attaching XDP to a "
+				"physical NIC may reset it (use --backend xdp to force)");
+		return -EPERM;
 	}
-	return afx_probe(reason, len);
+	return afx_probe(err);
 }
 
 /* ---- interfaces ---- */
@@ -310,13 +312,14 @@ static void afx_close(struct dp_backend *be)
 	free(be);
 }
 
-static struct dp_backend *afx_open(const struct dp_backend_conf *conf, char *errtxt, size_t errlen)
+static int afx_open(const struct dp_backend_conf *conf, struct dp_backend **out, struct strbuf *err)
 {
-	struct strbuf err = STRBUF_INIT;
+	int r = -ENOMEM;
 	struct dp_backend *be = calloc(1, sizeof(*be));
 	if (!be) {
-		snprintf(errtxt, errlen, "out of memory");
-		return NULL;
+		if (err)
+			sb_puts(err, "out of memory");
+		return r;
 	}
 	pthread_rwlock_init(&be->tx_rw, NULL);
 	/* LVSD_XDP_TX=afpacket: transmit through AF_PACKET only (tests, and
@@ -326,7 +329,8 @@ static struct dp_backend *afx_open(const struct dp_backend_conf *conf, char *err
 	be->nworkers = conf->nworkers ? conf->nworkers : 1;
 	be->w = calloc(be->nworkers, sizeof(*be->w));
 	if (!be->w) {
-		sb_puts(&err, "out of memory");
+		if (err)
+			sb_puts(err, "out of memory");
 		goto fail;
 	}
 	for (unsigned i = 0; i < be->nworkers; i++) {
@@ -337,10 +341,10 @@ static struct dp_backend *afx_open(const struct dp_backend_conf *conf, char *err
 		w->afp.fd = -1;
 	}
 	be->fp = conf->fp;
-	if (afxdp_prog_load(&be->prog, &be->fp, &err) < 0)
+	if ((r = afxdp_prog_load(&be->prog, &be->fp, err)) < 0)
 		goto fail;
 	for (unsigned i = 0; i < be->nworkers; i++)
-		if (afp_tx_open(&be->w[i].afp, 1, &err) < 0)
+		if ((r = afp_tx_open(&be->w[i].afp, 1, err)) < 0)
 			goto fail;
 	/* an AF_XDP socket must really bind here (copy mode on loopback-free
 	 * namespaces cannot be tested without an interface): the first sync
@@ -350,20 +354,22 @@ static struct dp_backend *afx_open(const struct dp_backend_conf *conf, char *err
 	 * fanout DEFRAG flag hands over reassembled (XDP sees fragments one by
 	 * one and cannot match their ports).  Not fatal: without it fragments
 	 * stay with the kernel. */
-	char terr[256];
 	/* (the fast path's segments: TC takes them before this tap) */
-	be->tap = dp_backend_afpacket.open(conf, terr, sizeof(terr));
-	if (!be->tap)
-		lvs_log(LOG_WARNING, "datapath: afxdp: no AF_PACKET tap (%s): fragments stay with the kernel", terr);
+	struct strbuf terr = STRBUF_INIT;
+	if (dp_backend_afpacket.open(conf, &be->tap, &terr) < 0) {
+		be->tap = NULL;
+		lvs_log(LOG_WARNING, "datapath: afxdp: no AF_PACKET tap (%s): fragments stay with the kernel",
+			 terr.buf ? terr.buf : "out of memory");
+	}
+	sb_free(&terr);
 	for (unsigned i = 0; be->tap && i < be->nworkers; i++)
 		be->w[i].tap = dp_backend_afpacket.worker(be->tap, i);
 	afxdp_prog_refresh_locals(&be->prog);
-	return be;
+	*out = be;
+	return 0;
 fail:
-	snprintf(errtxt, errlen, "%s", err.buf ? err.buf : "out of memory");
-	sb_free(&err);
 	afx_close(be);
-	return NULL;
+	return r;
 }
 
 static struct dp_wio *afx_worker(struct dp_backend *be, unsigned idx)
@@ -601,7 +607,7 @@ static int afx_tx(struct dp_wio *w, int ifindex, const struct dp_offload *off,
 		  const struct iovec *iov, int n)
 {
 	if (n < 1 || n > TX_IOV_MAX)
-		return -1;
+		return -EINVAL;
 	/* an XSK carries plain, complete frames of one UMEM frame at most:
 	 * GSO super-frames and partial checksums need AF_PACKET's vnet header */
 	int plain = !off || (!off->gso_size && !(off->flags & DP_OFF_NEEDS_CSUM));

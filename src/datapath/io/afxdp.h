@@ -43,10 +43,13 @@
 
 #include "backend.h"
 
+struct strbuf;
+
 extern const struct dp_backend_ops dp_backend_afxdp;
 
 /* --backend auto: probe(), and not in the host (init) network namespace,
- * where the served links are physical NICs that native XDP may reset */
-int afxdp_auto_ok(char *reason, size_t len);
+ * where the served links are physical NICs that native XDP may reset;
+ * 0, or -errno with the reason in err (may be NULL) */
+int afxdp_auto_ok(struct strbuf *err);
 
 #endif
