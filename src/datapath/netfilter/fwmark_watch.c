@@ -248,17 +248,19 @@ static void on_nl(struct lvsd *d, int fd, uint32_t events, void *arg)
 	W.dirty = 1;
 }
 
+/* the NFNLGRP_NFTABLES listener: its fd, or -errno */
 static int nl_open(void)
 {
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_NETFILTER);
 	if (fd < 0)
-		return -1;
+		return -errno;
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	int grp = NFNLGRP_NFTABLES;
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
 	    setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)) < 0) {
+		int r = -errno;
 		close(fd);
-		return -1;
+		return r;
 	}
 	return fd;
 }
@@ -431,11 +433,13 @@ static int fw_start(struct lvsd *d)
 	} else {
 		W.nft = NULL;
 	}
-	W.nl_fd = nl_open();
-	if (W.nl_fd >= 0)
+	int fd = nl_open();
+	if (fd >= 0) {
+		W.nl_fd = fd;
 		lvsd_add_fd(d, W.nl_fd, EPOLLIN, on_nl, NULL);
-	else
-		lvs_log(LOG_WARNING, "fwmark: no nftables notifications (%s): polling every second", strerror(errno));
+	} else {
+		lvs_log(LOG_WARNING, "fwmark: no nftables notifications (%s): polling every second", strerror(-fd));
+	}
 	reload("start");
 	lvsd_register_text(d, "fwmark", view_fwmark, NULL);
 	lvsd_register_command(d, "fwmark-reload", cmd_reload, NULL);
