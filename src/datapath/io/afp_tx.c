@@ -5,7 +5,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <linux/if_ether.h>
-#include "lib/strbuf.h"
+#include "lib/err.h"
 #include "afp_tx.h"
 
 int afp_tx_open(struct afp_tx *t, int vnet, struct strbuf *err)
@@ -14,16 +14,10 @@ int afp_tx_open(struct afp_tx *t, int vnet, struct strbuf *err)
 
 	memset(t, 0, sizeof(*t));
 	t->fd = socket(AF_PACKET, SOCK_RAW, 0);
-	if (t->fd < 0) {
-		r = -errno;
-		if (err)
-			sb_printf(err, "AF_PACKET TX socket: %s", strerror(-r));
-		return r;
-	}
+	if (t->fd < 0)
+		return lvs_err(err, -errno, "AF_PACKET TX socket: %m");
 	if (vnet && setsockopt(t->fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one)) < 0) {
-		r = -errno;
-		if (err)
-			sb_printf(err, "PACKET_VNET_HDR: %s", strerror(-r));
+		r = lvs_err(err, -errno, "PACKET_VNET_HDR: %m");
 		goto fail;
 	}
 	t->vnet = vnet;

@@ -53,7 +53,7 @@
 #include <net/if.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
-#include "lib/strbuf.h"
+#include "lib/err.h"
 #include "afp_tx.h"
 #include "backend.h"
 
@@ -93,17 +93,10 @@ static int afp_probe(struct strbuf *err)
 {
 	int r = 0, v = TPACKET_V2;
 	int fd = socket(AF_PACKET, SOCK_RAW, 0);
-	if (fd < 0) {
-		r = -errno;
-		if (err)
-			sb_printf(err, "AF_PACKET socket: %s%s", strerror(-r), r == -EPERM ? " (needs CAP_NET_RAW)" : "");
-		return r;
-	}
-	if (setsockopt(fd, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) < 0) {
-		r = -errno;
-		if (err)
-			sb_printf(err, "TPACKET_V2 unsupported: %s", strerror(-r));
-	}
+	if (fd < 0)
+		return lvs_err(err, -errno, "AF_PACKET socket: %m%s", errno == EPERM ? " (needs CAP_NET_RAW)" : "");
+	if (setsockopt(fd, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) < 0)
+		r = lvs_err(err, -errno, "TPACKET_V2 unsupported: %m");
 	close(fd);
 	return r;
 }
@@ -127,22 +120,15 @@ static int must_set(int fd, int level, int opt, const char *name, const void *v,
 {
 	if (setsockopt(fd, level, opt, v, len) == 0)
 		return 0;
-	int r = -errno;
-	if (err)
-		sb_printf(err, "%s: %s", name, strerror(-r));
-	return r;
+	return lvs_err(err, -errno, "%s: %m", name);
 }
 
 static int wio_open(struct dp_backend *be, struct dp_wio *w, struct strbuf *err)
 {
 	int one = 1, v, r;
 	w->rx_fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_IP));
-	if (w->rx_fd < 0) {
-		r = -errno;
-		if (err)
-			sb_printf(err, "socket: %s", strerror(-r));
-		return r;
-	}
+	if (w->rx_fd < 0)
+		return lvs_err(err, -errno, "socket: %m");
 	if ((r = afp_tx_open(&w->tx, be->vnet, err)) < 0)
 		return r;
 	v = TPACKET_V2;
@@ -150,11 +136,8 @@ static int wio_open(struct dp_backend *be, struct dp_wio *w, struct strbuf *err)
 		return r;
 	/* frames larger than a slot: whole on the receive queue (see top) */
 	w->big = malloc(BIG_FRAME_MAX);
-	if (!w->big) {
-		if (err)
-			sb_puts(err, "out of memory");
-		return -ENOMEM;
-	}
+	if (!w->big)
+		return lvs_err(err, -ENOMEM, "out of memory");
 	if ((r = must_set(w->rx_fd, SOL_PACKET, PACKET_COPY_THRESH, "PACKET_COPY_THRESH", &one, sizeof(one),
 			  err)) < 0)
 		return r;
@@ -192,19 +175,12 @@ static int wio_open(struct dp_backend *be, struct dp_wio *w, struct strbuf *err)
 	if (w->ring == MAP_FAILED) /* MAP_LOCKED may exceed RLIMIT_MEMLOCK: retry without */
 		w->ring = mmap(NULL, w->ring_len, PROT_READ | PROT_WRITE, MAP_SHARED, w->rx_fd, 0);
 	if (w->ring == MAP_FAILED) {
-		r = -errno;
 		w->ring = NULL;
-		if (err)
-			sb_printf(err, "mmap ring: %s", strerror(-r));
-		return r;
+		return lvs_err(err, -errno, "mmap ring: %m");
 	}
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP) };
-	if (bind(w->rx_fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
-		r = -errno;
-		if (err)
-			sb_printf(err, "bind: %s", strerror(-r));
-		return r;
-	}
+	if (bind(w->rx_fd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
+		return lvs_err(err, -errno, "bind: %m");
 	/* a fanout group even with one worker: its DEFRAG flag makes the kernel
 	 * reassemble IPv4 fragments (on a clone; the stack still gets the
 	 * originals) before they reach the ring, so the datapath forwards
@@ -217,12 +193,8 @@ static int wio_open(struct dp_backend *be, struct dp_wio *w, struct strbuf *err)
 		be->outgoing_in_kernel = 1;
 		return 0;
 	}
-	if (errno != EINVAL) {
-		r = -errno;
-		if (err)
-			sb_printf(err, "PACKET_FANOUT: %s", strerror(-r));
-		return r;
-	}
+	if (errno != EINVAL)
+		return lvs_err(err, -errno, "PACKET_FANOUT: %m");
 	v = (int)((unsigned)be->fanout_id | type << 16);   /* older kernel: the filter does it */
 	return must_set(w->rx_fd, SOL_PACKET, PACKET_FANOUT, "PACKET_FANOUT", &v, sizeof(v), err);
 }
@@ -242,13 +214,15 @@ static int afp_open(const struct dp_backend_conf *conf, struct dp_backend **out,
 	int r = -ENOMEM;
 	struct dp_backend *be = calloc(1, sizeof(*be));
 	if (!be)
-		goto nomem;
+		return lvs_err(err, r, "out of memory");
 	be->nworkers = conf->nworkers ? conf->nworkers : 1;
 	be->vnet = conf->want_offload;
 	be->fanout_id = (getpid() ^ (int)(uintptr_t)be) & 0xffff;
 	be->w = calloc(be->nworkers, sizeof(*be->w));
-	if (!be->w)
-		goto nomem;
+	if (!be->w) {
+		lvs_err(err, r, "out of memory");
+		goto fail;
+	}
 	for (unsigned i = 0; i < be->nworkers; i++)
 		be->w[i].rx_fd = be->w[i].tx.fd = -1;
 	for (unsigned i = 0; i < be->nworkers; i++)
@@ -256,9 +230,6 @@ static int afp_open(const struct dp_backend_conf *conf, struct dp_backend **out,
 			goto fail;
 	*out = be;
 	return 0;
-nomem:
-	if (err)
-		sb_puts(err, "out of memory");
 fail:
 	afp_close(be);
 	return r;

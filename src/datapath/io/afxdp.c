@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include "lib/clock.h"
+#include "lib/err.h"
 #include "lib/log.h"
 #include "lib/strbuf.h"
 #include "afp_tx.h"
@@ -96,13 +97,9 @@ struct dp_backend {
 static int afx_probe(struct strbuf *err)
 {
 	int fd = socket(AF_XDP, SOCK_RAW, 0);
-	if (fd < 0) {
-		int r = -errno;
-		if (err)
-			sb_printf(err, "AF_XDP socket: %s%s", strerror(-r),
-				  r == -EAFNOSUPPORT ? " (kernel without CONFIG_XDP_SOCKETS)" : "");
-		return r;
-	}
+	if (fd < 0)
+		return lvs_err(err, -errno, "AF_XDP socket: %m%s",
+			       errno == EAFNOSUPPORT ? " (kernel without CONFIG_XDP_SOCKETS)" : "");
 	close(fd);
 	return 0;
 }
@@ -117,12 +114,9 @@ int afxdp_auto_ok(struct strbuf *err)
 		else    /* /proc/1 hidden: the init namespace's fixed inode (PROC_NET_INIT_INO) */
 			host = self.st_ino == 0xEFFFFFF9u;
 	}
-	if (host) {
-		if (err)
-			sb_puts(err, "running in the host network namespace, where attaching XDP to a "
-				"physical NIC may reset it (use --backend xdp to force)");
-		return -EPERM;
-	}
+	if (host)
+		return lvs_err(err, -EPERM, "running in the host network namespace, where attaching XDP to a "
+			       "physical NIC may reset it (use --backend xdp to force)");
 	return afx_probe(err);
 }
 
@@ -208,15 +202,11 @@ static int attach_sockets(struct dp_backend *be, struct xif *xi, struct strbuf *
 			xi->tx_xsk = 0;
 		xi->q[xi->nq++] = q;
 		r = afxdp_prog_set_xsk(&be->prog, base + i, q->fd);
-		if (r < 0) {
-			sb_printf(err, "XSKMAP update for %s queue %u: %s", xi->name, i, strerror(-r));
-			return r;
-		}
+		if (r < 0)
+			return lvs_err(err, r, "XSKMAP update for %s queue %u: %m", xi->name, i);
 	}
 	r = afxdp_prog_set_ifslot(&be->prog, xi->ifindex, base);
-	if (r < 0)
-		sb_printf(err, "interface map update for %s: %s", xi->name, strerror(-r));
-	return r;
+	return r < 0 ? lvs_err(err, r, "interface map update for %s: %m", xi->name) : 0;
 }
 
 static int attach_if(struct dp_backend *be, const char *name, int ifindex)
@@ -316,11 +306,8 @@ static int afx_open(const struct dp_backend_conf *conf, struct dp_backend **out,
 {
 	int r = -ENOMEM;
 	struct dp_backend *be = calloc(1, sizeof(*be));
-	if (!be) {
-		if (err)
-			sb_puts(err, "out of memory");
-		return r;
-	}
+	if (!be)
+		return lvs_err(err, r, "out of memory");
 	pthread_rwlock_init(&be->tx_rw, NULL);
 	/* LVSD_XDP_TX=afpacket: transmit through AF_PACKET only (tests, and
 	 * a way out should an XSK TX path misbehave on some driver) */
@@ -329,8 +316,7 @@ static int afx_open(const struct dp_backend_conf *conf, struct dp_backend **out,
 	be->nworkers = conf->nworkers ? conf->nworkers : 1;
 	be->w = calloc(be->nworkers, sizeof(*be->w));
 	if (!be->w) {
-		if (err)
-			sb_puts(err, "out of memory");
+		lvs_err(err, r, "out of memory");
 		goto fail;
 	}
 	for (unsigned i = 0; i < be->nworkers; i++) {

@@ -9,8 +9,8 @@
 #include <netinet/in.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "lib/err.h"
 #include "lib/log.h"
-#include "lib/strbuf.h"
 #include "afxdp_maps.h"
 #include "afxdp_prog.h"
 #include "fastpath.h"
@@ -36,11 +36,7 @@ static int find_map(struct afxdp_prog *p, const char *name, int *fd, struct strb
 {
 	struct bpf_map *m = bpf_object__find_map_by_name(p->obj, name);
 	*fd = m ? bpf_map__fd(m) : -1;
-	if (*fd >= 0)
-		return 0;
-	if (err)
-		sb_printf(err, "XDP object has no map %s", name);
-	return -ENOENT;
+	return *fd >= 0 ? 0 : lvs_err(err, -ENOENT, "XDP object has no map %s", name);
 }
 
 int afxdp_prog_load(struct afxdp_prog *p, struct dp_fastpath **fp, struct strbuf *err)
@@ -52,9 +48,7 @@ int afxdp_prog_load(struct afxdp_prog *p, struct dp_fastpath **fp, struct strbuf
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "lvsd_xdp");
 	p->obj = bpf_object__open_mem(lvsd_xdp_obj_start, (size_t)(lvsd_xdp_obj_end - lvsd_xdp_obj_start), &oo);
 	if (!p->obj) {
-		r = -errno;
-		if (err)
-			sb_printf(err, "cannot open the XDP object: %s", strerror(-r));
+		r = lvs_err(err, -errno, "cannot open the XDP object: %m");
 		goto fail;
 	}
 	/* the fast path's flows: the XDP program passes their segments on to
@@ -66,16 +60,13 @@ int afxdp_prog_load(struct afxdp_prog *p, struct dp_fastpath **fp, struct strbuf
 	}
 	r = bpf_object__load(p->obj);
 	if (r) {
-		if (err)
-			sb_printf(err, "cannot load the XDP program: %s", strerror(-r));
+		lvs_err(err, r, "cannot load the XDP program: %m");
 		goto fail;
 	}
 	struct bpf_program *prog = bpf_object__find_program_by_name(p->obj, "lvsd_xdp_steer");
 	p->prog_fd = prog ? bpf_program__fd(prog) : -1;
 	if (p->prog_fd < 0) {
-		r = -ENOENT;
-		if (err)
-			sb_puts(err, "XDP object has no program lvsd_xdp_steer");
+		r = lvs_err(err, -ENOENT, "XDP object has no program lvsd_xdp_steer");
 		goto fail;
 	}
 	if ((r = find_map(p, "lvsd_vips", &p->vips_fd, err)) < 0 ||
@@ -208,12 +199,8 @@ int afxdp_prog_attach(struct afxdp_prog *p, int ifindex, const char *name, uint3
 		return 0;
 	}
 	int r2 = bpf_xdp_attach(ifindex, p->prog_fd, XDP_FLAGS_SKB_MODE, NULL);
-	if (r2 < 0) {
-		if (err)
-			sb_printf(err, "cannot attach XDP to %s (native: %s, generic: %s)", name, strerror(-r),
-				  strerror(-r2));
-		return r2;
-	}
+	if (r2 < 0)
+		return lvs_err(err, r2, "cannot attach XDP to %s (native: %s, generic: %m)", name, strerror(-r));
 	lvs_log(LOG_WARNING, "datapath: afxdp: %s: native XDP refused (%s), using generic XDP", name, strerror(-r));
 	*mode = XDP_FLAGS_SKB_MODE;
 	return 0;

@@ -11,7 +11,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
-#include "lib/strbuf.h"
+#include "lib/err.h"
 #include "afxdp_maps.h"
 #include "afxdp_xsk.h"
 
@@ -39,21 +39,16 @@ int xq_new(struct xq **out, const char *ifname, int ifindex, unsigned queue, int
 {
 	int r;
 	struct xq *q = calloc(1, sizeof(*q));
-	if (!q) {
-		if (err)
-			sb_puts(err, "out of memory");
-		return -ENOMEM;
-	}
+	if (!q)
+		return lvs_err(err, -ENOMEM, "out of memory");
 	pthread_mutex_init(&q->tx_lock, NULL);
 	q->ifindex = ifindex;
 	q->queue = queue;
 	q->area = mmap(NULL, (size_t)XQ_FRAMES * XQ_FRAME_SZ, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (q->area == MAP_FAILED) {
-		r = -errno;
 		q->area = NULL;
-		if (err)
-			sb_printf(err, "UMEM mmap: %s", strerror(-r));
+		r = lvs_err(err, -errno, "UMEM mmap: %m");
 		goto fail;
 	}
 	struct xsk_umem_config uc = {
@@ -66,8 +61,7 @@ int xq_new(struct xq **out, const char *ifname, int ifindex, unsigned queue, int
 	r = xsk_umem__create(&q->umem, q->area, (uint64_t)XQ_FRAMES * XQ_FRAME_SZ, &q->fq, &q->cq, &uc);
 	if (r) {
 		q->umem = NULL;
-		if (err)
-			sb_printf(err, "UMEM create on %s: %s", ifname, strerror(-r));
+		lvs_err(err, r, "UMEM create on %s: %m", ifname);
 		goto fail;
 	}
 	/* our own XDP program redirects: libxdp must not load its default one */
@@ -81,8 +75,7 @@ int xq_new(struct xq **out, const char *ifname, int ifindex, unsigned queue, int
 	r = xsk_socket__create(&q->xsk, ifname, queue, q->umem, &q->rx, want_tx ? &q->tx : NULL, &sc);
 	if (r) {
 		q->xsk = NULL;
-		if (err)
-			sb_printf(err, "AF_XDP socket on %s queue %u: %s", ifname, queue, strerror(-r));
+		lvs_err(err, r, "AF_XDP socket on %s queue %u: %m", ifname, queue);
 		goto fail;
 	}
 	q->fd = xsk_socket__fd(q->xsk);

@@ -11,6 +11,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "host/host.h"
+#include "lib/err.h"
 #include "fastpath.h"
 #include "fastpath_maps.h"
 #include "datapath/pkt/nexthop.h"
@@ -50,24 +51,18 @@ int dp_fastpath_open(struct dp_fastpath **out, struct strbuf *why)
 {
 	int r = -ENOMEM;
 	struct dp_fastpath *fp = calloc(1, sizeof(*fp));
-	if (!fp) {
-		if (why)
-			sb_puts(why, "out of memory");
-		return r;
-	}
+	if (!fp)
+		return lvs_err(why, r, "out of memory");
 	fp->flows_fd = fp->tc_fd = fp->stats_fd = -1;
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "lvsd_fast");
 	fp->obj = bpf_object__open_mem(lvsd_fast_obj_start, (size_t)(lvsd_fast_obj_end - lvsd_fast_obj_start), &oo);
 	if (!fp->obj) {
-		r = -errno;
-		if (why)
-			sb_printf(why, "cannot open the fast path object: %s", strerror(-r));
+		r = lvs_err(why, -errno, "cannot open the fast path object: %m");
 		goto fail;
 	}
 	r = bpf_object__load(fp->obj);
 	if (r) {
-		if (why)
-			sb_printf(why, "cannot load the fast path programs: %s", strerror(-r));
+		lvs_err(why, r, "cannot load the fast path programs: %m");
 		goto fail;
 	}
 	struct bpf_program *tc = bpf_object__find_program_by_name(fp->obj, "lvsd_tc_fast");
@@ -75,9 +70,7 @@ int dp_fastpath_open(struct dp_fastpath **out, struct strbuf *why)
 	struct bpf_map *ctr = bpf_object__find_map_by_name(fp->obj, "lvsd_flow_ctr");
 	struct bpf_map *st = bpf_object__find_map_by_name(fp->obj, "lvsd_fast_stats");
 	if (!tc || !flows || !ctr || !st) {
-		r = -ENOENT;
-		if (why)
-			sb_puts(why, "fast path object incomplete");
+		r = lvs_err(why, -ENOENT, "fast path object incomplete");
 		goto fail;
 	}
 	fp->tc_fd = bpf_program__fd(tc);
@@ -88,9 +81,7 @@ int dp_fastpath_open(struct dp_fastpath **out, struct strbuf *why)
 	fp->ctr_len = (l + (size_t)page - 1) / (size_t)page * (size_t)page;
 	void *m = mmap(NULL, fp->ctr_len, PROT_READ, MAP_SHARED, bpf_map__fd(ctr), 0);
 	if (m == MAP_FAILED) {
-		r = -errno;
-		if (why)
-			sb_printf(why, "counters: mmap: %s", strerror(-r));
+		r = lvs_err(why, -errno, "counters: mmap: %m");
 		goto fail;
 	}
 	fp->ctr = m;

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include "core/table.h"
+#include "lib/err.h"
 #include "lib/nft.h"
 #include "lib/strbuf.h"
 #include "guard.h"
@@ -246,9 +247,7 @@ int steer_apply(struct dp_steer *s, const struct dp_owned *o, char *const *ifnam
 	}
 	if (sb.oom) {
 		sb_free(&sb);
-		if (err)
-			sb_puts(err, "out of memory");
-		return -ENOMEM;
+		return lvs_err(err, -ENOMEM, "out of memory");
 	}
 	int r = run(s, sb.buf, err);
 	sb_free(&sb);
