@@ -156,14 +156,16 @@ static void enforce(void)
 	dp_fastpath_sync_ifs(g.fp, g.ifnames);
 	if (!g.steer)
 		return;
-	char err[256];
-	if (steer_apply(g.steer, g.sh.owned, g.ifnames, err, sizeof(err)) < 0) {
-		if (strcmp(err, g.steer_err))
-			lvs_log(LOG_ERR, "datapath: cannot install the nftables guard: %s", err);
-		snprintf(g.steer_err, sizeof(g.steer_err), "%s", err);
+	struct strbuf err = STRBUF_INIT;
+	if (steer_apply(g.steer, g.sh.owned, g.ifnames, &err) < 0) {
+		const char *e = err.buf ? err.buf : "out of memory";
+		if (strcmp(e, g.steer_err))
+			lvs_log(LOG_ERR, "datapath: cannot install the nftables guard: %s", e);
+		snprintf(g.steer_err, sizeof(g.steer_err), "%s", e);
 	} else {
 		g.steer_err[0] = 0;
 	}
+	sb_free(&err);
 }
 
 static void resync(struct lvsd *d)
@@ -498,7 +500,7 @@ static int start_backend(struct lvsd *d)
 {
 	const struct lvsd_opts *opts = lvsd_opts(d);
 	const char *want = opts && opts->backend ? opts->backend : "auto";
-	char reason[256];
+	struct strbuf reason = STRBUF_INIT;
 
 	if (!strcmp(want, "none")) {
 		lvs_log(LOG_INFO, "datapath: backend none (control plane only)");
@@ -516,26 +518,24 @@ static int start_backend(struct lvsd *d)
 	if (fpenv && !strcmp(fpenv, "off")) {
 		lvs_log(LOG_INFO, "datapath: fast path off (LVSD_FASTPATH=off)");
 	} else {
-		char fwhy[200];
-		g.fp = dp_fastpath_open(fwhy, sizeof(fwhy));
-		if (!g.fp)
+		if (dp_fastpath_open(&g.fp, &reason) < 0)
 			lvs_log(LOG_WARNING, "datapath: fast path unavailable (%s): every packet goes through the workers",
-				 fwhy);
+				 reason.buf ? reason.buf : "out of memory");
+		sb_free(&reason);
 	}
 	struct dp_backend_conf conf = { .nworkers = nw, .want_offload = 1, .fp = g.fp };
-	char err[256];
 	struct dp_backend *be = NULL;
 	const struct dp_backend_ops *ops = NULL;
 	char why[300] = "requested";
 	/* AF_XDP first when asked for (or auto); AF_PACKET works everywhere */
 	if (!strcmp(want, "xdp") || !strcmp(want, XDP_IN_AUTO)) {
 		ops = &dp_backend_afxdp;
-		int usable = strcmp(want, "auto") ? ops->probe(reason, sizeof(reason))
-						  : afxdp_auto_ok(reason, sizeof(reason));
+		int usable = strcmp(want, "auto") ? ops->probe(&reason) : afxdp_auto_ok(&reason);
 		if (usable < 0)
-			snprintf(why, sizeof(why), "AF_XDP unusable: %s", reason);
-		else if (!(be = ops->open(&conf, err, sizeof(err))))
-			snprintf(why, sizeof(why), "AF_XDP open failed: %s", err);
+			snprintf(why, sizeof(why), "AF_XDP unusable: %s", reason.buf ? reason.buf : "out of memory");
+		else if (ops->open(&conf, &be, &reason) < 0)
+			snprintf(why, sizeof(why), "AF_XDP open failed: %s", reason.buf ? reason.buf : "out of memory");
+		sb_free(&reason);
 		if (!be)
 			lvs_log(LOG_WARNING, "datapath: %s; falling back to afpacket", why);
 		else if (!strcmp(want, "auto"))
@@ -545,15 +545,16 @@ static int start_backend(struct lvsd *d)
 	}
 	if (!be) {
 		ops = &dp_backend_afpacket;
-		if (ops->probe(reason, sizeof(reason)) < 0) {
-			lvs_log(LOG_WARNING, "datapath: afpacket unusable (%s); running without a datapath", reason);
-			dp_fastpath_close(g.fp);
-			g.fp = NULL;
-			return 0;
+		const char *failed = "unusable";
+		int r = ops->probe(&reason);
+		if (r == 0) {
+			failed = "open failed";
+			r = ops->open(&conf, &be, &reason);
 		}
-		be = ops->open(&conf, err, sizeof(err));
-		if (!be) {
-			lvs_log(LOG_WARNING, "datapath: afpacket open failed (%s); running without a datapath", err);
+		if (r < 0) {
+			lvs_log(LOG_WARNING, "datapath: afpacket %s (%s); running without a datapath", failed,
+				 reason.buf ? reason.buf : "out of memory");
+			sb_free(&reason);
 			dp_fastpath_close(g.fp);
 			g.fp = NULL;
 			return 0;

@@ -11,10 +11,10 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netlink.h>
 #include <netinet/in.h>
-#include <nftables/libnftables.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include "lib/nft.h"
 #include "lib/strbuf.h"
 #include "host/host.h"
 #include "fwmark.h"
@@ -35,7 +35,7 @@ static struct {
 	struct lvsd *d;
 	struct fwm_classifier *active;  /* atomic pointer read by workers */
 	struct retired_cls *retired;
-	struct nft_ctx *nft;
+	struct lvs_nft *nft;            /* NULL: libnftables unavailable */
 	int nl_fd;                      /* NFNLGRP_NFTABLES listener, -1 if none */
 	int dirty;
 	int legacy;                     /* iptables-save is the legacy back end */
@@ -44,7 +44,7 @@ static struct {
 	/* guard */
 	char guard_table[32];
 	int guard_installed;
-	char guard_err[256];
+	struct strbuf guard_err;        /* why the last install failed; empty: it worked */
 	char *guard_marks;              /* current set, to avoid useless rewrites */
 	int warned_xdp;
 } W = { .nl_fd = -1 };
@@ -151,17 +151,18 @@ static struct fwm_classifier *read_rules(void)
 			 ipt ? "failed (no mangle table?)" : "not available");
 	}
 	free(ipt);
-	if (W.nft && nft_run_cmd_from_buffer(W.nft, "list ruleset\n") == 0) {
-		const char *out = nft_ctx_get_output_buffer(W.nft);
+	struct strbuf ruleset = STRBUF_INIT;
+	if (W.nft && lvs_nft_run(W.nft, "list ruleset\n", &ruleset, NULL) == 0 && !ruleset.oom) {
 		/* iptables-nft's own table is read through iptables-save
 		 * (xtables parts); without iptables-save nft's translation of
 		 * it is the best we have */
-		int n = fwm_parse_nft(c, out ? out : "", ipt_ok && !W.legacy);
+		int n = fwm_parse_nft(c, ruleset.buf ? ruleset.buf : "", ipt_ok && !W.legacy);
 		snprintf(W.nft_status, sizeof(W.nft_status), "nft list ruleset: %d rules", n);
 	} else {
 		snprintf(W.nft_status, sizeof(W.nft_status), "nft list ruleset: %s",
 			 W.nft ? "failed" : "libnftables unavailable");
 	}
+	sb_free(&ruleset);
 	fwm_finish(c);
 	return c;
 }
@@ -247,17 +248,19 @@ static void on_nl(struct lvsd *d, int fd, uint32_t events, void *arg)
 	W.dirty = 1;
 }
 
+/* the NFNLGRP_NFTABLES listener: its fd, or -errno */
 static int nl_open(void)
 {
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_NETFILTER);
 	if (fd < 0)
-		return -1;
+		return -errno;
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	int grp = NFNLGRP_NFTABLES;
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
 	    setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)) < 0) {
+		int r = -errno;
 		close(fd);
-		return -1;
+		return r;
 	}
 	return fd;
 }
@@ -277,16 +280,8 @@ static void on_timer(struct lvsd *d, void *arg)
 
 static int guard_run(const char *cmd)
 {
-	if (nft_run_cmd_from_buffer(W.nft, cmd) != 0) {
-		const char *e = nft_ctx_get_error_buffer(W.nft);
-		snprintf(W.guard_err, sizeof(W.guard_err), "%s", e ? e : "nft failed");
-		char *nl = strchr(W.guard_err, '\n');
-		if (nl)
-			*nl = 0;
-		return -1;
-	}
-	W.guard_err[0] = 0;
-	return 0;
+	sb_free(&W.guard_err);
+	return lvs_nft_run(W.nft, cmd, NULL, &W.guard_err);
 }
 
 /* the set of marks of IPv4 fwmark services, as nft set elements */
@@ -327,7 +322,7 @@ static void guard_sync(void)
 		free(marks);
 		return;
 	}
-	if (W.guard_marks && !strcmp(marks, W.guard_marks) && !W.guard_err[0]) {
+	if (W.guard_marks && !strcmp(marks, W.guard_marks) && !W.guard_err.len) {
 		free(marks);
 		return;
 	}
@@ -361,35 +356,11 @@ static void guard_sync(void)
 		W.guard_marks = marks;
 		marks = NULL;
 		lvs_log(LOG_INFO, "fwmark: kernel guard for marks {%s}", W.guard_marks);
-	} else if (W.guard_err[0]) {
-		lvs_log(LOG_ERR, "fwmark: cannot install the guard: %s", W.guard_err);
+	} else if (W.guard_err.len) {
+		lvs_log(LOG_ERR, "fwmark: cannot install the guard: %s", W.guard_err.buf);
 	}
 	sb_free(&sb);
 	free(marks);
-}
-
-/* tables of lvsd processes killed without cleaning up would drop marked
- * traffic forever */
-static void guard_reap_stale(void)
-{
-	if (nft_run_cmd_from_buffer(W.nft, "list tables ip\n") != 0)
-		return;
-	const char *out = nft_ctx_get_output_buffer(W.nft);
-	char *copy = out ? strdup(out) : NULL;
-	if (!copy)
-		return;
-	char *save = NULL;
-	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		int pid;
-		if (sscanf(line, "table ip lvsd_fw_%d", &pid) != 1 || pid <= 0 || pid == getpid())
-			continue;
-		if (kill(pid, 0) == 0 || errno != ESRCH)
-			continue;
-		char cmd[96];
-		snprintf(cmd, sizeof(cmd), "delete table ip lvsd_fw_%d\n", pid);
-		(void)nft_run_cmd_from_buffer(W.nft, cmd);
-	}
-	free(copy);
 }
 
 static void on_table_change(struct lvsd *d, void *arg)
@@ -415,9 +386,9 @@ static int view_fwmark(struct lvsd *d, void *arg, struct strbuf *out)
 		  !strcmp(be, "xdp") ? "xdp (marked packets reach lvsd through the AF_PACKET tap)" :
 		  "unknown backend: fwmark traffic is not steered");
 	sb_printf(out, "guard: %s%s%s\n", W.guard_installed ? "nftables table ip lvsd_fw_<pid>, marks " : "none",
-		  W.guard_installed ? W.guard_marks : "", W.guard_err[0] ? " (ERROR)" : "");
-	if (W.guard_err[0])
-		sb_printf(out, "guard_error: %s\n", W.guard_err);
+		  W.guard_installed ? W.guard_marks : "", W.guard_err.len ? " (ERROR)" : "");
+	if (W.guard_err.len)
+		sb_printf(out, "guard_error: %s\n", W.guard_err.buf);
 	fwm_describe(c, out);
 	/* services whose mark no compiled rule sets: traffic never reaches them */
 	lvsd_lock(W.d);
@@ -454,19 +425,21 @@ static int fw_start(struct lvsd *d)
 	W.d = d;
 	W.nl_fd = -1;
 	snprintf(W.guard_table, sizeof(W.guard_table), "lvsd_fw_%d", (int)getpid());
-	W.nft = nft_ctx_new(NFT_CTX_DEFAULT);
-	if (W.nft) {
-		nft_ctx_buffer_output(W.nft);
-		nft_ctx_buffer_error(W.nft);
-		/* no counters: their changes are not rule changes */
-		nft_ctx_output_set_flags(W.nft, NFT_CTX_OUTPUT_STATELESS);
-		guard_reap_stale();
+	if (lvs_nft_open(&W.nft) == 0) {
+		/* tables of lvsd processes killed without cleaning up would
+		 * drop marked traffic forever */
+		static const char *const families[] = { "ip", NULL };
+		(void)lvs_nft_reap_stale(W.nft, "lvsd_fw_", families, NULL);
+	} else {
+		W.nft = NULL;
 	}
-	W.nl_fd = nl_open();
-	if (W.nl_fd >= 0)
+	int fd = nl_open();
+	if (fd >= 0) {
+		W.nl_fd = fd;
 		lvsd_add_fd(d, W.nl_fd, EPOLLIN, on_nl, NULL);
-	else
-		lvs_log(LOG_WARNING, "fwmark: no nftables notifications (%s): polling every second", strerror(errno));
+	} else {
+		lvs_log(LOG_WARNING, "fwmark: no nftables notifications (%s): polling every second", strerror(-fd));
+	}
 	reload("start");
 	lvsd_register_text(d, "fwmark", view_fwmark, NULL);
 	lvsd_register_command(d, "fwmark-reload", cmd_reload, NULL);
@@ -487,11 +460,12 @@ static void fw_stop(struct lvsd *d)
 		char cmd[96];
 		if (W.guard_installed || W.guard_marks) {
 			snprintf(cmd, sizeof(cmd), "delete table ip %s\n", W.guard_table);
-			(void)nft_run_cmd_from_buffer(W.nft, cmd);
+			(void)lvs_nft_run(W.nft, cmd, NULL, NULL);
 		}
-		nft_ctx_free(W.nft);
+		lvs_nft_close(W.nft);
 		W.nft = NULL;
 	}
+	sb_free(&W.guard_err);
 	/* the datapath module stops after us (reverse order): its workers
 	 * may still be classifying, so the classifiers stay allocated (and
 	 * reachable) until the process exits */
