@@ -85,7 +85,7 @@ flock 9
 if [ "$rebuild" = 1 ] || [ ! -s "$cache" ] || [ -n "$(find "$cache" -mtime +"$max_age" 2>/dev/null)" ]; then
 	build_cache || die "cannot bootstrap a Debian 12 root (debootstrap from $mirror failed): no fresh root, not running '$cmd'"
 fi
-flock -u 9
+flock -u 9; exec 9>&-
 
 root=$(mktemp -d /var/tmp/lvsd-fresh-root.XXXXXX) || die "mktemp failed"
 child=
