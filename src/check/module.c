@@ -55,7 +55,7 @@ static int mod_start(struct lvsd *d)
 
 	engine = chk_engine_new(&host);
 	if (!engine) {
-		lvs_log(LOG_ERR, "check: cannot create the health-check engine");
+		lvsd_start_failed(d, "check: cannot create the health-check engine");
 		return -ENOMEM;
 	}
 	lvsd_register_text(d, "checks", view_checks, NULL);
@@ -72,7 +72,7 @@ static int mod_start(struct lvsd *d)
 				lvs_log(LOG_WARNING, "check: %s", l);
 		}
 		if (ret) {
-			lvs_log(LOG_ERR, "check: %s", err.buf ? err.buf : "cannot load the configuration");
+			lvsd_start_failed(d, "config %s", err.buf ? err.buf : "cannot be loaded");
 			sb_free(&err);
 			sb_free(&warn);
 			chk_engine_free(engine);
@@ -84,7 +84,7 @@ static int mod_start(struct lvsd *d)
 	}
 	ret = chk_engine_start(engine, path, c);
 	if (ret) {
-		lvs_log(LOG_ERR, "check: cannot start the checker thread: %s", strerror(-ret));
+		lvsd_start_failed(d, "check: cannot start the checker thread: %s", strerror(-ret));
 		chk_engine_free(engine);
 		engine = NULL;
 	}

@@ -185,7 +185,7 @@ static int knobs_start(struct lvsd *d)
 			char *eq = strchr(p, '=');
 			const char *why = "missing '='";
 			if (!eq || set(p, (size_t)(eq - p), eq + 1, &why) < 0) {
-				lvs_log(LOG_ERR, "LVSD_SETTINGS: %s: %s", p, why);
+				lvsd_start_failed(d, "LVSD_SETTINGS: %s: %s", p, why);
 				free(copy);
 				return -EINVAL;
 			}

@@ -654,7 +654,7 @@ static int dp_start(struct lvsd *d)
 
 	int r = start_backend(d);
 	if (r < 0) {
-		lvs_log(LOG_ERR, "datapath: cannot start workers: %s", strerror(-r));
+		lvsd_start_failed(d, "datapath: cannot start workers: %s", strerror(-r));
 		stop_workers();
 		return r;
 	}

@@ -67,6 +67,12 @@ void lvsd_del_fd(struct lvsd *d, int fd);
 int lvsd_add_timer(struct lvsd *d, uint64_t period_ms, lvsd_timer_fn fn, void *arg);
 int lvsd_on_table_change(struct lvsd *d, lvsd_change_fn fn, void *arg);
 
+/* A start hook about to return < 0 says why in one line (no newline), e.g.
+ * "config /etc/x.cf:3: unknown keyword 'foo'"; lvsd then exits with
+ * "cannot start: WHY; exiting".  The first call wins.  Without it the line
+ * names the module and the errno. */
+void lvsd_start_failed(struct lvsd *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 struct lvsd_module {
 	const char *name;
 	int (*start)(struct lvsd *d);                            /* 0 or -errno */
