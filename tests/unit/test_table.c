@@ -1213,7 +1213,10 @@ static double now_s(void)
 }
 
 /* 10,000 services x 10 dests, then flush and restore again (the restore
- * path revives every dest from the trash) */
+ * path revives every dest from the trash).  The time bound only catches a
+ * quadratic path (seconds of CPU per round, far beyond it); how fast the
+ * table really is belongs to bench/micro, not to a test that a loaded
+ * machine or the sanitizers can slow down several times over. */
 static void test_scale_10k_services(void **state)
 {
 	(void)state;
@@ -1237,7 +1240,7 @@ static void test_scale_10k_services(void **state)
 		double dt = now_s() - t0;
 
 		print_message("# round %d: 10000 services x 10 dests in %.3f s\n", round, dt);
-		assert_true(dt < 1.0);
+		assert_true(dt < 10.0);
 		assert_int_equal(lvs_svc_count(t), 10000);
 		union lvs_addr k;
 
@@ -1247,7 +1250,7 @@ static void test_scale_10k_services(void **state)
 		assert_int_equal(lvs_svc_lookup(t, AF_INET, IPPROTO_TCP, &k, 80)->num_dests, 10);
 		t0 = now_s();
 		assert_int_equal(lvs_flush(t), 0);
-		assert_true(now_s() - t0 < 1.0);
+		assert_true(now_s() - t0 < 10.0);
 	}
 	lvs_table_free(t);
 }
