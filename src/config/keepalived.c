@@ -12,6 +12,7 @@
  */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -547,7 +548,7 @@ static int parse_checker(struct ka_parser *p, const struct ka_node *c, const str
 				base.retry_delay_ms = base.interval_ms;
 			int r = cfg_dns_build(&base, dns_name, dns_type);
 			if (r) {
-				if (r == -2)
+				if (r == -EINVAL)
 					perr(p, c->line, "DNS_CHECK: name '%s' is not a valid DNS name", dns_name);
 				else
 					perr(p, c->line, "out of memory");

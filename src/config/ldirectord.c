@@ -14,6 +14,7 @@
  */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -573,7 +574,7 @@ static int build_check(struct ld_parser *p, const struct ld_scope *v, const stru
 				return perr(p, line, "service=dns needs request=<name to look up>");
 			if (dns_reverse_name(req, rev, sizeof(rev)) == 0)
 				req = rev, qt = DNS_T_PTR;
-			if ((r = cfg_dns_build(k, req, qt)) == -2)
+			if ((r = cfg_dns_build(k, req, qt)) == -EINVAL)
 				return perr(p, line, "request: '%s' is not a valid DNS name", req);
 			if (r)
 				return perr(p, line, "out of memory");
