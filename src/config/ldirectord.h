@@ -36,7 +36,7 @@ enum ld_key {
 	K_CHECKPORT, K_CHECKTYPE,
 	/* read by checktype's handler */
 	K_CHECKCOMMAND, K_REQUEST, K_RECEIVE, K_HTTPMETHOD, K_VIRTUALHOST, K_LOGIN, K_PASSWD,
-	/* whole when read */
+	/* done with when read (their read handlers) */
 	K_REAL, K_REAL6, K_TIMEOUT, K_CONNECTTIMEOUT,
 	/* accepted and ignored */
 	K_CHECKCOUNT, K_READDQUIESCENT, K_CLEANSTOP, K_CALLBACK, K_SUPERVISED, K_FORK, K_EXECUTE,
