@@ -7,8 +7,8 @@
  * "f:LINE: warning: ..." lines.
  *
  * The tree is found through $LVSD_TOP (tests/run.sh sets it), else the
- * current directory; the reference files through $LVSD_SPEC, else
- * /work/shared/spec (skipped when absent). */
+ * current directory; the reference files through $LVSD_SPEC, else the
+ * verbatim copies in tests/data/spec. */
 #include <errno.h>
 #include <ftw.h>
 #include <glob.h>
@@ -145,7 +145,12 @@ static void test_spec_files(void **state)
 	glob_t g;
 
 	(void)state;
-	snprintf(pattern, sizeof(pattern), "%s/*.cf", spec ? spec : "/work/shared/spec");
+	const char *top = getenv("LVSD_TOP");
+
+	if (spec)
+		snprintf(pattern, sizeof(pattern), "%s/*.cf", spec);
+	else
+		snprintf(pattern, sizeof(pattern), "%s/tests/data/spec/*.cf", top ? top : ".");
 	if (glob(pattern, 0, NULL, &g)) {
 		skip();
 		return;
