@@ -23,6 +23,7 @@ OPT := -O2
 endif
 
 CC ?= cc
+comma := ,
 CFLAGS_BASE := -std=gnu11 $(OPT) -g -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc -MMD -MP
 CFLAGS += $(CFLAGS_BASE) $(SANFLAGS)
 LDFLAGS += $(SANFLAGS)
@@ -51,6 +52,31 @@ objs = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 LIBS_PRESENT := $(foreach l,$(LIB_ORDER),$(if $($(l)_SRCS),$(BUILD)/lib$(l).a))
 
 -include $(sort $(wildcard src/*/module.mk tests/*/module.mk tools/module.mk bench/module.mk))
+
+# Build dependencies, checked by presence only (make's own wildcard over a
+# few headers and PATH: no compiler run, nothing slower for every build), so
+# that a fresh machine gets one line naming the installer instead of a
+# compiler error half-way through.  Goals that install them first (test,
+# demo, bench) and the ones that build nothing skip it; LVSD_DEPCHECK=0
+# skips it for toolchains that keep these elsewhere.
+DEP_HEADERS := bpf/bpf_helpers.h:libbpf-dev xdp/xsk.h:libxdp-dev libmnl/libmnl.h:libmnl-dev \
+	curl/curl.h:libcurl4-openssl-dev nftables/libnftables.h:libnftables-dev cmocka.h:libcmocka-dev \
+	linux/if_xdp.h:linux-libc-dev
+DEP_TOOLS := $(firstword $(CC)):build-essential clang:clang
+DEP_INCDIRS := /usr/include /usr/include/*-linux-gnu* /usr/local/include
+DEP_GOALS := $(filter-out test demo bench bench-micro deps clean,$(or $(MAKECMDGOALS),all))
+ifneq ($(DEP_GOALS),)
+ifneq ($(LVSD_DEPCHECK),0)
+dep_pkg = $(lastword $(subst :, ,$(1)))
+dep_name = $(firstword $(subst :, ,$(1)))
+DEP_MISSING := $(strip \
+	$(foreach h,$(DEP_HEADERS),$(if $(wildcard $(addsuffix /$(call dep_name,$(h)),$(DEP_INCDIRS))),,$(call dep_pkg,$(h)))) \
+	$(foreach t,$(DEP_TOOLS),$(if $(filter /%,$(call dep_name,$(t))),$(if $(wildcard $(call dep_name,$(t))),,$(call dep_pkg,$(t))),$(if $(wildcard $(addsuffix /$(call dep_name,$(t)),$(subst :, ,$(PATH)))),,$(call dep_pkg,$(t))))))
+ifneq ($(DEP_MISSING),)
+$(error lvsd: missing build dependencies ($(subst $(eval) ,$(comma) ,$(DEP_MISSING))): run `scripts/deps.sh build` as root, or `make deps`)
+endif
+endif
+endif
 
 LVSD_SRCS := $(wildcard src/daemon/*.c)
 IPVSADM_SRCS := $(wildcard src/cli/*.c)
@@ -123,9 +149,11 @@ bench-micro:
 	$(MAKE) SAN=0 all
 	bench/run.sh --micro-only
 
+# lvs-decap is for LVS-TUN real servers (README: kernels without ipip)
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)/lib/systemd/system
-	install -m 755 $(BINS) $(BUILD)/ipvsadm-save $(BUILD)/ipvsadm-restore $(DESTDIR)$(PREFIX)/sbin/
+	install -m 755 $(BINS) $(BUILD)/ipvsadm-save $(BUILD)/ipvsadm-restore $(BUILD)/tools/lvs-decap \
+		$(DESTDIR)$(PREFIX)/sbin/
 	install -m 644 docs/man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' packaging/lvsd.service.in > $(DESTDIR)/lib/systemd/system/lvsd.service
 	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' packaging/ipvsadm.service.in > $(DESTDIR)/lib/systemd/system/ipvsadm.service

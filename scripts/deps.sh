@@ -5,7 +5,13 @@ set -eu
 build_pkgs="build-essential pkg-config clang llvm libbpf-dev libxdp-dev libelf-dev zlib1g-dev
   libmnl-dev libcurl4-openssl-dev libmicrohttpd-dev libnftables-dev libcmocka-dev bpftool linux-libc-dev"
 run_pkgs="iproute2 iptables nftables curl netcat-openbsd socat busybox procps psmisc"
-test_pkgs="python3 python3-scapy ldirectord keepalived wrk iperf3 nginx-light"
+# everything a test runs, named even when another package pulls it in today:
+# scapy for the raw-packet clients, ping (check_probes, dp_nat), openssl
+# (check_probes' TLS server), ethtool (fastpath's offload toggles),
+# systemd-analyze (install.sh), and all that bench_smoke.sh's run of
+# bench/run.sh --smoke uses (haproxy, wrk, iperf3, nginx, gnuplot)
+test_pkgs="python3 python3-scapy ldirectord keepalived iputils-ping openssl ethtool systemd
+  wrk iperf3 nginx-light haproxy gnuplot-nox"
 bench_pkgs="haproxy nginx-light wrk iperf3 gnuplot-nox linux-perf ethtool"
 
 case "${1:-build}" in

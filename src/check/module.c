@@ -44,11 +44,12 @@ static int view_checks(void *arg, struct strbuf *out)
 	return 0;
 }
 
-/* the -c file, parsed; warnings logged; 0 or -EINVAL (logged) */
-static int load(const char *path, struct cfg **c)
+/* the -c file, parsed; warnings logged; 0 or -EINVAL with "config
+ * FILE:LINE: message" in err */
+static int load(const char *path, struct cfg **c, struct strbuf *err)
 {
-	struct strbuf err = STRBUF_INIT, warn = STRBUF_INIT;
-	int ret = cfg_parse_file(path, CFG_FMT_AUTO, c, &err, &warn);
+	struct strbuf why = STRBUF_INIT, warn = STRBUF_INIT;
+	int ret = cfg_parse_file(path, CFG_FMT_AUTO, c, &why, &warn);
 
 	if (warn.buf) {
 		char *save = NULL;
@@ -57,8 +58,8 @@ static int load(const char *path, struct cfg **c)
 			lvs_log(LOG_WARNING, "check: %s", l);
 	}
 	if (ret)
-		lvs_log(LOG_ERR, "check: %s", err.buf ? err.buf : "cannot load the configuration");
-	sb_free(&err);
+		sb_printf(err, "config %s", why.buf ? why.buf : "cannot be loaded");
+	sb_free(&why);
 	sb_free(&warn);
 	return ret ? -EINVAL : 0;
 }
@@ -71,7 +72,7 @@ static void mod_stop(void *state)
 	free(m);
 }
 
-static int mod_start(struct lvs_host *h, void **state)
+static int mod_start(struct lvs_host *h, void **state, struct strbuf *err)
 {
 	struct check_module *m = calloc(1, sizeof(*m));
 	struct cfg *c = NULL;
@@ -86,7 +87,7 @@ static int mod_start(struct lvs_host *h, void **state)
 	};
 	m->engine = chk_engine_new(&host);
 	if (!m->engine) {
-		lvs_log(LOG_ERR, "check: cannot create the health-check engine");
+		sb_puts(err, "check: cannot create the health-check engine");
 		ret = -ENOMEM;
 		goto fail;
 	}
@@ -94,11 +95,11 @@ static int mod_start(struct lvs_host *h, void **state)
 		goto fail;
 	/* no -c FILE: no thread; the view says so */
 	if (lvs_host_opts(h)->config_file) {
-		if ((ret = load(lvs_host_opts(h)->config_file, &c)) < 0)
+		if ((ret = load(lvs_host_opts(h)->config_file, &c, err)) < 0)
 			goto fail;
 		ret = chk_engine_start(m->engine, lvs_host_opts(h)->config_file, c);
 		if (ret) {
-			lvs_log(LOG_ERR, "check: cannot start the checker thread: %s", strerror(-ret));
+			sb_printf(err, "check: cannot start the checker thread: %s", strerror(-ret));
 			goto fail;
 		}
 		m->path = lvs_host_opts(h)->config_file;

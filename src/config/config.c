@@ -1,4 +1,5 @@
-/* config.c - model allocation, format detection, shared value parsers. */
+/* config.c - model allocation, format detection, shared value parsers,
+ * reading a file. */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <stdarg.h>
@@ -88,7 +89,7 @@ static int dup_str(char **dst, const char *src)
 	if (!src)
 		return 0;
 	*dst = strdup(src);
-	return *dst ? 0 : -1;
+	return *dst ? 0 : -ENOMEM;
 }
 
 int cfg_check_copy(struct cfg_check *dst, const struct cfg_check *src)
@@ -109,10 +110,15 @@ int cfg_check_copy(struct cfg_check *dst, const struct cfg_check *src)
 	return 0;
 fail:
 	cfg_check_free(dst);
-	return -1;
+	return -ENOMEM;
 }
 
 /* ---------------------------------------------------------- dialogues */
+
+/* A script is built by a run of appends and checked once, when it is
+ * handed to the check (set_dialog): a failed append marks the strbuf and
+ * makes the later ones no-ops (lib/strbuf.h), so one test of sb->oom
+ * there covers every step; a return value per step would only repeat it. */
 
 /* one script step: the kind letter, the text, its NUL */
 static void step(struct strbuf *sb, char kind, const char *text)
@@ -124,17 +130,13 @@ static void step(struct strbuf *sb, char kind, const char *text)
 static void stepf(struct strbuf *sb, char kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void stepf(struct strbuf *sb, char kind, const char *fmt, ...)
 {
-	struct strbuf t = STRBUF_INIT;
 	va_list ap;
 
+	sb_append(sb, &kind, 1);
 	va_start(ap, fmt);
-	sb_vprintf(&t, fmt, ap);
+	sb_vprintf(sb, fmt, ap);
 	va_end(ap);
-	if (t.oom)
-		sb->oom = 1;
-	else
-		step(sb, kind, t.buf ? t.buf : "");
-	sb_free(&t);
+	sb_append(sb, "", 1);
 }
 
 /* ldirectord's simpletcp request: "\n" (two characters) means a newline */
@@ -167,7 +169,7 @@ static int set_dialog(struct cfg_check *k, struct strbuf *sb, const char *servic
 {
 	if (sb->oom || !(k->service = strdup(service))) {
 		sb_free(sb);
-		return -1;
+		return -ENOMEM;
 	}
 	for (char *c = k->service; *c; c++)
 		*c = (char)tolower((unsigned char)*c);
@@ -184,14 +186,14 @@ int cfg_dns_build(struct cfg_check *k, const char *name, uint16_t qtype)
 	int len = dns_build_query(name, qtype, q, sizeof(q));
 
 	if (len < 0)
-		return -2;
+		return -EINVAL;
 	free(k->payload);
 	free(k->service);
 	k->payload_len = 0;
 	k->payload = malloc((size_t)len);
 	k->service = strdup("dns");
 	if (!k->payload || !k->service)
-		return -1;
+		return -ENOMEM;
 	memcpy(k->payload, q, (size_t)len);
 	k->payload_len = (size_t)len;
 	k->kind = CFG_CHK_DNS;
@@ -261,7 +263,7 @@ int cfg_dialog_build(struct cfg_check *k, const char *service, const char *reque
 		char *req = expand_newlines(request ? request : "");
 		if (!req) {
 			sb_free(&sb);
-			return -1;
+			return -ENOMEM;
 		}
 		if (req[0])
 			step(&sb, 'S', req);
@@ -338,11 +340,11 @@ int cfg_parse_uint(const char *s, uint32_t max, uint32_t *out)
 	unsigned long v;
 
 	if (!s || !isdigit((unsigned char)*s))
-		return -1;
+		return -EINVAL;
 	errno = 0;
 	v = strtoul(s, &end, 10);
 	if (errno || *end || v > max)
-		return -1;
+		return -EINVAL;
 	*out = (uint32_t)v;
 	return 0;
 }
@@ -353,11 +355,11 @@ int cfg_parse_seconds(const char *s, uint32_t *ms)
 	double v;
 
 	if (!s || !(isdigit((unsigned char)*s) || *s == '.'))
-		return -1;
+		return -EINVAL;
 	errno = 0;
 	v = strtod(s, &end);
 	if (errno || *end || v < 0 || v > 86400.0 * 7)
-		return -1;
+		return -EINVAL;
 	*ms = (uint32_t)(v * 1000.0 + 0.5);
 	return 0;
 }
@@ -368,7 +370,7 @@ int cfg_parse_addr(const char *s, int af_hint, int *af, union lvs_addr *a)
 
 	memset(a, 0, sizeof(*a));
 	if (!s || !*s || strlen(s) > 253)
-		return -1;
+		return -EINVAL;
 	if (af_hint != AF_INET6 && inet_pton(AF_INET, s, &a->ip) == 1) {
 		*af = AF_INET;
 		return 0;
@@ -380,12 +382,12 @@ int cfg_parse_addr(const char *s, int af_hint, int *af, union lvs_addr *a)
 	/* a host name: only names made of name characters go to the resolver */
 	for (const char *p = s; *p; p++)
 		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.' && *p != '_')
-			return -1;
+			return -EINVAL;
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = af_hint ? af_hint : AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	if (getaddrinfo(s, NULL, &hints, &res) || !res)
-		return -1;
+		return -EINVAL;
 	*af = res->ai_family;
 	if (res->ai_family == AF_INET)
 		a->ip = ((struct sockaddr_in *)res->ai_addr)->sin_addr.s_addr;
@@ -401,16 +403,16 @@ int cfg_parse_port(const char *s, const char *proto, uint16_t *port)
 	struct servent *se;
 
 	if (!s || !*s)
-		return -1;
+		return -EINVAL;
 	if (isdigit((unsigned char)*s)) {
 		if (cfg_parse_uint(s, 65535, &v))
-			return -1;
+			return -EINVAL;
 		*port = (uint16_t)v;
 		return 0;
 	}
 	se = getservbyname(s, proto ? proto : "tcp");
 	if (!se)
-		return -1;
+		return -EINVAL;
 	*port = ntohs((uint16_t)se->s_port);
 	return 0;
 }
@@ -422,22 +424,22 @@ int cfg_parse_hostport(const char *s, const char *proto, int *af, union lvs_addr
 	size_t n = strlen(s);
 
 	if (n == 0 || n >= sizeof(buf))
-		return -1;
+		return -EINVAL;
 	memcpy(buf, s, n + 1);
 	*port = 0;
 	if (buf[0] == '[') {
 		char *close = strchr(buf, ']');
 
 		if (!close)
-			return -1;
+			return -EINVAL;
 		*close = 0;
 		host = buf + 1;
 		if (close[1] == ':')
 			p = close + 2;
 		else if (close[1])
-			return -1;
+			return -EINVAL;
 		if (cfg_parse_addr(host, AF_INET6, af, a))
-			return -1;
+			return -EINVAL;
 	} else {
 		char *colon = strchr(buf, ':');
 
@@ -449,10 +451,10 @@ int cfg_parse_hostport(const char *s, const char *proto, int *af, union lvs_addr
 			p = colon + 1;
 		}
 		if (cfg_parse_addr(host, 0, af, a))
-			return -1;
+			return -EINVAL;
 	}
 	if (p && cfg_parse_port(p, proto, port))
-		return -1;
+		return -EINVAL;
 	return 0;
 }
 
@@ -490,11 +492,25 @@ int cfg_parse_text(const char *name, const char *text, enum cfg_format fmt, stru
 	return cfg_parse_ldirectord(name, text, out, err, warn);
 }
 
+/* a message about the file as a whole ("PATH: message"); returns ret */
+static int file_error(struct strbuf *err, int ret, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int file_error(struct strbuf *err, int ret, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err) {
+		va_start(ap, fmt);
+		sb_vprintf(err, fmt, ap);
+		va_end(ap);
+	}
+	return ret;
+}
+
 int cfg_parse_file(const char *path, enum cfg_format fmt, struct cfg **out,
 		   struct strbuf *err, struct strbuf *warn)
 {
 	FILE *f;
-	char *text;
+	char *text = NULL;
 	size_t n;
 	struct stat st;
 	int ret;
@@ -508,30 +524,30 @@ int cfg_parse_file(const char *path, enum cfg_format fmt, struct cfg **out,
 		path += 11;
 	}
 	f = fopen(path, "r");
-	if (!f) {
-		sb_printf(err, "%s: %s", path, strerror(errno));
-		return -1;
-	}
+	if (!f)
+		return file_error(err, -errno, "%s: %s", path, strerror(errno));
 	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode) || (size_t)st.st_size > CFG_MAX_FILE) {
-		sb_printf(err, "%s: not a regular file of at most %u bytes", path, CFG_MAX_FILE);
-		fclose(f);
-		return -1;
+		ret = file_error(err, -EINVAL, "%s: not a regular file of at most %u bytes", path, CFG_MAX_FILE);
+		goto out;
 	}
 	text = malloc((size_t)st.st_size + 1);
 	if (!text) {
-		fclose(f);
-		sb_printf(err, "%s: out of memory", path);
-		return -1;
+		ret = file_error(err, -ENOMEM, "%s: out of memory", path);
+		goto out;
 	}
 	n = fread(text, 1, (size_t)st.st_size, f);
+	if (ferror(f)) {
+		ret = file_error(err, -EIO, "%s: %s", path, strerror(EIO));
+		goto out;
+	}
 	text[n] = 0;
-	fclose(f);
 	if (memchr(text, 0, n)) {
-		sb_printf(err, "%s: binary data (NUL byte) in a configuration file", path);
-		free(text);
-		return -1;
+		ret = file_error(err, -EINVAL, "%s: binary data (NUL byte) in a configuration file", path);
+		goto out;
 	}
 	ret = cfg_parse_text(path, text, fmt, out, err, warn);
+out:
 	free(text);
+	fclose(f);
 	return ret;
 }

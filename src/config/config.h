@@ -2,10 +2,14 @@
  * keepalived.conf parsers, and the code that applies it to the table.
  *
  * Contract:
- *  - cfg_parse_*() turn a file into a struct cfg or fail with ONE error
- *    "file:line: message" in `err`; warnings (things accepted but ignored
- *    or reinterpreted) are appended to `warn`, one "file:line: warning: ..."
- *    per line.  Nothing is half-built: on error *out stays NULL.
+ *  - cfg_parse_*() turn a file into a struct cfg (0) or fail with ONE
+ *    error "file:line: message" in `err` and -EINVAL (a bad file),
+ *    -ENOMEM, or -errno of reading it; warnings (things accepted but
+ *    ignored or reinterpreted) are appended to `warn`, one
+ *    "file:line: warning: ..." per line.  `err` and `warn` may be NULL.
+ *    Nothing is half-built: on error *out stays NULL.
+ *  - The helpers below return 0 or -errno likewise (-EINVAL: not a valid
+ *    value, -ENOMEM).
  *  - The model is fully resolved: every default and every inherited global
  *    value has been filled in, so the checker and the applier never look
  *    at the source format.
@@ -128,18 +132,18 @@ struct cfg_real *cfg_add_real(struct cfg_service *s);
 struct cfg_check *cfg_add_check(struct cfg_real *r);
 /* make k a DIALOG check speaking ldirectord's negotiate `service`
  * (smtp, submission, pop, imap, nntp, ftp, simpletcp); 0 done, 1 not a
- * dialogue protocol (k untouched), -1 out of memory */
+ * dialogue protocol (k untouched), -ENOMEM */
 int cfg_dialog_build(struct cfg_check *k, const char *service, const char *request,
 		     const char *receive, const char *login, const char *passwd);
-/* make k keepalived's SMTP_CHECK dialogue (HELO helo_name); 0 or -1 (oom) */
+/* make k keepalived's SMTP_CHECK dialogue (HELO helo_name); 0 or -ENOMEM */
 int cfg_dialog_smtp_helo(struct cfg_check *k, const char *helo_name);
-/* make k a DNS check asking `name` (type qtype, config/dns.h); 0, -1 out
- * of memory, -2 not a valid DNS name */
+/* make k a DNS check asking `name` (type qtype, config/dns.h); 0, -ENOMEM,
+ * -EINVAL: not a valid DNS name */
 int cfg_dns_build(struct cfg_check *k, const char *name, uint16_t qtype);
 void cfg_check_free(struct cfg_check *k);
 int cfg_check_copy(struct cfg_check *dst, const struct cfg_check *src);
 void cfg_service_name(struct cfg_service *s);
-/* "1.2.3.4", "::1", or a host name -> af/addr; 0 or -1 */
+/* "1.2.3.4", "::1", or a host name -> af/addr */
 int cfg_parse_addr(const char *s, int af_hint, int *af, union lvs_addr *a);
 /* a port number or a service name from /etc/services */
 int cfg_parse_port(const char *s, const char *proto, uint16_t *port);

@@ -197,6 +197,24 @@ static inline void lvs_conn_prefetch_chain(const struct lvs_core *core, uint32_t
 		__builtin_prefetch(&core->conns[id2], 1, 3);
 }
 
+/* bucket b's chain head */
+static inline uint32_t *lvs_conn_bucket_head(struct lvs_core *core, uint32_t b)
+{
+	return &core->conns[b].bucket_head;
+}
+
+/* after the chain of b changed below its head (lock held): the copy of
+ * the head's successor the prefetch reads */
+static inline void lvs_conn_bucket_fix_second(struct lvs_core *core, uint32_t b)
+{
+	uint32_t h = core->conns[b].bucket_head;
+
+	__atomic_store_n(&core->conns[b].bucket_second, h ? core->conns[h].hnext : 0, __ATOMIC_RELAXED);
+}
+
+/* the bucket a hashed entry is in (conn.c) */
+uint32_t lvs_conn_bucket_of(const struct lvs_core *core, const struct lvs_conn *cp);
+
 /* the dest an entry is bound to (NULL: none).  The slot cannot change
  * while the entry holds it, so no lock is needed to read it. */
 static inline struct lvs_dest *lvs_conn_dest(const struct lvs_core *core, const struct lvs_conn *cp)

@@ -201,7 +201,7 @@ struct lvs_service {
 	 * the table (table.c) so that schedulers scanning every dest load
 	 * them independently instead of chasing list links; NULL when there
 	 * are none.  Changed under the table lock (in place, or replaced by a
-	 * bigger one; a replaced array is freed two lvs_table_tick()s later). */
+	 * bigger one; a replaced array is retired, table.h). */
 	struct lvs_dest_vec *dest_vec;
 
 	struct lvs_stats stats;

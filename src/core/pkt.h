@@ -28,9 +28,11 @@
  *  - The returned lvs_conn_ref is a snapshot: it stays valid after the call
  *    (no entry pointers).  ref->dest and ref->dest_datapath point into a
  *    struct lvs_dest which the table keeps alive while connections are bound
- *    to it (and 120 s in the trash afterwards), so it is safe to use for the
- *    duration of one packet.  lvs_core_ref_put() must be called when done;
- *    it is cheap (currently a no-op) but keeps the door open for refcounts.
+ *    to it (and 120 s in the trash afterwards), and frees only after the
+ *    calling worker's next quiescent state (lvs_core_epoch), so it is safe
+ *    to use for the rest of the burst.  lvs_core_ref_put() must be called
+ *    when done; it is cheap (currently a no-op) but keeps the door open
+ *    for refcounts.
  *  - Time is a monotonic millisecond clock passed in by the caller
  *    (synthetic in tests).  Expiry happens in lvs_core_tick(), which the
  *    daemon calls every ~100 ms-1 s from any single thread; entries whose
@@ -183,6 +185,13 @@ struct lvs_core *lvs_core_new(struct lvs_table *t, unsigned nworkers, size_t max
 			      const struct lvs_core_lock *lock);
 /* frees every entry (dropping dest references under the lock) */
 void lvs_core_free(struct lvs_core *core);
+
+/* the epoch domain of the core's table (lvs_table_epoch, table.h): a
+ * thread that calls inbound/outbound concurrently with table changes
+ * registers a reader with it and reports a quiescent state between
+ * bursts, so that what a call returned (ref->dest) and what it followed
+ * (dest->svc) stays allocated until then */
+struct lvs_epoch *lvs_core_epoch(struct lvs_core *core);
 
 void lvs_core_set_settings(struct lvs_core *core, const struct lvs_core_settings *s);
 void lvs_core_get_settings(const struct lvs_core *core, struct lvs_core_settings *s);

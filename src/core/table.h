@@ -83,8 +83,23 @@ struct lvs_stats *lvs_table_global_stats(struct lvs_table *t);
 
 /* run the estimator over every object (call every 2 s) */
 void lvs_table_estimate(struct lvs_table *t);
-/* scheduler ticks + trash reaping (call about once a second) */
+/* scheduler ticks, trash reaping, and freeing retired objects no reader
+ * holds any more (call about once a second) */
 void lvs_table_tick(struct lvs_table *t, uint64_t now_ms);
+
+/* Readers outside the table lock.  A thread that follows table pointers
+ * without holding the lock (a datapath worker: dest->svc, the service's
+ * stats, a connection's dest) registers a reader with this domain
+ * (lib/epoch.h), reports a quiescent state whenever it holds no such
+ * pointer (between bursts), goes offline while it blocks, and unregisters
+ * before it exits.  Objects that leave the table (deleted services,
+ * replaced dest arrays, reaped dests) are freed by lvs_table_tick() only
+ * once every online reader has passed a quiescent state after they left,
+ * however long that takes.  Room for LVS_TABLE_MAX_READERS readers. */
+#define LVS_TABLE_MAX_READERS 256
+struct lvs_epoch *lvs_table_epoch(struct lvs_table *t);
+/* objects left the table but not yet freed */
+size_t lvs_table_retired(const struct lvs_table *t);
 
 /* drop a reference a connection held on a dest (may free a trashed dest) */
 void lvs_dest_put(struct lvs_table *t, struct lvs_dest *dest);

@@ -7,6 +7,7 @@
 #ifndef LVSD_DAEMON_H
 #define LVSD_DAEMON_H
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -58,6 +59,15 @@ struct lvsd {
 	const char *pidfile;
 	int epfd, sigfd, wakefd, listen_fd;
 	ino_t sock_ino;                 /* to remove only our own socket file */
+	int lock_fd;                    /* flock on lock_path, held while we run */
+	char lock_path[PATH_MAX];
+	char sock_tmp[108];             /* where the socket listens until published */
+	int sock_published;             /* renamed to opts.socket_path: we are ready */
+	int ready;                      /* lvsd_ready() done */
+	int ready_fd;                   /* daemon mode: pipe to the waiting parent */
+	int pid_written;
+	int daemonized;
+	char start_err[512];            /* lvsd_start_failed(): why a start hook failed */
 	uint64_t start_ms;
 	int running;
 	int changed;                    /* atomic: lvsd_table_changed() pending */
@@ -122,10 +132,20 @@ void lvsd_loop_run(struct lvsd *d);
 void lvsd_loop_fini(struct lvsd *d);
 int lvsd_mod_fd(struct lvsd *d, int fd, uint32_t epoll_events);
 
-/* server.c: the control socket */
-int lvsd_server_bind(struct lvsd *d);          /* before daemonizing */
+/* server.c: the control socket (published only once lvsd is ready) */
+int lvsd_server_bind(struct lvsd *d, struct strbuf *err);    /* before daemonizing: lock, bind privately */
 int lvsd_server_start(struct lvsd *d);         /* registers with the loop */
-void lvsd_server_stop(struct lvsd *d);         /* closes clients, removes the socket */
+const char *lvsd_server_private_path(struct lvsd *d);        /* where it listens before publishing */
+int lvsd_server_publish(struct lvsd *d, struct strbuf *err); /* put it at opts.socket_path */
+void lvsd_server_stop(struct lvsd *d);         /* closes clients, removes socket and lock */
+
+/* main.c: modules started (and --restore done): pid file, socket, "ready"
+ * to a waiting parent; on failure lvsd must exit */
+int lvsd_ready(struct lvsd *d);
+/* why the start failed, in one line (no newline), e.g. "config
+ * /etc/x.cf:3: unknown keyword 'foo'"; lvsd then exits with "cannot
+ * start: WHY; exiting".  The first call wins. */
+void lvsd_start_failed(struct lvsd *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ops.c: one request frame -> one reply frame appended to out */
 void lvsd_handle_request(struct lvsd *d, const struct lvsp_hdr *h, const uint8_t *payload,

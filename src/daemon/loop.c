@@ -134,6 +134,10 @@ static void on_signal(void *arg, int fd, uint32_t events)
 				else
 					lvs_log(LOG_ERR, "restore from %s failed (status 0x%x)",
 						 d->opts.restore_file, status);
+				/* the table is what the file made of it (a failed
+				 * restore leaves lvsd running, as it always did) */
+				if (!d->ready && d->running)
+					lvsd_ready(d);
 			}
 			break;
 		}

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,12 +27,16 @@ static int client_mode(const char *sock, const char *view, const char *cmd)
 	char *text = NULL;
 	err = view ? lvsc_get_text(c, view, &text) : lvsc_command(c, cmd, &text);
 	lvsc_close(c);
+	/* a failed request that explains itself (e.g. reload's "file:line:
+	 * message") is not followed by the bare errno text as well */
+	int said = text && *text;
 	if (text) {
 		fputs(text, err < 0 ? stderr : stdout);
 		free(text);
 	}
 	if (err < 0) {
-		fprintf(stderr, "lvsd: %s\n", strerror(-err));
+		if (!said)
+			fprintf(stderr, "lvsd: %s\n", strerror(-err));
 		return 1;
 	}
 	return 0;
@@ -54,8 +59,10 @@ static int write_pidfile(const char *path)
 	return 0;
 }
 
-/* classic double fork; the parent waits for the child's "ready" byte so
- * that `lvsd && ipvsadm ...` works and start-up errors reach the shell */
+/* classic double fork; the parent waits for the child's verdict so that
+ * `lvsd && ipvsadm ...` works and start-up errors reach the shell: one
+ * byte (0 = ready) and, on failure, the one-line reason, which the parent
+ * prints to its stderr */
 static int daemonize(int *ready_fd)
 {
 	int p[2];
@@ -66,12 +73,26 @@ static int daemonize(int *ready_fd)
 		return -errno;
 	if (pid > 0) {
 		close(p[1]);
-		char b = 1;
-		ssize_t r;
-		do
-			r = read(p[0], &b, 1);
-		while (r < 0 && errno == EINTR);
-		_exit(r == 1 && b == 0 ? 0 : 1);
+		char buf[600];
+		size_t got = 0;
+		for (;;) {
+			ssize_t r = read(p[0], buf + got, sizeof(buf) - 1 - got);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0)
+				break;
+			got += (size_t)r;
+			if (got == sizeof(buf) - 1)
+				break;
+		}
+		if (got >= 1 && buf[0] == 0)
+			_exit(0);
+		buf[got] = 0;
+		if (got > 1)
+			fprintf(stderr, "lvsd: %s\n", buf + 1);
+		else
+			fprintf(stderr, "lvsd: the daemon died while starting; exiting\n");
+		_exit(1);
 	}
 	close(p[0]);
 	setsid();
@@ -94,15 +115,44 @@ static int daemonize(int *ready_fd)
 	return 0;
 }
 
-static void signal_ready(int *ready_fd, int ok)
+/* why: NULL when ready, else the line the waiting parent prints */
+static void signal_ready(int *ready_fd, const char *why)
 {
 	if (*ready_fd < 0)
 		return;
-	char b = ok ? 0 : 1;
-	ssize_t w = write(*ready_fd, &b, 1);
+	char buf[600];
+	int n = snprintf(buf, sizeof(buf), "%c%s", why ? 1 : 0, why ? why : "");
+	if (n > (int)sizeof(buf) - 1)
+		n = (int)sizeof(buf) - 1;
+	ssize_t w = write(*ready_fd, buf, (size_t)n);
 	(void)w;
 	close(*ready_fd);
 	*ready_fd = -1;
+}
+
+void lvsd_start_failed(struct lvsd *d, const char *fmt, ...)
+{
+	if (d->start_err[0])
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(d->start_err, sizeof(d->start_err), fmt, ap);
+	va_end(ap);
+}
+
+/* the one line of a failed start: to the log (stderr with -f), and to the
+ * shell that started a daemon: at once when the failure came before the
+ * fork, else through the pipe at the end of main(), after the clean-up, so
+ * that the shell never sees a socket or pid file that is about to go */
+static char fail_line[600];
+static void start_failed(struct lvsd *d, const char *why)
+{
+	if (fail_line[0])
+		return;
+	snprintf(fail_line, sizeof(fail_line), "cannot start: %s; exiting", why);
+	lvs_log(LOG_ERR, "%s", fail_line);
+	if (!d->opts.foreground && !d->daemonized)
+		fprintf(stderr, "lvsd: %s\n", fail_line);
 }
 
 /* --restore: run `ipvsadm -R < FILE` against our own socket, in the
@@ -137,7 +187,8 @@ static void start_restore(struct lvsd *d)
 		sigemptyset(&all);
 		sigprocmask(SIG_SETMASK, &all, NULL);
 		dup2(fd, 0);
-		setenv(LVSD_SOCKET_ENV, d->opts.socket_path, 1);
+		/* not yet published: the restore is part of getting ready */
+		setenv(LVSD_SOCKET_ENV, lvsd_server_private_path(d), 1);
 		if (prog[0] && access(prog, X_OK) == 0)
 			execl(prog, "ipvsadm", "-R", (char *)NULL);
 		execlp("ipvsadm", "ipvsadm", "-R", (char *)NULL);
@@ -155,15 +206,23 @@ static int start_modules(struct lvsd *d)
 	while (lvsd_modules[n])
 		n++;
 	d->mod_state = calloc(n ? n : 1, sizeof(*d->mod_state));
-	if (!d->mod_state)
+	if (!d->mod_state) {
+		lvsd_start_failed(d, "out of memory starting the modules");
 		return -ENOMEM;
+	}
 	for (size_t i = 0; i < n; i++) {
 		const struct lvs_module *m = lvsd_modules[i];
-		int err = m->start ? m->start(&d->host, &d->mod_state[i]) : 0;
+		struct strbuf why = STRBUF_INIT;
+		int err = m->start ? m->start(&d->host, &d->mod_state[i], &why) : 0;
 		if (err < 0) {
-			lvs_log(LOG_ERR, "module %s failed to start: %s", m->name, strerror(-err));
+			if (why.buf && why.buf[0])
+				lvsd_start_failed(d, "%s", why.buf);
+			else
+				lvsd_start_failed(d, "module %s: %s", m->name, strerror(-err));
+			sb_free(&why);
 			return err;
 		}
+		sb_free(&why);
 		d->nmodules_started = (int)i + 1;
 		lvs_log(LOG_DEBUG, "module %s started", m->name);
 	}
@@ -186,7 +245,7 @@ int main(int argc, char **argv)
 	struct lvsd *d = &daemon;
 	struct lvsd_args args = { 0 };
 
-	d->epfd = d->sigfd = d->wakefd = d->listen_fd = -1;
+	d->epfd = d->sigfd = d->wakefd = d->listen_fd = d->lock_fd = d->ready_fd = -1;
 	int rc = lvsd_options(d, argc, argv, &args);
 	if (rc < 0 && (args.show || args.cmd))
 		rc = client_mode(args.socket, args.show, args.cmd);
@@ -210,25 +269,28 @@ int main(int argc, char **argv)
 		fprintf(stderr, "lvsd: warning: not running as root; only root may use the control socket\n");
 
 	lvsd_log_init(&d->opts);
-	int err = lvsd_server_bind(d);
+	struct strbuf why = STRBUF_INIT;
+	int err = lvsd_server_bind(d, &why);
 	if (err) {
-		if (!d->opts.foreground)
-			fprintf(stderr, "lvsd: cannot use control socket %s: %s\n", d->opts.socket_path,
-				err == -EADDRINUSE ? "another lvsd is already running" : strerror(-err));
+		start_failed(d, why.buf ? why.buf : strerror(-err));
+		sb_free(&why);
+		lvsd_server_stop(d);
+		lvsd_log_close();
 		rc = 1;
 		goto out_args;
 	}
 
-	int ready_fd = -1;
 	if (!d->opts.foreground) {
-		err = daemonize(&ready_fd);
+		err = daemonize(&d->ready_fd);
 		if (err) {
-			lvs_log(LOG_ERR, "cannot daemonize: %s", strerror(-err));
+			char m[128];
+			snprintf(m, sizeof(m), "cannot daemonize: %s", strerror(-err));
+			start_failed(d, m);
+			lvsd_server_stop(d);
 			rc = 1;
 			goto out_args;
 		}
-		if ((err = write_pidfile(d->pidfile)))
-			lvs_log(LOG_WARNING, "pid file %s: %s", d->pidfile, strerror(-err));
+		d->daemonized = 1;
 	}
 
 	/* one stats slot per datapath worker; set before the table exists */
@@ -245,41 +307,89 @@ int main(int argc, char **argv)
 	d->start_ms = lvs_now_ms();
 	d->table = lvs_table_new();
 	if (!d->table) {
-		lvs_log(LOG_ERR, "out of memory creating the table");
+		start_failed(d, "out of memory creating the table");
 		goto out;
 	}
 	lvsd_netinfo_install(d->table);
-	if ((err = lvsd_loop_init(d)) || (err = lvsd_views_init(d)) || (err = lvsd_server_start(d)) ||
-	    (err = lvsd_core_start(d)) || (err = lvsd_settings_start(d))) {
-		lvs_log(LOG_ERR, "start-up failed: %s", strerror(-err));
+	if ((err = lvsd_loop_init(d)) || (err = lvsd_views_init(d)) || (err = lvsd_server_start(d))) {
+		char m[128];
+		snprintf(m, sizeof(m), "main loop: %s", strerror(-err));
+		start_failed(d, m);
 		goto out;
 	}
-	if (start_modules(d) < 0)
+	/* the core and the settings, which every module may use */
+	if ((err = lvsd_core_start(d)) || (err = lvsd_settings_start(d))) {
+		if (!d->start_err[0])
+			lvsd_start_failed(d, "connection core: %s", strerror(-err));
+		start_failed(d, d->start_err);
+		goto out;
+	}
+	/* the socket listens privately meanwhile: modules may register views,
+	 * commands and fds, and no client sees a half-started daemon */
+	if (start_modules(d) < 0) {
+		start_failed(d, d->start_err);
 		goto out_modules;
+	}
+	/* ready now, or once the --restore child (served through the private
+	 * socket by the loop) has exited: see on_signal() */
 	if (d->opts.restore_file)
 		start_restore(d);
+	if (!d->restore_pid && lvsd_ready(d) < 0)
+		goto out_modules;
 
-	lvs_log(LOG_NOTICE, "lvsd %s started: socket %s, backend %s", LVSD_VERSION, d->opts.socket_path,
-		 d->opts.backend);
-	signal_ready(&ready_fd, 1);
 	lvsd_loop_run(d);
-	rc = 0;
-	lvs_log(LOG_NOTICE, "lvsd stopping");
+	if (d->ready) {
+		rc = 0;
+		lvs_log(LOG_NOTICE, "lvsd stopping");
+	} else if (!d->start_err[0]) {
+		start_failed(d, "stopped before it was ready");
+	}
 out_modules:
 	stop_modules(d);
 out:
-	signal_ready(&ready_fd, 0);
 	lvsd_server_stop(d);
 	lvsd_loop_fini(d);
 	lvsd_views_fini(d);
 	lvsd_core_stop(d);      /* after the modules: they all used it */
 	if (d->table)
 		lvs_table_free(d->table);
-	if (!d->opts.foreground)
+	if (d->pid_written)
 		unlink(d->pidfile);
+	sb_free(&why);
+	/* a parent still waiting: the start failed (ready closed the pipe) */
+	signal_ready(&d->ready_fd, fail_line[0] ? fail_line : "cannot start; exiting");
 	lvsd_log_close();
 out_args:
 	free(d->settings);
 	free(d->settings_env);
 	return rc;
+}
+
+int lvsd_ready(struct lvsd *d)
+{
+	struct strbuf why = STRBUF_INIT;
+	int err;
+
+	if (d->ready)
+		return 0;
+	/* the pid file first: whoever sees the socket finds the pid too */
+	if (d->daemonized) {
+		if ((err = write_pidfile(d->pidfile)))
+			lvs_log(LOG_WARNING, "pid file %s: %s", d->pidfile, strerror(-err));
+		else
+			d->pid_written = 1;
+	}
+	err = lvsd_server_publish(d, &why);
+	if (err) {
+		lvsd_start_failed(d, "%s", why.buf ? why.buf : strerror(-err));
+		start_failed(d, d->start_err);
+		sb_free(&why);
+		d->running = 0;
+		return err;
+	}
+	d->ready = 1;
+	lvs_log(LOG_NOTICE, "lvsd %s started: socket %s, backend %s", LVSD_VERSION, d->opts.socket_path,
+		 d->opts.backend);
+	signal_ready(&d->ready_fd, NULL);
+	return 0;
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -311,39 +312,110 @@ static int mkdir_parent(const char *path)
 	return err;
 }
 
-int lvsd_server_bind(struct lvsd *d)
+/*
+ * The control socket appears only when lvsd is ready.  Every client, test
+ * and ldirectord-style script waits for the socket file and then talks to
+ * the daemon, so the file must not exist before the modules (datapath,
+ * checker, ...) have started and a --restore file has been loaded.  Hence:
+ *
+ *  lvsd_server_bind (before daemonizing, so that errors reach the shell):
+ *    1. takes an exclusive flock on PATH.lock, held for the daemon's life:
+ *       a second lvsd on the same path fails at once, also while the first
+ *       one is still starting and PATH does not exist yet;
+ *    2. refuses a non-socket at PATH and removes a dead daemon's socket
+ *       (nobody listening);
+ *    3. binds and listens under PATH.<pid>, a name nobody waits for (the
+ *       --restore child is pointed at it).
+ *  lvsd_server_publish (once ready): renames PATH.<pid> to PATH, so the
+ *    socket appears atomically and already serving.
+ *
+ * Why not bind PATH itself early and listen() late: clients would meet a
+ * deaf socket (ECONNREFUSED), which both they and a second lvsd take for a
+ * dead daemon's.  Why a lock file and not the temporary socket as the
+ * guard: its name holds a pid, so a second lvsd cannot find it.
+ */
+
+/* the lock outlives a crash as an unlocked file; a new lvsd just takes it */
+static int take_lock(struct lvsd *d, struct strbuf *err)
+{
+	const char *path = d->opts.socket_path;
+	if ((size_t)snprintf(d->lock_path, sizeof(d->lock_path), "%s.lock", path) >= sizeof(d->lock_path)) {
+		sb_printf(err, "control socket path too long: %s", path);
+		return -ENAMETOOLONG;
+	}
+	for (int tries = 0; tries < 8; tries++) {
+		int fd = open(d->lock_path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			int e = errno;
+			sb_printf(err, "lock file %s: %s", d->lock_path, strerror(e));
+			return -e;
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			int e = errno;
+			close(fd);
+			if (e == EWOULDBLOCK) {
+				sb_printf(err, "control socket %s: another lvsd is already running (or starting) on it",
+					  path);
+				return -EADDRINUSE;
+			}
+			sb_printf(err, "lock file %s: %s", d->lock_path, strerror(e));
+			return -e;
+		}
+		/* the previous owner removes the file as it exits: if that happened
+		 * between our open and flock, we locked an orphan; take a new one */
+		struct stat a, b;
+		if (fstat(fd, &a) == 0 && stat(d->lock_path, &b) == 0 && a.st_dev == b.st_dev &&
+		    a.st_ino == b.st_ino) {
+			d->lock_fd = fd;
+			return 0;
+		}
+		close(fd);
+	}
+	sb_printf(err, "lock file %s keeps changing", d->lock_path);
+	return -EAGAIN;
+}
+
+int lvsd_server_bind(struct lvsd *d, struct strbuf *err)
 {
 	const char *path = d->opts.socket_path;
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	if (strlen(path) >= sizeof(sun.sun_path)) {
-		lvs_log(LOG_ERR, "socket path too long: %s", path);
+		sb_printf(err, "control socket path too long: %s", path);
 		return -ENAMETOOLONG;
 	}
 	strcpy(sun.sun_path, path);
-	int err = mkdir_parent(path);
-	if (err) {
-		lvs_log(LOG_ERR, "cannot create the directory of %s: %s", path, strerror(-err));
-		return err;
+	int rc = mkdir_parent(path);
+	if (rc) {
+		sb_printf(err, "cannot create the directory of %s: %s", path, strerror(-rc));
+		return rc;
 	}
+	rc = take_lock(d, err);
+	if (rc)
+		return rc;
 
 	struct stat st;
 	if (lstat(path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {
-			lvs_log(LOG_ERR, "%s exists and is not a socket; not touching it", path);
+			sb_printf(err, "%s exists and is not a socket; not touching it", path);
 			return -EEXIST;
 		}
+		/* under the lock no lvsd of ours can be serving it; an older
+		 * lvsd that takes no lock could: ask before removing */
 		int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (probe < 0)
-			return -errno;
-		int rc = connect(probe, (struct sockaddr *)&sun, sizeof(sun));
+		if (probe < 0) {
+			int e = errno;
+			sb_printf(err, "socket: %s", strerror(e));
+			return -e;
+		}
+		rc = connect(probe, (struct sockaddr *)&sun, sizeof(sun));
 		int e = errno;
 		close(probe);
 		if (rc == 0 || e == EAGAIN) { /* EAGAIN: alive, backlog full */
-			lvs_log(LOG_ERR, "another lvsd is already running on %s", path);
+			sb_printf(err, "control socket %s: another lvsd is already running on it", path);
 			return -EADDRINUSE;
 		}
 		if (e != ECONNREFUSED && e != ENOENT) {
-			lvs_log(LOG_ERR, "cannot probe %s: %s", path, strerror(e));
+			sb_printf(err, "cannot probe %s: %s", path, strerror(e));
 			return -e;
 		}
 		/* nobody listens: a dead daemon's socket */
@@ -351,37 +423,60 @@ int lvsd_server_bind(struct lvsd *d)
 		unlink(path);
 	}
 
-	/* bind and listen under a temporary name, then rename into place: the
-	 * socket appears atomically and already listening, so a client (or a
-	 * second lvsd probing it) never sees a bound-but-deaf socket */
+	/* no room for the suffix: bind in place (the socket then appears
+	 * before the daemon is ready; the lock still keeps a second one out) */
 	struct sockaddr_un tmp = { .sun_family = AF_UNIX };
 	if ((size_t)snprintf(tmp.sun_path, sizeof(tmp.sun_path), "%s.%d", path, (int)getpid()) >=
 	    sizeof(tmp.sun_path))
-		snprintf(tmp.sun_path, sizeof(tmp.sun_path), "%s", path); /* no room: bind in place */
+		snprintf(tmp.sun_path, sizeof(tmp.sun_path), "%s", path);
 	unlink(tmp.sun_path);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
+	if (fd < 0) {
+		int e = errno;
+		sb_printf(err, "socket: %s", strerror(e));
+		return -e;
+	}
 	/* created 0600 from the start: no window where others could connect */
 	mode_t old = umask(0177);
-	int rc = bind(fd, (struct sockaddr *)&tmp, sizeof(tmp));
+	rc = bind(fd, (struct sockaddr *)&tmp, sizeof(tmp));
 	int e = errno;
 	umask(old);
 	if (rc < 0) {
-		lvs_log(LOG_ERR, "bind %s: %s", tmp.sun_path, strerror(e));
+		sb_printf(err, "bind %s: %s", tmp.sun_path, strerror(e));
 		close(fd);
 		return -e;
 	}
-	if (listen(fd, 128) < 0 || (strcmp(tmp.sun_path, path) && rename(tmp.sun_path, path) < 0)) {
+	if (listen(fd, 128) < 0) {
 		e = errno;
-		lvs_log(LOG_ERR, "listen/rename %s: %s", path, strerror(e));
+		sb_printf(err, "listen %s: %s", tmp.sun_path, strerror(e));
 		close(fd);
 		unlink(tmp.sun_path);
 		return -e;
 	}
-	if (stat(path, &st) == 0)
+	snprintf(d->sock_tmp, sizeof(d->sock_tmp), "%s", tmp.sun_path);
+	if (stat(tmp.sun_path, &st) == 0)
 		d->sock_ino = st.st_ino;
 	d->listen_fd = fd;
+	d->sock_published = !strcmp(tmp.sun_path, path);
+	return 0;
+}
+
+const char *lvsd_server_private_path(struct lvsd *d)
+{
+	return d->sock_tmp;
+}
+
+int lvsd_server_publish(struct lvsd *d, struct strbuf *err)
+{
+	if (d->sock_published)
+		return 0;
+	if (rename(d->sock_tmp, d->opts.socket_path) < 0) {
+		int e = errno;
+		sb_printf(err, "cannot put the control socket in place (%s -> %s): %s", d->sock_tmp,
+			  d->opts.socket_path, strerror(e));
+		return -e;
+	}
+	d->sock_published = 1;
 	return 0;
 }
 
@@ -402,8 +497,19 @@ void lvsd_server_stop(struct lvsd *d)
 		close(d->listen_fd);
 		d->listen_fd = -1;
 		/* remove the socket only if it is still ours (not a successor's) */
+		const char *where = d->sock_published ? d->opts.socket_path : d->sock_tmp;
 		struct stat st;
-		if (stat(d->opts.socket_path, &st) == 0 && st.st_ino == d->sock_ino)
-			unlink(d->opts.socket_path);
+		if (stat(where, &st) == 0 && st.st_ino == d->sock_ino)
+			unlink(where);
+	}
+	if (d->lock_fd >= 0) {
+		/* removed while still locked, so a successor never locks a file
+		 * that is about to vanish (take_lock re-checks the inode) */
+		struct stat a, b;
+		if (fstat(d->lock_fd, &a) == 0 && stat(d->lock_path, &b) == 0 && a.st_dev == b.st_dev &&
+		    a.st_ino == b.st_ino)
+			unlink(d->lock_path);
+		close(d->lock_fd);
+		d->lock_fd = -1;
 	}
 }

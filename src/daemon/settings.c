@@ -227,7 +227,7 @@ int lvsd_settings_start(struct lvsd *d)
 		/* checked while parsing the options: this fails only on a bug */
 		err = eq ? parse(p, (size_t)(eq - p), eq + 1, &k, &v, &why) : -EINVAL;
 		if (err) {
-			lvs_log(LOG_ERR, "settings: %s", why.buf ? why.buf : p);
+			lvsd_start_failed(d, "settings: %s", why.buf ? why.buf : p);
 			sb_free(&why);
 			return err;
 		}

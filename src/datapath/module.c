@@ -141,14 +141,16 @@ static void enforce(struct dp_module *dp)
 	dp_fastpath_sync_ifs(dp->fp, dp->ifnames);
 	if (!dp->steer)
 		return;
-	char err[256];
-	if (steer_apply(dp->steer, dp->sh.owned, dp->ifnames, err, sizeof(err)) < 0) {
-		if (strcmp(err, dp->steer_err))
-			lvs_log(LOG_ERR, "datapath: cannot install the nftables guard: %s", err);
-		snprintf(dp->steer_err, sizeof(dp->steer_err), "%s", err);
+	struct strbuf err = STRBUF_INIT;
+	if (steer_apply(dp->steer, dp->sh.owned, dp->ifnames, &err) < 0) {
+		const char *e = err.buf ? err.buf : "out of memory";
+		if (strcmp(e, dp->steer_err))
+			lvs_log(LOG_ERR, "datapath: cannot install the nftables guard: %s", e);
+		snprintf(dp->steer_err, sizeof(dp->steer_err), "%s", e);
 	} else {
 		dp->steer_err[0] = 0;
 	}
+	sb_free(&err);
 }
 
 static void resync(struct dp_module *dp)
@@ -473,15 +475,16 @@ static void start_local(struct dp_module *dp, const struct lvs_host_opts *opts)
  * AF_PACKET sockets, the XDP program shares its flow map */
 static void open_fastpath(struct dp_module *dp, const struct lvs_host_opts *opts)
 {
-	char why[200];
+	struct strbuf why = STRBUF_INIT;
 
 	if (opts->fastpath == LVS_FASTPATH_OFF) {
 		lvs_log(LOG_INFO, "datapath: fast path off (--fastpath off)");
 		return;
 	}
-	dp->fp = dp_fastpath_open(why, sizeof(why));
-	if (!dp->fp)
-		lvs_log(LOG_WARNING, "datapath: fast path unavailable (%s): every packet goes through the workers", why);
+	if (dp_fastpath_open(&dp->fp, &why) < 0)
+		lvs_log(LOG_WARNING, "datapath: fast path unavailable (%s): every packet goes through the workers",
+			 why.buf ? why.buf : "out of memory");
+	sb_free(&why);
 }
 
 /* the backend asked for, or AF_PACKET in its place; NULL (logged) when
@@ -492,7 +495,7 @@ static struct dp_backend *open_backend(const struct lvs_host_opts *opts, const s
 	const char *want = opts->backend ? opts->backend : "auto";
 	const struct dp_backend_ops *ops;
 	struct dp_backend *be = NULL;
-	char reason[256], err[256];
+	struct strbuf reason = STRBUF_INIT;
 
 	snprintf(why, whylen, "requested");
 	if (strcmp(want, "auto") && strcmp(want, "afpacket") && strcmp(want, "xdp"))
@@ -500,12 +503,12 @@ static struct dp_backend *open_backend(const struct lvs_host_opts *opts, const s
 	/* AF_XDP first when asked for (or auto); AF_PACKET works everywhere */
 	if (!strcmp(want, "xdp") || !strcmp(want, XDP_IN_AUTO)) {
 		ops = &dp_backend_afxdp;
-		int usable = strcmp(want, "auto") ? ops->probe(reason, sizeof(reason))
-						  : afxdp_auto_ok(reason, sizeof(reason));
+		int usable = strcmp(want, "auto") ? ops->probe(&reason) : afxdp_auto_ok(&reason);
 		if (usable < 0)
-			snprintf(why, whylen, "AF_XDP unusable: %s", reason);
-		else if (!(be = ops->open(conf, err, sizeof(err))))
-			snprintf(why, whylen, "AF_XDP open failed: %s", err);
+			snprintf(why, whylen, "AF_XDP unusable: %s", reason.buf ? reason.buf : "out of memory");
+		else if (ops->open(conf, &be, &reason) < 0)
+			snprintf(why, whylen, "AF_XDP open failed: %s", reason.buf ? reason.buf : "out of memory");
+		sb_free(&reason);
 		if (!be)
 			lvs_log(LOG_WARNING, "datapath: %s; falling back to afpacket", why);
 		else if (!strcmp(want, "auto"))
@@ -515,15 +518,19 @@ static struct dp_backend *open_backend(const struct lvs_host_opts *opts, const s
 	}
 	if (!be) {
 		ops = &dp_backend_afpacket;
-		if (ops->probe(reason, sizeof(reason)) < 0) {
-			lvs_log(LOG_WARNING, "datapath: afpacket unusable (%s); running without a datapath", reason);
+		const char *failed = "unusable";
+		int r = ops->probe(&reason);
+		if (r == 0) {
+			failed = "open failed";
+			r = ops->open(conf, &be, &reason);
+		}
+		if (r < 0) {
+			lvs_log(LOG_WARNING, "datapath: afpacket %s (%s); running without a datapath", failed,
+				 reason.buf ? reason.buf : "out of memory");
+			sb_free(&reason);
 			return NULL;
 		}
-		be = ops->open(conf, err, sizeof(err));
-		if (!be) {
-			lvs_log(LOG_WARNING, "datapath: afpacket open failed (%s); running without a datapath", err);
-			return NULL;
-		}
+		sb_free(&reason);
 	}
 	*opsp = ops;
 	return be;
@@ -669,7 +676,7 @@ static void dp_stop(void *state)
 	free(dp);
 }
 
-static int dp_start(struct lvs_host *h, void **state)
+static int dp_start(struct lvs_host *h, void **state, struct strbuf *why)
 {
 	struct dp_module *dp = calloc(1, sizeof(*dp));
 	const struct lvs_host_opts *opts = lvs_host_opts(h);
@@ -691,7 +698,7 @@ static int dp_start(struct lvs_host *h, void **state)
 		goto fail;
 	dp->sh.fw = dp->fw;
 	if ((err = start_backend(dp)) < 0) {
-		lvs_log(LOG_ERR, "datapath: cannot start workers: %s", strerror(-err));
+		sb_printf(why, "datapath: cannot start workers: %s", strerror(-err));
 		goto fail;
 	}
 	if (dp->sh.be) {

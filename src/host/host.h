@@ -40,7 +40,8 @@
  *    called once stop has begun; a module still removes its fds before
  *    closing them).  A start hook returning < 0 aborts lvsd's start-up:
  *    it must have undone its own work; the modules started before it are
- *    stopped.
+ *    stopped.  The control socket appears only once every module has
+ *    started: no client sees a half-started daemon.
  *  - Every function returning int returns 0 (or a count) or -errno.
  */
 #ifndef LVS_HOST_H
@@ -175,11 +176,14 @@ static inline int lvs_host_setting_set(const struct lvs_host *h, const char *nam
 }
 
 /* a module: start() returns 0 or -errno and, on success, its state in
- * *state; stop() and reload() get that state back.  reload (SIGHUP,
+ * *state; a failed start says why in err, in one line without a newline
+ * (e.g. "config /etc/x.cf:3: unknown keyword 'foo'"), which lvsd prints as
+ * "cannot start: WHY; exiting" (without one: the module's name and the
+ * errno).  stop() and reload() get the state back.  reload (SIGHUP,
  * `lvsd --cmd reload`) may be NULL; a failed reload says why in err. */
 struct lvs_module {
 	const char *name;
-	int (*start)(struct lvs_host *h, void **state);
+	int (*start)(struct lvs_host *h, void **state, struct strbuf *err);
 	void (*stop)(void *state);
 	int (*reload)(void *state, struct strbuf *err);
 };

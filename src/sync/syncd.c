@@ -389,22 +389,23 @@ static void sync_stop(void *state)
 	free(sm);
 }
 
-static int sync_start(struct lvs_host *h, void **state)
+static int sync_start(struct lvs_host *h, void **state, struct strbuf *err)
 {
 	struct sync_module *sm = calloc(1, sizeof(*sm));
-	int err;
+	int ret;
 
+	(void)err;      /* nothing here needs more than the errno */
 	if (!sm)
 		return -ENOMEM;
 	pthread_mutex_init(&sm->mu, NULL);
 	sm->h = h;
 	sm->core = lvs_host_core(h);
 	sm->master_fd = sm->backup_fd = -1;
-	if ((err = lvs_host_on_table_change(h, reconcile, sm)) < 0 ||
-	    (err = lvs_host_add_timer(h, SYNC_FLUSH_MS / 2, on_flush_timer, sm)) < 0 ||
-	    (err = lvs_host_register_text(h, "sync", view_sync, sm)) < 0) {
+	if ((ret = lvs_host_on_table_change(h, reconcile, sm)) < 0 ||
+	    (ret = lvs_host_add_timer(h, SYNC_FLUSH_MS / 2, on_flush_timer, sm)) < 0 ||
+	    (ret = lvs_host_register_text(h, "sync", view_sync, sm)) < 0) {
 		sync_stop(sm);
-		return err;
+		return ret;
 	}
 	reconcile(sm);   /* a --restore file may have started one */
 	*state = sm;

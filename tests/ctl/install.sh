@@ -14,11 +14,22 @@ tap_check "make install DESTDIR=... PREFIX=/usr succeeds" [ $rc = 0 ]
 [ $rc = 0 ] || sed 's/^/# /' "$dest.log"
 rm -f "$dest.log"
 sbin=$dest/usr/sbin
-for f in lvsd ipvsadm ipvsadm-save ipvsadm-restore; do
+for f in lvsd ipvsadm ipvsadm-save ipvsadm-restore lvs-decap; do
 	tap_check "sbin/$f installed executable" [ -x "$sbin/$f" ]
 done
-for m in lvsd ipvsadm ipvsadm-save ipvsadm-restore; do
+for m in lvsd ipvsadm ipvsadm-save ipvsadm-restore lvs-decap; do
 	tap_check "man page $m.8 installed" [ -f "$dest/usr/share/man/man8/$m.8" ]
+done
+# the installed lvs-decap is the real tool: its usage, and its options as
+# the man page documents them
+"$sbin/lvs-decap" -h >/dev/null 2>"$dest/decap.err"
+rc=$?
+tap_check "installed lvs-decap -h: usage, exit 2" \
+	[ $rc = 2 -a "$(cat "$dest/decap.err")" = "usage: lvs-decap -t ipip|gue|gre [-p UDPPORT] [-d TUNDEV] [-v]" ]
+"$sbin/lvs-decap" -t gue -d x >/dev/null 2>&1
+tap_check "installed lvs-decap refuses gue without -p (exit 2)" [ $? = 2 ]
+for opt in -t -p -d -v; do
+	tap_check "lvs-decap.8 documents $opt" grep -q "^\\.BR* \\\\$opt" "$dest/usr/share/man/man8/lvs-decap.8"
 done
 unit=$dest/lib/systemd/system
 tap_check "lvsd.service installed with the sbin path" grep -qx "ExecStart=/usr/sbin/lvsd \$LVSD_OPTS" "$unit/lvsd.service"

@@ -67,9 +67,9 @@ t1=$(date +%s.%N)
 r1=$(echo "$head" | sed -n 's/.*probes run \([0-9]*\).*/\1/p')
 late=$(echo "$head" | sed -n 's/.*late \([0-9]*\) (max \([0-9]*\) ms).*/\1 \2/p')
 up=$(echo "$head" | sed -n 's/.*, up \([0-9]*\),.*/\1/p')
-el=$(echo "$t1 - $t0" | bc)
-rate=$(echo "($r1 - $r0) / $el" | bc)
-cpu_pct=$(echo "scale=1; ($c1 - $c0) * 100 / $(getconf CLK_TCK) / $el" | bc)
+el=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+rate=$(awk -v a="$r0" -v b="$r1" -v el="$el" 'BEGIN { printf "%d", (b - a) / el }')
+cpu_pct=$(awk -v a="$c0" -v b="$c1" -v hz="$(getconf CLK_TCK)" -v el="$el" 'BEGIN { printf "%.1f", (b - a) * 100 / hz / el }')
 echo "# $n TCP checks every 1 s for ${el%.*} s: $rate probes/s, late (>100 ms) ${late% *} (max ${late#* } ms) since start, all up: $up/$n, lvsd CPU $cpu_pct%"
 echo "# $head"
 tap_check "all $n real servers up" [ "$up" = "$n" ]

@@ -13,7 +13,7 @@ hc_topology || { tap_fail "topology"; exit 1; }
 work=$(mktemp -d /tmp/lvsd-hc-cfg.XXXXXX)
 cleanup_dir "$work"
 
-seeds=/work/shared/spec
+seeds=$(dirname "$0")/../data/spec   # verbatim copies of the two blog files
 if [ -r "$seeds/seed-ldirectord-1.cf" ] && [ -r "$seeds/seed-ldirectord-2.cf" ]; then
 	cp "$seeds/seed-ldirectord-1.cf" "$seeds/seed-ldirectord-2.cf" "$work/"
 	hc_lvsd "$work/seed-ldirectord-1.cf"

@@ -1,6 +1,7 @@
-/* test_fwmark.c - the fwmark rule reader and classifier (src/datapath/fwmark.c):
+/* test_fwmark.c - the fwmark rule reader and classifier (netfilter/fwmark*.c):
  * the seeds' iptables-save forms, hex marks, xmark masks, ranges,
  * negations, nft text, chain priorities, and unsupported rules reported. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -261,10 +262,10 @@ static void test_parse_u32(void **state)
 	assert_int_equal(fwm_parse_u32("7", &v), 0);
 	assert_int_equal(v, 7);
 	assert_int_equal(fwm_parse_u32("0xffffffff", &v), 0);
-	assert_int_equal(fwm_parse_u32("0x100000000", &v), -1);
-	assert_int_equal(fwm_parse_u32("-1", &v), -1);
-	assert_int_equal(fwm_parse_u32("7a", &v), -1);
-	assert_int_equal(fwm_parse_u32("", &v), -1);
+	assert_int_equal(fwm_parse_u32("0x100000000", &v), -EINVAL);
+	assert_int_equal(fwm_parse_u32("-1", &v), -EINVAL);
+	assert_int_equal(fwm_parse_u32("7a", &v), -EINVAL);
+	assert_int_equal(fwm_parse_u32("", &v), -EINVAL);
 }
 
 int main(void)

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "core/table.h"
+#include "lib/epoch.h"
 #include "core/sched.h"
 
 static struct lvs_service_conf svc_conf(const char *sched)
@@ -121,10 +122,11 @@ static void test_vec_follows_list(void **state)
 }
 
 /* Adds fill the room at the array's front in place; a full array is
- * replaced by a bigger copy, and a scheduler that loaded the old one just
- * before may still read it for a while: it stays valid through one tick
- * (ASan checks the reads).  Many adds move little memory: the array is
- * replaced only log2(n) times. */
+ * replaced by a bigger copy, and a reader that loaded the old one just
+ * before may still read it for a while: it stays valid through any number
+ * of ticks until that reader passes a quiescent state (ASan checks the
+ * reads).  Many adds move little memory: the array is replaced only
+ * log2(n) times. */
 static void test_vec_grace_period(void **state)
 {
 	(void)state;
@@ -132,6 +134,9 @@ static void test_vec_grace_period(void **state)
 	struct lvs_service_conf c = svc_conf("lc");
 	const struct lvs_dest_vec *old = NULL;
 	unsigned replaced = 0;
+	struct lvs_epoch_reader *reader;
+
+	assert_int_equal(lvs_epoch_register(lvs_table_epoch(t), &reader), 0);
 
 	assert_int_equal(lvs_add_service(t, &c), 0);
 	struct lvs_service *s = lvs_svc_get(t, &c);
@@ -145,12 +150,14 @@ static void test_vec_grace_period(void **state)
 		if (before && lvs_sched_dests(s) != before) {
 			replaced++;
 			if (!old) {
-				/* the first replaced array: still intact after a tick */
+				/* the first replaced array: still intact after ticks */
 				old = before;
 				lvs_table_tick(t, 1000);
+				lvs_table_tick(t, 2000);
 				assert_int_equal(old->n, n_before);
 				for (unsigned k = 0; k < old->n; k++)
 					assert_non_null(old->d[k]);
+				lvs_epoch_quiescent(reader);
 			}
 		}
 	}
@@ -168,8 +175,10 @@ static void test_vec_grace_period(void **state)
 	assert_vec_matches_list(s);
 	/* a deleted service's array goes the same way; the table frees the rest */
 	assert_int_equal(lvs_del_service(t, &c), 0);
-	lvs_table_tick(t, 2000);
+	lvs_epoch_quiescent(reader);
 	lvs_table_tick(t, 3000);
+	assert_int_equal(lvs_table_retired(t), 0);
+	lvs_epoch_unregister(reader);
 	lvs_table_free(t);
 }
 

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "core/table.h"
+#include "lib/epoch.h"
 #include "core/sched.h"
 #include "core/stats.h"
 
@@ -514,15 +515,19 @@ static void test_trash_revive_and_reap(void **state)
 	lvs_table_free(t); /* ASan: nothing leaks from the trash */
 }
 
-/* a deleted service stays readable/writable for two ticks (workers may
- * still follow dest->svc); under ASan an early free fails this test */
+/* a deleted service stays readable/writable while a worker that may
+ * still follow dest->svc (a registered reader, online) has not passed a
+ * quiescent state, however many ticks go by; freed at the first tick after
+ * it did.  Under ASan an early free fails this test. */
 static void test_deleted_service_grace_period(void **state)
 {
 	(void)state;
 	struct lvs_table *t = lvs_table_new();
 	struct lvs_service_conf a = svc4("10.1.1.1", 80, "wrr");
 	struct lvs_dest_conf dc = dst("192.168.1.1", 80, 1, LVS_CONN_F_MASQ);
+	struct lvs_epoch_reader *worker;
 
+	assert_int_equal(lvs_epoch_register(lvs_table_epoch(t), &worker), 0);
 	assert_int_equal(lvs_add_service(t, &a), 0);
 	assert_int_equal(lvs_add_dest(t, &a, &dc), 0);
 	struct lvs_service *s = lvs_svc_get(t, &a);
@@ -530,16 +535,22 @@ static void test_deleted_service_grace_period(void **state)
 	assert_int_equal(lvs_del_service(t, &a), 0);
 	assert_null(lvs_svc_get(t, &a));
 	assert_int_equal(lvs_svc_count(t), 0);
+	assert_int_equal(lvs_table_retired(t), 2); /* the service, its dest array */
 	lvs_stats_slot(&s->stats, 0)->conns++; /* a late worker */
-	lvs_table_tick(t, 1000);
+	for (uint64_t now = 1000; now <= 10 * 1000; now += 1000)
+		lvs_table_tick(t, now);
 	lvs_stats_slot(&s->stats, 0)->inpkts++;
 	assert_int_equal(s->num_dests, 0);
 	assert_null(s->sched_data); /* the scheduler was unbound at delete */
-	lvs_table_tick(t, 2000); /* freed now */
+	assert_int_equal(lvs_table_retired(t), 2);
+	lvs_epoch_quiescent(worker);
+	lvs_table_tick(t, 11000); /* freed now */
+	assert_int_equal(lvs_table_retired(t), 0);
 	/* re-creating works and is a new object */
 	assert_int_equal(lvs_add_service(t, &a), 0);
 	assert_int_equal(lvs_flush(t), 0);
-	lvs_table_free(t); /* frees the graveyard too (ASan leak check) */
+	lvs_epoch_unregister(worker);
+	lvs_table_free(t); /* frees what is still retired (ASan leak check) */
 }
 
 /* --------------------------------------------------------------- overload */
@@ -1202,7 +1213,10 @@ static double now_s(void)
 }
 
 /* 10,000 services x 10 dests, then flush and restore again (the restore
- * path revives every dest from the trash) */
+ * path revives every dest from the trash).  The time bound only catches a
+ * quadratic path (seconds of CPU per round, far beyond it); how fast the
+ * table really is belongs to bench/micro, not to a test that a loaded
+ * machine or the sanitizers can slow down several times over. */
 static void test_scale_10k_services(void **state)
 {
 	(void)state;
@@ -1226,7 +1240,7 @@ static void test_scale_10k_services(void **state)
 		double dt = now_s() - t0;
 
 		print_message("# round %d: 10000 services x 10 dests in %.3f s\n", round, dt);
-		assert_true(dt < 1.0);
+		assert_true(dt < 10.0);
 		assert_int_equal(lvs_svc_count(t), 10000);
 		union lvs_addr k;
 
@@ -1236,7 +1250,7 @@ static void test_scale_10k_services(void **state)
 		assert_int_equal(lvs_svc_lookup(t, AF_INET, IPPROTO_TCP, &k, 80)->num_dests, 10);
 		t0 = now_s();
 		assert_int_equal(lvs_flush(t), 0);
-		assert_true(now_s() - t0 < 1.0);
+		assert_true(now_s() - t0 < 10.0);
 	}
 	lvs_table_free(t);
 }

@@ -11,7 +11,7 @@
  *    protocol handlers), so every segment the fast path's TC program
  *    forwards would first be handed to the tap (fanout, filter) for
  *    nothing.  An ETH_P_IP socket is a protocol handler like ip_rcv: it
- *    only sees what TC let through.  The nftables guard (steer.h) therefore
+ *    only sees what TC let through.  The nftables guard (guard.h) therefore
  *    sits in the IP prerouting hook, which the kernel's copy passes and the
  *    tap's does not.  Other ethertypes (ARP, IPv6, unknown VLANs) never
  *    reach the workers; they were never lvsd's to forward.
@@ -54,7 +54,10 @@
 #include <net/if_arp.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include "lib/err.h"
+#include "afp_tx.h"
 #include "backend.h"
+#include "lib/epoch.h"
 
 #define RING_BLOCK_SIZE (1u << 20)
 #define RING_BLOCKS     16
@@ -62,21 +65,13 @@
 #define RING_FRAMES     (RING_BLOCK_SIZE / RING_FRAME_SIZE * RING_BLOCKS)
 #define BIG_FRAME_MAX   (65536 + 512) /* GSO super-frame + vnet header, via recvmsg */
 #define COPY_RCVBUF     (8 << 20)    /* room for queued super-frames */
-#define TX_BATCH        64
-#define TX_IOV_MAX      4
 
 #ifndef PACKET_FANOUT_FLAG_IGNORE_OUTGOING
 #define PACKET_FANOUT_FLAG_IGNORE_OUTGOING 0x4000   /* linux 6.9 */
 #endif
 
-struct tx_slot {
-	struct virtio_net_hdr vh;
-	struct sockaddr_ll sll;
-	struct iovec iov[TX_IOV_MAX + 1];
-};
-
 struct dp_wio {
-	int rx_fd, tx_fd;
+	int rx_fd;
 	uint8_t *ring;
 	size_t ring_len;
 	unsigned head;                  /* next slot to look at */
@@ -86,9 +81,7 @@ struct dp_wio {
 	uint64_t copied;                /* frames taken with recvmsg (relaxed: describe reads it) */
 	int has_vnet;
 	int wake_fd;                    /* set_wake_fd(), or -1 */
-	struct tx_slot tx[TX_BATCH];
-	struct mmsghdr msgs[TX_BATCH];
-	int ntx;
+	struct afp_tx tx;               /* transmit: its own socket, batched */
 };
 
 struct dp_backend {
@@ -99,23 +92,16 @@ struct dp_backend {
 	struct dp_wio *w;
 };
 
-static int afp_probe(char *reason, size_t len)
+static int afp_probe(struct strbuf *err)
 {
+	int r = 0, v = TPACKET_V2;
 	int fd = socket(AF_PACKET, SOCK_RAW, 0);
-	if (fd < 0) {
-		snprintf(reason, len, "AF_PACKET socket: %s%s", strerror(errno),
-			 errno == EPERM ? " (needs CAP_NET_RAW)" : "");
-		return -1;
-	}
-	int v = TPACKET_V2;
-	if (setsockopt(fd, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) < 0) {
-		snprintf(reason, len, "TPACKET_V2 unsupported: %s", strerror(errno));
-		close(fd);
-		return -1;
-	}
+	if (fd < 0)
+		return lvs_err(err, -errno, "AF_PACKET socket: %m%s", errno == EPERM ? " (needs CAP_NET_RAW)" : "");
+	if (setsockopt(fd, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) < 0)
+		r = lvs_err(err, -errno, "TPACKET_V2 unsupported: %m");
 	close(fd);
-	snprintf(reason, len, "AF_PACKET TPACKET_V2 available");
-	return 0;
+	return r;
 }
 
 static void wio_close(struct dp_wio *w)
@@ -124,47 +110,47 @@ static void wio_close(struct dp_wio *w)
 		munmap(w->ring, w->ring_len);
 	if (w->rx_fd >= 0)
 		close(w->rx_fd);
-	if (w->tx_fd >= 0)
-		close(w->tx_fd);
+	afp_tx_close(&w->tx);
 	free(w->big);
 	w->big = NULL;
 	w->ring = NULL;
-	w->rx_fd = w->tx_fd = -1;
+	w->rx_fd = -1;
 }
 
-static int wio_open(struct dp_backend *be, struct dp_wio *w, char *err, size_t errlen)
+/* a setsockopt that must take; 0 or -errno with the option's name in err */
+static int must_set(int fd, int level, int opt, const char *name, const void *v, socklen_t len,
+		    struct strbuf *err)
 {
-	int one = 1, v;
+	if (setsockopt(fd, level, opt, v, len) == 0)
+		return 0;
+	return lvs_err(err, -errno, "%s: %m", name);
+}
+
+static int wio_open(struct dp_backend *be, struct dp_wio *w, struct strbuf *err)
+{
+	int one = 1, v, r;
 	w->rx_fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_IP));
-	w->tx_fd = socket(AF_PACKET, SOCK_RAW, 0);   /* protocol 0: never receives */
-	if (w->rx_fd < 0 || w->tx_fd < 0) {
-		snprintf(err, errlen, "socket: %s", strerror(errno));
-		return -1;
-	}
+	if (w->rx_fd < 0)
+		return lvs_err(err, -errno, "socket: %m");
+	if ((r = afp_tx_open(&w->tx, be->vnet, err)) < 0)
+		return r;
 	v = TPACKET_V2;
-	if (setsockopt(w->rx_fd, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) < 0) {
-		snprintf(err, errlen, "PACKET_VERSION: %s", strerror(errno));
-		return -1;
-	}
+	if ((r = must_set(w->rx_fd, SOL_PACKET, PACKET_VERSION, "PACKET_VERSION", &v, sizeof(v), err)) < 0)
+		return r;
 	/* frames larger than a slot: whole on the receive queue (see top) */
 	w->big = malloc(BIG_FRAME_MAX);
-	if (!w->big) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	if (setsockopt(w->rx_fd, SOL_PACKET, PACKET_COPY_THRESH, &one, sizeof(one)) < 0) {
-		snprintf(err, errlen, "PACKET_COPY_THRESH: %s", strerror(errno));
-		return -1;
-	}
+	if (!w->big)
+		return lvs_err(err, -ENOMEM, "out of memory");
+	if ((r = must_set(w->rx_fd, SOL_PACKET, PACKET_COPY_THRESH, "PACKET_COPY_THRESH", &one, sizeof(one),
+			  err)) < 0)
+		return r;
 	v = COPY_RCVBUF;
 	if (setsockopt(w->rx_fd, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof(v)) < 0)
 		(void)setsockopt(w->rx_fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v));  /* capped by rmem_max */
 	if (be->vnet) {
-		if (setsockopt(w->rx_fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one)) < 0 ||
-		    setsockopt(w->tx_fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one)) < 0) {
-			snprintf(err, errlen, "PACKET_VNET_HDR: %s", strerror(errno));
-			return -1;
-		}
+		if ((r = must_set(w->rx_fd, SOL_PACKET, PACKET_VNET_HDR, "PACKET_VNET_HDR", &one, sizeof(one),
+				  err)) < 0)
+			return r;
 		w->has_vnet = 1;
 	}
 	/* (no per-socket PACKET_IGNORE_OUTGOING: a fanout member's own hook is
@@ -182,37 +168,27 @@ static int wio_open(struct dp_backend *be, struct dp_wio *w, char *err, size_t e
 		BPF_STMT(BPF_RET | BPF_K, 0),
 	};
 	struct sock_fprog prog = { .len = sizeof(host_only) / sizeof(host_only[0]), .filter = host_only };
-	if (setsockopt(w->rx_fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0) {
-		snprintf(err, errlen, "SO_ATTACH_FILTER: %s", strerror(errno));
-		return -1;
-	}
-	/* best effort: bypass is an optimisation only */
-	(void)setsockopt(w->tx_fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
-
+	if ((r = must_set(w->rx_fd, SOL_SOCKET, SO_ATTACH_FILTER, "SO_ATTACH_FILTER", &prog, sizeof(prog), err)) < 0)
+		return r;
 	struct tpacket_req req = {
 		.tp_block_size = RING_BLOCK_SIZE,
 		.tp_block_nr = RING_BLOCKS,
 		.tp_frame_size = RING_FRAME_SIZE,
 		.tp_frame_nr = RING_FRAMES,
 	};
-	if (setsockopt(w->rx_fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)) < 0) {
-		snprintf(err, errlen, "PACKET_RX_RING: %s", strerror(errno));
-		return -1;
-	}
+	if ((r = must_set(w->rx_fd, SOL_PACKET, PACKET_RX_RING, "PACKET_RX_RING", &req, sizeof(req), err)) < 0)
+		return r;
 	w->ring_len = (size_t)RING_BLOCK_SIZE * RING_BLOCKS;
 	w->ring = mmap(NULL, w->ring_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_LOCKED, w->rx_fd, 0);
 	if (w->ring == MAP_FAILED) /* MAP_LOCKED may exceed RLIMIT_MEMLOCK: retry without */
 		w->ring = mmap(NULL, w->ring_len, PROT_READ | PROT_WRITE, MAP_SHARED, w->rx_fd, 0);
 	if (w->ring == MAP_FAILED) {
 		w->ring = NULL;
-		snprintf(err, errlen, "mmap ring: %s", strerror(errno));
-		return -1;
+		return lvs_err(err, -errno, "mmap ring: %m");
 	}
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP) };
-	if (bind(w->rx_fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
-		snprintf(err, errlen, "bind: %s", strerror(errno));
-		return -1;
-	}
+	if (bind(w->rx_fd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
+		return lvs_err(err, -errno, "bind: %m");
 	/* a fanout group even with one worker: its DEFRAG flag makes the kernel
 	 * reassemble IPv4 fragments (on a clone; the stack still gets the
 	 * originals) before they reach the ring, so the datapath forwards
@@ -225,52 +201,46 @@ static int wio_open(struct dp_backend *be, struct dp_wio *w, char *err, size_t e
 		be->outgoing_in_kernel = 1;
 		return 0;
 	}
+	if (errno != EINVAL)
+		return lvs_err(err, -errno, "PACKET_FANOUT: %m");
 	v = (int)((unsigned)be->fanout_id | type << 16);   /* older kernel: the filter does it */
-	if (errno != EINVAL || setsockopt(w->rx_fd, SOL_PACKET, PACKET_FANOUT, &v, sizeof(v)) < 0) {
-		snprintf(err, errlen, "PACKET_FANOUT: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-static struct dp_backend *afp_open(const struct dp_backend_conf *conf, char *err, size_t errlen)
-{
-	struct dp_backend *be = calloc(1, sizeof(*be));
-	if (!be) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
-	be->nworkers = conf->nworkers ? conf->nworkers : 1;
-	be->vnet = conf->want_offload;
-	be->fanout_id = (getpid() ^ (int)(uintptr_t)be) & 0xffff;
-	be->w = calloc(be->nworkers, sizeof(*be->w));
-	if (!be->w) {
-		free(be);
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
-	for (unsigned i = 0; i < be->nworkers; i++)
-		be->w[i].rx_fd = be->w[i].tx_fd = be->w[i].wake_fd = -1;
-	for (unsigned i = 0; i < be->nworkers; i++) {
-		if (wio_open(be, &be->w[i], err, errlen) < 0) {
-			for (unsigned j = 0; j <= i; j++)
-				wio_close(&be->w[j]);
-			free(be->w);
-			free(be);
-			return NULL;
-		}
-	}
-	return be;
+	return must_set(w->rx_fd, SOL_PACKET, PACKET_FANOUT, "PACKET_FANOUT", &v, sizeof(v), err);
 }
 
 static void afp_close(struct dp_backend *be)
 {
 	if (!be)
 		return;
-	for (unsigned i = 0; i < be->nworkers; i++)
+	for (unsigned i = 0; be->w && i < be->nworkers; i++)
 		wio_close(&be->w[i]);
 	free(be->w);
 	free(be);
+}
+
+static int afp_open(const struct dp_backend_conf *conf, struct dp_backend **out, struct strbuf *err)
+{
+	int r = -ENOMEM;
+	struct dp_backend *be = calloc(1, sizeof(*be));
+	if (!be)
+		return lvs_err(err, r, "out of memory");
+	be->nworkers = conf->nworkers ? conf->nworkers : 1;
+	be->vnet = conf->want_offload;
+	be->fanout_id = (getpid() ^ (int)(uintptr_t)be) & 0xffff;
+	be->w = calloc(be->nworkers, sizeof(*be->w));
+	if (!be->w) {
+		lvs_err(err, r, "out of memory");
+		goto fail;
+	}
+	for (unsigned i = 0; i < be->nworkers; i++)
+		be->w[i].rx_fd = be->w[i].tx.fd = be->w[i].wake_fd = -1;
+	for (unsigned i = 0; i < be->nworkers; i++)
+		if ((r = wio_open(be, &be->w[i], err)) < 0)
+			goto fail;
+	*out = be;
+	return 0;
+fail:
+	afp_close(be);
+	return r;
 }
 
 static struct dp_wio *afp_worker(struct dp_backend *be, unsigned idx)
@@ -330,9 +300,11 @@ static int afp_rx_burst(struct dp_wio *w, struct dp_frame *frames, int max, int 
 		if (timeout_ms == 0)
 			return 0;
 		struct pollfd p[2] = { { .fd = w->rx_fd, .events = POLLIN }, { .fd = w->wake_fd, .events = POLLIN } };
+		lvs_epoch_thread_offline();
 		int r = poll(p, w->wake_fd >= 0 ? 2 : 1, timeout_ms);
+		lvs_epoch_thread_online();
 		if (r < 0)
-			return errno == EINTR ? 0 : -1;
+			return errno == EINTR ? 0 : -errno;
 	}
 	int n = 0;
 	while (n < max && w->taken < RING_FRAMES) {
@@ -377,59 +349,13 @@ static void afp_rx_release(struct dp_wio *w)
 
 static int afp_flush(struct dp_wio *w)
 {
-	int refused = 0, done = 0;
-	while (done < w->ntx) {
-		int r = sendmmsg(w->tx_fd, w->msgs + done, (unsigned)(w->ntx - done), MSG_DONTWAIT);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			/* the first remaining frame is refused (EMSGSIZE, ENXIO, ENOBUFS...) */
-			refused++;
-			done++;
-			continue;
-		}
-		done += r;
-	}
-	w->ntx = 0;
-	return refused;
+	return afp_tx_flush(&w->tx);
 }
 
 static int afp_tx(struct dp_wio *w, int ifindex, const struct dp_offload *off,
 		  const struct iovec *iov, int n)
 {
-	if (n < 1 || n > TX_IOV_MAX)
-		return -1;
-	if (w->ntx == TX_BATCH)
-		afp_flush(w);
-	struct tx_slot *s = &w->tx[w->ntx];
-	struct mmsghdr *m = &w->msgs[w->ntx];
-	int k = 0;
-	memset(&s->sll, 0, sizeof(s->sll));
-	s->sll.sll_family = AF_PACKET;
-	s->sll.sll_ifindex = ifindex;
-	s->sll.sll_protocol = htons(ETH_P_IP);
-	if (w->has_vnet) {
-		memset(&s->vh, 0, sizeof(s->vh));
-		if (off) {
-			s->vh.flags = off->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM;
-			s->vh.gso_type = off->gso_size ? off->gso_type : VIRTIO_NET_HDR_GSO_NONE;
-			s->vh.hdr_len = off->hdr_len;
-			s->vh.gso_size = off->gso_size;
-			s->vh.csum_start = off->csum_start;
-			s->vh.csum_offset = off->csum_offset;
-		}
-		s->iov[k].iov_base = &s->vh;
-		s->iov[k++].iov_len = sizeof(s->vh);
-	}
-	for (int i = 0; i < n; i++)
-		s->iov[k++] = iov[i];
-	memset(m, 0, sizeof(*m));
-	m->msg_hdr.msg_name = &s->sll;
-	m->msg_hdr.msg_namelen = sizeof(s->sll);
-	m->msg_hdr.msg_iov = s->iov;
-	m->msg_hdr.msg_iovlen = (size_t)k;
-	w->ntx++;
-	return 0;
+	return afp_tx_queue(&w->tx, ifindex, off, iov, n);
 }
 
 static void afp_set_wake_fd(struct dp_wio *w, int fd)

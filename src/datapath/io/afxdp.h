@@ -1,9 +1,11 @@
-/* afxdp.h - the AF_XDP backend (afxdp.c) and its XDP steering program
- * (bpf/lvsd_xdp.bpf.c, built into lvsd).
+/* afxdp.h - the AF_XDP backend and its XDP steering program
+ * (bpf/lvsd_xdp.bpf.c, built into lvsd).  afxdp.c is the backend (workers,
+ * interfaces, receive and transmit), afxdp_xsk.c one AF_XDP socket with its
+ * UMEM and rings, afxdp_prog.c the program and its maps.
  *
  * Receive: lvsd's own XDP program, attached to every served interface
  * (native mode, generic when the driver refuses), redirects exactly the
- * frames the director owns (steer.h's owned set) to one AF_XDP socket per
+ * frames the director owns (guard.h's owned set) to one AF_XDP socket per
  * (interface, RX queue); everything else goes on to the kernel.  Unlike the
  * AF_PACKET tap, the redirected frame is STOLEN: the kernel never sees it,
  * so no guard is needed for it (the nftables guard stays as a backstop for
@@ -41,10 +43,13 @@
 
 #include "backend.h"
 
+struct strbuf;
+
 extern const struct dp_backend_ops dp_backend_afxdp;
 
 /* --backend auto: probe(), and not in the host (init) network namespace,
- * where the served links are physical NICs that native XDP may reset */
-int afxdp_auto_ok(char *reason, size_t len);
+ * where the served links are physical NICs that native XDP may reset;
+ * 0, or -errno with the reason in err (may be NULL) */
+int afxdp_auto_ok(struct strbuf *err);
 
 #endif

@@ -6,8 +6,10 @@
  * worker.c/xmit.c.
  *
  * Contract:
- *  - probe() says whether the backend can run here; on failure it writes a
- *    human reason ("no CAP_NET_RAW", "kernel lacks AF_XDP", ...) that the
+ *  - Functions return 0 (or a count) or -errno; a human reason goes to
+ *    the `struct strbuf *err` they take (may be NULL).
+ *  - probe() says whether the backend can run here; on failure the reason
+ *    ("no CAP_NET_RAW", "kernel lacks AF_XDP", ...) is what the
  *    module logs before falling back to the next backend.
  *  - open() creates `nworkers` worker contexts that together receive every
  *    frame of the namespace's interfaces (a backend bound per interface
@@ -64,9 +66,10 @@ struct dp_frame {
 
 struct dp_backend;
 struct dp_wio;                  /* one worker's I/O context */
-struct dp_owned;                /* steer.h */
+struct dp_owned;                /* netfilter/guard.h */
 
 struct dp_fastpath;
+struct strbuf;
 
 struct dp_backend_conf {
 	unsigned nworkers;
@@ -77,17 +80,18 @@ struct dp_backend_conf {
 
 struct dp_backend_ops {
 	const char *name;
-	int (*probe)(char *reason, size_t len);
-	struct dp_backend *(*open)(const struct dp_backend_conf *conf, char *err, size_t errlen);
+	int (*probe)(struct strbuf *err);
+	int (*open)(const struct dp_backend_conf *conf, struct dp_backend **out, struct strbuf *err);
 	void (*close)(struct dp_backend *be);
 	int (*if_add)(struct dp_backend *be, int ifindex);      /* may be NULL */
 	void (*if_del)(struct dp_backend *be, int ifindex);     /* may be NULL */
 	struct dp_wio *(*worker)(struct dp_backend *be, unsigned idx);
-	/* >= 0 frames, -1 on a fatal error */
+	/* >= 0 frames, -errno on a fatal error */
 	int (*rx_burst)(struct dp_wio *w, struct dp_frame *frames, int max, int timeout_ms);
 	void (*rx_release)(struct dp_wio *w);
-	/* queue one frame made of iov[0..n-1] on ifindex; 0, or -1 (queue
-	 * full after a flush attempt: counted as a tx drop by the caller) */
+	/* queue one frame made of iov[0..n-1] on ifindex (a full queue is
+	 * flushed first); 0, or -EINVAL for an iovec count the backend cannot
+	 * take (counted as a tx drop by the caller) */
 	int (*tx)(struct dp_wio *w, int ifindex, const struct dp_offload *off,
 		  const struct iovec *iov, int n);
 	/* push queued frames; returns frames the kernel refused */

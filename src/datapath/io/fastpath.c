@@ -11,6 +11,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "host/host.h"
+#include "lib/err.h"
 #include "fastpath.h"
 #include "fastpath_maps.h"
 #include "datapath/pkt/nexthop.h"
@@ -46,23 +47,22 @@ struct dp_fp_tc {
 
 static int on_event(void *ctx, void *data, size_t len);
 
-struct dp_fastpath *dp_fastpath_open(char *why, size_t len)
+int dp_fastpath_open(struct dp_fastpath **out, struct strbuf *why)
 {
+	int r = -ENOMEM;
 	struct dp_fastpath *fp = calloc(1, sizeof(*fp));
-	if (!fp) {
-		snprintf(why, len, "out of memory");
-		return NULL;
-	}
+	if (!fp)
+		return lvs_err(why, r, "out of memory");
 	fp->flows_fd = fp->tc_fd = fp->stats_fd = -1;
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "lvsd_fast");
 	fp->obj = bpf_object__open_mem(lvsd_fast_obj_start, (size_t)(lvsd_fast_obj_end - lvsd_fast_obj_start), &oo);
 	if (!fp->obj) {
-		snprintf(why, len, "cannot open the fast path object: %s", strerror(errno));
+		r = lvs_err(why, -errno, "cannot open the fast path object: %m");
 		goto fail;
 	}
-	int r = bpf_object__load(fp->obj);
+	r = bpf_object__load(fp->obj);
 	if (r) {
-		snprintf(why, len, "cannot load the fast path programs: %s", strerror(-r));
+		lvs_err(why, r, "cannot load the fast path programs: %m");
 		goto fail;
 	}
 	struct bpf_program *tc = bpf_object__find_program_by_name(fp->obj, "lvsd_tc_fast");
@@ -70,7 +70,7 @@ struct dp_fastpath *dp_fastpath_open(char *why, size_t len)
 	struct bpf_map *ctr = bpf_object__find_map_by_name(fp->obj, "lvsd_flow_ctr");
 	struct bpf_map *st = bpf_object__find_map_by_name(fp->obj, "lvsd_fast_stats");
 	if (!tc || !flows || !ctr || !st) {
-		snprintf(why, len, "fast path object incomplete");
+		r = lvs_err(why, -ENOENT, "fast path object incomplete");
 		goto fail;
 	}
 	fp->tc_fd = bpf_program__fd(tc);
@@ -81,7 +81,7 @@ struct dp_fastpath *dp_fastpath_open(char *why, size_t len)
 	fp->ctr_len = (l + (size_t)page - 1) / (size_t)page * (size_t)page;
 	void *m = mmap(NULL, fp->ctr_len, PROT_READ, MAP_SHARED, bpf_map__fd(ctr), 0);
 	if (m == MAP_FAILED) {
-		snprintf(why, len, "counters: mmap: %s", strerror(errno));
+		r = lvs_err(why, -errno, "counters: mmap: %m");
 		goto fail;
 	}
 	fp->ctr = m;
@@ -96,10 +96,11 @@ struct dp_fastpath *dp_fastpath_open(char *why, size_t len)
 	if (!fp->events)
 		lvs_log(LOG_WARNING, "datapath: fast path: no event ring (%s): connections are offloaded once established",
 			 strerror(errno));
-	return fp;
+	*out = fp;
+	return 0;
 fail:
 	dp_fastpath_close(fp);
-	return NULL;
+	return r;
 }
 
 static void tc_detach(struct dp_fp_tc *t)
@@ -312,7 +313,7 @@ static int flow_value(struct dp_worker *w, struct lvsd_flow *v, uint32_t to, uin
 {
 	struct nh_route rt;
 	if (nh_route4(w->nh, to, &rt) < 0 || rt.type != RTN_UNICAST || !rt.ifindex)
-		return -1;
+		return -EHOSTUNREACH;
 	*v = (struct lvsd_flow){
 		.addr = addr, .port = htons(port), .action = action,
 		.ifindex = (uint32_t)rt.ifindex, .nexthop = rt.nexthop, .slot = slot,

@@ -59,6 +59,7 @@ struct dp_worker;
 struct dp_fp_tc;
 struct lvsd_flow_ctr;
 struct ring_buffer;
+struct strbuf;
 
 #define DP_FP_HARVEST_MS 500
 
@@ -78,8 +79,9 @@ struct dp_fastpath {
 	struct dp_worker *events_worker;        /* the drainer, under events_lock */
 };
 
-/* load the programs and maps; NULL with a reason when this kernel cannot */
-struct dp_fastpath *dp_fastpath_open(char *why, size_t len);
+/* load the programs and maps; 0, or -errno with the reason in `why` (may
+ * be NULL) when this kernel cannot */
+int dp_fastpath_open(struct dp_fastpath **out, struct strbuf *why);
 /* detaches every TC filter, frees everything */
 void dp_fastpath_close(struct dp_fastpath *fp);
 /* TC filter on exactly these interfaces (main thread, on link changes);

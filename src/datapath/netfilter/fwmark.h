@@ -7,7 +7,8 @@
  * Kernel IPVS looks fwmark services up with that mark (ipvs-spec 5.3), so
  * lvsd re-evaluates the same rules itself.
  *
- * Contract (pure C, no I/O; fwmark_watch.c does the reading):
+ * Contract (pure C, no I/O; fwmark_watch.c does the reading; fwmark_rules.c
+ * parses the rule text, fwmark.c builds, orders and evaluates):
  *  - fwm_parse_iptables_save() reads `iptables-save -t mangle` text and
  *    fwm_parse_nft() reads `nft list ruleset` text into one classifier;
  *    both may be called on the same builder, nft chains are ordered by
@@ -117,7 +118,7 @@ uint64_t fwm_classify(const struct fwm_classifier *c, const struct fwm_pkt *p);
 /* text view: compiled rules, unsupported rules with the reason */
 void fwm_describe(const struct fwm_classifier *c, struct strbuf *out);
 
-/* parse one value like iptables/nft do: decimal or 0x hex; -1 if invalid */
+/* parse one value like iptables/nft do: decimal or 0x hex; 0, or -EINVAL */
 int fwm_parse_u32(const char *s, uint32_t *out);
 
 #endif

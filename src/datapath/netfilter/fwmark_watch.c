@@ -11,10 +11,10 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netlink.h>
 #include <netinet/in.h>
-#include <nftables/libnftables.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include "lib/nft.h"
 #include "lib/strbuf.h"
 #include "host/host.h"
 #include "fwmark.h"
@@ -34,7 +34,7 @@ struct fwm_watch {
 	const char *backend;            /* the running backend's name, NULL: none */
 	struct fwm_classifier *active;  /* atomic pointer read by workers */
 	struct retired_cls *retired;
-	struct nft_ctx *nft;
+	struct lvs_nft *nft;            /* NULL: libnftables unavailable */
 	int nl_fd;                      /* NFNLGRP_NFTABLES listener, -1 if none */
 	int dirty;
 	int legacy;                     /* iptables-save is the legacy back end */
@@ -43,7 +43,7 @@ struct fwm_watch {
 	/* guard */
 	char guard_table[32];
 	int guard_installed;
-	char guard_err[256];
+	struct strbuf guard_err;        /* why the last install failed; empty: it worked */
 	char *guard_marks;              /* current set, to avoid useless rewrites */
 	int warned_xdp;
 };
@@ -151,17 +151,18 @@ static struct fwm_classifier *read_rules(struct fwm_watch *w)
 			 ipt ? "failed (no mangle table?)" : "not available");
 	}
 	free(ipt);
-	if (w->nft && nft_run_cmd_from_buffer(w->nft, "list ruleset\n") == 0) {
-		const char *out = nft_ctx_get_output_buffer(w->nft);
+	struct strbuf ruleset = STRBUF_INIT;
+	if (w->nft && lvs_nft_run(w->nft, "list ruleset\n", &ruleset, NULL) == 0 && !ruleset.oom) {
 		/* iptables-nft's own table is read through iptables-save
 		 * (xtables parts); without iptables-save nft's translation of
 		 * it is the best we have */
-		int n = fwm_parse_nft(c, out ? out : "", ipt_ok && !w->legacy);
+		int n = fwm_parse_nft(c, ruleset.buf ? ruleset.buf : "", ipt_ok && !w->legacy);
 		snprintf(w->nft_status, sizeof(w->nft_status), "nft list ruleset: %d rules", n);
 	} else {
 		snprintf(w->nft_status, sizeof(w->nft_status), "nft list ruleset: %s",
 			 w->nft ? "failed" : "libnftables unavailable");
 	}
+	sb_free(&ruleset);
 	fwm_finish(c);
 	return c;
 }
@@ -276,19 +277,11 @@ static void on_timer(void *arg)
 
 /* ---- guard ---- */
 
-/* 0, or -EIO with nft's first error line in w->guard_err */
+/* 0 or -errno, with nft's reason in w->guard_err */
 static int guard_run(struct fwm_watch *w, const char *cmd)
 {
-	if (nft_run_cmd_from_buffer(w->nft, cmd) != 0) {
-		const char *e = nft_ctx_get_error_buffer(w->nft);
-		snprintf(w->guard_err, sizeof(w->guard_err), "%s", e ? e : "nft failed");
-		char *nl = strchr(w->guard_err, '\n');
-		if (nl)
-			*nl = 0;
-		return -EIO;
-	}
-	w->guard_err[0] = 0;
-	return 0;
+	sb_free(&w->guard_err);
+	return lvs_nft_run(w->nft, cmd, NULL, &w->guard_err);
 }
 
 /* the set of marks of IPv4 fwmark services, as nft set elements */
@@ -329,7 +322,7 @@ static void guard_sync(struct fwm_watch *w)
 		free(marks);
 		return;
 	}
-	if (w->guard_marks && !strcmp(marks, w->guard_marks) && !w->guard_err[0]) {
+	if (w->guard_marks && !strcmp(marks, w->guard_marks) && !w->guard_err.len) {
 		free(marks);
 		return;
 	}
@@ -363,35 +356,11 @@ static void guard_sync(struct fwm_watch *w)
 		w->guard_marks = marks;
 		marks = NULL;
 		lvs_log(LOG_INFO, "fwmark: kernel guard for marks {%s}", w->guard_marks);
-	} else if (w->guard_err[0]) {
-		lvs_log(LOG_ERR, "fwmark: cannot install the guard: %s", w->guard_err);
+	} else if (w->guard_err.len) {
+		lvs_log(LOG_ERR, "fwmark: cannot install the guard: %s", w->guard_err.buf);
 	}
 	sb_free(&sb);
 	free(marks);
-}
-
-/* tables of lvsd processes killed without cleaning up would drop marked
- * traffic forever */
-static void guard_reap_stale(struct fwm_watch *w)
-{
-	if (nft_run_cmd_from_buffer(w->nft, "list tables ip\n") != 0)
-		return;
-	const char *out = nft_ctx_get_output_buffer(w->nft);
-	char *copy = out ? strdup(out) : NULL;
-	if (!copy)
-		return;
-	char *save = NULL;
-	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		int pid;
-		if (sscanf(line, "table ip lvsd_fw_%d", &pid) != 1 || pid <= 0 || pid == getpid())
-			continue;
-		if (kill(pid, 0) == 0 || errno != ESRCH)
-			continue;
-		char cmd[96];
-		snprintf(cmd, sizeof(cmd), "delete table ip lvsd_fw_%d\n", pid);
-		(void)nft_run_cmd_from_buffer(w->nft, cmd);
-	}
-	free(copy);
 }
 
 static void on_table_change(void *arg)
@@ -414,9 +383,9 @@ static int view_fwmark(void *arg, struct strbuf *out)
 		  !strcmp(be, "xdp") ? "xdp (marked packets reach lvsd through the AF_PACKET tap)" :
 		  "unknown backend: fwmark traffic is not steered");
 	sb_printf(out, "guard: %s%s%s\n", w->guard_installed ? "nftables table ip lvsd_fw_<pid>, marks " : "none",
-		  w->guard_installed ? w->guard_marks : "", w->guard_err[0] ? " (ERROR)" : "");
-	if (w->guard_err[0])
-		sb_printf(out, "guard_error: %s\n", w->guard_err);
+		  w->guard_installed ? w->guard_marks : "", w->guard_err.len ? " (ERROR)" : "");
+	if (w->guard_err.len)
+		sb_printf(out, "guard_error: %s\n", w->guard_err.buf);
 	fwm_describe(c, out);
 	/* services whose mark no compiled rule sets: traffic never reaches them */
 	lvs_host_lock(w->h);
@@ -458,13 +427,13 @@ int fwm_watch_start(struct lvs_host *h, struct fwm_watch **out)
 	w->h = h;
 	w->nl_fd = -1;
 	snprintf(w->guard_table, sizeof(w->guard_table), "lvsd_fw_%d", (int)getpid());
-	w->nft = nft_ctx_new(NFT_CTX_DEFAULT);
-	if (w->nft) {
-		nft_ctx_buffer_output(w->nft);
-		nft_ctx_buffer_error(w->nft);
-		/* no counters: their changes are not rule changes */
-		nft_ctx_output_set_flags(w->nft, NFT_CTX_OUTPUT_STATELESS);
-		guard_reap_stale(w);
+	if (lvs_nft_open(&w->nft) == 0) {
+		/* tables of lvsd processes killed without cleaning up would
+		 * drop marked traffic forever */
+		static const char *const families[] = { "ip", NULL };
+		(void)lvs_nft_reap_stale(w->nft, "lvsd_fw_", families, NULL);
+	} else {
+		w->nft = NULL;
 	}
 	w->nl_fd = nl_open();
 	if (w->nl_fd < 0) {
@@ -507,10 +476,11 @@ void fwm_watch_stop(struct fwm_watch *w)
 		char cmd[96];
 		if (w->guard_installed || w->guard_marks) {
 			snprintf(cmd, sizeof(cmd), "delete table ip %s\n", w->guard_table);
-			(void)nft_run_cmd_from_buffer(w->nft, cmd);
+			(void)lvs_nft_run(w->nft, cmd, NULL, NULL);
 		}
-		nft_ctx_free(w->nft);
+		lvs_nft_close(w->nft);
 	}
+	sb_free(&w->guard_err);
 	free(w->guard_marks);
 	/* the workers have stopped: no one reads a classifier any more */
 	while (w->retired) {

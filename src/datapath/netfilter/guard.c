@@ -1,14 +1,14 @@
-/* steer.c - see steer.h. */
+/* guard.c - see guard.h. */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <nftables/libnftables.h>
 #include "core/table.h"
+#include "lib/err.h"
+#include "lib/nft.h"
 #include "lib/strbuf.h"
 #include "guard.h"
 
@@ -26,7 +26,7 @@ static int keys_add(struct dp_key **arr, size_t *n, size_t *cap, const struct dp
 		size_t nc = *cap ? *cap * 2 : 16;
 		struct dp_key *na = realloc(*arr, nc * sizeof(*na));
 		if (!na)
-			return -1;
+			return -ENOMEM;
 		*arr = na;
 		*cap = nc;
 	}
@@ -49,7 +49,7 @@ static int index_build(struct dp_key *keys, size_t *n, uint32_t **hash, uint32_t
 		sz *= 2;
 	*hash = calloc(sz, sizeof(**hash));
 	if (!*hash)
-		return -1;
+		return -ENOMEM;
 	*mask = (uint32_t)sz - 1;
 	for (size_t i = 0; i < *n; i++) {
 		uint32_t h = key_hash(keys[i].addr, keys[i].proto, keys[i].port) & *mask;
@@ -157,7 +157,7 @@ int dp_owned_is_natrs(const struct dp_owned *o, uint32_t addr, uint8_t proto, ui
 /* ---- nftables ---- */
 
 struct dp_steer {
-	struct nft_ctx *nft;
+	struct lvs_nft *nft;
 	int installed;
 	char table[32];         /* "lvsd_<pid>": several lvsd may share a namespace */
 	uint32_t local_mark;    /* steer_set_local_mark() */
@@ -169,47 +169,21 @@ void steer_set_local_mark(struct dp_steer *s, uint32_t mark)
 		s->local_mark = mark;
 }
 
-/* delete guard tables left behind by lvsd processes that no longer exist
- * (killed with SIGKILL): their drop rules would blackhole VIP traffic */
-static void reap_stale(struct dp_steer *s)
-{
-	if (nft_run_cmd_from_buffer(s->nft, "list tables\n") != 0)
-		return;
-	const char *out = nft_ctx_get_output_buffer(s->nft);
-	char *copy = out ? strdup(out) : NULL;
-	if (!copy)
-		return;
-	char *save = NULL;
-	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		/* "ip": this version's guard; "netdev": older versions' */
-		int pid;
-		char family[8];
-		if (sscanf(line, "table %7[a-z] lvsd_%d", family, &pid) != 2 || pid <= 0 || pid == getpid() ||
-		    (strcmp(family, "ip") && strcmp(family, "netdev")))
-			continue;
-		if (kill(pid, 0) == 0 || errno != ESRCH)
-			continue;
-		char cmd[96];
-		snprintf(cmd, sizeof(cmd), "delete table %s lvsd_%d\n", family, pid);
-		(void)nft_run_cmd_from_buffer(s->nft, cmd);
-	}
-	free(copy);
-}
-
 struct dp_steer *steer_new(void)
 {
 	struct dp_steer *s = calloc(1, sizeof(*s));
 	if (!s)
 		return NULL;
-	s->nft = nft_ctx_new(NFT_CTX_DEFAULT);
-	if (!s->nft) {
+	if (lvs_nft_open(&s->nft) < 0) {
 		free(s);
 		return NULL;
 	}
-	nft_ctx_buffer_output(s->nft);
-	nft_ctx_buffer_error(s->nft);
 	snprintf(s->table, sizeof(s->table), "lvsd_%d", (int)getpid());
-	reap_stale(s);
+	/* guard tables of lvsd processes killed without cleaning up would
+	 * blackhole VIP traffic; "ip": this version's guard, "netdev": older
+	 * versions' */
+	static const char *const families[] = { "ip", "netdev", NULL };
+	(void)lvs_nft_reap_stale(s->nft, "lvsd_", families, NULL);
 	return s;
 }
 
@@ -248,20 +222,17 @@ static void put_set(struct strbuf *sb, const char *name, const struct dp_key *k,
 	sb_puts(sb, " }\n");
 }
 
-static int run(struct dp_steer *s, const char *buf, char *err, size_t errlen)
+static int run(struct dp_steer *s, const char *buf, struct strbuf *err)
 {
-	if (nft_run_cmd_from_buffer(s->nft, buf) != 0) {
-		const char *e = nft_ctx_get_error_buffer(s->nft);
-		snprintf(err, errlen, "nft: %s", e ? e : "failed");
-		char *nl = strchr(err, '\n');
-		if (nl)
-			*nl = 0;
-		return -1;
-	}
-	return 0;
+	struct strbuf e = STRBUF_INIT;
+	int r = lvs_nft_run(s->nft, buf, NULL, &e);
+	if (r < 0 && err)
+		sb_printf(err, "nft: %s", e.buf ? e.buf : "failed");
+	sb_free(&e);
+	return r;
 }
 
-int steer_apply(struct dp_steer *s, const struct dp_owned *o, char *const *ifnames, char *err, size_t errlen)
+int steer_apply(struct dp_steer *s, const struct dp_owned *o, char *const *ifnames, struct strbuf *err)
 {
 	struct strbuf sb = STRBUF_INIT;
 	int nif = 0;
@@ -306,10 +277,9 @@ int steer_apply(struct dp_steer *s, const struct dp_owned *o, char *const *ifnam
 		sb_puts(&sb, "}\n");
 	if (sb.oom) {
 		sb_free(&sb);
-		snprintf(err, errlen, "out of memory");
-		return -1;
+		return lvs_err(err, -ENOMEM, "out of memory");
 	}
-	int r = run(s, sb.buf, err, errlen);
+	int r = run(s, sb.buf, err);
 	sb_free(&sb);
 	if (r == 0)
 		s->installed = 1;
@@ -318,10 +288,10 @@ int steer_apply(struct dp_steer *s, const struct dp_owned *o, char *const *ifnam
 
 void steer_remove(struct dp_steer *s)
 {
-	char err[256], cmd[96];
+	char cmd[96];
 	if (s && s->installed) {
 		snprintf(cmd, sizeof(cmd), "delete table ip %s\n", s->table);
-		run(s, cmd, err, sizeof(err));
+		run(s, cmd, NULL);
 		s->installed = 0;
 	}
 }
@@ -331,6 +301,6 @@ void steer_free(struct dp_steer *s)
 	if (!s)
 		return;
 	steer_remove(s);
-	nft_ctx_free(s->nft);
+	lvs_nft_close(s->nft);
 	free(s);
 }

@@ -1,4 +1,4 @@
-/* steer.h - which packets lvsd owns, and keeping the kernel off them.
+/* guard.h - which packets lvsd owns, and keeping the kernel off them.
  *
  * AF_PACKET is a tap: the kernel processes its own copy of every frame.
  * For what lvsd forwards that copy must die, or the kernel answers it (RST
@@ -31,8 +31,9 @@
  *  - dp_owned_build() snapshots the table (caller holds the table lock);
  *    the result is immutable, workers read it without locks.
  *  - steer_apply() (main thread) replaces the whole nft table in one
- *    transaction; steer_remove() deletes it on stop; steer_new() deletes
- *    tables of lvsd processes that died without cleaning up.
+ *    transaction: 0, or -errno with the reason in `err` (may be NULL);
+ *    steer_remove() deletes it on stop; steer_new() (NULL: no libnftables)
+ *    deletes tables of lvsd processes that died without cleaning up.
  */
 #ifndef LVS_DP_STEER_H
 #define LVS_DP_STEER_H
@@ -41,6 +42,7 @@
 #include <stdint.h>
 
 struct lvs_table;
+struct strbuf;
 
 struct dp_key {
 	uint32_t addr;          /* network order */
@@ -76,7 +78,7 @@ struct dp_steer *steer_new(void);
 /* mark for the output packets of local NAT real servers (dp_owned.local),
  * 0 (the default): no such marking; applied by the next steer_apply() */
 void steer_set_local_mark(struct dp_steer *s, uint32_t mark);
-int steer_apply(struct dp_steer *s, const struct dp_owned *o, char *const *ifnames, char *err, size_t errlen);
+int steer_apply(struct dp_steer *s, const struct dp_owned *o, char *const *ifnames, struct strbuf *err);
 void steer_remove(struct dp_steer *s);
 void steer_free(struct dp_steer *s);
 

@@ -10,6 +10,7 @@
 #include <sys/uio.h>
 #include "datapath/netfilter/fwmark_watch.h"
 #include "lib/clock.h"
+#include "lib/epoch.h"
 #include "nexthop.h"
 #include "worker.h"
 
@@ -224,7 +225,13 @@ void *dp_worker_main(void *arg)
 	const struct dp_backend_ops *ops = w->sh->ops;
 	struct dp_frame frames[BURST];
 	static __thread struct job jobs[BURST];     /* ~10 KB: off the stack */
+	struct lvs_epoch_reader *rd;
 
+	/* what the core hands out stays allocated until this worker reports
+	 * a quiescent state (core/table.h); the backend goes offline while it
+	 * waits for frames */
+	if (lvs_epoch_register(lvs_core_epoch(w->sh->core), &rd) < 0)
+		return NULL;
 	while (!__atomic_load_n(&w->sh->stop, __ATOMIC_ACQUIRE)) {
 		/* pick up the newest owned-set snapshot; publishing the version
 		 * tells the main thread older snapshots are no longer in use */
@@ -265,7 +272,9 @@ void *dp_worker_main(void *arg)
 				dp_worker_flushed(w);
 			}
 		}
+		lvs_epoch_quiescent(rd);        /* the burst holds nothing now */
 	}
+	lvs_epoch_unregister(rd);
 	/* drop frames still waiting */
 	for (unsigned i = 0; i < w->npending; i++)
 		free(w->pending[i].buf);

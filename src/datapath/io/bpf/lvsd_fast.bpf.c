@@ -36,6 +36,7 @@
 #include <bpf/bpf_endian.h>
 
 #include "flows_map.h"
+#include "stats_map.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -45,24 +46,13 @@ struct {
 	__type(value, struct lvsd_flow_ctr);
 } lvsd_flow_ctr SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, LVSD_FAST_STAT_COUNT);
-	__type(key, __u32);
-	__type(value, __u64);
-} lvsd_fast_stats SEC(".maps");
+/* lvsd's counters; count(what) adds one */
+LVSD_STATS_MAP(lvsd_fast_stats, LVSD_FAST_STAT_COUNT)
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, LVSD_EVENTS_BYTES);
 } lvsd_events SEC(".maps");
-
-static __always_inline void count(__u32 what)
-{
-	__u64 *c = bpf_map_lookup_elem(&lvsd_fast_stats, &what);
-	if (c)
-		*c += 1;
-}
 
 #define ETH_HLEN_     14
 #define TCP_OFF       (ETH_HLEN_ + 20)

@@ -3,7 +3,7 @@
  * Katran-style split: this program only CLASSIFIES; every policy decision
  * (scheduling, connection state, rewriting) stays in userspace.  A frame
  * is redirected to the AF_XDP socket of its (interface, RX queue) when the
- * director owns it, exactly the owned set of steer.h:
+ * director owns it, exactly the owned set of guard.h:
  *   - TCP/UDP to (VIP, proto, port) of a virtual service (port 0 = any);
  *   - TCP/UDP from (RIP, proto, port or 0 = any) of a NAT destination whose
  *     destination is NOT a local address (health-check replies to the
@@ -30,6 +30,7 @@
 
 #include "../afxdp_maps.h"
 #include "flows_map.h"      /* shared with lvsd_fast.bpf.c (fastpath.h) */
+#include "stats_map.h"
 
 /* linux/icmp.h drags in libc headers: the 8 bytes we read, spelled out */
 struct lvsd_icmp { __u8 type, code; __u16 csum; __u32 rest; };
@@ -72,20 +73,8 @@ struct {
 	__type(value, __u32);
 } lvsd_xsks SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, LVSD_XDP_STAT_COUNT);
-	__type(key, __u32);
-	__type(value, __u64);
-} lvsd_stats SEC(".maps");
-
-
-static __always_inline void count(__u32 what)
-{
-	__u64 *c = bpf_map_lookup_elem(&lvsd_stats, &what);
-	if (c)
-		*c += 1;
-}
+/* lvsd's counters; count(what) adds one */
+LVSD_STATS_MAP(lvsd_stats, LVSD_XDP_STAT_COUNT)
 
 static __always_inline int is_vip(__u32 addr, __u8 proto, __u16 port)
 {

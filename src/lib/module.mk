@@ -1,0 +1,2 @@
+# lib: nft.c runs nftables commands through libnftables
+LVSD_LDLIBS += -lnftables
