@@ -11,7 +11,8 @@
  * lvs_siphash_cd() is the general SipHash with c compression and d
  * finalisation rounds.  It exists so that unit tests can check the core
  * against the reference SipHash-2-4 vectors as well as the kernel's
- * hsiphash vectors (lib/test_siphash.c); it is not part of sched.h.
+ * hsiphash vectors (lib/test_siphash.c in the kernel tree); it is not
+ * part of sched.h.
  */
 #include <stddef.h>
 #include <stdint.h>
