@@ -1,13 +1,13 @@
-/* lvsd.h - what the daemon offers its modules (datapath, checker, config,
+/* host.h - what the daemon offers its modules (datapath, checker, config,
  * sync).  The daemon owns the table, the table lock, the main event loop,
  * logging and the control socket; modules plug in through this API and are
- * listed in modules.c.
+ * listed in src/daemon/modules.c.
  *
  * Contract:
  *  - The table (lvsd_table) may be read or changed only between
  *    lvsd_lock()/lvsd_unlock().  After changing it a module calls
- *    lvsd_table_changed() so that listeners (e.g. the datapath's steering
- *    maps) can resync.  Control-socket changes call it too.
+ *    lvsd_table_changed() so that listeners (e.g. the datapath's guard and
+ *    XDP maps) can resync.  Control-socket changes call it too.
  *  - Callbacks registered here run on the main loop thread.  Datapath
  *    workers are the module's own threads; they take lvsd_lock() only on
  *    slow paths (scheduling a new connection).

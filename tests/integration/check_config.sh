@@ -1,6 +1,7 @@
 #!/bin/bash
-# check_config.sh - configuration files through lvsd -c: the seeds' two
-# blog ldirectord.cf files load unmodified (warnings, no error), and a
+# check_config.sh - configuration files through lvsd -c: two ldirectord.cf
+# files published in LVS blog tutorials (read from /work/shared/spec when
+# present; tests/integration/data/ has one of them) load unmodified (warnings, no error), and a
 # keepalived.conf (vrrp blocks skipped) drives the table with keepalived's
 # semantics: servers up from the start, inhibit_on_failure = weight 0,
 # sorry_server when no server is left, removed when one returns.

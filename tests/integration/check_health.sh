@@ -25,7 +25,8 @@ failurecount=3
 autoreload=yes
 logfile="$work/ldirectord.log"
 quiescent=no
-# the seeds' layout: nothing indented, notes after values
+# the layout of tutorial ldirectord.cf files: nothing indented, notes
+# after values
 virtual=10.77.0.100:80 # VIP
 real=192.168.77.11 gate 2
 real=192.168.78.12 gate 1 trailing note

@@ -1,9 +1,9 @@
 #!/bin/bash
 # check_ldirectord.sh - Debian's REAL ldirectord (perl) drives OUR ipvsadm
 # against lvsd (no built-in checker here): ldirectord's debug mode runs
-# ./ipvsadm from its working directory (compat.md §1.1), which is our
+# ./ipvsadm from its working directory, which is our
 # binary in a private directory; it reaches lvsd through $LVSD_SOCKET.
-# The system's /usr/sbin/ipvsadm is never touched.  A seeds-like config;
+# The system's /usr/sbin/ipvsadm is never touched.  A tutorial-style config;
 # stop an RS's web server -> removed, stop both -> fallback, restart ->
 # restored and fallback gone.
 . "$(dirname "$0")/../lib/common.sh"

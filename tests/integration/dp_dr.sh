@@ -1,6 +1,7 @@
 #!/bin/bash
 # LVS-DR through lvsd: director, RSes and a router on one LAN; the RSes own
-# the VIP on lo with arp_ignore=1 / arp_announce=2 (the seeds' lvs_dr_rs.sh)
+# the VIP on lo with arp_ignore=1 / arp_announce=2 (as the usual lvs_dr_rs.sh
+# real-server script sets it up)
 # and answer the client directly through the router.
 . "$(dirname "$0")/../lib/common.sh"
 DP_SUITE=dr

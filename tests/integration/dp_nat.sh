@@ -1,5 +1,5 @@
 #!/bin/bash
-# LVS-NAT through lvsd in namespaces: the seeds' lab (client 172.20.0.100,
+# LVS-NAT through lvsd in namespaces: the NAT lab of scripts/lab.sh (client 172.20.0.100,
 # VIP 172.20.0.24, RS 192.168.1.16 / .8 behind DIP 192.168.1.1).
 . "$(dirname "$0")/../lib/common.sh"
 DP_SUITE=nat

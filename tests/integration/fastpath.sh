@@ -1,5 +1,5 @@
 #!/bin/bash
-# The fast path (src/datapath/fastpath.h): established TCP NAT flows are
+# The fast path (src/datapath/io/fastpath.h): established TCP NAT flows are
 # forwarded by lvsd's TC program instead of the workers, with both
 # backends.  What must hold: the data arrives intact (veth offloads on and
 # off), the workers no longer see those segments, FIN/RST still reach the

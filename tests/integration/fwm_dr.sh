@@ -1,8 +1,8 @@
 #!/bin/bash
 # Firewall-mark services fed by the user's own iptables/nftables rules
-# (issue 5): lvsd reads mangle PREROUTING, classifies packets itself (its
+# lvsd reads mangle PREROUTING, classifies packets itself (its
 # datapath runs before netfilter) and follows rule changes at run time.
-# The seeds' exact flow over LVS-DR, UDP marks, native nft rules,
+# The textbook flow (mark 7 on TCP 80 and 443 to the VIP) over LVS-DR, UDP marks, native nft rules,
 # unsupported rules reported, marks without services and vice versa.
 . "$(dirname "$0")/../lib/common.sh"
 DP_SUITE=fw
@@ -37,7 +37,7 @@ fwview() { dp_view fwmark; }
 # curls N PORT: the RS names answering N requests to VIP:PORT, one per line
 curls() { local i; for i in $(seq "$1"); do incl curl -s -m 3 "http://$LAB_VIP:$2/"; done; }
 
-# the seeds' rule, in place before lvsd starts
+# the textbook mark rule, in place before lvsd starts
 ind iptables -t mangle -A PREROUTING -d "$LAB_VIP" -p tcp -m multiport --dports 80,443 -j MARK --set-mark 7
 dp_lvsd -b "${DP_BACKEND:-afpacket}" -w 2 || { tap_fail "lvsd starts in the director namespace"; exit 1; }
 tap_ok "lvsd starts (AF_PACKET, 2 workers)"
@@ -68,7 +68,7 @@ tap_check "-L -c: connections of FWM 7 on ports 80 and 443" \
 out=$(incl curl -s -m 2 "http://$LAB_VIP:8080/" 2>&1; echo "rc=$?")
 tap_check "unmarked port 8080 is not forwarded (kernel answers RST)" grep -q 'rc=7' <<<"$out"
 
-# --- UDP marks, rule added at run time (hex form, the seeds' 0x63) ---
+# --- UDP marks, rule added at run time (hex form, 0x63) ---
 ipv -A -f 99 -s rr
 ipv -a -f 99 -r "$LAB_RS1" -g
 ipv -a -f 99 -r "$LAB_RS2" -g

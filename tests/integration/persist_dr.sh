@@ -1,5 +1,5 @@
 #!/bin/bash
-# Persistence end to end (issue 5): PFWM (fwmark 80+443 -p), PCC (VIP:0 -p),
+# Persistence end to end: PFWM (fwmark 80+443 -p), PCC (VIP:0 -p),
 # PPC (VIP:80 -p), templates in -L -c and --persistent-conn, template
 # expiry, quiescent dests with expire_quiescent_template, the settings
 # command, and a flood of clients creating templates.  LVS-DR lab.

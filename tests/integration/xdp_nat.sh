@@ -1,7 +1,7 @@
 #!/bin/bash
 # LVS-NAT through lvsd's AF_XDP backend (--backend xdp): the NAT suite's
 # core cases (rr order, HTTP, UDP, 50 MB bulk + 20 MB upload with sha256,
-# wrk) on the seeds' lab with default veth offloads, plus what is specific
+# wrk) on the NAT lab of scripts/lab.sh with default veth offloads, plus what is specific
 # to XDP: the program is attached natively, owned frames are stolen from
 # the kernel, partial checksums from the veth peers are completed, health
 # check replies to the director still reach the kernel.
