@@ -155,6 +155,17 @@ struct lvs_dest *find_dest(struct lvs_table *t, const struct lvs_service_conf *c
 	return lvs_dest_lookup(s, addr_af(ip), &a, port);
 }
 
+struct svc_fx svc_fx_new(struct lvs_service_conf c)
+{
+	struct svc_fx f;
+
+	f.t = lvs_table_new();
+	assert_non_null(f.t);
+	f.c = c;
+	f.s = add_svc(f.t, &f.c);
+	return f;
+}
+
 /* ---- core and the fake clock -------------------------------------------- */
 
 void core_fx_init(struct core_fx *e, unsigned nworkers, size_t max_conns, const struct lvs_core_lock *lock)

@@ -68,6 +68,15 @@ void del_dest(struct lvs_table *t, const struct lvs_service_conf *c, const char 
 /* the dest of an existing service, NULL if it has none at ip:port */
 struct lvs_dest *find_dest(struct lvs_table *t, const struct lvs_service_conf *c, const char *ip, uint16_t port);
 
+/* a table holding one service: where scheduler and table tests start */
+struct svc_fx {
+	struct lvs_table *t;
+	struct lvs_service_conf c;
+	struct lvs_service *s;
+};
+
+struct svc_fx svc_fx_new(struct lvs_service_conf c);
+
 /* ---- core and the fake clock -------------------------------------------- */
 
 /* A table, a core over it, the service a test drives and the fake clock:

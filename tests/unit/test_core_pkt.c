@@ -55,6 +55,13 @@ static enum lvs_verdict out(struct core_fx *e, const char *rs, uint16_t cport, u
 	return lvs_core_outbound(e->core, 0, &p, e->now, ref ? ref : &tmp);
 }
 
+/* client -> VIP is forwarded: to which real server (ref holds the rest) */
+static const char *in_rs(struct core_fx *e, uint16_t cport, uint8_t flags, struct lvs_conn_ref *ref)
+{
+	assert_int_equal(in(e, cport, flags, ref), LVS_FORWARD);
+	return rs_name(&ref->daddr);
+}
+
 /* the state name and seconds left of the conn CIP:cport -> VIP:80, as
  * /proc shows them */
 static void assert_proto_state(struct core_fx *e, uint8_t proto, uint16_t cport, const char *want,
@@ -81,8 +88,7 @@ static const char *inbound_picks(struct core_fx *e, uint16_t cport, int n)
 
 	seq[0] = '\0';
 	for (int i = 0; i < n; i++) {
-		assert_int_equal(in(e, (uint16_t)(cport + i), S, &r), LVS_FORWARD);
-		strcat(seq, rs_name(&r.daddr));
+		strcat(seq, in_rs(e, (uint16_t)(cport + i), S, &r));
 		strcat(seq, " ");
 	}
 	return seq;
@@ -230,8 +236,7 @@ static void test_rr_through_inbound(void **state)
 	/* oracle: rr starts at the newest dest */
 	assert_string_equal(inbound_picks(&e, 30000, 6), "rs2 rs1 rs2 rs1 rs2 rs1 ");
 	/* the same tuple again sticks to its conn */
-	assert_int_equal(in(&e, 30000, A, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r.daddr), "rs2");
+	assert_string_equal(in_rs(&e, 30000, A, &r), "rs2");
 	core_fx_done(&e);
 }
 
@@ -329,8 +334,7 @@ static void test_deleted_dest(void **state)
 	assert_int_equal(c.drop_dest_unavailable, 1);
 	/* re-adding the dest in time resumes it */
 	assert_int_equal(lvs_add_dest(e.t, &e.svc, &d1), 0);
-	assert_int_equal(in(&e, 7000, A, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r.daddr), "rs1");
+	assert_string_equal(in_rs(&e, 7000, A, &r), "rs1");
 
 	/* expire_nodest_conn=1: the conn is expired, a SYN is rescheduled */
 	add_rs(&e, RS2, 1, LVS_CONN_F_MASQ);
@@ -340,8 +344,7 @@ static void test_deleted_dest(void **state)
 	lvs_core_set_settings(e.core, &s);
 	assert_int_equal(in(&e, 7000, A, NULL), LVS_PASS);
 	assert_int_equal(lvs_core_conn_count(e.core), 0);
-	assert_int_equal(in(&e, 7000, S, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r.daddr), "rs2");
+	assert_string_equal(in_rs(&e, 7000, S, &r), "rs2");
 	core_fx_done(&e);
 }
 
@@ -356,24 +359,19 @@ static void test_weight0_keeps_existing(void **state)
 	env_init(&e, IPPROTO_TCP, "rr");
 	add_rs(&e, RS1, 1, LVS_CONN_F_MASQ);
 	add_rs(&e, RS2, 1, LVS_CONN_F_MASQ);
-	assert_int_equal(in(&e, 8000, S, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r.daddr), "rs2");
-	assert_int_equal(in(&e, 8001, S, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r.daddr), "rs1");
+	assert_string_equal(in_rs(&e, 8000, S, &r), "rs2");
+	assert_string_equal(in_rs(&e, 8001, S, &r), "rs1");
 	assert_int_equal(lvs_edit_dest(e.t, &e.svc, &d1), 0);
 	/* existing conn to the quiescent dest continues */
-	assert_int_equal(in(&e, 8001, A, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r.daddr), "rs1");
+	assert_string_equal(in_rs(&e, 8001, A, &r), "rs1");
 	/* new ones avoid it */
-	assert_int_equal(in(&e, 8002, S, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r.daddr), "rs2");
+	assert_string_equal(in_rs(&e, 8002, S, &r), "rs2");
 	/* expire_nodest_conn=1: a SYN reusing a conn to a weight-0 dest is
 	 * rescheduled even if the conn is established */
 	lvs_core_get_settings(e.core, &s);
 	s.expire_nodest_conn = 1;
 	lvs_core_set_settings(e.core, &s);
-	assert_int_equal(in(&e, 8001, S, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r.daddr), "rs2");
+	assert_string_equal(in_rs(&e, 8001, S, &r), "rs2");
 	core_fx_done(&e);
 }
 
@@ -390,19 +388,16 @@ static void test_conn_reuse(void **state)
 	add_rs(&e, RS2, 1, LVS_CONN_F_MASQ);
 	d1 = find_dest(e.t, &e.svc, RS1, 80);
 	d2 = find_dest(e.t, &e.svc, RS2, 80);
-	assert_int_equal(in(&e, 9000, S, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r.daddr), "rs2");
+	assert_string_equal(in_rs(&e, 9000, S, &r), "rs2");
 	/* a SYN on a live SYN_RECV entry is a retransmission: same conn */
-	assert_int_equal(in(&e, 9000, S, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r.daddr), "rs2");
+	assert_string_equal(in_rs(&e, 9000, S, &r), "rs2");
 	assert_int_equal(lvs_core_conn_count(e.core), 1);
 	assert_int_equal(in(&e, 9000, A, NULL), LVS_FORWARD);
 	assert_int_equal(in(&e, 9000, F | A, NULL), LVS_FORWARD);
 	assert_int_equal(out(&e, RS2, 9000, F | A, NULL), LVS_FORWARD);
 	assert_state(&e, 9000, "TIME_WAIT", 120);
 	/* conn_reuse_mode=1: a SYN on TIME_WAIT expires it and reschedules */
-	assert_int_equal(in(&e, 9000, S, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r.daddr), "rs1");
+	assert_string_equal(in_rs(&e, 9000, S, &r), "rs1");
 	assert_int_equal(lvs_core_conn_count(e.core), 1);
 	assert_int_equal(d2->inactconns + d2->activeconns, 0);
 	assert_int_equal(d1->inactconns, 1);
@@ -417,8 +412,7 @@ static void test_conn_reuse(void **state)
 	assert_int_equal(in(&e, 9000, A, NULL), LVS_FORWARD);
 	assert_int_equal(in(&e, 9000, R, NULL), LVS_FORWARD);
 	assert_state(&e, 9000, "CLOSE", 10);
-	assert_int_equal(in(&e, 9000, S, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r.daddr), "rs1");
+	assert_string_equal(in_rs(&e, 9000, S, &r), "rs1");
 	assert_state(&e, 9000, "SYN_RECV", 60);
 	core_fx_done(&e);
 }

@@ -14,21 +14,21 @@
 
 #define VIP "172.20.0.26"
 
-/* a persistent rr service: VIP:port of proto, or fwmark (then port 0) */
-static void env_init(struct core_fx *e, uint16_t proto, uint16_t port, uint32_t fwmark, uint32_t timeout)
+/* a persistent rr service, VIP:port of proto or fwmark (then port 0),
+ * with nrs real servers RS1, RS2, ... of weight 1 (NAT) on port */
+static void env_init(struct core_fx *e, uint16_t proto, uint16_t port, uint32_t fwmark, uint32_t timeout, int nrs)
 {
+	static const char *const rs[] = { RS1, RS2, RS3 };
+
 	core_fx_init(e, 1, 4096, NULL);
 	e->svc = fwmark ? fwm_conf(AF_INET, fwmark, "rr") : svc_conf(VIP, port, "rr");
 	e->svc.protocol = proto;
 	e->svc.flags = LVS_SVC_F_PERSISTENT;
 	e->svc.timeout = timeout;
 	add_svc(e->t, &e->svc);
+	for (int i = 0; i < nrs; i++)
+		add_dest(e->t, &e->svc, rs[i], port, 1, LVS_CONN_F_MASQ);
 	e->now = 5000000;
-}
-
-static struct lvs_dest *add_rs(struct core_fx *e, const char *ip, uint16_t port, int weight)
-{
-	return add_dest(e->t, &e->svc, ip, port, weight, LVS_CONN_F_MASQ);
 }
 
 /* src:sport -> VIP:dport with a fwmark (0: none) */
@@ -40,6 +40,14 @@ static enum lvs_verdict pkt(struct core_fx *e, uint8_t proto, const char *src, u
 
 	p.mark = mark;
 	return lvs_core_inbound(e->core, 0, &p, e->now, r ? r : &tmp);
+}
+
+/* a new TCP connection src:sport -> VIP:dport is forwarded: to which
+ * real server (r holds the rest) */
+static const char *syn_rs(struct core_fx *e, const char *src, uint16_t sport, uint16_t dport, struct lvs_conn_ref *r)
+{
+	assert_int_equal(pkt(e, IPPROTO_TCP, src, sport, dport, LVS_TCPF_SYN, 0, r), LVS_FORWARD);
+	return rs_name(&r->daddr);
 }
 
 /* the template, as lvs_core_conn_find sees it */
@@ -80,10 +88,8 @@ static void test_ppc(void **state)
 	struct lvs_dest *d3;
 
 	(void)state;
-	env_init(&e, IPPROTO_TCP, 80, 0, 60);
-	add_rs(&e, RS1, 80, 1);
-	add_rs(&e, RS2, 80, 1);
-	d3 = add_rs(&e, RS3, 80, 1);
+	env_init(&e, IPPROTO_TCP, 80, 0, 60, 3);
+	d3 = find_dest(e.t, &e.svc, RS3, 80);
 	for (int i = 0; i < 8; i++) {
 		assert_int_equal(pkt(&e, IPPROTO_TCP, CIP, (uint16_t)(32948 + i), 80, LVS_TCPF_SYN, 0, &r), LVS_FORWARD);
 		assert_string_equal(rs_name(&r.daddr), "rs3");
@@ -100,8 +106,7 @@ static void test_ppc(void **state)
 			    "TCP AC140064 0000 AC14001A 0050 C0A80118 0050 ASSURED          59");
 	assert_int_equal(lvs_core_conn_count(e.core), 9);
 	/* another client gets its own template, the next rr pick */
-	assert_int_equal(pkt(&e, IPPROTO_TCP, "172.20.0.101", 1000, 80, LVS_TCPF_SYN, 0, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r.daddr), "rs2");
+	assert_string_equal(syn_rs(&e, "172.20.0.101", 1000, 80, &r), "rs2");
 	core_fx_done(&e);
 }
 
@@ -113,8 +118,7 @@ static void test_template_lifetime(void **state)
 	union lvs_addr v = ip4(VIP);
 
 	(void)state;
-	env_init(&e, IPPROTO_TCP, 80, 0, 60);
-	add_rs(&e, RS1, 80, 1);
+	env_init(&e, IPPROTO_TCP, 80, 0, 60, 1);
 	assert_int_equal(pkt(&e, IPPROTO_TCP, CIP, 1000, 80, LVS_TCPF_SYN, 0, &r), LVS_FORWARD);
 	assert_int_equal(pkt(&e, IPPROTO_TCP, CIP, 1000, 80, LVS_TCPF_ACK, 0, &r), LVS_FORWARD);
 	/* packets of existing conns do not refresh it; new conns do */
@@ -153,17 +157,12 @@ static void test_netmask(void **state)
 	union lvs_addr v = ip4(VIP);
 
 	(void)state;
-	env_init(&e, IPPROTO_TCP, 80, 0, 300);
+	env_init(&e, IPPROTO_TCP, 80, 0, 300, 2);
 	e.svc.netmask = htonl(0xffffff00);
 	assert_int_equal(lvs_edit_service(e.t, &e.svc), 0);
-	add_rs(&e, RS1, 80, 1);
-	add_rs(&e, RS2, 80, 1);
-	assert_int_equal(pkt(&e, IPPROTO_TCP, "10.1.2.3", 1000, 80, LVS_TCPF_SYN, 0, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r.daddr), "rs2");
-	assert_int_equal(pkt(&e, IPPROTO_TCP, "10.1.2.77", 1000, 80, LVS_TCPF_SYN, 0, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r.daddr), "rs2");
-	assert_int_equal(pkt(&e, IPPROTO_TCP, "10.1.3.77", 1000, 80, LVS_TCPF_SYN, 0, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r.daddr), "rs1");
+	assert_string_equal(syn_rs(&e, "10.1.2.3", 1000, 80, &r), "rs2");
+	assert_string_equal(syn_rs(&e, "10.1.2.77", 1000, 80, &r), "rs2");
+	assert_string_equal(syn_rs(&e, "10.1.3.77", 1000, 80, &r), "rs1");
 	assert_true(tmpl(&e, IPPROTO_TCP, "10.1.2.0", &v, 80, &s));
 	assert_false(tmpl(&e, IPPROTO_TCP, "10.1.2.3", &v, 80, &s));
 	core_fx_done(&e);
@@ -177,14 +176,10 @@ static void test_pcc_port_zero(void **state)
 	union lvs_addr v = ip4(VIP);
 
 	(void)state;
-	env_init(&e, IPPROTO_TCP, 0, 0, 300);
-	add_rs(&e, RS1, 0, 1);
-	add_rs(&e, RS2, 0, 1);
-	assert_int_equal(pkt(&e, IPPROTO_TCP, CIP, 1000, 443, LVS_TCPF_SYN, 0, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r.daddr), "rs2");
+	env_init(&e, IPPROTO_TCP, 0, 0, 300, 2);
+	assert_string_equal(syn_rs(&e, CIP, 1000, 443, &r), "rs2");
 	assert_int_equal(r.dport, 443);
-	assert_int_equal(pkt(&e, IPPROTO_TCP, CIP, 1001, 80, LVS_TCPF_SYN, 0, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r.daddr), "rs2");
+	assert_string_equal(syn_rs(&e, CIP, 1001, 80, &r), "rs2");
 	assert_int_equal(r.dport, 80);
 	assert_true(tmpl(&e, IPPROTO_TCP, CIP, &v, 0, &s));
 	assert_int_equal(s.dport, 0);
@@ -205,9 +200,7 @@ static void test_pfwm(void **state)
 	union lvs_addr m;
 
 	(void)state;
-	env_init(&e, IPPROTO_TCP, 0, 1, 300);
-	add_rs(&e, RS1, 0, 1);
-	add_rs(&e, RS2, 0, 1);
+	env_init(&e, IPPROTO_TCP, 0, 1, 300, 2);
 	assert_int_equal(pkt(&e, IPPROTO_TCP, CIP, 1000, 80, LVS_TCPF_SYN, 1, &r), LVS_FORWARD);
 	assert_string_equal(rs_name(&r.daddr), "rs2");
 	/* UDP and another port share the IPPROTO_IP template of mark 1 */
@@ -235,23 +228,17 @@ static void test_quiescent_and_deleted(void **state)
 	struct lvs_core_counters c;
 
 	(void)state;
-	env_init(&e, IPPROTO_TCP, 80, 0, 300);
-	add_rs(&e, RS1, 80, 1);
-	add_rs(&e, RS2, 80, 1);
-	assert_int_equal(pkt(&e, IPPROTO_TCP, CIP, 1000, 80, LVS_TCPF_SYN, 0, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r.daddr), "rs2");
+	env_init(&e, IPPROTO_TCP, 80, 0, 300, 2);
+	assert_string_equal(syn_rs(&e, CIP, 1000, 80, &r), "rs2");
 	/* weight 0: persistence wins by default */
 	edit_dest(e.t, &e.svc, RS2, 80, 0, LVS_CONN_F_MASQ);
-	assert_int_equal(pkt(&e, IPPROTO_TCP, CIP, 1001, 80, LVS_TCPF_SYN, 0, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r.daddr), "rs2");
+	assert_string_equal(syn_rs(&e, CIP, 1001, 80, &r), "rs2");
 	/* expire_quiescent_template=1: the template is invalidated */
 	lvs_core_get_settings(e.core, &st);
 	st.expire_quiescent_template = 1;
 	lvs_core_set_settings(e.core, &st);
-	assert_int_equal(pkt(&e, IPPROTO_TCP, CIP, 1002, 80, LVS_TCPF_SYN, 0, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r.daddr), "rs1");
-	assert_int_equal(pkt(&e, IPPROTO_TCP, CIP, 1003, 80, LVS_TCPF_SYN, 0, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r.daddr), "rs1");
+	assert_string_equal(syn_rs(&e, CIP, 1002, 80, &r), "rs1");
+	assert_string_equal(syn_rs(&e, CIP, 1003, 80, &r), "rs1");
 	lvs_core_counters(e.core, &c);
 	assert_int_equal(c.tmpl_invalidated, 1);
 	assert_int_equal(c.tmpl_created, 2);
@@ -260,8 +247,7 @@ static void test_quiescent_and_deleted(void **state)
 	/* deleting the dest invalidates too */
 	del_dest(e.t, &e.svc, RS1, 80);
 	edit_dest(e.t, &e.svc, RS2, 80, 1, LVS_CONN_F_MASQ);
-	assert_int_equal(pkt(&e, IPPROTO_TCP, CIP, 1004, 80, LVS_TCPF_SYN, 0, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r.daddr), "rs2");
+	assert_string_equal(syn_rs(&e, CIP, 1004, 80, &r), "rs2");
 	core_fx_done(&e);
 }
 
@@ -274,9 +260,7 @@ static void test_udp_assured_and_ops(void **state)
 	union lvs_addr v = ip4(VIP);
 
 	(void)state;
-	env_init(&e, IPPROTO_UDP, 53, 0, 120);
-	add_rs(&e, RS1, 53, 1);
-	add_rs(&e, RS2, 53, 1);
+	env_init(&e, IPPROTO_UDP, 53, 0, 120, 2);
 	assert_int_equal(pkt(&e, IPPROTO_UDP, CIP, 1000, 53, 0, 0, &r), LVS_FORWARD);
 	assert_true(tmpl(&e, IPPROTO_UDP, CIP, &v, 53, &s));
 	assert_string_equal(lvs_conn_state_name(s.protocol, s.flags, (uint8_t)s.state), "NONE");
@@ -313,13 +297,9 @@ static void test_expire_nodest_flush(void **state)
 	union lvs_addr v = ip4(VIP);
 
 	(void)state;
-	env_init(&e, IPPROTO_TCP, 80, 0, 300);
-	add_rs(&e, RS1, 80, 1);
-	add_rs(&e, RS2, 80, 1);
-	assert_int_equal(pkt(&e, IPPROTO_TCP, CIP, 1000, 80, LVS_TCPF_SYN, 0, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r.daddr), "rs2");
-	assert_int_equal(pkt(&e, IPPROTO_TCP, "10.7.7.7", 1000, 80, LVS_TCPF_SYN, 0, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r.daddr), "rs1");
+	env_init(&e, IPPROTO_TCP, 80, 0, 300, 2);
+	assert_string_equal(syn_rs(&e, CIP, 1000, 80, &r), "rs2");
+	assert_string_equal(syn_rs(&e, "10.7.7.7", 1000, 80, &r), "rs1");
 	assert_int_equal(lvs_core_conn_count(e.core), 4);
 	del_dest(e.t, &e.svc, RS2, 80);
 	lvs_core_expire_nodest(e.core, e.now);
