@@ -10,24 +10,35 @@
 
 /* ---- addresses ---------------------------------------------------------- */
 
-union lvs_addr ip4(const char *s)
+int addr_af(const char *s)
+{
+	return strchr(s, ':') ? AF_INET6 : AF_INET;
+}
+
+/* both members of the union start at its first byte */
+static union lvs_addr parse_addr(int af, const char *s)
 {
 	union lvs_addr a;
 
 	memset(&a, 0, sizeof(a));
-	if (inet_pton(AF_INET, s, &a.ip) != 1)
-		fail_msg("not an IPv4 address: %s", s);
+	if (inet_pton(af, s, &a) != 1)
+		fail_msg("not an IPv%d address: %s", af == AF_INET6 ? 6 : 4, s);
 	return a;
+}
+
+union lvs_addr ip4(const char *s)
+{
+	return parse_addr(AF_INET, s);
 }
 
 union lvs_addr ip6(const char *s)
 {
-	union lvs_addr a;
+	return parse_addr(AF_INET6, s);
+}
 
-	memset(&a, 0, sizeof(a));
-	if (inet_pton(AF_INET6, s, &a.in6) != 1)
-		fail_msg("not an IPv6 address: %s", s);
-	return a;
+union lvs_addr ip46(const char *s)
+{
+	return parse_addr(addr_af(s), s);
 }
 
 union lvs_addr ip4h(uint32_t host)
@@ -37,16 +48,6 @@ union lvs_addr ip4h(uint32_t host)
 	memset(&a, 0, sizeof(a));
 	a.ip = htonl(host);
 	return a;
-}
-
-int addr_af(const char *s)
-{
-	return strchr(s, ':') ? AF_INET6 : AF_INET;
-}
-
-union lvs_addr ip46(const char *s)
-{
-	return addr_af(s) == AF_INET6 ? ip6(s) : ip4(s);
 }
 
 const char *rs_name(const union lvs_addr *a)
@@ -216,16 +217,8 @@ struct lvs_pkt pkt_make(uint8_t proto, const char *src, uint16_t sport, const ch
 
 struct lvs_sched_pkt sched_pkt(const char *saddr, uint16_t sport, const char *daddr)
 {
-	struct lvs_sched_pkt p;
-
-	memset(&p, 0, sizeof(p));
-	p.af = addr_af(saddr);
-	p.protocol = IPPROTO_TCP;
-	p.saddr = ip46(saddr);
-	p.daddr = ip46(daddr);
-	p.sport = sport;
-	p.dport = 80;
-	return p;
+	return (struct lvs_sched_pkt){ .af = addr_af(saddr), .protocol = IPPROTO_TCP, .saddr = ip46(saddr),
+				       .daddr = ip46(daddr), .sport = sport, .dport = 80 };
 }
 
 /* ---- connection table entries -------------------------------------------- */
@@ -237,28 +230,32 @@ void conn_hash_armed(struct lvs_core *core, struct lvs_conn *cp, uint32_t timeou
 	lvs_conn_hash(core, cp);
 }
 
-struct lvs_conn *conn_find_in(struct lvs_core *core, int af, const union lvs_addr *c, uint16_t cport,
-			      const union lvs_addr *v, uint16_t vport, uint32_t jnow)
+/* the TCP entry of client c:cport and, by out, virtual or dest x:xport */
+static struct lvs_conn *conn_find(struct lvs_core *core, int af, const union lvs_addr *c, uint16_t cport,
+				  const union lvs_addr *x, uint16_t xport, uint32_t jnow, int out)
 {
 	uint32_t b = lvs_conn_bucket(core, af, IPPROTO_TCP, c, cport);
 	struct lvs_conn *cp;
 
 	lvs_conn_lock_bucket(core, b);
-	cp = lvs_conn_find_in_locked(core, b, af, IPPROTO_TCP, c, cport, v, vport, jnow);
+	if (out)
+		cp = lvs_conn_find_out_locked(core, b, af, IPPROTO_TCP, c, cport, x, xport, jnow);
+	else
+		cp = lvs_conn_find_in_locked(core, b, af, IPPROTO_TCP, c, cport, x, xport, jnow);
 	lvs_conn_unlock_bucket(core, b);
 	return cp;
+}
+
+struct lvs_conn *conn_find_in(struct lvs_core *core, int af, const union lvs_addr *c, uint16_t cport,
+			      const union lvs_addr *v, uint16_t vport, uint32_t jnow)
+{
+	return conn_find(core, af, c, cport, v, vport, jnow, 0);
 }
 
 struct lvs_conn *conn_find_out(struct lvs_core *core, int af, const union lvs_addr *c, uint16_t cport,
 			       const union lvs_addr *d, uint16_t dport, uint32_t jnow)
 {
-	uint32_t b = lvs_conn_bucket(core, af, IPPROTO_TCP, c, cport);
-	struct lvs_conn *cp;
-
-	lvs_conn_lock_bucket(core, b);
-	cp = lvs_conn_find_out_locked(core, b, af, IPPROTO_TCP, c, cport, d, dport, jnow);
-	lvs_conn_unlock_bucket(core, b);
-	return cp;
+	return conn_find(core, af, c, cport, d, dport, jnow, 1);
 }
 
 void conn_drop(struct lvs_core *core, int af, const union lvs_addr *c, uint16_t cport, struct lvs_conn *cp)
