@@ -132,7 +132,8 @@ size_t frame_ip4(uint8_t *f, uint8_t proto, uint32_t s, uint32_t d, uint16_t spo
 
 /* ---- config ------------------------------------------------------------- */
 
-/* cfg_parse_text of text as the file "t.cf"; NULL on error (err says why) */
+/* cfg_parse_text of text as the file "t.cf"; NULL on error (err says
+ * why).  warn may be NULL: the warnings are still written, then dropped. */
 struct cfg *parse_cfg(const char *text, enum cfg_format fmt, struct strbuf *err, struct strbuf *warn);
 /* the same, failing the test on an error */
 struct cfg *load_cfg(const char *text, enum cfg_format fmt);

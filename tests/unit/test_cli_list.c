@@ -2,10 +2,6 @@
  * compiled in with the client calls it makes stubbed out, and its stdout
  * is captured.  Expectations are real ipvsadm output (oracle VM or the
  * spec's verified samples). */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +12,7 @@
 #include "cli/list.c"
 #include "cli/errmsg.c"
 
-#include <cmocka.h>
+#include "fixture.h"
 
 struct lvsc *g_ctl;
 struct lvs_info g_info = { 0x010201, 4096, 0 };
@@ -302,14 +298,8 @@ static void test_timeout_daemon_errors(void **state)
 			    "Invalid operation.  Possibly wrong module version, address not unicast, ...");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sort_matches_glibc_msort),
-		cmocka_unit_test(test_stats_numbers),
-		cmocka_unit_test(test_save_format),
-		cmocka_unit_test(test_connections),
-		cmocka_unit_test(test_timeout_daemon_errors),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(cmocka_unit_test(test_sort_matches_glibc_msort),
+	   cmocka_unit_test(test_stats_numbers),
+	   cmocka_unit_test(test_save_format),
+	   cmocka_unit_test(test_connections),
+	   cmocka_unit_test(test_timeout_daemon_errors))

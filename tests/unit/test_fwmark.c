@@ -1,15 +1,12 @@
 /* test_fwmark.c - the fwmark rule reader and classifier (src/datapath/fwmark.c):
  * the seeds' iptables-save forms, hex marks, xmark masks, ranges,
  * negations, nft text, chain priorities, and unsupported rules reported. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <cmocka.h>
+
+#include "fixture.h"
 #include "lib/strbuf.h"
 #include "datapath/netfilter/fwmark.h"
 
@@ -267,17 +264,11 @@ static void test_parse_u32(void **state)
 	assert_int_equal(fwm_parse_u32("", &v), -1);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_seeds),
-		cmocka_unit_test(test_set_mark_forms),
-		cmocka_unit_test(test_later_rules_override),
-		cmocka_unit_test(test_negations_and_iface),
-		cmocka_unit_test(test_unsupported_reported),
-		cmocka_unit_test(test_garbage),
-		cmocka_unit_test(test_nft_text),
-		cmocka_unit_test(test_parse_u32),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(cmocka_unit_test(test_seeds),
+	   cmocka_unit_test(test_set_mark_forms),
+	   cmocka_unit_test(test_later_rules_override),
+	   cmocka_unit_test(test_negations_and_iface),
+	   cmocka_unit_test(test_unsupported_reported),
+	   cmocka_unit_test(test_garbage),
+	   cmocka_unit_test(test_nft_text),
+	   cmocka_unit_test(test_parse_u32))

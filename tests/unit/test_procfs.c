@@ -1,13 +1,10 @@
 /* test_procfs.c - /proc/net/ip_vs and ip_vs_stats text, byte for byte
  * against the oracle sample (spec/oracle-samples.md, "cat /proc/net/ip_vs"). */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
-#include <cmocka.h>
+
+#include "fixture.h"
 #include "core/procfs.h"
 #include "core/table.h"
 #include "core/stats.h"
@@ -171,13 +168,7 @@ static void names(void **state)
 	assert_string_equal(lvs_fwd_name(7), "Unknown");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(oracle_ip_vs),
-		cmocka_unit_test(ops_and_masks),
-		cmocka_unit_test(stats_view),
-		cmocka_unit_test(names),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(cmocka_unit_test(oracle_ip_vs),
+	   cmocka_unit_test(ops_and_masks),
+	   cmocka_unit_test(stats_view),
+	   cmocka_unit_test(names))

@@ -1,11 +1,7 @@
 /* test_stats.c - counters and the Linux 6.1 estimator (spec 7): the
  * worked example, rounding of the readout, bytes scaling, zeroing, slots. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
 
+#include "fixture.h"
 #include "core/stats.h"
 
 /* steady 100 new conns/s, estimator every 2 s (spec 7 worked example) */
@@ -133,14 +129,8 @@ static void test_slots(void **state)
 	assert_int_equal(lvs_stats_nslots(), 1);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_worked_example),
-		cmocka_unit_test(test_readout_rounding),
-		cmocka_unit_test(test_bytes_and_packets),
-		cmocka_unit_test(test_zero),
-		cmocka_unit_test(test_slots),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(cmocka_unit_test(test_worked_example),
+	   cmocka_unit_test(test_readout_rounding),
+	   cmocka_unit_test(test_bytes_and_packets),
+	   cmocka_unit_test(test_zero),
+	   cmocka_unit_test(test_slots))

@@ -4,15 +4,11 @@
  * syncid filter, options (SEQ_DATA, PE, unknown mandatory / optional),
  * overruns rejecting the whole message, version 0, and random bytes. */
 #include <errno.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
-#include <cmocka.h>
 
+#include "fixture.h"
 #include "core/ipvs-t.h"
 #include "sync/wire.h"
 
@@ -340,16 +336,10 @@ static void test_random_bytes(void **state)
 	assert_true(accepted > 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_v1_exact_bytes),
-		cmocka_unit_test(test_round_trip_mixed),
-		cmocka_unit_test(test_limits),
-		cmocka_unit_test(test_options),
-		cmocka_unit_test(test_malformed_changes_nothing),
-		cmocka_unit_test(test_v0),
-		cmocka_unit_test(test_random_bytes),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(cmocka_unit_test(test_v1_exact_bytes),
+	   cmocka_unit_test(test_round_trip_mixed),
+	   cmocka_unit_test(test_limits),
+	   cmocka_unit_test(test_options),
+	   cmocka_unit_test(test_malformed_changes_nothing),
+	   cmocka_unit_test(test_v0),
+	   cmocka_unit_test(test_random_bytes))
