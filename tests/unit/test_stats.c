@@ -63,10 +63,7 @@ static void test_bytes_and_packets(void **state)
 	struct lvs_stats_view v;
 
 	assert_int_equal(lvs_stats_init(&st), 0);
-	lvs_stats_slot(&st, 0)->inbytes = 2000;
-	lvs_stats_slot(&st, 0)->outbytes = 4000;
-	lvs_stats_slot(&st, 0)->inpkts = 20;
-	lvs_stats_slot(&st, 0)->outpkts = 40;
+	*lvs_stats_slot(&st, 0) = (struct lvs_counters){ .inbytes = 2000, .outbytes = 4000, .inpkts = 20, .outpkts = 40 };
 	lvs_stats_estimate(&st);
 	assert_int_equal(st.inbps, (2000 << 4) >> 2);
 	lvs_stats_read(&st, &v);
@@ -89,8 +86,7 @@ static void test_zero(void **state)
 	struct lvs_stats_view v;
 
 	assert_int_equal(lvs_stats_init(&st), 0);
-	lvs_stats_slot(&st, 0)->conns = 50;
-	lvs_stats_slot(&st, 0)->inbytes = 5000;
+	*lvs_stats_slot(&st, 0) = (struct lvs_counters){ .conns = 50, .inbytes = 5000 };
 	lvs_stats_estimate(&st);
 	lvs_stats_zero(&st);
 	lvs_stats_read(&st, &v);
