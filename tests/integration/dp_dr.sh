@@ -7,10 +7,7 @@
 DP_SUITE=dr
 . "$(dirname "$0")/dp-lib.sh"
 
-lab_lan "$DP_P" && lab_rs_dr "$DP_P" || { tap_fail "DR lab setup"; exit 1; }
-dp_servers
-dp_lvsd -b "$DP_BACKEND" -w "$DP_WORKERS" || { tap_fail "lvsd starts in the director namespace"; exit 1; }
-tap_ok "lvsd starts with $DP_WORKERS workers"
+dp_start dr
 
 dp_check_basic -g
 dp_check_fragneeded

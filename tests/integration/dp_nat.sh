@@ -5,10 +5,7 @@
 DP_SUITE=nat
 . "$(dirname "$0")/dp-lib.sh"
 
-lab_nat "$DP_P" || { tap_fail "NAT lab setup"; exit 1; }
-dp_servers
-dp_lvsd -b "$DP_BACKEND" -w "$DP_WORKERS" || { tap_fail "lvsd starts in the director namespace"; exit 1; }
-tap_ok "lvsd starts with $DP_WORKERS workers"
+dp_start nat
 
 dp_check_basic -m
 tap_check "nft prerouting guard installed for the VIP and the NAT real servers" \

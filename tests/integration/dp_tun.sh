@@ -8,10 +8,7 @@
 DP_SUITE=tun
 . "$(dirname "$0")/dp-lib.sh"
 
-lab_lan "$DP_P" || { tap_fail "TUN lab setup"; exit 1; }
-dp_servers
-dp_lvsd -b "$DP_BACKEND" -w "$DP_WORKERS" || { tap_fail "lvsd starts in the director namespace"; exit 1; }
-tap_ok "lvsd starts with $DP_WORKERS workers"
+dp_start tun
 
 decap_pids=()
 decap() {   # decap TYPE [PORT]: (re)start lvs-decap on both RSes

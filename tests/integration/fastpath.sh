@@ -11,8 +11,7 @@ DP_SUITE=fast
 . "$(dirname "$0")/dp-lib.sh"
 DP_P="lvsd-dp-fast$$-"
 
-lab_nat "$DP_P" || { tap_fail "NAT lab setup"; exit 1; }
-dp_servers
+dp_lab nat
 # big enough that a rate-limited download still needs the network when its
 # dest is deleted (socket buffers and GSO in flight hold several MB)
 head -c $((48 * 1024 * 1024)) /dev/urandom >"$LAB_TMP/slow.bin"

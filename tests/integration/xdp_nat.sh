@@ -11,16 +11,7 @@ DP_SUITE=xnat
 DP_P="lvsd-xdp-nat$$-"          # this suite's namespace prefix (dp-lib's trap reads it at exit)
 DP_TAG="xdp: "
 
-lab_nat "$DP_P" || { tap_fail "NAT lab setup"; exit 1; }
-dp_servers
-dp_lvsd -w "$DP_WORKERS" --backend xdp || { tap_fail "lvsd starts in the director namespace"; exit 1; }
-tap_ok "lvsd starts with --backend xdp and $DP_WORKERS workers"
-
-tap_check "the datapath runs the AF_XDP backend" grep -q '^backend: afxdp' <<<"$(dp_view)"
-for dev in eth0 eth1; do
-	tap_check "XDP program attached natively on the director's $dev" \
-		bash -c "ip -n ${DP_P}d -d link show $dev | grep -q 'prog/xdp'"
-done
+dp_start_xdp nat eth0 eth1
 
 dp_check_basic -m
 
