@@ -82,6 +82,8 @@ LVSD_SRCS := $(wildcard src/daemon/*.c)
 IPVSADM_SRCS := $(wildcard src/cli/*.c)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+# shared helpers (tests/unit/fixture.h), linked into every unit test
+UNIT_FIXTURE := $(BUILD)/obj/tests/unit/fixture.o
 TOOL_SRCS := $(wildcard tools/*.c)
 TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
@@ -114,7 +116,7 @@ $(BUILD)/ipvsadm-restore: src/cli/ipvsadm-restore
 	@mkdir -p $(dir $@)
 	install -m 755 $< $@
 
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBS_PRESENT)
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UNIT_FIXTURE) $(LIBS_PRESENT)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LVSD_LDLIBS) $(TEST_LDLIBS) $(LDLIBS)
 

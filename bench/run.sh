@@ -27,7 +27,12 @@
 #   requests/s with all connections sent to RS1 (ka1: the server work of
 #   kernel-fwd, so only the directors differ; NAT lab), one-stream TCP
 #   throughput (iperf3) with veth offloads on and off, CPU per delivered UDP
-#   packet (whole machine, and the director's own processes).
+#   packet (whole machine: /proc/stat busy time minus the second before the
+#   flood, i.e. other users of the box; and the director's own utime+stime,
+#   n/a for in-kernel directors, whose softirq time belongs to no process).
+#   ka1 exists because the balanced keep-alive test is not only the
+#   director's: two nginx sharing CPU 0 take turns in scheduler slices, so
+#   the closed-loop client has fewer requests in flight than with one.
 #   Report: bench/results/YYYY-MM-DD.md (+ .png chart, + .tsv raw samples).
 #   --dr-only / default also runs the DR lab (kernel-fwd, nft-netdev-fwd,
 #   lvsd-dr-afpacket, lvsd-dr-xdp; lvsd-dr = --backend auto) into the same file.
@@ -41,9 +46,10 @@
 # is no third core).  In-kernel directors run in softirq wherever the packet
 # arrives: with veth that is the SENDER's CPU, so kernel-fwd/nft-dnat forward
 # on the generator's core.  The real servers' nginx run on CPU 0 too
-# ($RS_CPUS): left to the scheduler, kernel-fwd's single busy nginx landed
-# beside wrk in some rounds and alone in others (keep-alive 30k or 58k), and
-# the balancers' two busy nginx always shared a core with something; pinned,
+# ($RS_CPUS): left to the scheduler, kernel-fwd's single busy nginx lands
+# beside wrk in some rounds and alone in others (its keep-alive rate then
+# varies by half), while the balancers' two busy nginx always share a core
+# with something; pinned,
 # every configuration gets the same server capacity, one core.
 set -u
 LVSD_TOP=$(cd "$(dirname "$0")/.." && pwd)

@@ -1,6 +1,12 @@
 /* engine.c - the checker thread: its epoll loop, the schedule of probes
- * (a min-heap on the next wake-up), probe results and the state changes
- * they cause, the reaper of killed children, and the engine's life cycle.
+ * (a min-heap on the next wake-up: the next start, or the deadline of a
+ * running probe, so the engine enforces every kind's timeout), probe
+ * results and the state changes they cause, the reaper of killed children
+ * and scripts, and the engine's life cycle.  A transition marks the
+ * services that use the probe dirty; they are synced with the table once
+ * per loop round, under one table lock hold.  Every transition is logged,
+ * and with ldirectord's logfile= also written to that file as
+ * "[date|lvsd|pid] message".
  * See check.h for the contract, check-int.h for how the parts share it. */
 #include <errno.h>
 #include <pthread.h>
@@ -380,7 +386,7 @@ static void *engine_main(void *arg)
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	/* A checker starved of CPU reports healthy servers late (or times
 	 * them out): like keepalived's checker_priority, run it above normal
-	 * tasks when allowed.  It needs little CPU (~7% for 1,000 checks/s). */
+	 * tasks when allowed.  It needs little CPU (bench/results/checks-*). */
 	if (setpriority(PRIO_PROCESS, (id_t)gettid(), -10))
 		chk_log(e, LOG_DEBUG, "checker thread keeps normal priority: %s", strerror(errno));
 	while (!e->stop) {

@@ -1,7 +1,10 @@
 /* probe_net.c - TCP connect, UDP request/reply (plain and DNS) and ICMP
  * echo probes.
  * Each uses one non-blocking socket registered in the engine's epoll; the
- * engine enforces the timeout. */
+ * engine enforces the timeout.  DNS: the query is built when the
+ * configuration is parsed (config/dns.h); each run sends it over UDP with
+ * a fresh id, and dns_check_reply() judges the answer.  Always UDP, no TCP
+ * fallback for truncated answers: a health check asks small questions. */
 #include <errno.h>
 #include <regex.h>
 #include <stdio.h>

@@ -2,7 +2,11 @@
  * configuration, reusing the running probes whose check did not change
  * (they keep their state and any run in flight: no flap on reload), swap
  * it in and make the table follow; read the file again on reload and on
- * autoreload. */
+ * autoreload.  A probe is keyed by everything that defines its check, so
+ * a (server, check) pair that several services share is probed once.  A
+ * new probe starts in its real server's start state (cfg_real.start_up:
+ * ldirectord down until the first success unless initialstate=up,
+ * keepalived up unless alpha); first runs are spread over SPREAD_MAX_MS. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

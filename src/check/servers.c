@@ -2,7 +2,21 @@
  * server is up when all its checks are and it is not in maintenance
  * (ldirectord's maintenancedir); the table is made to follow
  * (config/apply.h), and keepalived's notify_up/down and quorum_up/down
- * scripts run on the changes. */
+ * scripts run on the changes.
+ *
+ * Scripts run as `sh -c`, not waited for (the engine loop reaps them) and
+ * each logged.  notify_up/notify_down run when a real server's combined
+ * state changes, never for its start state; one that survives a reload
+ * keeps its state.  quorum_up/quorum_down run when the sorry-server logic
+ * gains or loses quorum; an unknown start counts as having quorum, as
+ * keepalived assumes.  ldirectord's fallbackcommand is the same
+ * mechanism (the parser turns it into quorum scripts), so it runs with
+ * "start" at start-up, before the first check, as ldirectord does.
+ *
+ * maintenancedir: a file named "RIP:port" or "RIP" in it takes that real
+ * server down until the file goes (addresses only, no host names).  The
+ * directory is read every POLL_FILES_MS and at every (re)load, before the
+ * first table sync, so such a server never shows up. */
 #include <errno.h>
 #include <limits.h>
 #include <spawn.h>

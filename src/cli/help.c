@@ -1,4 +1,5 @@
-/* help.c - the -h and -v texts, verbatim (spec Appendix A) */
+/* help.c - the -h and -v texts, verbatim as Debian's ipvsadm 1:1.31-1+b1
+ * prints them (tests/golden/cases/003-help-short, 004-help-long) */
 #include <stdio.h>
 #include <stdlib.h>
 #include "cli.h"

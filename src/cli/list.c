@@ -424,8 +424,9 @@ static void print_service_entry(struct lvs_service_entry *se, unsigned format)
 	for (uint32_t i = 0; i < se->num_dests; i++) {
 		const struct lvs_dest_entry *e = &se->dests[i];
 		const struct lvs_dest_conf *d = &e->conf;
-		/* ipvsadm reads the dests' 64-bit counters with its 32-bit
-		 * parser: only bytes survive whole (spec §2.4) */
+		/* ipvsadm 1.31 decodes a dest's 64-bit stats attribute with its
+		 * 32-bit parser (netlink path): conns, packets and rates keep
+		 * their low 32 bits, only bytes survive whole */
 		struct lvs_stats_view v = e->stats;
 		char dname[60];
 

@@ -82,8 +82,8 @@ struct lvs_conn_ext {
 	uint32_t next_free;
 };
 
-/* the flat, self-contained form of an entry: what sync v1 carries
- * (spec 8.3) and what lvs_conn_export/import exchange */
+/* the flat, self-contained form of an entry: what a sync v1 message
+ * carries (ip_vs_sync.c) and what lvs_conn_export/import exchange */
 struct lvs_conn_sync {
 	int af;                  /* AF_INET / AF_INET6 (sync type 0 / 1) */
 	uint8_t protocol;        /* 0 for fwmark templates */

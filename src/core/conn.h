@@ -8,8 +8,8 @@
  *  - Functions that bind or unbind dests (import, flush) take the caller's
  *    table lock through the callbacks given to lvs_core_new(); the caller
  *    must not hold it.
- *  - Text views follow spec 4.2 byte for byte (expiry = whole seconds left,
- *    truncated).
+ *  - Text views are /proc/net/ip_vs_conn as ip_vs_conn_seq_show prints it,
+ *    byte for byte (expiry = whole seconds left, truncated).
  */
 #ifndef LVS_CONN_H
 #define LVS_CONN_H
@@ -38,7 +38,7 @@ int lvs_core_conn_foreach(struct lvs_core *core, uint64_t now_ms,
 void lvs_conn_export(const struct lvs_core *core, const struct lvs_conn *cp, uint64_t now_ms,
 		     struct lvs_conn_sync *out);
 
-/* backup side of sync (spec 8.5): create or update the entry described by
+/* backup side of sync (the kernel's ip_vs_proc_conn): create or update the entry described by
  * e; the dest is found through the service (fwmark or vaddr/vport).
  * 0, or -EINVAL (bad entry), -ENOMEM (table full). */
 int lvs_conn_import(struct lvs_core *core, const struct lvs_conn_sync *e, uint64_t now_ms);
@@ -54,7 +54,8 @@ int lvs_core_conn_find(struct lvs_core *core, int af, uint8_t protocol,
 		       const union lvs_addr *vaddr, uint16_t vport, uint32_t want_flags,
 		       uint64_t now_ms, struct lvs_conn_sync *out);
 
-/* expire_nodest_conn=1 (spec 5.10): after dests were removed, drop every
+/* expire_nodest_conn=1 (ip_vs_in() and the kernel's dest-deletion
+ * work): after dests were removed, drop every
  * entry bound to a dest that is no longer AVAILABLE (unless it controls
  * others); a template left without conns by this goes at the next tick.
  * The kernel does this from a work queue when a dest is deleted; the

@@ -1,5 +1,7 @@
-/* conn_proc.c - text views of the connection table (spec 4.2), the flat
- * export/import used by connection sync (spec 8.3/8.5) and lookups for
+/* conn_proc.c - text views of the connection table (/proc/net/ip_vs_conn
+ * as the kernel's ip_vs_conn_seq_show prints it), the flat export/import
+ * used by connection sync (ip_vs_sync.c's entries, ip_vs_proc_conn() on
+ * the backup) and lookups for
  * tools and tests.
  */
 #include <errno.h>
@@ -237,7 +239,7 @@ uint32_t lvs_core_state_timeout(const struct lvs_core *core, uint8_t protocol, u
 	}
 }
 
-/* ---- backup side of sync (spec 8.5) ---- */
+/* ---- backup side of sync (the kernel's ip_vs_proc_conn) ---- */
 
 #define SYNC_FLAGS_KEEP (LVS_CONN_F_FWD_MASK | LVS_CONN_F_NOOUTPUT | LVS_CONN_F_INACTIVE | \
 			 LVS_CONN_F_SEQ_MASK | LVS_CONN_F_NO_CPORT | LVS_CONN_F_TEMPLATE)

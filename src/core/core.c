@@ -62,7 +62,8 @@ static void caller_unlock(struct lvs_core *core)
 		core->lock.unlock(core->lock.arg);
 }
 
-/* ---- stats (spec 7): counted only while the dest is AVAILABLE ---- */
+/* ---- stats (the kernel's ip_vs_in_stats/ip_vs_out_stats): counted only
+ * while the dest is AVAILABLE ---- */
 
 /* A slot has one writer (its worker) and is read by the estimator: a
  * relaxed load + store is enough (no lock prefix) and never tears. */
@@ -268,7 +269,8 @@ int lvs_core_offload_touch(struct lvs_core *core, unsigned worker, const struct 
 	return still;
 }
 
-/* ---- sync (spec 8.2) ---- */
+/* ---- sync: what ip_vs_sync_conn() would send, when sync_threshold /
+ * sync_period say so ---- */
 
 static int sync_needed(const struct lvs_core *core, const struct lvs_conn *cp, uint32_t pkts)
 {

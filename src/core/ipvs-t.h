@@ -121,7 +121,7 @@ struct lvs_stats_view {
 	struct lvs_rates r;
 };
 
-/* Per-object statistics, the 6.1 model (spec §7):
+/* Per-object statistics, the 6.1 model (ip_vs_est.c):
  * slots[] are summed into kstats by the 2 s estimator; listings show
  * kstats - kstats0; -Z sets kstats0 = kstats and clears the averages. */
 struct lvs_stats {

@@ -1,5 +1,5 @@
-/* persist.c - persistence templates (spec 5.6, the kernel's
- * ip_vs_sched_persist + ip_vs_check_template).
+/* persist.c - persistence templates (the kernel's ip_vs_sched_persist +
+ * ip_vs_check_template).
  *
  * A template is an entry with LVS_CONN_F_TEMPLATE, client port 0, the client
  * address masked by the service netmask, bound to the chosen dest (counted

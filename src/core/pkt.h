@@ -135,7 +135,8 @@ struct lvs_core_settings {
 	int nat_icmp_send;              /* 0 */
 	int cache_bypass;               /* 0 */
 	int schedule_icmp;              /* 0 (accepted, not implemented) */
-	/* connection sync (spec 8.2); the hook is called when a conn must be sent */
+	/* connection sync (ip_vs_sync_conn): the hook is called when a conn
+	 * must be sent */
 	int sync_threshold;             /* 3 */
 	int sync_period;                /* 50 */
 	int sync_persist_mode;          /* 0 */
@@ -214,8 +215,8 @@ void lvs_core_prefetch(const struct lvs_core *core, const struct lvs_pkt *pkt, i
 void lvs_core_prefetch2(const struct lvs_core *core, const struct lvs_pkt *pkt, int outbound);
 
 /* ---- flow offload ----
- * A datapath with an in-kernel fast path (the AF_XDP backend's TC
- * program) may forward the packets of an entry without asking the core,
+ * A datapath with an in-kernel fast path (lvsd's TC program, under either
+ * backend) may forward the packets of an entry without asking the core,
  * as long as the core says so:
  *  - ref->offload == LVS_OFFLOAD_START: from now on the entry is marked
  *    offloaded (exactly one caller gets START per entry); the datapath
@@ -275,7 +276,8 @@ void lvs_core_tick(struct lvs_core *core, uint64_t now_ms);
 void lvs_core_counters(const struct lvs_core *core, struct lvs_core_counters *out);
 
 /* connection sync: called (outside every core lock, worker thread) for each
- * entry that spec 8.2 says must be sent; set to NULL to stop */
+ * entry that ip_vs_sync_conn() would send (sync_threshold, sync_period,
+ * state changes, templates); set to NULL to stop */
 void lvs_core_set_sync_hook(struct lvs_core *core,
 			    void (*hook)(void *arg, unsigned worker, const struct lvs_conn_sync *e),
 			    void *arg);

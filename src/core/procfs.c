@@ -49,7 +49,7 @@ static void put_service(struct strbuf *out, const struct lvs_service *svc)
 	} else {
 		sb_printf(out, "%s  ", lvs_proto_name((uint8_t)svc->protocol, pbuf));
 		put_addr_port(out, svc->af, &svc->addr, svc->port);
-		/* the kernel's IPv6 format has no ops field (oracle-verified) */
+		/* kernel 6.1's IPv6 line has no ops field (ip_vs_info_seq_show) */
 		if (svc->af == AF_INET6)
 			sb_printf(out, " %s ", sched);
 		else

@@ -1,11 +1,12 @@
 /* procfs.h - the kernel's /proc/net/ip_vs and /proc/net/ip_vs_stats text,
- * byte for byte (spec §4.1, §4.3).
+ * byte for byte, as ip_vs_info_seq_show and ip_vs_stats_show print them.
  *
  * Contract: pure formatters over a table the caller has locked; they append
  * to a strbuf and never fail except by the strbuf's oom flag.  Persistence
  * timeouts print in jiffies (seconds x LVS_HZ), addresses and ports in
  * host-order upper-case hex, IPv6 as full lower-case groups.  Services come
- * in table order (the kernel's hash order is not reproducible; spec §4.1).
+ * in table order (the kernel's order mixes a netns pointer into the
+ * service hash and changes from boot to boot; table.c).
  */
 #ifndef LVS_PROCFS_H
 #define LVS_PROCFS_H

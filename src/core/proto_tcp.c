@@ -1,5 +1,5 @@
-/* proto_tcp.c - the IPVS TCP state machine (spec 5.7, the kernel's
- * ip_vs_proto_tcp.c set_tcp_state): next state from (direction, segment
+/* proto_tcp.c - the IPVS TCP state machine (the tcp_states tables and
+ * set_tcp_state of the kernel's ip_vs_proto_tcp.c): next state from (direction, segment
  * kind, current state), timeouts re-read from the table at every packet,
  * ActiveConn = ESTABLISHED only (the kernel moves a conn to activeconns
  * exactly when it enters ESTABLISHED and back when it leaves it).

@@ -103,7 +103,7 @@ static inline int lvs_dest_overhead(const struct lvs_dest *d)
 	/* Active connections weigh 256 times an inactive one, plus the total:
 	 * (active << 8) + active + inactive.  This is ip_vs_dest_conn_overhead
 	 * of the reference kernel (Debian 6.1.192 carries the upstream
-	 * "totalconns" rework); verified on the oracle: wlc, A weight 256 with
+	 * "totalconns" rework); so kernel 6.1 does: wlc, A weight 256 with
 	 * 2 active vs B weight 1 with 2 inactive picks B (514 > 512), where
 	 * the classic (active << 8) + inactive would tie and pick A. */
 	return (d->activeconns << 8) + d->activeconns + d->inactconns;

@@ -2,7 +2,7 @@
  *
  * Contract: lvs_hsiphash_u32(v, k) returns exactly what a 64-bit Linux
  * kernel's hsiphash(&v, 4, {k, k}) returns: SipHash-1-3 over the 4 bytes of
- * v in little-endian order (the oracle and every lvsd host are x86/arm64
+ * v in little-endian order (the kernels lvsd mirrors run on x86/arm64,
  * little-endian; writing the bytes out explicitly keeps it right on any host),
  * 64-bit result truncated to 32 bits.  ip_vs_mh.c builds its Maglev
  * permutations and its lookups from this, so any deviation reshuffles the
@@ -11,7 +11,8 @@
  * lvs_siphash_cd() is the general SipHash with c compression and d
  * finalisation rounds.  It exists so that unit tests can check the core
  * against the reference SipHash-2-4 vectors as well as the kernel's
- * hsiphash vectors (lib/test_siphash.c); it is not part of sched.h.
+ * hsiphash vectors (lib/test_siphash.c in the kernel tree); it is not
+ * part of sched.h.
  */
 #include <stddef.h>
 #include <stdint.h>

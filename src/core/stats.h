@@ -1,4 +1,4 @@
-/* stats.h - counters and the 2-second rate estimator (spec §7).
+/* stats.h - counters and the 2-second rate estimator (ip_vs_est.c).
  *
  * Contract: lvs_stats_init allocates one cache-line slot per worker
  * (lvs_stats_nslots(), set once at start by the daemon before any table

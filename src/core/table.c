@@ -9,8 +9,8 @@
  *    for far-apart addresses, so the sorted output depends on it): the 256
  *    buckets of ip_vs_svc_hashkey() in index order, then the 256 fwmark
  *    buckets, newest first inside a bucket.  The kernel also XORs a netns
- *    pointer into the bucket, so its order changes from boot to boot (two
- *    oracle boots differ); we use 0 for it, so ours is stable across
+ *    pointer into the bucket, so its order changes from boot to boot; we
+ *    use 0 for it, so ours is stable across
  *    restarts (the golden sort cases 151/153 were captured with it).
  *  - dests are in svc->destinations, newest first (list_add at the head),
  *    and the same pointers in svc->dest_vec, an array kept in step with
@@ -33,7 +33,7 @@
  *  - sync-daemon settings: table_daemon.c.
  *
  * Error codes and their ORDER follow ip_vs_genl_set_cmd + ip_vs_add_dest
- * & co. in Linux 6.1 (checked against the oracle VM where observable).
+ * & co. in Linux 6.1 (tests/golden holds what its ipvsadm printed).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -356,8 +356,8 @@ static int resolve_sched(const char *name, const struct lvs_sched_ops **out)
 
 /* Persistence engines: the kernel only knows "sip", from the module
  * ip_vs_pe_sip, which the reference 6.1 system does not have loaded
- * (`--pe sip` -> "Scheduler or persistence engine not found", checked on
- * the oracle).  lvsd has no SIP engine either, so every PE name is
+ * (`--pe sip` -> "Scheduler or persistence engine not found",
+ * tests/golden).  lvsd has no SIP engine either, so every PE name is
  * ENOENT; an empty name means "no engine". */
 static int resolve_pe(const char *name)
 {

@@ -3,8 +3,8 @@
  *
  * Contract: every mutator returns 0 or a NEGATIVE errno chosen exactly as
  * the kernel chooses it (EEXIST, ESRCH, ENOENT, EINVAL, ERANGE, ...), so the
- * ipvsadm front end can map it to ipvsadm's message.  Semantics per spec
- * §5.2: -E/-e are full replacements, dests are added at the list head,
+ * ipvsadm front end can map it to ipvsadm's message.  Semantics are
+ * ip_vs_ctl.c's: -E/-e are full replacements, dests are added at the list head,
  * deleted dests go to a trash list and are revived (with counters) if
  * re-added, schedulers are notified through their ops.  Not thread-safe:
  * the owner serialises access (see ipvs-t.h).  No I/O; the only outside
@@ -63,7 +63,8 @@ struct lvs_service *lvs_svc_get(struct lvs_table *t, const struct lvs_service_co
 struct lvs_service *lvs_svc_lookup(struct lvs_table *t, int af, uint16_t protocol,
 				   const union lvs_addr *addr, uint16_t port);
 struct lvs_service *lvs_svc_lookup_fwmark(struct lvs_table *t, int af, uint32_t mark);
-/* the datapath's lookup for a new packet, spec §5.3 (fwmark, exact, ftp, port 0) */
+/* the datapath's lookup for a new packet, ip_vs_service_find(): fwmark,
+ * exact, ftp, port 0 */
 struct lvs_service *lvs_svc_find(struct lvs_table *t, int af, uint32_t mark, uint16_t protocol,
 				 const union lvs_addr *daddr, uint16_t dport);
 struct lvs_dest *lvs_dest_lookup(struct lvs_service *svc, int af, const union lvs_addr *addr,
@@ -108,9 +109,9 @@ static inline void lvs_dest_hold(struct lvs_dest *dest)
 	__atomic_add_fetch(&dest->refcnt, 1, __ATOMIC_RELAXED);
 }
 
-/* OVERLOAD bookkeeping (spec 5.9) as the reference kernel (Debian 6.1.192,
- * which carries the upstream fix "ipvs: properly update the overload flag
- * on dest edit"; verified on the oracle) does it.  With total =
+/* OVERLOAD bookkeeping (the u/l thresholds of ip_vs_dest) as the reference
+ * kernel (Debian 6.1.192, which carries the upstream fix "ipvs: properly
+ * update the overload flag on dest edit") does it.  With total =
  * active + inactive: u == 0 -> off; total >= u -> on; total < l (l == 0:
  * u - u/4) -> off; otherwise unchanged.  The connection layer updates
  * activeconns/inactconns/persistconns itself, then calls:

@@ -222,8 +222,8 @@ void table_dests_unlink_all(struct lvs_table *t, struct lvs_service *svc)
 /* Is `a` acceptable as a real server?  IPv4 follows inet_addr_type() over
  * the local table: 0.0.0.0 and 255.255.255.255 are "broadcast", 224/4 is
  * multicast (built in); local-subnet broadcasts need the hook.  (6.1 no
- * longer treats the rest of 0/8 as zeronet: 0.1.2.3 is accepted on the
- * oracle, so is 240.0.0.1.)  IPv6 follows ipv6_addr_type(): unicast and
+ * longer treats the rest of 0/8 as zeronet: kernel 6.1 accepts 0.1.2.3,
+ * and 240.0.0.1.)  IPv6 follows ipv6_addr_type(): unicast and
  * not link-local, or a local address. */
 static int dest_addr_ok(struct lvs_table *t, int af, const union lvs_addr *a)
 {
@@ -287,7 +287,7 @@ static int check_dest_conf(struct lvs_table *t, const struct lvs_service *svc, c
 }
 
 /* ip_vs_dest_update_overload (the threshold fix backported into Debian's
- * 6.1.192, verified on the oracle): with u = 0 the flag is off; at or
+ * 6.1.192, whose behaviour this is): with u = 0 the flag is off; at or
  * above u it is on; below l (0 = u - u/4, i.e. 75 % rounded up) it is
  * off; in between it stays as it is (hysteresis). */
 static void dest_update_overload(struct lvs_dest *d)
@@ -334,7 +334,7 @@ static void dest_update(struct lvs_table *t, struct lvs_service *svc, struct lvs
 	__atomic_store_n(&d->svc, svc, __ATOMIC_RELEASE);
 	__atomic_or_fetch(&d->flags, LVS_DEST_F_AVAILABLE, __ATOMIC_RELAXED);
 	/* Changed thresholds re-evaluate OVERLOAD against the current
-	 * connections.  The oracle kernel does this (e.g. `-e -x 2` on a dest
+	 * connections.  Kernel 6.1 does this (e.g. `-e -x 2` on a dest
 	 * with 3 connections overloads it at once, and raising u to 3 keeps
 	 * it overloaded); the classic rule "a raised or zeroed u clears it"
 	 * is what older kernels did. */

@@ -12,7 +12,9 @@
  * a reader stalls; a reader that stays stalled delays the frees, never
  * makes them early.  The readers (one per datapath worker) register with
  * lvs_table_epoch(); a thread that only touches the table under the table
- * lock does not need to: the retire and free paths run under it too.
+ * lock does not need to: the retire and free paths run under it too.  A
+ * worker reports a quiescent state after every burst and goes offline
+ * while its backend waits for frames, so an idle worker delays nothing.
  *
  * Scheduler data (svc->sched_data) is not retired: schedulers run only
  * under the table lock, so done_service may free it at once.

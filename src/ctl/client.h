@@ -12,8 +12,9 @@
  * calls are queued and return 0 at once; flush sends them in one message,
  * the daemon applies them in order under one lock hold, and per-call
  * results are handed to the callback in order.  ipvsadm -R uses it so that
- * 100k lines do not cost 100k round trips.  Any non-mutating call flushes
- * first.
+ * N lines do not cost N round trips.  A queue that grows past half of
+ * LVSP_MAX_REQUEST is sent early (its results are kept for the flush), so
+ * no frame exceeds the daemon's cap.  Any non-mutating call flushes first.
  */
 #ifndef LVS_CTL_CLIENT_H
 #define LVS_CTL_CLIENT_H

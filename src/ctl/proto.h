@@ -17,6 +17,14 @@
  *    LVSP_MAX_REPLY.
  *  - Decoders never trust a length: every get checks what remains and a
  *    short buffer sets r->err (sticky), so callers check once at the end.
+ *    A payload must be consumed exactly.
+ *  - The daemon's answers to bad input: a payload that does not decode
+ *    gets -EINVAL and the connection stays usable; an unknown op gets
+ *    -EOPNOTSUPP; a header that cannot be trusted (bad magic or version)
+ *    gets one -EPROTO reply with op 0 and seq 0, an oversized one
+ *    -EMSGSIZE, and then the connection is closed, since a byte stream
+ *    cannot be resynchronised.  A batch's parts are all checked for
+ *    framing before any is applied: a malformed batch changes nothing.
  *
  * Payload encodings (see the lvsp_put_* / lvsp_get_* pairs):
  *   addr     : u16 af, 16 bytes (IPv4 in the first 4, network order, rest 0)
@@ -28,6 +36,8 @@
  *              tun_flags
  *   batch    : u32 n, then n x (u16 op, u32 len, payload); the reply is
  *              u32 n, then n x i32 result.
+ *   stats    : counters and rates as LEB128 varints (lvsp_put_varint):
+ *              most fit one byte, which keeps dumps of large tables small.
  */
 #ifndef LVS_CTL_PROTO_H
 #define LVS_CTL_PROTO_H

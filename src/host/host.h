@@ -14,8 +14,8 @@
  * Contract:
  *  - The table (lvs_host_table) may be read or changed only between
  *    lvs_host_lock()/lvs_host_unlock().  After changing it a module calls
- *    lvs_host_changed() so that listeners (e.g. the datapath's steering
- *    maps) can resync.  Control-socket changes call it too.
+ *    lvs_host_changed() so that listeners (e.g. the datapath's guard and
+ *    XDP maps) can resync.  Control-socket changes call it too.
  *  - lvs_host_changed() may be called from any thread, with or without the
  *    lock held: it only marks the table dirty; the change listeners run
  *    afterwards on the main loop with no lock held.

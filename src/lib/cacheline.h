@@ -5,9 +5,9 @@
  *
  * Why not aligned_alloc(): glibc's memalign carves the aligned block out of
  * a larger chunk and frees the leading and trailing pieces, and the small
- * free chunks it leaves make every later malloc scan them: with 100,000
- * destinations (two aligned objects each) it was half of the time of an
- * `ipvsadm -R`.  Over-allocating by one line and keeping the original
+ * free chunks it leaves make every later malloc scan them, which
+ * dominates a large `ipvsadm -R` (two aligned objects per destination:
+ * the dest and its statistics slots).  Over-allocating by one line and keeping the original
  * pointer just before the aligned block costs at most 64 + 8 bytes per
  * object and no fragmentation.
  */

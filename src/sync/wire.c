@@ -1,5 +1,5 @@
 /* wire.c - encode and decode IPVS sync messages (see wire.h; the layout is
- * spec 8.3 / 8.4: big-endian fields, entries on 4-byte boundaries). */
+ * ip_vs_sync.c's: big-endian fields, entries on 4-byte boundaries). */
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>

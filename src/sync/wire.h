@@ -1,5 +1,8 @@
-/* wire.h - the IPVS connection-sync message format (spec 8.3 / 8.4), pure:
- * no sockets, no clock, no table.  syncd.c moves the bytes.
+/* wire.h - the IPVS connection-sync message format (ip_vs_sync.c's
+ * version 1 and version 0 messages), pure: no sockets, no clock, no
+ * table.  syncd.c moves the bytes.  The bytes of one encoded entry
+ * (test_v1_exact_bytes in tests/unit/test_sync_wire.c) are what a kernel
+ * 6.1 backup imports as the same connection (tests/golden/sync/).
  *
  * Contract:
  *  - Sending: version 1 only (what the kernel sends by default).  A

@@ -27,7 +27,7 @@ tap_check "non-root mutation refused" bash -c "echo '$out' | grep -q 'Operation 
 tap_check "non-root changed nothing" [ "$("$CT" count)" = "services 1 dests 1" ]
 out=$(as_nobody env LVSD_SOCKET="$LVSD_SOCKET" ASAN_OPTIONS=detect_leaks=0 "$bins/ipvsadm" -A -t 10.9.9.9:80 2>&1)
 rc=$?
-# the real ipvsadm 1.31 run by a non-root user (oracle): this text, exit 2
+# the real ipvsadm 1.31 run by a non-root user on kernel 6.1: this text, exit 2
 want="Can't initialize ipvs: Permission denied (you must be root)
 Are you sure that IP Virtual Server is built in the kernel or as module?"
 tap_check "non-root ipvsadm exits 2" [ $rc -eq 2 ]

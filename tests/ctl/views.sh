@@ -17,10 +17,9 @@ lvsd_start --backend none || { tap_fail "lvsd starts"; exit 1; }
 "$IPVSADM" -A -t [2001:db8::1]:443 -s mh -b mh-fallback,mh-port
 "$IPVSADM" -a -t [2001:db8::1]:443 -r [2001:db8::10]:8443 -m
 
-# the oracle's /proc/net/ip_vs for the same commands.  The kernel orders
+# kernel 6.1's /proc/net/ip_vs for the same commands.  The kernel orders
 # the non-fwmark services by a hash that XORs in its netns pointer, so their
-# relative order changes from boot to boot (two oracle boots gave two
-# orders); only the fwmark services are always last.  Compare the text of
+# relative order changes from boot to boot; only the fwmark services are always last.  Compare the text of
 # each service block, the block set, and that FWM comes last.
 cat >"$tmp/want" <<'X'
 IP Virtual Server version 1.2.1 (size=4096)
@@ -66,7 +65,7 @@ tap_check "sync daemon on a missing interface: ENODEV" [ $rc != 0 ] && [ "$out" 
 "$IPVSADM" --start-daemon master --mcast-interface lo --syncid 5
 tap_check "sync daemon on lo accepted" [ $? = 0 ]
 tap_check "... and listed" bash -c "'$IPVSADM' -L --daemon | grep -q '^master sync daemon (mcast=lo, syncid=5, maxlen=1472, group=224.0.0.81, port=8848, ttl=1)$'"
-# the oracle (6.1) checks the interface first, then whether the role runs
+# kernel 6.1 checks the interface first, then whether the role runs
 out=$("$IPVSADM" --start-daemon master --mcast-interface lvsdnosuch0 2>&1)
 tap_check "a running role on a missing interface: ENODEV first" [ "$out" = "No such device" ]
 out=$("$IPVSADM" --start-daemon master --mcast-interface lo 2>&1); rc=$?

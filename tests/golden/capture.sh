@@ -1,6 +1,7 @@
 #!/bin/bash
 # tests/golden/capture.sh - (re)capture expected outputs from the REAL ipvsadm
-# + kernel IPVS in the oracle VM (/work/shared/oracle/run).
+# + kernel IPVS (Linux 6.1) in the reference VM, started by the runner
+# $ORACLE_RUN.
 #
 #   tests/golden/capture.sh                 every case
 #   tests/golden/capture.sh 012 030-foo     only these (number prefix or name)

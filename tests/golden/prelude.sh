@@ -1,5 +1,5 @@
 # tests/golden/prelude.sh - sourced (by dash) before every golden case, both
-# in the oracle VM (capture.sh) and in the replay against lvsd (run.sh).
+# in the reference VM (capture.sh) and in the replay against lvsd (run.sh).
 #
 # Contract for a case script (cases/NNN-topic.sh):
 #  - starts from an EMPTY table (default timeouts, no sync daemon);

@@ -10,7 +10,7 @@
 #
 # Each case runs under dash in a fresh private lvsd (tests/lib/common.sh
 # lvsd_start) with $LVSD_BUILD first in PATH, inside private network / mount
-# / UTS namespaces that look like the oracle VM: only `lo` (so e.g. eth0 is
+# / UTS namespaces that look like the reference VM: only `lo` (so e.g. eth0 is
 # "No such device"), hostname `oracle`, the VM's /etc/hosts, an empty
 # resolv.conf and no host.conf.  The transcript is compared byte for byte
 # with the .expected file captured from the real ipvsadm by capture.sh; a

@@ -1,10 +1,14 @@
 # check-lib.sh - helpers for the health-check integration suites (source
 # after tests/lib/common.sh).  Namespaces are named lvsd-hc-*.
 #
+#   hc_setup NAME      the start of a suite: skip without root, private
+#                      binaries, the topology, a scratch dir in $work
 #   hc_topology        director ns lvsd-hc-dir + real-server namespaces
 #                      lvsd-hc-rs1 (192.168.77.11) and lvsd-hc-rs2
 #                      (192.168.78.12), one veth pair each
 #   hc_web NS IP DIR   python http.server on IP:80 serving DIR; sets HC_WEB_PID
+#   hc_rs_web N        real server N's web server on $work/rsN; PID in $rsN
+#   hc_rs_pages T1 T2  both real servers serve index.html pages T1 and T2
 #   hc_lvsd CFG [ARGS] lvsd -f -b none -c CFG inside lvsd-hc-dir on a
 #                      private socket (exports LVSD_SOCKET, sets HC_LVSD_PID)
 #   wait_for SECS CMD  poll CMD every 0.2 s until it succeeds or SECS pass
@@ -12,8 +16,7 @@
 # private copies of lvsd/ipvsadm: other engineers relink build/ while we run
 hc_bins() {
 	local bin
-	bin=$(mktemp -d /tmp/lvsd-hc-bin.XXXXXX)
-	cleanup_dir "$bin"
+	mktemp_dir bin lvsd-hc-bin
 	for _ in 1 2 3 4 5; do
 		cp "$LVSD_BUILD/lvsd" "$LVSD_BUILD/ipvsadm" "$bin/" 2>/dev/null &&
 			"$bin/ipvsadm" -v >/dev/null 2>&1 && "$bin/lvsd" -V >/dev/null 2>&1 && break
@@ -48,49 +51,59 @@ hc_topology() {
 	ip -n lvsd-hc-rs2 link set eth0 up
 }
 
+# hc_setup NAME: skips the suite (TAP plan 1..0) unless run as root, then
+# private binaries, the topology (or the suite fails), and $work: a
+# scratch directory /tmp/lvsd-hc-NAME.*
+hc_setup() {
+	[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root"; exit 0; }
+	hc_bins
+	hc_topology || { tap_fail "topology"; exit 1; }
+	mktemp_dir work "lvsd-hc-$1"
+}
+
 hc_web() {
 	local ns=$1 ip=$2 dir=$3
-	ip netns exec "$ns" "$HC_PY" -m http.server 80 --bind "$ip" --directory "$dir" >/dev/null 2>&1 &
-	local pid=$!
-	cleanup_pid "$pid"
+	bg_start HC_WEB_PID ip netns exec "$ns" "$HC_PY" -m http.server 80 --bind "$ip" --directory "$dir" \
+		>/dev/null 2>&1
 	# ready when it accepts
-	for _ in $(seq 1 50); do
-		ip netns exec "$ns" bash -c "exec 3<>/dev/tcp/$ip/80" 2>/dev/null && break
-		sleep 0.1
-	done
-	HC_WEB_PID=$pid
+	ns_wait_tcp "$ns" "$ip" 80 50
+}
+
+# hc_rs_web N: (re)start real server N's web server (rs1 192.168.77.11,
+# rs2 192.168.78.12) on the directory $work/rsN; its PID in $rsN
+hc_rs_web() {
+	local ip=192.168.77.11
+	[ "$1" = 2 ] && ip=192.168.78.12
+	mkdir -p "$work/rs$1"
+	hc_web "lvsd-hc-rs$1" "$ip" "$work/rs$1"
+	printf -v "rs$1" %s "$HC_WEB_PID"
+}
+
+# hc_rs_pages TEXT1 TEXT2: both real servers' web servers, serving an
+# index.html of TEXT1 (rs1) and TEXT2 (rs2)
+hc_rs_pages() {
+	mkdir -p "$work/rs1" "$work/rs2"
+	echo "$1" >"$work/rs1/index.html"
+	echo "$2" >"$work/rs2/index.html"
+	hc_rs_web 1
+	hc_rs_web 2
 }
 
 hc_lvsd() {
 	local cfg=$1 dir
 	shift
-	dir=$(mktemp -d /tmp/lvsd-hc.XXXXXX)
-	cleanup_dir "$dir"
+	mktemp_dir dir lvsd-hc || return 1
 	export LVSD_SOCKET="$dir/lvsd.sock"
 	HC_LVSD_LOG="$dir/lvsd.log"
-	ip netns exec lvsd-hc-dir "${HC_BIN:-$LVSD_BUILD}/lvsd" -f -b none -S "$LVSD_SOCKET" -c "$cfg" "$@" >"$HC_LVSD_LOG" 2>&1 &
-	HC_LVSD_PID=$!
-	cleanup_pid "$HC_LVSD_PID"
-	for _ in $(seq 1 100); do
-		[ -S "$LVSD_SOCKET" ] && return 0
-		kill -0 "$HC_LVSD_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	echo "lvsd did not start; log:" >&2
-	cat "$HC_LVSD_LOG" >&2
-	return 1
+	lvsd_run HC_LVSD_PID "$HC_LVSD_LOG" ip netns exec lvsd-hc-dir "${HC_BIN:-$LVSD_BUILD}/lvsd" -f -b none \
+		-S "$LVSD_SOCKET" -c "$cfg" "$@"
 }
 
+# hc_lvsd_stop: stop it; when it died under the suite (or a sanitizer
+# spoke) its log's tail says how, for the next engineer
 hc_lvsd_stop() {
 	[ -n "${HC_LVSD_PID:-}" ] || return 0
-	if ! kill -0 "$HC_LVSD_PID" 2>/dev/null; then
-		# it died under the suite: say how, for the next engineer
-		wait "$HC_LVSD_PID" 2>/dev/null
-		echo "# lvsd (pid $HC_LVSD_PID) exited before the suite stopped it (status $?); last log lines:"
-		tail -30 "$HC_LVSD_LOG" | sed 's/^/# /'
-	fi
-	kill "$HC_LVSD_PID" 2>/dev/null
-	wait "$HC_LVSD_PID" 2>/dev/null
+	lvsd_reap "$HC_LVSD_PID" "$HC_LVSD_LOG"
 	HC_LVSD_PID=
 }
 

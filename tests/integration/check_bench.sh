@@ -20,19 +20,16 @@ n=${BENCH_REALS:-1000}
 hc_bins
 ns_add lvsd-hc-bench || { tap_fail "namespace"; exit 1; }
 ip -n lvsd-hc-bench link set lo up
-work=$(mktemp -d /tmp/lvsd-hc-bench.XXXXXX)
-cleanup_dir "$work"
+mktemp_dir work lvsd-hc-bench
 
-ip netns exec lvsd-hc-bench "$HC_PY" -c '
+bg_start srv ip netns exec lvsd-hc-bench "$HC_PY" -c '
 import socket
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("0.0.0.0", 80)); s.listen(4096)
 while True:
     c, _ = s.accept(); c.close()
-' &
-srv=$!
-cleanup_pid "$srv"
-wait_for 10 ip netns exec lvsd-hc-bench bash -c 'exec 3<>/dev/tcp/127.1.0.1/80' 2>/dev/null
+'
+ns_wait_tcp lvsd-hc-bench 127.1.0.1 80 100
 
 {
 	echo "checkinterval=1"
@@ -49,12 +46,8 @@ wait_for 10 ip netns exec lvsd-hc-bench bash -c 'exec 3<>/dev/tcp/127.1.0.1/80' 
 	done
 } >"$work/bench.cf"
 
-dir=$work
-export LVSD_SOCKET=$dir/lvsd.sock
-ip netns exec lvsd-hc-bench "$HC_BIN/lvsd" -f -b none -S "$LVSD_SOCKET" -c "$work/bench.cf" >"$work/lvsd.log" 2>&1 &
-lp=$!
-cleanup_pid "$lp"
-wait_for 10 test -S "$LVSD_SOCKET"
+export LVSD_SOCKET=$work/lvsd.sock
+lvsd_run lp "$work/lvsd.log" ip netns exec lvsd-hc-bench "$HC_BIN/lvsd" -f -b none -S "$LVSD_SOCKET" -c "$work/bench.cf"
 cpu() { awk '{print $14 + $15}' /proc/$lp/stat; }
 sleep 3   # first round spread over a second, all up
 h0=$(lvsd --show checks | sed -n 2p)
@@ -85,5 +78,5 @@ else
 	echo "# (deadline figure not asserted outside BENCH_SECS runs; load: $(cut -d' ' -f1-3 /proc/loadavg))"
 fi
 tap_check "every table entry present" eval '[ "$(ipvsadm -L -n | grep -c "127\.1\.")" = "$n" ]'
-kill "$lp"; wait "$lp" 2>/dev/null
+kill_wait "$lp"
 echo "1..$_tap_n"

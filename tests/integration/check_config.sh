@@ -1,17 +1,14 @@
 #!/bin/bash
-# check_config.sh - configuration files through lvsd -c: the seeds' two
-# blog ldirectord.cf files load unmodified (warnings, no error), and a
+# check_config.sh - configuration files through lvsd -c: two ldirectord.cf
+# files published in LVS blog tutorials (read from /work/shared/spec when
+# present; tests/integration/data/ has one of them) load unmodified (warnings, no error), and a
 # keepalived.conf (vrrp blocks skipped) drives the table with keepalived's
 # semantics: servers up from the start, inhibit_on_failure = weight 0,
 # sorry_server when no server is left, removed when one returns.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/check-lib.sh"
 
-[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root"; exit 0; }
-hc_bins
-hc_topology || { tap_fail "topology"; exit 1; }
-work=$(mktemp -d /tmp/lvsd-hc-cfg.XXXXXX)
-cleanup_dir "$work"
+hc_setup cfg
 
 seeds=$(dirname "$0")/../data/spec   # verbatim copies of the two blog files
 if [ -r "$seeds/seed-ldirectord-1.cf" ] && [ -r "$seeds/seed-ldirectord-2.cf" ]; then
@@ -45,11 +42,7 @@ tap_check "a bad file at start: lvsd exits non-zero" [ $? -ne 0 ]
 tap_check "...saying file:line: message" grep -q "bad.cf:3: unknown directive 'nosuchthing'" "$work/bad.log"
 
 # keepalived.conf
-mkdir -p "$work/rs1" "$work/rs2"
-echo ok >"$work/rs1/index.html"
-echo ok >"$work/rs2/index.html"
-hc_web lvsd-hc-rs1 192.168.77.11 "$work/rs1"; rs1=$HC_WEB_PID
-hc_web lvsd-hc-rs2 192.168.78.12 "$work/rs2"; rs2=$HC_WEB_PID
+hc_rs_pages ok ok
 cat >"$work/keepalived.conf" <<'CFG'
 ! keepalived does VRRP; lvsd does the LVS half
 global_defs {
@@ -98,13 +91,13 @@ svc="TCP  10.78.0.100:80 "
 tap_check "keepalived.conf: servers up from the start (no alpha)" \
 	eval 'rs_has_weight "$svc" 192.168.77.11:80 2 && rs_has_weight "$svc" 192.168.78.12:80 1'
 tap_check "keepalived.conf: scheduler rr, NAT" eval 'ipvsadm -L -n | grep -q "^TCP  10.78.0.100:80 rr" && rs_line "$svc" 192.168.77.11:80 | grep -q Masq'
-kill "$rs1"; wait "$rs1" 2>/dev/null
+kill_wait "$rs1"
 tap_check "HTTP_GET fails twice (retry 1): inhibited to weight 0" wait_for 6 rs_has_weight "$svc" 192.168.77.11:80 0
-kill "$rs2"; wait "$rs2" 2>/dev/null
+kill_wait "$rs2"
 tap_check "TCP_CHECK fails: removed, sorry server added" \
 	wait_for 6 eval 'rs_absent "$svc" 192.168.78.12:80 && rs_has_weight "$svc" 127.0.0.1:8080 1'
 tap_check "quorum loss logged" grep -q "Lost quorum for tcp:10.78.0.100:80" "$HC_LVSD_LOG"
-hc_web lvsd-hc-rs2 192.168.78.12 "$work/rs2"; rs2=$HC_WEB_PID
+hc_rs_web 2
 tap_check "one back: sorry server removed, server re-added" \
 	wait_for 6 eval 'rs_has_weight "$svc" 192.168.78.12:80 1 && rs_absent "$svc" 127.0.0.1:8080'
 # SIGHUP: re-read; only the changed weight is edited

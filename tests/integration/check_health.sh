@@ -6,16 +6,8 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/check-lib.sh"
 
-[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root"; exit 0; }
-hc_bins
-hc_topology || { tap_fail "topology"; exit 1; }
-work=$(mktemp -d /tmp/lvsd-hc-web.XXXXXX)
-cleanup_dir "$work"
-mkdir -p "$work/rs1" "$work/rs2"
-echo "Test Ldirectord rs1" >"$work/rs1/index.html"
-echo "Test Ldirectord rs2" >"$work/rs2/index.html"
-hc_web lvsd-hc-rs1 192.168.77.11 "$work/rs1"; rs1=$HC_WEB_PID
-hc_web lvsd-hc-rs2 192.168.78.12 "$work/rs2"; rs2=$HC_WEB_PID
+hc_setup web
+hc_rs_pages "Test Ldirectord rs1" "Test Ldirectord rs2"
 
 cfg=$work/ld.cf
 cat >"$cfg" <<CFG
@@ -25,7 +17,8 @@ failurecount=3
 autoreload=yes
 logfile="$work/ldirectord.log"
 quiescent=no
-# the seeds' layout: nothing indented, notes after values
+# the layout of tutorial ldirectord.cf files: nothing indented, notes
+# after values
 virtual=10.77.0.100:80 # VIP
 real=192.168.77.11 gate 2
 real=192.168.78.12 gate 1 trailing note
@@ -60,7 +53,7 @@ tap_check "one probe per (server, check): 4 checks for 4 RS entries" \
 
 # RS1's web server dies: down within 3 x 1 s + 1 s timeout (+ slack)
 t0=$(date +%s.%N)
-kill "$rs1"; wait "$rs1" 2>/dev/null
+kill_wait "$rs1"
 if wait_for 7 rs_absent "$svc" 192.168.77.11:80; then
 	t1=$(date +%s.%N)
 	el=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
@@ -76,20 +69,20 @@ tap_check "transition logged to the ldirectord logfile with a timestamp" \
 tap_check "RS2 untouched" rs_has_weight "$svc" 192.168.78.12:80 1
 
 # RS2 dies too: the fallback comes in
-kill "$rs2"; wait "$rs2" 2>/dev/null
+kill_wait "$rs2"
 tap_check "all down: fallback 127.0.0.1:80 added" wait_for 7 eval 'rs_absent "$svc" 192.168.78.12:80 && [ -n "$(rs_line "$svc" 127.0.0.1:80)" ]'
 tap_check "fallback weight 1" rs_has_weight "$svc" 127.0.0.1:80 1
 tap_check "no fallback configured on :8080: both quiesced" wait_for 5 rs_has_weight "$svc2" 192.168.78.12:80 0
 
 # RS1 returns: restored, fallback removed
-hc_web lvsd-hc-rs1 192.168.77.11 "$work/rs1"; rs1=$HC_WEB_PID
+hc_rs_web 1
 tap_check "RS1 back: restored with weight 2" wait_for 4 rs_has_weight "$svc" 192.168.77.11:80 2
 tap_check "fallback removed" rs_absent "$svc" 127.0.0.1:80
 tap_check "quiesced RS1 restored to weight 3" wait_for 3 rs_has_weight "$svc2" 192.168.77.11:80 3
 
 # RS2 answers 200 but without the expected text: stays down
 echo "maintenance" >"$work/rs2/index.html"
-hc_web lvsd-hc-rs2 192.168.78.12 "$work/rs2"; rs2=$HC_WEB_PID
+hc_rs_web 2
 sleep 2.5
 tap_check "body without the receive text = down" rs_absent "$svc" 192.168.78.12:80
 tap_check "the view says why" eval 'lvsd --show checks | grep "http 192.168.78.12:80" | grep -q "does not match"'
@@ -98,22 +91,20 @@ echo "Test Ldirectord rs2" >"$work/rs2/index.html"
 tap_check "body fixed: RS2 up" wait_for 3 rs_has_weight "$svc" 192.168.78.12:80 1
 
 # RS2 hangs: accepts and never answers -> timeout -> down
-kill "$rs2"; wait "$rs2" 2>/dev/null
-ip netns exec lvsd-hc-rs2 "$HC_PY" -c '
+kill_wait "$rs2"
+bg_start hung ip netns exec lvsd-hc-rs2 "$HC_PY" -c '
 import socket, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("192.168.78.12", 80)); s.listen(128)
 conns = []
 while True:
     c, _ = s.accept(); conns.append(c)
-' &
-hung=$!
-cleanup_pid "$hung"
-wait_for 5 ip netns exec lvsd-hc-dir bash -c 'exec 3<>/dev/tcp/192.168.78.12/80' 2>/dev/null
+'
+ns_wait_tcp lvsd-hc-dir 192.168.78.12 80 50
 tap_check "hung server (accepts, never answers) times out: down" wait_for 7 rs_absent "$svc" 192.168.78.12:80
 tap_check "the view shows the timeout" wait_for 5 eval 'lvsd --show checks | grep "http 192.168.78.12:80" | grep -qi "timeout\|timed out"'
 tap_check "still down while the server hangs" rs_absent "$svc" 192.168.78.12:80
-kill "$hung"; wait "$hung" 2>/dev/null
+kill_wait "$hung"
 
 # a broken file: reload refused with file:line, running config kept
 # (first let the health changes of the hung-server episode settle)

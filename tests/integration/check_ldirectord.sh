@@ -1,25 +1,17 @@
 #!/bin/bash
 # check_ldirectord.sh - Debian's REAL ldirectord (perl) drives OUR ipvsadm
 # against lvsd (no built-in checker here): ldirectord's debug mode runs
-# ./ipvsadm from its working directory (compat.md §1.1), which is our
+# ./ipvsadm from its working directory, which is our
 # binary in a private directory; it reaches lvsd through $LVSD_SOCKET.
-# The system's /usr/sbin/ipvsadm is never touched.  A seeds-like config;
+# The system's /usr/sbin/ipvsadm is never touched.  A tutorial-style config;
 # stop an RS's web server -> removed, stop both -> fallback, restart ->
 # restored and fallback gone.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/check-lib.sh"
 
-[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root"; exit 0; }
 [ -x /usr/sbin/ldirectord ] || { echo "1..0 # SKIP ldirectord not installed"; exit 0; }
-hc_bins
-hc_topology || { tap_fail "topology"; exit 1; }
-work=$(mktemp -d /tmp/lvsd-hc-ld.XXXXXX)
-cleanup_dir "$work"
-mkdir -p "$work/rs1" "$work/rs2"
-echo "Test Ldirectord" >"$work/rs1/index.html"
-echo "Test Ldirectord" >"$work/rs2/index.html"
-hc_web lvsd-hc-rs1 192.168.77.11 "$work/rs1"; rs1=$HC_WEB_PID
-hc_web lvsd-hc-rs2 192.168.78.12 "$work/rs2"; rs2=$HC_WEB_PID
+hc_setup ld
+hc_rs_pages "Test Ldirectord" "Test Ldirectord"
 
 # lvsd alone (an empty config file: the built-in checker has nothing to do)
 : >"$work/empty.cf"
@@ -41,21 +33,19 @@ virtual=10.77.0.100:80
 	request="index.html"
 	receive="Test Ldirectord"
 CFG
-ip netns exec lvsd-hc-dir env LVSD_SOCKET="$LVSD_SOCKET" PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-	bash -c "cd '$HC_BIN' && exec /usr/sbin/ldirectord -d '$work/ld.cf' start" >"$work/ld.out" 2>&1 &
-ld=$!
-cleanup_pid "$ld"
+bg_start ld ip netns exec lvsd-hc-dir env LVSD_SOCKET="$LVSD_SOCKET" PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+	bash -c "cd '$HC_BIN' && exec /usr/sbin/ldirectord -d '$work/ld.cf' start" >"$work/ld.out" 2>&1
 
 svc="TCP  10.77.0.100:80 "
 tap_check "ldirectord created the virtual service through our ipvsadm" wait_for 15 eval 'ipvsadm -L -n | grep -q "^TCP  10.77.0.100:80 wrr"'
 tap_check "both real servers added with their weights" \
 	wait_for 15 eval 'rs_has_weight "$svc" 192.168.77.11:80 2 && rs_has_weight "$svc" 192.168.78.12:80 1 && rs_absent "$svc" 127.0.0.1:80'
-kill "$rs1"; wait "$rs1" 2>/dev/null
+kill_wait "$rs1"
 tap_check "RS1 web server stopped: ldirectord removed it" wait_for 15 rs_absent "$svc" 192.168.77.11:80
 tap_check "RS2 still there" rs_has_weight "$svc" 192.168.78.12:80 1
-kill "$rs2"; wait "$rs2" 2>/dev/null
+kill_wait "$rs2"
 tap_check "both stopped: fallback 127.0.0.1:80 added" wait_for 15 eval 'rs_has_weight "$svc" 127.0.0.1:80 1 && rs_absent "$svc" 192.168.78.12:80'
-hc_web lvsd-hc-rs1 192.168.77.11 "$work/rs1"; rs1=$HC_WEB_PID
+hc_rs_web 1
 tap_check "RS1 back: restored, fallback removed" wait_for 15 eval 'rs_has_weight "$svc" 192.168.77.11:80 2 && rs_absent "$svc" 127.0.0.1:80'
 tap_check "ldirectord logged no ipvsadm failure" eval '! grep -q "system(.*) failed\|Can not find ipvsadm" "$work/ld.out" "$work/ldirectord.log" 2>/dev/null'
 kill "$ld" 2>/dev/null; wait "$ld" 2>/dev/null

@@ -9,11 +9,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/check-lib.sh"
 
-[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root"; exit 0; }
-hc_bins
-hc_topology || { tap_fail "topology"; exit 1; }
-work=$(mktemp -d /tmp/lvsd-hc-neg.XXXXXX)
-cleanup_dir "$work"
+hc_setup neg
 
 # one asyncio process, one port per scripted behaviour
 cat >"$work/servers.py" <<'PY'
@@ -97,9 +93,7 @@ asyncio.run(main())
 PY
 start_servers() {
 	: >"$work/servers.log"
-	ip netns exec lvsd-hc-rs1 "$HC_PY" "$work/servers.py" >"$work/servers.log" 2>&1 &
-	srv=$!
-	cleanup_pid "$srv"
+	bg_start srv ip netns exec lvsd-hc-rs1 "$HC_PY" "$work/servers.py" >"$work/servers.log" 2>&1
 	wait_for 10 grep -q ready "$work/servers.log"
 }
 start_servers
@@ -243,7 +237,7 @@ tap_check "... and not in the table" rs_absent "TCP  10.79.0.1:25 " 192.168.77.1
 tap_check "notify_down ran for the real server that failed (it started up: no alpha)" \
 	wait_for 3 grep -qx "down 2526" "$work/notify.log"
 tap_check "no notify_up for a server that was up from the start" bash -c "! grep -q 'up 2525' '$work/notify.log'"
-kill "$srv"; wait "$srv" 2>/dev/null
+kill_wait "$srv"
 tap_check "servers gone -> the smtp real server is removed" wait_for 8 rs_absent "TCP  10.79.0.1:25 " 192.168.77.11:2525
 tap_check "... notify_down ran for it" wait_for 3 grep -qx "down 2525" "$work/notify.log"
 tap_check "... and quorum_down for the virtual server, once" \
@@ -252,7 +246,7 @@ start_servers
 tap_check "servers back -> notify_up and quorum_up" \
 	wait_for 5 eval 'grep -qx "up 2525" "$work/notify.log" && grep -qx "quorum up" "$work/notify.log"'
 sed 's/^/# notify.log: /' "$work/notify.log"
-kill "$srv"; wait "$srv" 2>/dev/null
+kill_wait "$srv"
 hc_lvsd_stop
 tap_check "no sanitizer report from lvsd" bash -c "! grep -qE 'Sanitizer|runtime error' '$HC_LVSD_LOG'"
 echo "1..$_tap_n"

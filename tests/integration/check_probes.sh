@@ -7,38 +7,30 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/check-lib.sh"
 
-[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root"; exit 0; }
 command -v openssl >/dev/null || { echo "1..0 # SKIP no openssl"; exit 0; }
-hc_bins
-hc_topology || { tap_fail "topology"; exit 1; }
-work=$(mktemp -d /tmp/lvsd-hc-pr.XXXXXX)
-cleanup_dir "$work"
+hc_setup pr
 
 # UDP echo on rs2:5353
-ip netns exec lvsd-hc-rs2 "$HC_PY" -c '
+bg_start udp ip netns exec lvsd-hc-rs2 "$HC_PY" -c '
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("192.168.78.12", 5353))
 while True:
     d, a = s.recvfrom(2048); s.sendto(d, a)
-' &
-udp=$!
-cleanup_pid "$udp"
+'
 # HTTPS on rs1:443 with a throw-away certificate
 openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=www.example.test -days 1 \
 	-keyout "$work/key.pem" -out "$work/cert.pem" >/dev/null 2>&1
 mkdir -p "$work/www"
 echo "status: healthy" >"$work/www/health"
-ip netns exec lvsd-hc-rs1 "$HC_PY" -c '
+bg_start https ip netns exec lvsd-hc-rs1 "$HC_PY" -c '
 import http.server, ssl, sys, os
 os.chdir(sys.argv[1])
 srv = http.server.ThreadingHTTPServer(("192.168.77.11", 443), http.server.SimpleHTTPRequestHandler)
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); ctx.load_cert_chain(sys.argv[2], sys.argv[3])
 srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
 srv.serve_forever()
-' "$work/www" "$work/cert.pem" "$work/key.pem" >/dev/null 2>&1 &
-https=$!
-cleanup_pid "$https"
-wait_for 10 ip netns exec lvsd-hc-dir bash -c 'exec 3<>/dev/tcp/192.168.77.11/443' 2>/dev/null
+' "$work/www" "$work/cert.pem" "$work/key.pem" >/dev/null 2>&1
+ns_wait_tcp lvsd-hc-dir 192.168.77.11 443 100
 
 cat >"$work/ka.conf" <<CFG
 virtual_server 10.79.0.1 53 {
@@ -123,7 +115,7 @@ touch "$work/misc-ok"
 tap_check "MISC_CHECK: command succeeds -> up" wait_for 4 rs_has_weight "TCP  10.79.0.1:8000 " 192.168.77.11:8000 1
 echo "status: sick" >"$work/www/health"
 tap_check "SSL_GET: body no longer matches -> removed" wait_for 6 rs_absent "TCP  10.79.0.1:443 " 192.168.77.11:443
-kill "$udp"; wait "$udp" 2>/dev/null
+kill_wait "$udp"
 tap_check "UDP echo stopped -> removed" wait_for 5 rs_absent "UDP  10.79.0.1:53 " 192.168.78.12:5353
 ip -n lvsd-hc-rs1 link set eth0 down
 tap_check "host unreachable -> PING_CHECK down" wait_for 6 rs_absent "TCP  10.79.0.1:80 " 192.168.77.11:80
@@ -151,12 +143,8 @@ while True:
         s.sendto(q[:2] + b"\x85\x83" + struct.pack("!HHHH", 1, 0, 0, 0) + question, a)
 PY
 ip netns exec lvsd-hc-rs1 ip link set eth0 up
-ip netns exec lvsd-hc-rs1 "$HC_PY" "$work/dns.py" 192.168.77.11 &
-dns1=$!
-cleanup_pid "$dns1"
-ip netns exec lvsd-hc-rs2 "$HC_PY" "$work/dns.py" 192.168.78.12 &
-dns2=$!
-cleanup_pid "$dns2"
+bg_start dns1 ip netns exec lvsd-hc-rs1 "$HC_PY" "$work/dns.py" 192.168.77.11
+bg_start dns2 ip netns exec lvsd-hc-rs2 "$HC_PY" "$work/dns.py" 192.168.78.12
 cat >"$work/dns.conf" <<CFG
 virtual_server 10.79.0.1 53 {
     delay_loop 1
@@ -187,7 +175,7 @@ tap_check "DNS_CHECK: A answer -> up" wait_for 5 rs_has_weight "UDP  10.79.0.1:5
 dns_why() { lvsd --show checks | grep -q "NXDOMAIN (rcode 3)"; }
 tap_check "DNS_CHECK: the check says why (NXDOMAIN)" wait_for 5 dns_why
 tap_check "DNS_CHECK: NXDOMAIN -> not added" rs_absent "UDP  10.79.0.1:53 " 192.168.77.11:5300
-kill "$dns2"; wait "$dns2" 2>/dev/null
+kill_wait "$dns2"
 tap_check "DNS server stopped -> removed" wait_for 5 rs_absent "UDP  10.79.0.1:53 " 192.168.78.12:5300
 hc_lvsd_stop
 # ldirectord service=dns: request looked up, receive matched on the answer
@@ -214,10 +202,8 @@ tap_check "ldirectord service=dns: answer does not match -> not added" rs_absent
 hc_lvsd_stop
 
 # IPv6: TCP, HTTP and ICMPv6 checks against [::1] in the director's namespace
-ip netns exec lvsd-hc-dir "$HC_PY" -m http.server 8080 --bind ::1 --directory "$work/www" >/dev/null 2>&1 &
-w6=$!
-cleanup_pid "$w6"
-wait_for 10 ip netns exec lvsd-hc-dir bash -c 'exec 3<>/dev/tcp/::1/8080' 2>/dev/null
+bg_start w6 ip netns exec lvsd-hc-dir "$HC_PY" -m http.server 8080 --bind ::1 --directory "$work/www" >/dev/null 2>&1
+ns_wait_tcp lvsd-hc-dir ::1 8080 100
 cat >"$work/v6.cf" <<CFG
 checkinterval=0.5
 checktimeout=1

@@ -7,8 +7,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$LVSD_TOP/scripts/lab.sh"
 
 LAB_PIDS=()
-LAB_TMP=$(mktemp -d /tmp/lvsd-dp.XXXXXX)
-cleanup_dir "$LAB_TMP"
+mktemp_dir LAB_TMP lvsd-dp
 DP_P="lvsd-dp-${DP_SUITE:-x}$$-"
 
 _dp_cleanup() {
@@ -26,6 +25,40 @@ dp_view() { ip netns exec "${DP_P}d" "$LVSD_BUILD/lvsd" -S "$LVSD_SOCKET" --show
 # dp_reason NAME: the datapath counter of one reason
 dp_reason() { dp_view datapath | awk -v r="$1" '$1 == r { print $2 }'; }
 
+# dp_lab nat|dr|tun: the lab of that forwarding method (TUN: the plain
+# LAN, the suite sets up its tunnels) with dp_servers running; the suite
+# ends at once if the lab cannot be built
+dp_lab() {
+	case $1 in
+	nat) lab_nat "$DP_P" ;;
+	dr) lab_lan "$DP_P" && lab_rs_dr "$DP_P" ;;
+	tun) lab_lan "$DP_P" ;;
+	esac || { tap_fail "${1^^} lab setup"; exit 1; }
+	dp_servers
+}
+
+# dp_start nat|dr|tun [NAME]: dp_lab, then lvsd on $DP_BACKEND with
+# $DP_WORKERS workers, which a TAP line NAME reports
+dp_start() {
+	dp_lab "$1"
+	dp_lvsd -b "$DP_BACKEND" -w "$DP_WORKERS" || { tap_fail "lvsd starts in the director namespace"; exit 1; }
+	tap_ok "${2:-lvsd starts with $DP_WORKERS workers}"
+}
+
+# dp_start_xdp nat|dr DEV...: dp_start on the AF_XDP backend, then the
+# checks that the datapath runs it and that its XDP program is attached
+# natively on each DEV of the director
+dp_start_xdp() {
+	local lab=$1 dev
+	shift
+	DP_BACKEND=xdp dp_start "$lab" "lvsd starts with --backend xdp and $DP_WORKERS workers"
+	tap_check "the datapath runs the AF_XDP backend" grep -q '^backend: afxdp' <<<"$(dp_view)"
+	for dev in "$@"; do
+		tap_check "XDP program attached natively on the director's $dev" \
+			bash -c "ip -n ${DP_P}d -d link show $dev | grep -q 'prog/xdp'"
+	done
+}
+
 # dp_servers: rs-server.py on both real servers, a 50 MB file to serve
 dp_servers() {
 	local n
@@ -35,38 +68,39 @@ dp_servers() {
 			>"$LAB_TMP/rs$n.log" 2>&1 &
 		LAB_PIDS+=("$!")
 	done
+	for n in 1 2; do ns_wait_tcp "${DP_P}rs$n" 127.0.0.1 80; done
+}
+
+# dp_named_servers PORT: on both real servers a plain-HTTP listener on
+# PORT that answers its name (RS1, RS2), stopped with the lab
+dp_named_servers() {
+	local n
 	for n in 1 2; do
-		for _ in $(seq 100); do
-			ip netns exec "${DP_P}rs$n" bash -c "exec 3<>/dev/tcp/127.0.0.1/80" 2>/dev/null && break
-			sleep 0.1
-		done
+		ip netns exec "${DP_P}rs$n" python3 -c '
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        b = (sys.argv[1] + "\n").encode()
+        self.send_response(200); self.send_header("Content-Length", str(len(b))); self.end_headers(); self.wfile.write(b)
+    def log_message(self, *a): pass
+http.server.ThreadingHTTPServer(("0.0.0.0", int(sys.argv[2])), H).serve_forever()' "RS$n" "$1" >/dev/null 2>&1 &
+		LAB_PIDS+=("$!")
 	done
+	for n in 1 2; do ns_wait_tcp "${DP_P}rs$n" 127.0.0.1 "$1"; done
 }
 
 # dp_lvsd [ARGS]: lvsd in the director namespace on a private socket
 dp_lvsd() {
 	export LVSD_SOCKET="$LAB_TMP/lvsd.sock"
 	DP_LVSD_LOG="$LAB_TMP/lvsd.log"
-	ip netns exec "${DP_P}d" "$LVSD_BUILD/lvsd" -f -S "$LVSD_SOCKET" "$@" >"$DP_LVSD_LOG" 2>&1 &
-	DP_LVSD_PID=$!
-	for _ in $(seq 200); do
-		[ -S "$LVSD_SOCKET" ] && return 0
-		kill -0 "$DP_LVSD_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	echo "# lvsd did not start:"; sed 's/^/# /' "$DP_LVSD_LOG"
-	return 1
+	lvsd_run DP_LVSD_PID "$DP_LVSD_LOG" ip netns exec "${DP_P}d" "$LVSD_BUILD/lvsd" -f -S "$LVSD_SOCKET" "$@"
 }
 
 # dp_lvsd_stop: stop lvsd; fails if it crashed earlier or a sanitizer spoke
 dp_lvsd_stop() {
 	local rc=0
-	kill -0 "$DP_LVSD_PID" 2>/dev/null || rc=1
-	kill "$DP_LVSD_PID" 2>/dev/null
-	wait "$DP_LVSD_PID" 2>/dev/null || rc=1
+	lvsd_reap "$DP_LVSD_PID" "$DP_LVSD_LOG" || rc=1
 	DP_LVSD_PID=
-	grep -qE 'AddressSanitizer|runtime error|LeakSanitizer' "$DP_LVSD_LOG" && rc=1
-	[ $rc = 0 ] || { echo "# lvsd log:"; tail -40 "$DP_LVSD_LOG" | sed 's/^/# /'; }
 	return $rc
 }
 

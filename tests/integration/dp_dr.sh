@@ -1,15 +1,13 @@
 #!/bin/bash
 # LVS-DR through lvsd: director, RSes and a router on one LAN; the RSes own
-# the VIP on lo with arp_ignore=1 / arp_announce=2 (the seeds' lvs_dr_rs.sh)
+# the VIP on lo with arp_ignore=1 / arp_announce=2 (as the usual lvs_dr_rs.sh
+# real-server script sets it up)
 # and answer the client directly through the router.
 . "$(dirname "$0")/../lib/common.sh"
 DP_SUITE=dr
 . "$(dirname "$0")/dp-lib.sh"
 
-lab_lan "$DP_P" && lab_rs_dr "$DP_P" || { tap_fail "DR lab setup"; exit 1; }
-dp_servers
-dp_lvsd -b "$DP_BACKEND" -w "$DP_WORKERS" || { tap_fail "lvsd starts in the director namespace"; exit 1; }
-tap_ok "lvsd starts with $DP_WORKERS workers"
+dp_start dr
 
 dp_check_basic -g
 dp_check_fragneeded

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Real servers local to the director (src/datapath/local.h): the sorry
+# Real servers local to the director (src/datapath/io/local.h): the sorry
 # server on the director itself and NAT to a local port.  DR lab (lab_lan):
 # the director runs its own servers; what arrives for a local real server
 # must reach them through lvsd's TUN device and, for NAT, their replies

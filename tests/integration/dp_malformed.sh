@@ -8,12 +8,9 @@ DP_SUITE=bad
 . "$(dirname "$0")/dp-lib.sh"
 
 /usr/bin/python3 -c 'import scapy' 2>/dev/null || { echo "1..0 # SKIP python3-scapy not installed"; exit 0; }
-lab_nat "$DP_P" || { tap_fail "NAT lab setup"; exit 1; }
-dp_servers
 # AF_PACKET: the per-reason counters below need the tap that sees every
 # frame; the AF_XDP program hands what is not owned to the kernel uncounted
-dp_lvsd -b "$DP_BACKEND" -w "$DP_WORKERS" || { tap_fail "lvsd starts in the director namespace"; exit 1; }
-tap_ok "lvsd starts with $DP_WORKERS workers"
+dp_start nat
 ipv -A -t "$LAB_VIP:80" -s rr
 ipv -a -t "$LAB_VIP:80" -r "$LAB_RS1" -m
 ipv -a -t "$LAB_VIP:80" -r "$LAB_RS2" -m

@@ -1,14 +1,11 @@
 #!/bin/bash
-# LVS-NAT through lvsd in namespaces: the seeds' lab (client 172.20.0.100,
+# LVS-NAT through lvsd in namespaces: the NAT lab of scripts/lab.sh (client 172.20.0.100,
 # VIP 172.20.0.24, RS 192.168.1.16 / .8 behind DIP 192.168.1.1).
 . "$(dirname "$0")/../lib/common.sh"
 DP_SUITE=nat
 . "$(dirname "$0")/dp-lib.sh"
 
-lab_nat "$DP_P" || { tap_fail "NAT lab setup"; exit 1; }
-dp_servers
-dp_lvsd -b "$DP_BACKEND" -w "$DP_WORKERS" || { tap_fail "lvsd starts in the director namespace"; exit 1; }
-tap_ok "lvsd starts with $DP_WORKERS workers"
+dp_start nat
 
 dp_check_basic -m
 tap_check "nft prerouting guard installed for the VIP and the NAT real servers" \

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The fast path (src/datapath/fastpath.h): established TCP NAT flows are
+# The fast path (src/datapath/io/fastpath.h): established TCP NAT flows are
 # forwarded by lvsd's TC program instead of the workers, with both
 # backends.  What must hold: the data arrives intact (veth offloads on and
 # off), the workers no longer see those segments, FIN/RST still reach the
@@ -11,8 +11,7 @@ DP_SUITE=fast
 . "$(dirname "$0")/dp-lib.sh"
 DP_P="lvsd-dp-fast$$-"
 
-lab_nat "$DP_P" || { tap_fail "NAT lab setup"; exit 1; }
-dp_servers
+dp_lab nat
 # big enough that a rate-limited download still needs the network when its
 # dest is deleted (socket buffers and GSO in flight hold several MB)
 head -c $((48 * 1024 * 1024)) /dev/urandom >"$LAB_TMP/slow.bin"

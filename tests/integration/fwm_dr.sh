@@ -1,43 +1,24 @@
 #!/bin/bash
 # Firewall-mark services fed by the user's own iptables/nftables rules
-# (issue 5): lvsd reads mangle PREROUTING, classifies packets itself (its
+# lvsd reads mangle PREROUTING, classifies packets itself (its
 # datapath runs before netfilter) and follows rule changes at run time.
-# The seeds' exact flow over LVS-DR, UDP marks, native nft rules,
+# The textbook flow (mark 7 on TCP 80 and 443 to the VIP) over LVS-DR, UDP marks, native nft rules,
 # unsupported rules reported, marks without services and vice versa.
 . "$(dirname "$0")/../lib/common.sh"
 DP_SUITE=fw
 . "$(dirname "$0")/dp-lib.sh"
 DP_P="lvsd-fw-$$-"      # this suite's netns prefix (dp-lib cleans up $DP_P)
 
-lab_lan "$DP_P" && lab_rs_dr "$DP_P" || { tap_fail "DR lab setup"; exit 1; }
-dp_servers
+dp_lab dr
 # HTTPS-port listener on both real servers (plain HTTP answering its name)
-for n in 1 2; do
-	ip netns exec "${DP_P}rs$n" python3 -c '
-import http.server, sys
-class H(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        b = (sys.argv[1] + "\n").encode()
-        self.send_response(200); self.send_header("Content-Length", str(len(b))); self.end_headers(); self.wfile.write(b)
-    def log_message(self, *a): pass
-http.server.ThreadingHTTPServer(("0.0.0.0", 443), H).serve_forever()' "RS$n" >/dev/null 2>&1 &
-	LAB_PIDS+=("$!")
-done
-for n in 1 2; do
-	for _ in $(seq 100); do
-		ip netns exec "${DP_P}rs$n" bash -c "exec 3<>/dev/tcp/127.0.0.1/443" 2>/dev/null && break
-		sleep 0.1
-	done
-done
-_fw_kill_servers() { local p; for p in "${LAB_PIDS[@]}"; do kill "$p" 2>/dev/null; done; }
-trap '_fw_kill_servers; _dp_cleanup' EXIT
+dp_named_servers 443
 
 ind() { ip netns exec "${DP_P}d" "$@"; }
 fwview() { dp_view fwmark; }
 # curls N PORT: the RS names answering N requests to VIP:PORT, one per line
 curls() { local i; for i in $(seq "$1"); do incl curl -s -m 3 "http://$LAB_VIP:$2/"; done; }
 
-# the seeds' rule, in place before lvsd starts
+# the textbook mark rule, in place before lvsd starts
 ind iptables -t mangle -A PREROUTING -d "$LAB_VIP" -p tcp -m multiport --dports 80,443 -j MARK --set-mark 7
 dp_lvsd -b "${DP_BACKEND:-afpacket}" -w 2 || { tap_fail "lvsd starts in the director namespace"; exit 1; }
 tap_ok "lvsd starts (AF_PACKET, 2 workers)"
@@ -68,7 +49,7 @@ tap_check "-L -c: connections of FWM 7 on ports 80 and 443" \
 out=$(incl curl -s -m 2 "http://$LAB_VIP:8080/" 2>&1; echo "rc=$?")
 tap_check "unmarked port 8080 is not forwarded (kernel answers RST)" grep -q 'rc=7' <<<"$out"
 
-# --- UDP marks, rule added at run time (hex form, the seeds' 0x63) ---
+# --- UDP marks, rule added at run time (hex form, 0x63) ---
 ipv -A -f 99 -s rr
 ipv -a -f 99 -r "$LAB_RS1" -g
 ipv -a -f 99 -r "$LAB_RS2" -g

@@ -7,10 +7,7 @@ DP_SUITE=fwnat
 . "$(dirname "$0")/dp-lib.sh"
 DP_P="lvsd-fw-n$$-"     # this suite's netns prefix (dp-lib cleans up $DP_P)
 
-lab_nat "$DP_P" || { tap_fail "NAT lab setup"; exit 1; }
-dp_servers
-_fw_kill_servers() { local p; for p in "${LAB_PIDS[@]}"; do kill "$p" 2>/dev/null; done; }
-trap '_fw_kill_servers; _dp_cleanup' EXIT
+dp_lab nat
 ind() { ip netns exec "${DP_P}d" "$@"; }
 tally() { sort | uniq -c | awk '{ print $2 "=" $1 }' | tr '\n' ' '; }
 

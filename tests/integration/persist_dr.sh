@@ -1,5 +1,5 @@
 #!/bin/bash
-# Persistence end to end (issue 5): PFWM (fwmark 80+443 -p), PCC (VIP:0 -p),
+# Persistence end to end: PFWM (fwmark 80+443 -p), PCC (VIP:0 -p),
 # PPC (VIP:80 -p), templates in -L -c and --persistent-conn, template
 # expiry, quiescent dests with expire_quiescent_template, the settings
 # command, and a flood of clients creating templates.  LVS-DR lab.
@@ -8,27 +8,8 @@ DP_SUITE=persist
 . "$(dirname "$0")/dp-lib.sh"
 DP_P="lvsd-fw-p$$-"     # netns prefix of this owner (dp-lib cleans up $DP_P)
 
-lab_lan "$DP_P" && lab_rs_dr "$DP_P" || { tap_fail "DR lab setup"; exit 1; }
-dp_servers
-for n in 1 2; do
-	ip netns exec "${DP_P}rs$n" python3 -c '
-import http.server, sys
-class H(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        b = (sys.argv[1] + "\n").encode()
-        self.send_response(200); self.send_header("Content-Length", str(len(b))); self.end_headers(); self.wfile.write(b)
-    def log_message(self, *a): pass
-http.server.ThreadingHTTPServer(("0.0.0.0", 443), H).serve_forever()' "RS$n" >/dev/null 2>&1 &
-	LAB_PIDS+=("$!")
-done
-for n in 1 2; do
-	for _ in $(seq 100); do
-		ip netns exec "${DP_P}rs$n" bash -c "exec 3<>/dev/tcp/127.0.0.1/443" 2>/dev/null && break
-		sleep 0.1
-	done
-done
-_p_kill_servers() { local p; for p in "${LAB_PIDS[@]}"; do kill "$p" 2>/dev/null; done; }
-trap '_p_kill_servers; _dp_cleanup' EXIT
+dp_lab dr
+dp_named_servers 443
 
 # 8 more client addresses
 for i in $(seq 101 108); do ip -n "${DP_P}c" addr add "172.20.0.$i/16" dev eth0; done

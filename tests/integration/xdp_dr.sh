@@ -10,13 +10,7 @@ DP_SUITE=xdr
 DP_P="lvsd-xdp-dr$$-"           # this suite's namespace prefix (dp-lib's trap reads it at exit)
 DP_TAG="xdp: "
 
-lab_lan "$DP_P" && lab_rs_dr "$DP_P" || { tap_fail "DR lab setup"; exit 1; }
-dp_servers
-dp_lvsd -b xdp -w "$DP_WORKERS" || { tap_fail "lvsd starts in the director namespace"; exit 1; }
-tap_ok "lvsd starts with --backend xdp and $DP_WORKERS workers"
-tap_check "the datapath runs the AF_XDP backend" grep -q '^backend: afxdp' <<<"$(dp_view)"
-tap_check "XDP program attached natively on the director's eth0" \
-	bash -c "ip -n ${DP_P}d -d link show eth0 | grep -q 'prog/xdp'"
+dp_start_xdp dr eth0
 
 dp_check_basic -g
 

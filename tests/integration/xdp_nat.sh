@@ -1,7 +1,7 @@
 #!/bin/bash
 # LVS-NAT through lvsd's AF_XDP backend (--backend xdp): the NAT suite's
 # core cases (rr order, HTTP, UDP, 50 MB bulk + 20 MB upload with sha256,
-# wrk) on the seeds' lab with default veth offloads, plus what is specific
+# wrk) on the NAT lab of scripts/lab.sh with default veth offloads, plus what is specific
 # to XDP: the program is attached natively, owned frames are stolen from
 # the kernel, partial checksums from the veth peers are completed, health
 # check replies to the director still reach the kernel.
@@ -11,16 +11,7 @@ DP_SUITE=xnat
 DP_P="lvsd-xdp-nat$$-"          # this suite's namespace prefix (dp-lib's trap reads it at exit)
 DP_TAG="xdp: "
 
-lab_nat "$DP_P" || { tap_fail "NAT lab setup"; exit 1; }
-dp_servers
-dp_lvsd -w "$DP_WORKERS" --backend xdp || { tap_fail "lvsd starts in the director namespace"; exit 1; }
-tap_ok "lvsd starts with --backend xdp and $DP_WORKERS workers"
-
-tap_check "the datapath runs the AF_XDP backend" grep -q '^backend: afxdp' <<<"$(dp_view)"
-for dev in eth0 eth1; do
-	tap_check "XDP program attached natively on the director's $dev" \
-		bash -c "ip -n ${DP_P}d -d link show $dev | grep -q 'prog/xdp'"
-done
+dp_start_xdp nat eth0 eth1
 
 dp_check_basic -m
 

@@ -8,6 +8,9 @@
 # Namespaces:  ns_add NAME registers a namespace for deletion at exit; the
 #              EXIT trap kills registered PIDs and deletes registered
 #              namespaces even when the test fails.
+# Helpers:     mktemp_dir VAR NAME, bg_start VAR CMD..., kill_wait PID,
+#              ns_wait_tcp NS IP PORT [TENTHS], lvsd_run / lvsd_wait /
+#              lvsd_reap for any lvsd a suite starts (see each below).
 : "${LVSD_TOP:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 : "${BUILD:=build-san}"
 : "${LVSD_BUILD:=$LVSD_TOP/$BUILD}"
@@ -38,28 +41,92 @@ _common_cleanup() {
 }
 trap _common_cleanup EXIT
 
-# lvsd_start [ARGS...]: foreground daemon on a private socket
-lvsd_start() {
-	local dir
-	dir=$(mktemp -d /tmp/lvsd-t.XXXXXX)
-	cleanup_dir "$dir"
-	export LVSD_SOCKET="$dir/lvsd.sock"
-	"$LVSD_BUILD/lvsd" -f "$@" >"$dir/lvsd.log" 2>&1 &
-	LVSD_PID=$!
-	LVSD_LOG="$dir/lvsd.log"
-	cleanup_pid "$LVSD_PID"
-	for _ in $(seq 1 100); do
-		[ -S "$LVSD_SOCKET" ] && return 0
-		kill -0 "$LVSD_PID" 2>/dev/null || break
+# mktemp_dir VAR NAME: a fresh directory /tmp/NAME.XXXXXX in $VAR, removed at exit
+mktemp_dir() {
+	local d
+	d=$(mktemp -d "/tmp/$2.XXXXXX") || return 1
+	cleanup_dir "$d"
+	printf -v "$1" %s "$d"
+}
+
+# bg_start VAR CMD...: CMD in the background, killed at exit; its PID in $VAR
+bg_start() {
+	local var=$1
+	shift
+	"$@" &
+	printf -v "$var" %s "$!"
+	cleanup_pid "$!"
+}
+
+# kill_wait PID: stop a process this suite started and reap it
+kill_wait() {
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+
+# ns_wait_tcp NS IP PORT [TENTHS]: until IP:PORT accepts a TCP connection
+# inside namespace NS, for at most TENTHS tenths of a second (default 100)
+ns_wait_tcp() {
+	local i
+	for ((i = 0; i < ${4:-100}; i++)); do
+		ip netns exec "$1" bash -c "exec 3<>/dev/tcp/$2/$3" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# lvsd_wait PID SOCK LOG: until the lvsd PID listens on SOCK (10 s at most);
+# when it dies first or never does, its LOG goes to stderr
+lvsd_wait() {
+	for _ in $(seq 1 200); do
+		[ -S "$2" ] && return 0
+		kill -0 "$1" 2>/dev/null || break
 		sleep 0.05
 	done
 	echo "lvsd did not start; log:" >&2
-	cat "$dir/lvsd.log" >&2
+	cat "$3" >&2
 	return 1
+}
+
+# lvsd_run VAR LOG CMD...: CMD (an lvsd -f serving $LVSD_SOCKET, possibly
+# behind ip netns exec) in the background with its output in LOG, its PID
+# in $VAR and killed at exit; then lvsd_wait for its socket
+lvsd_run() {
+	local var=$1 log=$2
+	shift 2
+	"$@" >"$log" 2>&1 &
+	printf -v "$var" %s "$!"
+	cleanup_pid "$!"
+	lvsd_wait "$!" "$LVSD_SOCKET" "$log"
+}
+
+# lvsd_reap PID LOG: stop lvsd PID and wait for it.  Fails, with the tail of
+# its LOG as TAP comments, when it had died before, did not exit cleanly,
+# or a sanitizer reported something.
+lvsd_reap() {
+	local pid=$1 log=$2 rc=0
+	if ! kill -0 "$pid" 2>/dev/null; then
+		wait "$pid" 2>/dev/null
+		echo "# lvsd (pid $pid) exited before it was stopped (status $?)"
+		rc=1
+	fi
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null || rc=1
+	grep -qE 'AddressSanitizer|runtime error|LeakSanitizer' "$log" && rc=1
+	[ $rc = 0 ] || { echo "# lvsd log:"; tail -40 "$log" | sed 's/^/# /'; }
+	return $rc
+}
+
+# lvsd_start [ARGS...]: foreground daemon on a private socket
+lvsd_start() {
+	local dir
+	mktemp_dir dir lvsd-t || return 1
+	export LVSD_SOCKET="$dir/lvsd.sock"
+	LVSD_LOG="$dir/lvsd.log"
+	lvsd_run LVSD_PID "$LVSD_LOG" "$LVSD_BUILD/lvsd" -f "$@"
 }
 lvsd_stop() {
 	[ -n "${LVSD_PID:-}" ] || return 0
-	kill "$LVSD_PID" 2>/dev/null
-	wait "$LVSD_PID" 2>/dev/null
+	kill_wait "$LVSD_PID"
 	LVSD_PID=
 }

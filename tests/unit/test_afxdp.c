@@ -1,48 +1,22 @@
 /* test_afxdp.c - the AF_XDP backend's pure part: telling a veth peer's
  * pseudo-header-only checksum (offload metadata lost on the way to XDP)
  * from a complete or a corrupted one, and completing it in place. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <cmocka.h>
+
+#include "fixture.h"
 #include "datapath/io/afxdp_csum.h"
 #include "datapath/pkt/csum.h"
 
 #define L4OFF (14 + 20)
 
-/* Ethernet + IPv4 + TCP/UDP with payload; complete checksums; returns length */
+/* 172.20.0.100:40001 -> 172.20.0.24:80, TCP PSH|ACK or UDP, with payload
+ * and complete checksums; returns the length */
 static uint32_t build(uint8_t *f, uint8_t proto, const char *payload)
 {
-	size_t pl = strlen(payload), l4 = proto == IPPROTO_TCP ? 20 : 8;
-	memset(f, 0, 14 + 20 + l4 + pl);
-	f[12] = 0x08;
-	uint8_t *ip = f + 14;
-	ip[0] = 0x45;
-	uint16_t tot = htons((uint16_t)(20 + l4 + pl));
-	memcpy(ip + 2, &tot, 2);
-	ip[8] = 64;
-	ip[9] = proto;
-	uint32_t s = inet_addr("172.20.0.100"), d = inet_addr("172.20.0.24");
-	memcpy(ip + 12, &s, 4);
-	memcpy(ip + 16, &d, 4);
-	ip4_csum_set(ip, 20);
-	uint8_t *t = ip + 20;
-	t[0] = 0x9c; t[1] = 0x41; t[2] = 0; t[3] = 80;
-	if (proto == IPPROTO_TCP)
-		t[12] = 0x50, t[13] = 0x18;
-	else
-		t[4] = 0, t[5] = (uint8_t)(8 + pl);
-	memcpy(t + l4, payload, pl);
-	unsigned off = proto == IPPROTO_TCP ? 16 : 6;
-	uint16_t c = csum_buf(t, l4 + pl, csum_pseudo4(s, d, proto, (uint16_t)(l4 + pl)));
-	if (proto == IPPROTO_UDP && !c)
-		c = 0xffff;
-	memcpy(t + off, &c, 2);
-	return (uint32_t)(14 + 20 + l4 + pl);
+	return (uint32_t)frame_ip4(f, proto, inet_addr("172.20.0.100"), inet_addr("172.20.0.24"), 40001, 80,
+				   LVS_TCPF_PSH | LVS_TCPF_ACK, payload);
 }
 
 /* what a CHECKSUM_PARTIAL sender leaves in the field */
@@ -142,13 +116,7 @@ static void test_not_ip_and_short(void **state)
 	assert_int_equal(afxdp_fix_csum(&fr), AFXDP_CSUM_UNTOUCHED);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tcp),
-		cmocka_unit_test(test_udp),
-		cmocka_unit_test(test_udp_no_checksum),
-		cmocka_unit_test(test_not_ip_and_short),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(cmocka_unit_test(test_tcp),
+	   cmocka_unit_test(test_udp),
+	   cmocka_unit_test(test_udp_no_checksum),
+	   cmocka_unit_test(test_not_ip_and_short))

@@ -3,16 +3,11 @@
  * invalid names, replies judged up/down/ignored (ids, questions, rcodes,
  * compression, CNAME chains, receive, malformed and looping answers),
  * reverse names, keepalived DNS_CHECK defaults, ldirectord service=dns. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
-#include <cmocka.h>
 
-#include "config/config.h"
+#include "fixture.h"
 #include "config/dns.h"
 
 static void test_query_bytes(void **state)
@@ -191,27 +186,17 @@ static void test_ptr_and_aaaa(void **state)
 	assert_int_equal(dns_qtype("ANY"), 0);
 }
 
-static struct cfg *parse(const char *text, enum cfg_format fmt, struct strbuf *err)
-{
-	struct strbuf warn = STRBUF_INIT;
-	struct cfg *c = NULL;
-
-	cfg_parse_text("t.cf", text, fmt, &c, err, &warn);
-	sb_free(&warn);
-	return c;
-}
-
 static void test_config(void **state)
 {
 	(void)state;
 	struct strbuf err = STRBUF_INIT;
 	uint8_t q[DNS_MAX_QUERY];
 	int qlen;
-	struct cfg *c = parse("virtual_server 10.0.0.100 53 {\n protocol UDP\n delay_loop 7\n"
+	struct cfg *c = parse_cfg("virtual_server 10.0.0.100 53 {\n protocol UDP\n delay_loop 7\n"
 			      " real_server 10.0.0.1 53 {\n  DNS_CHECK {\n  }\n }\n"
 			      " real_server 10.0.0.2 53 {\n  DNS_CHECK {\n   type a\n   name www.example.com\n"
 			      "   retry 1\n   delay_before_retry 2\n  }\n }\n}\n",
-			      CFG_FMT_KEEPALIVED, &err);
+			      CFG_FMT_KEEPALIVED, &err, NULL);
 	const struct cfg_check *k;
 
 	assert_non_null(c);
@@ -231,17 +216,17 @@ static void test_config(void **state)
 	assert_memory_equal(k->payload, q, (size_t)qlen);
 	cfg_free(c);
 
-	c = parse("virtual_server 10.0.0.100 53 {\n real_server 10.0.0.1 53 {\n  DNS_CHECK {\n   type ANY\n"
-		  "  }\n }\n}\n", CFG_FMT_KEEPALIVED, &err);
+	c = parse_cfg("virtual_server 10.0.0.100 53 {\n real_server 10.0.0.1 53 {\n  DNS_CHECK {\n   type ANY\n"
+		  "  }\n }\n}\n", CFG_FMT_KEEPALIVED, &err, NULL);
 	assert_null(c);
 	assert_non_null(strstr(err.buf, "t.cf:4: type: expected A, NS"));
 	sb_free(&err);
 
 	/* ldirectord: a name by A, an address by PTR, receive kept */
-	c = parse("virtual=10.0.0.100:53\n\treal=10.0.0.1:53 masq\n\tprotocol=udp\n\tservice=dns\n"
+	c = parse_cfg("virtual=10.0.0.100:53\n\treal=10.0.0.1:53 masq\n\tprotocol=udp\n\tservice=dns\n"
 		  "\trequest=\"www.example.com\"\n\treceive=\"192.0.2.7\"\n"
 		  "virtual=10.0.0.101:53\n\treal=10.0.0.1:53 masq\n\tprotocol=tcp\n"
-		  "\trequest=\"192.0.2.7\"\n\treceive=\"^www\"\n", CFG_FMT_LDIRECTORD, &err);
+		  "\trequest=\"192.0.2.7\"\n\treceive=\"^www\"\n", CFG_FMT_LDIRECTORD, &err, NULL);
 	assert_non_null(c);
 	k = &c->svcs[0].reals[0].checks[0];
 	assert_int_equal(k->kind, CFG_CHK_DNS);
@@ -253,19 +238,13 @@ static void test_config(void **state)
 	qlen = dns_build_query("7.2.0.192.in-addr.arpa", DNS_T_PTR, q, sizeof(q));
 	assert_memory_equal(k->payload, q, (size_t)qlen);
 	cfg_free(c);
-	c = parse("virtual=10.0.0.100:53\n\treal=10.0.0.1:53 masq\n\tservice=dns\n", CFG_FMT_LDIRECTORD, &err);
+	c = parse_cfg("virtual=10.0.0.100:53\n\treal=10.0.0.1:53 masq\n\tservice=dns\n", CFG_FMT_LDIRECTORD, &err, NULL);
 	assert_null(c);
 	assert_non_null(strstr(err.buf, "service=dns needs request="));
 	sb_free(&err);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_query_bytes),
-		cmocka_unit_test(test_replies),
-		cmocka_unit_test(test_ptr_and_aaaa),
-		cmocka_unit_test(test_config),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(cmocka_unit_test(test_query_bytes),
+	   cmocka_unit_test(test_replies),
+	   cmocka_unit_test(test_ptr_and_aaaa),
+	   cmocka_unit_test(test_config))

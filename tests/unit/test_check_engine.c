@@ -18,8 +18,8 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <cmocka.h>
 
+#include "fixture.h"
 #include "check/check.h"
 
 static pthread_mutex_t tlock = PTHREAD_MUTEX_INITIALIZER;
@@ -83,14 +83,10 @@ static int listener(uint16_t *port)
 static int weight(const char *vip, const char *ip, uint16_t port)
 {
 	struct lvs_service *s;
-	union lvs_addr v, a;
+	union lvs_addr v = ip4(vip), a = ip4(ip);
 	struct lvs_dest *d;
 	int w = -1;
 
-	memset(&v, 0, sizeof(v));
-	memset(&a, 0, sizeof(a));
-	inet_pton(AF_INET, vip, &v.ip);
-	inet_pton(AF_INET, ip, &a.ip);
 	pthread_mutex_lock(&tlock);
 	s = lvs_svc_lookup(table, AF_INET, IPPROTO_TCP, &v, 80);
 	d = s ? lvs_dest_lookup(s, AF_INET, &a, port) : NULL;
@@ -102,11 +98,9 @@ static int weight(const char *vip, const char *ip, uint16_t port)
 
 static int svc_exists(const char *vip)
 {
-	union lvs_addr v;
+	union lvs_addr v = ip4(vip);
 	int r;
 
-	memset(&v, 0, sizeof(v));
-	inet_pton(AF_INET, vip, &v.ip);
 	pthread_mutex_lock(&tlock);
 	r = lvs_svc_lookup(table, AF_INET, IPPROTO_TCP, &v, 80) != NULL;
 	pthread_mutex_unlock(&tlock);
@@ -122,17 +116,6 @@ static int svc_exists(const char *vip)
 			fail_msg("timed out waiting for %s; log:\n%s", #cond, \
 				 logbuf.buf ? logbuf.buf : "");                \
 	} while (0)
-
-static struct cfg *load(const char *text)
-{
-	struct strbuf err = STRBUF_INIT;
-	struct cfg *c = NULL;
-
-	if (cfg_parse_text("mem.cf", text, CFG_FMT_LDIRECTORD, &c, &err, NULL))
-		fail_msg("parse: %s", err.buf);
-	sb_free(&err);
-	return c;
-}
 
 static void test_engine(void **state)
 {
@@ -165,7 +148,7 @@ static void test_engine(void **state)
 		 p1, p1, script);
 	e = chk_engine_new(&host);
 	assert_non_null(e);
-	assert_int_equal(chk_engine_start(e, NULL, load(text)), 0);
+	assert_int_equal(chk_engine_start(e, NULL, load_cfg(text, CFG_FMT_LDIRECTORD)), 0);
 	/* at start (ldirectord: down until checked) the fallback went in
 	 * (synchronously, before any check could bring a server up) */
 	assert_int_equal(log_count("Added fallback server 127.0.0.1:9 to tcp:10.0.0.1:80"), 1);
@@ -194,10 +177,8 @@ static void test_engine(void **state)
 
 	/* reload: 10.0.0.4 leaves, 10.0.0.3 is untouched (same dest object) */
 	struct lvs_service *s3;
-	union lvs_addr v3;
+	union lvs_addr v3 = ip4("10.0.0.3");
 
-	memset(&v3, 0, sizeof(v3));
-	inet_pton(AF_INET, "10.0.0.3", &v3.ip);
 	pthread_mutex_lock(&tlock);
 	s3 = lvs_svc_lookup(table, AF_INET, IPPROTO_TCP, &v3, 80);
 	pthread_mutex_unlock(&tlock);
@@ -207,7 +188,7 @@ static void test_engine(void **state)
 		 "\tfallback=127.0.0.1:9 masq\n\tchecktype=connect\n"
 		 "virtual=10.0.0.3:80\n\treal=127.0.0.1:80 masq 1\n\tchecktype=external\n\tcheckcommand=\"%s\"\n",
 		 p1, script);
-	assert_int_equal(chk_engine_set_config(e, load(text2)), 0);
+	assert_int_equal(chk_engine_set_config(e, load_cfg(text2, CFG_FMT_LDIRECTORD)), 0);
 	WAIT_FOR(!svc_exists("10.0.0.4"), 1000);
 	WAIT_FOR(!svc_exists("10.0.0.2"), 1000);
 	pthread_mutex_lock(&tlock);
@@ -308,11 +289,5 @@ static void test_reload(void **state)
 	sb_free(&logbuf);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_engine),
-		cmocka_unit_test(test_reload),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(cmocka_unit_test(test_engine),
+	   cmocka_unit_test(test_reload))

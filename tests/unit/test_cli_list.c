@@ -2,10 +2,6 @@
  * compiled in with the client calls it makes stubbed out, and its stdout
  * is captured.  Expectations are real ipvsadm output (oracle VM or the
  * spec's verified samples). */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +12,7 @@
 #include "cli/list.c"
 #include "cli/errmsg.c"
 
-#include <cmocka.h>
+#include "fixture.h"
 
 struct lvsc *g_ctl;
 struct lvs_info g_info = { 0x010201, 4096, 0 };
@@ -108,29 +104,35 @@ static const char *capture_end(FILE *f, int saved)
 	return captured;
 }
 
-static struct lvs_service_entry svc_v4(const char *ip, uint16_t port, const char *sched)
+static struct lvs_service_entry svc_entry(struct lvs_service_conf c)
 {
 	struct lvs_service_entry e;
+
 	memset(&e, 0, sizeof(e));
-	e.conf.af = AF_INET;
-	e.conf.protocol = IPPROTO_TCP;
-	inet_pton(AF_INET, ip, &e.conf.addr.ip);
-	e.conf.port = port;
-	e.conf.netmask = 0xffffffff;
-	snprintf(e.conf.sched_name, sizeof(e.conf.sched_name), "%s", sched);
+	e.conf = c;
 	return e;
 }
 
 static struct lvs_dest_entry dest_v4(const char *ip, uint16_t port, uint32_t fwd, int weight)
 {
 	struct lvs_dest_entry d;
+
 	memset(&d, 0, sizeof(d));
-	d.conf.af = AF_INET;
-	inet_pton(AF_INET, ip, &d.conf.addr.ip);
-	d.conf.port = port;
-	d.conf.conn_flags = fwd;
-	d.conf.weight = weight;
+	d.conf = dest_conf(ip, port, weight, fwd);
 	return d;
+}
+
+/* what `ipvsadm -L` with fmt prints for the daemon's n services v */
+static const char *listed(int fmt, struct lvs_service_entry *v, size_t n)
+{
+	int saved;
+	FILE *f;
+
+	stub_svcs = v;
+	stub_nsvcs = n;
+	f = capture_begin(&saved);
+	list_all(fmt);
+	return capture_end(f, saved);
 }
 
 /* ---- tests -------------------------------------------------------------- */
@@ -148,18 +150,13 @@ static void test_sort_matches_glibc_msort(void **state)
 		dest_v4("10.0.0.2", 80, LVS_CONN_F_MASQ, 1), dest_v4("1.0.0.2", 80, LVS_CONN_F_MASQ, 1),
 		dest_v4("200.0.0.2", 80, LVS_CONN_F_MASQ, 1),
 	};
-	int saved;
 	(void)state;
 
 	for (int i = 0; i < 9; i++)
-		v[i] = svc_v4(kernel_order[i], i == 0 ? 443 : 80, "rr");
+		v[i] = svc_entry(svc_conf(kernel_order[i], i == 0 ? 443 : 80, "rr"));
 	v[3].dests = d;
 	v[3].num_dests = 5;
-	stub_svcs = v;
-	stub_nsvcs = 9;
-	FILE *f = capture_begin(&saved);
-	list_all(FMT_NUMERIC);
-	assert_string_equal(capture_end(f, saved),
+	assert_string_equal(listed(FMT_NUMERIC, v, 9),
 		"IP Virtual Server version 1.2.1 (size=4096)\n"
 		"Prot LocalAddress:Port Scheduler Flags\n"
 		"  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n"
@@ -183,25 +180,17 @@ static void test_stats_numbers(void **state)
 {
 	struct lvs_service_entry v[2];
 	struct lvs_dest_entry d = dest_v4("10.0.0.1", 80, LVS_CONN_F_MASQ, 1);
-	int saved;
 	(void)state;
 
-	v[0] = svc_v4("192.168.1.100", 80, "wlc");
+	v[0] = svc_entry(svc_conf("192.168.1.100", 80, "wlc"));
 	v[0].stats.c = (struct lvs_counters){ 1234, 56789, 45678, 12345678, 987654321 };
 	d.stats.c = (struct lvs_counters){ 600, 28000, 22000, 6000000, 500000000 };
 	v[0].dests = &d;
 	v[0].num_dests = 1;
-	memset(&v[1], 0, sizeof(v[1]));
-	v[1].conf.af = AF_INET;
-	v[1].conf.fwmark = 1;
-	strcpy(v[1].conf.sched_name, "rr");
+	v[1] = svc_entry(fwm_conf(AF_INET, 1, "rr"));
 	v[1].stats.c = (struct lvs_counters){ 99999999ULL, 100000000ULL, 999999999ULL, 1000000000ULL,
 					      18446744073709551615ULL };
-	stub_svcs = v;
-	stub_nsvcs = 2;
-	FILE *f = capture_begin(&saved);
-	list_all(FMT_NUMERIC | FMT_STATS);
-	assert_string_equal(capture_end(f, saved),
+	assert_string_equal(listed(FMT_NUMERIC | FMT_STATS, v, 2),
 		"IP Virtual Server version 1.2.1 (size=4096)\n"
 		"Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes\n"
 		"  -> RemoteAddress:Port\n"
@@ -211,9 +200,7 @@ static void test_stats_numbers(void **state)
 
 	/* --exact widens; dest packet counters are read as 32 bits by ipvsadm */
 	d.stats.c = (struct lvs_counters){ 4294967297ULL, 5, 6, 4294967297ULL, 7 };
-	f = capture_begin(&saved);
-	list_all(FMT_NUMERIC | FMT_STATS | FMT_EXACT);
-	assert_string_equal(capture_end(f, saved),
+	assert_string_equal(listed(FMT_NUMERIC | FMT_STATS | FMT_EXACT, v, 2),
 		"IP Virtual Server version 1.2.1 (size=4096)\n"
 		"Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes\n"
 		"  -> RemoteAddress:Port\n"
@@ -229,29 +216,20 @@ static void test_save_format(void **state)
 		dest_v4("192.168.2.1", 80, LVS_CONN_F_TUNNEL, 1),
 		dest_v4("192.168.2.4", 80, LVS_CONN_F_LOCALNODE, 0),
 	};
-	int saved;
 	(void)state;
 
 	d[0].conf.tun_type = LVS_TUN_TYPE_GUE;
 	d[0].conf.tun_port = 6080;
-	v[0] = svc_v4("172.20.0.31", 80, "lc");
+	v[0] = svc_entry(svc_conf("172.20.0.31", 80, "lc"));
 	v[0].conf.flags = LVS_SVC_F_PERSISTENT;
 	v[0].conf.timeout = 120;
 	v[0].conf.netmask = htonl(0xffffff00);
 	v[0].dests = d;
 	v[0].num_dests = 2;
-	memset(&v[1], 0, sizeof(v[1]));
-	v[1].conf.af = AF_INET6;
-	v[1].conf.fwmark = 4294967295u;
-	v[1].conf.netmask = 128;
+	v[1] = svc_entry(fwm_conf(AF_INET6, 4294967295u, "sh"));
 	v[1].conf.flags = LVS_SVC_F_SCHED1 | LVS_SVC_F_SCHED2 | LVS_SVC_F_ONEPACKET;
-	strcpy(v[1].conf.sched_name, "sh");
-	stub_svcs = v;
-	stub_nsvcs = 2;
-	FILE *f = capture_begin(&saved);
-	list_all(FMT_NUMERIC | FMT_RULE);
 	/* fwmark 0 - 4294967295 is +1 as a signed int: the mark sorts first */
-	assert_string_equal(capture_end(f, saved),
+	assert_string_equal(listed(FMT_NUMERIC | FMT_RULE, v, 2),
 		"-A -f -1 -6 -s sh -o -b sh-fallback,sh-port\n"
 		"-A -t 172.20.0.31:80 -s lc -p 120 -M 255.255.255.0\n"
 		"-a -t 172.20.0.31:80 -r 192.168.2.1:80 -i -w 1 --tun-type gue --tun-port 6080 --tun-nocsum\n"
@@ -302,14 +280,8 @@ static void test_timeout_daemon_errors(void **state)
 			    "Invalid operation.  Possibly wrong module version, address not unicast, ...");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sort_matches_glibc_msort),
-		cmocka_unit_test(test_stats_numbers),
-		cmocka_unit_test(test_save_format),
-		cmocka_unit_test(test_connections),
-		cmocka_unit_test(test_timeout_daemon_errors),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(cmocka_unit_test(test_sort_matches_glibc_msort),
+	   cmocka_unit_test(test_stats_numbers),
+	   cmocka_unit_test(test_save_format),
+	   cmocka_unit_test(test_connections),
+	   cmocka_unit_test(test_timeout_daemon_errors))

@@ -2,15 +2,12 @@
  * option scanning and the value parsers with their ipvsadm quirks.  The
  * expectations were checked against libpopt 1.19 and the real ipvsadm
  * (oracle VM). */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
-#include <cmocka.h>
+
+#include "fixture.h"
 
 /* the CLI is not a library: compile its pure units into this test */
 #include "cli/popt_lite.c"
@@ -174,14 +171,8 @@ static void test_netmask_and_flags(void **state)
 	assert_int_equal(parse_tun_type("GRE"), -1);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_popt_bundles_and_args),
-		cmocka_unit_test(test_popt_optional_and_leftovers),
-		cmocka_unit_test(test_numbers),
-		cmocka_unit_test(test_service_addresses),
-		cmocka_unit_test(test_netmask_and_flags),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(cmocka_unit_test(test_popt_bundles_and_args),
+	   cmocka_unit_test(test_popt_optional_and_leftovers),
+	   cmocka_unit_test(test_numbers),
+	   cmocka_unit_test(test_service_addresses),
+	   cmocka_unit_test(test_netmask_and_flags))

@@ -2,38 +2,21 @@
  * remove, fallback when all down, keepalived quorum with hysteresis,
  * untouched services see no call; plus the pure check state machine and
  * the MD5 used for keepalived digests. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
-#include <cmocka.h>
 
+#include "fixture.h"
 #include "config/apply.h"
 #include "check/health.h"
 #include "check/md5.h"
 
-static struct cfg *load(const char *text)
-{
-	struct strbuf err = STRBUF_INIT, warn = STRBUF_INIT;
-	struct cfg *c = NULL;
-
-	if (cfg_parse_text("t.cf", text, CFG_FMT_AUTO, &c, &err, &warn))
-		fail_msg("parse: %s", err.buf);
-	sb_free(&err);
-	sb_free(&warn);
-	return c;
-}
-
+/* the dest ip:port of the table's service for cs, NULL if either is missing */
 static struct lvs_dest *dest(struct lvs_table *t, const struct cfg_service *cs, const char *ip, uint16_t port)
 {
 	struct lvs_service *s = lvs_svc_get(t, &cs->s);
-	union lvs_addr a;
+	union lvs_addr a = ip4(ip);
 
-	memset(&a, 0, sizeof(a));
-	inet_pton(AF_INET, ip, &a.ip);
 	return s ? lvs_dest_lookup(s, AF_INET, &a, port) : NULL;
 }
 
@@ -50,7 +33,7 @@ static const char ld_cfg[] =
 static void test_ldirectord_states(void **state)
 {
 	struct lvs_table *t = lvs_table_new();
-	struct cfg *c = load(ld_cfg);
+	struct cfg *c = load_cfg(ld_cfg, CFG_FMT_AUTO);
 	uint8_t up[2] = { 0, 0 };
 	int sorry = -1, sorry2 = -1;
 	const struct cfg_service *s0 = &c->svcs[0], *s1 = &c->svcs[1];
@@ -74,13 +57,8 @@ static void test_ldirectord_states(void **state)
 	assert_int_equal(dest(t, s0, "10.0.1.1", 80)->weight, 3);
 	assert_null(dest(t, s0, "127.0.0.1", 8080));
 	/* a manual extra destination is purged (the config owns the service) */
-	struct lvs_dest_conf extra;
+	struct lvs_dest_conf extra = dest_conf("10.0.9.9", 80, 1, 0);
 
-	memset(&extra, 0, sizeof(extra));
-	extra.af = AF_INET;
-	inet_pton(AF_INET, "10.0.9.9", &extra.addr.ip);
-	extra.port = 80;
-	extra.weight = 1;
 	assert_int_equal(lvs_add_dest(t, &s0->s, &extra), 0);
 	assert_int_equal(cfg_sync_service(t, s0, up, &sorry, NULL, NULL), 1);
 	assert_null(dest(t, s0, "10.0.9.9", 80));
@@ -108,7 +86,7 @@ static const char ka_cfg[] =
 static void test_quorum_hysteresis(void **state)
 {
 	struct lvs_table *t = lvs_table_new();
-	struct cfg *c = load(ka_cfg);
+	struct cfg *c = load_cfg(ka_cfg, CFG_FMT_AUTO);
 	const struct cfg_service *s = &c->svcs[0];
 	uint8_t up[2] = { 1, 1 };
 	int sorry = -1;
@@ -148,8 +126,10 @@ static void test_quorum_hysteresis(void **state)
 static void test_service_edit_only_when_changed(void **state)
 {
 	struct lvs_table *t = lvs_table_new();
-	struct cfg *a = load("virtual=10.0.0.1:80\n\treal=10.0.1.1:80 masq 1\n\tchecktype=on\n\tscheduler=rr\n");
-	struct cfg *b = load("virtual=10.0.0.1:80\n\treal=10.0.1.1:80 masq 1\n\tchecktype=on\n\tscheduler=wlc\n");
+	struct cfg *a = load_cfg("virtual=10.0.0.1:80\n\treal=10.0.1.1:80 masq 1\n\tchecktype=on\n\tscheduler=rr\n",
+				 CFG_FMT_AUTO);
+	struct cfg *b = load_cfg("virtual=10.0.0.1:80\n\treal=10.0.1.1:80 masq 1\n\tchecktype=on\n\tscheduler=wlc\n",
+				 CFG_FMT_AUTO);
 	uint8_t up[1] = { 1 };
 	int sorry = -1;
 
@@ -206,14 +186,8 @@ static void test_md5(void **state)
 	assert_string_equal(hex, "3b0c8ac703f828b04c6c197006d17218");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ldirectord_states),
-		cmocka_unit_test(test_quorum_hysteresis),
-		cmocka_unit_test(test_service_edit_only_when_changed),
-		cmocka_unit_test(test_health),
-		cmocka_unit_test(test_md5),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(cmocka_unit_test(test_ldirectord_states),
+	   cmocka_unit_test(test_quorum_hysteresis),
+	   cmocka_unit_test(test_service_edit_only_when_changed),
+	   cmocka_unit_test(test_health),
+	   cmocka_unit_test(test_md5))

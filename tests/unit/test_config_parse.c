@@ -1,16 +1,11 @@
 /* test_config_parse.c - ldirectord.cf and keepalived.conf parsers: the
  * seeds' two blog configs load as an operator would expect, defaults and
  * inheritance, and bad input fails with "file:line: message". */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
-#include <cmocka.h>
 
-#include "config/config.h"
+#include "fixture.h"
 
 /* seed-ldirectord-1.cf, verbatim */
 static const char seed1[] =
@@ -51,24 +46,34 @@ static const char seed2[] =
 
 static uint32_t ip(const char *s)
 {
-	uint32_t a;
-
-	inet_pton(AF_INET, s, &a);
-	return a;
+	return ip4(s).ip;
 }
 
-static struct cfg *parse(const char *text, enum cfg_format fmt, struct strbuf *err, struct strbuf *warn)
-{
-	struct cfg *c = NULL;
+/* one parse: the config (NULL on error) and the parser's messages */
+struct parsed {
+	struct cfg *c;
+	struct strbuf err, warn;
+};
 
-	cfg_parse_text("t.cf", text, fmt, &c, err, warn);
-	return c;
+static struct cfg *parse(struct parsed *pr, const char *text, enum cfg_format fmt)
+{
+	pr->err = (struct strbuf)STRBUF_INIT;
+	pr->warn = (struct strbuf)STRBUF_INIT;
+	pr->c = parse_cfg(text, fmt, &pr->err, &pr->warn);
+	return pr->c;
+}
+
+static void parsed_free(struct parsed *pr)
+{
+	cfg_free(pr->c);
+	sb_free(&pr->err);
+	sb_free(&pr->warn);
 }
 
 static void test_seed1(void **state)
 {
-	struct strbuf err = STRBUF_INIT, warn = STRBUF_INIT;
-	struct cfg *c = parse(seed1, CFG_FMT_AUTO, &err, &warn);
+	struct parsed pr;
+	struct cfg *c = parse(&pr, seed1, CFG_FMT_AUTO);
 
 	(void)state;
 	assert_non_null(c);
@@ -107,18 +112,16 @@ static void test_seed1(void **state)
 	assert_int_equal(k->timeout_ms, 3000);  /* checktimeout only: negotiate uses it */
 	assert_int_equal(k->fall, 1);
 	assert_int_equal(k->rise, 1);
-	assert_non_null(strstr(warn.buf, "protocol=fwm"));
-	assert_non_null(strstr(warn.buf, "t.cf:12:"));
-	assert_non_null(strstr(warn.buf, "not indented"));
-	cfg_free(c);
-	sb_free(&err);
-	sb_free(&warn);
+	assert_non_null(strstr(pr.warn.buf, "protocol=fwm"));
+	assert_non_null(strstr(pr.warn.buf, "t.cf:12:"));
+	assert_non_null(strstr(pr.warn.buf, "not indented"));
+	parsed_free(&pr);
 }
 
 static void test_seed2(void **state)
 {
-	struct strbuf err = STRBUF_INIT, warn = STRBUF_INIT;
-	struct cfg *c = parse(seed2, CFG_FMT_AUTO, &err, &warn);
+	struct parsed pr;
+	struct cfg *c = parse(&pr, seed2, CFG_FMT_AUTO);
 
 	(void)state;
 	assert_non_null(c);
@@ -133,22 +136,19 @@ static void test_seed2(void **state)
 	assert_int_equal(s->reals[1].checks[0].interval_ms, 10000);
 	assert_string_equal(s->reals[1].checks[0].receive, "test");
 	/* the trailing note on both real= lines is ignored with a warning */
-	assert_non_null(strstr(warn.buf, "t.cf:3: warning: real: ignoring trailing text"));
-	assert_non_null(strstr(warn.buf, "t.cf:4: warning: real: ignoring trailing text"));
-	cfg_free(c);
-	sb_free(&err);
-	sb_free(&warn);
+	assert_non_null(strstr(pr.warn.buf, "t.cf:3: warning: real: ignoring trailing text"));
+	assert_non_null(strstr(pr.warn.buf, "t.cf:4: warning: real: ignoring trailing text"));
+	parsed_free(&pr);
 }
 
 static void expect_error(const char *text, enum cfg_format fmt, const char *msg)
 {
-	struct strbuf err = STRBUF_INIT, warn = STRBUF_INIT;
-	struct cfg *c = parse(text, fmt, &err, &warn);
+	struct parsed pr;
+	struct cfg *c = parse(&pr, text, fmt);
 
-	if (c || !err.buf || !strstr(err.buf, msg))
-		fail_msg("expected error '%s', got '%s'", msg, err.buf ? err.buf : "(none)");
-	sb_free(&err);
-	sb_free(&warn);
+	if (c || !pr.err.buf || !strstr(pr.err.buf, msg))
+		fail_msg("expected error '%s', got '%s'", msg, pr.err.buf ? pr.err.buf : "(none)");
+	parsed_free(&pr);
 }
 
 static void test_ld_errors(void **state)
@@ -172,7 +172,7 @@ static void test_ld_errors(void **state)
 
 static void test_ld_features(void **state)
 {
-	struct strbuf err = STRBUF_INIT, warn = STRBUF_INIT;
+	struct parsed pr;
 	const char *text =
 		"checkinterval=2\n"
 		"failurecount=3\n"
@@ -201,11 +201,11 @@ static void test_ld_features(void **state)
 		"virtual6=[2001:db8::1]:443\n"
 		"\treal6=[2001:db8::2]:8443 masq\n"
 		"\tchecktype=off\n";
-	struct cfg *c = parse(text, CFG_FMT_AUTO, &err, &warn);
+	struct cfg *c = parse(&pr, text, CFG_FMT_AUTO);
 
 	(void)state;
 	if (!c)
-		fail_msg("%s", err.buf);
+		fail_msg("%s", pr.err.buf);
 	assert_int_equal(c->nsvcs, 4);
 	struct cfg_service *s = &c->svcs[0];
 
@@ -250,10 +250,8 @@ static void test_ld_features(void **state)
 	assert_int_equal(s->reals[0].d.port, 8443);
 	assert_int_equal(s->reals[0].checks[0].kind, CFG_CHK_OFF);
 	assert_int_equal(s->never_sorry, 1);
-	assert_non_null(strstr(warn.buf, "t.cf:4: warning: 'emailalert' is not supported"));
-	cfg_free(c);
-	sb_free(&err);
-	sb_free(&warn);
+	assert_non_null(strstr(pr.warn.buf, "t.cf:4: warning: 'emailalert' is not supported"));
+	parsed_free(&pr);
 }
 
 static const char ka_text[] =
@@ -317,7 +315,7 @@ static const char ka_text[] =
  * no dialogue fall back to a connect check, with a warning */
 static void test_ld_negotiate_dialogues(void **state)
 {
-	struct strbuf err = STRBUF_INIT, warn = STRBUF_INIT;
+	struct parsed pr;
 	const char *text =
 		"virtual=10.0.0.100:110\n"
 		"\treal=10.0.0.1:110 masq\n"
@@ -333,7 +331,7 @@ static void test_ld_negotiate_dialogues(void **state)
 		"\treceive=\"^pong\"\n"
 		"virtual=10.0.0.100:3306\n"
 		"\treal=10.0.0.1:3306 masq\n";
-	struct cfg *c = parse(text, CFG_FMT_LDIRECTORD, &err, &warn);
+	struct cfg *c = parse(&pr, text, CFG_FMT_LDIRECTORD);
 
 	(void)state;
 	assert_non_null(c);
@@ -357,26 +355,24 @@ static void test_ld_negotiate_dialogues(void **state)
 	assert_memory_equal(st->payload, st_script, sizeof(st_script));
 	/* mysql (port 3306) has no dialogue: TCP connect, and a warning */
 	assert_int_equal(c->svcs[3].reals[0].checks[0].kind, CFG_CHK_TCP);
-	assert_non_null(strstr(warn.buf, "service=mysql are not implemented"));
+	assert_non_null(strstr(pr.warn.buf, "service=mysql are not implemented"));
 	/* copies keep the script and the name */
 	struct cfg_check copy;
 	assert_int_equal(cfg_check_copy(&copy, pop), 0);
 	assert_string_equal(copy.service, "pop");
 	assert_memory_equal(copy.payload, pop_script, sizeof(pop_script));
 	cfg_check_free(&copy);
-	cfg_free(c);
-	sb_free(&err);
-	sb_free(&warn);
+	parsed_free(&pr);
 }
 
 static void test_keepalived(void **state)
 {
-	struct strbuf err = STRBUF_INIT, warn = STRBUF_INIT;
-	struct cfg *c = parse(ka_text, CFG_FMT_AUTO, &err, &warn);
+	struct parsed pr;
+	struct cfg *c = parse(&pr, ka_text, CFG_FMT_AUTO);
 
 	(void)state;
 	if (!c)
-		fail_msg("%s", err.buf);
+		fail_msg("%s", pr.err.buf);
 	assert_int_equal(c->format, CFG_FMT_KEEPALIVED);
 	assert_int_equal(c->nsvcs, 2);
 	struct cfg_service *s = &c->svcs[0];
@@ -424,9 +420,7 @@ static void test_keepalived(void **state)
 	assert_int_equal(s->reals[0].d.port, 0);
 	assert_int_equal(s->reals[0].start_up, 0);
 	assert_int_equal(s->reals[0].checks[0].kind, CFG_CHK_PING);
-	cfg_free(c);
-	sb_free(&err);
-	sb_free(&warn);
+	parsed_free(&pr);
 }
 
 static void test_ka_errors(void **state)
@@ -459,32 +453,22 @@ static void test_fuzz_no_crash(void **state)
 		size_t n = strlen(srcs[s]);
 
 		for (size_t cut = 0; cut < n; cut += 7) {
-			struct strbuf err = STRBUF_INIT, warn = STRBUF_INIT;
-			struct cfg *c = NULL;
+			struct parsed pr;
 
 			memcpy(buf, srcs[s], n + 1);
 			buf[cut] = "{}\"=#\n x"[cut % 8];
 			buf[(cut * 31) % n] = 0;
-			cfg_parse_text("f", buf, CFG_FMT_AUTO, &c, &err, &warn);
-			assert_true(c != NULL || err.len > 0);
-			cfg_free(c);
-			sb_free(&err);
-			sb_free(&warn);
+			assert_true(parse(&pr, buf, CFG_FMT_AUTO) != NULL || pr.err.len > 0);
+			parsed_free(&pr);
 		}
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_seed1),
-		cmocka_unit_test(test_seed2),
-		cmocka_unit_test(test_ld_errors),
-		cmocka_unit_test(test_ld_features),
-		cmocka_unit_test(test_ld_negotiate_dialogues),
-		cmocka_unit_test(test_keepalived),
-		cmocka_unit_test(test_ka_errors),
-		cmocka_unit_test(test_fuzz_no_crash),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(cmocka_unit_test(test_seed1),
+	   cmocka_unit_test(test_seed2),
+	   cmocka_unit_test(test_ld_errors),
+	   cmocka_unit_test(test_ld_features),
+	   cmocka_unit_test(test_ld_negotiate_dialogues),
+	   cmocka_unit_test(test_keepalived),
+	   cmocka_unit_test(test_ka_errors),
+	   cmocka_unit_test(test_fuzz_no_crash))

@@ -2,41 +2,16 @@
  * insert/lookup/delete, table full, the /proc/net/ip_vs_conn(_sync) text
  * for IPv4 and IPv6, names, export/import (sync), the incremental expiry
  * sweep, flush, and a two-worker concurrency smoke test. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <errno.h>
 #include <pthread.h>
 #include <arpa/inet.h>
-#include <cmocka.h>
 
-#include "core/table.h"
-#include "core/pkt.h"
+#include "fixture.h"
 #include "core/conn.h"
 #include "lib/strbuf.h"
-
-static union lvs_addr ip4(const char *s)
-{
-	union lvs_addr a;
-
-	memset(&a, 0, sizeof(a));
-	inet_pton(AF_INET, s, &a.ip);
-	return a;
-}
-
-static union lvs_addr ip6(const char *s)
-{
-	union lvs_addr a;
-
-	memset(&a, 0, sizeof(a));
-	inet_pton(AF_INET6, s, &a.in6);
-	return a;
-}
 
 static void test_entry_size(void **state)
 {
@@ -44,144 +19,99 @@ static void test_entry_size(void **state)
 	assert_int_equal(sizeof(struct lvs_conn), 64);
 }
 
-static double now_s(void)
+/* the client of entry i of test_million: 256 ports per address */
+static uint16_t million_client(uint32_t i, union lvs_addr *c)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
+	*c = ip4h(0x0a000000u | (i >> 8));
+	return (uint16_t)(1024 + (i & 0xff));
 }
 
 /* 1 M entries: insert, find each by both keys, delete, all accounted */
 static void test_million(void **state)
 {
 	const uint32_t N = 1000000;
-	struct lvs_table *t = lvs_table_new();
-	struct lvs_core *core = lvs_core_new(t, 1, N, NULL);
-	union lvs_addr v = ip4("10.0.0.1"), d = ip4("192.168.0.1");
+	struct core_fx fx;
+	union lvs_addr v = ip4("10.0.0.1"), d = ip4("192.168.0.1"), c;
 	uint32_t jnow = lvs_jiffies(1000);
 	double t0, t1, t2;
 
 	(void)state;
-	assert_non_null(core);
-	t0 = now_s();
+	core_fx_init(&fx, 1, N, NULL);
+	struct lvs_core *core = fx.core;
+
+	t0 = clock_seconds(CLOCK_MONOTONIC);
 	for (uint32_t i = 0; i < N; i++) {
-		union lvs_addr c;
-		memset(&c, 0, sizeof(c));
-		c.ip = htonl(0x0a000000u | (i >> 8));
-		struct lvs_conn *cp = lvs_conn_new(core, 0, AF_INET, AF_INET, IPPROTO_TCP, &c,
-						   (uint16_t)(1024 + (i & 0xff)), &v, 80, &d, 8080, 0, 0);
+		uint16_t cport = million_client(i, &c);
+		struct lvs_conn *cp = lvs_conn_new(core, 0, AF_INET, AF_INET, IPPROTO_TCP, &c, cport, &v, 80, &d,
+						   8080, 0, 0);
 		assert_non_null(cp);
-		cp->timeout = 900000;
-		lvs_conn_arm(core, LVS_NO_BUCKET, cp, jnow);
-		lvs_conn_hash(core, cp);
+		conn_hash_armed(core, cp, 900000, jnow);
 	}
 	/* the table is full now */
 	assert_null(lvs_conn_new(core, 0, AF_INET, AF_INET, IPPROTO_TCP, &v, 1, &v, 80, &d, 80, 0, 0));
 	assert_int_equal(lvs_core_conn_count(core), N);
-	t1 = now_s();
+	t1 = clock_seconds(CLOCK_MONOTONIC);
 	for (uint32_t i = 0; i < N; i++) {
-		union lvs_addr c;
-		memset(&c, 0, sizeof(c));
-		c.ip = htonl(0x0a000000u | (i >> 8));
-		uint16_t cport = (uint16_t)(1024 + (i & 0xff));
-		uint32_t b = lvs_conn_bucket(core, AF_INET, IPPROTO_TCP, &c, cport);
-		lvs_conn_lock_bucket(core, b);
-		struct lvs_conn *cp = lvs_conn_find_in_locked(core, b, AF_INET, IPPROTO_TCP, &c, cport, &v, 80, jnow);
+		uint16_t cport = million_client(i, &c);
+		struct lvs_conn *cp = conn_find_in(core, AF_INET, &c, cport, &v, 80, jnow);
+
 		assert_non_null(cp);
-		assert_ptr_equal(cp, lvs_conn_find_out_locked(core, b, AF_INET, IPPROTO_TCP, &c, cport, &d, 8080, jnow));
-		lvs_conn_unlock_bucket(core, b);
+		assert_ptr_equal(cp, conn_find_out(core, AF_INET, &c, cport, &d, 8080, jnow));
 	}
-	t2 = now_s();
+	t2 = clock_seconds(CLOCK_MONOTONIC);
 	printf("# 1M: insert %.0f ns/op, lookup(in+out) %.0f ns/op\n", (t1 - t0) * 1e9 / N, (t2 - t1) * 1e9 / N);
 	for (uint32_t i = 0; i < N; i += 2) {
-		union lvs_addr c;
-		memset(&c, 0, sizeof(c));
-		c.ip = htonl(0x0a000000u | (i >> 8));
-		uint16_t cport = (uint16_t)(1024 + (i & 0xff));
-		uint32_t b = lvs_conn_bucket(core, AF_INET, IPPROTO_TCP, &c, cport);
-		lvs_conn_lock_bucket(core, b);
-		struct lvs_conn *cp = lvs_conn_find_in_locked(core, b, AF_INET, IPPROTO_TCP, &c, cport, &v, 80, jnow);
+		uint16_t cport = million_client(i, &c);
+		struct lvs_conn *cp = conn_find_in(core, AF_INET, &c, cport, &v, 80, jnow);
+
 		assert_non_null(cp);
-		lvs_conn_unhash_locked(core, b, cp);
-		lvs_conn_unlock_bucket(core, b);
-		lvs_conn_release(core, 0, cp, 0);
+		conn_drop(core, AF_INET, &c, cport, cp);
 	}
 	assert_int_equal(lvs_core_conn_count(core), N / 2);
 	/* deleted ones are gone, the others remain */
 	for (uint32_t i = 0; i < 1000; i++) {
-		union lvs_addr c;
-		memset(&c, 0, sizeof(c));
-		c.ip = htonl(0x0a000000u | (i >> 8));
-		uint16_t cport = (uint16_t)(1024 + (i & 0xff));
+		uint16_t cport = million_client(i, &c);
+
 		assert_int_equal(lvs_core_conn_find(core, AF_INET, IPPROTO_TCP, &c, cport, &v, 80, 0, 1000, NULL),
 				 i & 1);
 	}
 	/* freed ids are reused */
 	assert_non_null(lvs_conn_new(core, 0, AF_INET, AF_INET, IPPROTO_TCP, &v, 1, &v, 80, &d, 80, 0, 0));
-	lvs_core_free(core);
-	lvs_table_free(t);
+	core_fx_done(&fx);
 }
 
-struct env {
-	struct lvs_table *t;
-	struct lvs_core *core;
-};
-
-static void add_svc(struct env *e, int af, const char *vip, const char *rip, uint16_t port, uint32_t method)
+/* a rr service vip:port whose one dest is rip:port */
+static void add_svc_rs(struct core_fx *e, const char *vip, const char *rip, uint16_t port, uint32_t method)
 {
-	struct lvs_service_conf c;
-	struct lvs_dest_conf d;
+	struct lvs_service_conf c = svc_conf(vip, port, "rr");
 
-	memset(&c, 0, sizeof(c));
-	c.af = af;
-	c.protocol = IPPROTO_TCP;
-	c.addr = af == AF_INET6 ? ip6(vip) : ip4(vip);
-	c.port = port;
-	strcpy(c.sched_name, "rr");
-	c.netmask = af == AF_INET6 ? 128 : 0xffffffff;
-	assert_int_equal(lvs_add_service(e->t, &c), 0);
-	memset(&d, 0, sizeof(d));
-	d.af = af;
-	d.addr = af == AF_INET6 ? ip6(rip) : ip4(rip);
-	d.port = port;
-	d.weight = 1;
-	d.conn_flags = method;
-	assert_int_equal(lvs_add_dest(e->t, &c, &d), 0);
+	add_svc(e->t, &c);
+	add_dest(e->t, &c, rip, port, 1, method);
 }
 
-static enum lvs_verdict send_pkt(struct env *e, int af, const char *src, uint16_t sport, const char *dst,
-			     uint16_t dport, uint8_t flags, uint64_t now)
+static enum lvs_verdict send_pkt(struct core_fx *e, const char *src, uint16_t sport, const char *dst,
+				 uint16_t dport, uint8_t flags, uint64_t now)
 {
-	struct lvs_pkt p;
+	struct lvs_pkt p = pkt_make(IPPROTO_TCP, src, sport, dst, dport, flags);
 	struct lvs_conn_ref r;
 
-	memset(&p, 0, sizeof(p));
-	p.af = af;
-	p.protocol = IPPROTO_TCP;
-	p.saddr = af == AF_INET6 ? ip6(src) : ip4(src);
-	p.daddr = af == AF_INET6 ? ip6(dst) : ip4(dst);
-	p.sport = sport;
-	p.dport = dport;
-	p.tcp_flags = flags;
 	return lvs_core_inbound(e->core, 0, &p, now, &r);
 }
 
 static void test_proc_format(void **state)
 {
-	struct env e;
+	struct core_fx e;
 	struct strbuf sb = STRBUF_INIT;
 
 	(void)state;
-	e.t = lvs_table_new();
-	e.core = lvs_core_new(e.t, 1, 1024, NULL);
-	add_svc(&e, AF_INET, "192.168.1.100", "10.0.0.1", 80, LVS_CONN_F_MASQ);
-	add_svc(&e, AF_INET6, "2001:db8::80", "2001:db8::a0", 80, LVS_CONN_F_DROUTE);
-	assert_int_equal(send_pkt(&e, AF_INET, "192.168.10.5", 54321, "192.168.1.100", 80, LVS_TCPF_SYN, 100000),
+	core_fx_init(&e, 1, 1024, NULL);
+	add_svc_rs(&e, "192.168.1.100", "10.0.0.1", 80, LVS_CONN_F_MASQ);
+	add_svc_rs(&e, "2001:db8::80", "2001:db8::a0", 80, LVS_CONN_F_DROUTE);
+	assert_int_equal(send_pkt(&e, "192.168.10.5", 54321, "192.168.1.100", 80, LVS_TCPF_SYN, 100000),
 			 LVS_FORWARD);
-	assert_int_equal(send_pkt(&e, AF_INET, "192.168.10.5", 54321, "192.168.1.100", 80, LVS_TCPF_ACK, 100000),
+	assert_int_equal(send_pkt(&e, "192.168.10.5", 54321, "192.168.1.100", 80, LVS_TCPF_ACK, 100000),
 			 LVS_FORWARD);
-	assert_int_equal(send_pkt(&e, AF_INET6, "2001:db8::1", 4660, "2001:db8::80", 80, LVS_TCPF_SYN, 100000),
+	assert_int_equal(send_pkt(&e, "2001:db8::1", 4660, "2001:db8::80", 80, LVS_TCPF_SYN, 100000),
 			 LVS_FORWARD);
 	/* 3 s later: whole seconds left, truncated */
 	lvs_core_conn_proc(e.core, &sb, 103000 + 500);
@@ -198,8 +128,7 @@ static void test_proc_format(void **state)
 			 sb.buf);
 	assert_non_null(strstr(sb.buf, "\nTCP C0A80A05 D431 C0A80164 0050 0A000001 0050 ESTABLISHED LOCAL      897\n"));
 	sb_free(&sb);
-	lvs_core_free(e.core);
-	lvs_table_free(e.t);
+	core_fx_done(&e);
 }
 
 static void test_names(void **state)
@@ -252,20 +181,18 @@ static int collect(void *arg, const struct lvs_conn_sync *e)
 
 static void test_export_import(void **state)
 {
-	struct env a, b;
+	struct core_fx a, b;
 	struct lvs_conn_sync got[2], s;
 	struct strbuf sb = STRBUF_INIT;
 	union lvs_addr c = ip4("192.168.10.5"), v = ip4("192.168.1.100");
 
 	(void)state;
-	a.t = lvs_table_new();
-	a.core = lvs_core_new(a.t, 1, 1024, NULL);
-	b.t = lvs_table_new();
-	b.core = lvs_core_new(b.t, 1, 1024, NULL);
-	add_svc(&a, AF_INET, "192.168.1.100", "10.0.0.1", 80, LVS_CONN_F_MASQ);
-	add_svc(&b, AF_INET, "192.168.1.100", "10.0.0.1", 80, LVS_CONN_F_MASQ);
-	send_pkt(&a, AF_INET, "192.168.10.5", 54321, "192.168.1.100", 80, LVS_TCPF_SYN, 1000);
-	send_pkt(&a, AF_INET, "192.168.10.5", 54321, "192.168.1.100", 80, LVS_TCPF_ACK, 1000);
+	core_fx_init(&a, 1, 1024, NULL);
+	core_fx_init(&b, 1, 1024, NULL);
+	add_svc_rs(&a, "192.168.1.100", "10.0.0.1", 80, LVS_CONN_F_MASQ);
+	add_svc_rs(&b, "192.168.1.100", "10.0.0.1", 80, LVS_CONN_F_MASQ);
+	send_pkt(&a, "192.168.10.5", 54321, "192.168.1.100", 80, LVS_TCPF_SYN, 1000);
+	send_pkt(&a, "192.168.10.5", 54321, "192.168.1.100", 80, LVS_TCPF_ACK, 1000);
 	memset(got, 0, sizeof(got));
 	assert_int_equal(lvs_core_conn_foreach(a.core, 1000, collect, got), 0);
 	assert_int_equal(got[1].cport, 1);
@@ -278,9 +205,9 @@ static void test_export_import(void **state)
 	assert_true(lvs_core_conn_find(b.core, AF_INET, IPPROTO_TCP, &c, 54321, &v, 80, 0, 5000, &s));
 	assert_true(s.flags & LVS_CONN_F_SYNC);
 	assert_int_equal(s.timeout, 900);
-	union lvs_addr rip = ip4("10.0.0.1");
-	struct lvs_service *svc = lvs_svc_lookup(b.t, AF_INET, IPPROTO_TCP, &v, 80);
-	struct lvs_dest *d = lvs_dest_lookup(svc, AF_INET, &rip, 80);
+	struct lvs_service_conf sc = svc_conf("192.168.1.100", 80, "rr");
+	struct lvs_dest *d = find_dest(b.t, &sc, "10.0.0.1", 80);
+
 	assert_int_equal(d->activeconns, 1);
 	lvs_core_conn_sync_proc(b.core, &sb, 5000);
 	assert_non_null(strstr(sb.buf, "ESTABLISHED SYNC       900\n"));
@@ -302,46 +229,38 @@ static void test_export_import(void **state)
 	s = got[0];
 	s.flags |= LVS_CONN_F_ONE_PACKET;
 	assert_int_equal(lvs_conn_import(b.core, &s, 6000), -EINVAL);
-	lvs_core_free(a.core);
-	lvs_table_free(a.t);
-	lvs_core_free(b.core);
-	lvs_table_free(b.t);
+	core_fx_done(&a);
+	core_fx_done(&b);
 }
 
 static void test_incremental_sweep(void **state)
 {
-	struct env e;
+	struct core_fx e;
 
 	(void)state;
-	e.t = lvs_table_new();
-	e.core = lvs_core_new(e.t, 1, 50000, NULL);
-	add_svc(&e, AF_INET, "192.168.1.100", "10.0.0.1", 80, LVS_CONN_F_MASQ);
+	core_fx_init(&e, 1, 50000, NULL);
+	add_svc_rs(&e, "192.168.1.100", "10.0.0.1", 80, LVS_CONN_F_MASQ);
 	for (int i = 0; i < 2000; i++) {
 		char ip[32];
 		snprintf(ip, sizeof(ip), "10.9.%d.%d", i / 200, i % 200 + 1);
-		assert_int_equal(send_pkt(&e, AF_INET, ip, 1000, "192.168.1.100", 80, LVS_TCPF_SYN, 0), LVS_FORWARD);
+		assert_int_equal(send_pkt(&e, ip, 1000, "192.168.1.100", 80, LVS_TCPF_SYN, 0), LVS_FORWARD);
 	}
 	lvs_core_tick(e.core, 0);
 	assert_int_equal(lvs_core_conn_count(e.core), 2000);
 	/* due at 60 s; small ticks each sweep a slice, a full pass per second */
-	uint64_t t = 59900;
-	lvs_core_tick(e.core, t);
+	e.now = 59900;
+	lvs_core_tick(e.core, e.now);
 	assert_int_equal(lvs_core_conn_count(e.core), 2000);
-	t += 100;
-	lvs_core_tick(e.core, t);
+	core_fx_advance(&e, 100, 100);
 	size_t left = lvs_core_conn_count(e.core);
 	assert_true(left > 0 && left < 2000);
-	for (int i = 0; i < 10; i++) {
-		t += 100;
-		lvs_core_tick(e.core, t);
-	}
+	core_fx_advance(&e, 1000, 100);
 	assert_int_equal(lvs_core_conn_count(e.core), 0);
-	lvs_core_free(e.core);
-	lvs_table_free(e.t);
+	core_fx_done(&e);
 }
 
 struct worker_arg {
-	struct env *e;
+	struct core_fx *e;
 	unsigned w;
 	int fwd;
 };
@@ -357,16 +276,8 @@ static void *worker(void *p)
 	for (int i = 0; i < 20000; i++) {
 		char ip[32];
 		snprintf(ip, sizeof(ip), "10.%u.%d.%d", a->w, (i / 250) % 250, i % 250 + 1);
-		struct lvs_pkt pk;
+		struct lvs_pkt pk = pkt_make(IPPROTO_TCP, ip, (uint16_t)(1000 + i % 7), "192.168.1.100", 80, LVS_TCPF_SYN);
 		struct lvs_conn_ref r;
-		memset(&pk, 0, sizeof(pk));
-		pk.af = AF_INET;
-		pk.protocol = IPPROTO_TCP;
-		pk.saddr = ip4(ip);
-		pk.daddr = ip4("192.168.1.100");
-		pk.sport = (uint16_t)(1000 + i % 7);
-		pk.dport = 80;
-		pk.tcp_flags = LVS_TCPF_SYN;
 		a->fwd += lvs_core_inbound(a->e->core, a->w, &pk, (uint64_t)i, &r) == LVS_FORWARD;
 		pk.tcp_flags = LVS_TCPF_ACK;
 		a->fwd += lvs_core_inbound(a->e->core, a->w, &pk, (uint64_t)i, &r) == LVS_FORWARD;
@@ -377,15 +288,14 @@ static void *worker(void *p)
 
 static void test_two_workers(void **state)
 {
-	struct env e;
+	struct core_fx e;
 	struct lvs_core_lock lock = { lk, ulk, &tlock };
 	pthread_t th[2];
 	struct worker_arg args[2];
 
 	(void)state;
-	e.t = lvs_table_new();
-	e.core = lvs_core_new(e.t, 2, 100000, &lock);
-	add_svc(&e, AF_INET, "192.168.1.100", "10.0.0.1", 80, LVS_CONN_F_MASQ);
+	core_fx_init(&e, 2, 100000, &lock);
+	add_svc_rs(&e, "192.168.1.100", "10.0.0.1", 80, LVS_CONN_F_MASQ);
 	for (unsigned i = 0; i < 2; i++) {
 		args[i] = (struct worker_arg){ &e, i, 0 };
 		pthread_create(&th[i], NULL, worker, &args[i]);
@@ -398,11 +308,11 @@ static void test_two_workers(void **state)
 	assert_int_equal(args[0].fwd + args[1].fwd, 80000);
 	lvs_core_tick(e.core, 10000000);
 	assert_int_equal(lvs_core_conn_count(e.core), 0);
-	union lvs_addr rip = ip4("10.0.0.1"), v = ip4("192.168.1.100");
-	struct lvs_dest *d = lvs_dest_lookup(lvs_svc_lookup(e.t, AF_INET, IPPROTO_TCP, &v, 80), AF_INET, &rip, 80);
+	struct lvs_service_conf c = svc_conf("192.168.1.100", 80, "rr");
+	struct lvs_dest *d = find_dest(e.t, &c, "10.0.0.1", 80);
+
 	assert_int_equal(d->activeconns + d->inactconns, 0);
-	lvs_core_free(e.core);
-	lvs_table_free(e.t);
+	core_fx_done(&e);
 }
 
 /* ---- random traffic + control changes: nothing crashes, counters add up ---- */
@@ -410,10 +320,7 @@ static void test_two_workers(void **state)
 static uint64_t rng = 88172645463325252ull;
 static uint32_t rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)rng;
+	return (uint32_t)xorshift64(&rng);
 }
 
 struct tally {
@@ -583,19 +490,12 @@ static void test_fuzz(void **state)
 	lvs_table_free(t);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_entry_size),
-		cmocka_unit_test(test_million),
-		cmocka_unit_test(test_proc_format),
-		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_state_timeouts),
-		cmocka_unit_test(test_export_import),
-		cmocka_unit_test(test_incremental_sweep),
-		cmocka_unit_test(test_two_workers),
-		cmocka_unit_test(test_fuzz),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(cmocka_unit_test(test_entry_size),
+	   cmocka_unit_test(test_million),
+	   cmocka_unit_test(test_proc_format),
+	   cmocka_unit_test(test_names),
+	   cmocka_unit_test(test_state_timeouts),
+	   cmocka_unit_test(test_export_import),
+	   cmocka_unit_test(test_incremental_sweep),
+	   cmocka_unit_test(test_two_workers),
+	   cmocka_unit_test(test_fuzz))

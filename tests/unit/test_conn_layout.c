@@ -4,97 +4,13 @@
  * reused, entry lines whose tail holds another chain's bucket, and the dest
  * registry (32-bit dest indexes: shared per dest, released with the last
  * entry, reused, the map intact after many removals). */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
-#include <cmocka.h>
 
-#include "core/table.h"
-#include "core/pkt.h"
+#include "fixture.h"
 #include "core/conn.h"
 #include "lib/strbuf.h"
-
-static union lvs_addr ip4(const char *s)
-{
-	union lvs_addr a;
-
-	memset(&a, 0, sizeof(a));
-	assert_int_equal(inet_pton(AF_INET, s, &a.ip), 1);
-	return a;
-}
-
-static union lvs_addr ip6(const char *s)
-{
-	union lvs_addr a;
-
-	memset(&a, 0, sizeof(a));
-	assert_int_equal(inet_pton(AF_INET6, s, &a.in6), 1);
-	return a;
-}
-
-static union lvs_addr ip4h(uint32_t host)
-{
-	union lvs_addr a;
-
-	memset(&a, 0, sizeof(a));
-	a.ip = htonl(host);
-	return a;
-}
-
-static void hash_it(struct lvs_core *core, struct lvs_conn *cp, uint32_t timeout_ms, uint32_t jnow)
-{
-	cp->timeout = timeout_ms;
-	lvs_conn_arm(core, LVS_NO_BUCKET, cp, jnow);
-	lvs_conn_hash(core, cp);
-}
-
-static struct lvs_conn *find_in(struct lvs_core *core, int af, const union lvs_addr *c, uint16_t cport,
-				const union lvs_addr *v, uint16_t vport, uint32_t jnow)
-{
-	uint32_t b = lvs_conn_bucket(core, af, IPPROTO_TCP, c, cport);
-	struct lvs_conn *cp;
-
-	lvs_conn_lock_bucket(core, b);
-	cp = lvs_conn_find_in_locked(core, b, af, IPPROTO_TCP, c, cport, v, vport, jnow);
-	lvs_conn_unlock_bucket(core, b);
-	return cp;
-}
-
-static struct lvs_conn *find_out(struct lvs_core *core, int af, const union lvs_addr *c, uint16_t cport,
-				 const union lvs_addr *r, uint16_t rport, uint32_t jnow)
-{
-	uint32_t b = lvs_conn_bucket(core, af, IPPROTO_TCP, c, cport);
-	struct lvs_conn *cp;
-
-	lvs_conn_lock_bucket(core, b);
-	cp = lvs_conn_find_out_locked(core, b, af, IPPROTO_TCP, c, cport, r, rport, jnow);
-	lvs_conn_unlock_bucket(core, b);
-	return cp;
-}
-
-/* every bucket's prefetch hint is its head's successor, and the chains
- * hold exactly the live entries */
-static void assert_buckets_sane(struct lvs_core *core)
-{
-	size_t n = 0;
-
-	assert_int_equal(core->nbuckets, core->cap + 1);
-	for (uint32_t b = 0; b < core->nbuckets; b++) {
-		uint32_t h = core->conns[b].bucket_head;
-
-		assert_int_equal(core->conns[b].bucket_second, h ? core->conns[h].hnext : 0);
-		for (uint32_t id = h; id; id = core->conns[id].hnext) {
-			assert_true(id <= core->cap);
-			assert_false(core->conns[id].fam & LVS_CONN_FAM_FREE);
-			n++;
-		}
-	}
-	assert_int_equal(n, lvs_core_conn_count(core));
-}
 
 static void test_line_layout(void **state)
 {
@@ -109,8 +25,7 @@ static void test_line_layout(void **state)
 
 static void test_families_and_marks(void **state)
 {
-	struct lvs_table *t = lvs_table_new();
-	struct lvs_core *core = lvs_core_new(t, 1, 64, NULL);
+	struct core_fx fx;
 	uint32_t jnow = lvs_jiffies(10000);
 	union lvs_addr c4 = ip4("172.16.0.9"), v4 = ip4("10.0.0.1"), d4 = ip4("192.168.0.7");
 	union lvs_addr c6 = ip6("2001:db8:1::9"), v6 = ip6("2001:db8::1"), d6 = ip6("2001:db8:9::7");
@@ -119,7 +34,9 @@ static void test_families_and_marks(void **state)
 	struct strbuf sb = STRBUF_INIT;
 
 	(void)state;
-	assert_non_null(core);
+	core_fx_init(&fx, 1, 64, NULL);
+	struct lvs_core *core = fx.core;
+
 	struct lvs_conn *plain = lvs_conn_new(core, 0, AF_INET, AF_INET, IPPROTO_TCP, &c4, 1000, &v4, 80, &d4, 8080, 0, 0);
 	struct lvs_conn *marked =
 		lvs_conn_new(core, 0, AF_INET, AF_INET, IPPROTO_TCP, &c4, 1001, &v4, 80, &d4, 8080, 0, 0x1234abcdu);
@@ -130,10 +47,10 @@ static void test_families_and_marks(void **state)
 	assert_non_null(marked);
 	assert_non_null(six);
 	assert_non_null(mixed);
-	hash_it(core, plain, 60000, jnow);
-	hash_it(core, marked, 60000, jnow);
-	hash_it(core, six, 60000, jnow);
-	hash_it(core, mixed, 60000, jnow);
+	conn_hash_armed(core, plain, 60000, jnow);
+	conn_hash_armed(core, marked, 60000, jnow);
+	conn_hash_armed(core, six, 60000, jnow);
+	conn_hash_armed(core, mixed, 60000, jnow);
 
 	/* the IPv4 client word holds the address, or the extension id */
 	assert_int_equal(plain->caddr, c4.ip);
@@ -145,13 +62,13 @@ static void test_families_and_marks(void **state)
 	assert_int_equal(lvs_conn_fwmark(core, mixed), 0);
 
 	/* found by both keys, addresses read back whole */
-	assert_ptr_equal(find_in(core, AF_INET, &c4, 1000, &v4, 80, jnow), plain);
-	assert_ptr_equal(find_in(core, AF_INET, &c4, 1001, &v4, 80, jnow), marked);
-	assert_ptr_equal(find_in(core, AF_INET6, &c6, 1002, &v6, 80, jnow), six);
-	assert_ptr_equal(find_out(core, AF_INET6, &c6, 1002, &d6, 80, jnow), six);
-	assert_ptr_equal(find_in(core, AF_INET, &c4, 1003, &v4, 80, jnow), mixed);
-	assert_null(find_in(core, AF_INET6, &c6, 1002, &v4, 80, jnow));
-	assert_null(find_out(core, AF_INET, &c4, 1000, &d6, 8080, jnow));
+	assert_ptr_equal(conn_find_in(core, AF_INET, &c4, 1000, &v4, 80, jnow), plain);
+	assert_ptr_equal(conn_find_in(core, AF_INET, &c4, 1001, &v4, 80, jnow), marked);
+	assert_ptr_equal(conn_find_in(core, AF_INET6, &c6, 1002, &v6, 80, jnow), six);
+	assert_ptr_equal(conn_find_out(core, AF_INET6, &c6, 1002, &d6, 80, jnow), six);
+	assert_ptr_equal(conn_find_in(core, AF_INET, &c4, 1003, &v4, 80, jnow), mixed);
+	assert_null(conn_find_in(core, AF_INET6, &c6, 1002, &v4, 80, jnow));
+	assert_null(conn_find_out(core, AF_INET, &c4, 1000, &d6, 8080, jnow));
 	lvs_conn_addrs(core, mixed, &c, &v, &d);
 	assert_true(lvs_addr_equal(AF_INET, &c, &c4) && lvs_addr_equal(AF_INET, &v, &v4));
 	assert_true(lvs_addr_equal(AF_INET6, &d, &d6));
@@ -179,33 +96,24 @@ static void test_families_and_marks(void **state)
 	/* an id coming back from the free list starts without a mark or an
 	 * extension: the worker's cache hands the same id out again */
 	uint32_t marked_id = lvs_conn_id(core, marked), six_id = lvs_conn_id(core, six);
-	uint32_t b = lvs_conn_bucket(core, AF_INET, IPPROTO_TCP, &c4, 1001);
-	lvs_conn_lock_bucket(core, b);
-	lvs_conn_unhash_locked(core, b, marked);
-	lvs_conn_unlock_bucket(core, b);
-	lvs_conn_release(core, 0, marked, 0);
+	conn_drop(core, AF_INET, &c4, 1001, marked);
 	struct lvs_conn *again = lvs_conn_new(core, 0, AF_INET, AF_INET, IPPROTO_TCP, &c4, 1004, &v4, 80, &d4, 80, 0, 0);
 	assert_int_equal(lvs_conn_id(core, again), marked_id);
 	assert_int_equal(lvs_conn_fwmark(core, again), 0);
 	assert_int_equal(again->caddr, c4.ip);
-	hash_it(core, again, 60000, jnow);
+	conn_hash_armed(core, again, 60000, jnow);
 
-	b = lvs_conn_bucket(core, AF_INET6, IPPROTO_TCP, &c6, 1002);
-	lvs_conn_lock_bucket(core, b);
-	lvs_conn_unhash_locked(core, b, six);
-	lvs_conn_unlock_bucket(core, b);
-	lvs_conn_release(core, 0, six, 0);
+	conn_drop(core, AF_INET6, &c6, 1002, six);
 	/* an IPv4 entry on the old IPv6 id keeps its client address inline */
 	struct lvs_conn *four = lvs_conn_new(core, 0, AF_INET, AF_INET, IPPROTO_TCP, &c4, 1005, &v4, 80, &d4, 80, 0, 0);
 	assert_int_equal(lvs_conn_id(core, four), six_id);
 	assert_int_equal(four->fam & (LVS_CONN_FAM_V6 | LVS_CONN_FAM_DV6 | LVS_CONN_FAM_MARK), 0);
-	hash_it(core, four, 60000, jnow);
-	assert_ptr_equal(find_in(core, AF_INET, &c4, 1005, &v4, 80, jnow), four);
-	assert_null(find_in(core, AF_INET6, &c6, 1002, &v6, 80, jnow));
+	conn_hash_armed(core, four, 60000, jnow);
+	assert_ptr_equal(conn_find_in(core, AF_INET, &c4, 1005, &v4, 80, jnow), four);
+	assert_null(conn_find_in(core, AF_INET6, &c6, 1002, &v6, 80, jnow));
 	assert_buckets_sane(core);
 
-	lvs_core_free(core);
-	lvs_table_free(t);
+	core_fx_done(&fx);
 }
 
 /* Ids whose lines hold the heads of other chains are freed and reused:
@@ -213,37 +121,33 @@ static void test_families_and_marks(void **state)
 static void test_reused_lines_keep_their_buckets(void **state)
 {
 	const uint32_t N = 4096;
-	struct lvs_table *t = lvs_table_new();
-	struct lvs_core *core = lvs_core_new(t, 1, N, NULL);
+	struct core_fx fx;
 	union lvs_addr v = ip4("10.0.0.1"), d = ip4("192.168.0.1");
 	uint32_t jnow = lvs_jiffies(1000);
 
 	(void)state;
-	assert_non_null(core);
+	core_fx_init(&fx, 1, N, NULL);
+	struct lvs_core *core = fx.core;
+
 	for (uint32_t round = 0; round < 3; round++) {
 		for (uint32_t i = 0; i < N; i++) {
 			union lvs_addr c = ip4h(0x0a000000u + i + round * N);
 
-			if (find_in(core, AF_INET, &c, 2000, &v, 80, jnow))
+			if (conn_find_in(core, AF_INET, &c, 2000, &v, 80, jnow))
 				continue;
 			struct lvs_conn *cp = lvs_conn_new(core, 0, AF_INET, AF_INET, IPPROTO_TCP, &c, 2000, &v, 80,
 							   &d, 80, 0, i & 1 ? i : 0);
 			if (!cp)
 				break;  /* full: the odd ones of the last round are still there */
-			hash_it(core, cp, 60000, jnow);
+			conn_hash_armed(core, cp, 60000, jnow);
 		}
 		/* drop the even ones of this round */
 		for (uint32_t i = 0; i < N; i += 2) {
 			union lvs_addr c = ip4h(0x0a000000u + i + round * N);
-			uint32_t b = lvs_conn_bucket(core, AF_INET, IPPROTO_TCP, &c, 2000);
+			struct lvs_conn *cp = conn_find_in(core, AF_INET, &c, 2000, &v, 80, jnow);
 
-			lvs_conn_lock_bucket(core, b);
-			struct lvs_conn *cp = lvs_conn_find_in_locked(core, b, AF_INET, IPPROTO_TCP, &c, 2000, &v, 80, jnow);
 			if (cp)
-				lvs_conn_unhash_locked(core, b, cp);
-			lvs_conn_unlock_bucket(core, b);
-			if (cp)
-				lvs_conn_release(core, 0, cp, 0);
+				conn_drop(core, AF_INET, &c, 2000, cp);
 		}
 		assert_buckets_sane(core);
 	}
@@ -252,7 +156,7 @@ static void test_reused_lines_keep_their_buckets(void **state)
 	for (uint32_t round = 0; round < 3; round++) {
 		for (uint32_t i = 1; i < N; i += 2) {
 			union lvs_addr c = ip4h(0x0a000000u + i + round * N);
-			struct lvs_conn *cp = find_in(core, AF_INET, &c, 2000, &v, 80, jnow);
+			struct lvs_conn *cp = conn_find_in(core, AF_INET, &c, 2000, &v, 80, jnow);
 
 			if (!cp)
 				continue;
@@ -262,16 +166,14 @@ static void test_reused_lines_keep_their_buckets(void **state)
 	}
 	assert_int_equal(found, lvs_core_conn_count(core));
 	assert_true(found >= N / 2);
-	lvs_core_free(core);
-	lvs_table_free(t);
+	core_fx_done(&fx);
 }
 
 #define NDEST 600
 
 static void test_dest_registry(void **state)
 {
-	struct lvs_table *t = lvs_table_new();
-	struct lvs_core *core = lvs_core_new(t, 1, 4 * NDEST, NULL);
+	struct core_fx fx;
 	struct lvs_service_conf sc;
 	struct lvs_dest *dests[NDEST];
 	struct lvs_conn *conns[NDEST][2];
@@ -279,28 +181,18 @@ static void test_dest_registry(void **state)
 	uint32_t jnow = lvs_jiffies(1000), max_idx = 0;
 
 	(void)state;
-	assert_non_null(core);
-	memset(&sc, 0, sizeof(sc));
-	sc.af = AF_INET;
-	sc.protocol = IPPROTO_TCP;
-	sc.addr = v;
-	sc.port = 80;
-	strcpy(sc.sched_name, "rr");
-	sc.netmask = 0xffffffff;
-	assert_int_equal(lvs_add_service(t, &sc), 0);
-	struct lvs_service *svc = lvs_svc_lookup(t, AF_INET, IPPROTO_TCP, &v, 80);
-	assert_non_null(svc);
-	for (uint32_t i = 0; i < NDEST; i++) {
-		struct lvs_dest_conf dc;
+	core_fx_init(&fx, 1, 4 * NDEST, NULL);
+	struct lvs_core *core = fx.core;
 
-		memset(&dc, 0, sizeof(dc));
-		dc.af = AF_INET;
-		dc.addr = ip4h(0xc0a80000u + 1 + i);
-		dc.port = 80;
-		dc.weight = 1;
-		dc.conn_flags = LVS_CONN_F_MASQ;
-		assert_int_equal(lvs_add_dest(t, &sc, &dc), 0);
-		dests[i] = lvs_dest_lookup(svc, AF_INET, &dc.addr, 80);
+	sc = svc_conf("10.0.0.1", 80, "rr");
+	struct lvs_service *svc = add_svc(fx.t, &sc);
+
+	assert_ptr_equal(lvs_svc_lookup(fx.t, AF_INET, IPPROTO_TCP, &v, 80), svc);
+	for (uint32_t i = 0; i < NDEST; i++) {
+		char ip[INET_ADDRSTRLEN];
+		union lvs_addr a = ip4h(0xc0a80000u + 1 + i);
+
+		dests[i] = add_dest(fx.t, &sc, inet_ntop(AF_INET, &a.ip, ip, sizeof(ip)), 80, 1, LVS_CONN_F_MASQ);
 		assert_non_null(dests[i]);
 	}
 	/* two entries per dest share one index; different dests differ */
@@ -311,7 +203,7 @@ static void test_dest_registry(void **state)
 							   &dests[i]->addr, 80, 0, 0);
 			assert_non_null(cp);
 			lvs_conn_bind_dest(core, cp, dests[i]);
-			hash_it(core, cp, 60000, jnow);
+			conn_hash_armed(core, cp, 60000, jnow);
 			conns[i][k] = cp;
 		}
 		assert_int_equal(conns[i][0]->dest_idx, conns[i][1]->dest_idx);
@@ -331,12 +223,8 @@ static void test_dest_registry(void **state)
 		for (int k = (i % 3 == 0) ? 0 : 1; k < 2; k++) {
 			struct lvs_conn *cp = conns[i][k];
 			union lvs_addr c = ip4h(0x0a000000u + 2 * i + (uint32_t)k);
-			uint32_t b = lvs_conn_bucket(core, AF_INET, IPPROTO_TCP, &c, 3000);
 
-			lvs_conn_lock_bucket(core, b);
-			lvs_conn_unhash_locked(core, b, cp);
-			lvs_conn_unlock_bucket(core, b);
-			lvs_conn_release(core, 0, cp, 0);
+			conn_drop(core, AF_INET, &c, 3000, cp);
 			conns[i][k] = NULL;
 		}
 	}
@@ -362,7 +250,7 @@ static void test_dest_registry(void **state)
 		assert_non_null(cp);
 		lvs_conn_bind_dest(core, cp, dests[i]);
 		assert_int_equal(cp->dest_idx, conns[i][0]->dest_idx);
-		hash_it(core, cp, 60000, jnow);
+		conn_hash_armed(core, cp, 60000, jnow);
 	}
 	assert_int_equal(core->dmap_used, NDEST - (NDEST + 2) / 3);
 	c = ip4h(0x0b000002u);
@@ -370,14 +258,14 @@ static void test_dest_registry(void **state)
 	lvs_conn_bind_dest(core, cp, dests[0]);
 	assert_true(cp->dest_idx >= 1 && cp->dest_idx <= NDEST);
 	assert_ptr_equal(lvs_conn_dest(core, cp), dests[0]);
-	hash_it(core, cp, 60000, jnow);
+	conn_hash_armed(core, cp, 60000, jnow);
 	/* an entry without a dest has index 0 */
 	c = ip4h(0x0b000003u);
 	cp = lvs_conn_new(core, 0, AF_INET, AF_INET, IPPROTO_TCP, &c, 3000, &v, 80, &v, 80, 0, 0);
 	lvs_conn_bind_dest(core, cp, NULL);
 	assert_int_equal(cp->dest_idx, 0);
 	assert_null(lvs_conn_dest(core, cp));
-	hash_it(core, cp, 60000, jnow);
+	conn_hash_armed(core, cp, 60000, jnow);
 
 	/* the end: every reference and index is given back */
 	lvs_core_conn_flush(core);
@@ -385,18 +273,10 @@ static void test_dest_registry(void **state)
 	assert_int_equal(core->dmap_used, 0);
 	for (uint32_t i = 0; i < NDEST; i++)
 		assert_int_equal(dests[i]->inactconns + dests[i]->activeconns, 0);
-	lvs_core_free(core);
-	lvs_table_free(t);
+	core_fx_done(&fx);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_line_layout),
-		cmocka_unit_test(test_families_and_marks),
-		cmocka_unit_test(test_reused_lines_keep_their_buckets),
-		cmocka_unit_test(test_dest_registry),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(cmocka_unit_test(test_line_layout),
+	   cmocka_unit_test(test_families_and_marks),
+	   cmocka_unit_test(test_reused_lines_keep_their_buckets),
+	   cmocka_unit_test(test_dest_registry))

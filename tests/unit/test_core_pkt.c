@@ -4,201 +4,113 @@
  * deleted dests, port reuse, UDP and one-packet scheduling, ICMP relay,
  * OVERLOAD thresholds, stats and the drop/exception counters, and the
  * flow offload contract (START/STOP, lvs_core_offload_touch). */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
-#include <cmocka.h>
 
-#include "core/table.h"
+#include "fixture.h"
 #include "core/sched.h"
-#include "core/pkt.h"
 #include "core/conn.h"
 #include "lib/strbuf.h"
 #include "core/stats.h"
 
 #define VIP "172.20.0.24"
-#define CIP "172.20.0.100"
-#define RS1 "192.168.1.16"
-#define RS2 "192.168.1.8"
-#define RS3 "192.168.1.24"
 
 #define S LVS_TCPF_SYN
 #define A LVS_TCPF_ACK
 #define F LVS_TCPF_FIN
 #define R LVS_TCPF_RST
 
-struct env {
-	struct lvs_table *t;
-	struct lvs_core *core;
-	struct lvs_service_conf svc;
-	uint64_t now;
-};
-
-static union lvs_addr ip4(const char *s)
+/* a service on VIP:80 of protocol proto, the fake clock at 1000 s */
+static void env_init(struct core_fx *e, uint16_t proto, const char *sched)
 {
-	union lvs_addr a;
-
-	memset(&a, 0, sizeof(a));
-	inet_pton(AF_INET, s, &a.ip);
-	return a;
-}
-
-static struct lvs_service_conf svc_conf(uint16_t proto, const char *vip, uint16_t port, const char *sched)
-{
-	struct lvs_service_conf c;
-
-	memset(&c, 0, sizeof(c));
-	c.af = AF_INET;
-	c.protocol = proto;
-	c.addr = ip4(vip);
-	c.port = port;
-	snprintf(c.sched_name, sizeof(c.sched_name), "%s", sched);
-	c.netmask = 0xffffffff;
-	return c;
-}
-
-static struct lvs_dest_conf dest_conf(const char *ip, uint16_t port, int weight, uint32_t method)
-{
-	struct lvs_dest_conf d;
-
-	memset(&d, 0, sizeof(d));
-	d.af = AF_INET;
-	d.addr = ip4(ip);
-	d.port = port;
-	d.weight = weight;
-	d.conn_flags = method;
-	return d;
-}
-
-static struct lvs_dest *dest_of(struct env *e, const char *ip, uint16_t port)
-{
-	union lvs_addr a = ip4(ip);
-	struct lvs_service *svc = lvs_svc_get(e->t, &e->svc);
-
-	assert_non_null(svc);
-	return lvs_dest_lookup(svc, AF_INET, &a, port);
-}
-
-static void env_init(struct env *e, uint16_t proto, const char *sched)
-{
-	memset(e, 0, sizeof(*e));
-	e->t = lvs_table_new();
-	assert_non_null(e->t);
-	e->core = lvs_core_new(e->t, 1, 4096, NULL);
-	assert_non_null(e->core);
-	e->svc = svc_conf(proto, VIP, 80, sched);
-	assert_int_equal(lvs_add_service(e->t, &e->svc), 0);
+	core_fx_init(e, 1, 4096, NULL);
+	e->svc = svc_conf(VIP, 80, sched);
+	e->svc.protocol = proto;
+	add_svc(e->t, &e->svc);
 	e->now = 1000000;
 }
 
-static void env_done(struct env *e)
+static struct lvs_dest *add_rs(struct core_fx *e, const char *ip, int weight, uint32_t method)
 {
-	lvs_core_free(e->core);
-	lvs_table_free(e->t);
-}
-
-static void add_dest(struct env *e, const char *ip, int weight, uint32_t method)
-{
-	struct lvs_dest_conf d = dest_conf(ip, 80, weight, method);
-
-	assert_int_equal(lvs_add_dest(e->t, &e->svc, &d), 0);
-}
-
-static struct lvs_pkt mkpkt(uint8_t proto, const char *src, uint16_t sport, const char *dst, uint16_t dport,
-			    uint8_t flags)
-{
-	struct lvs_pkt p;
-
-	memset(&p, 0, sizeof(p));
-	p.af = AF_INET;
-	p.protocol = proto;
-	p.saddr = ip4(src);
-	p.daddr = ip4(dst);
-	p.sport = sport;
-	p.dport = dport;
-	p.tcp_flags = flags;
-	p.len = 60;
-	return p;
+	return add_dest(e->t, &e->svc, ip, 80, weight, method);
 }
 
 /* client -> VIP */
-static enum lvs_verdict in(struct env *e, uint16_t cport, uint8_t flags, struct lvs_conn_ref *ref)
+static enum lvs_verdict in(struct core_fx *e, uint16_t cport, uint8_t flags, struct lvs_conn_ref *ref)
 {
-	struct lvs_pkt p = mkpkt(IPPROTO_TCP, CIP, cport, VIP, 80, flags);
+	struct lvs_pkt p = pkt_make(IPPROTO_TCP, CIP, cport, VIP, 80, flags);
 	struct lvs_conn_ref tmp;
 
 	return lvs_core_inbound(e->core, 0, &p, e->now, ref ? ref : &tmp);
 }
 
 /* real server -> client */
-static enum lvs_verdict out(struct env *e, const char *rs, uint16_t cport, uint8_t flags, struct lvs_conn_ref *ref)
+static enum lvs_verdict out(struct core_fx *e, const char *rs, uint16_t cport, uint8_t flags, struct lvs_conn_ref *ref)
 {
-	struct lvs_pkt p = mkpkt(IPPROTO_TCP, rs, 80, CIP, cport, flags);
+	struct lvs_pkt p = pkt_make(IPPROTO_TCP, rs, 80, CIP, cport, flags);
 	struct lvs_conn_ref tmp;
 
 	return lvs_core_outbound(e->core, 0, &p, e->now, ref ? ref : &tmp);
 }
 
-/* the conn's state name and seconds left as /proc shows them */
-static int conn_state(struct env *e, uint16_t cport, const char **name, unsigned *left)
+/* client -> VIP is forwarded: to which real server (ref holds the rest) */
+static const char *in_rs(struct core_fx *e, uint16_t cport, uint8_t flags, struct lvs_conn_ref *ref)
+{
+	assert_int_equal(in(e, cport, flags, ref), LVS_FORWARD);
+	return rs_name(&ref->daddr);
+}
+
+/* the state name and seconds left of the conn CIP:cport -> VIP:80, as
+ * /proc shows them */
+static void assert_proto_state(struct core_fx *e, uint8_t proto, uint16_t cport, const char *want,
+			       unsigned want_left)
 {
 	union lvs_addr c = ip4(CIP), v = ip4(VIP);
 	struct lvs_conn_sync s;
 
-	if (!lvs_core_conn_find(e->core, AF_INET, IPPROTO_TCP, &c, cport, &v, 80, 0, e->now, &s))
-		return 0;
-	*name = lvs_conn_state_name(s.protocol, s.flags, (uint8_t)s.state);
-	*left = s.timeout;
-	return 1;
+	assert_true(lvs_core_conn_find(e->core, AF_INET, proto, &c, cport, &v, 80, 0, e->now, &s));
+	assert_string_equal(lvs_conn_state_name(s.protocol, s.flags, (uint8_t)s.state), want);
+	assert_int_equal(s.timeout, want_left);
 }
 
-static void assert_state(struct env *e, uint16_t cport, const char *want, unsigned want_left)
+static void assert_state(struct core_fx *e, uint16_t cport, const char *want, unsigned want_left)
 {
-	const char *name;
-	unsigned left;
-
-	assert_true(conn_state(e, cport, &name, &left));
-	assert_string_equal(name, want);
-	assert_int_equal(left, want_left);
+	assert_proto_state(e, IPPROTO_TCP, cport, want, want_left);
 }
 
-static const char *rs_name(const struct lvs_conn_ref *r)
+/* the real servers of n new connections from cport, cport + 1, ... */
+static const char *inbound_picks(struct core_fx *e, uint16_t cport, int n)
 {
-	static char buf[32];
+	static char seq[128];
+	struct lvs_conn_ref r;
 
-	inet_ntop(AF_INET, &r->daddr.ip, buf, sizeof(buf));
-	if (!strcmp(buf, RS1))
-		return "rs1";
-	if (!strcmp(buf, RS2))
-		return "rs2";
-	if (!strcmp(buf, RS3))
-		return "rs3";
-	return buf;
+	seq[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		strcat(seq, in_rs(e, (uint16_t)(cport + i), S, &r));
+		strcat(seq, " ");
+	}
+	return seq;
 }
 
 /* ---- tests ---- */
 
 static void test_nat_handshake_and_teardown(void **state)
 {
-	struct env e;
+	struct core_fx e;
 	struct lvs_conn_ref r;
 	struct lvs_dest *d;
 
 	(void)state;
 	env_init(&e, IPPROTO_TCP, "rr");
-	add_dest(&e, RS1, 1, LVS_CONN_F_MASQ);
-	d = dest_of(&e, RS1, 80);
+	d = add_rs(&e, RS1, 1, LVS_CONN_F_MASQ);
 	int ref0 = d->refcnt;
 
 	assert_int_equal(in(&e, 40000, S, &r), LVS_FORWARD);
 	assert_int_equal(r.flags & LVS_CONN_F_FWD_MASK, LVS_CONN_F_MASQ);
 	assert_false(r.flags & LVS_CONN_F_NOOUTPUT);
-	assert_string_equal(rs_name(&r), "rs1");
+	assert_string_equal(rs_name(&r.daddr), "rs1");
 	assert_int_equal(r.dport, 80);
 	assert_int_equal(r.cport, 40000);
 	assert_int_equal(r.vport, 80);
@@ -240,19 +152,18 @@ static void test_nat_handshake_and_teardown(void **state)
 	assert_int_equal(d->refcnt, ref0);
 	/* the next non-SYN for that tuple is not ours any more */
 	assert_int_equal(in(&e, 40000, A, NULL), LVS_PASS);
-	env_done(&e);
+	core_fx_done(&e);
 }
 
 static void test_dr_input_only(void **state)
 {
-	struct env e;
+	struct core_fx e;
 	struct lvs_conn_ref r;
 	struct lvs_dest *d;
 
 	(void)state;
 	env_init(&e, IPPROTO_TCP, "wlc");
-	add_dest(&e, RS2, 1, LVS_CONN_F_DROUTE);
-	d = dest_of(&e, RS2, 80);
+	d = add_rs(&e, RS2, 1, LVS_CONN_F_DROUTE);
 	assert_int_equal(in(&e, 1234, S, &r), LVS_FORWARD);
 	assert_int_equal(r.flags & LVS_CONN_F_FWD_MASK, LVS_CONN_F_DROUTE);
 	assert_true(r.flags & LVS_CONN_F_NOOUTPUT);
@@ -273,16 +184,16 @@ static void test_dr_input_only(void **state)
 	assert_state(&e, 1234, "CLOSE", 10);
 	/* RST from NONE-ish paths: a fresh conn, RST never creates one */
 	assert_int_equal(in(&e, 1235, S | R, NULL), LVS_PASS);
-	env_done(&e);
+	core_fx_done(&e);
 }
 
 static void test_timeouts_set_and_initial(void **state)
 {
-	struct env e;
+	struct core_fx e;
 
 	(void)state;
 	env_init(&e, IPPROTO_TCP, "rr");
-	add_dest(&e, RS1, 1, LVS_CONN_F_MASQ);
+	add_rs(&e, RS1, 1, LVS_CONN_F_MASQ);
 	assert_int_equal(lvs_set_timeouts(e.t, 100, 50, 0), 0);
 	assert_int_equal(in(&e, 2000, S, NULL), LVS_FORWARD);
 	assert_int_equal(in(&e, 2000, A, NULL), LVS_FORWARD);
@@ -310,55 +221,41 @@ static void test_timeouts_set_and_initial(void **state)
 	e.now += 21 * 1000;
 	lvs_core_tick(e.core, e.now);
 	assert_int_equal(lvs_core_conn_count(e.core), 0);
-	env_done(&e);
+	core_fx_done(&e);
 }
 
 static void test_rr_through_inbound(void **state)
 {
-	struct env e;
+	struct core_fx e;
 	struct lvs_conn_ref r;
-	char seq[128] = "";
 
 	(void)state;
 	env_init(&e, IPPROTO_TCP, "rr");
-	add_dest(&e, RS1, 1, LVS_CONN_F_MASQ);
-	add_dest(&e, RS2, 1, LVS_CONN_F_MASQ);
-	for (int i = 0; i < 6; i++) {
-		assert_int_equal(in(&e, (uint16_t)(30000 + i), S, &r), LVS_FORWARD);
-		strcat(seq, rs_name(&r));
-		strcat(seq, " ");
-	}
+	add_rs(&e, RS1, 1, LVS_CONN_F_MASQ);
+	add_rs(&e, RS2, 1, LVS_CONN_F_MASQ);
 	/* oracle: rr starts at the newest dest */
-	assert_string_equal(seq, "rs2 rs1 rs2 rs1 rs2 rs1 ");
+	assert_string_equal(inbound_picks(&e, 30000, 6), "rs2 rs1 rs2 rs1 rs2 rs1 ");
 	/* the same tuple again sticks to its conn */
-	assert_int_equal(in(&e, 30000, A, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r), "rs2");
-	env_done(&e);
+	assert_string_equal(in_rs(&e, 30000, A, &r), "rs2");
+	core_fx_done(&e);
 }
 
 static void test_wrr_through_inbound(void **state)
 {
-	struct env e;
-	struct lvs_conn_ref r;
-	char seq[128] = "";
+	struct core_fx e;
 
 	(void)state;
 	env_init(&e, IPPROTO_TCP, "wrr");
-	add_dest(&e, RS1, 3, LVS_CONN_F_MASQ);
-	add_dest(&e, RS2, 2, LVS_CONN_F_MASQ);
-	add_dest(&e, RS3, 1, LVS_CONN_F_MASQ);
-	for (int i = 0; i < 12; i++) {
-		assert_int_equal(in(&e, (uint16_t)(31000 + i), S, &r), LVS_FORWARD);
-		strcat(seq, rs_name(&r));
-		strcat(seq, " ");
-	}
-	assert_string_equal(seq, "rs3 rs2 rs1 rs1 rs2 rs1 rs3 rs2 rs1 rs1 rs2 rs1 ");
-	env_done(&e);
+	add_rs(&e, RS1, 3, LVS_CONN_F_MASQ);
+	add_rs(&e, RS2, 2, LVS_CONN_F_MASQ);
+	add_rs(&e, RS3, 1, LVS_CONN_F_MASQ);
+	assert_string_equal(inbound_picks(&e, 31000, 12), "rs3 rs2 rs1 rs1 rs2 rs1 rs3 rs2 rs1 rs1 rs2 rs1 ");
+	core_fx_done(&e);
 }
 
 static void test_no_dest_reject_and_pass(void **state)
 {
-	struct env e;
+	struct core_fx e;
 	struct lvs_core_counters c;
 	struct lvs_pkt p;
 	struct lvs_conn_ref r;
@@ -368,20 +265,20 @@ static void test_no_dest_reject_and_pass(void **state)
 	/* no dest at all: port unreachable, also for TCP */
 	assert_int_equal(in(&e, 5000, S, NULL), LVS_REJECT);
 	/* weight 0 only: quiescent, still nothing to schedule */
-	add_dest(&e, RS1, 0, LVS_CONN_F_MASQ);
+	add_rs(&e, RS1, 0, LVS_CONN_F_MASQ);
 	assert_int_equal(in(&e, 5001, S, NULL), LVS_REJECT);
 	/* non-SYN without a connection: the local stack's business */
 	assert_int_equal(in(&e, 5002, A, NULL), LVS_PASS);
 	/* no service on that port */
-	p = mkpkt(IPPROTO_TCP, CIP, 5003, VIP, 81, S);
+	p = pkt_make(IPPROTO_TCP, CIP, 5003, VIP, 81, S);
 	assert_int_equal(lvs_core_inbound(e.core, 0, &p, e.now, &r), LVS_PASS);
 	/* other protocols */
-	p = mkpkt(47 /* GRE */, CIP, 5003, VIP, 80, 0);
+	p = pkt_make(47 /* GRE */, CIP, 5003, VIP, 80, 0);
 	assert_int_equal(lvs_core_inbound(e.core, 0, &p, e.now, &r), LVS_PASS);
 	/* garbage */
 	p.af = 12345;
 	assert_int_equal(lvs_core_inbound(e.core, 0, &p, e.now, &r), LVS_DROP);
-	p = mkpkt(IPPROTO_TCP, CIP, 5003, VIP, 80, S);
+	p = pkt_make(IPPROTO_TCP, CIP, 5003, VIP, 80, S);
 	assert_int_equal(lvs_core_inbound(e.core, 7, &p, e.now, &r), LVS_DROP);
 	assert_int_equal(lvs_core_inbound(e.core, 0, NULL, e.now, &r), LVS_DROP);
 	lvs_core_counters(e.core, &c);
@@ -390,36 +287,35 @@ static void test_no_dest_reject_and_pass(void **state)
 	assert_int_equal(c.pass_not_vs, 2);
 	assert_int_equal(c.drop_invalid, 2);
 	assert_int_equal(lvs_core_conn_count(e.core), 0);
-	env_done(&e);
+	core_fx_done(&e);
 }
 
 static void test_ftp_service_passes_other_ports(void **state)
 {
-	struct env e;
-	struct lvs_service_conf ftp = svc_conf(IPPROTO_TCP, VIP, 21, "rr");
-	struct lvs_dest_conf d = dest_conf(RS1, 21, 1, LVS_CONN_F_MASQ);
+	struct core_fx e;
+	struct lvs_service_conf ftp = svc_conf(VIP, 21, "rr");
 	struct lvs_pkt p;
 	struct lvs_conn_ref r;
 
 	(void)state;
 	env_init(&e, IPPROTO_TCP, "rr");
-	assert_int_equal(lvs_add_service(e.t, &ftp), 0);
-	assert_int_equal(lvs_add_dest(e.t, &ftp, &d), 0);
+	add_svc(e.t, &ftp);
+	add_dest(e.t, &ftp, RS1, 21, 1, LVS_CONN_F_MASQ);
 	/* dport 2000 falls back to the port-21 service, which cannot schedule
 	 * it without the ftp helper: passed to the local stack, not rejected */
-	p = mkpkt(IPPROTO_TCP, CIP, 6000, VIP, 2000, S);
+	p = pkt_make(IPPROTO_TCP, CIP, 6000, VIP, 2000, S);
 	assert_int_equal(lvs_core_inbound(e.core, 0, &p, e.now, &r), LVS_PASS);
-	p = mkpkt(IPPROTO_TCP, CIP, 6000, VIP, 21, S);
+	p = pkt_make(IPPROTO_TCP, CIP, 6000, VIP, 21, S);
 	assert_int_equal(lvs_core_inbound(e.core, 0, &p, e.now, &r), LVS_FORWARD);
 	/* client source port 20 (active FTP data) is never scheduled */
-	p = mkpkt(IPPROTO_TCP, CIP, 20, VIP, 21, S);
+	p = pkt_make(IPPROTO_TCP, CIP, 20, VIP, 21, S);
 	assert_int_equal(lvs_core_inbound(e.core, 0, &p, e.now, &r), LVS_PASS);
-	env_done(&e);
+	core_fx_done(&e);
 }
 
 static void test_deleted_dest(void **state)
 {
-	struct env e;
+	struct core_fx e;
 	struct lvs_conn_ref r;
 	struct lvs_dest_conf d1 = dest_conf(RS1, 80, 1, LVS_CONN_F_MASQ);
 	struct lvs_core_settings s;
@@ -427,7 +323,7 @@ static void test_deleted_dest(void **state)
 
 	(void)state;
 	env_init(&e, IPPROTO_TCP, "rr");
-	add_dest(&e, RS1, 1, LVS_CONN_F_MASQ);
+	add_rs(&e, RS1, 1, LVS_CONN_F_MASQ);
 	assert_int_equal(in(&e, 7000, S, NULL), LVS_FORWARD);
 	assert_int_equal(in(&e, 7000, A, NULL), LVS_FORWARD);
 	assert_int_equal(lvs_del_dest(e.t, &e.svc, &d1), 0);
@@ -438,80 +334,70 @@ static void test_deleted_dest(void **state)
 	assert_int_equal(c.drop_dest_unavailable, 1);
 	/* re-adding the dest in time resumes it */
 	assert_int_equal(lvs_add_dest(e.t, &e.svc, &d1), 0);
-	assert_int_equal(in(&e, 7000, A, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r), "rs1");
+	assert_string_equal(in_rs(&e, 7000, A, &r), "rs1");
 
 	/* expire_nodest_conn=1: the conn is expired, a SYN is rescheduled */
-	add_dest(&e, RS2, 1, LVS_CONN_F_MASQ);
+	add_rs(&e, RS2, 1, LVS_CONN_F_MASQ);
 	assert_int_equal(lvs_del_dest(e.t, &e.svc, &d1), 0);
 	lvs_core_get_settings(e.core, &s);
 	s.expire_nodest_conn = 1;
 	lvs_core_set_settings(e.core, &s);
 	assert_int_equal(in(&e, 7000, A, NULL), LVS_PASS);
 	assert_int_equal(lvs_core_conn_count(e.core), 0);
-	assert_int_equal(in(&e, 7000, S, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r), "rs2");
-	env_done(&e);
+	assert_string_equal(in_rs(&e, 7000, S, &r), "rs2");
+	core_fx_done(&e);
 }
 
 static void test_weight0_keeps_existing(void **state)
 {
-	struct env e;
+	struct core_fx e;
 	struct lvs_conn_ref r;
 	struct lvs_dest_conf d1 = dest_conf(RS1, 80, 0, LVS_CONN_F_MASQ);
 	struct lvs_core_settings s;
 
 	(void)state;
 	env_init(&e, IPPROTO_TCP, "rr");
-	add_dest(&e, RS1, 1, LVS_CONN_F_MASQ);
-	add_dest(&e, RS2, 1, LVS_CONN_F_MASQ);
-	assert_int_equal(in(&e, 8000, S, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r), "rs2");
-	assert_int_equal(in(&e, 8001, S, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r), "rs1");
+	add_rs(&e, RS1, 1, LVS_CONN_F_MASQ);
+	add_rs(&e, RS2, 1, LVS_CONN_F_MASQ);
+	assert_string_equal(in_rs(&e, 8000, S, &r), "rs2");
+	assert_string_equal(in_rs(&e, 8001, S, &r), "rs1");
 	assert_int_equal(lvs_edit_dest(e.t, &e.svc, &d1), 0);
 	/* existing conn to the quiescent dest continues */
-	assert_int_equal(in(&e, 8001, A, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r), "rs1");
+	assert_string_equal(in_rs(&e, 8001, A, &r), "rs1");
 	/* new ones avoid it */
-	assert_int_equal(in(&e, 8002, S, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r), "rs2");
+	assert_string_equal(in_rs(&e, 8002, S, &r), "rs2");
 	/* expire_nodest_conn=1: a SYN reusing a conn to a weight-0 dest is
 	 * rescheduled even if the conn is established */
 	lvs_core_get_settings(e.core, &s);
 	s.expire_nodest_conn = 1;
 	lvs_core_set_settings(e.core, &s);
-	assert_int_equal(in(&e, 8001, S, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r), "rs2");
-	env_done(&e);
+	assert_string_equal(in_rs(&e, 8001, S, &r), "rs2");
+	core_fx_done(&e);
 }
 
 static void test_conn_reuse(void **state)
 {
-	struct env e;
+	struct core_fx e;
 	struct lvs_conn_ref r;
 	struct lvs_core_settings s;
 	struct lvs_dest *d1, *d2;
 
 	(void)state;
 	env_init(&e, IPPROTO_TCP, "rr");
-	add_dest(&e, RS1, 1, LVS_CONN_F_MASQ);
-	add_dest(&e, RS2, 1, LVS_CONN_F_MASQ);
-	d1 = dest_of(&e, RS1, 80);
-	d2 = dest_of(&e, RS2, 80);
-	assert_int_equal(in(&e, 9000, S, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r), "rs2");
+	add_rs(&e, RS1, 1, LVS_CONN_F_MASQ);
+	add_rs(&e, RS2, 1, LVS_CONN_F_MASQ);
+	d1 = find_dest(e.t, &e.svc, RS1, 80);
+	d2 = find_dest(e.t, &e.svc, RS2, 80);
+	assert_string_equal(in_rs(&e, 9000, S, &r), "rs2");
 	/* a SYN on a live SYN_RECV entry is a retransmission: same conn */
-	assert_int_equal(in(&e, 9000, S, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r), "rs2");
+	assert_string_equal(in_rs(&e, 9000, S, &r), "rs2");
 	assert_int_equal(lvs_core_conn_count(e.core), 1);
 	assert_int_equal(in(&e, 9000, A, NULL), LVS_FORWARD);
 	assert_int_equal(in(&e, 9000, F | A, NULL), LVS_FORWARD);
 	assert_int_equal(out(&e, RS2, 9000, F | A, NULL), LVS_FORWARD);
 	assert_state(&e, 9000, "TIME_WAIT", 120);
 	/* conn_reuse_mode=1: a SYN on TIME_WAIT expires it and reschedules */
-	assert_int_equal(in(&e, 9000, S, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r), "rs1");
+	assert_string_equal(in_rs(&e, 9000, S, &r), "rs1");
 	assert_int_equal(lvs_core_conn_count(e.core), 1);
 	assert_int_equal(d2->inactconns + d2->activeconns, 0);
 	assert_int_equal(d1->inactconns, 1);
@@ -526,85 +412,73 @@ static void test_conn_reuse(void **state)
 	assert_int_equal(in(&e, 9000, A, NULL), LVS_FORWARD);
 	assert_int_equal(in(&e, 9000, R, NULL), LVS_FORWARD);
 	assert_state(&e, 9000, "CLOSE", 10);
-	assert_int_equal(in(&e, 9000, S, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r), "rs1");
+	assert_string_equal(in_rs(&e, 9000, S, &r), "rs1");
 	assert_state(&e, 9000, "SYN_RECV", 60);
-	env_done(&e);
+	core_fx_done(&e);
 }
 
 static void test_udp_and_ops(void **state)
 {
-	struct env e;
+	struct core_fx e;
 	struct lvs_conn_ref r;
 	struct lvs_pkt p;
 	struct lvs_dest *d;
-	const char *name;
-	unsigned left;
 	union lvs_addr c = ip4(CIP), v = ip4(VIP);
 	struct lvs_conn_sync s;
 
 	(void)state;
 	env_init(&e, IPPROTO_UDP, "rr");
-	add_dest(&e, RS1, 1, LVS_CONN_F_MASQ);
-	d = dest_of(&e, RS1, 80);
-	p = mkpkt(IPPROTO_UDP, CIP, 5353, VIP, 80, 0);
+	d = add_rs(&e, RS1, 1, LVS_CONN_F_MASQ);
+	p = pkt_make(IPPROTO_UDP, CIP, 5353, VIP, 80, 0);
 	assert_int_equal(lvs_core_inbound(e.core, 0, &p, e.now, &r), LVS_FORWARD);
 	assert_int_equal(lvs_core_inbound(e.core, 0, &p, e.now, &r), LVS_FORWARD);
-	assert_true(lvs_core_conn_find(e.core, AF_INET, IPPROTO_UDP, &c, 5353, &v, 80, 0, e.now, &s));
-	name = lvs_conn_state_name(s.protocol, s.flags, (uint8_t)s.state);
-	left = s.timeout;
-	assert_string_equal(name, "UDP");
-	assert_int_equal(left, 300);
+	assert_proto_state(&e, IPPROTO_UDP, 5353, "UDP", 300);
 	assert_int_equal(d->inactconns, 1);
 	assert_int_equal(d->activeconns, 0);
 	assert_int_equal(lvs_stats_slot(&d->stats, 0)->conns, 1);
 	assert_int_equal(lvs_stats_slot(&d->stats, 0)->inpkts, 2);
 	/* the reply */
-	p = mkpkt(IPPROTO_UDP, RS1, 80, CIP, 5353, 0);
+	p = pkt_make(IPPROTO_UDP, RS1, 80, CIP, 5353, 0);
 	assert_int_equal(lvs_core_outbound(e.core, 0, &p, e.now, &r), LVS_FORWARD);
 	assert_int_equal(lvs_stats_slot(&d->stats, 0)->outpkts, 1);
 	assert_int_equal(lvs_stats_slot(&d->stats, 0)->outbytes, 60);
 	/* a reply from some other port is not ours */
-	p = mkpkt(IPPROTO_UDP, RS1, 81, CIP, 5353, 0);
+	p = pkt_make(IPPROTO_UDP, RS1, 81, CIP, 5353, 0);
 	assert_int_equal(lvs_core_outbound(e.core, 0, &p, e.now, &r), LVS_PASS);
 
 	/* one-packet scheduling: every packet is a new conn, nothing stays */
 	e.svc.flags |= LVS_SVC_F_ONEPACKET;
 	assert_int_equal(lvs_edit_service(e.t, &e.svc), 0);
-	add_dest(&e, RS2, 1, LVS_CONN_F_MASQ);
+	add_rs(&e, RS2, 1, LVS_CONN_F_MASQ);
 	size_t before = lvs_core_conn_count(e.core);
 	char seq[64] = "";
 	for (int i = 0; i < 4; i++) {
-		p = mkpkt(IPPROTO_UDP, CIP, 6000, VIP, 80, 0);
+		p = pkt_make(IPPROTO_UDP, CIP, 6000, VIP, 80, 0);
 		assert_int_equal(lvs_core_inbound(e.core, 0, &p, e.now, &r), LVS_FORWARD);
 		assert_true(r.flags & LVS_CONN_F_ONE_PACKET);
 		assert_int_equal(r.id, 0);
-		strcat(seq, rs_name(&r));
+		strcat(seq, rs_name(&r.daddr));
 		strcat(seq, " ");
 	}
 	assert_int_equal(lvs_core_conn_count(e.core), before);
 	assert_false(lvs_core_conn_find(e.core, AF_INET, IPPROTO_UDP, &c, 6000, &v, 80, 0, e.now, &s));
 	/* rr over two dests: alternates per packet */
 	assert_int_not_equal(strncmp(seq, seq + 4, 4), 0);
-	env_done(&e);
+	core_fx_done(&e);
 }
 
 static void test_icmp_relay(void **state)
 {
-	struct env e;
+	struct core_fx e;
 	struct lvs_conn_ref r;
 	struct lvs_pkt p;
 
 	(void)state;
 	env_init(&e, IPPROTO_TCP, "rr");
-	add_dest(&e, RS1, 1, LVS_CONN_F_MASQ);
+	add_rs(&e, RS1, 1, LVS_CONN_F_MASQ);
 	assert_int_equal(in(&e, 4444, S, NULL), LVS_FORWARD);
 	/* client reports "frag needed" about our reply VIP:80 -> client:4444 */
-	memset(&p, 0, sizeof(p));
-	p.af = AF_INET;
-	p.protocol = IPPROTO_ICMP;
-	p.saddr = ip4(CIP);
-	p.daddr = ip4(VIP);
+	p = pkt_make(IPPROTO_ICMP, CIP, 0, VIP, 0, 0);
 	p.icmp_error = 1;
 	p.icmp_type = 3;
 	p.icmp_code = 4;
@@ -615,7 +489,7 @@ static void test_icmp_relay(void **state)
 	p.inner.daddr = ip4(CIP);
 	p.inner.dport = 4444;
 	assert_int_equal(lvs_core_inbound(e.core, 0, &p, e.now, &r), LVS_FORWARD);
-	assert_string_equal(rs_name(&r), "rs1");
+	assert_string_equal(rs_name(&r.daddr), "rs1");
 	/* the real server reports an error about client:4444 -> RS1:80 */
 	p.saddr = ip4(RS1);
 	p.daddr = ip4(CIP);
@@ -631,12 +505,12 @@ static void test_icmp_relay(void **state)
 	p.inner.sport = 4444;
 	p.icmp_type = 8;
 	assert_int_equal(lvs_core_outbound(e.core, 0, &p, e.now, &r), LVS_PASS);
-	env_done(&e);
+	core_fx_done(&e);
 }
 
 static void test_overload_threshold(void **state)
 {
-	struct env e;
+	struct core_fx e;
 	struct lvs_conn_ref r;
 	struct lvs_dest_conf dc = dest_conf(RS1, 80, 1, LVS_CONN_F_MASQ);
 	struct lvs_dest *d;
@@ -645,7 +519,7 @@ static void test_overload_threshold(void **state)
 	env_init(&e, IPPROTO_TCP, "rr");
 	dc.u_threshold = 2;
 	assert_int_equal(lvs_add_dest(e.t, &e.svc, &dc), 0);
-	d = dest_of(&e, RS1, 80);
+	d = find_dest(e.t, &e.svc, RS1, 80);
 	assert_int_equal(in(&e, 100, S, NULL), LVS_FORWARD);
 	assert_false(d->flags & LVS_DEST_F_OVERLOAD);
 	assert_int_equal(in(&e, 101, S, NULL), LVS_FORWARD);
@@ -657,20 +531,19 @@ static void test_overload_threshold(void **state)
 	lvs_core_tick(e.core, e.now);
 	assert_int_equal(lvs_core_conn_count(e.core), 0);
 	assert_false(d->flags & LVS_DEST_F_OVERLOAD);
-	env_done(&e);
+	core_fx_done(&e);
 }
 
 static void test_stats_counted(void **state)
 {
-	struct env e;
+	struct core_fx e;
 	struct lvs_dest *d;
 	struct lvs_service *svc;
 	struct lvs_stats *g;
 
 	(void)state;
 	env_init(&e, IPPROTO_TCP, "rr");
-	add_dest(&e, RS1, 1, LVS_CONN_F_MASQ);
-	d = dest_of(&e, RS1, 80);
+	d = add_rs(&e, RS1, 1, LVS_CONN_F_MASQ);
 	svc = lvs_svc_get(e.t, &e.svc);
 	g = lvs_table_global_stats(e.t);
 	assert_int_equal(in(&e, 300, S, NULL), LVS_FORWARD);
@@ -685,18 +558,18 @@ static void test_stats_counted(void **state)
 		assert_int_equal(c->outpkts, 1);
 		assert_int_equal(c->outbytes, 60);
 	}
-	env_done(&e);
+	core_fx_done(&e);
 }
 
 static void test_nat_icmp_send(void **state)
 {
-	struct env e;
+	struct core_fx e;
 	struct lvs_conn_ref r;
 	struct lvs_core_settings s;
 
 	(void)state;
 	env_init(&e, IPPROTO_TCP, "rr");
-	add_dest(&e, RS1, 1, LVS_CONN_F_MASQ);
+	add_rs(&e, RS1, 1, LVS_CONN_F_MASQ);
 	assert_int_equal(out(&e, RS1, 5555, A, &r), LVS_PASS);
 	lvs_core_get_settings(e.core, &s);
 	s.nat_icmp_send = 1;
@@ -704,7 +577,7 @@ static void test_nat_icmp_send(void **state)
 	assert_int_equal(out(&e, RS1, 5555, A, &r), LVS_REJECT);
 	assert_int_equal(out(&e, RS1, 5555, R, &r), LVS_PASS);
 	assert_int_equal(out(&e, RS2, 5555, A, &r), LVS_PASS);
-	env_done(&e);
+	core_fx_done(&e);
 }
 
 /* a lock callback pair is used around scheduling and dest puts */
@@ -714,18 +587,18 @@ static void t_unlock(void *arg) { (void)arg; assert_int_equal(lock_depth, 1); lo
 
 static void test_caller_lock_used(void **state)
 {
-	struct lvs_table *t = lvs_table_new();
+	struct core_fx e;
 	struct lvs_core_lock lk = { t_lock, t_unlock, NULL };
-	struct lvs_core *core = lvs_core_new(t, 2, 1024, &lk);
-	struct lvs_service_conf sc = svc_conf(IPPROTO_TCP, VIP, 80, "rr");
-	struct lvs_dest_conf dc = dest_conf(RS1, 0, 1, LVS_CONN_F_TUNNEL);
-	struct lvs_pkt p = mkpkt(IPPROTO_TCP, CIP, 999, VIP, 80, S);
+	struct lvs_pkt p = pkt_make(IPPROTO_TCP, CIP, 999, VIP, 80, S);
 	struct lvs_conn_ref r;
 
 	(void)state;
-	assert_non_null(core);
-	assert_int_equal(lvs_add_service(t, &sc), 0);
-	assert_int_equal(lvs_add_dest(t, &sc, &dc), 0);
+	core_fx_init(&e, 2, 1024, &lk);
+	struct lvs_core *core = e.core;
+
+	e.svc = svc_conf(VIP, 80, "rr");
+	add_svc(e.t, &e.svc);
+	add_dest(e.t, &e.svc, RS1, 0, 1, LVS_CONN_F_TUNNEL);
 	assert_int_equal(lvs_core_inbound(core, 1, &p, 5000, &r), LVS_FORWARD);
 	assert_int_equal(lock_calls, 1);
 	/* dest.port 0: the packet's port is used */
@@ -737,14 +610,13 @@ static void test_caller_lock_used(void **state)
 	lvs_core_tick(core, 5001 + 900 * 1000);
 	assert_int_equal(lvs_core_conn_count(core), 0);
 	assert_int_equal(lock_depth, 0);
-	lvs_core_free(core);
-	lvs_table_free(t);
+	core_fx_done(&e);
 }
 
-static enum lvs_verdict sctp(struct env *e, int outbound, uint8_t chunk, struct lvs_conn_ref *r)
+static enum lvs_verdict sctp(struct core_fx *e, int outbound, uint8_t chunk, struct lvs_conn_ref *r)
 {
-	struct lvs_pkt p = outbound ? mkpkt(IPPROTO_SCTP, RS1, 80, CIP, 3868, 0)
-				    : mkpkt(IPPROTO_SCTP, CIP, 3868, VIP, 80, 0);
+	struct lvs_pkt p = outbound ? pkt_make(IPPROTO_SCTP, RS1, 80, CIP, 3868, 0)
+				    : pkt_make(IPPROTO_SCTP, CIP, 3868, VIP, 80, 0);
 	struct lvs_conn_ref tmp;
 
 	p.sctp_chunk = chunk;
@@ -752,53 +624,42 @@ static enum lvs_verdict sctp(struct env *e, int outbound, uint8_t chunk, struct 
 			: lvs_core_inbound(e->core, 0, &p, e->now, r ? r : &tmp);
 }
 
-static void assert_sctp_state(struct env *e, const char *want, unsigned left)
-{
-	union lvs_addr c = ip4(CIP), v = ip4(VIP);
-	struct lvs_conn_sync s;
-
-	assert_true(lvs_core_conn_find(e->core, AF_INET, IPPROTO_SCTP, &c, 3868, &v, 80, 0, e->now, &s));
-	assert_string_equal(lvs_conn_state_name(s.protocol, s.flags, (uint8_t)s.state), want);
-	assert_int_equal(s.timeout, left);
-}
-
 static void test_sctp(void **state)
 {
-	struct env e;
+	struct core_fx e;
 	struct lvs_dest *d;
 
 	(void)state;
 	env_init(&e, IPPROTO_SCTP, "rr");
-	add_dest(&e, RS1, 1, LVS_CONN_F_MASQ);
-	d = dest_of(&e, RS1, 80);
+	d = add_rs(&e, RS1, 1, LVS_CONN_F_MASQ);
 	/* only INIT opens an association; ABORT never */
 	assert_int_equal(sctp(&e, 0, LVS_SCTP_CID_DATA, NULL), LVS_PASS);
 	assert_int_equal(sctp(&e, 0, LVS_SCTP_CID_ABORT, NULL), LVS_PASS);
 	assert_int_equal(sctp(&e, 0, LVS_SCTP_CID_INIT, NULL), LVS_FORWARD);
-	assert_sctp_state(&e, "INIT1", 4);
+	assert_proto_state(&e, IPPROTO_SCTP, 3868, "INIT1", 4);
 	assert_int_equal(sctp(&e, 1, LVS_SCTP_CID_INIT_ACK, NULL), LVS_FORWARD);
-	assert_sctp_state(&e, "C-SENT", 61);
+	assert_proto_state(&e, IPPROTO_SCTP, 3868, "C-SENT", 61);
 	assert_int_equal(sctp(&e, 0, 10 /* COOKIE ECHO */, NULL), LVS_FORWARD);
-	assert_sctp_state(&e, "C-REPLIED", 61);
+	assert_proto_state(&e, IPPROTO_SCTP, 3868, "C-REPLIED", 61);
 	assert_int_equal(d->activeconns, 0);
 	assert_int_equal(sctp(&e, 1, 11 /* COOKIE ACK */, NULL), LVS_FORWARD);
-	assert_sctp_state(&e, "ESTABLISHED", 900);
+	assert_proto_state(&e, IPPROTO_SCTP, 3868, "ESTABLISHED", 900);
 	assert_int_equal(d->activeconns, 1);
 	assert_int_equal(sctp(&e, 0, 3 /* SACK */, NULL), LVS_FORWARD);
-	assert_sctp_state(&e, "ESTABLISHED", 900);
+	assert_proto_state(&e, IPPROTO_SCTP, 3868, "ESTABLISHED", 900);
 	assert_int_equal(sctp(&e, 0, 7 /* SHUTDOWN */, NULL), LVS_FORWARD);
-	assert_sctp_state(&e, "S-RECEIVED", 61);
+	assert_proto_state(&e, IPPROTO_SCTP, 3868, "S-RECEIVED", 61);
 	assert_int_equal(d->activeconns, 0);
 	assert_int_equal(sctp(&e, 1, 8 /* SHUTDOWN ACK */, NULL), LVS_FORWARD);
-	assert_sctp_state(&e, "S-ACK-SENT", 61);
+	assert_proto_state(&e, IPPROTO_SCTP, 3868, "S-ACK-SENT", 61);
 	assert_int_equal(sctp(&e, 0, 14 /* SHUTDOWN COMPLETE */, NULL), LVS_FORWARD);
-	assert_sctp_state(&e, "CLOSED", 61);
+	assert_proto_state(&e, IPPROTO_SCTP, 3868, "CLOSED", 61);
 	/* INIT on a CLOSED association: expired and scheduled afresh */
 	assert_int_equal(sctp(&e, 0, LVS_SCTP_CID_INIT, NULL), LVS_FORWARD);
-	assert_sctp_state(&e, "INIT1", 4);
+	assert_proto_state(&e, IPPROTO_SCTP, 3868, "INIT1", 4);
 	assert_int_equal(lvs_core_conn_count(e.core), 1);
 	assert_int_equal(d->inactconns, 1);
-	env_done(&e);
+	core_fx_done(&e);
 }
 
 static int sync_calls;
@@ -813,11 +674,11 @@ static void sync_hook(void *arg, unsigned worker, const struct lvs_conn_sync *e)
 
 static void test_sync_hook(void **state)
 {
-	struct env e;
+	struct core_fx e;
 
 	(void)state;
 	env_init(&e, IPPROTO_TCP, "rr");
-	add_dest(&e, RS1, 1, LVS_CONN_F_MASQ);
+	add_rs(&e, RS1, 1, LVS_CONN_F_MASQ);
 	lvs_core_set_sync_hook(e.core, sync_hook, NULL);
 	assert_int_equal(in(&e, 600, S, NULL), LVS_FORWARD);  /* pkt 1, SYN_RECV: never */
 	assert_int_equal(in(&e, 600, A, NULL), LVS_FORWARD);  /* pkt 2, ES */
@@ -838,12 +699,12 @@ static void test_sync_hook(void **state)
 	lvs_core_set_sync_hook(e.core, NULL, NULL);
 	in(&e, 600, R, NULL);
 	assert_int_equal(sync_calls, 3);
-	env_done(&e);
+	core_fx_done(&e);
 }
 
 /* ---- flow offload (pkt.h): the core decides, the datapath follows ---- */
 
-static int touch(struct env *e, uint16_t cport, uint64_t ip, uint64_t ib, uint64_t op, uint64_t ob)
+static int touch(struct core_fx *e, uint16_t cport, uint64_t ip, uint64_t ib, uint64_t op, uint64_t ob)
 {
 	struct lvs_offload_report r;
 
@@ -862,7 +723,7 @@ static int touch(struct env *e, uint16_t cport, uint64_t ip, uint64_t ib, uint64
 }
 
 /* offload after n inbound packets; setup: from the SYN on (pkt.h) */
-static void set_offload(struct env *e, uint32_t n, int setup)
+static void set_offload(struct core_fx *e, uint32_t n, int setup)
 {
 	struct lvs_core_settings s;
 
@@ -874,15 +735,14 @@ static void set_offload(struct env *e, uint32_t n, int setup)
 
 static void test_offload(void **state)
 {
-	struct env e;
+	struct core_fx e;
 	struct lvs_conn_ref r;
 	struct lvs_dest *d;
 	struct lvs_dest_conf d1 = dest_conf(RS1, 80, 1, LVS_CONN_F_MASQ);
 
 	(void)state;
 	env_init(&e, IPPROTO_TCP, "rr");
-	add_dest(&e, RS1, 1, LVS_CONN_F_MASQ);
-	d = dest_of(&e, RS1, 80);
+	d = add_rs(&e, RS1, 1, LVS_CONN_F_MASQ);
 
 	/* off by default: never offered */
 	assert_int_equal(in(&e, 500, S, NULL), LVS_FORWARD);
@@ -942,32 +802,32 @@ static void test_offload(void **state)
 	e.now += 1000 * 1000;
 	lvs_core_tick(e.core, e.now);
 	assert_int_equal(touch(&e, 502, 1, 60, 0, 0), 0);
-	env_done(&e);
+	core_fx_done(&e);
 
 	/* DR (the director sees the client's side only) once ESTABLISHED;
 	 * TUN (encapsulation) and a sync master: never */
 	env_init(&e, IPPROTO_TCP, "rr");
 	set_offload(&e, 1, 0);
-	add_dest(&e, RS1, 1, LVS_CONN_F_DROUTE);
+	add_rs(&e, RS1, 1, LVS_CONN_F_DROUTE);
 	assert_int_equal(in(&e, 503, S, &r), LVS_FORWARD);
 	assert_int_equal(r.offload, LVS_OFFLOAD_NONE);
 	assert_int_equal(in(&e, 503, A, &r), LVS_FORWARD);
 	assert_int_equal(r.offload, LVS_OFFLOAD_START);
 	assert_int_equal(in(&e, 503, R, &r), LVS_FORWARD);
 	assert_int_equal(r.offload, LVS_OFFLOAD_STOP);
-	env_done(&e);
+	core_fx_done(&e);
 	env_init(&e, IPPROTO_TCP, "rr");
 	set_offload(&e, 1, 0);
-	add_dest(&e, RS1, 1, LVS_CONN_F_TUNNEL);
+	add_rs(&e, RS1, 1, LVS_CONN_F_TUNNEL);
 	assert_int_equal(in(&e, 505, S, NULL), LVS_FORWARD);
 	for (int i = 0; i < 5; i++) {
 		assert_int_equal(in(&e, 505, A, &r), LVS_FORWARD);
 		assert_int_equal(r.offload, LVS_OFFLOAD_NONE);
 	}
-	env_done(&e);
+	core_fx_done(&e);
 	env_init(&e, IPPROTO_TCP, "rr");
 	set_offload(&e, 1, 0);
-	add_dest(&e, RS1, 1, LVS_CONN_F_MASQ);
+	add_rs(&e, RS1, 1, LVS_CONN_F_MASQ);
 	lvs_core_set_sync_hook(e.core, sync_hook, NULL);
 	assert_int_equal(in(&e, 504, S, NULL), LVS_FORWARD);
 	for (int i = 0; i < 5; i++) {
@@ -977,21 +837,20 @@ static void test_offload(void **state)
 	lvs_core_set_sync_hook(e.core, NULL, NULL);
 	assert_int_equal(in(&e, 504, A, &r), LVS_FORWARD);
 	assert_int_equal(r.offload, LVS_OFFLOAD_START);
-	env_done(&e);
+	core_fx_done(&e);
 }
 
 /* setup offload: the SYN hands the whole connection over; the datapath
  * replays the control segments it forwarded and reports the rest */
 static void test_offload_setup(void **state)
 {
-	struct env e;
+	struct core_fx e;
 	struct lvs_conn_ref r;
 	struct lvs_dest *d;
 
 	(void)state;
 	env_init(&e, IPPROTO_TCP, "rr");
-	add_dest(&e, RS1, 1, LVS_CONN_F_MASQ);
-	d = dest_of(&e, RS1, 80);
+	d = add_rs(&e, RS1, 1, LVS_CONN_F_MASQ);
 	set_offload(&e, 8, 1);
 
 	/* NAT, the server closes first (HTTP/1.0) */
@@ -1035,11 +894,11 @@ static void test_offload_setup(void **state)
 	set_offload(&e, 8, 0);
 	assert_int_equal(in(&e, 603, S, &r), LVS_FORWARD);
 	assert_int_equal(r.offload, LVS_OFFLOAD_NONE);
-	env_done(&e);
+	core_fx_done(&e);
 
 	/* DR: input only; TUN: never */
 	env_init(&e, IPPROTO_TCP, "rr");
-	add_dest(&e, RS1, 1, LVS_CONN_F_DROUTE);
+	add_rs(&e, RS1, 1, LVS_CONN_F_DROUTE);
 	set_offload(&e, 8, 1);
 	assert_int_equal(in(&e, 604, S, &r), LVS_FORWARD);
 	assert_int_equal(r.offload, LVS_OFFLOAD_START_SETUP);
@@ -1049,13 +908,13 @@ static void test_offload_setup(void **state)
 	assert_int_equal(in(&e, 604, F | A, &r), LVS_FORWARD);     /* FIN_WAIT for 2 min: handed back */
 	assert_state(&e, 604, "FIN_WAIT", 120);
 	assert_int_equal(r.offload, LVS_OFFLOAD_STOP);
-	env_done(&e);
+	core_fx_done(&e);
 	env_init(&e, IPPROTO_TCP, "rr");
-	add_dest(&e, RS1, 1, LVS_CONN_F_TUNNEL);
+	add_rs(&e, RS1, 1, LVS_CONN_F_TUNNEL);
 	set_offload(&e, 8, 1);
 	assert_int_equal(in(&e, 605, S, &r), LVS_FORWARD);
 	assert_int_equal(r.offload, LVS_OFFLOAD_NONE);
-	env_done(&e);
+	core_fx_done(&e);
 }
 
 /* a dest the datapath marks local to the director (its connections are
@@ -1064,15 +923,14 @@ static void test_offload_setup(void **state)
  * replies included (they come back out of the local stack) */
 static void test_offload_local_dest(void **state)
 {
-	struct env e;
+	struct core_fx e;
 	struct lvs_conn_ref r;
 	struct lvs_dest *d;
 
 	(void)state;
 	for (int setup = 0; setup <= 1; setup++) {
 		env_init(&e, IPPROTO_TCP, "rr");
-		add_dest(&e, RS1, 1, LVS_CONN_F_MASQ);
-		d = dest_of(&e, RS1, 80);
+		d = add_rs(&e, RS1, 1, LVS_CONN_F_MASQ);
 		__atomic_or_fetch(&d->flags, LVS_DEST_F_LOCAL, __ATOMIC_RELAXED);
 		set_offload(&e, 1, setup);
 		assert_int_equal(in(&e, 700, S, &r), LVS_FORWARD);
@@ -1090,35 +948,28 @@ static void test_offload_local_dest(void **state)
 		__atomic_and_fetch(&d->flags, ~(uint32_t)LVS_DEST_F_LOCAL, __ATOMIC_RELAXED);
 		assert_int_equal(in(&e, 700, A, &r), LVS_FORWARD);
 		assert_int_equal(r.offload, LVS_OFFLOAD_START);
-		env_done(&e);
+		core_fx_done(&e);
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_nat_handshake_and_teardown),
-		cmocka_unit_test(test_dr_input_only),
-		cmocka_unit_test(test_timeouts_set_and_initial),
-		cmocka_unit_test(test_rr_through_inbound),
-		cmocka_unit_test(test_wrr_through_inbound),
-		cmocka_unit_test(test_no_dest_reject_and_pass),
-		cmocka_unit_test(test_ftp_service_passes_other_ports),
-		cmocka_unit_test(test_deleted_dest),
-		cmocka_unit_test(test_weight0_keeps_existing),
-		cmocka_unit_test(test_conn_reuse),
-		cmocka_unit_test(test_udp_and_ops),
-		cmocka_unit_test(test_icmp_relay),
-		cmocka_unit_test(test_overload_threshold),
-		cmocka_unit_test(test_stats_counted),
-		cmocka_unit_test(test_nat_icmp_send),
-		cmocka_unit_test(test_caller_lock_used),
-		cmocka_unit_test(test_sync_hook),
-		cmocka_unit_test(test_sctp),
-		cmocka_unit_test(test_offload),
-		cmocka_unit_test(test_offload_setup),
-		cmocka_unit_test(test_offload_local_dest),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(cmocka_unit_test(test_nat_handshake_and_teardown),
+	   cmocka_unit_test(test_dr_input_only),
+	   cmocka_unit_test(test_timeouts_set_and_initial),
+	   cmocka_unit_test(test_rr_through_inbound),
+	   cmocka_unit_test(test_wrr_through_inbound),
+	   cmocka_unit_test(test_no_dest_reject_and_pass),
+	   cmocka_unit_test(test_ftp_service_passes_other_ports),
+	   cmocka_unit_test(test_deleted_dest),
+	   cmocka_unit_test(test_weight0_keeps_existing),
+	   cmocka_unit_test(test_conn_reuse),
+	   cmocka_unit_test(test_udp_and_ops),
+	   cmocka_unit_test(test_icmp_relay),
+	   cmocka_unit_test(test_overload_threshold),
+	   cmocka_unit_test(test_stats_counted),
+	   cmocka_unit_test(test_nat_icmp_send),
+	   cmocka_unit_test(test_caller_lock_used),
+	   cmocka_unit_test(test_sync_hook),
+	   cmocka_unit_test(test_sctp),
+	   cmocka_unit_test(test_offload),
+	   cmocka_unit_test(test_offload_setup),
+	   cmocka_unit_test(test_offload_local_dest))

@@ -1,15 +1,12 @@
 /* test_ctl_proto.c - the control protocol's encoders and bounds-checked
  * decoders: exact wire layout, round trips, truncation and garbage. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
 #include <arpa/inet.h>
-#include <cmocka.h>
+
+#include "fixture.h"
 #include "ctl/proto.h"
 
 static struct lvs_service_conf sample_svc(void)
@@ -356,17 +353,11 @@ static void mutation_ops(void **state)
 	assert_string_equal(lvsp_op_name(999), "unknown");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(wire_layout),
-		cmocka_unit_test(round_trips),
-		cmocka_unit_test(service_entry),
-		cmocka_unit_test(strings),
-		cmocka_unit_test(sticky_errors),
-		cmocka_unit_test(fuzz),
-		cmocka_unit_test(varints),
-		cmocka_unit_test(mutation_ops),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(cmocka_unit_test(wire_layout),
+	   cmocka_unit_test(round_trips),
+	   cmocka_unit_test(service_entry),
+	   cmocka_unit_test(strings),
+	   cmocka_unit_test(sticky_errors),
+	   cmocka_unit_test(fuzz),
+	   cmocka_unit_test(varints),
+	   cmocka_unit_test(mutation_ops))

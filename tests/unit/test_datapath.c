@@ -1,59 +1,27 @@
 /* test_datapath.c - the datapath's pure parts: checksum update rules
  * (complete vs CHECKSUM_PARTIAL) and the validating parser. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <cmocka.h>
+
+#include "fixture.h"
 #include "datapath/pkt/crc32c.h"
 #include "datapath/pkt/csum.h"
 #include "datapath/pkt/parse.h"
 
-static const uint8_t MAC[12] = { 2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2 };
-
-/* Ethernet + IPv4 + TCP SYN (or UDP) with correct checksums; returns length */
-static size_t build(uint8_t *f, uint8_t proto, uint32_t s, uint32_t d, uint16_t sp, uint16_t dp,
-		    const char *payload)
-{
-	size_t pl = strlen(payload), l4 = proto == IPPROTO_TCP ? 20 : 8;
-	memset(f, 0, 14 + 20 + l4 + pl);
-	memcpy(f, MAC, 12);
-	f[12] = 0x08;
-	uint8_t *ip = f + 14;
-	ip[0] = 0x45;
-	uint16_t tot = htons((uint16_t)(20 + l4 + pl));
-	memcpy(ip + 2, &tot, 2);
-	ip[8] = 64;
-	ip[9] = proto;
-	memcpy(ip + 12, &s, 4);
-	memcpy(ip + 16, &d, 4);
-	ip4_csum_set(ip, 20);
-	uint8_t *t = ip + 20;
-	uint16_t v = htons(sp);
-	memcpy(t, &v, 2);
-	v = htons(dp);
-	memcpy(t + 2, &v, 2);
-	if (proto == IPPROTO_TCP) {
-		t[12] = 0x50;
-		t[13] = LVS_TCPF_SYN;
-	} else {
-		v = htons((uint16_t)(8 + pl));
-		memcpy(t + 4, &v, 2);
-	}
-	memcpy(t + l4, payload, pl);
-	unsigned coff = proto == IPPROTO_TCP ? 16 : 6;
-	uint16_t c = csum_buf(t, l4 + pl, csum_pseudo4(s, d, proto, (uint16_t)(l4 + pl)));
-	memcpy(t + coff, &c, 2);
-	return 14 + 20 + l4 + pl;
-}
-
+/* a frame of length len as it arrives on ifindex 2 */
 static struct dp_frame frame(uint8_t *f, size_t len)
 {
 	struct dp_frame fr = { .data = f, .len = (uint32_t)len, .wire_len = (uint32_t)len, .ifindex = 2 };
 	return fr;
+}
+
+/* client 172.20.0.100:sp -> VIP 172.20.0.24:dp, a TCP SYN or UDP with
+ * payload, every checksum correct */
+static struct dp_frame vip_frame(uint8_t *f, uint8_t proto, uint16_t sp, uint16_t dp, const char *payload)
+{
+	return frame(f, frame_ip4(f, proto, inet_addr("172.20.0.100"), inet_addr("172.20.0.24"), sp, dp,
+				  LVS_TCPF_SYN, payload));
 }
 
 static void test_csum_complete_update(void **state)
@@ -61,8 +29,8 @@ static void test_csum_complete_update(void **state)
 	(void)state;
 	uint8_t f[128], g[128];
 	uint32_t vip = inet_addr("172.20.0.24"), rip = inet_addr("192.168.1.16"), cip = inet_addr("172.20.0.100");
-	build(f, IPPROTO_TCP, cip, vip, 40000, 80, "hello");
-	size_t n = build(g, IPPROTO_TCP, cip, rip, 40000, 8080, "hello");
+	frame_ip4(f, IPPROTO_TCP, cip, vip, 40000, 80, LVS_TCPF_SYN, "hello");
+	frame_ip4(g, IPPROTO_TCP, cip, rip, 40000, 8080, LVS_TCPF_SYN, "hello");
 	/* incremental DNAT of f must give exactly g's checksums */
 	uint16_t ipsum, tsum, op = htons(80), np = htons(8080);
 	memcpy(&ipsum, f + 24, 2);
@@ -72,7 +40,6 @@ static void test_csum_complete_update(void **state)
 	csum_replace2(&tsum, op, np);
 	assert_memory_equal(&ipsum, g + 24, 2);
 	assert_memory_equal(&tsum, g + 34 + 16, 2);
-	(void)n;
 }
 
 static void test_csum_partial_update(void **state)
@@ -91,8 +58,7 @@ static void test_parse_good_tcp_udp(void **state)
 {
 	(void)state;
 	uint8_t f[128];
-	size_t n = build(f, IPPROTO_TCP, inet_addr("172.20.0.100"), inet_addr("172.20.0.24"), 40000, 80, "");
-	struct dp_frame fr = frame(f, n);
+	struct dp_frame fr = vip_frame(f, IPPROTO_TCP, 40000, 80, "");
 	struct dp_parsed p;
 	assert_int_equal(dp_parse(&fr, &p), DP_R_OK);
 	assert_int_equal(p.pkt.protocol, IPPROTO_TCP);
@@ -102,8 +68,7 @@ static void test_parse_good_tcp_udp(void **state)
 	assert_int_equal(p.pkt.len, 40);
 	assert_int_equal(p.l4off, 34);
 
-	n = build(f, IPPROTO_UDP, inet_addr("172.20.0.100"), inet_addr("172.20.0.24"), 5353, 53, "query");
-	fr = frame(f, n);
+	fr = vip_frame(f, IPPROTO_UDP, 5353, 53, "query");
 	assert_int_equal(dp_parse(&fr, &p), DP_R_OK);
 	/* UDP checksum 0 means "none" and is valid */
 	f[34 + 6] = f[34 + 7] = 0;
@@ -114,8 +79,7 @@ static void test_parse_checksums(void **state)
 {
 	(void)state;
 	uint8_t f[128];
-	size_t n = build(f, IPPROTO_TCP, inet_addr("172.20.0.100"), inet_addr("172.20.0.24"), 40000, 80, "abc");
-	struct dp_frame fr = frame(f, n);
+	struct dp_frame fr = vip_frame(f, IPPROTO_TCP, 40000, 80, "abc");
 	struct dp_parsed p;
 	f[34 + 16] ^= 0x55;
 	assert_int_equal(dp_parse(&fr, &p), DP_R_TCP_CSUM);
@@ -126,8 +90,7 @@ static void test_parse_checksums(void **state)
 	f[24] ^= 1;
 	assert_int_equal(dp_parse(&fr, &p), DP_R_IP_CSUM);
 	f[24] ^= 1;
-	n = build(f, IPPROTO_UDP, inet_addr("172.20.0.100"), inet_addr("172.20.0.24"), 5353, 53, "q");
-	fr = frame(f, n);
+	fr = vip_frame(f, IPPROTO_UDP, 5353, 53, "q");
 	f[40] ^= 0x10;
 	assert_int_equal(dp_parse(&fr, &p), DP_R_UDP_CSUM);
 }
@@ -136,8 +99,8 @@ static void test_parse_malformed(void **state)
 {
 	(void)state;
 	uint8_t f[128], g[128];
-	size_t n = build(f, IPPROTO_TCP, inet_addr("172.20.0.100"), inet_addr("172.20.0.24"), 40000, 80, "");
-	struct dp_frame fr;
+	struct dp_frame fr = vip_frame(f, IPPROTO_TCP, 40000, 80, "");
+	size_t n = fr.len;
 	struct dp_parsed p;
 	for (size_t cut = 0; cut < n; cut++) {    /* every truncation is rejected, never read past */
 		fr = frame(f, cut);
@@ -189,7 +152,8 @@ static void test_parse_local_frame(void **state)
 {
 	(void)state;
 	uint8_t f[128];
-	size_t n = build(f, IPPROTO_TCP, inet_addr("127.0.0.1"), inet_addr("172.20.0.100"), 8080, 41000, "x");
+	size_t n = frame_ip4(f, IPPROTO_TCP, inet_addr("127.0.0.1"), inet_addr("172.20.0.100"), 8080, 41000,
+			     LVS_TCPF_SYN, "x");
 	struct dp_frame fr = frame(f, n);
 	struct dp_parsed p;
 	assert_int_equal(dp_parse(&fr, &p), DP_R_IP_SRC_MARTIAN);
@@ -217,20 +181,9 @@ static void test_parse_icmp_error(void **state)
 	(void)state;
 	uint8_t f[160], inner[64];
 	/* quoted: our reply VIP:80 -> client:41000 */
-	build(inner, IPPROTO_TCP, inet_addr("172.20.0.24"), inet_addr("172.20.0.100"), 80, 41000, "");
-	memset(f, 0, sizeof(f));
-	memcpy(f, MAC, 12);
-	f[12] = 0x08;
-	uint8_t *ip = f + 14;
-	ip[0] = 0x45;
-	ip[3] = 20 + 8 + 28;
-	ip[8] = 64;
-	ip[9] = IPPROTO_ICMP;
+	frame_ip4(inner, IPPROTO_TCP, inet_addr("172.20.0.24"), inet_addr("172.20.0.100"), 80, 41000, LVS_TCPF_SYN, "");
 	uint32_t s = inet_addr("172.20.0.100"), d = inet_addr("172.20.0.24");
-	memcpy(ip + 12, &s, 4);
-	memcpy(ip + 16, &d, 4);
-	ip4_csum_set(ip, 20);
-	uint8_t *ic = ip + 20;
+	uint8_t *ic = frame_ip4_hdr(f, IPPROTO_ICMP, s, d, 8 + 28), *ip = f + 14;
 	ic[0] = 3;
 	ic[1] = 4;
 	memcpy(ic + 8, inner + 14, 28);
@@ -264,19 +217,7 @@ static void test_crc32c_and_sctp(void **state)
 	/* the standard check value of CRC32c */
 	assert_int_equal(~crc32c(~0u, "123456789", 9), 0xe3069283u);
 	uint8_t f[128];
-	memset(f, 0, sizeof(f));
-	memcpy(f, MAC, 12);
-	f[12] = 0x08;
-	uint8_t *ip = f + 14;
-	ip[0] = 0x45;
-	ip[3] = 20 + 12 + 20;
-	ip[8] = 64;
-	ip[9] = IPPROTO_SCTP;
-	uint32_t s = inet_addr("172.20.0.100"), d = inet_addr("172.20.0.24");
-	memcpy(ip + 12, &s, 4);
-	memcpy(ip + 16, &d, 4);
-	ip4_csum_set(ip, 20);
-	uint8_t *sc = ip + 20;
+	uint8_t *sc = frame_ip4_hdr(f, IPPROTO_SCTP, inet_addr("172.20.0.100"), inet_addr("172.20.0.24"), 12 + 20);
 	sc[0] = 0x9c; sc[1] = 0x40;             /* 40000 */
 	sc[2] = 0x27; sc[3] = 0x0f;             /* 9999 */
 	sc[12] = LVS_SCTP_CID_INIT;
@@ -305,17 +246,11 @@ static void test_crc32c_and_sctp(void **state)
 	assert_int_equal(dp_parse(&fr, &p), DP_R_SCTP_SHORT);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_csum_complete_update),
-		cmocka_unit_test(test_csum_partial_update),
-		cmocka_unit_test(test_parse_good_tcp_udp),
-		cmocka_unit_test(test_parse_checksums),
-		cmocka_unit_test(test_parse_malformed),
-		cmocka_unit_test(test_parse_local_frame),
-		cmocka_unit_test(test_parse_icmp_error),
-		cmocka_unit_test(test_crc32c_and_sctp),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(cmocka_unit_test(test_csum_complete_update),
+	   cmocka_unit_test(test_csum_partial_update),
+	   cmocka_unit_test(test_parse_good_tcp_udp),
+	   cmocka_unit_test(test_parse_checksums),
+	   cmocka_unit_test(test_parse_malformed),
+	   cmocka_unit_test(test_parse_local_frame),
+	   cmocka_unit_test(test_parse_icmp_error),
+	   cmocka_unit_test(test_crc32c_and_sctp))

@@ -1,9 +1,6 @@
 /* test_dp_cpulist.c - `lvsd --cpus LIST` parsing (src/datapath/cpulist.c). */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+
+#include "fixture.h"
 #include "lib/cpulist.h"
 
 static void lists_in_written_order(void **state)
@@ -34,11 +31,5 @@ static void bad_lists_refused(void **state)
 	assert_int_equal(dp_cpulist_parse(NULL, v, 4), -1);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(lists_in_written_order),
-		cmocka_unit_test(bad_lists_refused),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(cmocka_unit_test(lists_in_written_order),
+	   cmocka_unit_test(bad_lists_refused))

@@ -10,7 +10,8 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <cmocka.h>
+
+#include "fixture.h"
 #include "lib/strbuf.h"
 #include "datapath/netfilter/fwmark.h"
 
@@ -268,17 +269,11 @@ static void test_parse_u32(void **state)
 	assert_int_equal(fwm_parse_u32("", &v), -EINVAL);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_seeds),
-		cmocka_unit_test(test_set_mark_forms),
-		cmocka_unit_test(test_later_rules_override),
-		cmocka_unit_test(test_negations_and_iface),
-		cmocka_unit_test(test_unsupported_reported),
-		cmocka_unit_test(test_garbage),
-		cmocka_unit_test(test_nft_text),
-		cmocka_unit_test(test_parse_u32),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(cmocka_unit_test(test_seeds),
+	   cmocka_unit_test(test_set_mark_forms),
+	   cmocka_unit_test(test_later_rules_override),
+	   cmocka_unit_test(test_negations_and_iface),
+	   cmocka_unit_test(test_unsupported_reported),
+	   cmocka_unit_test(test_garbage),
+	   cmocka_unit_test(test_nft_text),
+	   cmocka_unit_test(test_parse_u32))

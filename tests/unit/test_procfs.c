@@ -1,41 +1,26 @@
 /* test_procfs.c - /proc/net/ip_vs and ip_vs_stats text, byte for byte
  * against the oracle sample (spec/oracle-samples.md, "cat /proc/net/ip_vs"). */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
-#include <cmocka.h>
+
+#include "fixture.h"
 #include "core/procfs.h"
 #include "core/table.h"
 #include "core/stats.h"
 
-static struct lvs_service_conf svc(int af, int proto, const char *addr, int port, const char *sched)
+/* /proc/net/ip_vs of t, as the text of one read (kept until the next call) */
+static const char *ip_vs(struct lvs_table *t)
 {
-	struct lvs_service_conf s;
-	memset(&s, 0, sizeof(s));
-	s.af = af;
-	s.protocol = (uint16_t)proto;
-	if (addr)
-		assert_int_equal(inet_pton(af, addr, &s.addr), 1);
-	s.port = (uint16_t)port;
-	snprintf(s.sched_name, sizeof(s.sched_name), "%s", sched);
-	s.netmask = af == AF_INET6 ? 128 : 0xffffffff;
-	return s;
-}
+	static char text[4096];
+	struct strbuf sb = STRBUF_INIT;
 
-static struct lvs_dest_conf dest(int af, const char *addr, int port, uint32_t fwd, int weight)
-{
-	struct lvs_dest_conf d;
-	memset(&d, 0, sizeof(d));
-	d.af = af;
-	assert_int_equal(inet_pton(af, addr, &d.addr), 1);
-	d.port = (uint16_t)port;
-	d.conn_flags = fwd;
-	d.weight = weight;
-	return d;
+	lvs_procfs_ip_vs(t, &sb);
+	assert_false(sb.oom);
+	assert_true(sb.len < sizeof(text));
+	memcpy(text, sb.buf, sb.len + 1);
+	sb_free(&sb);
+	return text;
 }
 
 static void oracle_ip_vs(void **state)
@@ -44,41 +29,34 @@ static void oracle_ip_vs(void **state)
 	struct lvs_table *t = lvs_table_new();
 	assert_non_null(t);
 
-	struct lvs_service_conf a = svc(AF_INET, IPPROTO_TCP, "172.20.0.24", 80, "wrr");
+	struct lvs_service_conf a = svc_conf("172.20.0.24", 80, "wrr");
 	a.flags = LVS_SVC_F_PERSISTENT;
 	a.timeout = 360;
-	assert_int_equal(lvs_add_service(t, &a), 0);
-	struct lvs_dest_conf d1 = dest(AF_INET, "192.168.1.16", 80, LVS_CONN_F_MASQ, 3);
-	struct lvs_dest_conf d2 = dest(AF_INET, "192.168.1.8", 80, LVS_CONN_F_MASQ, 1);
-	assert_int_equal(lvs_add_dest(t, &a, &d1), 0);
-	assert_int_equal(lvs_add_dest(t, &a, &d2), 0);
+	add_svc(t, &a);
+	add_dest(t, &a, "192.168.1.16", 80, 3, LVS_CONN_F_MASQ);
+	add_dest(t, &a, "192.168.1.8", 80, 1, LVS_CONN_F_MASQ);
 
-	struct lvs_service_conf f = svc(AF_INET, IPPROTO_TCP, NULL, 0, "wlc");
-	f.fwmark = 7;
+	struct lvs_service_conf f = fwm_conf(AF_INET, 7, "wlc");
 	f.flags = LVS_SVC_F_PERSISTENT;
 	f.timeout = 3600;
-	assert_int_equal(lvs_add_service(t, &f), 0);
-	struct lvs_dest_conf d5 = dest(AF_INET, "10.0.0.7", 0, LVS_CONN_F_DROUTE, 1);
-	assert_int_equal(lvs_add_dest(t, &f, &d5), 0);
+	add_svc(t, &f);
+	add_dest(t, &f, "10.0.0.7", 0, 1, LVS_CONN_F_DROUTE);
 
-	struct lvs_service_conf b = svc(AF_INET, IPPROTO_UDP, "10.0.0.1", 53, "sh");
+	struct lvs_service_conf b = svc_conf("10.0.0.1", 53, "sh");
+	b.protocol = IPPROTO_UDP;
 	b.flags = LVS_SVC_F_SCHED2;
-	assert_int_equal(lvs_add_service(t, &b), 0);
+	add_svc(t, &b);
 
-	struct lvs_service_conf c = svc(AF_INET6, IPPROTO_TCP, "2001:db8::1", 443, "mh");
+	struct lvs_service_conf c = svc_conf("2001:db8::1", 443, "mh");
 	c.flags = LVS_SVC_F_SCHED1 | LVS_SVC_F_SCHED2;
-	assert_int_equal(lvs_add_service(t, &c), 0);
-	struct lvs_dest_conf d3 = dest(AF_INET6, "2001:db8::10", 8443, LVS_CONN_F_MASQ, 1);
-	assert_int_equal(lvs_add_dest(t, &c, &d3), 0);
+	add_svc(t, &c);
+	add_dest(t, &c, "2001:db8::10", 8443, 1, LVS_CONN_F_MASQ);
 
-	struct strbuf sb = STRBUF_INIT;
-	lvs_procfs_ip_vs(t, &sb);
-	assert_false(sb.oom);
 	/* Every line is the oracle's.  The service order is the kernel's dump
 	 * order (hash buckets, fwmark services last) with lvsd's fixed zero in
 	 * place of the kernel's per-boot netns term: buckets IPv6 :443 -> 5,
 	 * UDP 10.0.0.1:53 -> 37, TCP 172.20.0.24:80 -> 78 (see table.c). */
-	assert_string_equal(sb.buf,
+	assert_string_equal(ip_vs(t),
 		"IP Virtual Server version 1.2.1 (size=4096)\n"
 		"Prot LocalAddress:Port Scheduler Flags\n"
 		"  -> RemoteAddress:Port Forward Weight ActiveConn InActConn\n"
@@ -90,7 +68,6 @@ static void oracle_ip_vs(void **state)
 		"  -> C0A80110:0050      Masq    3      0          0         \n"
 		"FWM  00000007 wlc persistent 900000 FFFFFFFF\n"
 		"  -> 0A000007:0000      Route   1      0          0         \n");
-	sb_free(&sb);
 	lvs_table_free(t);
 }
 
@@ -98,35 +75,30 @@ static void ops_and_masks(void **state)
 {
 	(void)state;
 	struct lvs_table *t = lvs_table_new();
-	struct lvs_service_conf a = svc(AF_INET, IPPROTO_UDP, "192.168.1.100", 53, "rr");
+	struct lvs_service_conf a = svc_conf("192.168.1.100", 53, "rr");
+	a.protocol = IPPROTO_UDP;
 	a.flags = LVS_SVC_F_ONEPACKET | LVS_SVC_F_PERSISTENT;
 	a.timeout = 360;
 	a.netmask = htonl(0xffffff00);
-	assert_int_equal(lvs_add_service(t, &a), 0);
-	struct lvs_service_conf f = svc(AF_INET, IPPROTO_TCP, NULL, 0, "rr");
-	f.fwmark = 0x1234;
+	add_svc(t, &a);
+	struct lvs_service_conf f = fwm_conf(AF_INET, 0x1234, "rr");
 	f.flags = LVS_SVC_F_ONEPACKET;
-	assert_int_equal(lvs_add_service(t, &f), 0);
-	struct lvs_service_conf c = svc(AF_INET6, IPPROTO_TCP, "::1", 80, "wlc");
+	add_svc(t, &f);
+	struct lvs_service_conf c = svc_conf("::1", 80, "wlc");
 	c.flags = LVS_SVC_F_PERSISTENT;
 	c.timeout = 10;
 	c.netmask = 64;
-	assert_int_equal(lvs_add_service(t, &c), 0);
-	struct lvs_dest_conf d = dest(AF_INET, "10.0.0.1", 80, LVS_CONN_F_TUNNEL, 0);
-	assert_int_equal(lvs_add_dest(t, &a, &d), 0);
-	struct lvs_dest_conf l = dest(AF_INET, "10.0.0.2", 80, LVS_CONN_F_LOCALNODE, 65535);
-	assert_int_equal(lvs_add_dest(t, &a, &l), 0);
+	add_svc(t, &c);
+	add_dest(t, &a, "10.0.0.1", 80, 0, LVS_CONN_F_TUNNEL);
+	add_dest(t, &a, "10.0.0.2", 80, 65535, LVS_CONN_F_LOCALNODE);
 
-	struct strbuf sb = STRBUF_INIT;
-	lvs_procfs_ip_vs(t, &sb);
-	const char *body = strstr(sb.buf, "InActConn\n") + strlen("InActConn\n");
+	const char *text = ip_vs(t), *body = strstr(text, "InActConn\n") + strlen("InActConn\n");
 	assert_string_equal(body,
 		"UDP  C0A80164:0035 rr ops  persistent 90000 FFFFFF00\n"
 		"  -> 0A000002:0050      Local   65535  0          0         \n"
 		"  -> 0A000001:0050      Tunnel  0      0          0         \n"
 		"TCP  [0000:0000:0000:0000:0000:0000:0000:0001]:0050 wlc persistent 2500 40000000\n"
 		"FWM  00001234 rr ops \n");
-	sb_free(&sb);
 	lvs_table_free(t);
 }
 
@@ -171,13 +143,7 @@ static void names(void **state)
 	assert_string_equal(lvs_fwd_name(7), "Unknown");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(oracle_ip_vs),
-		cmocka_unit_test(ops_and_masks),
-		cmocka_unit_test(stats_view),
-		cmocka_unit_test(names),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(cmocka_unit_test(oracle_ip_vs),
+	   cmocka_unit_test(ops_and_masks),
+	   cmocka_unit_test(stats_view),
+	   cmocka_unit_test(names))

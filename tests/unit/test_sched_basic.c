@@ -1,69 +1,24 @@
 /* test_sched_basic.c - rr, wrr, lc, wlc, sed, nq, fo, ovf, twos picks and
  * the scheduler registry, driven through the real table (so add/del/edit
  * hooks run exactly as in the daemon). */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
-#include <cmocka.h>
 
-#include "core/table.h"
+#include "fixture.h"
 #include "core/sched.h"
 
-static struct lvs_service_conf svc_conf(const char *sched)
-{
-	struct lvs_service_conf c;
-
-	memset(&c, 0, sizeof(c));
-	c.af = AF_INET;
-	c.protocol = IPPROTO_TCP;
-	inet_pton(AF_INET, "172.20.0.25", &c.addr.ip);
-	c.port = 80;
-	snprintf(c.sched_name, sizeof(c.sched_name), "%s", sched);
-	c.netmask = 0xffffffff;
-	return c;
-}
-
-static struct lvs_dest_conf dest_conf(const char *ip, int weight)
-{
-	struct lvs_dest_conf d;
-
-	memset(&d, 0, sizeof(d));
-	d.af = AF_INET;
-	inet_pton(AF_INET, ip, &d.addr.ip);
-	d.port = 80;
-	d.weight = weight;
-	d.conn_flags = LVS_CONN_F_MASQ;
-	return d;
-}
-
-/* the oracle's real servers */
-#define RS1 "192.168.1.16"
-#define RS2 "192.168.1.8"
-#define RS3 "192.168.1.24"
+#define VIP "172.20.0.25"
 
 static const char *name_of(const struct lvs_dest *d)
 {
-	static char buf[64];
-
-	if (!d)
-		return "-";
-	lvs_addr_str(AF_INET, &d->addr, buf, sizeof(buf));
-	if (!strcmp(buf, RS1))
-		return "rs1";
-	if (!strcmp(buf, RS2))
-		return "rs2";
-	if (!strcmp(buf, RS3))
-		return "rs3";
-	return buf;
+	return rs_name(d ? &d->addr : NULL);
 }
 
-/* n picks as "a b c ..." */
-static const char *picks(struct lvs_service *s, int n)
+/* n picks as "a b c ..."; with inact, each pick leaves a finished
+ * (inactive) connection on its dest */
+static const char *picks_counted(struct lvs_service *s, int n, int inact)
 {
 	static char out[1024];
 
@@ -74,57 +29,50 @@ static const char *picks(struct lvs_service *s, int n)
 		if (i)
 			strcat(out, " ");
 		strcat(out, name_of(d));
+		if (d && inact)
+			d->inactconns++;
 	}
 	return out;
 }
 
-static struct lvs_dest *dest_of(struct lvs_service *s, const char *ip)
+static const char *picks(struct lvs_service *s, int n)
 {
-	union lvs_addr a;
-
-	memset(&a, 0, sizeof(a));
-	inet_pton(AF_INET, ip, &a.ip);
-	return lvs_dest_lookup(s, AF_INET, &a, 80);
+	return picks_counted(s, n, 0);
 }
 
-struct fx {
-	struct lvs_table *t;
-	struct lvs_service_conf c;
-	struct lvs_service *s;
-};
-
-static struct fx make(const char *sched)
+/* the tests' service is sched on VIP:80, its dests NAT on port 80 */
+static void add(struct svc_fx *f, const char *ip, int w)
 {
-	struct fx f;
+	add_dest(f->t, &f->c, ip, 80, w, LVS_CONN_F_MASQ);
+}
 
-	f.t = lvs_table_new();
-	assert_non_null(f.t);
-	f.c = svc_conf(sched);
-	assert_int_equal(lvs_add_service(f.t, &f.c), 0);
-	f.s = lvs_svc_get(f.t, &f.c);
-	assert_non_null(f.s);
+static void edit(struct svc_fx *f, const char *ip, int w)
+{
+	edit_dest(f->t, &f->c, ip, 80, w, LVS_CONN_F_MASQ);
+}
+
+static void del(struct svc_fx *f, const char *ip)
+{
+	del_dest(f->t, &f->c, ip, 80);
+}
+
+static struct lvs_dest *dest_of(struct svc_fx *f, const char *ip)
+{
+	return find_dest(f->t, &f->c, ip, 80);
+}
+
+/* the dests follow as ip, weight pairs, added in that order; NULL ends */
+static struct svc_fx make(const char *sched, ...)
+{
+	struct svc_fx f = svc_fx_new(svc_conf(VIP, 80, sched));
+	va_list ap;
+	const char *ip;
+
+	va_start(ap, sched);
+	while ((ip = va_arg(ap, const char *)))
+		add(&f, ip, va_arg(ap, int));
+	va_end(ap);
 	return f;
-}
-
-static void add(struct fx *f, const char *ip, int w)
-{
-	struct lvs_dest_conf d = dest_conf(ip, w);
-
-	assert_int_equal(lvs_add_dest(f->t, &f->c, &d), 0);
-}
-
-static void edit(struct fx *f, const char *ip, int w)
-{
-	struct lvs_dest_conf d = dest_conf(ip, w);
-
-	assert_int_equal(lvs_edit_dest(f->t, &f->c, &d), 0);
-}
-
-static void del(struct fx *f, const char *ip)
-{
-	struct lvs_dest_conf d = dest_conf(ip, 1);
-
-	assert_int_equal(lvs_del_dest(f->t, &f->c, &d), 0);
 }
 
 /* ------------------------------------------------------------- registry */
@@ -158,10 +106,7 @@ static void test_registry_all_14(void **state)
 static void test_rr_oracle_starts_at_newest(void **state)
 {
 	(void)state;
-	struct fx f = make("rr");
-
-	add(&f, RS1, 1);
-	add(&f, RS2, 1);
+	struct svc_fx f = make("rr", RS1, 1, RS2, 1, NULL);
 	assert_string_equal(picks(f.s, 10), "rs2 rs1 rs2 rs1 rs2 rs1 rs2 rs1 rs2 rs1");
 	lvs_table_free(f.t);
 }
@@ -169,11 +114,7 @@ static void test_rr_oracle_starts_at_newest(void **state)
 static void test_rr_cursor_survives_delete(void **state)
 {
 	(void)state;
-	struct fx f = make("rr");
-
-	add(&f, RS1, 1);
-	add(&f, RS2, 1);
-	add(&f, RS3, 1); /* list: rs3 rs2 rs1 */
+	struct svc_fx f = make("rr", RS1, 1, RS2, 1, RS3, 1, NULL); /* list: rs3 rs2 rs1 */
 	assert_string_equal(picks(f.s, 2), "rs3 rs2");
 	/* cursor on rs2; deleting it moves the cursor back to rs3, so the
 	 * rotation goes on with rs1 (not restarting at the head) */
@@ -189,16 +130,16 @@ static void test_rr_cursor_survives_delete(void **state)
 static void test_rr_skips_weight0_and_overload(void **state)
 {
 	(void)state;
-	struct fx f = make("rr");
+	struct svc_fx f = make("rr", NULL);
 
 	assert_null(f.s->sched->schedule(f.s, NULL, 0)); /* empty */
 	add(&f, RS1, 1);
 	add(&f, RS2, 0);
 	add(&f, RS3, 1);
 	assert_string_equal(picks(f.s, 4), "rs3 rs1 rs3 rs1");
-	dest_of(f.s, RS3)->flags |= LVS_DEST_F_OVERLOAD;
+	dest_of(&f, RS3)->flags |= LVS_DEST_F_OVERLOAD;
 	assert_string_equal(picks(f.s, 3), "rs1 rs1 rs1");
-	dest_of(f.s, RS1)->flags |= LVS_DEST_F_OVERLOAD;
+	dest_of(&f, RS1)->flags |= LVS_DEST_F_OVERLOAD;
 	assert_string_equal(picks(f.s, 2), "- -");
 	lvs_table_free(f.t);
 }
@@ -209,11 +150,7 @@ static void test_rr_skips_weight0_and_overload(void **state)
 static void test_wrr_oracle_added_1_2_3(void **state)
 {
 	(void)state;
-	struct fx f = make("wrr");
-
-	add(&f, RS1, 3);
-	add(&f, RS2, 2);
-	add(&f, RS3, 1);
+	struct svc_fx f = make("wrr", RS1, 3, RS2, 2, RS3, 1, NULL);
 	assert_string_equal(picks(f.s, 12), "rs3 rs2 rs1 rs1 rs2 rs1 rs3 rs2 rs1 rs1 rs2 rs1");
 	lvs_table_free(f.t);
 }
@@ -221,11 +158,7 @@ static void test_wrr_oracle_added_1_2_3(void **state)
 static void test_wrr_oracle_added_3_2_1(void **state)
 {
 	(void)state;
-	struct fx f = make("wrr");
-
-	add(&f, RS3, 1);
-	add(&f, RS2, 2);
-	add(&f, RS1, 3);
+	struct svc_fx f = make("wrr", RS3, 1, RS2, 2, RS1, 3, NULL);
 	assert_string_equal(picks(f.s, 12), "rs1 rs2 rs3 rs1 rs1 rs2 rs1 rs2 rs3 rs1 rs1 rs2");
 	lvs_table_free(f.t);
 }
@@ -235,12 +168,8 @@ static void test_wrr_oracle_added_3_2_1(void **state)
 static void test_wrr_fresh_state_after_sched_change(void **state)
 {
 	(void)state;
-	struct fx f = make("rr");
-
-	add(&f, RS3, 1);
-	add(&f, RS2, 2);
-	add(&f, RS1, 3); /* list rs1 rs2 rs3 */
-	f.c = svc_conf("wrr");
+	struct svc_fx f = make("rr", RS3, 1, RS2, 2, RS1, 3, NULL); /* list rs1 rs2 rs3 */
+	f.c = svc_conf(VIP, 80, "wrr");
 	assert_int_equal(lvs_edit_service(f.t, &f.c), 0);
 	assert_string_equal(f.s->sched_name, "wrr");
 	assert_string_equal(picks(f.s, 12), "rs1 rs1 rs2 rs1 rs2 rs3 rs1 rs1 rs2 rs1 rs2 rs3");
@@ -251,10 +180,7 @@ static void test_wrr_fresh_state_after_sched_change(void **state)
 static void test_wrr_gcd(void **state)
 {
 	(void)state;
-	struct fx f = make("wrr");
-
-	add(&f, RS1, 4);
-	add(&f, RS2, 2);
+	struct svc_fx f = make("wrr", RS1, 4, RS2, 2, NULL);
 	assert_string_equal(picks(f.s, 6), "rs2 rs1 rs1 rs2 rs1 rs1");
 	lvs_table_free(f.t);
 }
@@ -262,7 +188,7 @@ static void test_wrr_gcd(void **state)
 static void test_wrr_weights_zero_and_overload(void **state)
 {
 	(void)state;
-	struct fx f = make("wrr");
+	struct svc_fx f = make("wrr", NULL);
 
 	assert_null(f.s->sched->schedule(f.s, NULL, 0));
 	add(&f, RS1, 0);
@@ -270,9 +196,9 @@ static void test_wrr_weights_zero_and_overload(void **state)
 	assert_null(f.s->sched->schedule(f.s, NULL, 0)); /* mw == 0 */
 	edit(&f, RS1, 2);
 	assert_string_equal(picks(f.s, 3), "rs1 rs1 rs1");
-	dest_of(f.s, RS1)->flags |= LVS_DEST_F_OVERLOAD;
+	dest_of(&f, RS1)->flags |= LVS_DEST_F_OVERLOAD;
 	assert_string_equal(picks(f.s, 2), "- -"); /* all overloaded: terminates */
-	dest_of(f.s, RS1)->flags &= ~LVS_DEST_F_OVERLOAD;
+	dest_of(&f, RS1)->flags &= ~LVS_DEST_F_OVERLOAD;
 	edit(&f, RS2, 1);
 	/* list rs2(1) rs1(2): every pick over 3 has rs1 twice */
 	const char *p = picks(f.s, 6);
@@ -286,9 +212,9 @@ static void test_wrr_weights_zero_and_overload(void **state)
 
 /* -------------------------------------------------------- lc/wlc/sed/nq */
 
-static void set_conns(struct fx *f, const char *ip, int active, int inactive)
+static void set_conns(struct svc_fx *f, const char *ip, int active, int inactive)
 {
-	struct lvs_dest *d = dest_of(f->s, ip);
+	struct lvs_dest *d = dest_of(f, ip);
 
 	d->activeconns = active;
 	d->inactconns = inactive;
@@ -297,11 +223,7 @@ static void set_conns(struct fx *f, const char *ip, int active, int inactive)
 static void test_lc(void **state)
 {
 	(void)state;
-	struct fx f = make("lc");
-
-	add(&f, RS1, 1);
-	add(&f, RS2, 5);
-	add(&f, RS3, 1); /* list rs3 rs2 rs1 */
+	struct svc_fx f = make("lc", RS1, 1, RS2, 5, RS3, 1, NULL); /* list rs3 rs2 rs1 */
 	assert_string_equal(picks(f.s, 1), "rs3"); /* all zero: first wins */
 	set_conns(&f, RS3, 1, 0);                  /* 256 + 1 total = 257 */
 	set_conns(&f, RS2, 0, 300);                /* 300 */
@@ -311,9 +233,9 @@ static void test_lc(void **state)
 	assert_string_equal(picks(f.s, 1), "rs3");
 	edit(&f, RS3, 0); /* weight 0 is skipped; lc ignores weight otherwise */
 	assert_string_equal(picks(f.s, 1), "rs1");
-	dest_of(f.s, RS1)->flags |= LVS_DEST_F_OVERLOAD;
+	dest_of(&f, RS1)->flags |= LVS_DEST_F_OVERLOAD;
 	assert_string_equal(picks(f.s, 1), "rs2");
-	dest_of(f.s, RS2)->flags |= LVS_DEST_F_OVERLOAD;
+	dest_of(&f, RS2)->flags |= LVS_DEST_F_OVERLOAD;
 	assert_string_equal(picks(f.s, 1), "-");
 	lvs_table_free(f.t);
 }
@@ -321,10 +243,7 @@ static void test_lc(void **state)
 static void test_wlc(void **state)
 {
 	(void)state;
-	struct fx f = make("wlc");
-
-	add(&f, RS1, 3);
-	add(&f, RS2, 1); /* list rs2 rs1 */
+	struct svc_fx f = make("wlc", RS1, 3, RS2, 1, NULL); /* list rs2 rs1 */
 	assert_string_equal(picks(f.s, 1), "rs2");
 	/* overhead = 257*active + inactive: rs2 257/1 ; rs1 514/3 -> rs1 */
 	set_conns(&f, RS2, 1, 0);
@@ -340,7 +259,7 @@ static void test_wlc(void **state)
 	/* weight 0 never wins even with no connections */
 	add(&f, RS3, 0);
 	assert_string_equal(picks(f.s, 1), "rs1");
-	assert_ptr_equal(lvs_sched_wlc_pick(f.s), dest_of(f.s, RS1));
+	assert_ptr_equal(lvs_sched_wlc_pick(f.s), dest_of(&f, RS1));
 	edit(&f, RS1, 0);
 	edit(&f, RS2, 0);
 	assert_null(lvs_sched_wlc_pick(f.s));
@@ -350,10 +269,7 @@ static void test_wlc(void **state)
 static void test_sed(void **state)
 {
 	(void)state;
-	struct fx f = make("sed");
-
-	add(&f, RS1, 1);
-	add(&f, RS2, 3); /* list rs2 rs1 */
+	struct svc_fx f = make("sed", RS1, 1, RS2, 3, NULL); /* list rs2 rs1 */
 	/* (0+1)/3 < (0+1)/1 */
 	assert_string_equal(picks(f.s, 1), "rs2");
 	/* rs2: 3/3 = 1 ; rs1: 1/1 = 1 -> tie, rs2 first */
@@ -370,11 +286,7 @@ static void test_sed(void **state)
 static void test_nq(void **state)
 {
 	(void)state;
-	struct fx f = make("nq");
-
-	add(&f, RS1, 1);
-	add(&f, RS2, 10);
-	add(&f, RS3, 1); /* list rs3 rs2 rs1 */
+	struct svc_fx f = make("nq", RS1, 1, RS2, 10, RS3, 1, NULL); /* list rs3 rs2 rs1 */
 	set_conns(&f, RS3, 1, 0);
 	set_conns(&f, RS2, 1, 0);
 	/* rs1 is idle: taken at once although rs2 has a much better ratio */
@@ -394,13 +306,9 @@ static void test_nq(void **state)
 static void test_fo(void **state)
 {
 	(void)state;
-	struct fx f = make("fo");
-
-	add(&f, RS1, 5);
-	add(&f, RS2, 5);
-	add(&f, RS3, 1); /* list rs3 rs2 rs1 */
+	struct svc_fx f = make("fo", RS1, 5, RS2, 5, RS3, 1, NULL); /* list rs3 rs2 rs1 */
 	assert_string_equal(picks(f.s, 3), "rs2 rs2 rs2"); /* tie: first in list */
-	dest_of(f.s, RS2)->flags |= LVS_DEST_F_OVERLOAD;
+	dest_of(&f, RS2)->flags |= LVS_DEST_F_OVERLOAD;
 	assert_string_equal(picks(f.s, 1), "rs1");
 	edit(&f, RS1, 0);
 	assert_string_equal(picks(f.s, 1), "rs3");
@@ -412,10 +320,7 @@ static void test_fo(void **state)
 static void test_ovf(void **state)
 {
 	(void)state;
-	struct fx f = make("ovf");
-
-	add(&f, RS1, 2);
-	add(&f, RS2, 3); /* list rs2 rs1 */
+	struct svc_fx f = make("ovf", RS1, 2, RS2, 3, NULL); /* list rs2 rs1 */
 	assert_string_equal(picks(f.s, 1), "rs2");
 	set_conns(&f, RS2, 3, 50); /* active == weight: still eligible */
 	assert_string_equal(picks(f.s, 1), "rs2");
@@ -434,25 +339,25 @@ static void test_twos_unavailable_by_default(void **state)
 {
 	(void)state;
 	struct lvs_table *t = lvs_table_new();
-	struct lvs_service_conf c = svc_conf("twos");
+	struct lvs_service_conf c = svc_conf(VIP, 80, "twos");
 
 	assert_non_null(lvs_sched_find("twos"));
 	assert_false(lvs_sched_is_available(lvs_sched_find("twos")));
 	assert_true(lvs_sched_is_available(lvs_sched_find("rr")));
 	assert_false(lvs_sched_is_available(NULL));
 	assert_int_equal(lvs_add_service(t, &c), -ENOENT);
-	c = svc_conf("rr");
+	c = svc_conf(VIP, 80, "rr");
 	assert_int_equal(lvs_add_service(t, &c), 0);
-	c = svc_conf("twos");
+	c = svc_conf(VIP, 80, "twos");
 	assert_int_equal(lvs_edit_service(t, &c), -ENOENT);
 	assert_int_equal(lvs_sched_set_available("nosuch", 1), -ENOENT);
 	assert_int_equal(lvs_sched_set_available("twos", 1), 0);
 	assert_int_equal(lvs_edit_service(t, &c), 0);
 	/* and off again */
 	assert_int_equal(lvs_sched_set_available("twos", 0), 0);
-	c = svc_conf("wlc");
+	c = svc_conf(VIP, 80, "wlc");
 	assert_int_equal(lvs_edit_service(t, &c), 0);
-	c = svc_conf("twos");
+	c = svc_conf(VIP, 80, "twos");
 	assert_int_equal(lvs_edit_service(t, &c), -ENOENT);
 	/* the kernel's own schedulers cannot be switched off */
 	assert_int_equal(lvs_sched_set_available("rr", 0), -EPERM);
@@ -465,7 +370,7 @@ static void test_twos(void **state)
 {
 	(void)state;
 	assert_int_equal(lvs_sched_set_available("twos", 1), 0);
-	struct fx f = make("twos");
+	struct svc_fx f = make("twos", NULL);
 	int n1 = 0, n2 = 0, n3 = 0;
 
 	assert_null(f.s->sched->schedule(f.s, NULL, 0));
@@ -503,9 +408,9 @@ static void test_twos(void **state)
 	snprintf(b, sizeof(b), "%s", picks(f.s, 20));
 	assert_string_equal(a, b);
 
-	dest_of(f.s, RS1)->flags |= LVS_DEST_F_OVERLOAD;
+	dest_of(&f, RS1)->flags |= LVS_DEST_F_OVERLOAD;
 	assert_string_equal(picks(f.s, 3), "rs2 rs2 rs2");
-	dest_of(f.s, RS2)->flags |= LVS_DEST_F_OVERLOAD;
+	dest_of(&f, RS2)->flags |= LVS_DEST_F_OVERLOAD;
 	assert_string_equal(picks(f.s, 1), "-");
 	lvs_table_free(f.t);
 	assert_int_equal(lvs_sched_set_available("twos", 0), 0);
@@ -519,29 +424,13 @@ static void test_twos(void **state)
  * simulation reproduces with inactconns++ after each pick. */
 static const char *picks_inact(struct lvs_service *s, int n)
 {
-	static char out[1024];
-
-	out[0] = '\0';
-	for (int i = 0; i < n; i++) {
-		struct lvs_dest *d = s->sched->schedule(s, NULL, 0);
-
-		if (i)
-			strcat(out, " ");
-		strcat(out, name_of(d));
-		if (d)
-			d->inactconns++;
-	}
-	return out;
+	return picks_counted(s, n, 1);
 }
 
 static void test_oracle_rr_deletes(void **state)
 {
 	(void)state;
-	struct fx f = make("rr");
-
-	add(&f, RS1, 1);
-	add(&f, RS2, 1);
-	add(&f, RS3, 1);
+	struct svc_fx f = make("rr", RS1, 1, RS2, 1, RS3, 1, NULL);
 	assert_string_equal(picks_inact(f.s, 2), "rs3 rs2");
 	del(&f, RS2);
 	assert_string_equal(picks_inact(f.s, 4), "rs1 rs3 rs1 rs3");
@@ -554,34 +443,22 @@ static void test_oracle_rr_deletes(void **state)
 static void test_oracle_wrr_variants(void **state)
 {
 	(void)state;
-	struct fx f = make("wrr"); /* gcd 2 */
-
-	add(&f, RS1, 4);
-	add(&f, RS2, 2);
+	struct svc_fx f = make("wrr", RS1, 4, RS2, 2, NULL); /* gcd 2 */
 	assert_string_equal(picks_inact(f.s, 6), "rs2 rs1 rs1 rs2 rs1 rs1");
 	lvs_table_free(f.t);
 
-	f = make("wrr"); /* weight edited mid-stream */
-	add(&f, RS1, 3);
-	add(&f, RS2, 2);
-	add(&f, RS3, 1);
+	f = make("wrr", RS1, 3, RS2, 2, RS3, 1, NULL); /* weight edited mid-stream */
 	assert_string_equal(picks_inact(f.s, 4), "rs3 rs2 rs1 rs1");
 	edit(&f, RS3, 3);
 	assert_string_equal(picks_inact(f.s, 8), "rs3 rs1 rs3 rs2 rs1 rs3 rs2 rs1");
 	lvs_table_free(f.t);
 
-	f = make("wrr"); /* a weight-0 dest */
-	add(&f, RS1, 2);
-	add(&f, RS2, 0);
-	add(&f, RS3, 1);
+	f = make("wrr", RS1, 2, RS2, 0, RS3, 1, NULL); /* a weight-0 dest */
 	assert_string_equal(picks_inact(f.s, 6), "rs3 rs1 rs1 rs3 rs1 rs1");
 	lvs_table_free(f.t);
 
-	f = make("rr"); /* ipvsadm -E -s wrr on existing dests */
-	add(&f, RS3, 1);
-	add(&f, RS2, 2);
-	add(&f, RS1, 3);
-	f.c = svc_conf("wrr");
+	f = make("rr", RS3, 1, RS2, 2, RS1, 3, NULL); /* ipvsadm -E -s wrr on existing dests */
+	f.c = svc_conf(VIP, 80, "wrr");
 	assert_int_equal(lvs_edit_service(f.t, &f.c), 0);
 	assert_string_equal(picks_inact(f.s, 12), "rs1 rs1 rs2 rs1 rs2 rs3 rs1 rs1 rs2 rs1 rs2 rs3");
 	lvs_table_free(f.t);
@@ -595,13 +472,10 @@ static void test_oracle_wrr_variants(void **state)
 static void test_oracle_overhead_formula(void **state)
 {
 	(void)state;
-	struct fx f = make("wlc");
-
-	add(&f, RS2, 1);
-	add(&f, RS1, 256);
+	struct svc_fx f = make("wlc", RS2, 1, RS1, 256, NULL);
 	set_conns(&f, RS2, 0, 2);
 	set_conns(&f, RS1, 2, 0);
-	assert_int_equal(lvs_dest_overhead(dest_of(f.s, RS1)), 514);
+	assert_int_equal(lvs_dest_overhead(dest_of(&f, RS1)), 514);
 	assert_string_equal(picks(f.s, 1), "rs2");
 	lvs_table_free(f.t);
 }
@@ -620,11 +494,7 @@ static void test_oracle_least_family(void **state)
 	};
 
 	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
-		struct fx f = make(runs[i].sched);
-
-		add(&f, RS1, 3);
-		add(&f, RS2, 2);
-		add(&f, RS3, 1);
+		struct svc_fx f = make(runs[i].sched, RS1, 3, RS2, 2, RS3, 1, NULL);
 		const char *got = picks_inact(f.s, 12);
 
 		if (strcmp(got, runs[i].want))
@@ -637,7 +507,7 @@ static void test_oracle_least_family(void **state)
 static void test_none(void **state)
 {
 	(void)state;
-	struct fx f = make("none");
+	struct svc_fx f = make("none", NULL);
 
 	assert_null(f.s->sched);
 	assert_string_equal(f.s->sched_name, "none");
@@ -645,31 +515,25 @@ static void test_none(void **state)
 	lvs_table_free(f.t);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_registry_all_14),
-		cmocka_unit_test(test_rr_oracle_starts_at_newest),
-		cmocka_unit_test(test_rr_cursor_survives_delete),
-		cmocka_unit_test(test_rr_skips_weight0_and_overload),
-		cmocka_unit_test(test_wrr_oracle_added_1_2_3),
-		cmocka_unit_test(test_wrr_oracle_added_3_2_1),
-		cmocka_unit_test(test_wrr_fresh_state_after_sched_change),
-		cmocka_unit_test(test_wrr_gcd),
-		cmocka_unit_test(test_wrr_weights_zero_and_overload),
-		cmocka_unit_test(test_lc),
-		cmocka_unit_test(test_wlc),
-		cmocka_unit_test(test_sed),
-		cmocka_unit_test(test_nq),
-		cmocka_unit_test(test_fo),
-		cmocka_unit_test(test_ovf),
-		cmocka_unit_test(test_twos_unavailable_by_default),
-		cmocka_unit_test(test_twos),
-		cmocka_unit_test(test_oracle_rr_deletes),
-		cmocka_unit_test(test_oracle_wrr_variants),
-		cmocka_unit_test(test_oracle_least_family),
-		cmocka_unit_test(test_oracle_overhead_formula),
-		cmocka_unit_test(test_none),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(cmocka_unit_test(test_registry_all_14),
+	   cmocka_unit_test(test_rr_oracle_starts_at_newest),
+	   cmocka_unit_test(test_rr_cursor_survives_delete),
+	   cmocka_unit_test(test_rr_skips_weight0_and_overload),
+	   cmocka_unit_test(test_wrr_oracle_added_1_2_3),
+	   cmocka_unit_test(test_wrr_oracle_added_3_2_1),
+	   cmocka_unit_test(test_wrr_fresh_state_after_sched_change),
+	   cmocka_unit_test(test_wrr_gcd),
+	   cmocka_unit_test(test_wrr_weights_zero_and_overload),
+	   cmocka_unit_test(test_lc),
+	   cmocka_unit_test(test_wlc),
+	   cmocka_unit_test(test_sed),
+	   cmocka_unit_test(test_nq),
+	   cmocka_unit_test(test_fo),
+	   cmocka_unit_test(test_ovf),
+	   cmocka_unit_test(test_twos_unavailable_by_default),
+	   cmocka_unit_test(test_twos),
+	   cmocka_unit_test(test_oracle_rr_deletes),
+	   cmocka_unit_test(test_oracle_wrr_variants),
+	   cmocka_unit_test(test_oracle_least_family),
+	   cmocka_unit_test(test_oracle_overhead_formula),
+	   cmocka_unit_test(test_none))

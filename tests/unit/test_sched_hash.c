@@ -18,17 +18,12 @@
  * daemon; a few tests call the ops directly on hand-built services.
  */
 #include <errno.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
-#include <cmocka.h>
 
-#include "core/table.h"
+#include "fixture.h"
 #include "core/sched.h"
 
 /* test-only entry of siphash.c: SipHash with c/d rounds */
@@ -39,87 +34,26 @@ extern const struct lvs_sched_ops lvs_sched_sh, lvs_sched_dh, lvs_sched_mh, lvs_
 
 /* ------------------------------------------------------------ helpers */
 
-static uint32_t ip4(const char *s)
+/* the oracle's services: vip:80 (TCP, the family by the text), or an
+ * IPv4 fwmark service when fwmark is not 0 */
+static struct lvs_service_conf vip_conf(const char *vip, uint32_t fwmark, const char *sched, uint32_t flags)
 {
-	uint32_t a;
-	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
-	return a;
-}
+	struct lvs_service_conf c = fwmark ? fwm_conf(AF_INET, fwmark, sched) : svc_conf(vip, 80, sched);
 
-static struct lvs_service_conf vip_conf(const char *vip, uint32_t fwmark, const char *sched,
-					uint32_t flags)
-{
-	struct lvs_service_conf c;
-
-	memset(&c, 0, sizeof(c));
-	c.af = AF_INET;
-	c.protocol = IPPROTO_TCP;
-	if (fwmark)
-		c.fwmark = fwmark;
-	else {
-		c.addr.ip = ip4(vip);
-		c.port = 80;
-	}
-	snprintf(c.sched_name, sizeof(c.sched_name), "%s", sched);
 	c.flags = flags;
-	c.netmask = 0xffffffff;
 	return c;
 }
 
-static struct lvs_dest_conf rs_conf(const char *ip, uint16_t port, int weight)
+/* real servers are NAT dests */
+static void add_rs(struct lvs_table *t, const struct lvs_service_conf *s, const char *ip, uint16_t port, int weight)
 {
-	struct lvs_dest_conf d;
-
-	memset(&d, 0, sizeof(d));
-	d.af = AF_INET;
-	d.addr.ip = ip4(ip);
-	d.port = port;
-	d.weight = weight;
-	d.conn_flags = LVS_CONN_F_MASQ;
-	return d;
+	add_dest(t, s, ip, port, weight, LVS_CONN_F_MASQ);
 }
 
-static void add_rs(struct lvs_table *t, const struct lvs_service_conf *s, const char *ip,
-		   uint16_t port, int weight)
+static void edit_rs(struct lvs_table *t, const struct lvs_service_conf *s, const char *ip, uint16_t port,
+		    int weight)
 {
-	struct lvs_dest_conf d = rs_conf(ip, port, weight);
-	assert_int_equal(lvs_add_dest(t, s, &d), 0);
-}
-
-static void edit_rs(struct lvs_table *t, const struct lvs_service_conf *s, const char *ip,
-		    uint16_t port, int weight)
-{
-	struct lvs_dest_conf d = rs_conf(ip, port, weight);
-	assert_int_equal(lvs_edit_dest(t, s, &d), 0);
-}
-
-static void del_rs(struct lvs_table *t, const struct lvs_service_conf *s, const char *ip,
-		   uint16_t port)
-{
-	struct lvs_dest_conf d = rs_conf(ip, port, 0);
-	assert_int_equal(lvs_del_dest(t, s, &d), 0);
-}
-
-static struct lvs_service *svc_add(struct lvs_table *t, const struct lvs_service_conf *c)
-{
-	assert_int_equal(lvs_add_service(t, c), 0);
-	struct lvs_service *svc = lvs_svc_get(t, c);
-	assert_non_null(svc);
-	return svc;
-}
-
-static struct lvs_sched_pkt pkt4(const char *saddr, uint16_t sport, const char *daddr)
-{
-	struct lvs_sched_pkt p;
-
-	memset(&p, 0, sizeof(p));
-	p.af = AF_INET;
-	p.protocol = IPPROTO_TCP;
-	p.saddr.ip = ip4(saddr);
-	p.daddr.ip = ip4(daddr);
-	p.sport = sport;
-	p.dport = 80;
-	return p;
+	edit_dest(t, s, ip, port, weight, LVS_CONN_F_MASQ);
 }
 
 static struct lvs_dest *pick(struct lvs_service *svc, const struct lvs_sched_pkt *p, uint64_t now)
@@ -133,7 +67,7 @@ static const char *addr_of(const struct lvs_dest *d)
 
 	if (!d)
 		return "(none)";
-	return inet_ntop(AF_INET, &d->addr.ip, buf, sizeof(buf));
+	return lvs_addr_str(d->af, &d->addr, buf, sizeof(buf));
 }
 
 /* compare a pick with the oracle's answer, naming the case on failure */
@@ -202,12 +136,12 @@ static void test_mh_spec_vectors(void **state)
 		{"10.0.0.1", 3167, 700}, {"10.0.0.2", 1231, 3544}, {"10.0.0.3", 1631, 3453},
 	};
 	for (size_t i = 0; i < 3; i++) {
-		uint32_t v = 80 + ntohl(ip4(d[i].ip));
+		uint32_t v = 80 + ntohl(ip4(d[i].ip).ip);
 		assert_int_equal(lvs_hsiphash_u32(v, k1) % 4093, d[i].offset);
 		assert_int_equal(lvs_hsiphash_u32(v, k2) % 4092 + 1, d[i].skip);
 	}
-	assert_int_equal(lvs_hsiphash_u32(ntohl(ip4("192.168.10.5")), k1) % 4093, 2891);
-	assert_int_equal(lvs_hsiphash_u32(ntohl(ip4("1.2.3.4")), k1) % 4093, 2197);
+	assert_int_equal(lvs_hsiphash_u32(ntohl(ip4("192.168.10.5").ip), k1) % 4093, 2891);
+	assert_int_equal(lvs_hsiphash_u32(ntohl(ip4("1.2.3.4").ip), k1) % 4093, 2197);
 }
 
 /* ------------------------------------------------------------ sh */
@@ -230,14 +164,12 @@ static void test_sh_spec_buckets(void **state)
 	(void)state;
 	/* 256 dests of weight 1: bucket i holds the i-th dest in list order
 	 * (newest first), so the pick names the bucket */
-	struct lvs_table *t = lvs_table_new();
-	struct lvs_service_conf c = vip_conf("10.99.0.1", 0, "sh", 0);
-	struct lvs_service *svc = svc_add(t, &c);
+	struct svc_fx f = svc_fx_new(vip_conf("10.99.0.1", 0, "sh", 0));
 	char ip[32];
 
 	for (int i = 0; i < 256; i++) {
 		snprintf(ip, sizeof(ip), "10.1.%d.%d", i / 200, i % 200 + 1);
-		add_rs(t, &c, ip, 80, 1);
+		add_rs(f.t, &f.c, ip, 80, 1);
 	}
 	struct { const char *client; uint16_t sport; uint32_t flags; unsigned bucket; } v[] = {
 		{"192.168.10.5", 0, 0, 28}, {"10.0.0.1", 0, 0, 39}, {"1.2.3.4", 0, 0, 52},
@@ -245,20 +177,20 @@ static void test_sh_spec_buckets(void **state)
 		{"192.168.10.5", 54321, 0, 28}, /* the port only counts with sh-port */
 	};
 	for (size_t k = 0; k < sizeof(v) / sizeof(v[0]); k++) {
-		svc->flags = v[k].flags;
-		struct lvs_sched_pkt p = pkt4(v[k].client, v[k].sport, "10.99.0.1");
-		struct lvs_dest *d = pick(svc, &p, 0);
+		f.s->flags = v[k].flags;
+		struct lvs_sched_pkt p = sched_pkt(v[k].client, v[k].sport, "10.99.0.1");
+		struct lvs_dest *d = pick(f.s, &p, 0);
 		int added = 255 - (int)v[k].bucket; /* list is newest first */
 		snprintf(ip, sizeof(ip), "10.1.%d.%d", added / 200, added % 200 + 1);
 		expect_pick(d, ip, v[k].client);
 	}
 	/* sh-port is ignored for protocols without ports */
-	svc->flags = LVS_SVC_F_SCHED2;
-	struct lvs_sched_pkt p = pkt4("192.168.10.5", 54321, "10.99.0.1");
+	f.s->flags = LVS_SVC_F_SCHED2;
+	struct lvs_sched_pkt p = sched_pkt("192.168.10.5", 54321, "10.99.0.1");
 	p.protocol = IPPROTO_ICMP;
 	snprintf(ip, sizeof(ip), "10.1.%d.%d", (255 - 28) / 200, (255 - 28) % 200 + 1);
-	expect_pick(pick(svc, &p, 0), ip, "icmp");
-	lvs_table_free(t);
+	expect_pick(pick(f.s, &p, 0), ip, "icmp");
+	lvs_table_free(f.t);
 }
 
 static void test_sh_weight_layout(void **state)
@@ -266,40 +198,38 @@ static void test_sh_weight_layout(void **state)
 	(void)state;
 	/* list A(2), B(1), C(0): buckets A A B C A A B C ... (weight 0 still
 	 * owns one bucket, which then answers "no destination") */
-	struct lvs_table *t = lvs_table_new();
-	struct lvs_service_conf c = vip_conf("10.99.0.1", 0, "sh", 0);
-	struct lvs_service *svc = svc_add(t, &c);
-	add_rs(t, &c, "192.168.1.3", 80, 0);
-	add_rs(t, &c, "192.168.1.2", 80, 1);
-	add_rs(t, &c, "192.168.1.1", 80, 2);
+	struct svc_fx f = svc_fx_new(vip_conf("10.99.0.1", 0, "sh", 0));
+	add_rs(f.t, &f.c, "192.168.1.3", 80, 0);
+	add_rs(f.t, &f.c, "192.168.1.2", 80, 1);
+	add_rs(f.t, &f.c, "192.168.1.1", 80, 2);
 	const char *want[4] = {"192.168.1.1", "192.168.1.1", "192.168.1.2", NULL};
 
 	for (unsigned b = 0; b < 256; b += 7) {
-		struct lvs_sched_pkt p = pkt4(client_for_bucket(b), 0, "10.99.0.1");
-		expect_pick(pick(svc, &p, 0), want[b % 4], "bucket");
+		struct lvs_sched_pkt p = sched_pkt(client_for_bucket(b), 0, "10.99.0.1");
+		expect_pick(pick(f.s, &p, 0), want[b % 4], "bucket");
 	}
 	/* sh-fallback skips the weight-0 bucket: probes (offset + 2h) mod 256 */
-	svc->flags = LVS_SVC_F_SCHED1;
-	struct lvs_sched_pkt p = pkt4(client_for_bucket(3), 0, "10.99.0.1");
+	f.s->flags = LVS_SVC_F_SCHED1;
+	struct lvs_sched_pkt p = sched_pkt(client_for_bucket(3), 0, "10.99.0.1");
 	/* h = 3: probes 6 (B... 6 % 4 = 2 -> B) */
-	expect_pick(pick(svc, &p, 0), "192.168.1.2", "fallback");
+	expect_pick(pick(f.s, &p, 0), "192.168.1.2", "fallback");
 	/* editing the weight rebuilds the buckets: C(1) now owns bucket 3 and
 	 * A keeps two, B one: A A B C */
-	edit_rs(t, &c, "192.168.1.3", 80, 1);
-	svc->flags = 0;
-	expect_pick(pick(svc, &p, 0), "192.168.1.3", "after edit");
+	edit_rs(f.t, &f.c, "192.168.1.3", 80, 1);
+	f.s->flags = 0;
+	expect_pick(pick(f.s, &p, 0), "192.168.1.3", "after edit");
 	/* OVERLOAD makes the bucket unusable */
-	struct lvs_dest *dc = lvs_dest_lookup(svc, AF_INET, &(union lvs_addr){.ip = ip4("192.168.1.3")}, 80);
+	struct lvs_dest *dc = find_dest(f.t, &f.c, "192.168.1.3", 80);
 	assert_non_null(dc);
 	dc->flags |= LVS_DEST_F_OVERLOAD;
-	expect_pick(pick(svc, &p, 0), NULL, "overloaded");
+	expect_pick(pick(f.s, &p, 0), NULL, "overloaded");
 	dc->flags &= ~(uint32_t)LVS_DEST_F_OVERLOAD;
 	/* no dests: no destination */
-	del_rs(t, &c, "192.168.1.1", 80);
-	del_rs(t, &c, "192.168.1.2", 80);
-	del_rs(t, &c, "192.168.1.3", 80);
-	expect_pick(pick(svc, &p, 0), NULL, "empty");
-	lvs_table_free(t);
+	del_dest(f.t, &f.c, "192.168.1.1", 80);
+	del_dest(f.t, &f.c, "192.168.1.2", 80);
+	del_dest(f.t, &f.c, "192.168.1.3", 80);
+	expect_pick(pick(f.s, &p, 0), NULL, "empty");
+	lvs_table_free(f.t);
 }
 
 /* ------------------------------------------------------------ oracle: sh, mh */
@@ -646,7 +576,7 @@ static void build_oracle_services(struct lvs_table *t, struct lvs_service *svcs[
 		snprintf(vip, sizeof(vip), "10.99.0.%d", n);
 		const char *sched = (n <= 3 || n == 9) ? "sh" : "mh";
 		struct lvs_service_conf c = vip_conf(vip, 0, sched, flags[n]);
-		svcs[n] = svc_add(t, &c);
+		svcs[n] = add_svc(t, &c);
 		switch (n) {
 		case 1: case 2: case 3:
 			add_rs(t, &c, "192.168.1.11", 80, 2);
@@ -671,7 +601,7 @@ static void build_oracle_services(struct lvs_table *t, struct lvs_service *svcs[
 			add_rs(t, &c, "192.168.1.11", 80, 1);
 			add_rs(t, &c, "192.168.1.12", 80, 4);
 			add_rs(t, &c, "192.168.1.13", 80, 1);
-			del_rs(t, &c, "192.168.1.11", 80);
+			del_dest(t, &c, "192.168.1.11", 80);
 			add_rs(t, &c, "192.168.1.11", 80, 2);
 			break;
 		}
@@ -689,7 +619,7 @@ static void test_sh_mh_oracle(void **state)
 	for (size_t i = 0; i < sizeof(oracle_src) / sizeof(oracle_src[0]); i++) {
 		char vip[32];
 		snprintf(vip, sizeof(vip), "10.99.0.%d", oracle_src[i].svc);
-		struct lvs_sched_pkt p = pkt4(oracle_src[i].client, oracle_src[i].sport, vip);
+		struct lvs_sched_pkt p = sched_pkt(oracle_src[i].client, oracle_src[i].sport, vip);
 		snprintf(what, sizeof(what), "%s %s:%u", vip, oracle_src[i].client, oracle_src[i].sport);
 		expect_pick(pick(svcs[oracle_src[i].svc], &p, 0), oracle_src[i].dest, what);
 	}
@@ -701,30 +631,28 @@ static void test_sh_mh_oracle(void **state)
 static void test_mh_edit_and_empty(void **state)
 {
 	(void)state;
-	struct lvs_table *t = lvs_table_new();
-	struct lvs_service_conf c = vip_conf("10.99.0.4", 0, "mh", 0);
-	struct lvs_service *svc = svc_add(t, &c);
-	struct lvs_sched_pkt p = pkt4("1.2.3.4", 0, "10.99.0.4");
+	struct svc_fx f = svc_fx_new(vip_conf("10.99.0.4", 0, "mh", 0));
+	struct lvs_sched_pkt p = sched_pkt("1.2.3.4", 0, "10.99.0.4");
 
-	expect_pick(pick(svc, &p, 0), NULL, "no dests");
-	add_rs(t, &c, "10.0.0.1", 80, 0); /* last_weight 0: table stays empty */
-	expect_pick(pick(svc, &p, 0), NULL, "only weight 0");
-	edit_rs(t, &c, "10.0.0.1", 80, 5);
-	expect_pick(pick(svc, &p, 0), "10.0.0.1", "one dest");
+	expect_pick(pick(f.s, &p, 0), NULL, "no dests");
+	add_rs(f.t, &f.c, "10.0.0.1", 80, 0); /* last_weight 0: table stays empty */
+	expect_pick(pick(f.s, &p, 0), NULL, "only weight 0");
+	edit_rs(f.t, &f.c, "10.0.0.1", 80, 5);
+	expect_pick(pick(f.s, &p, 0), "10.0.0.1", "one dest");
 	/* huge weights are shifted down (rshift) without changing a lone dest */
-	edit_rs(t, &c, "10.0.0.1", 80, 65535);
-	add_rs(t, &c, "10.0.0.2", 80, 1);
-	struct lvs_dest *d = pick(svc, &p, 0);
+	edit_rs(f.t, &f.c, "10.0.0.1", 80, 65535);
+	add_rs(f.t, &f.c, "10.0.0.2", 80, 1);
+	struct lvs_dest *d = pick(f.s, &p, 0);
 	assert_non_null(d);
 	/* mh-fallback finds the other dest when the chosen one is quiesced */
-	edit_rs(t, &c, addr_of(d), 80, 0);
+	edit_rs(f.t, &f.c, addr_of(d), 80, 0);
 	const char *other = strcmp(addr_of(d), "10.0.0.1") ? "10.0.0.1" : "10.0.0.2";
 	char want[32];
 	snprintf(want, sizeof(want), "%s", other);
-	expect_pick(pick(svc, &p, 0), NULL, "quiesced, no fallback");
-	svc->flags = LVS_SVC_F_SCHED1;
-	expect_pick(pick(svc, &p, 0), want, "quiesced, fallback");
-	lvs_table_free(t);
+	expect_pick(pick(f.s, &p, 0), NULL, "quiesced, no fallback");
+	f.s->flags = LVS_SVC_F_SCHED1;
+	expect_pick(pick(f.s, &p, 0), want, "quiesced, fallback");
+	lvs_table_free(f.t);
 }
 
 static void test_mh_too_many_dests(void **state)
@@ -750,7 +678,7 @@ static void test_mh_too_many_dests(void **state)
 		svc.num_dests++;
 	}
 	assert_int_equal(lvs_sched_mh.init_service(&svc), 0);
-	struct lvs_sched_pkt p = pkt4("1.2.3.4", 0, "10.99.0.4");
+	struct lvs_sched_pkt p = sched_pkt("1.2.3.4", 0, "10.99.0.4");
 	struct lvs_dest *before = pick(&svc, &p, 0);
 	assert_non_null(before);
 	d[n - 1] = d[0];
@@ -838,56 +766,52 @@ static const struct { const char *daddr; const char *dest; } oracle_dh[] = {
 static void test_dh_oracle(void **state)
 {
 	(void)state;
-	struct lvs_table *t = lvs_table_new();
-	struct lvs_service_conf c = vip_conf(NULL, 1, "dh", 0);
-	struct lvs_service *svc = svc_add(t, &c);
+	struct svc_fx f = svc_fx_new(vip_conf(NULL, 1, "dh", 0));
 
-	add_rs(t, &c, "192.168.1.11", 0, 1);
-	add_rs(t, &c, "192.168.1.12", 0, 1);
-	add_rs(t, &c, "192.168.1.13", 0, 0);
-	add_rs(t, &c, "192.168.1.14", 0, 1);
-	edit_rs(t, &c, "192.168.1.12", 0, 5);
+	add_rs(f.t, &f.c, "192.168.1.11", 0, 1);
+	add_rs(f.t, &f.c, "192.168.1.12", 0, 1);
+	add_rs(f.t, &f.c, "192.168.1.13", 0, 0);
+	add_rs(f.t, &f.c, "192.168.1.14", 0, 1);
+	edit_rs(f.t, &f.c, "192.168.1.12", 0, 5);
 	for (size_t i = 0; i < sizeof(oracle_dh) / sizeof(oracle_dh[0]); i++) {
-		struct lvs_sched_pkt p = pkt4("172.20.0.100", 40000, oracle_dh[i].daddr);
+		struct lvs_sched_pkt p = sched_pkt("172.20.0.100", 40000, oracle_dh[i].daddr);
 		p.mark = 1;
-		expect_pick(pick(svc, &p, 0), oracle_dh[i].dest, oracle_dh[i].daddr);
+		expect_pick(pick(f.s, &p, 0), oracle_dh[i].dest, oracle_dh[i].daddr);
 	}
 	/* the source does not matter */
-	struct lvs_sched_pkt p = pkt4("1.2.3.4", 1, oracle_dh[0].daddr);
-	expect_pick(pick(svc, &p, 0), oracle_dh[0].dest, "other source");
-	lvs_table_free(t);
+	struct lvs_sched_pkt p = sched_pkt("1.2.3.4", 1, oracle_dh[0].daddr);
+	expect_pick(pick(f.s, &p, 0), oracle_dh[0].dest, "other source");
+	lvs_table_free(f.t);
 }
 
 static void test_dh_rules(void **state)
 {
 	(void)state;
-	struct lvs_table *t = lvs_table_new();
-	struct lvs_service_conf c = vip_conf(NULL, 1, "dh", 0);
-	struct lvs_service *svc = svc_add(t, &c);
-	struct lvs_sched_pkt p = pkt4("1.2.3.4", 1, "10.99.2.1");
+	struct svc_fx f = svc_fx_new(vip_conf(NULL, 1, "dh", 0));
+	struct lvs_sched_pkt p = sched_pkt("1.2.3.4", 1, "10.99.2.1");
 
-	expect_pick(pick(svc, &p, 0), NULL, "empty");
-	add_rs(t, &c, "192.168.1.11", 0, 1);
-	expect_pick(pick(svc, &p, 0), "192.168.1.11", "single");
+	expect_pick(pick(f.s, &p, 0), NULL, "empty");
+	add_rs(f.t, &f.c, "192.168.1.11", 0, 1);
+	expect_pick(pick(f.s, &p, 0), "192.168.1.11", "single");
 	/* weight 0: no destination, and no fallback to another dest */
-	add_rs(t, &c, "192.168.1.12", 0, 1);
-	struct lvs_dest *d = pick(svc, &p, 0);
+	add_rs(f.t, &f.c, "192.168.1.12", 0, 1);
+	struct lvs_dest *d = pick(f.s, &p, 0);
 	assert_non_null(d);
 	char ip[32];
 	snprintf(ip, sizeof(ip), "%s", addr_of(d));
-	edit_rs(t, &c, ip, 0, 0);
-	expect_pick(pick(svc, &p, 0), NULL, "weight 0");
-	edit_rs(t, &c, ip, 0, 3);
-	expect_pick(pick(svc, &p, 0), ip, "weight back");
+	edit_rs(f.t, &f.c, ip, 0, 0);
+	expect_pick(pick(f.s, &p, 0), NULL, "weight 0");
+	edit_rs(f.t, &f.c, ip, 0, 3);
+	expect_pick(pick(f.s, &p, 0), ip, "weight back");
 	d->flags |= LVS_DEST_F_OVERLOAD;
-	expect_pick(pick(svc, &p, 0), NULL, "overloaded");
+	expect_pick(pick(f.s, &p, 0), NULL, "overloaded");
 	d->flags &= ~(uint32_t)LVS_DEST_F_OVERLOAD;
 	/* a dest that is not AVAILABLE is refused (only reachable by hand:
 	 * the table rebuilds on delete) */
 	d->flags &= ~(uint32_t)LVS_DEST_F_AVAILABLE;
-	expect_pick(pick(svc, &p, 0), NULL, "unavailable");
+	expect_pick(pick(f.s, &p, 0), NULL, "unavailable");
 	d->flags |= LVS_DEST_F_AVAILABLE;
-	lvs_table_free(t);
+	lvs_table_free(f.t);
 }
 
 /* ------------------------------------------------------------ lblc / lblcr */
@@ -979,7 +903,7 @@ static void replay(struct lvs_table *t, const struct lvs_service_conf *c, struct
 			phase++;
 			switch (phase) {
 			case 1: edit_rs(t, c, "192.168.1.12", 0, 0); break;
-			case 2: del_rs(t, c, "192.168.1.13", 0); break;
+			case 2: del_dest(t, c, "192.168.1.13", 0); break;
 			case 3:
 				add_rs(t, c, "192.168.1.13", 0, 1);
 				edit_rs(t, c, "192.168.1.12", 0, 2);
@@ -992,7 +916,7 @@ static void replay(struct lvs_table *t, const struct lvs_service_conf *c, struct
 			}
 		}
 		snprintf(daddr, sizeof(daddr), "10.99.%d.%d", net, rows[i].daddr);
-		struct lvs_sched_pkt p = pkt4("172.22.0.1", 30000, daddr);
+		struct lvs_sched_pkt p = sched_pkt("172.22.0.1", 30000, daddr);
 		struct lvs_dest *d = pick(svc, &p, *now);
 		snprintf(what, sizeof(what), "conn %zu to %s", i + 1, daddr);
 		expect_pick(d, rows[i].dest, what);
@@ -1002,42 +926,39 @@ static void replay(struct lvs_table *t, const struct lvs_service_conf *c, struct
 	}
 }
 
+/* FWM mark of sched with the capture's three dests, replayed against
+ * rows (to 10.99.net.N); entries: its cache size, 8 at the end */
+static void replay_oracle(const char *sched, uint32_t mark, int net, const struct seq_row *rows, size_t nrows,
+			  int (*entries)(const struct lvs_service *))
+{
+	struct svc_fx f = svc_fx_new(vip_conf(NULL, mark, sched, 0));
+	uint64_t now = 1000;
+
+	add_rs(f.t, &f.c, "192.168.1.11", 0, 1);
+	add_rs(f.t, &f.c, "192.168.1.12", 0, 2);
+	add_rs(f.t, &f.c, "192.168.1.13", 0, 1);
+	replay(f.t, &f.c, f.s, net, rows, nrows, &now);
+	assert_int_equal(entries(f.s), 8);
+	lvs_lblcr_set_expiration_ms(LVS_LBLC_EXPIRATION_DEFAULT_MS);
+	lvs_table_free(f.t);
+}
+
 static void test_lblc_oracle(void **state)
 {
 	(void)state;
-	struct lvs_table *t = lvs_table_new();
-	struct lvs_service_conf c = vip_conf(NULL, 2, "lblc", 0);
-	struct lvs_service *svc = svc_add(t, &c);
-	uint64_t now = 1000;
-
-	add_rs(t, &c, "192.168.1.11", 0, 1);
-	add_rs(t, &c, "192.168.1.12", 0, 2);
-	add_rs(t, &c, "192.168.1.13", 0, 1);
-	replay(t, &c, svc, 3, oracle_lblc, sizeof(oracle_lblc) / sizeof(oracle_lblc[0]), &now);
-	assert_int_equal(lvs_lblc_cache_entries(svc), 8);
-	lvs_table_free(t);
+	replay_oracle("lblc", 2, 3, oracle_lblc, sizeof(oracle_lblc) / sizeof(oracle_lblc[0]), lvs_lblc_cache_entries);
 }
 
 static void test_lblcr_oracle(void **state)
 {
 	(void)state;
-	struct lvs_table *t = lvs_table_new();
-	struct lvs_service_conf c = vip_conf(NULL, 3, "lblcr", 0);
-	struct lvs_service *svc = svc_add(t, &c);
-	uint64_t now = 1000;
-
-	add_rs(t, &c, "192.168.1.11", 0, 1);
-	add_rs(t, &c, "192.168.1.12", 0, 2);
-	add_rs(t, &c, "192.168.1.13", 0, 1);
-	replay(t, &c, svc, 4, oracle_lblcr, sizeof(oracle_lblcr) / sizeof(oracle_lblcr[0]), &now);
-	assert_int_equal(lvs_lblcr_cache_entries(svc), 8);
-	lvs_lblcr_set_expiration_ms(LVS_LBLC_EXPIRATION_DEFAULT_MS);
-	lvs_table_free(t);
+	replay_oracle("lblcr", 3, 4, oracle_lblcr, sizeof(oracle_lblcr) / sizeof(oracle_lblcr[0]),
+		      lvs_lblcr_cache_entries);
 }
 
 static struct lvs_dest *find_rs(struct lvs_service *svc, const char *ip, uint16_t port)
 {
-	union lvs_addr a = {.ip = ip4(ip)};
+	union lvs_addr a = ip4(ip);
 	struct lvs_dest *d = lvs_dest_lookup(svc, AF_INET, &a, port);
 	assert_non_null(d);
 	return d;
@@ -1051,100 +972,96 @@ static void set_active(struct lvs_dest *d, int n)
 static void test_lblc_overload_rule(void **state)
 {
 	(void)state;
-	struct lvs_table *t = lvs_table_new();
-	struct lvs_service_conf c = vip_conf(NULL, 2, "lblc", 0);
-	struct lvs_service *svc = svc_add(t, &c);
-	add_rs(t, &c, "192.168.1.2", 0, 4); /* B */
-	add_rs(t, &c, "192.168.1.1", 0, 2); /* A, list head */
-	struct lvs_dest *a = find_rs(svc, "192.168.1.1", 0), *b = find_rs(svc, "192.168.1.2", 0);
-	struct lvs_sched_pkt p = pkt4("1.1.1.1", 1, "10.99.3.1");
+	struct svc_fx f = svc_fx_new(vip_conf(NULL, 2, "lblc", 0));
+	add_rs(f.t, &f.c, "192.168.1.2", 0, 4); /* B */
+	add_rs(f.t, &f.c, "192.168.1.1", 0, 2); /* A, list head */
+	struct lvs_dest *a = find_rs(f.s, "192.168.1.1", 0), *b = find_rs(f.s, "192.168.1.2", 0);
+	struct lvs_sched_pkt p = sched_pkt("1.1.1.1", 1, "10.99.3.1");
 
-	expect_pick(pick(svc, &p, 0), "192.168.1.1", "first: wlc, newest wins ties");
+	expect_pick(pick(f.s, &p, 0), "192.168.1.1", "first: wlc, newest wins ties");
 	assert_int_equal(a->refcnt, 2); /* the cache holds A */
 	/* A above its weight, but nobody is below half of its weight */
 	set_active(a, 3);
 	set_active(b, 2); /* 2*2 < 4 is false */
-	expect_pick(pick(svc, &p, 0), "192.168.1.1", "A busy, B not idle enough");
+	expect_pick(pick(f.s, &p, 0), "192.168.1.1", "A busy, B not idle enough");
 	/* the OVERLOAD flag of the cached dest is not looked at */
 	a->flags |= LVS_DEST_F_OVERLOAD;
-	expect_pick(pick(svc, &p, 0), "192.168.1.1", "OVERLOAD flag ignored on a hit");
+	expect_pick(pick(f.s, &p, 0), "192.168.1.1", "OVERLOAD flag ignored on a hit");
 	a->flags &= ~(uint32_t)LVS_DEST_F_OVERLOAD;
 	/* now B has activeconns*2 < weight: A counts as overloaded, wlc picks
 	 * B (768*4 > 256*2) and the entry moves to B */
 	set_active(b, 1);
-	expect_pick(pick(svc, &p, 0), "192.168.1.2", "A overloaded");
+	expect_pick(pick(f.s, &p, 0), "192.168.1.2", "A overloaded");
 	assert_int_equal(a->refcnt, 1);
 	assert_int_equal(b->refcnt, 2);
 	set_active(b, 3);
-	expect_pick(pick(svc, &p, 0), "192.168.1.2", "cached B");
+	expect_pick(pick(f.s, &p, 0), "192.168.1.2", "cached B");
 	/* weight 0 invalidates the entry; wlc skips weight 0 */
-	edit_rs(t, &c, "192.168.1.2", 0, 0);
-	expect_pick(pick(svc, &p, 0), "192.168.1.1", "B quiesced");
+	edit_rs(f.t, &f.c, "192.168.1.2", 0, 0);
+	expect_pick(pick(f.s, &p, 0), "192.168.1.1", "B quiesced");
 	/* a deleted dest loses AVAILABLE: the entry is not used (but is still
 	 * referenced until replaced, keeping the trashed dest alive) */
-	edit_rs(t, &c, "192.168.1.2", 0, 4);
+	edit_rs(f.t, &f.c, "192.168.1.2", 0, 4);
 	set_active(a, 0);
 	set_active(b, 0);
-	struct lvs_sched_pkt q = pkt4("1.1.1.1", 1, "10.99.3.2");
-	expect_pick(pick(svc, &q, 0), "192.168.1.1", "new entry -> A");
-	del_rs(t, &c, "192.168.1.1", 0);
+	struct lvs_sched_pkt q = sched_pkt("1.1.1.1", 1, "10.99.3.2");
+	expect_pick(pick(f.s, &q, 0), "192.168.1.1", "new entry -> A");
+	del_dest(f.t, &f.c, "192.168.1.1", 0);
 	assert_int_equal(a->refcnt, 3); /* table trash + both cache entries */
-	expect_pick(pick(svc, &q, 0), "192.168.1.2", "cached dest deleted");
+	expect_pick(pick(f.s, &q, 0), "192.168.1.2", "cached dest deleted");
 	assert_int_equal(a->refcnt, 2); /* 10.99.3.1 still points at A */
 	/* no usable dest at all: none, and the cache is left alone */
-	edit_rs(t, &c, "192.168.1.2", 0, 0);
-	expect_pick(pick(svc, &q, 0), NULL, "nothing usable");
-	assert_int_equal(lvs_lblc_cache_entries(svc), 2);
-	lvs_table_free(t);
+	edit_rs(f.t, &f.c, "192.168.1.2", 0, 0);
+	expect_pick(pick(f.s, &q, 0), NULL, "nothing usable");
+	assert_int_equal(lvs_lblc_cache_entries(f.s), 2);
+	lvs_table_free(f.t);
 }
 
 static void test_lblcr_set_rules(void **state)
 {
 	(void)state;
-	struct lvs_table *t = lvs_table_new();
-	struct lvs_service_conf c = vip_conf(NULL, 3, "lblcr", 0);
-	struct lvs_service *svc = svc_add(t, &c);
-	add_rs(t, &c, "192.168.1.2", 0, 1); /* B */
-	add_rs(t, &c, "192.168.1.1", 0, 1); /* A, list head */
-	struct lvs_dest *a = find_rs(svc, "192.168.1.1", 0), *b = find_rs(svc, "192.168.1.2", 0);
-	struct lvs_sched_pkt p = pkt4("1.1.1.1", 1, "10.99.4.1");
+	struct svc_fx f = svc_fx_new(vip_conf(NULL, 3, "lblcr", 0));
+	add_rs(f.t, &f.c, "192.168.1.2", 0, 1); /* B */
+	add_rs(f.t, &f.c, "192.168.1.1", 0, 1); /* A, list head */
+	struct lvs_dest *a = find_rs(f.s, "192.168.1.1", 0), *b = find_rs(f.s, "192.168.1.2", 0);
+	struct lvs_sched_pkt p = sched_pkt("1.1.1.1", 1, "10.99.4.1");
 
 	lvs_lblcr_set_expiration_ms(10000);
-	expect_pick(pick(svc, &p, 1000), "192.168.1.1", "miss -> wlc");
+	expect_pick(pick(f.s, &p, 1000), "192.168.1.1", "miss -> wlc");
 	/* A overloaded (2 > 1 while B has 0*2 < 1): wlc adds B to the set */
 	set_active(a, 2);
-	expect_pick(pick(svc, &p, 2000), "192.168.1.2", "A overloaded");
+	expect_pick(pick(f.s, &p, 2000), "192.168.1.2", "A overloaded");
 	assert_int_equal(a->refcnt, 2);
 	assert_int_equal(b->refcnt, 2);
 	/* the set's least loaded member is used */
 	set_active(b, 1);
-	expect_pick(pick(svc, &p, 3000), "192.168.1.2", "set min");
+	expect_pick(pick(f.s, &p, 3000), "192.168.1.2", "set min");
 	/* set unmodified for exactly the expiration: kept (strictly after) */
-	expect_pick(pick(svc, &p, 12000), "192.168.1.2", "not yet expired");
+	expect_pick(pick(f.s, &p, 12000), "192.168.1.2", "not yet expired");
 	assert_int_equal(a->refcnt, 2);
 	/* one ms later the most loaded member (A, 512/1) leaves the set; the
 	 * pick was made before, from the whole set */
-	expect_pick(pick(svc, &p, 12001), "192.168.1.2", "shrink");
+	expect_pick(pick(f.s, &p, 12001), "192.168.1.2", "shrink");
 	assert_int_equal(a->refcnt, 1);
 	assert_int_equal(b->refcnt, 2);
 	/* a one-member set never shrinks */
-	expect_pick(pick(svc, &p, 50000), "192.168.1.2", "single member");
+	expect_pick(pick(f.s, &p, 50000), "192.168.1.2", "single member");
 	assert_int_equal(b->refcnt, 2);
 	/* a quiesced member is skipped by set_min: wlc adds A back */
-	edit_rs(t, &c, "192.168.1.2", 0, 0);
+	edit_rs(f.t, &f.c, "192.168.1.2", 0, 0);
 	set_active(a, 0);
-	expect_pick(pick(svc, &p, 51000), "192.168.1.1", "member quiesced");
+	expect_pick(pick(f.s, &p, 51000), "192.168.1.1", "member quiesced");
 	assert_int_equal(a->refcnt, 2);
 	/* set_max only considers weight > 0: with B quiesced, A is the one
 	 * removed after expiry, and the pick is still A */
-	expect_pick(pick(svc, &p, 62000), "192.168.1.1", "shrink skips weight 0");
+	expect_pick(pick(f.s, &p, 62000), "192.168.1.1", "shrink skips weight 0");
 	assert_int_equal(a->refcnt, 1);
 	assert_int_equal(b->refcnt, 2);
 	/* the set is now {B(w0)}: nothing usable in it, wlc adds A again */
-	expect_pick(pick(svc, &p, 63000), "192.168.1.1", "re-added");
-	assert_int_equal(lvs_lblcr_cache_entries(svc), 1);
+	expect_pick(pick(f.s, &p, 63000), "192.168.1.1", "re-added");
+	assert_int_equal(lvs_lblcr_cache_entries(f.s), 1);
 	lvs_lblcr_set_expiration_ms(LVS_LBLC_EXPIRATION_DEFAULT_MS);
-	lvs_table_free(t);
+	lvs_table_free(f.t);
 }
 
 static void tick_until(struct lvs_service *svc, uint64_t *now, uint64_t until)
@@ -1158,7 +1075,7 @@ static void fill_cache(struct lvs_service *svc, int n, uint64_t now)
 	for (int i = 0; i < n; i++) {
 		char daddr[32];
 		snprintf(daddr, sizeof(daddr), "10.%d.%d.%d", 100 + i / 65536, (i / 256) % 256, i % 256);
-		struct lvs_sched_pkt p = pkt4("1.1.1.1", 1, daddr);
+		struct lvs_sched_pkt p = sched_pkt("1.1.1.1", 1, daddr);
 		assert_non_null(pick(svc, &p, now));
 	}
 }
@@ -1166,29 +1083,27 @@ static void fill_cache(struct lvs_service *svc, int n, uint64_t now)
 static void gc_full_expiry(const char *sched, void (*set_exp)(uint64_t),
 			   int (*entries)(const struct lvs_service *))
 {
-	struct lvs_table *t = lvs_table_new();
-	struct lvs_service_conf c = vip_conf(NULL, 2, sched, 0);
-	struct lvs_service *svc = svc_add(t, &c);
+	struct svc_fx f = svc_fx_new(vip_conf(NULL, 2, sched, 0));
 	uint64_t now = 0;
 
-	add_rs(t, &c, "192.168.1.1", 0, 1);
+	add_rs(f.t, &f.c, "192.168.1.1", 0, 1);
 	set_exp(10 * 60 * 1000); /* 10 min */
-	svc->sched->tick(svc, now); /* arms the 60 s timer: checks at 60 s, 120 s, ... */
-	fill_cache(svc, 3, 1000);
-	struct lvs_sched_pkt keep = pkt4("1.1.1.1", 1, "10.100.0.0");
+	f.s->sched->tick(f.s, now); /* arms the 60 s timer: checks at 60 s, 120 s, ... */
+	fill_cache(f.s, 3, 1000);
+	struct lvs_sched_pkt keep = sched_pkt("1.1.1.1", 1, "10.100.0.0");
 	/* entries idle longer than the expiration survive until the 30th check */
-	tick_until(svc, &now, 29 * 60000 + 59000);
-	assert_int_equal(entries(svc), 3);
-	assert_non_null(pick(svc, &keep, now)); /* refreshed: survives */
-	tick_until(svc, &now, 30 * 60000);
-	assert_int_equal(entries(svc), 1);
+	tick_until(f.s, &now, 29 * 60000 + 59000);
+	assert_int_equal(entries(f.s), 3);
+	assert_non_null(pick(f.s, &keep, now)); /* refreshed: survives */
+	tick_until(f.s, &now, 30 * 60000);
+	assert_int_equal(entries(f.s), 1);
 	/* the next full check is 30 checks later */
-	tick_until(svc, &now, 59 * 60000 + 59000);
-	assert_int_equal(entries(svc), 1);
-	tick_until(svc, &now, 60 * 60000);
-	assert_int_equal(entries(svc), 0);
+	tick_until(f.s, &now, 59 * 60000 + 59000);
+	assert_int_equal(entries(f.s), 1);
+	tick_until(f.s, &now, 60 * 60000);
+	assert_int_equal(entries(f.s), 0);
 	set_exp(LVS_LBLC_EXPIRATION_DEFAULT_MS);
-	lvs_table_free(t);
+	lvs_table_free(f.t);
 }
 
 static void test_lblc_gc_full_expiry(void **state)
@@ -1205,36 +1120,34 @@ static void test_lblcr_gc_full_expiry(void **state)
 
 static void gc_over_max(const char *sched, int (*entries)(const struct lvs_service *))
 {
-	struct lvs_table *t = lvs_table_new();
-	struct lvs_service_conf c = vip_conf(NULL, 2, sched, 0);
-	struct lvs_service *svc = svc_add(t, &c);
+	struct svc_fx f = svc_fx_new(vip_conf(NULL, 2, sched, 0));
 	uint64_t now = 0;
 
-	add_rs(t, &c, "192.168.1.1", 0, 1);
-	svc->sched->tick(svc, now);
+	add_rs(f.t, &f.c, "192.168.1.1", 0, 1);
+	f.s->sched->tick(f.s, now);
 	/* no entries beyond 24576; the chosen dest is still returned */
-	fill_cache(svc, 30000, 1000);
-	assert_int_equal(entries(svc), 24576);
+	fill_cache(f.s, 30000, 1000);
+	assert_int_equal(entries(f.s), 24576);
 	/* above 16384: each check drops entries idle >= 6 min, bucket by
 	 * bucket, until min((entries - 16384) * 4/3, 8192) are gone */
-	tick_until(svc, &now, 6 * 60000);
-	assert_int_equal(entries(svc), 24576); /* nothing idle 6 min yet */
-	tick_until(svc, &now, 7 * 60000);
-	int left = entries(svc);
+	tick_until(f.s, &now, 6 * 60000);
+	assert_int_equal(entries(f.s), 24576); /* nothing idle 6 min yet */
+	tick_until(f.s, &now, 7 * 60000);
+	int left = entries(f.s);
 	assert_true(left <= 24576 - 8192);
 	assert_true(left > 24576 - 8192 - 200);
-	tick_until(svc, &now, 8 * 60000);
-	int left2 = entries(svc);
+	tick_until(f.s, &now, 8 * 60000);
+	int left2 = entries(f.s);
 	int goal = (left - 16384) * 4 / 3;
 	assert_true(left2 <= left - goal);
 	assert_true(left2 > left - goal - 200);
 	/* at or below 16384 the partial scan stops */
-	tick_until(svc, &now, 9 * 60000);
-	assert_true(entries(svc) <= 16384);
-	int left3 = entries(svc);
-	tick_until(svc, &now, 12 * 60000);
-	assert_int_equal(entries(svc), left3);
-	lvs_table_free(t);
+	tick_until(f.s, &now, 9 * 60000);
+	assert_true(entries(f.s) <= 16384);
+	int left3 = entries(f.s);
+	tick_until(f.s, &now, 12 * 60000);
+	assert_int_equal(entries(f.s), left3);
+	lvs_table_free(f.t);
 }
 
 static void test_lblc_gc_over_max(void **state)
@@ -1265,74 +1178,6 @@ static void test_expiration_setters(void **state)
 }
 
 /* ------------------------------------------------------------ IPv6 */
-
-static union lvs_addr ip6(const char *s)
-{
-	union lvs_addr a;
-	memset(&a, 0, sizeof(a));
-	assert_int_equal(inet_pton(AF_INET6, s, &a.in6), 1);
-	return a;
-}
-
-static struct lvs_service_conf vip6_conf(const char *vip, uint32_t fwmark, const char *sched,
-					 uint32_t flags)
-{
-	struct lvs_service_conf c;
-
-	memset(&c, 0, sizeof(c));
-	c.af = AF_INET6;
-	c.protocol = IPPROTO_TCP;
-	if (fwmark)
-		c.fwmark = fwmark;
-	else {
-		c.addr = ip6(vip);
-		c.port = 80;
-	}
-	snprintf(c.sched_name, sizeof(c.sched_name), "%s", sched);
-	c.flags = flags;
-	c.netmask = 128;
-	return c;
-}
-
-static void add_rs6(struct lvs_table *t, const struct lvs_service_conf *s, const char *ip,
-		    uint16_t port, int weight)
-{
-	struct lvs_dest_conf d;
-
-	memset(&d, 0, sizeof(d));
-	d.af = AF_INET6;
-	d.addr = ip6(ip);
-	d.port = port;
-	d.weight = weight;
-	d.conn_flags = LVS_CONN_F_MASQ;
-	assert_int_equal(lvs_add_dest(t, s, &d), 0);
-}
-
-static struct lvs_sched_pkt pkt6(const char *saddr, uint16_t sport, const char *daddr)
-{
-	struct lvs_sched_pkt p;
-
-	memset(&p, 0, sizeof(p));
-	p.af = AF_INET6;
-	p.protocol = IPPROTO_TCP;
-	p.saddr = ip6(saddr);
-	p.daddr = ip6(daddr);
-	p.sport = sport;
-	p.dport = 80;
-	return p;
-}
-
-static void expect_pick6(const struct lvs_dest *got, const char *want, const char *what)
-{
-	char buf[INET6_ADDRSTRLEN] = "(none)";
-
-	if (got)
-		inet_ntop(AF_INET6, &got->addr.in6, buf, sizeof(buf));
-	if ((want == NULL) != (got == NULL) || (want && strcmp(buf, want))) {
-		print_error("%s: got %s, the kernel chose %s\n", what, buf, want ? want : "(none)");
-		fail();
-	}
-}
 
 /* captured from the oracle, 2026-11-23 (hashC.sh): VIP [2001:db8:99::N]:80;
  * 1: sh, dests ::11 w2, ::12 w1, ::13 w0, ::14 w3 (port 80, added in that
@@ -1463,38 +1308,38 @@ static void test_ipv6_oracle(void **state)
 
 	for (int n = 1; n <= 4; n++) {
 		snprintf(vip, sizeof(vip), "2001:db8:99::%d", n);
-		struct lvs_service_conf c = vip6_conf(vip, 0, sched[n], flags[n]);
-		svcs[n] = svc_add(t, &c);
+		struct lvs_service_conf c = vip_conf(vip, 0, sched[n], flags[n]);
+		svcs[n] = add_svc(t, &c);
 		if (n <= 2) {
-			add_rs6(t, &c, "2001:db8:1::11", 80, 2);
-			add_rs6(t, &c, "2001:db8:1::12", 80, 1);
-			add_rs6(t, &c, "2001:db8:1::13", 80, 0);
-			add_rs6(t, &c, "2001:db8:1::14", 80, 3);
+			add_rs(t, &c, "2001:db8:1::11", 80, 2);
+			add_rs(t, &c, "2001:db8:1::12", 80, 1);
+			add_rs(t, &c, "2001:db8:1::13", 80, 0);
+			add_rs(t, &c, "2001:db8:1::14", 80, 3);
 		} else {
 			for (int r = 11; r <= 13; r++) {
 				char ip[64];
 				snprintf(ip, sizeof(ip), "2001:db8:1::%d", r);
-				add_rs6(t, &c, ip, n == 3 ? 80 : 8080, n == 3 ? 1 : r - 9);
+				add_rs(t, &c, ip, n == 3 ? 80 : 8080, n == 3 ? 1 : r - 9);
 			}
 		}
 	}
 	for (size_t i = 0; i < sizeof(oracle_v6) / sizeof(oracle_v6[0]); i++) {
 		snprintf(vip, sizeof(vip), "2001:db8:99::%d", oracle_v6[i].svc);
-		struct lvs_sched_pkt p = pkt6(oracle_v6[i].client, oracle_v6[i].sport, vip);
+		struct lvs_sched_pkt p = sched_pkt(oracle_v6[i].client, oracle_v6[i].sport, vip);
 		snprintf(what, sizeof(what), "%s %s:%u", vip, oracle_v6[i].client, oracle_v6[i].sport);
-		expect_pick6(pick(svcs[oracle_v6[i].svc], &p, 0), oracle_v6[i].dest, what);
+		expect_pick(pick(svcs[oracle_v6[i].svc], &p, 0), oracle_v6[i].dest, what);
 	}
 
-	struct lvs_service_conf c = vip6_conf(NULL, 4, "dh", 0);
-	struct lvs_service *dh = svc_add(t, &c);
+	struct lvs_service_conf c = fwm_conf(AF_INET6, 4, "dh");
+	struct lvs_service *dh = add_svc(t, &c);
 	for (int r = 11; r <= 15; r++) {
 		char ip[64];
 		snprintf(ip, sizeof(ip), "2001:db8:1::%d", r);
-		add_rs6(t, &c, ip, 0, 1);
+		add_rs(t, &c, ip, 0, 1);
 	}
 	for (size_t i = 0; i < sizeof(oracle_v6_dh) / sizeof(oracle_v6_dh[0]); i++) {
-		struct lvs_sched_pkt p = pkt6("2001:db8::100", 40000, oracle_v6_dh[i].daddr);
-		expect_pick6(pick(dh, &p, 0), oracle_v6_dh[i].dest, oracle_v6_dh[i].daddr);
+		struct lvs_sched_pkt p = sched_pkt("2001:db8::100", 40000, oracle_v6_dh[i].daddr);
+		expect_pick(pick(dh, &p, 0), oracle_v6_dh[i].dest, oracle_v6_dh[i].daddr);
 	}
 	lvs_table_free(t);
 }
@@ -1503,22 +1348,20 @@ static void test_lblc_ipv6_entries(void **state)
 {
 	(void)state;
 	/* addresses that fold to the same bucket are still distinct entries */
-	struct lvs_table *t = lvs_table_new();
-	struct lvs_service_conf c = vip6_conf(NULL, 5, "lblc", 0);
-	struct lvs_service *svc = svc_add(t, &c);
-	add_rs6(t, &c, "2001:db8:1::12", 0, 1);
-	add_rs6(t, &c, "2001:db8:1::11", 0, 1);
-	struct lvs_sched_pkt p1 = pkt6("2001:db8::100", 1, "2001:db8:97::1");
-	struct lvs_sched_pkt p2 = pkt6("2001:db8::100", 1, "2001:db8:97:0:0:1::"); /* same XOR fold */
+	struct svc_fx f = svc_fx_new(fwm_conf(AF_INET6, 5, "lblc"));
+	add_rs(f.t, &f.c, "2001:db8:1::12", 0, 1);
+	add_rs(f.t, &f.c, "2001:db8:1::11", 0, 1);
+	struct lvs_sched_pkt p1 = sched_pkt("2001:db8::100", 1, "2001:db8:97::1");
+	struct lvs_sched_pkt p2 = sched_pkt("2001:db8::100", 1, "2001:db8:97:0:0:1::"); /* same XOR fold */
 
 	assert_int_equal(lvs_addr_fold(AF_INET6, &p1.daddr), lvs_addr_fold(AF_INET6, &p2.daddr));
-	struct lvs_dest *d1 = pick(svc, &p1, 0);
-	expect_pick6(d1, "2001:db8:1::11", "first");
+	struct lvs_dest *d1 = pick(f.s, &p1, 0);
+	expect_pick(d1, "2001:db8:1::11", "first");
 	__atomic_add_fetch(&d1->activeconns, 1, __ATOMIC_RELAXED);
-	expect_pick6(pick(svc, &p2, 0), "2001:db8:1::12", "second address, wlc");
-	assert_int_equal(lvs_lblc_cache_entries(svc), 2);
-	expect_pick6(pick(svc, &p1, 0), "2001:db8:1::11", "first again, cached");
-	lvs_table_free(t);
+	expect_pick(pick(f.s, &p2, 0), "2001:db8:1::12", "second address, wlc");
+	assert_int_equal(lvs_lblc_cache_entries(f.s), 2);
+	expect_pick(pick(f.s, &p1, 0), "2001:db8:1::11", "first again, cached");
+	lvs_table_free(f.t);
 }
 
 static void test_scheduler_switch(void **state)
@@ -1530,7 +1373,7 @@ static void test_scheduler_switch(void **state)
 	struct lvs_service *svcs[10] = {0};
 	build_oracle_services(t, svcs);
 	struct lvs_service_conf c = vip_conf("10.99.0.20", 0, "rr", 0);
-	struct lvs_service *svc = svc_add(t, &c);
+	struct lvs_service *svc = add_svc(t, &c);
 	add_rs(t, &c, "10.0.0.1", 80, 1);
 	add_rs(t, &c, "10.0.0.2", 80, 2);
 	add_rs(t, &c, "10.0.0.3", 80, 3);
@@ -1541,13 +1384,13 @@ static void test_scheduler_switch(void **state)
 	for (size_t i = 0; i < sizeof(oracle_src) / sizeof(oracle_src[0]); i++) {
 		if (oracle_src[i].svc != 5) /* the same dests as service 5 */
 			continue;
-		struct lvs_sched_pkt p = pkt4(oracle_src[i].client, 0, "10.99.0.20");
+		struct lvs_sched_pkt p = sched_pkt(oracle_src[i].client, 0, "10.99.0.20");
 		expect_pick(pick(svc, &p, 0), oracle_src[i].dest, oracle_src[i].client);
 	}
 	/* leaving lblc drops the cache and its dest references */
 	snprintf(c.sched_name, sizeof(c.sched_name), "lblc");
 	assert_int_equal(lvs_edit_service(t, &c), 0);
-	struct lvs_sched_pkt p = pkt4("1.1.1.1", 1, "10.99.0.20");
+	struct lvs_sched_pkt p = sched_pkt("1.1.1.1", 1, "10.99.0.20");
 	struct lvs_dest *d = pick(svc, &p, 0);
 	assert_non_null(d);
 	assert_int_equal(d->refcnt, 2);
@@ -1702,7 +1545,7 @@ static void test_weights_oracle(void **state)
 		snprintf(vip, sizeof(vip), "10.99.0.%d", n);
 		struct lvs_service_conf c = vip_conf(vip, 0, n == 3 ? "sh" : "mh",
 						     n == 4 ? LVS_SVC_F_SCHED1 : 0);
-		svcs[n] = svc_add(t, &c);
+		svcs[n] = add_svc(t, &c);
 		switch (n) {
 		case 1:
 			add_rs(t, &c, "10.0.0.1", 80, 100);
@@ -1726,13 +1569,13 @@ static void test_weights_oracle(void **state)
 			}
 			edit_rs(t, &c, "10.0.0.5", 80, 0);
 			edit_rs(t, &c, "10.0.0.4", 80, 0);
-			del_rs(t, &c, "10.0.0.1", 80);
+			del_dest(t, &c, "10.0.0.1", 80);
 			break;
 		}
 	}
 	for (size_t i = 0; i < sizeof(oracle_weights) / sizeof(oracle_weights[0]); i++) {
 		snprintf(vip, sizeof(vip), "10.99.0.%d", oracle_weights[i].svc);
-		struct lvs_sched_pkt p = pkt4(oracle_weights[i].client, 12345, vip);
+		struct lvs_sched_pkt p = sched_pkt(oracle_weights[i].client, 12345, vip);
 		char what[64];
 		snprintf(what, sizeof(what), "%s %s", vip, oracle_weights[i].client);
 		expect_pick(pick(svcs[oracle_weights[i].svc], &p, 0), oracle_weights[i].dest, what);
@@ -1980,7 +1823,7 @@ static void test_mh_port_oracle(void **state)
 	for (int n = 1; n <= 3; n++) {
 		snprintf(vip, sizeof(vip), "10.99.0.%d", n);
 		struct lvs_service_conf c = vip_conf(vip, 0, "mh", LVS_SVC_F_SCHED2);
-		svcs[n] = svc_add(t, &c);
+		svcs[n] = add_svc(t, &c);
 		if (n == 1) {
 			add_rs(t, &c, "10.0.0.1", 80, 100);
 			add_rs(t, &c, "10.0.0.2", 80, 1000);
@@ -1999,39 +1842,33 @@ static void test_mh_port_oracle(void **state)
 		snprintf(vip, sizeof(vip), "10.99.0.%d", oracle_mh_port[i].svc);
 		snprintf(want, sizeof(want), "10.0.0.%d", oracle_mh_port[i].dest);
 		snprintf(what, sizeof(what), "%s %s:%u", vip, oracle_mh_port[i].client, oracle_mh_port[i].sport);
-		struct lvs_sched_pkt p = pkt4(oracle_mh_port[i].client, oracle_mh_port[i].sport, vip);
+		struct lvs_sched_pkt p = sched_pkt(oracle_mh_port[i].client, oracle_mh_port[i].sport, vip);
 		expect_pick(pick(svcs[oracle_mh_port[i].svc], &p, 0), want, what);
 	}
 	lvs_table_free(t);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_siphash24_reference_vectors),
-		cmocka_unit_test(test_hsiphash_kernel_vectors),
-		cmocka_unit_test(test_mh_spec_vectors),
-		cmocka_unit_test(test_sh_spec_buckets),
-		cmocka_unit_test(test_sh_weight_layout),
-		cmocka_unit_test(test_sh_mh_oracle),
-		cmocka_unit_test(test_mh_edit_and_empty),
-		cmocka_unit_test(test_mh_too_many_dests),
-		cmocka_unit_test(test_dh_oracle),
-		cmocka_unit_test(test_dh_rules),
-		cmocka_unit_test(test_lblc_oracle),
-		cmocka_unit_test(test_lblcr_oracle),
-		cmocka_unit_test(test_lblc_overload_rule),
-		cmocka_unit_test(test_lblcr_set_rules),
-		cmocka_unit_test(test_lblc_gc_full_expiry),
-		cmocka_unit_test(test_lblcr_gc_full_expiry),
-		cmocka_unit_test(test_lblc_gc_over_max),
-		cmocka_unit_test(test_lblcr_gc_over_max),
-		cmocka_unit_test(test_expiration_setters),
-		cmocka_unit_test(test_ipv6_oracle),
-		cmocka_unit_test(test_lblc_ipv6_entries),
-		cmocka_unit_test(test_scheduler_switch),
-		cmocka_unit_test(test_weights_oracle),
-		cmocka_unit_test(test_mh_port_oracle),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(cmocka_unit_test(test_siphash24_reference_vectors),
+	   cmocka_unit_test(test_hsiphash_kernel_vectors),
+	   cmocka_unit_test(test_mh_spec_vectors),
+	   cmocka_unit_test(test_sh_spec_buckets),
+	   cmocka_unit_test(test_sh_weight_layout),
+	   cmocka_unit_test(test_sh_mh_oracle),
+	   cmocka_unit_test(test_mh_edit_and_empty),
+	   cmocka_unit_test(test_mh_too_many_dests),
+	   cmocka_unit_test(test_dh_oracle),
+	   cmocka_unit_test(test_dh_rules),
+	   cmocka_unit_test(test_lblc_oracle),
+	   cmocka_unit_test(test_lblcr_oracle),
+	   cmocka_unit_test(test_lblc_overload_rule),
+	   cmocka_unit_test(test_lblcr_set_rules),
+	   cmocka_unit_test(test_lblc_gc_full_expiry),
+	   cmocka_unit_test(test_lblcr_gc_full_expiry),
+	   cmocka_unit_test(test_lblc_gc_over_max),
+	   cmocka_unit_test(test_lblcr_gc_over_max),
+	   cmocka_unit_test(test_expiration_setters),
+	   cmocka_unit_test(test_ipv6_oracle),
+	   cmocka_unit_test(test_lblc_ipv6_entries),
+	   cmocka_unit_test(test_scheduler_switch),
+	   cmocka_unit_test(test_weights_oracle),
+	   cmocka_unit_test(test_mh_port_oracle))

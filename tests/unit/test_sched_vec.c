@@ -3,44 +3,22 @@
  * table operation, old arrays survive their grace period, and lc, wlc,
  * sed, nq, fo, ovf pick exactly what the kernel's list walk picks (the
  * reference walks below are the kernel's loops, written over the list). */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
-#include <cmocka.h>
 
-#include "core/table.h"
+#include "fixture.h"
 #include "lib/epoch.h"
 #include "core/sched.h"
 
-static struct lvs_service_conf svc_conf(const char *sched)
+/* dest number host of the service: 192.168.0.host:80, NAT */
+static struct lvs_dest_conf dest_n(uint32_t host, int weight)
 {
-	struct lvs_service_conf c;
+	struct lvs_dest_conf d = dest_conf("192.168.0.0", 80, weight, LVS_CONN_F_MASQ);
 
-	memset(&c, 0, sizeof(c));
-	c.af = AF_INET;
-	c.protocol = IPPROTO_TCP;
-	inet_pton(AF_INET, "172.20.0.26", &c.addr.ip);
-	c.port = 80;
-	snprintf(c.sched_name, sizeof(c.sched_name), "%s", sched);
-	c.netmask = 0xffffffff;
-	return c;
-}
-
-static struct lvs_dest_conf dest_conf(uint32_t host, int weight)
-{
-	struct lvs_dest_conf d;
-
-	memset(&d, 0, sizeof(d));
-	d.af = AF_INET;
-	d.addr.ip = htonl(0xc0a80000u + host);
-	d.port = 80;
-	d.weight = weight;
-	d.conn_flags = LVS_CONN_F_MASQ;
+	d.addr = ip4h(0xc0a80000u + host);
 	return d;
 }
 
@@ -69,14 +47,13 @@ static void test_vec_follows_list(void **state)
 {
 	(void)state;
 	struct lvs_table *t = lvs_table_new();
-	struct lvs_service_conf c = svc_conf("wlc");
+	struct lvs_service_conf c = svc_conf("172.20.0.26", 80, "wlc");
 
-	assert_int_equal(lvs_add_service(t, &c), 0);
-	struct lvs_service *s = lvs_svc_get(t, &c);
+	struct lvs_service *s = add_svc(t, &c);
 
 	assert_vec_matches_list(s);
 	for (uint32_t i = 1; i <= 20; i++) {
-		struct lvs_dest_conf d = dest_conf(i, (int)i % 4);
+		struct lvs_dest_conf d = dest_n(i, (int)i % 4);
 
 		assert_int_equal(lvs_add_dest(t, &c, &d), 0);
 		assert_vec_matches_list(s);
@@ -86,13 +63,13 @@ static void test_vec_follows_list(void **state)
 	/* deletes at the head, in the middle, at the tail */
 	uint32_t gone[] = { 20, 10, 1 };
 	for (unsigned k = 0; k < 3; k++) {
-		struct lvs_dest_conf d = dest_conf(gone[k], 1);
+		struct lvs_dest_conf d = dest_n(gone[k], 1);
 
 		assert_int_equal(lvs_del_dest(t, &c, &d), 0);
 		assert_vec_matches_list(s);
 	}
 	/* a revived dest comes back at the head, and an edit keeps the order */
-	struct lvs_dest_conf d10 = dest_conf(10, 7);
+	struct lvs_dest_conf d10 = dest_n(10, 7);
 
 	assert_int_equal(lvs_add_dest(t, &c, &d10), 0);
 	assert_vec_matches_list(s);
@@ -112,7 +89,7 @@ static void test_vec_follows_list(void **state)
 	/* delete all one by one: empty means NULL */
 	while (s->num_dests) {
 		struct lvs_dest *d = lvs_list_entry(s->destinations.prev, struct lvs_dest, n_list);
-		struct lvs_dest_conf dc = dest_conf(ntohl(d->addr.ip) - 0xc0a80000u, 1);
+		struct lvs_dest_conf dc = dest_n(ntohl(d->addr.ip) - 0xc0a80000u, 1);
 
 		assert_int_equal(lvs_del_dest(t, &c, &dc), 0);
 		assert_vec_matches_list(s);
@@ -131,18 +108,17 @@ static void test_vec_grace_period(void **state)
 {
 	(void)state;
 	struct lvs_table *t = lvs_table_new();
-	struct lvs_service_conf c = svc_conf("lc");
+	struct lvs_service_conf c = svc_conf("172.20.0.26", 80, "lc");
 	const struct lvs_dest_vec *old = NULL;
 	unsigned replaced = 0;
 	struct lvs_epoch_reader *reader;
 
 	assert_int_equal(lvs_epoch_register(lvs_table_epoch(t), &reader), 0);
 
-	assert_int_equal(lvs_add_service(t, &c), 0);
-	struct lvs_service *s = lvs_svc_get(t, &c);
+	struct lvs_service *s = add_svc(t, &c);
 
 	for (uint32_t i = 1; i <= 2000; i++) {
-		struct lvs_dest_conf d = dest_conf(i, 1);
+		struct lvs_dest_conf d = dest_n(i, 1);
 		const struct lvs_dest_vec *before = lvs_sched_dests(s);
 		unsigned n_before = before ? before->n : 0;
 
@@ -167,7 +143,7 @@ static void test_vec_grace_period(void **state)
 	const struct lvs_dest_vec *v = lvs_sched_dests(s);
 
 	for (uint32_t i = 1; i <= 2000; i += 3) {
-		struct lvs_dest_conf d = dest_conf(i, 1);
+		struct lvs_dest_conf d = dest_n(i, 1);
 
 		assert_int_equal(lvs_del_dest(t, &c, &d), 0);
 	}
@@ -309,13 +285,8 @@ static struct lvs_dest *ref_twos(struct lvs_service *s)
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 static uint32_t rnd(uint32_t n)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)(rng % n);
+	return (uint32_t)(xorshift64(&rng) % n);
 }
-
-#include <limits.h>
 
 /* many random services (small value ranges so that ties are frequent,
  * some overloaded and weight-0 dests, sometimes none usable, sometimes
@@ -330,22 +301,21 @@ static void picks_equal_kernel_walk(void)
 	for (unsigned k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
 		for (unsigned round = 0; round < 200; round++) {
 			struct lvs_table *t = lvs_table_new();
-			struct lvs_service_conf c = svc_conf(names[k]);
+			struct lvs_service_conf c = svc_conf("172.20.0.26", 80, names[k]);
 			unsigned n = 1 + rnd(round < 100 ? 8 : 300);
 
-			assert_int_equal(lvs_add_service(t, &c), 0);
-			struct lvs_service *s = lvs_svc_get(t, &c);
+			struct lvs_service *s = add_svc(t, &c);
 
 			int huge = rnd(4) == 0;
 
 			for (uint32_t i = 1; i <= n; i++) {
-				struct lvs_dest_conf d = dest_conf(i, huge && rnd(3) == 0 ? INT_MAX - (int)rnd(3) : (int)rnd(5));
+				struct lvs_dest_conf d = dest_n(i, huge && rnd(3) == 0 ? INT_MAX - (int)rnd(3) : (int)rnd(5));
 
 				assert_int_equal(lvs_add_dest(t, &c, &d), 0);
 			}
 			/* some deletes so the array was rebuilt from a changed list */
 			for (unsigned j = 0; j < n / 4; j++) {
-				struct lvs_dest_conf d = dest_conf(1 + rnd(n), 1);
+				struct lvs_dest_conf d = dest_n(1 + rnd(n), 1);
 				int rc = lvs_del_dest(t, &c, &d);
 
 				assert_true(rc == 0 || rc == -ENOENT);
@@ -405,14 +375,7 @@ static void test_picks_equal_kernel_walk_scalar(void **state)
 	lvs_sched_screen_force_scalar(0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_vec_follows_list),
-		cmocka_unit_test(test_vec_grace_period),
-		cmocka_unit_test(test_picks_equal_kernel_walk),
-		cmocka_unit_test(test_picks_equal_kernel_walk_scalar),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(cmocka_unit_test(test_vec_follows_list),
+	   cmocka_unit_test(test_vec_grace_period),
+	   cmocka_unit_test(test_picks_equal_kernel_walk),
+	   cmocka_unit_test(test_picks_equal_kernel_walk_scalar))

@@ -1,11 +1,7 @@
 /* test_stats.c - counters and the Linux 6.1 estimator (spec 7): the
  * worked example, rounding of the readout, bytes scaling, zeroing, slots. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
 
+#include "fixture.h"
 #include "core/stats.h"
 
 /* steady 100 new conns/s, estimator every 2 s (spec 7 worked example) */
@@ -67,10 +63,7 @@ static void test_bytes_and_packets(void **state)
 	struct lvs_stats_view v;
 
 	assert_int_equal(lvs_stats_init(&st), 0);
-	lvs_stats_slot(&st, 0)->inbytes = 2000;
-	lvs_stats_slot(&st, 0)->outbytes = 4000;
-	lvs_stats_slot(&st, 0)->inpkts = 20;
-	lvs_stats_slot(&st, 0)->outpkts = 40;
+	*lvs_stats_slot(&st, 0) = (struct lvs_counters){ .inbytes = 2000, .outbytes = 4000, .inpkts = 20, .outpkts = 40 };
 	lvs_stats_estimate(&st);
 	assert_int_equal(st.inbps, (2000 << 4) >> 2);
 	lvs_stats_read(&st, &v);
@@ -93,8 +86,7 @@ static void test_zero(void **state)
 	struct lvs_stats_view v;
 
 	assert_int_equal(lvs_stats_init(&st), 0);
-	lvs_stats_slot(&st, 0)->conns = 50;
-	lvs_stats_slot(&st, 0)->inbytes = 5000;
+	*lvs_stats_slot(&st, 0) = (struct lvs_counters){ .conns = 50, .inbytes = 5000 };
 	lvs_stats_estimate(&st);
 	lvs_stats_zero(&st);
 	lvs_stats_read(&st, &v);
@@ -133,14 +125,8 @@ static void test_slots(void **state)
 	assert_int_equal(lvs_stats_nslots(), 1);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_worked_example),
-		cmocka_unit_test(test_readout_rounding),
-		cmocka_unit_test(test_bytes_and_packets),
-		cmocka_unit_test(test_zero),
-		cmocka_unit_test(test_slots),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(cmocka_unit_test(test_worked_example),
+	   cmocka_unit_test(test_readout_rounding),
+	   cmocka_unit_test(test_bytes_and_packets),
+	   cmocka_unit_test(test_zero),
+	   cmocka_unit_test(test_slots))

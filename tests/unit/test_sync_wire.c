@@ -4,15 +4,11 @@
  * syncid filter, options (SEQ_DATA, PE, unknown mandatory / optional),
  * overruns rejecting the whole message, version 0, and random bytes. */
 #include <errno.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
-#include <cmocka.h>
 
+#include "fixture.h"
 #include "core/ipvs-t.h"
 #include "sync/wire.h"
 
@@ -32,40 +28,38 @@ static void collect(void *arg, const struct lvs_conn_sync *e, int v0)
 	g->n++;
 }
 
-static struct lvs_conn_sync entry4(uint16_t cport)
+/* a connection client c:cport -> virtual v:port -> dest d:port */
+static struct lvs_conn_sync entry(const char *c, uint16_t cport, const char *v, const char *d, uint16_t port,
+				  uint16_t protocol, uint32_t flags, uint32_t timeout)
 {
 	struct lvs_conn_sync e;
+
 	memset(&e, 0, sizeof(e));
-	e.af = AF_INET;
-	e.protocol = 6;
-	e.flags = LVS_CONN_F_DROUTE | LVS_CONN_F_HASHED | LVS_CONN_F_INACTIVE;
-	e.state = 4;    /* FIN_WAIT */
+	e.af = addr_af(c);
+	e.protocol = protocol;
+	e.flags = flags;
 	e.cport = cport;
-	e.vport = 80;
-	e.dport = 80;
+	e.vport = e.dport = port;
+	e.timeout = timeout;
+	e.caddr = ip46(c);
+	e.vaddr = ip46(v);
+	e.daddr = ip46(d);
+	return e;
+}
+
+static struct lvs_conn_sync entry4(uint16_t cport)
+{
+	struct lvs_conn_sync e = entry(CIP, cport, "172.20.0.24", RS1, 80, 6,
+				       LVS_CONN_F_DROUTE | LVS_CONN_F_HASHED | LVS_CONN_F_INACTIVE, 120);
+
+	e.state = 4;    /* FIN_WAIT */
 	e.fwmark = 0x11223344;
-	e.timeout = 120;
-	inet_pton(AF_INET, "172.20.0.100", &e.caddr.ip);
-	inet_pton(AF_INET, "172.20.0.24", &e.vaddr.ip);
-	inet_pton(AF_INET, "192.168.1.16", &e.daddr.ip);
 	return e;
 }
 
 static struct lvs_conn_sync entry6(uint16_t cport)
 {
-	struct lvs_conn_sync e;
-	memset(&e, 0, sizeof(e));
-	e.af = AF_INET6;
-	e.protocol = 17;
-	e.flags = LVS_CONN_F_MASQ;
-	e.cport = cport;
-	e.vport = 53;
-	e.dport = 53;
-	e.timeout = 300;
-	inet_pton(AF_INET6, "2001:db8::100", &e.caddr.in6);
-	inet_pton(AF_INET6, "2001:db8::24", &e.vaddr.in6);
-	inet_pton(AF_INET6, "2001:db8:1::16", &e.daddr.in6);
-	return e;
+	return entry("2001:db8::100", cport, "2001:db8::24", "2001:db8:1::16", 53, 17, LVS_CONN_F_MASQ, 300);
 }
 
 /* These 44 bytes, sent to a real Linux 6.1 IPVS backup (syncid 7, DR
@@ -340,16 +334,10 @@ static void test_random_bytes(void **state)
 	assert_true(accepted > 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_v1_exact_bytes),
-		cmocka_unit_test(test_round_trip_mixed),
-		cmocka_unit_test(test_limits),
-		cmocka_unit_test(test_options),
-		cmocka_unit_test(test_malformed_changes_nothing),
-		cmocka_unit_test(test_v0),
-		cmocka_unit_test(test_random_bytes),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(cmocka_unit_test(test_v1_exact_bytes),
+	   cmocka_unit_test(test_round_trip_mixed),
+	   cmocka_unit_test(test_limits),
+	   cmocka_unit_test(test_options),
+	   cmocka_unit_test(test_malformed_changes_nothing),
+	   cmocka_unit_test(test_v0),
+	   cmocka_unit_test(test_random_bytes))

@@ -2,84 +2,17 @@
  * returns (spec 1.8, 5.2; the address cases were checked on the oracle VM),
  * newest-first dests, trash revival and reaping, OVERLOAD rules, lookups
  * (spec 5.3), timeouts, sync-daemon bookkeeping, zeroing, scale. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <arpa/inet.h>
-#include <cmocka.h>
 
-#include "core/table.h"
+#include "fixture.h"
 #include "lib/epoch.h"
 #include "core/sched.h"
 #include "core/stats.h"
-
-static struct lvs_service_conf svc4(const char *ip, uint16_t port, const char *sched)
-{
-	struct lvs_service_conf c;
-
-	memset(&c, 0, sizeof(c));
-	c.af = AF_INET;
-	c.protocol = IPPROTO_TCP;
-	inet_pton(AF_INET, ip, &c.addr.ip);
-	c.port = port;
-	snprintf(c.sched_name, sizeof(c.sched_name), "%s", sched);
-	c.netmask = 0xffffffff;
-	return c;
-}
-
-static struct lvs_service_conf svc6(const char *ip, uint16_t port, const char *sched)
-{
-	struct lvs_service_conf c = svc4("0.0.0.0", port, sched);
-
-	c.af = AF_INET6;
-	inet_pton(AF_INET6, ip, &c.addr.in6);
-	c.netmask = 128;
-	return c;
-}
-
-static struct lvs_service_conf fwm(int af, uint32_t mark, const char *sched)
-{
-	struct lvs_service_conf c = svc4("0.0.0.0", 0, sched);
-
-	c.af = af;
-	c.fwmark = mark;
-	c.protocol = 0;
-	c.netmask = af == AF_INET6 ? 128 : 0xffffffff;
-	return c;
-}
-
-static struct lvs_dest_conf dst(const char *ip, uint16_t port, int weight, uint32_t method)
-{
-	struct lvs_dest_conf d;
-
-	memset(&d, 0, sizeof(d));
-	if (strchr(ip, ':')) {
-		d.af = AF_INET6;
-		inet_pton(AF_INET6, ip, &d.addr.in6);
-	} else {
-		d.af = AF_INET;
-		inet_pton(AF_INET, ip, &d.addr.ip);
-	}
-	d.port = port;
-	d.weight = weight;
-	d.conn_flags = method;
-	return d;
-}
-
-static struct lvs_dest *find_dest(struct lvs_table *t, const struct lvs_service_conf *c, const char *ip, uint16_t port)
-{
-	struct lvs_dest_conf d = dst(ip, port, 1, 0);
-	struct lvs_service *s = lvs_svc_get(t, c);
-
-	assert_non_null(s);
-	return lvs_dest_lookup(s, d.af, &d.addr, port);
-}
 
 /* ------------------------------------------------------------- services */
 
@@ -87,7 +20,7 @@ static void test_service_add_get_errors(void **state)
 {
 	(void)state;
 	struct lvs_table *t = lvs_table_new();
-	struct lvs_service_conf a = svc4("10.1.1.1", 80, "rr");
+	struct lvs_service_conf a = svc_conf("10.1.1.1", 80, "rr");
 
 	assert_int_equal(lvs_add_service(t, &a), 0);
 	assert_int_equal(lvs_add_service(t, &a), -EEXIST);
@@ -101,7 +34,7 @@ static void test_service_add_get_errors(void **state)
 	assert_int_equal(lvs_edit_service(t, &bad), -ESRCH);
 	assert_int_equal(lvs_add_service(t, &bad), -ENOENT);
 	/* persistence engines: none available (oracle: --pe sip and --pe foo) */
-	struct lvs_service_conf pe = svc4("10.1.1.2", 80, "rr");
+	struct lvs_service_conf pe = svc_conf("10.1.1.2", 80, "rr");
 
 	snprintf(pe.pe_name, sizeof(pe.pe_name), "sip");
 	assert_int_equal(lvs_add_service(t, &pe), -ENOENT);
@@ -117,7 +50,7 @@ static void test_service_add_get_errors(void **state)
 	af.af = AF_UNIX;
 	assert_int_equal(lvs_add_service(t, &af), -EAFNOSUPPORT);
 	/* unterminated scheduler name */
-	struct lvs_service_conf longname = svc4("10.1.1.3", 80, "rr");
+	struct lvs_service_conf longname = svc_conf("10.1.1.3", 80, "rr");
 
 	memset(longname.sched_name, 'x', sizeof(longname.sched_name));
 	assert_int_equal(lvs_add_service(t, &longname), -ENOENT);
@@ -146,7 +79,7 @@ static void test_service_ipv6_netmask_and_fwmark(void **state)
 {
 	(void)state;
 	struct lvs_table *t = lvs_table_new();
-	struct lvs_service_conf v6 = svc6("2001:db8::200", 80, "rr");
+	struct lvs_service_conf v6 = svc_conf("2001:db8::200", 80, "rr");
 
 	v6.flags = LVS_SVC_F_PERSISTENT;
 	v6.netmask = 0;
@@ -162,7 +95,7 @@ static void test_service_ipv6_netmask_and_fwmark(void **state)
 	assert_int_equal(lvs_svc_get(t, &v6)->netmask, 64);
 
 	/* fwmark services: keyed by (af, mark); stored as TCP, port 0 */
-	struct lvs_service_conf f4 = fwm(AF_INET, 5, "rr"), f6 = fwm(AF_INET6, 5, "rr");
+	struct lvs_service_conf f4 = fwm_conf(AF_INET, 5, "rr"), f6 = fwm_conf(AF_INET6, 5, "rr");
 
 	assert_int_equal(lvs_add_service(t, &f4), 0);
 	assert_int_equal(lvs_add_service(t, &f6), 0);
@@ -182,15 +115,15 @@ static void test_service_edit_replaces_everything(void **state)
 {
 	(void)state;
 	struct lvs_table *t = lvs_table_new();
-	struct lvs_service_conf a = svc4("10.1.1.1", 80, "rr");
+	struct lvs_service_conf a = svc_conf("10.1.1.1", 80, "rr");
 
 	a.flags = LVS_SVC_F_PERSISTENT;
 	a.timeout = 360;
 	a.netmask = htonl(0xffffff00);
 	assert_int_equal(lvs_add_service(t, &a), 0);
 	struct lvs_service *s = lvs_svc_get(t, &a);
-	struct lvs_dest_conf d1 = dst("192.168.1.1", 80, 1, LVS_CONN_F_MASQ);
-	struct lvs_dest_conf d2 = dst("192.168.1.2", 80, 1, LVS_CONN_F_MASQ);
+	struct lvs_dest_conf d1 = dest_conf("192.168.1.1", 80, 1, LVS_CONN_F_MASQ);
+	struct lvs_dest_conf d2 = dest_conf("192.168.1.2", 80, 1, LVS_CONN_F_MASQ);
 
 	assert_int_equal(lvs_add_dest(t, &a, &d1), 0);
 	assert_int_equal(lvs_add_dest(t, &a, &d2), 0);
@@ -198,7 +131,7 @@ static void test_service_edit_replaces_everything(void **state)
 	assert_ptr_equal(s->sched->schedule(s, NULL, 0), find_dest(t, &a, "192.168.1.2", 80));
 
 	/* same scheduler: state kept; flags/timeout/netmask replaced */
-	struct lvs_service_conf e = svc4("10.1.1.1", 80, "rr");
+	struct lvs_service_conf e = svc_conf("10.1.1.1", 80, "rr");
 
 	assert_int_equal(lvs_edit_service(t, &e), 0);
 	assert_int_equal(s->flags, LVS_SVC_F_HASHED);
@@ -208,30 +141,30 @@ static void test_service_edit_replaces_everything(void **state)
 	assert_int_equal(s->num_dests, 2);
 
 	/* a different scheduler is initialised afresh; back to rr restarts at the head */
-	e = svc4("10.1.1.1", 80, "wlc");
+	e = svc_conf("10.1.1.1", 80, "wlc");
 	assert_int_equal(lvs_edit_service(t, &e), 0);
 	assert_string_equal(s->sched_name, "wlc");
-	e = svc4("10.1.1.1", 80, "rr");
+	e = svc_conf("10.1.1.1", 80, "rr");
 	assert_int_equal(lvs_edit_service(t, &e), 0);
 	assert_ptr_equal(s->sched->schedule(s, NULL, 0), find_dest(t, &a, "192.168.1.2", 80));
-	e = svc4("10.1.1.1", 80, "none");
+	e = svc_conf("10.1.1.1", 80, "none");
 	assert_int_equal(lvs_edit_service(t, &e), 0);
 	assert_null(s->sched);
 	assert_null(s->sched_data);
 	assert_string_equal(s->sched_name, "none");
 	/* unknown scheduler on edit: ENOENT, service unchanged */
-	e = svc4("10.1.1.1", 80, "nosuch");
+	e = svc_conf("10.1.1.1", 80, "nosuch");
 	assert_int_equal(lvs_edit_service(t, &e), -ENOENT);
 	assert_string_equal(s->sched_name, "none");
 	lvs_table_free(t);
 
 	/* init_service on bind, done_service on unbind */
 	t = lvs_table_new();
-	a = svc4("10.1.1.1", 80, "wrr");
+	a = svc_conf("10.1.1.1", 80, "wrr");
 	assert_int_equal(lvs_add_service(t, &a), 0);
 	s = lvs_svc_get(t, &a);
 	assert_non_null(s->sched_data); /* wrr allocated its state */
-	e = svc4("10.1.1.1", 80, "lc");
+	e = svc_conf("10.1.1.1", 80, "lc");
 	assert_int_equal(lvs_edit_service(t, &e), 0);
 	assert_null(s->sched_data); /* wrr's state was released */
 	lvs_table_free(t);
@@ -243,9 +176,9 @@ static void test_dest_errors(void **state)
 {
 	(void)state;
 	struct lvs_table *t = lvs_table_new();
-	struct lvs_service_conf a = svc4("10.1.1.1", 80, "wlc");
-	struct lvs_service_conf missing = svc4("10.1.1.99", 80, "wlc");
-	struct lvs_dest_conf d = dst("10.2.0.1", 80, 1, LVS_CONN_F_DROUTE);
+	struct lvs_service_conf a = svc_conf("10.1.1.1", 80, "wlc");
+	struct lvs_service_conf missing = svc_conf("10.1.1.99", 80, "wlc");
+	struct lvs_dest_conf d = dest_conf("10.2.0.1", 80, 1, LVS_CONN_F_DROUTE);
 
 	assert_int_equal(lvs_add_service(t, &a), 0);
 	assert_int_equal(lvs_add_dest(t, &missing, &d), -ESRCH);
@@ -307,8 +240,8 @@ static void test_dest_address_types(void **state)
 {
 	(void)state;
 	struct lvs_table *t = lvs_table_new();
-	struct lvs_service_conf a = svc4("10.1.1.1", 80, "rr");
-	struct lvs_service_conf b = svc6("2001:db8::100", 80, "rr");
+	struct lvs_service_conf a = svc_conf("10.1.1.1", 80, "rr");
+	struct lvs_service_conf b = svc_conf("2001:db8::100", 80, "rr");
 	static const struct { const char *ip; int rc; } cases4[] = {
 		{ "0.0.0.0", -EINVAL }, { "255.255.255.255", -EINVAL }, { "224.0.0.1", -EINVAL },
 		{ "239.255.255.255", -EINVAL }, { "10.9.0.255", -EINVAL }, /* hook: broadcast */
@@ -324,21 +257,21 @@ static void test_dest_address_types(void **state)
 	assert_int_equal(lvs_add_service(t, &a), 0);
 	assert_int_equal(lvs_add_service(t, &b), 0);
 	for (size_t i = 0; i < sizeof(cases4) / sizeof(cases4[0]); i++) {
-		struct lvs_dest_conf d = dst(cases4[i].ip, 80, 1, LVS_CONN_F_DROUTE);
+		struct lvs_dest_conf d = dest_conf(cases4[i].ip, 80, 1, LVS_CONN_F_DROUTE);
 
 		if (lvs_add_dest(t, &a, &d) != cases4[i].rc)
 			fail_msg("%s: expected %d", cases4[i].ip, cases4[i].rc);
 	}
 	for (size_t i = 0; i < sizeof(cases6) / sizeof(cases6[0]); i++) {
-		struct lvs_dest_conf d = dst(cases6[i].ip, 80, 1, LVS_CONN_F_DROUTE);
+		struct lvs_dest_conf d = dest_conf(cases6[i].ip, 80, 1, LVS_CONN_F_DROUTE);
 
 		if (lvs_add_dest(t, &b, &d) != cases6[i].rc)
 			fail_msg("%s: expected %d", cases6[i].ip, cases6[i].rc);
 	}
 	/* without a hook nothing is local: fe80:: rejected, 10.9.0.255 accepted */
 	lvs_table_set_addr_type_hook(t, NULL, NULL);
-	struct lvs_dest_conf ll = dst("fe80::6", 80, 1, LVS_CONN_F_DROUTE);
-	struct lvs_dest_conf bc = dst("10.9.0.255", 80, 1, LVS_CONN_F_DROUTE);
+	struct lvs_dest_conf ll = dest_conf("fe80::6", 80, 1, LVS_CONN_F_DROUTE);
+	struct lvs_dest_conf bc = dest_conf("10.9.0.255", 80, 1, LVS_CONN_F_DROUTE);
 
 	assert_int_equal(lvs_add_dest(t, &b, &ll), -EINVAL);
 	assert_int_equal(lvs_add_dest(t, &a, &bc), 0);
@@ -349,17 +282,17 @@ static void test_dest_mixed_af_and_flags(void **state)
 {
 	(void)state;
 	struct lvs_table *t = lvs_table_new();
-	struct lvs_service_conf a = svc4("10.1.1.1", 80, "rr");
-	struct lvs_service_conf b = svc6("2001:db8::100", 80, "rr");
+	struct lvs_service_conf a = svc_conf("10.1.1.1", 80, "rr");
+	struct lvs_service_conf b = svc_conf("2001:db8::100", 80, "rr");
 
 	assert_int_equal(lvs_add_service(t, &a), 0);
 	assert_int_equal(lvs_add_service(t, &b), 0);
 
 	/* oracle: mixed family only for tunnels */
-	struct lvs_dest_conf v6nat = dst("2001:db8::6", 80, 1, LVS_CONN_F_MASQ);
-	struct lvs_dest_conf v6dr = dst("2001:db8::6", 80, 1, LVS_CONN_F_DROUTE);
-	struct lvs_dest_conf v6tun = dst("2001:db8::5", 80, 1, LVS_CONN_F_TUNNEL);
-	struct lvs_dest_conf v4tun = dst("10.2.0.5", 80, 1, LVS_CONN_F_TUNNEL);
+	struct lvs_dest_conf v6nat = dest_conf("2001:db8::6", 80, 1, LVS_CONN_F_MASQ);
+	struct lvs_dest_conf v6dr = dest_conf("2001:db8::6", 80, 1, LVS_CONN_F_DROUTE);
+	struct lvs_dest_conf v6tun = dest_conf("2001:db8::5", 80, 1, LVS_CONN_F_TUNNEL);
+	struct lvs_dest_conf v4tun = dest_conf("10.2.0.5", 80, 1, LVS_CONN_F_TUNNEL);
 
 	assert_int_equal(lvs_add_dest(t, &a, &v6nat), -EINVAL);
 	assert_int_equal(lvs_add_dest(t, &a, &v6dr), -EINVAL);
@@ -380,8 +313,8 @@ static void test_dest_mixed_af_and_flags(void **state)
 	assert_int_equal(lvs_add_dest(t, &b, &v4tun), 0);
 
 	/* conn_flags: method | INACTIVE, NOOUTPUT for everything but NAT */
-	struct lvs_dest_conf nat = dst("192.168.1.1", 8080, 1, LVS_CONN_F_MASQ);
-	struct lvs_dest_conf dr = dst("192.168.1.2", 80, 1, LVS_CONN_F_DROUTE);
+	struct lvs_dest_conf nat = dest_conf("192.168.1.1", 8080, 1, LVS_CONN_F_MASQ);
+	struct lvs_dest_conf dr = dest_conf("192.168.1.2", 80, 1, LVS_CONN_F_DROUTE);
 
 	assert_int_equal(lvs_add_dest(t, &a, &nat), 0);
 	assert_int_equal(lvs_add_dest(t, &a, &dr), 0);
@@ -403,12 +336,12 @@ static void test_dest_order_and_last_weight(void **state)
 {
 	(void)state;
 	struct lvs_table *t = lvs_table_new();
-	struct lvs_service_conf a = svc4("10.1.1.1", 80, "wlc");
+	struct lvs_service_conf a = svc_conf("10.1.1.1", 80, "wlc");
 	const char *ips[] = { "192.168.1.16", "192.168.1.8", "192.168.1.24" };
 
 	assert_int_equal(lvs_add_service(t, &a), 0);
 	for (int i = 0; i < 3; i++) {
-		struct lvs_dest_conf d = dst(ips[i], 80, 5, LVS_CONN_F_MASQ);
+		struct lvs_dest_conf d = dest_conf(ips[i], 80, 5, LVS_CONN_F_MASQ);
 
 		assert_int_equal(lvs_add_dest(t, &a, &d), 0);
 	}
@@ -425,7 +358,7 @@ static void test_dest_order_and_last_weight(void **state)
 	}
 	assert_int_equal(i, -1);
 	/* weight 0 keeps last_weight (mh uses it) */
-	struct lvs_dest_conf e = dst(ips[0], 80, 0, LVS_CONN_F_MASQ);
+	struct lvs_dest_conf e = dest_conf(ips[0], 80, 0, LVS_CONN_F_MASQ);
 
 	assert_int_equal(lvs_edit_dest(t, &a, &e), 0);
 	d = find_dest(t, &a, ips[0], 80);
@@ -443,8 +376,8 @@ static void test_trash_revive_and_reap(void **state)
 {
 	(void)state;
 	struct lvs_table *t = lvs_table_new();
-	struct lvs_service_conf a = svc4("10.1.1.1", 80, "rr");
-	struct lvs_dest_conf dc = dst("192.168.1.1", 80, 3, LVS_CONN_F_MASQ);
+	struct lvs_service_conf a = svc_conf("10.1.1.1", 80, "rr");
+	struct lvs_dest_conf dc = dest_conf("192.168.1.1", 80, 3, LVS_CONN_F_MASQ);
 
 	assert_int_equal(lvs_add_service(t, &a), 0);
 	assert_int_equal(lvs_add_dest(t, &a, &dc), 0);
@@ -487,7 +420,7 @@ static void test_trash_revive_and_reap(void **state)
 	assert_int_equal(v.c.conns, 0);
 
 	/* a dest of another service key is not revived: fresh object */
-	struct lvs_service_conf b = svc4("10.1.1.2", 80, "rr");
+	struct lvs_service_conf b = svc_conf("10.1.1.2", 80, "rr");
 
 	assert_int_equal(lvs_add_service(t, &b), 0);
 	assert_int_equal(lvs_del_dest(t, &a, &dc), 0);
@@ -523,8 +456,8 @@ static void test_deleted_service_grace_period(void **state)
 {
 	(void)state;
 	struct lvs_table *t = lvs_table_new();
-	struct lvs_service_conf a = svc4("10.1.1.1", 80, "wrr");
-	struct lvs_dest_conf dc = dst("192.168.1.1", 80, 1, LVS_CONN_F_MASQ);
+	struct lvs_service_conf a = svc_conf("10.1.1.1", 80, "wrr");
+	struct lvs_dest_conf dc = dest_conf("192.168.1.1", 80, 1, LVS_CONN_F_MASQ);
 	struct lvs_epoch_reader *worker;
 
 	assert_int_equal(lvs_epoch_register(lvs_table_epoch(t), &worker), 0);
@@ -559,8 +492,8 @@ static void test_overload_rules(void **state)
 {
 	(void)state;
 	struct lvs_table *t = lvs_table_new();
-	struct lvs_service_conf a = svc4("10.1.1.1", 80, "rr");
-	struct lvs_dest_conf dc = dst("192.168.1.1", 80, 1, LVS_CONN_F_MASQ);
+	struct lvs_service_conf a = svc_conf("10.1.1.1", 80, "rr");
+	struct lvs_dest_conf dc = dest_conf("192.168.1.1", 80, 1, LVS_CONN_F_MASQ);
 
 	dc.u_threshold = 4;
 	assert_int_equal(lvs_add_service(t, &a), 0);
@@ -641,12 +574,10 @@ static const char *rr_batch(struct lvs_table *t, const struct lvs_service_conf *
 	out[0] = '\0';
 	for (int i = 0; i < n; i++) {
 		struct lvs_dest *d = s->sched->schedule(s, NULL, 0);
-		char buf[64];
 
 		assert_non_null(d);
-		lvs_addr_str(AF_INET, &d->addr, buf, sizeof(buf));
 		strcat(out, i ? " " : "");
-		strcat(out, !strcmp(buf, "192.168.1.16") ? "rs1" : "rs2");
+		strcat(out, rs_name(&d->addr));
 		d->inactconns++;
 		lvs_dest_conn_bound(d);
 	}
@@ -657,9 +588,9 @@ static void test_overload_oracle_sequences(void **state)
 {
 	(void)state;
 	struct lvs_table *t = lvs_table_new();
-	struct lvs_service_conf a = svc4("172.20.0.24", 80, "rr");
-	struct lvs_dest_conf rs1 = dst("192.168.1.16", 80, 1, LVS_CONN_F_MASQ);
-	struct lvs_dest_conf rs2 = dst("192.168.1.8", 80, 1, LVS_CONN_F_MASQ);
+	struct lvs_service_conf a = svc_conf("172.20.0.24", 80, "rr");
+	struct lvs_dest_conf rs1 = dest_conf("192.168.1.16", 80, 1, LVS_CONN_F_MASQ);
+	struct lvs_dest_conf rs2 = dest_conf("192.168.1.8", 80, 1, LVS_CONN_F_MASQ);
 
 	assert_int_equal(lvs_add_service(t, &a), 0);
 	assert_int_equal(lvs_add_dest(t, &a, &rs1), 0);
@@ -686,7 +617,7 @@ static void test_overload_oracle_sequences(void **state)
 
 	/* first run: -x 2 after 4 requests (2 conns each) */
 	t = lvs_table_new();
-	rs1 = dst("192.168.1.16", 80, 1, LVS_CONN_F_MASQ);
+	rs1 = dest_conf("192.168.1.16", 80, 1, LVS_CONN_F_MASQ);
 	assert_int_equal(lvs_add_service(t, &a), 0);
 	assert_int_equal(lvs_add_dest(t, &a, &rs1), 0);
 	assert_int_equal(lvs_add_dest(t, &a, &rs2), 0);
@@ -703,10 +634,10 @@ static void test_svc_find(void **state)
 {
 	(void)state;
 	struct lvs_table *t = lvs_table_new();
-	struct lvs_service_conf web = svc4("10.1.1.1", 80, "rr");
-	struct lvs_service_conf ftp = svc4("10.1.1.2", 21, "rr");
-	struct lvs_service_conf any = svc4("10.1.1.3", 0, "rr");
-	struct lvs_service_conf mark = fwm(AF_INET, 9, "rr");
+	struct lvs_service_conf web = svc_conf("10.1.1.1", 80, "rr");
+	struct lvs_service_conf ftp = svc_conf("10.1.1.2", 21, "rr");
+	struct lvs_service_conf any = svc_conf("10.1.1.3", 0, "rr");
+	struct lvs_service_conf mark = fwm_conf(AF_INET, 9, "rr");
 	union lvs_addr v1 = web.addr, v2 = ftp.addr, v3 = any.addr;
 
 	any.flags = LVS_SVC_F_PERSISTENT;
@@ -763,15 +694,6 @@ static void order_str(struct lvs_table *t, char *out, size_t len)
 	}
 }
 
-static struct lvs_service_conf fwm4(uint32_t mark)
-{
-	struct lvs_service_conf c = svc4("0.0.0.0", 0, "wlc");
-
-	c.addr.ip = 0;
-	c.fwmark = mark;
-	return c;
-}
-
 /* Table order is the kernel's dump order: the 256 buckets of
  * ip_vs_svc_hashkey (proto ^ ntohl(addr) ^ (port >> 8) ^ port, low byte)
  * in index order, newest first inside a bucket, then the fwmark buckets.
@@ -786,12 +708,12 @@ static void test_iteration_order(void **state)
 
 	assert_null(lvs_svc_first(t));
 	for (int i = 0; i < 3; i++) {
-		struct lvs_service_conf c = svc4(ips[i], 80, "wlc");
+		struct lvs_service_conf c = svc_conf(ips[i], 80, "wlc");
 
 		assert_int_equal(lvs_add_service(t, &c), 0);
 	}
-	struct lvs_service_conf f300 = fwm4(300), f1 = fwm4(1);
-	struct lvs_service_conf same = svc4("10.0.1.1", 80, "wlc"); /* bucket 87 too */
+	struct lvs_service_conf f300 = fwm_conf(AF_INET, 300, "wlc"), f1 = fwm_conf(AF_INET, 1, "wlc");
+	struct lvs_service_conf same = svc_conf("10.0.1.1", 80, "wlc"); /* bucket 87 too */
 
 	assert_int_equal(lvs_add_service(t, &f300), 0);
 	assert_int_equal(lvs_add_service(t, &f1), 0);
@@ -800,7 +722,7 @@ static void test_iteration_order(void **state)
 	assert_string_equal(got, "10.0.0.5 10.0.1.1 10.0.0.1 10.0.0.9 FWM1 FWM300");
 
 	/* a re-added service becomes the newest of its bucket */
-	struct lvs_service_conf one = svc4("10.0.0.1", 80, "wlc");
+	struct lvs_service_conf one = svc_conf("10.0.0.1", 80, "wlc");
 
 	assert_int_equal(lvs_del_service(t, &one), 0);
 	assert_int_equal(lvs_add_service(t, &one), 0);
@@ -808,7 +730,7 @@ static void test_iteration_order(void **state)
 	assert_string_equal(got, "10.0.0.5 10.0.0.1 10.0.1.1 10.0.0.9 FWM1 FWM300");
 
 	/* deleting a bucket's first hands the bucket to the next one */
-	struct lvs_service_conf two = svc4("10.0.2.1", 80, "wlc");
+	struct lvs_service_conf two = svc_conf("10.0.2.1", 80, "wlc");
 
 	assert_int_equal(lvs_del_service(t, &one), 0);
 	assert_int_equal(lvs_add_service(t, &two), 0);
@@ -1006,10 +928,10 @@ static void test_zero_and_estimate(void **state)
 {
 	(void)state;
 	struct lvs_table *t = lvs_table_new();
-	struct lvs_service_conf a = svc4("10.1.1.1", 80, "rr");
-	struct lvs_service_conf b = svc4("10.1.1.2", 80, "rr");
-	struct lvs_service_conf missing = svc4("10.1.1.99", 80, "rr");
-	struct lvs_dest_conf dc = dst("192.168.1.1", 80, 1, LVS_CONN_F_MASQ);
+	struct lvs_service_conf a = svc_conf("10.1.1.1", 80, "rr");
+	struct lvs_service_conf b = svc_conf("10.1.1.2", 80, "rr");
+	struct lvs_service_conf missing = svc_conf("10.1.1.99", 80, "rr");
+	struct lvs_dest_conf dc = dest_conf("192.168.1.1", 80, 1, LVS_CONN_F_MASQ);
 	struct lvs_stats_view v;
 
 	assert_int_equal(lvs_add_service(t, &a), 0);
@@ -1061,11 +983,10 @@ static void test_inet_helpers(void **state)
 	union lvs_addr a, m;
 	char buf[64];
 
-	memset(&a, 0, sizeof(a));
-	inet_pton(AF_INET, "192.168.10.77", &a.ip);
+	a = ip4("192.168.10.77");
 	lvs_addr_mask(AF_INET, &m, &a, htonl(0xffffff00));
 	assert_string_equal(lvs_addr_str(AF_INET, &m, buf, sizeof(buf)), "192.168.10.0");
-	inet_pton(AF_INET6, "2001:db8:1:2:3:4:5:6", &a.in6);
+	a = ip6("2001:db8:1:2:3:4:5:6");
 	lvs_addr_mask(AF_INET6, &m, &a, 64);
 	assert_string_equal(lvs_addr_str(AF_INET6, &m, buf, sizeof(buf)), "2001:db8:1:2::");
 	lvs_addr_mask(AF_INET6, &m, &a, 52);
@@ -1081,10 +1002,7 @@ static void test_inet_helpers(void **state)
 static uint64_t rnd_state = 88172645463325252ull;
 static uint32_t rnd(uint32_t n)
 {
-	rnd_state ^= rnd_state << 13;
-	rnd_state ^= rnd_state >> 7;
-	rnd_state ^= rnd_state << 17;
-	return (uint32_t)(rnd_state % n);
+	return (uint32_t)(xorshift64(&rnd_state) % n);
 }
 
 /* the structural invariants after every operation */
@@ -1148,13 +1066,13 @@ static void test_random_operations(void **state)
 
 	assert_int_equal(lvs_sched_set_available("twos", 1), 0);
 	for (int op = 0; op < 20000; op++) {
-		struct lvs_service_conf c = svc4("10.0.0.1", 80, scheds[rnd(15)]);
-		struct lvs_dest_conf d = dst("192.168.0.1", 80, (int)rnd(4), rnd(2) ? LVS_CONN_F_MASQ : LVS_CONN_F_DROUTE);
+		struct lvs_service_conf c = svc_conf("10.0.0.1", 80, scheds[rnd(15)]);
+		struct lvs_dest_conf d = dest_conf("192.168.0.1", 80, (int)rnd(4), rnd(2) ? LVS_CONN_F_MASQ : LVS_CONN_F_DROUTE);
 		int rc;
 
 		c.addr.ip = htonl(0x0A000001u + rnd(3));
 		if (rnd(8) == 0) {
-			c = fwm(AF_INET, 1 + rnd(3), scheds[rnd(15)]);
+			c = fwm_conf(AF_INET, 1 + rnd(3), scheds[rnd(15)]);
 		}
 		if (rnd(4) == 0)
 			c.flags = LVS_SVC_F_SCHED1 | LVS_SVC_F_SCHED2;
@@ -1203,15 +1121,6 @@ static void test_random_operations(void **state)
 
 /* ----------------------------------------------------------------- scale */
 
-/* CPU time of this process: stable while other jobs load the machine */
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* 10,000 services x 10 dests, then flush and restore again (the restore
  * path revives every dest from the trash).  The time bound only catches a
  * quadratic path (seconds of CPU per round, far beyond it); how fast the
@@ -1223,21 +1132,21 @@ static void test_scale_10k_services(void **state)
 	struct lvs_table *t = lvs_table_new();
 
 	for (int round = 0; round < 2; round++) {
-		double t0 = now_s();
+		double t0 = clock_seconds(CLOCK_PROCESS_CPUTIME_ID);
 
 		for (int i = 0; i < 10000; i++) {
-			struct lvs_service_conf c = svc4("10.0.0.0", 80, "wlc");
+			struct lvs_service_conf c = svc_conf("10.0.0.0", 80, "wlc");
 
 			c.addr.ip = htonl(0x0A000000u + (uint32_t)i);
 			assert_int_equal(lvs_add_service(t, &c), 0);
 			for (int j = 0; j < 10; j++) {
-				struct lvs_dest_conf d = dst("192.168.0.0", 80, 1, LVS_CONN_F_MASQ);
+				struct lvs_dest_conf d = dest_conf("192.168.0.0", 80, 1, LVS_CONN_F_MASQ);
 
 				d.addr.ip = htonl(0xC0A80000u + (uint32_t)j + 1);
 				assert_int_equal(lvs_add_dest(t, &c, &d), 0);
 			}
 		}
-		double dt = now_s() - t0;
+		double dt = clock_seconds(CLOCK_PROCESS_CPUTIME_ID) - t0;
 
 		print_message("# round %d: 10000 services x 10 dests in %.3f s\n", round, dt);
 		assert_true(dt < 10.0);
@@ -1248,36 +1157,30 @@ static void test_scale_10k_services(void **state)
 		k.ip = htonl(0x0A000000u + 4321);
 		assert_non_null(lvs_svc_lookup(t, AF_INET, IPPROTO_TCP, &k, 80));
 		assert_int_equal(lvs_svc_lookup(t, AF_INET, IPPROTO_TCP, &k, 80)->num_dests, 10);
-		t0 = now_s();
+		t0 = clock_seconds(CLOCK_PROCESS_CPUTIME_ID);
 		assert_int_equal(lvs_flush(t), 0);
-		assert_true(now_s() - t0 < 10.0);
+		assert_true(clock_seconds(CLOCK_PROCESS_CPUTIME_ID) - t0 < 10.0);
 	}
 	lvs_table_free(t);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_service_add_get_errors),
-		cmocka_unit_test(test_service_ipv6_netmask_and_fwmark),
-		cmocka_unit_test(test_service_edit_replaces_everything),
-		cmocka_unit_test(test_dest_errors),
-		cmocka_unit_test(test_dest_address_types),
-		cmocka_unit_test(test_dest_mixed_af_and_flags),
-		cmocka_unit_test(test_dest_order_and_last_weight),
-		cmocka_unit_test(test_trash_revive_and_reap),
-		cmocka_unit_test(test_deleted_service_grace_period),
-		cmocka_unit_test(test_overload_rules),
-		cmocka_unit_test(test_overload_oracle_sequences),
-		cmocka_unit_test(test_svc_find),
-		cmocka_unit_test(test_iteration_order),
-		cmocka_unit_test(test_timeouts),
-		cmocka_unit_test(test_daemons),
-		cmocka_unit_test(test_daemons_interface_hook),
-		cmocka_unit_test(test_zero_and_estimate),
-		cmocka_unit_test(test_inet_helpers),
-		cmocka_unit_test(test_random_operations),
-		cmocka_unit_test(test_scale_10k_services),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(cmocka_unit_test(test_service_add_get_errors),
+	   cmocka_unit_test(test_service_ipv6_netmask_and_fwmark),
+	   cmocka_unit_test(test_service_edit_replaces_everything),
+	   cmocka_unit_test(test_dest_errors),
+	   cmocka_unit_test(test_dest_address_types),
+	   cmocka_unit_test(test_dest_mixed_af_and_flags),
+	   cmocka_unit_test(test_dest_order_and_last_weight),
+	   cmocka_unit_test(test_trash_revive_and_reap),
+	   cmocka_unit_test(test_deleted_service_grace_period),
+	   cmocka_unit_test(test_overload_rules),
+	   cmocka_unit_test(test_overload_oracle_sequences),
+	   cmocka_unit_test(test_svc_find),
+	   cmocka_unit_test(test_iteration_order),
+	   cmocka_unit_test(test_timeouts),
+	   cmocka_unit_test(test_daemons),
+	   cmocka_unit_test(test_daemons_interface_hook),
+	   cmocka_unit_test(test_zero_and_estimate),
+	   cmocka_unit_test(test_inet_helpers),
+	   cmocka_unit_test(test_random_operations),
+	   cmocka_unit_test(test_scale_10k_services))

@@ -1,7 +1,7 @@
 /* registry.c - every scheduler lvsd knows, looked up by name (sched.h).
  *
- * The order is the kernel's registration order seen in the oracle's dmesg
- * (rr wrr lc wlc lblc lblcr dh sh sed nq fo ovf mh), plus twos (newer
+ * The order is kernel 6.1's module registration order (rr wrr lc wlc lblc
+ * lblcr dh sh sed nq fo ovf mh, as its dmesg shows), plus twos (newer
  * kernels).  "none" is not a scheduler: the table handles it. */
 #include <errno.h>
 #include <string.h>

@@ -1,7 +1,8 @@
 /* rr.c - round robin (ip_vs_rr.c).
  *
  * State: a cursor into svc->destinations, initially the list head, so the
- * first pick is the newest dest (oracle point 13).  Each pick walks on from
+ * first pick is the newest dest, as kernel 6.1 does (dests added .16 then
+ * .8 are picked .8, .16, .8, ...).  Each pick walks on from
  * the cursor (wrapping once) to the first dest with weight > 0 that is not
  * OVERLOADed.  When the dest under the cursor is deleted the cursor steps
  * back to its predecessor, so the rotation continues where it was. */

@@ -6,7 +6,9 @@
  * resets the cursor to the head and recomputes di/mw, but keeps cw unless
  * it is 0 or above mw.  Hence the add HISTORY matters: a service whose
  * first dest was added alone starts with cw = that weight / itself = 1, and
- * the first sweep takes every dest once (oracle point 14). */
+ * the first sweep takes every dest once.  Kernel 6.1 does exactly this:
+ * dests of weight 3, 2, 1 added in that order (list order 1, 2, 3) are
+ * picked by weight 1 2 3 3 2 3, 1 2 3 3 2 3, ... */
 #include <errno.h>
 #include <stdlib.h>
 #include "core/sched.h"

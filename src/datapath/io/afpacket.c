@@ -31,7 +31,7 @@
  *  - TPACKET_V2, not V3: a V3 block is handed to user space only when it
  *    is full or its retire timer fires, and that timer counts in jiffies
  *    (4 ms at HZ=250): at connection-setup rates every packet waited for
- *    it (one connection at a time: ~220/s).  V2 hands over, and wakes the
+ *    it.  V2 hands over, and wakes the
  *    worker, frame by frame.  Its slots are fixed-size (2 KB: an MTU frame
  *    with its headers); a larger frame (a GSO super-frame from veth, up to
  *    64 KB) gets PACKET_COPY_THRESH treatment: the slot says

@@ -10,8 +10,26 @@
  * AF_PACKET tap, the redirected frame is STOLEN: the kernel never sees it,
  * so no guard is needed for it (the nftables guard stays as a backstop for
  * frames that find no socket).  Sockets run in copy mode (veth has no
- * zero-copy), one UMEM per socket, need_wakeup, frames recycled to the
- * fill ring in batches after each burst.
+ * zero-copy), one per RX queue the driver reports (ETHTOOL_GCHANNELS),
+ * each with its own UMEM, need_wakeup, frames recycled to the fill ring in
+ * batches after each burst; they are dealt to the workers round-robin.
+ * libxdp serves only for its xsk helpers, with its own program load
+ * inhibited: lvsd loads its program with libbpf and puts the socket fds
+ * into its own XSKMAP.  The namespace's local addresses (a NAT real
+ * server's reply to the director itself stays with the kernel) are re-read
+ * by worker 0 every second and on every sync.  Limits: LVSD_XDP_MAX_IFS
+ * interfaces of LVSD_XDP_QUEUES queues each (afxdp_maps.h).
+ *
+ * The tap beside it: each worker also reads a context of the AF_PACKET
+ * backend (afpacket.c), polled between TAP_SLICE_MS slices of the XSK
+ * wait, which sees what the XDP program passed to the stack.  IPv4
+ * fragments to a VIP are served that way (the fanout's DEFRAG flag
+ * reassembles them; XDP sees fragments one by one without their ports),
+ * and so are fwmark services, whose marks are computed from the frame;
+ * the per-reason counters of frames lvsd does not own read as with the
+ * AF_PACKET backend.  A per-worker lock guards the worker's socket list
+ * against the main thread's attach/detach; it is held from a burst to its
+ * release only.
  *
  * Transmit: through the TX ring of the egress interface's XSK (queue
  * worker % queues; the RX socket itself, since a single-queue veth takes

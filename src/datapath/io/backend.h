@@ -1,6 +1,6 @@
 /* backend.h - how the datapath gets frames in and out of the machine.
  *
- * A backend (AF_PACKET today, AF_XDP next) hands each worker thread bursts
+ * A backend (afpacket.c, afxdp.h) hands each worker thread bursts
  * of received Ethernet frames and takes frames to transmit.  The packet
  * logic (parse, core decision, rewrite) is backend-agnostic and lives in
  * worker.c/xmit.c.
@@ -10,7 +10,8 @@
  *    the `struct strbuf *err` they take (may be NULL).
  *  - probe() says whether the backend can run here; on failure the reason
  *    ("no CAP_NET_RAW", "kernel lacks AF_XDP", ...) is what the
- *    module logs before falling back to the next backend.
+ *    module logs before falling back to the next backend.  The datapath
+ *    module chooses the backend (--backend) and logs which one and why.
  *  - open() creates `nworkers` worker contexts that together receive every
  *    frame of the namespace's interfaces (a backend bound per interface
  *    gets if_add/if_del calls from the main thread as links come and go;
@@ -21,7 +22,10 @@
  *    and WRITABLE in place until rx_release(), so the worker rewrites
  *    headers in the receive buffer and queues them with tx() without a
  *    copy.  tx() may keep pointers to the iovecs' data until flush(); the
- *    worker always flushes before rx_release().
+ *    worker always flushes before rx_release().  While rx_burst() blocks
+ *    it takes the thread offline for the table's grace periods
+ *    (lvs_epoch_thread_offline, lib/epoch.h), so an idle worker delays no
+ *    frees.
  *  - Offload metadata travels with the frame (struct dp_offload, the
  *    virtio-net header's meaning): GSO super-frames up to 64 KB and
  *    partial checksums are legal input and legal output; the backend or

@@ -1,9 +1,10 @@
 /* fastpath.h - the in-kernel fast path for TCP connections (established
  * flows, and with setup offload whole connections after their SYN).
  *
- * Every packet through AF_XDP costs a copy into userspace, a worker
- * wake-up and a copy out.  Once the core says a connection is plain
- * ESTABLISHED TCP NAT (pkt.h, "flow offload"), nothing per packet is left
+ * Every packet through either backend costs a copy into userspace, a
+ * worker wake-up and a copy out.  Once the core says a connection is plain
+ * ESTABLISHED TCP NAT or DR over IPv4 (pkt.h, "flow offload"), and it has
+ * carried DP_FP_MIN_PKTS inbound packets (worker.h), nothing per packet is left
  * to decide but the rewrite, the timer and the counters: the worker then
  * installs the rewrite of each direction in a BPF hash (lvsd_flows,
  * afxdp_maps.h).  The XDP program leaves such segments to the kernel and
@@ -21,7 +22,10 @@
  * mapped into lvsd); the worker that installed it reports the increments to
  * the core every DP_FP_HARVEST_MS (lvs_core_offload_touch: stats and the
  * connection timer), and removes the flow when the core no longer has it
- * offloaded (expired, taken back, dest deleted or quiesced out).
+ * offloaded (expired, taken back, dest deleted or quiesced out) unless
+ * another worker re-installed the key for a newer connection.  A table
+ * change makes every worker harvest at once, so a deleted dest's flows
+ * come back (and their packets are dropped by the core) without delay.
  *
  * Setup offload (pkt.h): when the core answers START_SETUP on the SYN
  * that creates a connection, the worker installs both directions at once
@@ -32,15 +36,38 @@
  * right after each receive and before handling what it received, so the
  * core sees a connection's segments in the order they were sent, whichever
  * path each took; the replay is lvs_core_inbound/outbound on the reported
- * headers.  A short connection then costs the workers its SYN, a handful
- * of 16-byte events and four map updates, instead of every segment.
+ * headers.  The install is one batched map update (the reply direction
+ * first: the SYN is already on its way).  A setup flow stays installed
+ * through the closing exchange (pkt.h); after the core's STOP it keeps
+ * reporting every segment until its owner's next harvest deletes it, with
+ * all other released flows, in one batched delete.  A new SYN on such a
+ * flow goes to the workers (lvsd_fast_ok), since the core may schedule the
+ * reused port elsewhere.  With setup flows active a worker waits at most
+ * DP_FP_EVENT_MS for frames, so states lag little even without slow-path
+ * traffic.  A short connection then costs the workers its SYN, a handful
+ * of 16-byte events and its share of two batched map updates, instead of
+ * every segment.  The datapath module turns setup offload on when the
+ * event ring loads; LVSD_FASTPATH=established keeps the established-only
+ * mode, LVSD_FASTPATH=off disables the fast path.
+ *
+ * Not carried: TUN (the encapsulation stays in xmit.c), UDP, IPv6, dests
+ * local to the director (local.h), connections while a sync master runs
+ * (it must see the packets), and more than LVSD_FLOW_SLOTS connections at
+ * once (the rest simply stay in the workers).  Per-connection counters
+ * lag by at most DP_FP_HARVEST_MS.  With native XDP on veth the kernel
+ * copies every frame into a page for XDP and disables GSO on the peer, so
+ * established TCP is cheapest with the AF_PACKET backend and this fast
+ * path (see bench/results/).
  *
  * Contract:
  *  - The datapath module opens it (both backends use it: AF_XDP shares
  *    lvsd_flows with its XDP program, which passes these segments on to
  *    the stack; the AF_PACKET sockets take ETH_P_IP, a protocol handler
  *    that runs after tc, so they never see what TC redirects); it is
- *    enabled only while every served interface has the TC program.
+ *    enabled only while every served interface has the TC program: a
+ *    failed attach turns it off for good and takes every flow back.  A
+ *    flow removed between the XDP program's look and TC's is not
+ *    forwarded by TC: it meets the nftables guard like any owned packet.
  *  - One struct dp_fp_worker per worker thread; slots are partitioned
  *    between workers, so no locks.  Installs and removals are map syscalls
  *    on flow boundaries only, never per forwarded packet.

@@ -40,15 +40,23 @@
  *    Local-table routes (rule 0) still come first: the director's traffic
  *    to itself never enters the device.
  *
- * The TC fast path never carries these connections (the core leaves dests
- * with LVS_DEST_F_LOCAL in the workers), so they cost a userspace crossing
- * per packet: fine for a sorry server.
+ * Which dests are local: on every table and address change the datapath
+ * module re-reads the kernel's local table and sets LVS_DEST_F_LOCAL on
+ * the dests at a local address (dp_local_mark).  The TC fast path never
+ * carries these connections (the core leaves dests with LVS_DEST_F_LOCAL
+ * in the workers), so they cost a userspace crossing per packet: fine for
+ * a sorry server.  Without a TUN device the module logs why once, when a
+ * local dest appears, and their packets are dropped as LOCAL_NO_TUN.
+ * Limits: IPv4; the device's MTU is TUN_MTU (local.c); ICMP errors the
+ * local stack sends from a non-loopback local NAT real server are not
+ * translated.
  *
  * Contract: everything but the queue descriptors is main-thread only.
  * Workers use their queue fd: write() = deliver, read() = what the local
  * stack routed into the device.  Rules are tagged with table
- * LVSD_LOCAL_TABLE_BASE + pid; dp_local_new() removes those of lvsd
- * processes that no longer exist (the routes die with their device).
+ * LVSD_LOCAL_TABLE_BASE + pid and protocol 76 (`ip rule` shows "proto
+ * 76"); dp_local_new() removes those of lvsd processes that no longer
+ * exist (the routes die with their device).
  */
 #ifndef LVS_DP_LOCAL_H
 #define LVS_DP_LOCAL_H

@@ -4,7 +4,8 @@
  *
  * Why: lvsd's datapath (AF_PACKET tap / XDP) sees frames before netfilter,
  * so it never sees the mark that `iptables -t mangle ... -j MARK` sets.
- * Kernel IPVS looks fwmark services up with that mark (ipvs-spec 5.3), so
+ * Kernel IPVS looks fwmark services up with that mark first
+ * (ip_vs_service_find()), so
  * lvsd re-evaluates the same rules itself.
  *
  * Contract (pure C, no I/O; fwmark_watch.c does the reading; fwmark_rules.c

@@ -1,7 +1,26 @@
 /* fwmark_rules.c - reading the user's mangle PREROUTING rules: the text of
  * `iptables-save -t mangle` and of `nft list ruleset`, into a classifier
  * (see fwmark.h).  Parsing never fails on bad input: what cannot be
- * evaluated exactly is added as unsupported, with the reason. */
+ * evaluated exactly is added as unsupported, with the reason.
+ *
+ * Understood: -s/-d and nft `ip saddr/daddr` prefixes; -p, `meta l4proto`,
+ * `ip protocol` (nft sets too); --dport/--sport values and ranges, -m
+ * multiport --dports/--sports/--ports, nft `th|tcp|udp|sctp dport|sport`
+ * values, ranges and { } sets; -i / iifname / iif (with + and *
+ * wildcards); -m mark --mark v/m and `meta mark`; negations (!, !=); -j
+ * MARK --set-xmark/--set-mark/--and-mark/--or-mark/--xor-mark, `meta mark
+ * set v` and `meta mark set meta mark & a | o ^ x`; ACCEPT/RETURN/accept/
+ * return (end of that chain) and DROP/drop.  nft chain priorities may be
+ * numbers or the named ones (raw, mangle, "mangle + 1", ...).
+ *
+ * Text, not `nft -j`: the JSON output hides the xtables parts of
+ * iptables-nft rules ({"xt": {"name": "multiport"}}, no ports, no mark),
+ * while iptables-save prints them in a stable format and libnftables
+ * prints native rules as text.
+ *
+ * Reported, not evaluated: IPv6 tables, nft address sets and ranges, ct,
+ * socket, meta keys other than mark/iif/iifname, jumps and gotos to user
+ * chains, other targets (CONNMARK, ...), malformed values. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -75,7 +75,7 @@ struct dp_owned *dp_owned_build(struct lvs_table *t)
 		if (svc->af != AF_INET)
 			continue;
 		struct dp_key k = { .addr = svc->addr.ip, .port = svc->port, .proto = (uint8_t)svc->protocol };
-		/* fwmark (h10): a fwmark service has no VIP key (its packets are
+		/* a fwmark service has no VIP key (its packets are
 		 * found by the fwmark classifier), but its NAT real servers'
 		 * replies must be owned like any other's */
 		if (!svc->fwmark && keys_add(&o->vips, &o->nvips, &vcap, &k) < 0)
@@ -93,7 +93,7 @@ struct dp_owned *dp_owned_build(struct lvs_table *t)
 				    (ntohl(d->addr.ip) >> 24) != 127;
 			if (local && keys_add(&o->local, &o->nlocal, &lcap, &n) < 0)
 				goto oom;
-			/* fwmark (h10): a mark may cover TCP, UDP and SCTP alike,
+			/* fwmark services: a mark may cover TCP, UDP and SCTP alike,
 			 * whatever protocol the fwmark service records */
 			static const uint8_t fwm_protos[] = { IPPROTO_TCP, IPPROTO_UDP, IPPROTO_SCTP };
 			for (size_t i = 0; svc->fwmark && i < sizeof(fwm_protos); i++) {

@@ -27,9 +27,17 @@
  * non-loopback address sends from its (address, protocol, port), so that
  * the kernel re-routes it by that mark into lvsd's TUN device.
  *
+ * fwmark services have no VIP key: their packets are found by the fwmark
+ * classifier, and their kernel copies are dropped by a table of their own
+ * (fwmark_watch.h); their NAT real servers' replies are owned here, for
+ * TCP, UDP and SCTP alike, since one mark may cover all three.
+ *
  * Contract:
  *  - dp_owned_build() snapshots the table (caller holds the table lock);
- *    the result is immutable, workers read it without locks.
+ *    the result is immutable, workers read it without locks.  The datapath
+ *    module rebuilds it on every table and link change and publishes it by
+ *    pointer; an old snapshot is freed once every worker has published a
+ *    newer version as seen (dp_worker.owned_seen).
  *  - steer_apply() (main thread) replaces the whole nft table in one
  *    transaction: 0, or -errno with the reason in `err` (may be NULL);
  *    steer_remove() deletes it on stop; steer_new() (NULL: no libnftables)

@@ -64,10 +64,10 @@ static int classify(struct dp_worker *w, struct dp_frame *f, struct dp_parsed *p
 		else if (dp_owned_is_natrs(o, k->inner.daddr.ip, k->inner.protocol, k->inner.dport))
 			dir = 2;
 	} else if (k->protocol != IPPROTO_ICMP) {
-		/* fwmark (h10): give the packet the mark the user's mangle
-		 * PREROUTING rules would give it (fwmark_watch.h); a marked
-		 * packet goes to the core, which looks fwmark services up
-		 * first and falls back to addr:port (ipvs-spec 5.3) */
+		/* give the packet the mark the user's mangle PREROUTING rules
+		 * would give it (fwmark_watch.h); a marked packet goes to the
+		 * core, which looks fwmark services up first and falls back to
+		 * addr:port, as ip_vs_service_find() does */
 		int fw_drop;
 		p->pkt.mark = fwm_dp_mark(w->sh->fw, w->nh, k, f->ifindex, &fw_drop);
 		if (fw_drop) {

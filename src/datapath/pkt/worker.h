@@ -1,6 +1,23 @@
 /* worker.h - one datapath worker thread: receive a burst, parse, ask the
  * core, rewrite and transmit (xmit.c), repeat.
  *
+ * Which way a frame goes to the core (the owned set, guard.h): to a VIP
+ * key, or carrying a firewall mark (fwmark_watch.h) -> lvs_core_inbound;
+ * from a NAT real server's key to a non-local address -> lvs_core_outbound;
+ * an ICMP error by the packet it quotes (quoted source a VIP: inbound,
+ * quoted destination a NAT real server: outbound).  Everything else is the
+ * kernel's.  The guard drops the kernel's copy of an owned tuple, so when
+ * the core answers PASS for one (an ACK without a connection, e.g. after a
+ * restart) the worker answers as the local stack would: a RST from the
+ * VIP, within the rate limit of the ICMP errors lvsd originates.
+ *
+ * A burst is handled in three passes so that the connection table's cache
+ * misses overlap (pkt.h): classify every frame and lvs_core_prefetch() its
+ * bucket, lvs_core_prefetch2() every bucket's first entry, then decide.
+ * Before a burst is handled the worker drains the fast path's event ring
+ * (fastpath.h), after it harvests the fast path's counters when due, and
+ * then reports a quiescent state (lib/epoch.h).
+ *
  * Contract: a worker touches only its own struct dp_worker (counters,
  * caches, queues) plus the shared read-only owned-set snapshot and the
  * thread-safe core.  Counters are plain per-worker integers summed by the

@@ -19,6 +19,10 @@
  * stack" is a write into this worker's queue of lvsd's TUN device
  * (local.h).  Packets the local stack sends back through that device
  * (dp_parsed.local) are the stack's own output: no TTL decrement either.
+ *
+ * One file, past the usual ~800 lines, on purpose: every method takes its
+ * output memory from the scratch memory below, and the invariant that
+ * keeps queued frames intact is checked by reading all of them together.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -39,7 +43,33 @@
 static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
 static void wr16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
 
-/* ---- scratch memory, valid until the next flush ---- */
+/* ---- scratch memory: the bytes of frames we originate ----
+ *
+ * tx() queues a frame as iovecs; the backend reads their bytes only when
+ * it flushes (both backends, and either may also flush on its own when its
+ * batch is full: that sends earlier and reclaims nothing).  A queued frame
+ * points into
+ *  - the receive ring: valid until rx_release(), which follows the flush;
+ *  - w->scratch, one slot per ICMP error, RST or tunnel header;
+ *  - w->seg_arena: segments of GSO frames, whole tunnel packets being
+ *    fragmented, the headers of fragments.
+ *
+ * Invariant: the bytes of a queued frame never change before the flush
+ * that sends it.  It holds because
+ *  - only a flush reclaims scratch and arena (dp_worker_flushed()), and
+ *    every flush sends every frame queued so far;
+ *  - scratch_get() and arena_get() never flush: out of room, they fail;
+ *  - out_room() reserves, before any of it is taken, all that one unit
+ *    of output needs (an ICMP error; a packet with all its fragments; a
+ *    GSO segment with its tunnel header and fragments).  It may flush,
+ *    so it is called only while the caller holds no pointer into scratch
+ *    or arena that is not queued yet, and such pointers are derived after
+ *    it.  A flush in the middle of a burst is then harmless: what it
+ *    reclaims was all sent, and what comes next is built afresh.
+ */
+
+#define ARENA_ALIGN(n) (((size_t)(n) + 7) & ~(size_t)7)
+#define FRAG_HDR       ARENA_ALIGN(ETH_HLEN + 20)   /* arena bytes of one fragment's headers */
 
 static void flush_now(struct dp_worker *w)
 {
@@ -55,21 +85,33 @@ void dp_worker_flushed(struct dp_worker *w)
 	w->seg_used = 0;
 }
 
+/* room for `slots` scratch slots and `bytes` of arena (each piece counted
+ * with ARENA_ALIGN), flushing when they do not fit now; 0, or -1 when
+ * they never can */
+static int out_room(struct dp_worker *w, unsigned slots, size_t bytes)
+{
+	if (slots > DP_SCRATCH_N || bytes > DP_SEG_ARENA)
+		return -1;
+	if (w->nscratch + slots > DP_SCRATCH_N || w->seg_used + bytes > DP_SEG_ARENA)
+		flush_now(w);
+	return 0;
+}
+
+/* a reserved slot of DP_SCRATCH_SZ bytes; NULL if none was */
 static uint8_t *scratch_get(struct dp_worker *w)
 {
 	if (w->nscratch == DP_SCRATCH_N)
-		flush_now(w);
+		return NULL;
 	return w->scratch[w->nscratch++];
 }
 
+/* len reserved bytes of the arena; NULL if they were not */
 static uint8_t *arena_get(struct dp_worker *w, size_t len)
 {
-	if (len > DP_SEG_ARENA)
+	if (w->seg_used + ARENA_ALIGN(len) > DP_SEG_ARENA)
 		return NULL;
-	if (w->seg_used + len > DP_SEG_ARENA)
-		flush_now(w);
 	uint8_t *p = w->seg_arena + w->seg_used;
-	w->seg_used += (len + 7) & ~(size_t)7;
+	w->seg_used += ARENA_ALIGN(len);
 	return p;
 }
 
@@ -264,7 +306,11 @@ void dp_icmp_send(struct dp_worker *w, const struct dp_parsed *p, uint8_t type, 
 	unsigned quote = p->ihl + 8u;
 	if (quote > p->iplen)
 		quote = p->iplen;
+	if (out_room(w, 1, 0) < 0)
+		return;
 	uint8_t *f = scratch_get(w);
+	if (!f)
+		return;
 	uint8_t *o = f + ETH_HLEN;
 	unsigned tot = 20 + 8 + quote;
 	memset(o, 0, 28);
@@ -308,7 +354,11 @@ void dp_tcp_rst(struct dp_worker *w, const struct dp_parsed *p)
 	struct nh_route rt;
 	if (route_to(w, p->pkt.saddr.ip, &rt) != DP_R_OK)
 		return;
+	if (out_room(w, 1, 0) < 0)
+		return;
 	uint8_t *f = scratch_get(w);
+	if (!f)
+		return;
 	uint8_t *o = f + ETH_HLEN;
 	memset(o, 0, 40);
 	o[0] = 0x45;
@@ -466,8 +516,19 @@ static void csum_complete_l4(uint8_t *ip, unsigned ihl, unsigned iplen, uint8_t 
 	memcpy(l4 + coff, &c, 2);
 }
 
+/* arena bytes frag_send() takes for a len-byte packet on a route of this
+ * MTU (for IHL 5, the only header it fragments) */
+static size_t frag_room(unsigned mtu, unsigned len)
+{
+	if (mtu < 68 || len <= 20)
+		return 0;
+	unsigned chunk = (mtu - 20) & ~7u;
+	return (size_t)((len - 20 + chunk - 1) / chunk) * FRAG_HDR;
+}
+
 /* IPv4 fragmentation of a complete packet (no options: IHL 5 only, which
- * is what we originate for tunnels; others are counted TOO_BIG) */
+ * is what we originate for tunnels; others are counted TOO_BIG); the
+ * caller reserved frag_room() of the arena for the fragments' headers */
 static enum dp_reason frag_send(struct dp_worker *w, const struct nh_route *rt, uint8_t *ip, unsigned len)
 {
 	unsigned ihl = (unsigned)(ip[0] & 15) * 4;
@@ -479,7 +540,9 @@ static enum dp_reason frag_send(struct dp_worker *w, const struct nh_route *rt, 
 	for (unsigned off = 0; off < payload; off += chunk) {
 		unsigned n = payload - off < chunk ? payload - off : chunk;
 		int more = off + n < payload;
-		uint8_t *f = scratch_get(w);
+		uint8_t *f = arena_get(w, ETH_HLEN + ihl);
+		if (!f)
+			return DP_R_TX_ERROR;
 		uint8_t *h = f + ETH_HLEN;
 		memcpy(h, ip, ihl);
 		wr16(h + 2, (uint16_t)(ihl + n));
@@ -499,6 +562,9 @@ static enum dp_reason ip_send(struct dp_worker *w, const struct nh_route *rt, st
 			      const struct dp_frame *f)
 {
 	if (!f->off.gso_size && p->iplen > rt->mtu) {
+		/* the packet is in the receive ring: only the headers need room */
+		if (out_room(w, 0, frag_room(rt->mtu, p->iplen)) < 0)
+			return DP_R_TOO_BIG;
 		if (p->csum_partial)   /* fragments cannot carry a partial checksum */
 			csum_complete_l4(p->frame + p->l3off, p->ihl, p->iplen, p->pkt.protocol);
 		return frag_send(w, rt, p->frame + p->l3off, p->iplen);
@@ -572,14 +638,34 @@ static uint16_t tun_overhead(const struct lvs_conn_ref *ref)
 	}
 }
 
-/* encapsulate one complete inner IPv4 packet and send it */
+/* the scratch slots and arena bytes tun_send() takes for an inner packet
+ * of ilen bytes: a slot for the headers in front of it, or, when the
+ * outer packet must be fragmented, all of it and the fragments' headers */
+static void tun_room(const struct nh_route *rt, const struct lvs_conn_ref *ref, unsigned ilen,
+		     unsigned *slots, size_t *bytes)
+{
+	unsigned tot = tun_overhead(ref) + ilen;
+	*slots = tot > rt->mtu ? 0 : 1;
+	*bytes = tot > rt->mtu ? ARENA_ALIGN(tot) + frag_room(rt->mtu, tot) : 0;
+}
+
+/* encapsulate one complete inner IPv4 packet and send it; the room
+ * tun_room() names is reserved */
 static enum dp_reason tun_send(struct dp_worker *w, const struct nh_route *rt, uint32_t src,
 			       const struct lvs_conn_ref *ref, uint8_t *inner, unsigned ilen, uint32_t flowhash)
 {
-	uint8_t *f = scratch_get(w);
-	uint8_t *o = f + ETH_HLEN;
 	unsigned hl = tun_overhead(ref);
 	unsigned tot = hl + ilen;
+	int frag = tot > rt->mtu;
+	if (tot > 0xffff || (frag && (inner[6] & 0x40)))
+		return DP_R_TOO_BIG;
+	/* the outer headers go in front of the inner packet where it is, or,
+	 * to be fragmented (inner DF clear, like the kernel), in front of a
+	 * copy of it in the arena */
+	uint8_t *f = frag ? NULL : scratch_get(w);
+	uint8_t *o = frag ? arena_get(w, tot) : f ? f + ETH_HLEN : NULL;
+	if (!o)
+		return DP_R_TX_ERROR;
 	static __thread uint16_t ip_id;
 	memset(o, 0, hl);
 	o[0] = 0x45;
@@ -625,14 +711,9 @@ static enum dp_reason tun_send(struct dp_worker *w, const struct nh_route *rt, u
 		break;
 	}
 	ip4_csum_set(o, 20);
-	if (tot > rt->mtu) {
-		/* inner DF clear: the outer packet is fragmented, like the kernel */
-		uint8_t *whole = arena_get(w, tot);
-		if (!whole)
-			return DP_R_TOO_BIG;
-		memcpy(whole, o, hl);
-		memcpy(whole + hl, inner, ilen);
-		return frag_send(w, rt, whole, tot);
+	if (frag) {
+		memcpy(o + hl, inner, ilen);
+		return frag_send(w, rt, o, tot);
 	}
 	struct iovec iov[2] = { { f, ETH_HLEN + hl }, { inner, ilen } };
 	return l2_send(w, rt, NULL, iov, 2);
@@ -660,7 +741,13 @@ static enum dp_reason xmit_tun(struct dp_worker *w, struct dp_parsed *p, struct 
 	uint32_t flowhash = (p->pkt.saddr.ip * 0x9e3779b1u) ^ ((uint32_t)p->pkt.sport << 16 | p->pkt.dport) * 0x85ebca6bu;
 	flowhash ^= flowhash >> 16;
 
+	unsigned slots;
+	size_t bytes;
 	if (!f->off.gso_size) {
+		/* the inner packet stays in the receive ring */
+		tun_room(&rt, ref, p->iplen, &slots, &bytes);
+		if (out_room(w, slots, bytes) < 0)
+			return DP_R_TOO_BIG;
 		if (p->csum_partial)
 			csum_complete_l4(ip, p->ihl, p->iplen, p->pkt.protocol);
 		return tun_send(w, &rt, src, ref, ip, p->iplen, flowhash);
@@ -683,9 +770,13 @@ static enum dp_reason xmit_tun(struct dp_worker *w, struct dp_parsed *p, struct 
 	for (unsigned off = 0; off < payload || (payload == 0 && nseg == 0); off += mss, nseg++) {
 		unsigned seglen = payload - off < mss ? payload - off : mss;
 		int last = off + seglen >= payload;
+		/* the segment and all its tunnel output, before any of it */
+		tun_room(&rt, ref, hdrs + seglen, &slots, &bytes);
+		if (out_room(w, slots, ARENA_ALIGN(hdrs + seglen) + bytes) < 0)
+			return DP_R_UNSUPPORTED;
 		uint8_t *s = arena_get(w, hdrs + seglen);
 		if (!s)
-			return DP_R_UNSUPPORTED;
+			return DP_R_TX_ERROR;
 		memcpy(s, ip, hdrs);
 		memcpy(s + hdrs, ip + hdrs + off, seglen);
 		wr16(s + 2, (uint16_t)(hdrs + seglen));

@@ -1,4 +1,5 @@
-# 011-add-tcp-rr-basic: the seeds' NAT service and its listings
+# 011-add-tcp-rr-basic: the textbook NAT service (VIP 172.20.0.24, RS .16/.8)
+# and its listings
 t 'ipvsadm -A -t 172.20.0.24:80 -s rr'
 t 'ipvsadm -a -t 172.20.0.24:80 -r 192.168.1.16 -m'
 t 'ipvsadm -a -t 172.20.0.24:80 -r 192.168.1.8 -m'

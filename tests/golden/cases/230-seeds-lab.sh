@@ -1,4 +1,4 @@
-# 230-seeds-lab: the seeds' lab: NAT service, listings, stats, save, restore
+# 230-seeds-lab: the textbook NAT lab: NAT service, listings, stats, save, restore
 t 'ipvsadm -A -t 172.20.0.24:80 -s rr'
 t 'ipvsadm -a -t 172.20.0.24:80 -r 192.168.1.16 -m'
 t 'ipvsadm -a -t 172.20.0.24:80 -r 192.168.1.8 -m'

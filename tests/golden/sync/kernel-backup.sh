@@ -2,8 +2,8 @@
 # A kernel 6.1 IPVS backup receives the message lvsd's encoder produces.
 # msg.bin is the 44 bytes tests/unit/test_sync_wire.c (test_v1_exact_bytes)
 # requires from sync_msg_add/finish; kernel-backup.expected is what
-#   ../shared/oracle/run tests/golden/sync/kernel-backup.sh tests/golden/sync/msg.bin
-# printed (the oracle is not needed to run the tests).
+#   $ORACLE_RUN tests/golden/sync/kernel-backup.sh tests/golden/sync/msg.bin
+# printed in the reference VM of capture.sh (not needed to run the tests).
 exec 2>&1
 ip netns add bk
 ip link add s0 type veth peer name eth0 netns bk
