@@ -95,6 +95,16 @@ struct lvs_conn_sync {
 	union lvs_addr caddr, vaddr, daddr;
 };
 
+/* what lvs_conn_import() refused or changed, counted by reason (conn.h) */
+enum lvs_sync_import_reason {
+	LVS_SYNC_IMPORT_BAD,            /* malformed entry (-EINVAL) */
+	LVS_SYNC_IMPORT_NO_SERVICE,     /* a connection of no virtual service here (-ENOENT) */
+	LVS_SYNC_IMPORT_NO_DEST,        /* naming no dest of its service (-EADDRNOTAVAIL) */
+	LVS_SYNC_IMPORT_FULL,           /* the table is full (-ENOMEM) */
+	LVS_SYNC_IMPORT_CAPPED,         /* imported with its timeout cut to the local maximum */
+	LVS_SYNC_IMPORT_COUNT
+};
+
 /* a registered dest: its pointer and how many entries are bound to it */
 struct lvs_dest_slot {
 	struct lvs_dest *dest;
@@ -183,6 +193,7 @@ struct lvs_core {
 
 	void (*sync_hook)(void *arg, unsigned worker, const struct lvs_conn_sync *e);
 	void *sync_arg;
+	uint64_t sync_import[LVS_SYNC_IMPORT_COUNT];     /* by reason; atomic */
 };
 
 #endif

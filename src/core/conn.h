@@ -38,10 +38,24 @@ int lvs_core_conn_foreach(struct lvs_core *core, uint64_t now_ms,
 void lvs_conn_export(const struct lvs_core *core, const struct lvs_conn *cp, uint64_t now_ms,
 		     struct lvs_conn_sync *out);
 
-/* backup side of sync (the kernel's ip_vs_proc_conn): create or update the entry described by
- * e; the dest is found through the service (fwmark or vaddr/vport).
- * 0, or -EINVAL (bad entry), -ENOMEM (table full). */
+/* backup side of sync (the kernel's ip_vs_proc_conn, made stricter): create or update the entry described by
+ * e, bound to the dest it names in its virtual service.  Stricter than the
+ * kernel (conn_proc.c says how): a connection (not a template) naming no
+ * service or no dest of its service is refused, and the timeout is at most
+ * the one the entry would get here (timeout 0: that one).  0, or -EINVAL
+ * (bad entry), -ENOENT (no such service), -EADDRNOTAVAIL (not one of its
+ * dests), -ENOMEM (table full); every refusal, and every cut timeout, is
+ * counted by reason (lvs_core_sync_import_counts). */
 int lvs_conn_import(struct lvs_core *core, const struct lvs_conn_sync *e, uint64_t now_ms);
+
+/* a template's timeout limit when it has no persistent service here: the
+ * kernel's timeout for a template a sync v0 message announces */
+#define LVS_SYNC_TMPL_TIMEOUT 180
+
+/* lvs_conn_import()'s counts since the core was made, by reason, and the
+ * name of each reason for views ("import_no_dest", ...) */
+void lvs_core_sync_import_counts(const struct lvs_core *core, uint64_t out[LVS_SYNC_IMPORT_COUNT]);
+extern const char *const lvs_sync_import_names[LVS_SYNC_IMPORT_COUNT];
 
 /* the timeout (seconds) of a protocol state as the table is configured now:
  * what a sync v0 entry (which carries no timeout) gets; templates 180 s */

@@ -219,7 +219,7 @@ uint32_t lvs_core_state_timeout(const struct lvs_core *core, uint8_t protocol, u
 	struct lvs_conn tmp;
 
 	if (is_template)
-		return 180;
+		return LVS_SYNC_TMPL_TIMEOUT;
 	memset(&tmp, 0, sizeof(tmp));
 	switch (protocol) {
 	case IPPROTO_TCP:
@@ -239,55 +239,169 @@ uint32_t lvs_core_state_timeout(const struct lvs_core *core, uint8_t protocol, u
 	}
 }
 
-/* ---- backup side of sync (the kernel's ip_vs_proc_conn) ---- */
+/* ---- backup side of sync (the kernel's ip_vs_proc_conn) ----
+ *
+ * The kernel (ip_vs_proc_conn and the message walkers before it) checks a
+ * received entry's protocol and state, and nothing else: an entry whose
+ * service or dest it does not know is created unbound and still forwarded,
+ * by the method its flags name, to the address it names, for as long as
+ * the timeout it carries (up to MAX_SCHEDULE_TIMEOUT).  Sync is
+ * unauthenticated multicast: anyone on that segment could fill the table
+ * with month-long entries forwarding anywhere.  lvsd accepts less:
+ *  - a connection must belong to a virtual service here (found as a packet
+ *    finds it: fwmark, exact, FTP data, port 0) and name one of its dests
+ *    (found as the kernel's ip_vs_find_dest finds it), or it is refused;
+ *  - a template is taken as the kernel takes it: bound to its dest when
+ *    its service has it, unbound otherwise.  An unbound template schedules
+ *    nothing (persist.c finds it unusable and schedules afresh), it only
+ *    holds an entry until it expires;
+ *  - the timeout is at most the one the entry would get here: for a
+ *    connection the table's timeout of its protocol state, for a template
+ *    its service's persistence timeout (LVS_SYNC_TMPL_TIMEOUT without a
+ *    persistent service).  Timeout 0 gets that one, as in the kernel.
+ * An update of an existing entry passes the same checks. */
 
 #define SYNC_FLAGS_KEEP (LVS_CONN_F_FWD_MASK | LVS_CONN_F_NOOUTPUT | LVS_CONN_F_INACTIVE | \
 			 LVS_CONN_F_SEQ_MASK | LVS_CONN_F_NO_CPORT | LVS_CONN_F_TEMPLATE)
 
-static struct lvs_dest *sync_find_dest(struct lvs_core *core, const struct lvs_conn_sync *e)
-{
-	struct lvs_service *svc;
-	struct lvs_dest *d;
+const char *const lvs_sync_import_names[LVS_SYNC_IMPORT_COUNT] = {
+	[LVS_SYNC_IMPORT_BAD] = "import_bad",
+	[LVS_SYNC_IMPORT_NO_SERVICE] = "import_no_service",
+	[LVS_SYNC_IMPORT_NO_DEST] = "import_no_dest",
+	[LVS_SYNC_IMPORT_FULL] = "import_table_full",
+	[LVS_SYNC_IMPORT_CAPPED] = "import_timeout_capped",
+};
 
-	if (e->fwmark)
-		svc = lvs_svc_lookup_fwmark(core->table, e->af, e->fwmark);
-	else
-		svc = lvs_svc_lookup(core->table, e->af, e->protocol, &e->vaddr, e->vport);
-	if (!svc)
-		return NULL;
-	d = lvs_dest_lookup(svc, e->af, &e->daddr, e->dport);
+void lvs_core_sync_import_counts(const struct lvs_core *core, uint64_t out[LVS_SYNC_IMPORT_COUNT])
+{
+	for (unsigned i = 0; i < LVS_SYNC_IMPORT_COUNT; i++)
+		out[i] = __atomic_load_n(&core->sync_import[i], __ATOMIC_RELAXED);
+}
+
+/* a template's dest: templates of PCC/fwmark services carry dport 0 */
+static struct lvs_dest *sync_tmpl_dest(struct lvs_service *svc, const struct lvs_conn_sync *e)
+{
+	struct lvs_dest *d = lvs_dest_lookup(svc, e->af, &e->daddr, e->dport);
+
 	if (d)
 		return d;
-	/* templates of PCC/fwmark services carry dport 0 */
 	lvs_list_for_each_entry(d, &svc->destinations, n_list)
 		if (d->af == e->af && lvs_addr_equal(e->af, &d->addr, &e->daddr))
 			return d;
 	return NULL;
 }
 
-int lvs_conn_import(struct lvs_core *core, const struct lvs_conn_sync *e, uint64_t now_ms)
+/* a connection's dest as ip_vs_find_dest finds it: DR/TUN entries of a
+ * fwmark service ignore the port; a dest without port (port-0 service)
+ * takes any */
+static struct lvs_dest *sync_conn_dest(struct lvs_service *svc, const struct lvs_conn_sync *e)
+{
+	uint16_t port = e->dport;
+	struct lvs_dest *d;
+
+	if (e->fwmark && (e->flags & LVS_CONN_F_FWD_MASK) != LVS_CONN_F_MASQ)
+		port = 0;
+	d = lvs_dest_lookup(svc, e->af, &e->daddr, port);
+	return d ? d : lvs_dest_lookup(svc, e->af, &e->daddr, port ^ e->dport);
+}
+
+/* under the table lock: the dest of entry e (a template's may be NULL)
+ * and its longest timeout here in seconds; 0, -ENOENT or -EADDRNOTAVAIL */
+static int sync_check_locked(struct lvs_core *core, const struct lvs_conn_sync *e, int tmpl,
+			     struct lvs_dest **dest, uint32_t *max_s)
+{
+	struct lvs_service *svc;
+
+	*dest = NULL;
+	if (tmpl) {
+		svc = e->fwmark ? lvs_svc_lookup_fwmark(core->table, e->af, e->fwmark)
+				: lvs_svc_lookup(core->table, e->af, e->protocol, &e->vaddr, e->vport);
+		*max_s = LVS_SYNC_TMPL_TIMEOUT;
+		if (!svc)
+			return 0;
+		if ((svc->flags & LVS_SVC_F_PERSISTENT) && svc->timeout)
+			*max_s = svc->timeout;
+		*dest = sync_tmpl_dest(svc, e);
+	} else {
+		svc = lvs_svc_find(core->table, e->af, e->fwmark, e->protocol, &e->vaddr, e->vport);
+		if (!svc)
+			return -ENOENT;
+		*dest = sync_conn_dest(svc, e);
+		if (!*dest)
+			return -EADDRNOTAVAIL;
+		*max_s = lvs_core_state_timeout(core, e->protocol, (uint8_t)e->state, 0);
+	}
+	if (*max_s > LVS_PERSIST_TIMEOUT_MAX)
+		*max_s = LVS_PERSIST_TIMEOUT_MAX;
+	return 0;
+}
+
+/* the entry's timeout in ms: what it carries, at most max_s seconds */
+static uint32_t sync_timeout_ms(const struct lvs_conn_sync *e, uint32_t max_s, int *capped)
+{
+	if (e->timeout > max_s)
+		*capped = 1;
+	return (e->timeout && e->timeout <= max_s ? e->timeout : max_s) * 1000u;
+}
+
+/* sync_check_locked under the caller's table lock (which also keeps the
+ * dest alive while an entry is bound to it); with cpp, the new entry for
+ * e too, bound to its dest (-ENOMEM: the table is full) */
+static int sync_check(struct lvs_core *core, const struct lvs_conn_sync *e, uint32_t flags, uint32_t *max_s,
+		      struct lvs_conn **cpp)
+{
+	struct lvs_dest *dest;
+	int r;
+
+	if (core->lock.lock)
+		core->lock.lock(core->lock.arg);
+	r = sync_check_locked(core, e, (flags & LVS_CONN_F_TEMPLATE) != 0, &dest, max_s);
+	if (r == 0 && cpp) {
+		*cpp = lvs_conn_new(core, (unsigned)-1, e->af, e->af, e->protocol, &e->caddr, e->cport, &e->vaddr,
+				    e->vport, &e->daddr, e->dport, flags, e->fwmark);
+		if (*cpp) {
+			(*cpp)->fam |= LVS_CONN_FAM_SYNC;
+			lvs_conn_bind_dest(core, *cpp, dest);
+		} else {
+			r = -ENOMEM;
+		}
+	}
+	if (core->lock.unlock)
+		core->lock.unlock(core->lock.arg);
+	return r;
+}
+
+/* well-formed as the kernel requires: family, protocol, state, flags */
+static int sync_entry_ok(const struct lvs_conn_sync *e)
+{
+	int tmpl = (e->flags & LVS_CONN_F_TEMPLATE) != 0;
+
+	if (e->af != AF_INET && e->af != AF_INET6)
+		return 0;
+	if (e->flags & LVS_CONN_F_ONE_PACKET)
+		return 0;
+	if (tmpl && (e->flags & LVS_CONN_F_NO_CPORT))
+		return 0;
+	if (!tmpl && e->protocol != IPPROTO_TCP && e->protocol != IPPROTO_UDP && e->protocol != IPPROTO_SCTP)
+		return 0;
+	return tmpl ? e->state <= LVS_CTPL_S_ASSURED
+		    : e->protocol == IPPROTO_TCP ? e->state < LVS_TCP_S_LAST
+		    : e->protocol == IPPROTO_SCTP ? e->state < LVS_SCTP_S_LAST : e->state == 0;
+}
+
+static int sync_import(struct lvs_core *core, const struct lvs_conn_sync *e, uint64_t now_ms, int *capped)
 {
 	uint32_t jnow = lvs_jiffies(now_ms);
-	uint32_t flags;
+	uint32_t flags, max_s, b;
 	struct lvs_conn *cp;
-	struct lvs_dest *dest;
-	uint32_t b;
-	int tmpl;
+	int tmpl, r;
 
-	if (!e || (e->af != AF_INET && e->af != AF_INET6))
-		return -EINVAL;
-	if (e->flags & LVS_CONN_F_ONE_PACKET)
+	if (!e || !sync_entry_ok(e))
 		return -EINVAL;
 	tmpl = (e->flags & LVS_CONN_F_TEMPLATE) != 0;
-	if (tmpl && (e->flags & LVS_CONN_F_NO_CPORT))
-		return -EINVAL;
-	if (!tmpl && e->protocol != IPPROTO_TCP && e->protocol != IPPROTO_UDP && e->protocol != IPPROTO_SCTP)
-		return -EINVAL;
-	if (tmpl ? e->state > LVS_CTPL_S_ASSURED
-		 : e->protocol == IPPROTO_TCP ? e->state >= LVS_TCP_S_LAST
-		 : e->protocol == IPPROTO_SCTP ? e->state >= LVS_SCTP_S_LAST : e->state != 0)
-		return -EINVAL;
 	flags = (e->flags & SYNC_FLAGS_KEEP) | LVS_CONN_F_SYNC;
+	if ((r = sync_check(core, e, flags, &max_s, NULL)) < 0)
+		return r;
 
 	b = lvs_conn_bucket(core, e->af, e->protocol, &e->caddr, e->cport);
 	lvs_conn_lock_bucket(core, b);
@@ -301,7 +415,7 @@ int lvs_conn_import(struct lvs_core *core, const struct lvs_conn_sync *e, uint64
 		if (!tmpl)
 			lvs_conn_set_active(core, cp, !(flags & LVS_CONN_F_INACTIVE));
 		cp->state = (uint8_t)e->state;
-		cp->timeout = (e->timeout > LVS_PERSIST_TIMEOUT_MAX ? LVS_PERSIST_TIMEOUT_MAX : e->timeout) * 1000u;
+		cp->timeout = sync_timeout_ms(e, max_s, capped);
 		cp->in_pkts = (uint32_t)core->set.sync_threshold;
 		lvs_conn_arm(core, b, cp, jnow);
 		lvs_conn_unlock_bucket(core, b);
@@ -309,24 +423,42 @@ int lvs_conn_import(struct lvs_core *core, const struct lvs_conn_sync *e, uint64
 	}
 	lvs_conn_unlock_bucket(core, b);
 
-	if (core->lock.lock)
-		core->lock.lock(core->lock.arg);
-	dest = sync_find_dest(core, e);
-	cp = lvs_conn_new(core, (unsigned)-1, e->af, e->af, e->protocol, &e->caddr, e->cport, &e->vaddr, e->vport,
-			  &e->daddr, e->dport, flags, e->fwmark);
-	if (!cp) {
-		if (core->lock.unlock)
-			core->lock.unlock(core->lock.arg);
-		return -ENOMEM;
-	}
-	cp->fam |= LVS_CONN_FAM_SYNC;
-	lvs_conn_bind_dest(core, cp, dest);
-	if (core->lock.unlock)
-		core->lock.unlock(core->lock.arg);
+	/* checked again: the table may have changed in between */
+	if ((r = sync_check(core, e, flags, &max_s, &cp)) < 0)
+		return r;
 	cp->state = (uint8_t)e->state;
-	cp->timeout = (e->timeout > LVS_PERSIST_TIMEOUT_MAX ? LVS_PERSIST_TIMEOUT_MAX : e->timeout) * 1000u;
+	cp->timeout = sync_timeout_ms(e, max_s, capped);
 	cp->in_pkts = (uint32_t)core->set.sync_threshold;
 	lvs_conn_arm(core, LVS_NO_BUCKET, cp, jnow);
 	lvs_conn_hash(core, cp);
 	return 0;
+}
+
+int lvs_conn_import(struct lvs_core *core, const struct lvs_conn_sync *e, uint64_t now_ms)
+{
+	int capped = 0;
+	int r = sync_import(core, e, now_ms, &capped);
+	enum lvs_sync_import_reason why;
+
+	switch (r) {
+	case 0:
+		if (!capped)
+			return 0;
+		why = LVS_SYNC_IMPORT_CAPPED;
+		break;
+	case -ENOENT:
+		why = LVS_SYNC_IMPORT_NO_SERVICE;
+		break;
+	case -EADDRNOTAVAIL:
+		why = LVS_SYNC_IMPORT_NO_DEST;
+		break;
+	case -ENOMEM:
+		why = LVS_SYNC_IMPORT_FULL;
+		break;
+	default:
+		why = LVS_SYNC_IMPORT_BAD;
+		break;
+	}
+	__atomic_add_fetch(&core->sync_import[why], 1, __ATOMIC_RELAXED);
+	return r;
 }

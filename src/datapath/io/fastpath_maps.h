@@ -68,12 +68,18 @@ enum {
 };
 
 /* TTL 1 (ICMP time exceeded) and too-big packets (fragmentation needed)
- * are the workers' in every case.  gso_size: 0, or the skb's segment size. */
-static inline __attribute__((always_inline)) int lvsd_fast_size_ok(__u8 ttl, __u32 ip_len, __u32 gso_size, __u32 mtu)
+ * are the workers' in every case.  wire_len: the largest IP packet the
+ * segment becomes on the wire (lvsd_fast_wire_len). */
+static inline __attribute__((always_inline)) int lvsd_fast_size_ok(__u8 ttl, __u32 wire_len, __u32 mtu)
 {
-	if (ttl <= 1)
-		return 0;
-	return gso_size ? gso_size + 40 <= mtu : ip_len <= mtu;
+	return ttl > 1 && wire_len <= mtu;
+}
+
+/* ip_len: the IP total length; gso_size: 0, or the skb's segment size,
+ * whose segments each carry the IP and TCP headers (hdr_len) again */
+static inline __attribute__((always_inline)) __u32 lvsd_fast_wire_len(__u32 ip_len, __u32 gso_size, __u32 hdr_len)
+{
+	return gso_size ? hdr_len + gso_size : ip_len;
 }
 
 #define LVSD_TCPF_FIN 0x01
@@ -87,7 +93,7 @@ static inline __attribute__((always_inline)) int lvsd_fast_size_ok(__u8 ttl, __u
  * setup-offload one (it reports them instead).  Even then a new SYN on a
  * closing flow goes to the workers: the core may schedule the new
  * connection elsewhere (port reuse), and the flow may be gone any moment */
-static inline __attribute__((always_inline)) int lvsd_fast_ok(__u32 flow_flags, __u8 tcp_flags, __u8 ttl, __u32 ip_len, __u32 gso_size, __u32 mtu)
+static inline __attribute__((always_inline)) int lvsd_fast_ok(__u32 flow_flags, __u8 tcp_flags, __u8 ttl, __u32 wire_len, __u32 mtu)
 {
 	if (flow_flags & LVSD_FLOW_F_SETUP) {
 		if ((tcp_flags & (LVSD_TCPF_SYN | LVSD_TCPF_ACK)) == LVSD_TCPF_SYN &&
@@ -96,7 +102,50 @@ static inline __attribute__((always_inline)) int lvsd_fast_ok(__u32 flow_flags, 
 	} else if (tcp_flags & LVSD_TCPF_CTL) {
 		return 0;
 	}
-	return lvsd_fast_size_ok(ttl, ip_len, gso_size, mtu);
+	return lvsd_fast_size_ok(ttl, wire_len, mtu);
+}
+
+/* The header checks of the workers' parser (pkt/parse.c, dp_parse) for a
+ * segment XDP passes on to TC and TC forwards: the fast path forwards
+ * nothing the workers would drop, and never launders a bad header (TC
+ * writes a fresh IP checksum over what it forwards).  ip: the IPv4 header,
+ * 40 bytes readable (IP and TCP without options); ip_avail: the bytes from
+ * ip to the end of the frame.  Checked, with the worker's verdict on
+ * failure:
+ *   IHL 5 (below: IP_IHL; options: the workers handle them), TCP,
+ *   not a fragment (FRAG_*), 40 <= total length <= ip_avail (IP_TOTLEN,
+ *   TCP_SHORT), the header checksum (IP_CSUM: nothing verified it before
+ *   tc ingress, ip_rcv runs later), TCP data offset 5 .. total length - 20
+ *   (TCP_DOFF), SYN, ACK or RST and no SYN with FIN or RST (TCP_FLAGS).
+ * What fails goes to the workers, which drop it under that reason.
+ * Not repeated: the addresses and ports (the flow lookup matched them, and
+ * flows are installed from parsed packets) and the TCP checksum, which the
+ * rewrite carries incrementally (as the kernel's IPVS does): a wrong one
+ * stays wrong, and the real server drops the segment. */
+static inline __attribute__((always_inline)) int lvsd_fast_hdr_ok(const __u8 *ip, __u32 ip_avail)
+{
+	const __u8 *tcp = ip + 20;
+	__u32 tot = (__u32)ip[2] << 8 | ip[3];
+	__u32 sum = 0, doff;
+	__u8 fl = tcp[13];
+
+	if (ip[0] != 0x45 || ip[9] != 6 /* TCP */ || (ip[6] & 0x3f) || ip[7])
+		return 0;
+	if (tot < 40 || tot > ip_avail)
+		return 0;
+	for (int i = 0; i < 20; i += 2)
+		sum += (__u32)ip[i] << 8 | ip[i + 1];
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	if (sum != 0xffff)
+		return 0;
+	doff = (__u32)(tcp[12] >> 4) * 4;
+	if (doff < 20 || doff > tot - 20)
+		return 0;
+	if (!(fl & (LVSD_TCPF_SYN | LVSD_TCPF_RST | LVSD_TCPF_ACK)) ||
+	    ((fl & LVSD_TCPF_SYN) && (fl & (LVSD_TCPF_FIN | LVSD_TCPF_RST))))
+		return 0;
+	return 1;
 }
 
 #endif

@@ -410,7 +410,7 @@ static enum dp_reason ttl_step(struct dp_worker *w, struct dp_parsed *p, int fro
 /* bytes of the largest IP packet this frame becomes on the wire */
 static unsigned wire_ip_len(const struct dp_parsed *p, const struct dp_frame *f)
 {
-	if (!f || !f->off.gso_size)
+	if (!f->off.gso_size)
 		return p->iplen;
 	const uint8_t *l4 = p->frame + p->l4off;
 	unsigned l4h = p->pkt.protocol == IPPROTO_TCP ? (unsigned)(l4[12] >> 4) * 4 : 8;
@@ -426,9 +426,9 @@ static enum dp_reason mtu_step(struct dp_worker *w, struct dp_parsed *p, unsigne
 		dp_icmp_send(w, p, 3, 4, mtu, from_vip);
 		return DP_R_TOO_BIG;
 	}
-	/* not DF: fragmented on transmit (ip_fragment), unless it is a GSO
-	 * super-frame, which cannot be both */
-	return p->pkt.protocol == IPPROTO_TCP && wire_ip_len(p, NULL) != p->iplen ? DP_R_TOO_BIG : DP_R_OK;
+	/* not DF: fragmented on transmit, or refused there where it cannot
+	 * be (ip_send, tun_send) */
+	return DP_R_OK;
 }
 
 /* rewrite one IPv4 address (+ port) of a TCP/UDP/SCTP packet with checksums */
@@ -557,10 +557,17 @@ static enum dp_reason frag_send(struct dp_worker *w, const struct nh_route *rt, 
 	return DP_R_OK;
 }
 
-/* send the packet at p's IP header, fragmenting when it is too big */
+/* send the packet at p's IP header, fragmenting when it is too big (DF
+ * ones mtu_step already refused).  A GSO super-frame leaves whole, for the
+ * kernel to cut into segments of wire_ip_len bytes: fragmenting those
+ * would have to follow the segmentation, which the kernel's packet socket
+ * does not do, so segments too big for the route are refused here rather
+ * than sent oversize */
 static enum dp_reason ip_send(struct dp_worker *w, const struct nh_route *rt, struct dp_parsed *p,
 			      const struct dp_frame *f)
 {
+	if (f->off.gso_size && wire_ip_len(p, f) > rt->mtu)
+		return DP_R_TOO_BIG;
 	if (!f->off.gso_size && p->iplen > rt->mtu) {
 		/* the packet is in the receive ring: only the headers need room */
 		if (out_room(w, 0, frag_room(rt->mtu, p->iplen)) < 0)

@@ -8,12 +8,15 @@
  *                    works on the skb, not an XDP frame, so checksum
  *                    offload state (CHECKSUM_PARTIAL from a veth peer) and
  *                    GSO survive: the IP header is rewritten in place (its
- *                    checksum recomputed: a valid IP header adds nothing to
- *                    a complete checksum), the TCP checksum by the l4 csum
- *                    helper, which knows a partial checksum from a full one.
- * The test is lvsd_fast_ok (shared with the XDP program, which passes these
- * segments on to here); what fails it continues to the workers (AF_PACKET:
- * its ETH_P_IP sockets run after tc; AF_XDP: the XDP program took it).
+ *                    checksum, verified first, recomputed: a valid IP
+ *                    header adds nothing to a complete checksum), the TCP
+ *                    checksum by the l4 csum helper, which knows a
+ *                    partial checksum from a full one.
+ * The tests are lvsd_fast_hdr_ok (the workers' header checks: nothing is
+ * forwarded that they would drop) and lvsd_fast_ok, both shared with the
+ * XDP program, which passes these segments on to here; what fails them
+ * continues to the workers (AF_PACKET: its ETH_P_IP sockets run after tc;
+ * AF_XDP: the XDP program took it), which drop and count what is malformed.
  * A setup-offload flow (LVSD_FLOW_F_SETUP, installed at its SYN) has its
  * SYN/FIN/RST forwarded too: those, the handshake's last ACK and, once a
  * FIN or RST was seen, every segment are reported in lvsd_events for the
@@ -88,9 +91,10 @@ int lvsd_tc_fast(struct __sk_buff *skb)
 	struct ethhdr *eth = data;
 	struct iphdr *ip = data + ETH_HLEN_;
 	__be16 *ports = data + TCP_OFF;
-	__u8 tcp_flags = *((__u8 *)data + TCP_OFF + 13);
+	__u8 *tcp = data + TCP_OFF;
+	__u8 tcp_flags = tcp[13];
 	if (eth->h_proto != bpf_htons(ETH_P_IP) || ip->version != 4 || ip->ihl != 5 ||
-	    ip->protocol != IPPROTO_TCP || (ip->frag_off & bpf_htons(0x3fff)))
+	    ip->protocol != IPPROTO_TCP)
 		return TC_ACT_OK;
 	struct lvsd_flow_key k = {
 		.saddr = ip->saddr, .daddr = ip->daddr,
@@ -99,8 +103,13 @@ int lvsd_tc_fast(struct __sk_buff *skb)
 	struct lvsd_flow *fl = bpf_map_lookup_elem(&lvsd_flows, &k);
 	if (!fl)
 		return TC_ACT_OK;
+	/* what the workers' parser would drop goes to them (dropped, counted) */
+	if (!lvsd_fast_hdr_ok((const __u8 *)ip, skb->len - ETH_HLEN_))
+		return TC_ACT_OK;
 	__u32 ff = fl->flags;
-	if (!lvsd_fast_ok(ff, tcp_flags, ip->ttl, bpf_ntohs(ip->tot_len), skb->gso_size, fl->mtu))
+	__u32 ip_len = bpf_ntohs(ip->tot_len);
+	__u32 wire = lvsd_fast_wire_len(ip_len, skb->gso_size, 20 + (tcp[12] >> 4) * 4);
+	if (!lvsd_fast_ok(ff, tcp_flags, ip->ttl, wire, fl->mtu))
 		return TC_ACT_OK;
 
 	__u32 nad = fl->addr;
@@ -146,7 +155,7 @@ int lvsd_tc_fast(struct __sk_buff *skb)
 			ev->daddr = k.daddr;
 			ev->sport = k.sport;
 			ev->dport = k.dport;
-			ev->len = bpf_ntohs(ip->tot_len);
+			ev->len = ip_len;
 			ev->tcp_flags = tcp_flags;
 			ev->outbound = src;
 			/* no wake-up: the workers drain the ring after every
@@ -173,8 +182,9 @@ int lvsd_tc_fast(struct __sk_buff *skb)
 	ip->check = 0;
 	ip->check = ip_csum20((const __u16 *)ip);
 
-	/* IPVS counts IP bytes, a GSO skb as one packet (it sees them so) */
-	__u32 bytes = skb->len - ETH_HLEN_;
+	/* IPVS counts IP bytes (not a short frame's Ethernet padding), a GSO
+	 * skb as one packet (it sees them so) */
+	__u32 bytes = ip_len;
 
 	/* TCP: the address is in the pseudo-header, the port in the segment
 	 * (the helpers invalidate the packet pointers: nothing reads them after) */

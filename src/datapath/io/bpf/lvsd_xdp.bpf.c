@@ -128,20 +128,23 @@ static __always_inline void flow_key(struct lvsd_flow_key *k, const struct iphdr
 }
 
 /* may the TC program (lvsd_fast.bpf.c) forward this TCP segment?  An
- * offloaded flow, no IP options (its rewrite assumes a 20-byte header),
- * nothing the workers must see (lvsd_fast_ok) */
-static __always_inline int fast_path_ok(struct iphdr *ip, __u32 ihl, void *l4, void *end)
+ * offloaded flow, headers the workers would accept (lvsd_fast_hdr_ok: what
+ * fails goes to the socket, where the workers drop and count it), nothing
+ * the workers must see (lvsd_fast_ok; an XDP frame is one packet on the
+ * wire, never GSO).  ip_avail: bytes from ip to the end of the frame */
+static __always_inline int fast_path_ok(struct iphdr *ip, __u32 ihl, void *l4, void *end, __u32 ip_avail)
 {
 	__u8 *tcp = l4;
 	if (ihl != 20 || (void *)(tcp + 20) > end)
 		return 0;
 	/* a segment the workers must see anyway: spare the lookup */
-	if (!lvsd_fast_size_ok(ip->ttl, 0, 0, 0xffff))
+	if (!lvsd_fast_size_ok(ip->ttl, 0, 0))
 		return 0;
 	struct lvsd_flow_key k;
 	flow_key(&k, ip, l4);
 	struct lvsd_flow *fl = bpf_map_lookup_elem(&lvsd_flows, &k);
-	if (!fl || !lvsd_fast_ok(fl->flags, tcp[13], ip->ttl, bpf_ntohs(ip->tot_len), 0, fl->mtu))
+	if (!fl || !lvsd_fast_hdr_ok((const __u8 *)ip, ip_avail) ||
+	    !lvsd_fast_ok(fl->flags, tcp[13], ip->ttl, bpf_ntohs(ip->tot_len), fl->mtu))
 		return 0;
 	count(LVSD_XDP_STAT_FAST_PASS);
 	return 1;
@@ -167,7 +170,8 @@ int lvsd_xdp_steer(struct xdp_md *ctx)
 		__be16 *ports = l4;    /* source, destination: same place in both */
 		if ((void *)(ports + 2) > end)
 			return XDP_PASS;
-		if (ip->protocol == IPPROTO_TCP && fast_path_ok(ip, ihl, l4, end))
+		if (ip->protocol == IPPROTO_TCP &&
+		    fast_path_ok(ip, ihl, l4, end, (__u32)bpf_xdp_get_buff_len(ctx) - ETH_HLEN))
 			return XDP_PASS;       /* lvsd_tc_fast forwards it */
 		if (is_vip(ip->daddr, ip->protocol, ports[1]))
 			return to_socket(ctx);
