@@ -143,6 +143,11 @@ static __always_inline int fast_path_ok(struct iphdr *ip, __u32 ihl, void *l4, v
 	struct lvsd_flow_key k;
 	flow_key(&k, ip, l4);
 	struct lvsd_flow *fl = bpf_map_lookup_elem(&lvsd_flows, &k);
+	/* lvsd_fast_hdr_ok reads 40 bytes from ip: prove it on ip itself (the
+	 * check on tcp above went through l4, a register the verifier does not
+	 * relate to ip) */
+	if ((void *)((__u8 *)ip + 40) > end)
+		return 0;
 	if (!fl || !lvsd_fast_hdr_ok((const __u8 *)ip, ip_avail) ||
 	    !lvsd_fast_ok(fl->flags, tcp[13], ip->ttl, bpf_ntohs(ip->tot_len), fl->mtu))
 		return 0;
