@@ -374,6 +374,11 @@ static int view_sync(void *arg, struct strbuf *out)
 	sb_printf(out, "msgs_recv %lu\nconns_imported %lu\nconns_skipped %lu\nimport_errors %lu\n", c.msgs_recv,
 		  c.conns_imported, c.conns_skipped, c.import_errors);
 	sb_printf(out, "malformed %lu\nother_syncid %lu\n", c.malformed, c.other_syncid);
+	/* why the core refused or trimmed imported entries (conn.h) */
+	uint64_t why[LVS_SYNC_IMPORT_COUNT];
+	lvs_core_sync_import_counts(sm->core, why);
+	for (int i = 0; i < LVS_SYNC_IMPORT_COUNT; i++)
+		sb_printf(out, "%s %llu\n", lvs_sync_import_names[i], (unsigned long long)why[i]);
 	return 0;
 }
 

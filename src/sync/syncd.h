@@ -9,7 +9,8 @@
  *    cannot be opened is logged and removed from the table again, so
  *    `ipvsadm -L --daemon` never lists a daemon that does not run.
  *  - Master: the core's sync hook (pkt.h; it decides WHAT to send and
- *    when, spec 8.2) appends entries to one pending message of
+ *    when, as the kernel's ip_vs_sync_conn() with sync_threshold and
+ *    sync_period) appends entries to one pending message of
  *    sync_maxlen bytes (wire.h); the message is sent when full and at the
  *    latest SYNC_FLUSH_MS after its first entry (the kernel waits up to
  *    2 s; a shorter wait loses fewer connections in a fail-over).  UDP to
@@ -18,8 +19,10 @@
  *    core keeps every connection in the workers (the fast path would hide
  *    the packets that drive the sync decisions).
  *  - Backup: joins the group on the interface and imports every entry
- *    through lvs_conn_import() (spec 8.5: created or updated, Origin SYNC,
- *    timeout as sent; v0 entries get the table's timeout for their state).
+ *    through lvs_conn_import() (the kernel's ip_vs_proc_conn(): created or
+ *    updated, Origin SYNC; stricter than the kernel: entries for unknown
+ *    services or dests are refused and timeouts capped, conn.h; v0 entries
+ *    get the table's timeout for their state).
  *    Malformed messages are counted and dropped whole.
  *  - `lvsd --show sync` prints the roles and counters.
  */

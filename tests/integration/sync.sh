@@ -130,6 +130,26 @@ tap_check "d2 counted 2 malformed messages and 1 for another syncid" \
 quiet() { "$@" >/dev/null 2>&1; }
 tap_check "d2 still answers" quiet ipv2 -L -n
 
+# forged but well-formed entries (syncid 7, v1, DR, ESTABLISHED, 31 days):
+# one for a real server the service does not have, one for a real one
+ip netns exec "${DP_P}rt" python3 - "$LAB_CIP" "$LAB_VIP" "$LAB_RS1" <<'EOF'
+import socket, struct, sys
+cip, vip, rs = (socket.inet_aton(a) for a in sys.argv[1:4])
+def entry(cport, daddr):
+    return struct.pack("!BBHIHHHHII4s4s4s", 0, 6, 36, 3, 1, cport, 80, 80, 0, 31 * 86400, cip, vip, daddr)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton("192.168.1.254"))
+for cport, daddr in ((45601, socket.inet_aton("10.9.9.9")), (45602, rs)):
+    s.sendto(struct.pack("!BBHBbH", 0, 7, 8 + 36, 1, 1, 0) + entry(cport, daddr), ("224.0.0.81", 8848))
+EOF
+sleep 0.3
+v=$(view2 sync)
+out=$(ipv2 -L -n -c)
+tap_check "d2 refused the entry for an unknown real server (import_no_dest $(counter "$v" import_no_dest))" \
+	eval 'test "$(counter "$v" import_no_dest)" = 1 && ! grep -q "10.9.9.9" <<<"$out"'
+tap_check "d2 cut the 31-day timeout to its own ESTABLISHED one (import_timeout_capped $(counter "$v" import_timeout_capped))" \
+	eval 'test "$(counter "$v" import_timeout_capped)" -ge 1 && grep -qE "^TCP (1[0-4]|0[0-9]):[0-9]{2} +ESTABLISHED +$LAB_CIP:45602 " <<<"$out"'
+
 # fail-over: the router sends the VIP to d2, d loses it
 ip -n "$D2" addr add "$LAB_VIP/32" dev eth0
 ip -n "${DP_P}d" addr del "$LAB_VIP/32" dev eth0
