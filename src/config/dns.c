@@ -1,6 +1,7 @@
 /* dns.c - build a DNS query, judge its reply (see dns.h; RFC 1035 wire
  * format: big-endian, names as length-prefixed labels, compression
  * pointers in replies). */
+#include <errno.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,7 +22,7 @@ int dns_build_query(const char *name, uint16_t qtype, uint8_t *buf, size_t cap)
 	if (nlen && name[nlen - 1] == '.')
 		nlen--;
 	if (cap < HDR + nlen + 2 + 4 || nlen > MAX_NAME - 2)
-		return -1;
+		return -EINVAL;
 	memset(buf, 0, HDR);
 	buf[2] = 0x01;                /* RD */
 	buf[5] = 1;                   /* QDCOUNT */
@@ -31,13 +32,13 @@ int dns_build_query(const char *name, uint16_t qtype, uint8_t *buf, size_t cap)
 		while (j < nlen && name[j] != '.')
 			j++;
 		if (j == i || j - i > 63)
-			return -1;    /* empty or too long label */
+			return -EINVAL;    /* empty or too long label */
 		buf[at++] = (uint8_t)(j - i);
 		memcpy(buf + at, name + i, j - i);
 		at += j - i;
 		i = j + 1;
 		if (j + 1 == nlen)
-			return -1;    /* "a..": ends in an empty label */
+			return -EINVAL;    /* "a..": ends in an empty label */
 	}
 	buf[at++] = 0;
 	buf[at++] = (uint8_t)(qtype >> 8);
@@ -64,11 +65,11 @@ static int read_name(const uint8_t *m, size_t len, size_t *off, char *out, size_
 		uint8_t l;
 
 		if (at >= len)
-			return -1;
+			return -EINVAL;
 		l = m[at];
 		if ((l & 0xc0) == 0xc0) {
 			if (at + 1 >= len || ++hops > MAX_HOPS)
-				return -1;
+				return -EINVAL;
 			if (!jumped)
 				*off = at + 2;
 			jumped = 1;
@@ -76,11 +77,11 @@ static int read_name(const uint8_t *m, size_t len, size_t *off, char *out, size_
 			continue;
 		}
 		if (l & 0xc0)
-			return -1;    /* reserved label types */
+			return -EINVAL;    /* reserved label types */
 		if (!l)
 			break;
 		if (at + 1 + l > len || o + l + 2 > outlen || o + l + 1 > MAX_NAME)
-			return -1;
+			return -EINVAL;
 		if (o)
 			out[o++] = '.';
 		memcpy(out + o, m + at + 1, l);
@@ -122,17 +123,17 @@ static int rdata_text(const uint8_t *m, size_t len, uint16_t type, size_t rd, ui
 	switch (type) {
 	case DNS_T_A:
 		if (rdlen != 4)
-			return -1;
+			return -EINVAL;
 		inet_ntop(AF_INET, m + rd, out, (socklen_t)outlen);
 		return 0;
 	case DNS_T_AAAA:
 		if (rdlen != 16)
-			return -1;
+			return -EINVAL;
 		inet_ntop(AF_INET6, m + rd, out, (socklen_t)outlen);
 		return 0;
 	case DNS_T_MX:
 		if (rdlen < 3)
-			return -1;
+			return -EINVAL;
 		off += 2;
 		/* fall through */
 	case DNS_T_NS:
@@ -154,7 +155,7 @@ int dns_check_reply(const uint8_t *query, size_t qlen, const uint8_t *reply, siz
 
 	if (qlen < HDR + 5 || rlen < HDR || get16(reply) != get16(query) || !(reply[2] & 0x80) ||
 	    !same_question(query, qlen, reply, rlen))
-		return -1;
+		return -EINVAL;
 	qtype = get16(query + qlen - 4);
 	if (reply[2] & 0x02) {
 		snprintf(msg, msglen, "truncated reply");
@@ -230,7 +231,7 @@ int dns_reverse_name(const char *addr, char *out, size_t outlen)
 		return 0;
 	}
 	if (inet_pton(AF_INET6, addr, a) != 1 || outlen < 16 * 4 + sizeof("ip6.arpa"))
-		return -1;
+		return -EINVAL;
 	for (int i = 15; i >= 0; i--)
 		o += (size_t)snprintf(out + o, outlen - o, "%x.%x.", a[i] & 15, a[i] >> 4);
 	snprintf(out + o, outlen - o, "ip6.arpa");

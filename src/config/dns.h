@@ -6,12 +6,12 @@
  * Contract:
  *  - dns_build_query() writes one standard query (RD set, one question,
  *    class IN) for `name` ("." or "" is the root; a trailing dot is
- *    optional) and returns its length, or -1 when the name is not a valid
+ *    optional) and returns its length, or -EINVAL when the name is not a valid
  *    DNS name (a label over 63 bytes, an empty label, over 255 bytes) or
  *    the buffer is too small.  The id is left 0: the probe sets a fresh
  *    one for every run (dns_set_id).
  *  - dns_check_reply() judges a reply to `query`:
- *      -1  not a reply to it (too short, other id, not a response, other
+ *      -EINVAL  not a reply to it (too short, other id, not a response, other
  *          question): ignore it and keep waiting, as a resolver does;
  *       0  down: an error rcode, a truncated or malformed answer section,
  *          no answer of the query's type, or (with `receive`) none whose
@@ -24,7 +24,7 @@
  *    "AAAA" (any case) to their numbers, 0 for anything else.
  *  - dns_reverse_name() turns an IPv4 or IPv6 address into its
  *    in-addr.arpa / ip6.arpa name (ldirectord looks up addresses by PTR);
- *    0, or -1 when `addr` is not an address.
+ *    0, or -EINVAL when `addr` is not an address.
  */
 #ifndef LVS_CONFIG_DNS_H
 #define LVS_CONFIG_DNS_H

@@ -11,7 +11,7 @@
 #define DP_CPULIST_MAX 1024     /* entries kept, and the highest CPU number + 1 */
 
 /* parse `s` into out[0..max-1]; returns the number of entries (>= 1), or
- * -1 on a syntax error, an empty list, a CPU >= DP_CPULIST_MAX or more
+ * -EINVAL on a syntax error, an empty list, a CPU >= DP_CPULIST_MAX or more
  * than `max` entries */
 int dp_cpulist_parse(const char *s, int *out, int max);
 

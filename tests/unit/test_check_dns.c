@@ -3,6 +3,7 @@
  * invalid names, replies judged up/down/ignored (ids, questions, rcodes,
  * compression, CNAME chains, receive, malformed and looping answers),
  * reverse names, keepalived DNS_CHECK defaults, ldirectord service=dns. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -32,19 +33,19 @@ static void test_query_bytes(void **state)
 	assert_int_equal(q[0], 0xbe);
 	assert_int_equal(q[1], 0xef);
 	/* invalid names */
-	assert_int_equal(dns_build_query("a..b", DNS_T_A, q, sizeof(q)), -1);
-	assert_int_equal(dns_build_query(".a", DNS_T_A, q, sizeof(q)), -1);
-	assert_int_equal(dns_build_query("a..", DNS_T_A, q, sizeof(q)), -1);
+	assert_int_equal(dns_build_query("a..b", DNS_T_A, q, sizeof(q)), -EINVAL);
+	assert_int_equal(dns_build_query(".a", DNS_T_A, q, sizeof(q)), -EINVAL);
+	assert_int_equal(dns_build_query("a..", DNS_T_A, q, sizeof(q)), -EINVAL);
 	memset(big, 'x', 64);
 	big[64] = 0;
-	assert_int_equal(dns_build_query(big, DNS_T_A, q, sizeof(q)), -1);   /* label of 64 */
+	assert_int_equal(dns_build_query(big, DNS_T_A, q, sizeof(q)), -EINVAL);   /* label of 64 */
 	big[63] = 0;
 	assert_true(dns_build_query(big, DNS_T_A, q, sizeof(q)) > 0);
 	for (int i = 0; i < 299; i++)
 		big[i] = (i % 2) ? '.' : 'a';
 	big[299] = 0;
-	assert_int_equal(dns_build_query(big, DNS_T_A, q, sizeof(q)), -1);  /* over 255 */
-	assert_int_equal(dns_build_query("www.example.com", DNS_T_A, q, 20), -1);
+	assert_int_equal(dns_build_query(big, DNS_T_A, q, sizeof(q)), -EINVAL);  /* over 255 */
+	assert_int_equal(dns_build_query("www.example.com", DNS_T_A, q, 20), -EINVAL);
 }
 
 /* a reply to the query for www.example.com A: header, the question, then
@@ -100,16 +101,16 @@ static void test_replies(void **state)
 
 	/* not ours: other id, a query (QR clear), another question */
 	r[1] = 0x35;
-	assert_int_equal(judge(q, qlen, r, rlen, NULL, msg), -1);
+	assert_int_equal(judge(q, qlen, r, rlen, NULL, msg), -EINVAL);
 	r[1] = 0x34;
 	r[2] = 0x01;
-	assert_int_equal(judge(q, qlen, r, rlen, NULL, msg), -1);
+	assert_int_equal(judge(q, qlen, r, rlen, NULL, msg), -EINVAL);
 	r[2] = 0x81;
 	r[13] = 'x';
-	assert_int_equal(judge(q, qlen, r, rlen, NULL, msg), -1);
+	assert_int_equal(judge(q, qlen, r, rlen, NULL, msg), -EINVAL);
 	r[13] = 'W';                  /* the name's case does not matter */
 	assert_int_equal(judge(q, qlen, r, rlen, NULL, msg), 1);
-	assert_int_equal(judge(q, qlen, r, 11, NULL, msg), -1);
+	assert_int_equal(judge(q, qlen, r, 11, NULL, msg), -EINVAL);
 
 	/* NXDOMAIN, truncated */
 	rlen = reply(r, q, qlen, 0x83, 0, NULL, 0);
@@ -160,7 +161,7 @@ static void test_ptr_and_aaaa(void **state)
 	assert_string_equal(name, "16.1.168.192.in-addr.arpa");
 	assert_int_equal(dns_reverse_name("2001:db8::1", name, sizeof(name)), 0);
 	assert_string_equal(name, "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa");
-	assert_int_equal(dns_reverse_name("www.example.com", name, sizeof(name)), -1);
+	assert_int_equal(dns_reverse_name("www.example.com", name, sizeof(name)), -EINVAL);
 
 	assert_int_equal(dns_reverse_name("192.0.2.7", name, sizeof(name)), 0);
 	qlen = (size_t)dns_build_query(name, DNS_T_PTR, q, sizeof(q));

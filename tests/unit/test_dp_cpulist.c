@@ -1,5 +1,6 @@
-/* test_dp_cpulist.c - `lvsd --cpus LIST` parsing (src/datapath/cpulist.c). */
+/* test_dp_cpulist.c - `lvsd --cpus LIST` parsing (src/lib/cpulist.c). */
 
+#include <errno.h>
 #include "fixture.h"
 #include "lib/cpulist.h"
 
@@ -27,8 +28,8 @@ static void bad_lists_refused(void **state)
 	const char *bad[] = { "", ",", "0,", ",0", "a", "1-", "-1", "3-1", "0,,1", "1024", "0 1",
 			      "99999999999999999999", "0-7" /* more than 4 entries */ };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(dp_cpulist_parse(bad[i], v, 4), -1);
-	assert_int_equal(dp_cpulist_parse(NULL, v, 4), -1);
+		assert_int_equal(dp_cpulist_parse(bad[i], v, 4), -EINVAL);
+	assert_int_equal(dp_cpulist_parse(NULL, v, 4), -EINVAL);
 }
 
 UNIT_TESTS(cmocka_unit_test(lists_in_written_order),
