@@ -102,7 +102,7 @@ static void test_registry_all_14(void **state)
 
 /* ------------------------------------------------------------------- rr */
 
-/* oracle point 13: dests added rs1(.16) then rs2(.8): rs2 rs1 rs2 rs1 ... */
+/* as kernel 6.1 picks (tests/golden): dests added rs1(.16) then rs2(.8): rs2 rs1 rs2 rs1 ... */
 static void test_rr_oracle_starts_at_newest(void **state)
 {
 	(void)state;
@@ -146,7 +146,7 @@ static void test_rr_skips_weight0_and_overload(void **state)
 
 /* ------------------------------------------------------------------ wrr */
 
-/* oracle point 14 (real kernel traffic): weights rs1=3 rs2=2 rs3=1 */
+/* as kernel 6.1 picked real traffic: weights rs1=3 rs2=2 rs3=1 */
 static void test_wrr_oracle_added_1_2_3(void **state)
 {
 	(void)state;
@@ -164,7 +164,7 @@ static void test_wrr_oracle_added_3_2_1(void **state)
 }
 
 /* binding wrr to a service whose dests exist gives a fresh cw = max
- * (spec 6.2): list rs1(3) rs2(2) rs3(1) -> rs1 rs1 rs2 rs1 rs2 rs3 */
+ * (ip_vs_wrr.c): list rs1(3) rs2(2) rs3(1) -> rs1 rs1 rs2 rs1 rs2 rs3 */
 static void test_wrr_fresh_state_after_sched_change(void **state)
 {
 	(void)state;
@@ -176,7 +176,7 @@ static void test_wrr_fresh_state_after_sched_change(void **state)
 	lvs_table_free(f.t);
 }
 
-/* gcd > 1: A=4, B=2 added A then B (di 2, mw 3): B A A B A A (spec 6.2) */
+/* gcd > 1: A=4, B=2 added A then B (di 2, mw 3): B A A B A A (ip_vs_wrr.c) */
 static void test_wrr_gcd(void **state)
 {
 	(void)state;

@@ -130,7 +130,7 @@ static void test_hsiphash_kernel_vectors(void **state)
 static void test_mh_spec_vectors(void **state)
 {
 	(void)state;
-	/* spec 6.13: permutation offset/skip of dests and lookup indexes */
+	/* ip_vs_mh.c: permutation offset/skip of dests and lookup indexes */
 	const uint32_t k1 = 2654435761u, k2 = 2654446892u;
 	struct { const char *ip; unsigned offset, skip; } d[] = {
 		{"10.0.0.1", 3167, 700}, {"10.0.0.2", 1231, 3544}, {"10.0.0.3", 1631, 3453},

@@ -1,10 +1,10 @@
-/* test_stats.c - counters and the Linux 6.1 estimator (spec 7): the
+/* test_stats.c - counters and the Linux 6.1 estimator (ip_vs_est.c): the
  * worked example, rounding of the readout, bytes scaling, zeroing, slots. */
 
 #include "fixture.h"
 #include "core/stats.h"
 
-/* steady 100 new conns/s, estimator every 2 s (spec 7 worked example) */
+/* steady 100 new conns/s, estimator every 2 s (the estimator's own arithmetic, worked by hand) */
 static void test_worked_example(void **state)
 {
 	(void)state;

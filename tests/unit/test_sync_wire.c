@@ -1,5 +1,5 @@
-/* test_sync_wire.c - the sync message format (src/sync/wire.c, spec 8.3 /
- * 8.4): exact bytes of a v1 message, IPv4/IPv6 round trips with padding,
+/* test_sync_wire.c - the sync message format (src/sync/wire.c, ip_vs_sync.c v1 /
+ * v0 formats): exact bytes of a v1 message, IPv4/IPv6 round trips with padding,
  * the maxlen and 255-entry limits, and the receiver's rules: size field,
  * syncid filter, options (SEQ_DATA, PE, unknown mandatory / optional),
  * overruns rejecting the whole message, version 0, and random bytes. */

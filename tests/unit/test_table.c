@@ -1,7 +1,7 @@
 /* test_table.c - the virtual-server table: every error code the kernel
- * returns (spec 1.8, 5.2; the address cases were checked on the oracle VM),
+ * returns (what ipvsadm prints for each errno; the address cases as kernel 6.1 answers them),
  * newest-first dests, trash revival and reaping, OVERLOAD rules, lookups
- * (spec 5.3), timeouts, sync-daemon bookkeeping, zeroing, scale. */
+ * (ip_vs_service_find()), timeouts, sync-daemon bookkeeping, zeroing, scale. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
