@@ -131,7 +131,7 @@ for be in afpacket xdp; do
 	tap_check "${T}each packet counted once (InPkts $inp + OutPkts $outp = $din + $dout + $dfwd), $conns conns" \
 		test "$conns" = 20 -a "$((inp + outp))" = "$((din + dout + dfwd))"
 	out=$(ipv -L -n -c)
-	n=$(grep -cE "^TCP [0-9:]+ +(TIME_WAIT|CLOSE) +172\.20\.0\.100:${pfx}[0-2][0-9] +$LAB_VIP:80 +$LAB_RS1:80" <<<"$out")
+	n=$(grep -cE "^TCP [0-9:]+ +(TIME_WAIT|CLOSE) +172\.20\.0\.100:${pfx}(0[1-9]|1[0-9]|20) +$LAB_VIP:80 +$LAB_RS1:80" <<<"$out")
 	tap_check "${T}the state machine saw every close ($n of 20 in TIME_WAIT/CLOSE)" test "$n" = 20
 	tap_check "${T}and handed every flow back (fastpath_flows $(view_num fastpath_flows))" \
 		test "$(view_num fastpath_flows)" = 0
