@@ -114,6 +114,16 @@ static inline int lvs_dest_is_overloaded(const struct lvs_dest *d)
 }
 /* the wlc pick over the whole service (used by wlc, lblc, lblcr) */
 struct lvs_dest *lvs_sched_wlc_pick(struct lvs_service *svc);
+/* done_service of schedulers whose sched_data is one plain allocation */
+void lvs_sched_free_data(struct lvs_service *svc);
+/* The source-hashing pick of sh and mh: the dest in tab[slot(.., 0)] of the
+ * source address (plus the source port with the sh-port / mh-port flag)
+ * unless it has weight <= 0 or is OVERLOADed; with the fallback flag the
+ * slots for offsets (ihash + k) % tab_size are tried in turn, up to the
+ * first empty one. */
+typedef unsigned (*lvs_sched_slot_fn)(int af, const union lvs_addr *addr, uint16_t port, unsigned offset);
+struct lvs_dest *lvs_sched_hash_pick(struct lvs_service *svc, const struct lvs_sched_pkt *pkt,
+				     struct lvs_dest *const *tab, unsigned tab_size, lvs_sched_slot_fn slot);
 
 /* deterministic PRNG for twos; tests seed it */
 void lvs_random_seed(uint64_t seed);

@@ -1,4 +1,6 @@
 /* common.c - helpers shared by several schedulers (sched.h). */
+#include <netinet/in.h>
+#include <stdlib.h>
 #include "core/sched.h"
 
 /* ip_vs_wlc_schedule: the first usable dest (not OVERLOADed, weight > 0)
@@ -38,4 +40,58 @@ struct lvs_dest *lvs_sched_wlc_pick(struct lvs_service *svc)
 		}
 	}
 	return least;
+}
+
+void lvs_sched_free_data(struct lvs_service *svc)
+{
+	free(svc->sched_data);
+	svc->sched_data = NULL;
+}
+
+/* the kernel reads ports only for protocols that have them, and only with
+ * the sh-port / mh-port flag */
+static uint16_t hash_port(const struct lvs_service *svc, const struct lvs_sched_pkt *pkt)
+{
+	if (!(svc->flags & LVS_SVC_F_SCHED2))
+		return 0;
+	switch (pkt->protocol) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+	case IPPROTO_SCTP:
+		return pkt->sport;
+	default:
+		return 0;
+	}
+}
+
+static int hash_unavailable(const struct lvs_dest *d)
+{
+	return d->weight <= 0 || (__atomic_load_n(&d->flags, __ATOMIC_RELAXED) & LVS_DEST_F_OVERLOAD);
+}
+
+struct lvs_dest *lvs_sched_hash_pick(struct lvs_service *svc, const struct lvs_sched_pkt *pkt,
+				     struct lvs_dest *const *tab, unsigned tab_size, lvs_sched_slot_fn slot)
+{
+	uint16_t port = hash_port(svc, pkt);
+	unsigned ihash = slot(svc->af, &pkt->saddr, port, 0);
+	struct lvs_dest *dest = tab[ihash];
+
+	if (!dest)
+		return NULL;
+	if (!hash_unavailable(dest))
+		return dest;
+	if (!(svc->flags & LVS_SVC_F_SCHED1))
+		return NULL;
+
+	/* fallback: re-hash with increasing offsets from the first slot */
+	for (unsigned offset = 0; offset < tab_size; offset++) {
+		unsigned roffset = (offset + ihash) % tab_size;
+
+		dest = tab[slot(svc->af, &pkt->saddr, port, roffset)];
+		if (!dest)
+			break;
+		if (!hash_unavailable(dest))
+			return dest;
+	}
+	return NULL;
 }
