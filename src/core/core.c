@@ -611,18 +611,15 @@ static enum lvs_verdict icmp_related(struct lvs_core *core, unsigned worker, con
 	return LVS_FORWARD;
 }
 
-enum lvs_verdict lvs_core_inbound(struct lvs_core *core, unsigned worker, const struct lvs_pkt *pkt,
-				  uint64_t now_ms, struct lvs_conn_ref *out)
+/* What both directions do first: clear *out, drop what is malformed, hand
+ * ICMP errors to icmp_related and pass protocols IPVS does not handle.
+ * Returns 1 with the verdict in *v when the packet is done with. */
+static int entry_checks(struct lvs_core *core, unsigned worker, const struct lvs_pkt *pkt, uint64_t now_ms,
+			struct lvs_conn_ref *out, int outbound, enum lvs_verdict *v)
 {
-	uint32_t jnow = lvs_jiffies(now_ms);
-	struct lvs_core_counters *ctr;
-	struct lvs_conn *cp, *dead = NULL;
-	struct lvs_conn_sync se, te;
-	int ws, wts;
-	uint32_t b;
-
+	*v = LVS_DROP;
 	if (!core || !out)
-		return LVS_DROP;
+		return 1;
 	out->id = 0;
 	out->dest = NULL;
 	out->dest_datapath = NULL;
@@ -630,15 +627,34 @@ enum lvs_verdict lvs_core_inbound(struct lvs_core *core, unsigned worker, const 
 	if (!pkt_sane(core, worker, pkt)) {
 		if (worker < core->nworkers)
 			core->workers[worker].ctr.drop_invalid++;
-		return LVS_DROP;
+		return 1;
 	}
-	ctr = &core->workers[worker].ctr;
-	if (pkt->icmp_error)
-		return icmp_related(core, worker, pkt, now_ms, out, 0);
+	if (pkt->icmp_error) {
+		*v = icmp_related(core, worker, pkt, now_ms, out, outbound);
+		return 1;
+	}
 	if (!proto_handled(pkt->protocol)) {
-		ctr->pass_not_vs++;
-		return LVS_PASS;
+		core->workers[worker].ctr.pass_not_vs++;
+		*v = LVS_PASS;
+		return 1;
 	}
+	return 0;
+}
+
+enum lvs_verdict lvs_core_inbound(struct lvs_core *core, unsigned worker, const struct lvs_pkt *pkt,
+				  uint64_t now_ms, struct lvs_conn_ref *out)
+{
+	uint32_t jnow = lvs_jiffies(now_ms);
+	struct lvs_core_counters *ctr;
+	struct lvs_conn *cp, *dead = NULL;
+	struct lvs_conn_sync se, te;
+	enum lvs_verdict v;
+	int ws, wts;
+	uint32_t b;
+
+	if (entry_checks(core, worker, pkt, now_ms, out, 0, &v))
+		return v;
+	ctr = &core->workers[worker].ctr;
 
 	b = lvs_conn_bucket(core, pkt->af, pkt->protocol, &pkt->saddr, pkt->sport);
 	lvs_conn_lock_bucket(core, b);
@@ -716,26 +732,12 @@ enum lvs_verdict lvs_core_outbound(struct lvs_core *core, unsigned worker, const
 	uint32_t jnow = lvs_jiffies(now_ms);
 	struct lvs_core_counters *ctr;
 	struct lvs_conn *cp;
+	enum lvs_verdict v;
 	uint32_t b;
 
-	if (!core || !out)
-		return LVS_DROP;
-	out->id = 0;
-	out->dest = NULL;
-	out->dest_datapath = NULL;
-	out->offload = LVS_OFFLOAD_NONE;
-	if (!pkt_sane(core, worker, pkt)) {
-		if (worker < core->nworkers)
-			core->workers[worker].ctr.drop_invalid++;
-		return LVS_DROP;
-	}
+	if (entry_checks(core, worker, pkt, now_ms, out, 1, &v))
+		return v;
 	ctr = &core->workers[worker].ctr;
-	if (pkt->icmp_error)
-		return icmp_related(core, worker, pkt, now_ms, out, 1);
-	if (!proto_handled(pkt->protocol)) {
-		ctr->pass_not_vs++;
-		return LVS_PASS;
-	}
 	b = lvs_conn_bucket(core, pkt->af, pkt->protocol, &pkt->daddr, pkt->dport);
 	lvs_conn_lock_bucket(core, b);
 	cp = lvs_conn_find_out_locked(core, b, pkt->af, pkt->protocol, &pkt->daddr, pkt->dport, &pkt->saddr,

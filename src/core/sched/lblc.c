@@ -109,8 +109,7 @@ extern const struct lvs_sched_ops lvs_sched_lblc;
 
 int lvs_lblc_cache_entries(const struct lvs_service *svc)
 {
-	const struct lvs_loc_table *tbl = svc->sched_data;
-	return svc->sched == &lvs_sched_lblc && tbl ? tbl->entries : 0;
+	return lvs_loc_entries(svc, &lvs_sched_lblc);
 }
 
 const struct lvs_sched_ops lvs_sched_lblc = {

@@ -240,8 +240,7 @@ extern const struct lvs_sched_ops lvs_sched_lblcr;
 
 int lvs_lblcr_cache_entries(const struct lvs_service *svc)
 {
-	const struct lvs_loc_table *tbl = svc->sched_data;
-	return svc->sched == &lvs_sched_lblcr && tbl ? tbl->entries : 0;
+	return lvs_loc_entries(svc, &lvs_sched_lblcr);
 }
 
 const struct lvs_sched_ops lvs_sched_lblcr = {

@@ -150,6 +150,12 @@ void lvs_loc_tick(struct lvs_service *svc, uint64_t now_ms)
 	tbl->next_check_ms = now_ms + CHECK_EXPIRE_INTERVAL_MS;
 }
 
+int lvs_loc_entries(const struct lvs_service *svc, const struct lvs_sched_ops *ops)
+{
+	const struct lvs_loc_table *tbl = svc->sched_data;
+	return svc->sched == ops && tbl ? tbl->entries : 0;
+}
+
 int lvs_loc_is_overloaded(const struct lvs_dest *dest, struct lvs_service *svc)
 {
 	struct lvs_dest *d;

@@ -47,6 +47,8 @@ int lvs_loc_full(const struct lvs_loc_table *tbl);
 /* link a new entry for addr (the caller filled the rest) */
 void lvs_loc_link(struct lvs_loc_table *tbl, int af, struct lvs_loc_entry *en,
 		  const union lvs_addr *addr, uint64_t now_ms);
+/* the entries cached for svc when ops is its scheduler, else 0 */
+int lvs_loc_entries(const struct lvs_service *svc, const struct lvs_sched_ops *ops);
 /* activeconns > weight while some dest of svc has activeconns*2 < weight */
 int lvs_loc_is_overloaded(const struct lvs_dest *dest, struct lvs_service *svc);
 
