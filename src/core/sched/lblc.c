@@ -29,9 +29,7 @@ static uint64_t lblc_expiration_ms = LVS_LBLC_EXPIRATION_DEFAULT_MS;
 
 void lvs_lblc_set_expiration_ms(uint64_t ms)
 {
-	if (ms > LVS_LBLC_EXPIRATION_MAX_MS)
-		ms = LVS_LBLC_EXPIRATION_MAX_MS;
-	__atomic_store_n(&lblc_expiration_ms, ms, __ATOMIC_RELAXED);
+	lvs_loc_set_expiration(&lblc_expiration_ms, ms);
 }
 
 uint64_t lvs_lblc_get_expiration_ms(void)

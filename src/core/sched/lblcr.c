@@ -26,9 +26,7 @@ static uint64_t lblcr_expiration_ms = LVS_LBLC_EXPIRATION_DEFAULT_MS;
 
 void lvs_lblcr_set_expiration_ms(uint64_t ms)
 {
-	if (ms > LVS_LBLC_EXPIRATION_MAX_MS)
-		ms = LVS_LBLC_EXPIRATION_MAX_MS;
-	__atomic_store_n(&lblcr_expiration_ms, ms, __ATOMIC_RELAXED);
+	lvs_loc_set_expiration(&lblcr_expiration_ms, ms);
 }
 
 uint64_t lvs_lblcr_get_expiration_ms(void)

@@ -12,6 +12,13 @@
 #define ENTRY_TIMEOUT_MS (6 * 60 * 1000ULL)
 #define COUNT_FOR_FULL_EXPIRATION 30
 
+void lvs_loc_set_expiration(uint64_t *slot, uint64_t ms)
+{
+	if (ms > LVS_LBLC_EXPIRATION_MAX_MS)
+		ms = LVS_LBLC_EXPIRATION_MAX_MS;
+	__atomic_store_n(slot, ms, __ATOMIC_RELAXED);
+}
+
 void lvs_loc_dest_put(struct lvs_dest *d)
 {
 	__atomic_sub_fetch(&d->refcnt, 1, __ATOMIC_RELAXED);

@@ -31,6 +31,8 @@ struct lvs_loc_table {
 	uint64_t (*expiration_ms)(void);
 };
 
+/* store a scheduler's expiration sysctl, capped like the kernel's */
+void lvs_loc_set_expiration(uint64_t *slot, uint64_t ms);
 /* the kernel's ip_vs_dest_put: never frees, the table's trash reaps */
 void lvs_loc_dest_put(struct lvs_dest *d);
 /* allocate the table as svc->sched_data; 0 or -ENOMEM */
