@@ -171,6 +171,38 @@ static void set_option(unsigned long long *options, int optc)
 	*options |= OPT(optc);
 }
 
+/* the options that only mark themselves given and, for -L, select a
+ * listing format */
+static const struct {
+	int tag;
+	int optc;
+	unsigned fmt;
+} flag_options[] = {
+	{ 'n', OPTC_NUMERIC, FMT_NUMERIC },
+	{ TAG_TIMEOUT, OPTC_TIMEOUT, 0 },
+	{ TAG_DAEMON, OPTC_DAEMON, 0 },
+	{ TAG_STATS, OPTC_STATS, FMT_STATS },
+	{ TAG_RATE, OPTC_RATE, FMT_RATE },
+	{ TAG_THRESHOLDS, OPTC_THRESHOLDS, FMT_THRESHOLDS },
+	{ TAG_PERSISTENTCONN, OPTC_PERSISTENTCONN, FMT_PERSISTENTCONN },
+	{ TAG_NO_SORT, OPTC_NOSORT, FMT_NOSORT },
+	{ 'X', OPTC_EXACT, FMT_EXACT },
+	{ TAG_TUN_INFO, OPTC_TUN_INFO, FMT_TUN_INFO },
+};
+
+/* 1 when c is one of flag_options (then marked and its format taken) */
+static int flag_option(int c, unsigned long long *options, unsigned *format)
+{
+	for (size_t i = 0; i < sizeof(flag_options) / sizeof(flag_options[0]); i++) {
+		if (flag_options[i].tag == c) {
+			set_option(options, flag_options[i].optc);
+			*format |= flag_options[i].fmt;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static void generic_opt_check(int command, unsigned long long options)
 {
 	int i = command - 1, last = 0, count = 0;
@@ -316,6 +348,8 @@ static int parse_options(int argc, char **argv, struct cmd_entry *ce,
 
 	while ((c = popt_next(&ctx)) >= 0) {
 		optarg = ctx.optarg;
+		if (flag_option(c, options, format))
+			continue;
 		switch (c) {
 		case 't':
 		case 'u':
@@ -413,10 +447,6 @@ static int parse_options(int argc, char **argv, struct cmd_entry *ce,
 		case 'c':
 			set_option(options, OPTC_CONNECTION);
 			break;
-		case 'n':
-			set_option(options, OPTC_NUMERIC);
-			*format |= FMT_NUMERIC;
-			break;
 		case TAG_MCAST_INTERFACE:
 			set_option(options, OPTC_MCAST);
 			copy_name(ce->daemon.mcast_ifn, sizeof(ce->daemon.mcast_ifn), optarg);
@@ -429,38 +459,8 @@ static int parse_options(int argc, char **argv, struct cmd_entry *ce,
 			ce->daemon.syncid = (uint32_t)v;
 			break;
 		}
-		case TAG_TIMEOUT:
-			set_option(options, OPTC_TIMEOUT);
-			break;
-		case TAG_DAEMON:
-			set_option(options, OPTC_DAEMON);
-			break;
-		case TAG_STATS:
-			set_option(options, OPTC_STATS);
-			*format |= FMT_STATS;
-			break;
-		case TAG_RATE:
-			set_option(options, OPTC_RATE);
-			*format |= FMT_RATE;
-			break;
-		case TAG_THRESHOLDS:
-			set_option(options, OPTC_THRESHOLDS);
-			*format |= FMT_THRESHOLDS;
-			break;
-		case TAG_PERSISTENTCONN:
-			set_option(options, OPTC_PERSISTENTCONN);
-			*format |= FMT_PERSISTENTCONN;
-			break;
-		case TAG_NO_SORT:
-			set_option(options, OPTC_NOSORT);
-			*format |= FMT_NOSORT;
-			break;
 		case TAG_SORT:
 			break; /* sorting is the default; accepted for compatibility */
-		case 'X':
-			set_option(options, OPTC_EXACT);
-			*format |= FMT_EXACT;
-			break;
 		case '6':
 			if (!ce->svc.fwmark)
 				fail(2, "-6 used before -f\n");
@@ -512,10 +512,6 @@ static int parse_options(int argc, char **argv, struct cmd_entry *ce,
 			if ((parse = string_to_number(optarg, 1, 65535 - 20 - 8)) == -1)
 				fail(2, "illegal sync-maxlen specified");
 			ce->daemon.sync_maxlen = (uint16_t)parse;
-			break;
-		case TAG_TUN_INFO:
-			set_option(options, OPTC_TUN_INFO);
-			*format |= FMT_TUN_INFO;
 			break;
 		case TAG_TUN_TYPE:
 			set_option(options, OPTC_TUN_TYPE);

@@ -304,5 +304,7 @@ void lvs_conn_assure_control(struct lvs_core *core, struct lvs_conn *cp);
 struct lvs_service;
 int lvs_persist_schedule(struct lvs_core *core, unsigned worker, struct lvs_service *svc,
 			 const struct lvs_pkt *pkt, uint64_t now_ms, struct lvs_conn **out);
+/* the service scheduler's dest for pkt, or NULL (none, or no scheduler) (core.c) */
+struct lvs_dest *lvs_sched_pick_pkt(struct lvs_service *svc, const struct lvs_pkt *pkt, uint64_t now_ms);
 
 #endif

@@ -344,6 +344,16 @@ static uint32_t sync_timeout_ms(const struct lvs_conn_sync *e, uint32_t max_s, i
 	return (e->timeout && e->timeout <= max_s ? e->timeout : max_s) * 1000u;
 }
 
+/* an imported entry's state, timeout and packet count, then its timer */
+static void sync_refresh(struct lvs_core *core, uint32_t b, struct lvs_conn *cp, const struct lvs_conn_sync *e,
+			 uint32_t max_s, int *capped, uint32_t jnow)
+{
+	cp->state = (uint8_t)e->state;
+	cp->timeout = sync_timeout_ms(e, max_s, capped);
+	cp->in_pkts = (uint32_t)core->set.sync_threshold;
+	lvs_conn_arm(core, b, cp, jnow);
+}
+
 /* sync_check_locked under the caller's table lock (which also keeps the
  * dest alive while an entry is bound to it); with cpp, the new entry for
  * e too, bound to its dest (-ENOMEM: the table is full) */
@@ -414,10 +424,7 @@ static int sync_import(struct lvs_core *core, const struct lvs_conn_sync *e, uin
 		/* update activity and state in place */
 		if (!tmpl)
 			lvs_conn_set_active(core, cp, !(flags & LVS_CONN_F_INACTIVE));
-		cp->state = (uint8_t)e->state;
-		cp->timeout = sync_timeout_ms(e, max_s, capped);
-		cp->in_pkts = (uint32_t)core->set.sync_threshold;
-		lvs_conn_arm(core, b, cp, jnow);
+		sync_refresh(core, b, cp, e, max_s, capped, jnow);
 		lvs_conn_unlock_bucket(core, b);
 		return 0;
 	}
@@ -426,10 +433,7 @@ static int sync_import(struct lvs_core *core, const struct lvs_conn_sync *e, uin
 	/* checked again: the table may have changed in between */
 	if ((r = sync_check(core, e, flags, &max_s, &cp)) < 0)
 		return r;
-	cp->state = (uint8_t)e->state;
-	cp->timeout = sync_timeout_ms(e, max_s, capped);
-	cp->in_pkts = (uint32_t)core->set.sync_threshold;
-	lvs_conn_arm(core, LVS_NO_BUCKET, cp, jnow);
+	sync_refresh(core, LVS_NO_BUCKET, cp, e, max_s, capped, jnow);
 	lvs_conn_hash(core, cp);
 	return 0;
 }

@@ -395,10 +395,24 @@ static int icmp_is_error(int af, uint8_t type)
 
 enum sched_result { SCHED_OK, SCHED_NO_DEST, SCHED_IGNORE, SCHED_DROP };
 
+struct lvs_dest *lvs_sched_pick_pkt(struct lvs_service *svc, const struct lvs_pkt *pkt, uint64_t now_ms)
+{
+	struct lvs_sched_pkt sp;
+
+	memset(&sp, 0, sizeof(sp));
+	sp.af = pkt->af;
+	sp.protocol = pkt->protocol;
+	sp.saddr = pkt->saddr;
+	sp.daddr = pkt->daddr;
+	sp.sport = pkt->sport;
+	sp.dport = pkt->dport;
+	sp.mark = pkt->mark;
+	return svc->sched && svc->sched->schedule ? svc->sched->schedule(svc, &sp, now_ms) : NULL;
+}
+
 static enum sched_result schedule_nonpersist(struct lvs_core *core, unsigned worker, struct lvs_service *svc,
 					     const struct lvs_pkt *pkt, uint64_t now_ms, struct lvs_conn **out)
 {
-	struct lvs_sched_pkt sp;
 	struct lvs_dest *dest;
 	struct lvs_conn *cp;
 	uint32_t flags;
@@ -408,15 +422,7 @@ static enum sched_result schedule_nonpersist(struct lvs_core *core, unsigned wor
 	 * need persistence; the FTP fallback needs the ftp helper) */
 	if (!svc->fwmark && pkt->dport != svc->port)
 		return SCHED_NO_DEST;
-	memset(&sp, 0, sizeof(sp));
-	sp.af = pkt->af;
-	sp.protocol = pkt->protocol;
-	sp.saddr = pkt->saddr;
-	sp.daddr = pkt->daddr;
-	sp.sport = pkt->sport;
-	sp.dport = pkt->dport;
-	sp.mark = pkt->mark;
-	dest = svc->sched && svc->sched->schedule ? svc->sched->schedule(svc, &sp, now_ms) : NULL;
+	dest = lvs_sched_pick_pkt(svc, pkt, now_ms);
 	if (!dest)
 		return SCHED_NO_DEST;
 	flags = (svc->flags & LVS_SVC_F_ONEPACKET) && pkt->protocol == IPPROTO_UDP ? LVS_CONN_F_ONE_PACKET : 0;
@@ -567,10 +573,12 @@ static int is_new_conn_expected(const struct lvs_core *core, const struct lvs_co
 		(cp->flags & LVS_CONN_F_NOOUTPUT));
 }
 
-/* ICMP error from the client side about one of our replies: the quoted
- * packet went VIP -> client, so the client is its destination */
-static enum lvs_verdict inbound_icmp(struct lvs_core *core, unsigned worker, const struct lvs_pkt *pkt,
-				     uint64_t now_ms, struct lvs_conn_ref *out)
+/* An ICMP error about a packet of one of our connections.  From the client
+ * side (outbound 0) the quoted packet is one of our replies, VIP -> client,
+ * so the client is its destination; from the real-server side (outbound 1)
+ * it is one we sent, client -> RS, so the client is its source. */
+static enum lvs_verdict icmp_related(struct lvs_core *core, unsigned worker, const struct lvs_pkt *pkt,
+				     uint64_t now_ms, struct lvs_conn_ref *out, int outbound)
 {
 	const struct lvs_pkt_inner *in = &pkt->inner;
 	uint32_t jnow = lvs_jiffies(now_ms);
@@ -581,19 +589,56 @@ static enum lvs_verdict inbound_icmp(struct lvs_core *core, unsigned worker, con
 		core->workers[worker].ctr.pass_icmp_no_conn++;
 		return LVS_PASS;
 	}
-	b = lvs_conn_bucket(core, pkt->af, in->protocol, &in->daddr, in->dport);
-	lvs_conn_lock_bucket(core, b);
-	cp = lvs_conn_find_in_locked(core, b, pkt->af, in->protocol, &in->daddr, in->dport, &in->saddr,
-				     in->sport, jnow);
+	if (outbound) {
+		b = lvs_conn_bucket(core, pkt->af, in->protocol, &in->saddr, in->sport);
+		lvs_conn_lock_bucket(core, b);
+		cp = lvs_conn_find_out_locked(core, b, pkt->af, in->protocol, &in->saddr, in->sport,
+					      &in->daddr, in->dport, jnow);
+	} else {
+		b = lvs_conn_bucket(core, pkt->af, in->protocol, &in->daddr, in->dport);
+		lvs_conn_lock_bucket(core, b);
+		cp = lvs_conn_find_in_locked(core, b, pkt->af, in->protocol, &in->daddr, in->dport,
+					     &in->saddr, in->sport, jnow);
+	}
 	if (!cp) {
 		lvs_conn_unlock_bucket(core, b);
 		core->workers[worker].ctr.pass_icmp_no_conn++;
 		return LVS_PASS;
 	}
-	count_packet(core, worker, cp, 0, pkt->len);
+	count_packet(core, worker, cp, outbound, pkt->len);
 	fill_ref(core, cp, out);
 	lvs_conn_unlock_bucket(core, b);
 	return LVS_FORWARD;
+}
+
+/* What both directions do first: clear *out, drop what is malformed, hand
+ * ICMP errors to icmp_related and pass protocols IPVS does not handle.
+ * Returns 1 with the verdict in *v when the packet is done with. */
+static int entry_checks(struct lvs_core *core, unsigned worker, const struct lvs_pkt *pkt, uint64_t now_ms,
+			struct lvs_conn_ref *out, int outbound, enum lvs_verdict *v)
+{
+	*v = LVS_DROP;
+	if (!core || !out)
+		return 1;
+	out->id = 0;
+	out->dest = NULL;
+	out->dest_datapath = NULL;
+	out->offload = LVS_OFFLOAD_NONE;
+	if (!pkt_sane(core, worker, pkt)) {
+		if (worker < core->nworkers)
+			core->workers[worker].ctr.drop_invalid++;
+		return 1;
+	}
+	if (pkt->icmp_error) {
+		*v = icmp_related(core, worker, pkt, now_ms, out, outbound);
+		return 1;
+	}
+	if (!proto_handled(pkt->protocol)) {
+		core->workers[worker].ctr.pass_not_vs++;
+		*v = LVS_PASS;
+		return 1;
+	}
+	return 0;
 }
 
 enum lvs_verdict lvs_core_inbound(struct lvs_core *core, unsigned worker, const struct lvs_pkt *pkt,
@@ -603,27 +648,13 @@ enum lvs_verdict lvs_core_inbound(struct lvs_core *core, unsigned worker, const 
 	struct lvs_core_counters *ctr;
 	struct lvs_conn *cp, *dead = NULL;
 	struct lvs_conn_sync se, te;
+	enum lvs_verdict v;
 	int ws, wts;
 	uint32_t b;
 
-	if (!core || !out)
-		return LVS_DROP;
-	out->id = 0;
-	out->dest = NULL;
-	out->dest_datapath = NULL;
-	out->offload = LVS_OFFLOAD_NONE;
-	if (!pkt_sane(core, worker, pkt)) {
-		if (worker < core->nworkers)
-			core->workers[worker].ctr.drop_invalid++;
-		return LVS_DROP;
-	}
+	if (entry_checks(core, worker, pkt, now_ms, out, 0, &v))
+		return v;
 	ctr = &core->workers[worker].ctr;
-	if (pkt->icmp_error)
-		return inbound_icmp(core, worker, pkt, now_ms, out);
-	if (!proto_handled(pkt->protocol)) {
-		ctr->pass_not_vs++;
-		return LVS_PASS;
-	}
 
 	b = lvs_conn_bucket(core, pkt->af, pkt->protocol, &pkt->saddr, pkt->sport);
 	lvs_conn_lock_bucket(core, b);
@@ -695,61 +726,18 @@ static int is_nat_real_server(struct lvs_core *core, int af, uint8_t protocol, c
 	return 0;
 }
 
-/* ICMP error from the real-server side about a packet we sent to it: the
- * quoted packet went client -> RS */
-static enum lvs_verdict outbound_icmp(struct lvs_core *core, unsigned worker, const struct lvs_pkt *pkt,
-				      uint64_t now_ms, struct lvs_conn_ref *out)
-{
-	const struct lvs_pkt_inner *in = &pkt->inner;
-	uint32_t jnow = lvs_jiffies(now_ms);
-	struct lvs_conn *cp;
-	uint32_t b;
-
-	if (!icmp_is_error(pkt->af, pkt->icmp_type) || !proto_handled(in->protocol)) {
-		core->workers[worker].ctr.pass_icmp_no_conn++;
-		return LVS_PASS;
-	}
-	b = lvs_conn_bucket(core, pkt->af, in->protocol, &in->saddr, in->sport);
-	lvs_conn_lock_bucket(core, b);
-	cp = lvs_conn_find_out_locked(core, b, pkt->af, in->protocol, &in->saddr, in->sport, &in->daddr,
-				      in->dport, jnow);
-	if (!cp) {
-		lvs_conn_unlock_bucket(core, b);
-		core->workers[worker].ctr.pass_icmp_no_conn++;
-		return LVS_PASS;
-	}
-	count_packet(core, worker, cp, 1, pkt->len);
-	fill_ref(core, cp, out);
-	lvs_conn_unlock_bucket(core, b);
-	return LVS_FORWARD;
-}
-
 enum lvs_verdict lvs_core_outbound(struct lvs_core *core, unsigned worker, const struct lvs_pkt *pkt,
 				   uint64_t now_ms, struct lvs_conn_ref *out)
 {
 	uint32_t jnow = lvs_jiffies(now_ms);
 	struct lvs_core_counters *ctr;
 	struct lvs_conn *cp;
+	enum lvs_verdict v;
 	uint32_t b;
 
-	if (!core || !out)
-		return LVS_DROP;
-	out->id = 0;
-	out->dest = NULL;
-	out->dest_datapath = NULL;
-	out->offload = LVS_OFFLOAD_NONE;
-	if (!pkt_sane(core, worker, pkt)) {
-		if (worker < core->nworkers)
-			core->workers[worker].ctr.drop_invalid++;
-		return LVS_DROP;
-	}
+	if (entry_checks(core, worker, pkt, now_ms, out, 1, &v))
+		return v;
 	ctr = &core->workers[worker].ctr;
-	if (pkt->icmp_error)
-		return outbound_icmp(core, worker, pkt, now_ms, out);
-	if (!proto_handled(pkt->protocol)) {
-		ctr->pass_not_vs++;
-		return LVS_PASS;
-	}
 	b = lvs_conn_bucket(core, pkt->af, pkt->protocol, &pkt->daddr, pkt->dport);
 	lvs_conn_lock_bucket(core, b);
 	cp = lvs_conn_find_out_locked(core, b, pkt->af, pkt->protocol, &pkt->daddr, pkt->dport, &pkt->saddr,

@@ -97,17 +97,8 @@ int lvs_persist_schedule(struct lvs_core *core, unsigned worker, struct lvs_serv
 
 	if (!ct) {
 		uint16_t tdport = 0;
-		struct lvs_sched_pkt sp;
 
-		memset(&sp, 0, sizeof(sp));
-		sp.af = pkt->af;
-		sp.protocol = pkt->protocol;
-		sp.saddr = pkt->saddr;
-		sp.daddr = pkt->daddr;
-		sp.sport = pkt->sport;
-		sp.dport = pkt->dport;
-		sp.mark = pkt->mark;
-		dest = svc->sched && svc->sched->schedule ? svc->sched->schedule(svc, &sp, now_ms) : NULL;
+		dest = lvs_sched_pick_pkt(svc, pkt, now_ms);
 		if (!dest)
 			return 1;
 		if (pkt->dport == svc->port && svc->port != FTPPORT)

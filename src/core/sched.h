@@ -67,13 +67,6 @@ static inline unsigned lvs_sched_ndests(const struct lvs_dest_vec *v)
 	return v ? __atomic_load_n(&v->n, __ATOMIC_ACQUIRE) : 0;
 }
 
-/* Put inside the body of an `if` that is rarely true in a long scan (a
- * new minimum): it keeps the test a predicted branch.  Without it GCC turns
- * the body into conditional moves, which chain every iteration to the
- * previous one (multiply, compare, cmov: ~5 cycles per dest instead of ~1
- * at 1,000 dests). */
-#define LVS_SCHED_RARE_BRANCH() __asm__ volatile("")
-
 /* Screens for the scans (sched/screen.c): the index of the first dest of
  * v at or after `from` that MAY beat the current best, or the number of
  * dests if none can; the caller applies its exact test to it (a screen
@@ -114,6 +107,20 @@ static inline int lvs_dest_is_overloaded(const struct lvs_dest *d)
 }
 /* the wlc pick over the whole service (used by wlc, lblc, lblcr) */
 struct lvs_dest *lvs_sched_wlc_pick(struct lvs_service *svc);
+/* the sed pick over the whole service (used by sed, nq) */
+struct lvs_dest *lvs_sched_sed_pick(struct lvs_service *svc);
+/* the fo pick (ovf 0) or the ovf pick (ovf 1) over the whole service */
+struct lvs_dest *lvs_sched_heaviest(struct lvs_service *svc, int ovf);
+/* done_service of schedulers whose sched_data is one plain allocation */
+void lvs_sched_free_data(struct lvs_service *svc);
+/* The source-hashing pick of sh and mh: the dest in tab[slot(.., 0)] of the
+ * source address (plus the source port with the sh-port / mh-port flag)
+ * unless it has weight <= 0 or is OVERLOADed; with the fallback flag the
+ * slots for offsets (ihash + k) % tab_size are tried in turn, up to the
+ * first empty one. */
+typedef unsigned (*lvs_sched_slot_fn)(int af, const union lvs_addr *addr, uint16_t port, unsigned offset);
+struct lvs_dest *lvs_sched_hash_pick(struct lvs_service *svc, const struct lvs_sched_pkt *pkt,
+				     struct lvs_dest *const *tab, unsigned tab_size, lvs_sched_slot_fn slot);
 
 /* deterministic PRNG for twos; tests seed it */
 void lvs_random_seed(uint64_t seed);

@@ -44,6 +44,13 @@ static void usage(FILE *f)
 }
 
 /* a decimal in [min, max]: 0 or -EINVAL */
+/* the message for an option value out of its range; 2 is the exit status */
+static int bad_value(const char *opt, const char *want, const char *arg)
+{
+	fprintf(stderr, "lvsd: %s wants %s, not '%s'\n", opt, want, arg);
+	return 2;
+}
+
 static int parse_num(const char *s, long min, long max, long *v)
 {
 	char *end;
@@ -185,44 +192,36 @@ int lvsd_options(struct lvsd *d, int argc, char **argv, struct lvsd_args *a)
 			d->opts.backend = optarg;
 			break;
 		case 'w':
-			if (parse_num(optarg, 0, 1024, &v) < 0) {
-				fprintf(stderr, "lvsd: --workers wants 0..1024, not '%s'\n", optarg);
-				return 2;
-			}
+			if (parse_num(optarg, 0, 1024, &v) < 0)
+				return bad_value("--workers", "0..1024", optarg);
 			d->opts.workers = (int)v;
 			break;
 		case OPT_CPUS:
-			if (dp_cpulist_parse(optarg, cpus, DP_CPULIST_MAX) < 0) {
-				fprintf(stderr, "lvsd: --cpus wants a CPU list such as 0,1 or 2-3, not '%s'\n", optarg);
-				return 2;
-			}
+			if (dp_cpulist_parse(optarg, cpus, DP_CPULIST_MAX) < 0)
+				return bad_value("--cpus", "a CPU list such as 0,1 or 2-3", optarg);
 			d->opts.cpus = optarg;
 			break;
 		case OPT_MAX_CONNS:
 			if (parse_num(optarg, 1, MAX_CONNS_LIMIT, &v) < 0) {
-				fprintf(stderr, "lvsd: --max-conns wants 1..%ld, not '%s'\n", MAX_CONNS_LIMIT, optarg);
-				return 2;
+				char want[32];
+
+				snprintf(want, sizeof(want), "1..%ld", MAX_CONNS_LIMIT);
+				return bad_value("--max-conns", want, optarg);
 			}
 			d->opts.max_conns = (size_t)v;
 			break;
 		case OPT_FASTPATH:
-			if (parse_fastpath(optarg, &d->opts.fastpath) < 0) {
-				fprintf(stderr, "lvsd: --fastpath wants on, established or off, not '%s'\n", optarg);
-				return 2;
-			}
+			if (parse_fastpath(optarg, &d->opts.fastpath) < 0)
+				return bad_value("--fastpath", "on, established or off", optarg);
 			break;
 		case OPT_FASTPATH_MIN_PKTS:
-			if (parse_num(optarg, 1, INT32_MAX, &v) < 0) {
-				fprintf(stderr, "lvsd: --fastpath-min-pkts wants a positive number, not '%s'\n", optarg);
-				return 2;
-			}
+			if (parse_num(optarg, 1, INT32_MAX, &v) < 0)
+				return bad_value("--fastpath-min-pkts", "a positive number", optarg);
 			d->opts.fastpath_min_pkts = (unsigned)v;
 			break;
 		case OPT_XDP_TX:
-			if (parse_xdp_tx(optarg, &d->opts.xdp_tx) < 0) {
-				fprintf(stderr, "lvsd: --xdp-tx wants xsk or afpacket, not '%s'\n", optarg);
-				return 2;
-			}
+			if (parse_xdp_tx(optarg, &d->opts.xdp_tx) < 0)
+				return bad_value("--xdp-tx", "xsk or afpacket", optarg);
 			break;
 		case OPT_SET:
 			if (add_setting(d, optarg, "--set") < 0)

@@ -45,12 +45,6 @@ static int dh_init_service(struct lvs_service *svc)
 	return 0;
 }
 
-static void dh_done_service(struct lvs_service *svc)
-{
-	free(svc->sched_data);
-	svc->sched_data = NULL;
-}
-
 static int dh_dest_changed(struct lvs_service *svc, struct lvs_dest *dest)
 {
 	(void)dest;
@@ -79,7 +73,7 @@ static struct lvs_dest *dh_schedule(struct lvs_service *svc, const struct lvs_sc
 const struct lvs_sched_ops lvs_sched_dh = {
 	.name = "dh",
 	.init_service = dh_init_service,
-	.done_service = dh_done_service,
+	.done_service = lvs_sched_free_data,
 	.add_dest = dh_dest_changed,
 	.del_dest = dh_dest_changed,
 	.schedule = dh_schedule,

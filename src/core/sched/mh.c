@@ -37,11 +37,6 @@ struct mh_state {
 	int rshift;
 };
 
-static int mh_unavailable(const struct lvs_dest *d)
-{
-	return d->weight <= 0 || (__atomic_load_n(&d->flags, __ATOMIC_RELAXED) & LVS_DEST_F_OVERLOAD);
-}
-
 static unsigned mh_hashkey(int af, const union lvs_addr *addr, uint16_t port, uint64_t key,
 			   unsigned offset)
 {
@@ -188,12 +183,6 @@ static int mh_init_service(struct lvs_service *svc)
 	return 0;
 }
 
-static void mh_done_service(struct lvs_service *svc)
-{
-	free(svc->sched_data);
-	svc->sched_data = NULL;
-}
-
 static int mh_dest_changed(struct lvs_service *svc, struct lvs_dest *dest)
 {
 	(void)dest;
@@ -202,55 +191,26 @@ static int mh_dest_changed(struct lvs_service *svc, struct lvs_dest *dest)
 	return mh_reassign(svc->sched_data, svc);
 }
 
-static uint16_t mh_port(const struct lvs_service *svc, const struct lvs_sched_pkt *pkt)
+static unsigned mh_slot(int af, const union lvs_addr *addr, uint16_t port, unsigned offset)
 {
-	if (!(svc->flags & LVS_SVC_F_SCHED2))
-		return 0;
-	switch (pkt->protocol) {
-	case IPPROTO_TCP:
-	case IPPROTO_UDP:
-	case IPPROTO_SCTP:
-		return pkt->sport;
-	default:
-		return 0;
-	}
+	return mh_hashkey(af, addr, port, MH_KEY1, offset) % MH_TAB_SIZE;
 }
 
 static struct lvs_dest *mh_schedule(struct lvs_service *svc, const struct lvs_sched_pkt *pkt,
 				    uint64_t now_ms)
 {
 	struct mh_state *s = svc->sched_data;
-	uint16_t port = mh_port(svc, pkt);
 	(void)now_ms;
 
 	if (!s)
 		return NULL;
-	unsigned ihash = mh_hashkey(svc->af, &pkt->saddr, port, MH_KEY1, 0) % MH_TAB_SIZE;
-	struct lvs_dest *dest = s->lookup[ihash];
-	if (!dest)
-		return NULL;
-	if (!mh_unavailable(dest))
-		return dest;
-	if (!(svc->flags & LVS_SVC_F_SCHED1))
-		return NULL;
-
-	/* mh-fallback: re-hash with increasing offsets from the first slot */
-	for (unsigned offset = 0; offset < MH_TAB_SIZE; offset++) {
-		unsigned roffset = (offset + ihash) % MH_TAB_SIZE;
-		unsigned hash = mh_hashkey(svc->af, &pkt->saddr, port, MH_KEY1, roffset) % MH_TAB_SIZE;
-		dest = s->lookup[hash];
-		if (!dest)
-			break;
-		if (!mh_unavailable(dest))
-			return dest;
-	}
-	return NULL;
+	return lvs_sched_hash_pick(svc, pkt, s->lookup, MH_TAB_SIZE, mh_slot);
 }
 
 const struct lvs_sched_ops lvs_sched_mh = {
 	.name = "mh",
 	.init_service = mh_init_service,
-	.done_service = mh_done_service,
+	.done_service = lvs_sched_free_data,
 	.add_dest = mh_dest_changed,
 	.del_dest = mh_dest_changed,
 	.upd_dest = mh_dest_changed,

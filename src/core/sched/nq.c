@@ -1,34 +1,24 @@
 /* nq.c - never queue (ip_vs_nq.c): the first usable dest (not OVERLOADed,
  * weight != 0) with no active connection is taken at once; otherwise the
- * sed choice (minimal (active+1)/weight, first wins ties). */
+ * sed choice (minimal (active+1)/weight, first wins ties).  Weights are
+ * never negative (the table refuses them), so the sed pick sees the same
+ * usable dests and the same ties as the kernel's single loop. */
 #include "core/sched.h"
 
 static struct lvs_dest *nq_schedule(struct lvs_service *svc, const struct lvs_sched_pkt *pkt, uint64_t now_ms)
 {
 	const struct lvs_dest_vec *v = lvs_sched_dests(svc);
 	unsigned n = lvs_sched_ndests(v);
-	struct lvs_dest *least = NULL;
-	int64_t loh = 0, lw = 0;
 
 	(void)pkt;
 	(void)now_ms;
 	for (unsigned i = 0; i < n; i++) {
 		struct lvs_dest *d = v->d[i];
 
-		if (lvs_dest_is_overloaded(d) || d->weight == 0)
-			continue;
-		int64_t doh = (int64_t)d->activeconns + 1, w = d->weight;
-
-		if (d->activeconns == 0)
+		if (!lvs_dest_is_overloaded(d) && d->weight != 0 && d->activeconns == 0)
 			return d; /* idle: never queue behind others */
-		if (!least || loh * w > doh * lw) {
-			LVS_SCHED_RARE_BRANCH();
-			least = d;
-			loh = doh;
-			lw = w;
-		}
 	}
-	return least;
+	return lvs_sched_sed_pick(svc);
 }
 
 const struct lvs_sched_ops lvs_sched_nq = {

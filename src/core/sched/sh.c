@@ -23,11 +23,6 @@ struct sh_state {
 	struct lvs_dest *buckets[SH_TAB_SIZE];
 };
 
-static int sh_unavailable(const struct lvs_dest *d)
-{
-	return d->weight <= 0 || (__atomic_load_n(&d->flags, __ATOMIC_RELAXED) & LVS_DEST_F_OVERLOAD);
-}
-
 static unsigned sh_hashkey(int af, const union lvs_addr *addr, uint16_t port, unsigned offset)
 {
 	return (offset + lvs_hash_32((uint32_t)port + lvs_addr_fold(af, addr), SH_TAB_BITS)) & SH_TAB_MASK;
@@ -65,12 +60,6 @@ static int sh_init_service(struct lvs_service *svc)
 	return 0;
 }
 
-static void sh_done_service(struct lvs_service *svc)
-{
-	free(svc->sched_data);
-	svc->sched_data = NULL;
-}
-
 static int sh_dest_changed(struct lvs_service *svc, struct lvs_dest *dest)
 {
 	(void)dest;
@@ -79,56 +68,21 @@ static int sh_dest_changed(struct lvs_service *svc, struct lvs_dest *dest)
 	return 0;
 }
 
-static uint16_t sh_port(const struct lvs_service *svc, const struct lvs_sched_pkt *pkt)
-{
-	if (!(svc->flags & LVS_SVC_F_SCHED2))
-		return 0;
-	/* the kernel reads ports only for protocols that have them */
-	switch (pkt->protocol) {
-	case IPPROTO_TCP:
-	case IPPROTO_UDP:
-	case IPPROTO_SCTP:
-		return pkt->sport;
-	default:
-		return 0;
-	}
-}
-
 static struct lvs_dest *sh_schedule(struct lvs_service *svc, const struct lvs_sched_pkt *pkt,
 				    uint64_t now_ms)
 {
 	struct sh_state *s = svc->sched_data;
-	uint16_t port = sh_port(svc, pkt);
-	struct lvs_dest *dest;
 	(void)now_ms;
 
 	if (!s)
 		return NULL;
-	unsigned ihash = sh_hashkey(svc->af, &pkt->saddr, port, 0);
-	dest = s->buckets[ihash];
-	if (!dest)
-		return NULL;
-	if (!sh_unavailable(dest))
-		return dest;
-	if (!(svc->flags & LVS_SVC_F_SCHED1))
-		return NULL;
-
-	/* sh-fallback: walk the table from a point derived from the hash */
-	for (unsigned offset = 0; offset < SH_TAB_SIZE; offset++) {
-		unsigned roffset = (offset + ihash) % SH_TAB_SIZE;
-		dest = s->buckets[sh_hashkey(svc->af, &pkt->saddr, port, roffset)];
-		if (!dest)
-			break;
-		if (!sh_unavailable(dest))
-			return dest;
-	}
-	return NULL;
+	return lvs_sched_hash_pick(svc, pkt, s->buckets, SH_TAB_SIZE, sh_hashkey);
 }
 
 const struct lvs_sched_ops lvs_sched_sh = {
 	.name = "sh",
 	.init_service = sh_init_service,
-	.done_service = sh_done_service,
+	.done_service = lvs_sched_free_data,
 	.add_dest = sh_dest_changed,
 	.del_dest = sh_dest_changed,
 	.upd_dest = sh_dest_changed,

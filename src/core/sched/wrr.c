@@ -67,12 +67,6 @@ static int wrr_init(struct lvs_service *svc)
 	return 0;
 }
 
-static void wrr_done(struct lvs_service *svc)
-{
-	free(svc->sched_data);
-	svc->sched_data = NULL;
-}
-
 static int wrr_dest_changed(struct lvs_service *svc, struct lvs_dest *dest)
 {
 	struct wrr_state *m = svc->sched_data;
@@ -135,7 +129,7 @@ overloaded:
 const struct lvs_sched_ops lvs_sched_wrr = {
 	.name = "wrr",
 	.init_service = wrr_init,
-	.done_service = wrr_done,
+	.done_service = lvs_sched_free_data,
 	.add_dest = wrr_dest_changed,
 	.del_dest = wrr_dest_changed,
 	.upd_dest = wrr_dest_changed,

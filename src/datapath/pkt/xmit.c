@@ -283,6 +283,31 @@ static int icmp_allowed(struct dp_worker *w)
 	return 1;
 }
 
+/* room for one more output frame and the scratch frame to build it in
+ * (its IP header at ETH_HLEN), or NULL */
+static uint8_t *reply_frame(struct dp_worker *w)
+{
+	if (out_room(w, 1, 0) < 0)
+		return NULL;
+	return scratch_get(w);
+}
+
+/* the 20-byte IPv4 header of a packet the director makes itself: TTL 64,
+ * no options, DF when asked, checksum set */
+static void reply_ip4_hdr(uint8_t *o, unsigned tot, int df, uint8_t proto, const void *src, const void *dst)
+{
+	memset(o, 0, 20);
+	o[0] = 0x45;
+	wr16(o + 2, (uint16_t)tot);
+	if (df)
+		o[6] = 0x40;
+	o[8] = 64;
+	o[9] = proto;
+	memcpy(o + 12, src, 4);
+	memcpy(o + 16, dst, 4);
+	ip4_csum_set(o, 20);
+}
+
 void dp_icmp_send(struct dp_worker *w, const struct dp_parsed *p, uint8_t type, uint8_t code,
 		  uint32_t info, int from_vip)
 {
@@ -306,22 +331,14 @@ void dp_icmp_send(struct dp_worker *w, const struct dp_parsed *p, uint8_t type, 
 	unsigned quote = p->ihl + 8u;
 	if (quote > p->iplen)
 		quote = p->iplen;
-	if (out_room(w, 1, 0) < 0)
-		return;
-	uint8_t *f = scratch_get(w);
+	uint8_t *f = reply_frame(w);
 	if (!f)
 		return;
 	uint8_t *o = f + ETH_HLEN;
 	unsigned tot = 20 + 8 + quote;
-	memset(o, 0, 28);
-	o[0] = 0x45;
-	wr16(o + 2, (uint16_t)tot);
-	o[8] = 64;
-	o[9] = IPPROTO_ICMP;
-	memcpy(o + 12, &src, 4);
-	memcpy(o + 16, &p->pkt.saddr.ip, 4);
-	ip4_csum_set(o, 20);
+	reply_ip4_hdr(o, tot, 0, IPPROTO_ICMP, &src, &p->pkt.saddr.ip);
 	uint8_t *ic = o + 20;
+	memset(ic, 0, 8);
 	ic[0] = type;
 	ic[1] = code;
 	if (type == 3 && code == 4)
@@ -354,22 +371,13 @@ void dp_tcp_rst(struct dp_worker *w, const struct dp_parsed *p)
 	struct nh_route rt;
 	if (route_to(w, p->pkt.saddr.ip, &rt) != DP_R_OK)
 		return;
-	if (out_room(w, 1, 0) < 0)
-		return;
-	uint8_t *f = scratch_get(w);
+	uint8_t *f = reply_frame(w);
 	if (!f)
 		return;
 	uint8_t *o = f + ETH_HLEN;
-	memset(o, 0, 40);
-	o[0] = 0x45;
-	wr16(o + 2, 40);
-	o[6] = 0x40;
-	o[8] = 64;
-	o[9] = IPPROTO_TCP;
-	memcpy(o + 12, ip + 16, 4);
-	memcpy(o + 16, ip + 12, 4);
-	ip4_csum_set(o, 20);
+	reply_ip4_hdr(o, 40, 1, IPPROTO_TCP, ip + 16, ip + 12);
 	uint8_t *t = o + 20;
+	memset(t, 0, 20);
 	memcpy(t, th + 2, 2);            /* ports swapped */
 	memcpy(t + 2, th, 2);
 	memcpy(t + 4, th + 8, 4);        /* seq = their ack */
