@@ -96,7 +96,9 @@ for name in "${names[@]}"; do
 			xargs -0 timeout -k 10 600 nice -n "$nice_level" "$bin" "${opts[@]}" >"$log" 2>&1; then
 			ok "fuzz_$name: replays its $nseeds corpus inputs"
 		else
-			not_ok "fuzz_$name: a corpus input fails; reproducer: $(artifact "$art") (replay: $bin FILE)"
+			# libFuzzer names each file before it runs it
+			rep=$(sed -n 's/^Running: //p' "$log" | tail -n 1)
+			not_ok "fuzz_$name: a corpus input fails; reproducer: ${rep:-?} (replay: $bin ${rep:-FILE})"
 			report
 		fi
 	fi
