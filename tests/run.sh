@@ -10,6 +10,7 @@
 #   tests/run.sh unit       only the cmocka unit tests
 #   tests/run.sh golden     only the ipvsadm golden cases
 #   tests/run.sh integ      only the namespace integration tests
+#   tests/run.sh fuzz       only the fuzz smoke (tests/fuzz/run.sh)
 #   tests/run.sh FILE...    the given suite executables
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,7 +22,7 @@ export CMOCKA_MESSAGE_OUTPUT=TAP
 suites=()
 want=${1:-all}
 case "$want" in
-all|unit|golden|integ)
+all|unit|golden|integ|fuzz)
 	if [ "$want" = all ] || [ "$want" = unit ]; then
 		for b in "$LVSD_BUILD"/tests/test_*; do [ -x "$b" ] && suites+=("$b"); done
 	fi
@@ -30,6 +31,9 @@ all|unit|golden|integ)
 	fi
 	if [ "$want" = all ] || [ "$want" = integ ]; then
 		for s in "$top"/tests/integration/*.sh; do [ -x "$s" ] && suites+=("$s"); done
+	fi
+	if [ "$want" = all ] || [ "$want" = fuzz ]; then
+		[ -x "$top"/tests/fuzz/run.sh ] && suites+=("$top"/tests/fuzz/run.sh)
 	fi
 	;;
 *) suites=("$@") ;;
