@@ -10,7 +10,7 @@ run_pkgs="iproute2 iptables nftables curl netcat-openbsd socat busybox procps ps
 # (check_probes' TLS server), ethtool (fastpath's offload toggles),
 # systemd-analyze (install.sh), and all that bench_smoke.sh's run of
 # bench/run.sh --smoke uses (haproxy, wrk, iperf3, nginx, gnuplot)
-test_pkgs="net-tools python3 python3-scapy ldirectord keepalived iputils-ping openssl ethtool systemd
+test_pkgs="libclang-rt-dev net-tools python3 python3-scapy ldirectord keepalived iputils-ping openssl ethtool systemd
   wrk iperf3 nginx-light haproxy gnuplot-nox"
 bench_pkgs="haproxy nginx-light wrk iperf3 gnuplot-nox linux-perf ethtool"
 

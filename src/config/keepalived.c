@@ -338,7 +338,7 @@ static const struct ka_kw top_kw[] = {
 	{ "use_pid_dir", NULL, 0, 0 },
 	{ "bfd_instance", NULL, 0, 0 },
 	{ "garp_group", NULL, 0, 0 },
-	{ NULL }
+	{ 0 }
 };
 
 static const struct ka_block top_block = { "the top level", { top_kw }, 1 };

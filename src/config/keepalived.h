@@ -54,7 +54,7 @@ struct ka_kw {
 
 struct ka_block {
 	const char *name;                /* "unknown keyword 'X' in NAME" */
-	const struct ka_kw *kw[KA_MAX_TABLES];   /* searched in order; each ends with { NULL } */
+	const struct ka_kw *kw[KA_MAX_TABLES];   /* searched in order; each ends with { 0 } */
 	int unknown_warns;               /* the top level: unknown keywords are skipped, with a warning */
 };
 

@@ -128,7 +128,7 @@ static const struct ka_kw url_kw[] = {
 	{ "regex", url_regex, 0, 1 },
 	{ "regex_no_match", url_regex_no_match, 0, 0 },
 	{ "regex_", ka_ignored, KA_PREFIX, 0 },   /* regex_max_offset, regex_stack, ... */
-	{ NULL }
+	{ 0 }
 };
 
 static const struct ka_block url_block = { "url", { url_kw }, 0 };
@@ -229,7 +229,7 @@ static const struct ka_kw common_kw[] = {
 	{ "delay_before_retry", chk_delay_before_retry, 0, 1 },
 	{ "delay_loop", chk_delay_loop, 0, 1 },
 	{ "alpha", chk_alpha, 0, 0 },
-	{ NULL }
+	{ 0 }
 };
 
 /* keepalived's, with no effect on lvsd's checks */
@@ -246,7 +246,7 @@ static const struct ka_kw ignored_kw[] = {
 	{ "min_reply_length", ka_ignored, 0, 0 },
 	{ "max_reply_length", ka_ignored, 0, 0 },
 	{ "misc_dynamic", ka_ignored, 0, 0 },
-	{ NULL }
+	{ 0 }
 };
 
 /* ------------------------------------------------------------ per kind */
@@ -254,7 +254,7 @@ static const struct ka_kw ignored_kw[] = {
 /* HTTP_GET, SSL_GET: the urls are read once the base is complete */
 static const struct ka_kw http_kw[] = {
 	{ "url", http_url, KA_LATER, 0 },
-	{ NULL }
+	{ 0 }
 };
 
 static int http_emit(struct ka_parser *p, const struct ka_node *c, struct ka_check_ctx *x)
@@ -279,7 +279,7 @@ static int misc_timeout(struct ka_parser *p, const struct ka_node *n, void *ctx)
 static const struct ka_kw misc_kw[] = {
 	{ "misc_path", misc_path, 0, 1 },
 	{ "misc_timeout", misc_timeout, 0, 1 },
-	{ NULL }
+	{ 0 }
 };
 
 /* the command's own timeout, else delay_loop (keepalived's default) */
@@ -333,7 +333,7 @@ static int udp_payload(struct ka_parser *p, const struct ka_node *n, void *ctx)
 static const struct ka_kw udp_kw[] = {
 	{ "payload", udp_payload, 0, 1 },
 	{ "require_reply", NULL, 0, 0 },   /* any reply is what is required already */
-	{ NULL }
+	{ 0 }
 };
 
 static int smtp_helo_name(struct ka_parser *p, const struct ka_node *n, void *ctx)
@@ -353,7 +353,7 @@ static int smtp_host(struct ka_parser *p, const struct ka_node *n, void *ctx)
 static const struct ka_kw smtp_kw[] = {
 	{ "helo_name", smtp_helo_name, 0, 1 },
 	{ "host", smtp_host, 0, 0 },
-	{ NULL }
+	{ 0 }
 };
 
 static int add_base(struct ka_parser *p, const struct ka_node *c, struct ka_check_ctx *x)
@@ -392,7 +392,7 @@ static int dns_name(struct ka_parser *p, const struct ka_node *n, void *ctx)
 static const struct ka_kw dns_kw[] = {
 	{ "type", dns_type, 0, 1 },
 	{ "name", dns_name, 0, 1 },
-	{ NULL }
+	{ 0 }
 };
 
 static int dns_emit(struct ka_parser *p, const struct ka_node *c, struct ka_check_ctx *x)
@@ -493,5 +493,5 @@ const struct ka_kw ka_checker_kw[] = {
 	{ "DNS_CHECK", checker_stmt, KA_LATER, 0 },
 	{ "BFD_CHECK", checker_unsupported, KA_LATER, 0 },
 	{ "FILE_CHECK", checker_unsupported, KA_LATER, 0 },
-	{ NULL }
+	{ 0 }
 };

@@ -113,7 +113,7 @@ static const struct ka_kw rs_kw[] = {
 	{ "snmp_name", ka_ignored, 0, 0 },
 	{ "warmup", ka_ignored, 0, 0 },
 	{ "virtualhost", ka_ignored, 0, 0 },
-	{ NULL }
+	{ 0 }
 };
 
 static const struct ka_block rs_block = { "real_server", { rs_kw, ka_checker_kw }, 0 };
@@ -408,7 +408,7 @@ static const struct ka_kw vs_kw[] = {
 	{ "warmup", ka_ignored, 0, 0 },
 	{ "persistence_engine", ka_ignored, 0, 0 },
 	{ "sorry_server_inhibit", ka_ignored, 0, 0 },
-	{ NULL }
+	{ 0 }
 };
 
 static const struct ka_block vs_block = { "virtual_server", { vs_kw }, 0 };
