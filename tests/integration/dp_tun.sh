@@ -128,22 +128,9 @@ burst_checks() {
 			"$out; fragments $f0 -> $f1"
 	fi
 
-	# bulk TCP onto a 1000-byte route MTU to the RS: the client's TCP
-	# learns 980 for the tunnel, so a GSO frame (AF_PACKET; AF_XDP gets
-	# the segments one by one) becomes ~70 tunnel segments, more than one
-	# flush's scratch memory
-	ip -n "${DP_P}d" route add "$LAB_RS1/32" dev eth0 mtu 1000
-	s0=$(dp_view | awk '$1 == "tso_segments" { print $2 }')
-	out=$(client upload "$LAB_VIP" $((20 * 1024 * 1024)) 2>&1)
-	s1=$(dp_view | awk '$1 == "tso_segments" { print $2 }')
-	echo "# tso_segments $s0 -> $s1"
-	tap_check "${t}upload of 20 MB through the tunnel onto a 1000-byte MTU, sha256 equal" test "$out" = "upload ok"
-	incl curl -s -m 60 -o "$LAB_TMP/got.bin" "http://$LAB_VIP/bulk.bin"
-	sum1=$(sha256sum <"$LAB_TMP/bulk.bin" | cut -d' ' -f1)
-	sum2=$(sha256sum <"$LAB_TMP/got.bin" 2>/dev/null | cut -d' ' -f1)
-	rm -f "$LAB_TMP/got.bin"
-	tap_check "${t}download of 50 MB (its ACKs through the tunnel), sha256 equal" test "$sum1" = "$sum2"
-	ip -n "${DP_P}d" route del "$LAB_RS1/32" dev eth0
+	# GSO frames mixed with other tunnel frames in one burst (the case a
+	# bulk TCP transfer cannot force: AF_PACKET hands over one GSO frame
+	# per burst) are checked byte for byte by tests/unit/test_xmit.c
 }
 
 echo "# bursts"
