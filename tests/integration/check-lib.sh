@@ -107,16 +107,6 @@ hc_lvsd_stop() {
 	HC_LVSD_PID=
 }
 
-wait_for() {
-	local secs=$1 i
-	shift
-	for ((i = 0; i < secs * 5; i++)); do
-		"$@" && return 0
-		sleep 0.2
-	done
-	"$@"
-}
-
 # rs_line SVC_PATTERN RS: the "  -> RS ..." line under the service line
 rs_line() {
 	"${HC_BIN:-$LVSD_BUILD}/ipvsadm" -L -n | awk -v svc="$1" -v rs="$2" '

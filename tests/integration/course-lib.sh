@@ -12,7 +12,7 @@
 #   curls N URL         N curl requests from the client, one body per line
 #                       ("FAIL" for a request that got nothing)
 #   tally               "NAME=count " per distinct stdin line, sorted
-#   wait_for SECS CMD   (check-lib.sh) poll CMD until it succeeds or SECS pass
+#   wait_for SECS CMD   (tests/lib/common.sh) poll CMD until it succeeds or SECS pass
 #   tcheck NAME DEBUG CMD...  tap_check that prints DEBUG's output on failure
 
 . "$(dirname "${BASH_SOURCE[0]}")/check-lib.sh"

@@ -45,15 +45,6 @@ serve() {
 serve DIRECTOR "$D" 80 53 0.0.0.0 && serve LOOPBACK "$D" 8080 8053 127.0.0.1 &&
 	serve DIP "$D" 8080 8053 "$LAB_DIP" || { tap_fail "director's servers start"; exit 1; }
 
-wait_for() {
-	local secs=$1 i
-	shift
-	for ((i = 0; i < secs * 5; i++)); do
-		"$@" && return 0
-		sleep 0.2
-	done
-	"$@"
-}
 # rs_line SVC RS: the -L -n line of real server RS under service SVC
 rs_line() { ipv -L -n | awk -v svc="$1" -v rs="$2" '/^[A-Z]/ { in_svc = index($0, svc) == 1 } in_svc && $2 == rs { print; exit }'; }
 # stat_of RS FIELD: a real server's --stats column (1 Conns 2 InPkts 3 OutPkts)

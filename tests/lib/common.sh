@@ -58,6 +58,18 @@ bg_start() {
 	cleanup_pid "$!"
 }
 
+# wait_for SECS CMD...: run CMD every 0.2 s until it succeeds; after SECS,
+# its last try decides
+wait_for() {
+	local secs=$1 i
+	shift
+	for ((i = 0; i < secs * 5; i++)); do
+		"$@" && return 0
+		sleep 0.2
+	done
+	"$@"
+}
+
 # kill_wait PID: stop a process this suite started and reap it
 kill_wait() {
 	kill "$1" 2>/dev/null
