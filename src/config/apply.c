@@ -41,9 +41,12 @@ static int svc_differs(const struct lvs_service *svc, const struct lvs_service_c
 	return 0;
 }
 
+/* against the configured weight, not the effective one: a server the
+ * operator drained (weight 0) is not "changed" back by a reload or a
+ * check; the table keeps its admin state whatever weight it is given */
 static int dest_differs(const struct lvs_dest *d, const struct lvs_dest_conf *c)
 {
-	return d->weight != c->weight || (d->conn_flags & LVS_CONN_F_FWD_MASK) != (c->conn_flags & LVS_CONN_F_FWD_MASK) ||
+	return d->conf_weight != c->weight || (d->conn_flags & LVS_CONN_F_FWD_MASK) != (c->conn_flags & LVS_CONN_F_FWD_MASK) ||
 	       d->u_threshold != c->u_threshold || d->l_threshold != c->l_threshold;
 }
 
@@ -191,11 +194,13 @@ int cfg_sync_service(struct lvs_table *t, const struct cfg_service *cs, const ui
 				      strerror(-ret));
 				continue;
 			}
-			logf_(log, arg, LOG_NOTICE, "Added %s server %s to %s (weight %d)", what, hp, cs->name,
-			      want[j].d.weight);
+			d = lvs_dest_lookup(svc, want[j].d.af, &want[j].d.addr, want[j].d.port);
+			logf_(log, arg, LOG_NOTICE, "Added %s server %s to %s (weight %d%s%s)", what, hp, cs->name,
+			      want[j].d.weight, d && d->admin ? ", held by the operator's " : "",
+			      d && d->admin ? lvs_admin_name(d->admin) : "");
 			changes++;
 		} else if (dest_differs(d, &want[j].d)) {
-			int was = d->weight;
+			int was = d->conf_weight;
 
 			ret = lvs_edit_dest(t, &cs->s, &want[j].d);
 			if (ret) {

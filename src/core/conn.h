@@ -75,6 +75,10 @@ int lvs_core_conn_find(struct lvs_core *core, int af, uint8_t protocol,
  * The kernel does this from a work queue when a dest is deleted; the
  * daemon calls it after lvs_del_dest/lvs_del_service/lvs_flush. */
 void lvs_core_expire_nodest(struct lvs_core *core, uint64_t now_ms);
+/* the same for one dest only (an operator's maint, table.h), whatever
+ * expire_nodest_conn says; dest is only compared, never followed, so the
+ * caller need not hold the table lock */
+void lvs_core_expire_dest(struct lvs_core *core, const struct lvs_dest *dest, uint64_t now_ms);
 
 /* expire every entry now (teardown, tests); dest references are dropped */
 void lvs_core_conn_flush(struct lvs_core *core);

@@ -162,7 +162,8 @@ static void nodest_release(struct lvs_core *core, struct lvs_conn **batch, const
 	__atomic_add_fetch(&core->tick_expired, nb, __ATOMIC_RELAXED);
 }
 
-void lvs_core_expire_nodest(struct lvs_core *core, uint64_t now_ms)
+/* only: NULL = every unavailable dest, else that one (if unavailable) */
+static void expire_unavailable(struct lvs_core *core, const struct lvs_dest *only, uint64_t now_ms)
 {
 	struct lvs_conn *batch[SWEEP_BATCH];
 	uint32_t tmpls[SWEEP_BATCH];
@@ -180,7 +181,8 @@ void lvs_core_expire_nodest(struct lvs_core *core, uint64_t now_ms)
 			struct lvs_conn *cp = &core->conns[*pp];
 			struct lvs_dest *d = lvs_conn_dest(core, cp);
 
-			if (!d || (__atomic_load_n(&d->flags, __ATOMIC_RELAXED) & LVS_DEST_F_AVAILABLE) ||
+			if (!d || (only && d != only) ||
+			    (__atomic_load_n(&d->flags, __ATOMIC_RELAXED) & LVS_DEST_F_AVAILABLE) ||
 			    __atomic_load_n(&cp->n_control, __ATOMIC_RELAXED)) {
 				pp = &cp->hnext;
 				continue;
@@ -204,6 +206,16 @@ void lvs_core_expire_nodest(struct lvs_core *core, uint64_t now_ms)
 		}
 	}
 	nodest_release(core, batch, tmpls, nb, jnow);
+}
+
+void lvs_core_expire_nodest(struct lvs_core *core, uint64_t now_ms)
+{
+	expire_unavailable(core, NULL, now_ms);
+}
+
+void lvs_core_expire_dest(struct lvs_core *core, const struct lvs_dest *dest, uint64_t now_ms)
+{
+	expire_unavailable(core, dest, now_ms);
 }
 
 void lvs_core_tick(struct lvs_core *core, uint64_t now_ms)

@@ -136,6 +136,24 @@ struct lvs_stats {
 struct lvs_service;
 struct lvs_dest;
 
+/* A real server's administrative state, set by the operator (lvsd --cmd
+ * drain|maint|ready) and kept apart from the configured weight and from
+ * health checks, which cannot change it:
+ *  READY  normal: the effective weight is the configured one;
+ *  DRAIN  effective weight 0: no new connections and persistence
+ *         templates stop pulling clients to it, existing connections
+ *         carry on (the kernel's weight 0 with expire_quiescent_template);
+ *  MAINT  no traffic at all: as DRAIN, and the dest is not AVAILABLE, so
+ *         packets of its existing connections are dropped and the entries
+ *         expired (the kernel's handling of a deleted dest with
+ *         expire_nodest_conn=1).
+ * lvs_dest.admin holds it (table.h: lvs_admin_set()). */
+enum lvs_admin {
+	LVS_ADMIN_READY = 0,
+	LVS_ADMIN_DRAIN,
+	LVS_ADMIN_MAINT,
+};
+
 /* see lvs_service.dest_vec */
 struct lvs_dest_vec {
 	unsigned n;
@@ -160,6 +178,11 @@ struct lvs_dest {
 
 	uint32_t conn_flags;             /* forwarding method | INACTIVE | NOOUTPUT */
 	int last_weight;                 /* latest non-zero weight (mh) */
+	/* the weight the last add/edit asked for (ipvsadm, a configuration,
+	 * the health checker); `weight` is the effective one: conf_weight
+	 * while admin is READY, 0 otherwise */
+	int conf_weight;
+	enum lvs_admin admin;            /* written under the table lock; atomic for readers */
 	uint32_t u_threshold;
 	uint32_t l_threshold;
 

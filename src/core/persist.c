@@ -36,8 +36,8 @@ static void mask_addr(int af, union lvs_addr *out, const union lvs_addr *in, uin
 	}
 }
 
-/* usable unless its dest is gone/unavailable, or quiescent with
- * expire_quiescent_template */
+/* usable unless its dest is gone/unavailable, quiescent with
+ * expire_quiescent_template, or drained by the operator */
 static int template_usable(const struct lvs_core *core, const struct lvs_conn *ct)
 {
 	const struct lvs_dest *dest = lvs_conn_dest(core, ct);
@@ -45,6 +45,9 @@ static int template_usable(const struct lvs_core *core, const struct lvs_conn *c
 	if (!dest || !(__atomic_load_n(&dest->flags, __ATOMIC_RELAXED) & LVS_DEST_F_AVAILABLE))
 		return 0;
 	if (core->set.expire_quiescent_template && __atomic_load_n(&dest->weight, __ATOMIC_RELAXED) == 0)
+		return 0;
+	/* an operator's drain: the template must not pull new connections */
+	if (__atomic_load_n(&dest->admin, __ATOMIC_RELAXED) != LVS_ADMIN_READY)
 		return 0;
 	return 1;
 }

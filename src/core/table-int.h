@@ -91,6 +91,10 @@ struct lvs_table {
 	struct lvs_daemon_conf daemons[2]; /* [0] master, [1] backup */
 	int daemon_running[2];
 
+	/* administrative states by (service, server) (table_admin.c) */
+	struct lvs_admin_rec *admin;
+	size_t nadmin, admin_cap;
+
 	struct lvs_stats global;
 	enum lvs_addr_type (*addr_type)(int af, const union lvs_addr *a, void *arg);
 	void *addr_type_arg;
@@ -155,6 +159,19 @@ void table_dests_unlink_all(struct lvs_table *t, struct lvs_service *svc);
 void table_trash_expire(struct lvs_table *t, uint64_t now_ms);
 /* table teardown: retire every trashed dest */
 void table_trash_free_all(struct lvs_table *t);
+
+/* ---- table_admin.c */
+
+/* a dest being added to svc takes the state recorded for it */
+enum lvs_admin table_admin_lookup(const struct lvs_table *t, const struct lvs_service *svc, int af,
+				  const union lvs_addr *addr, uint16_t port);
+/* the service is leaving the table: its records go */
+void table_admin_forget_svc(struct lvs_table *t, const struct lvs_service *svc);
+/* table teardown */
+void table_admin_free(struct lvs_table *t);
+/* table_dest.c: put a linked dest in state admin (weight, AVAILABLE,
+ * its scheduler told) */
+void table_dest_apply_admin(struct lvs_service *svc, struct lvs_dest *d, enum lvs_admin admin);
 
 /* ---- table_retire.c: each object must already be unreachable from the
  * table (unlinked, pointer swapped); it is freed once no reader can hold it */

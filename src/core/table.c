@@ -200,6 +200,7 @@ void lvs_table_free(struct lvs_table *t)
 	if (!t)
 		return;
 	lvs_flush(t);
+	table_admin_free(t);
 	table_trash_free_all(t);
 	table_retire_destroy(t);
 	free(t->svc_tab.b);
@@ -509,6 +510,7 @@ static void svc_unlink_all(struct lvs_table *t, struct lvs_service *svc)
 
 static void svc_remove(struct lvs_table *t, struct lvs_service *svc)
 {
+	table_admin_forget_svc(t, svc);
 	svc_unlink_all(t, svc);
 	if (svc->port == FTPPORT)
 		t->ftpsvc--;

@@ -109,6 +109,34 @@ static inline void lvs_dest_hold(struct lvs_dest *dest)
 	__atomic_add_fetch(&dest->refcnt, 1, __ATOMIC_RELAXED);
 }
 
+/* Administrative state (enum lvs_admin, ipvs-t.h) of the real server
+ * af/addr/port of svc.  It is recorded per (service, server), apart from
+ * the dest itself, so that it survives the server leaving the service
+ * and coming back (a health check removing and re-adding it, a
+ * configuration reload): a dest added to svc takes its recorded state.
+ * The record goes with `ready` or with the service.  Setting it on a
+ * present dest changes its effective weight (0 unless READY) and, for
+ * MAINT, clears AVAILABLE (the caller then expires its connections);
+ * adds and edits only change conf_weight while it is not READY.
+ * 0 or -ENOMEM (nothing changed). */
+int lvs_admin_set(struct lvs_table *t, struct lvs_service *svc, int af, const union lvs_addr *addr,
+		  uint16_t port, enum lvs_admin admin);
+/* the recorded state (READY when none), the dest present or not */
+enum lvs_admin lvs_admin_get(const struct lvs_table *t, const struct lvs_service *svc, int af,
+			     const union lvs_addr *addr, uint16_t port);
+/* the records one by one (i from 0), for views that also show servers
+ * absent from their service now: 0, or -ENOENT past the last */
+struct lvs_admin_rec {
+	struct lvs_service *svc;
+	int af;
+	union lvs_addr addr;
+	uint16_t port;
+	enum lvs_admin admin;
+};
+int lvs_admin_record(const struct lvs_table *t, size_t i, struct lvs_admin_rec *out);
+/* "ready", "drain", "maint" */
+const char *lvs_admin_name(enum lvs_admin admin);
+
 /* OVERLOAD bookkeeping (the u/l thresholds of ip_vs_dest) as the reference
  * kernel (Debian 6.1.192, which carries the upstream fix "ipvs: properly
  * update the overload flag on dest edit") does it.  With total =

@@ -324,7 +324,12 @@ static void dest_update(struct lvs_table *t, struct lvs_service *svc, struct lvs
 	/* mh wants the latest non-zero weight */
 	if (add || c->weight != 0)
 		d->last_weight = c->weight;
-	d->weight = c->weight;
+	/* an operator's drain or maint outlasts whatever asked for this
+	 * weight: it becomes the one `ready` restores */
+	if (add)
+		__atomic_store_n(&d->admin, table_admin_lookup(t, svc, c->af, &c->addr, c->port), __ATOMIC_RELAXED);
+	d->conf_weight = c->weight;
+	d->weight = d->admin == LVS_ADMIN_READY ? c->weight : 0;
 	d->tun_type = c->tun_type;
 	d->tun_port = c->tun_port;
 	d->tun_flags = c->tun_flags;
@@ -332,7 +337,8 @@ static void dest_update(struct lvs_table *t, struct lvs_service *svc, struct lvs
 		conn_flags |= LVS_CONN_F_NOOUTPUT;
 	d->conn_flags = conn_flags;
 	__atomic_store_n(&d->svc, svc, __ATOMIC_RELEASE);
-	__atomic_or_fetch(&d->flags, LVS_DEST_F_AVAILABLE, __ATOMIC_RELAXED);
+	if (d->admin != LVS_ADMIN_MAINT)
+		__atomic_or_fetch(&d->flags, LVS_DEST_F_AVAILABLE, __ATOMIC_RELAXED);
 	/* Changed thresholds re-evaluate OVERLOAD against the current
 	 * connections.  Kernel 6.1 does this (e.g. `-e -x 2` on a dest
 	 * with 3 connections overloads it at once, and raising u to 3 keeps
@@ -353,6 +359,18 @@ static void dest_update(struct lvs_table *t, struct lvs_service *svc, struct lvs
 	} else if (svc->sched && svc->sched->upd_dest) {
 		svc->sched->upd_dest(svc, d);
 	}
+}
+
+void table_dest_apply_admin(struct lvs_service *svc, struct lvs_dest *d, enum lvs_admin admin)
+{
+	__atomic_store_n(&d->admin, admin, __ATOMIC_RELAXED);
+	__atomic_store_n(&d->weight, admin == LVS_ADMIN_READY ? d->conf_weight : 0, __ATOMIC_RELAXED);
+	if (admin == LVS_ADMIN_MAINT)
+		__atomic_and_fetch(&d->flags, ~(uint32_t)LVS_DEST_F_AVAILABLE, __ATOMIC_RELAXED);
+	else
+		__atomic_or_fetch(&d->flags, LVS_DEST_F_AVAILABLE, __ATOMIC_RELAXED);
+	if (svc->sched && svc->sched->upd_dest)
+		svc->sched->upd_dest(svc, d);
 }
 
 /* what add and edit check first, in the kernel's order: the service

@@ -96,6 +96,8 @@ extern const struct lvs_module *const lvsd_modules[];
  * the exit status (0 after --help / --version, 2 on a usage error). */
 struct lvsd_args {
 	const char *socket, *show, *cmd;
+	int wait;                /* --wait given: repeat the command's "wait" */
+	long wait_secs;          /* its limit; 0 = none */
 };
 int lvsd_options(struct lvsd *d, int argc, char **argv, struct lvsd_args *a);
 
@@ -158,6 +160,16 @@ int lvsd_register_text(struct lvsd *d, const char *name, lvs_host_text_fn fn, vo
 int lvsd_register_command(struct lvsd *d, const char *verb, lvs_host_cmd_fn fn, void *arg);
 int lvsd_views_init(struct lvsd *d);
 void lvsd_views_fini(struct lvsd *d);
+
+/* admin.c: the drain / maint / ready / wait commands (registered by
+ * lvsd_views_init) and their lines in the status view */
+int lvsd_admin_init(struct lvsd *d);
+void lvsd_admin_status(struct lvsd *d, struct strbuf *out);
+/* client side: the arguments of a "drain|maint|wait ARGS" command (NULL
+ * for other verbs; *is_wait: the verb is wait), and --wait's loop, which
+ * returns the exit status */
+const char *lvsd_wait_args(const char *cmd, int *is_wait);
+int lvsd_client_wait(const char *sock, const char *cmd, long secs);
 int lvsd_text(struct lvsd *d, const char *name, struct strbuf *out);
 int lvsd_cmd(struct lvsd *d, const char *line, struct strbuf *out);
 /* every started module's reload hook; a line per module in out */

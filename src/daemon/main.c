@@ -247,8 +247,15 @@ int main(int argc, char **argv)
 
 	d->epfd = d->sigfd = d->wakefd = d->listen_fd = d->lock_fd = d->ready_fd = -1;
 	int rc = lvsd_options(d, argc, argv, &args);
-	if (rc < 0 && (args.show || args.cmd))
-		rc = client_mode(args.socket, args.show, args.cmd);
+	if (rc < 0 && (args.show || args.cmd)) {
+		int is_wait = 0;
+
+		if (args.wait)
+			lvsd_wait_args(args.cmd, &is_wait);
+		rc = is_wait ? 0 : client_mode(args.socket, args.show, args.cmd);
+		if (rc == 0 && args.wait)
+			rc = lvsd_client_wait(args.socket, args.cmd, args.wait_secs);
+	}
 	if (rc >= 0)
 		goto out_args;
 

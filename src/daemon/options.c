@@ -38,6 +38,8 @@ static void usage(FILE *f)
 		"  -r, --restore FILE        load an ipvsadm -S rule file at start (via ipvsadm -R)\n"
 		"      --show VIEW           client: print a text view of a running lvsd (ip_vs, ip_vs_stats, status, ...)\n"
 		"      --cmd \"VERB ARGS\"     client: send a command to a running lvsd (reload, help, ...)\n"
+		"      --wait [SECONDS]      client: after --cmd \"drain|maint|wait SERVICE [SERVER]\", wait until\n"
+		"                            those servers have no connections left (exit 1 after SECONDS)\n"
 		"  -h, --help                this help\n"
 		"  -V, --version             print the version\n",
 		LVS_HOST_MAX_CONNS_DEFAULT, LVS_HOST_FASTPATH_MIN_PKTS_DEFAULT);
@@ -139,7 +141,7 @@ static int from_environment(struct lvsd *d)
 
 enum {
 	OPT_SHOW = 256, OPT_CMD, OPT_CPUS, OPT_MAX_CONNS, OPT_FASTPATH, OPT_FASTPATH_MIN_PKTS, OPT_XDP_TX,
-	OPT_SET, OPT_TUN_DEV,
+	OPT_SET, OPT_TUN_DEV, OPT_WAIT,
 };
 
 static const struct option longopts[] = {
@@ -161,6 +163,7 @@ static const struct option longopts[] = {
 	{ "restore", required_argument, NULL, 'r' },
 	{ "show", required_argument, NULL, OPT_SHOW },
 	{ "cmd", required_argument, NULL, OPT_CMD },
+	{ "wait", optional_argument, NULL, OPT_WAIT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -232,6 +235,15 @@ int lvsd_options(struct lvsd *d, int argc, char **argv, struct lvsd_args *a)
 		case 'r': d->opts.restore_file = optarg; break;
 		case OPT_SHOW: a->show = optarg; break;
 		case OPT_CMD: a->cmd = optarg; break;
+		case OPT_WAIT:
+			/* "--wait 30" as well as "--wait=30" */
+			if (!optarg && optind < argc && parse_num(argv[optind], 0, 86400 * 365, &v) == 0)
+				optarg = argv[optind++];
+			if (optarg && parse_num(optarg, 0, 86400 * 365, &v) < 0)
+				return bad_value("--wait", "seconds", optarg);
+			a->wait = 1;
+			a->wait_secs = optarg ? v : 0;
+			break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("lvsd %s\n", LVSD_VERSION); return 0;
 		default: usage(stderr); return 2;
@@ -240,6 +252,10 @@ int lvsd_options(struct lvsd *d, int argc, char **argv, struct lvsd_args *a)
 	if (optind < argc) {
 		fprintf(stderr, "lvsd: unexpected argument '%s'\n", argv[optind]);
 		usage(stderr);
+		return 2;
+	}
+	if (a->wait && (!a->cmd || lvsd_wait_args(a->cmd, NULL) == NULL)) {
+		fprintf(stderr, "lvsd: --wait goes with --cmd \"drain|maint|wait SERVICE [SERVER]\"\n");
 		return 2;
 	}
 	return -1;

@@ -1,6 +1,6 @@
 /* views.c - the registry of text views and commands reachable through
  * lvsc_get_text / lvsc_command, and lvsd's own: "ip_vs", "ip_vs_stats",
- * "status"; commands "reload", "help", "version". */
+ * "status"; commands "reload", "help", "version" (and admin.c's). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,6 +149,7 @@ static int view_status(void *arg, struct strbuf *out)
 	for (size_t i = 0; i < d->ntexts; i++)
 		sb_printf(out, " %s", d->texts[i].name);
 	sb_puts(out, "\n");
+	lvsd_admin_status(d, out);
 	return 0;
 }
 
@@ -190,6 +191,7 @@ int lvsd_views_init(struct lvsd *d)
 	err = err ? err : lvsd_register_command(d, "reload", cmd_reload, d);
 	err = err ? err : lvsd_register_command(d, "help", cmd_help, d);
 	err = err ? err : lvsd_register_command(d, "version", cmd_version, d);
+	err = err ? err : lvsd_admin_init(d);
 	return err;
 }
 
