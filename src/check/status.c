@@ -1,7 +1,9 @@
 /* status.c - the "checks" text view: the configuration, every probe's
  * state and last result, every service's quorum and real servers.  Called
  * from any thread: it reads under e->m, which the engine holds for every
- * change it makes to what is shown. */
+ * change it makes to what is shown.  A real server the operator drained
+ * or put in maintenance (lvsd --cmd drain|maint) is marked: its checks
+ * go on, but the table keeps it out until `ready`. */
 #include <stdio.h>
 
 #include "check-int.h"
@@ -36,6 +38,22 @@ static void status_probes(struct chk_engine *e, struct strbuf *out, uint64_t now
 	}
 }
 
+/* the operator's drain or maint of a real server, which the table keeps
+ * and no check result changes ("" when ready); takes the table lock,
+ * inside e->m (the checker never holds both the other way round) */
+static const char *admin_note(struct chk_engine *e, const struct cfg_service *cs, const struct cfg_real *r)
+{
+	struct lvs_service *svc;
+	enum lvs_admin a = LVS_ADMIN_READY;
+
+	e->host.lock(e->host.arg);
+	svc = lvs_svc_get(e->host.table(e->host.arg), &cs->s);
+	if (svc)
+		a = lvs_admin_get(e->host.table(e->host.arg), svc, r->d.af, &r->d.addr, r->d.port);
+	e->host.unlock(e->host.arg);
+	return a == LVS_ADMIN_DRAIN ? " (operator: drain)" : a == LVS_ADMIN_MAINT ? " (operator: maint)" : "";
+}
+
 static void status_services(struct chk_engine *e, struct strbuf *out)
 {
 	char hp[64];
@@ -51,10 +69,11 @@ static void status_services(struct chk_engine *e, struct strbuf *out)
 				  e->rt[i].sorry_on == 1 ? "active" : "inactive");
 		sb_puts(out, "\n");
 		for (size_t r = 0; r < cs->nreals; r++)
-			sb_printf(out, "  -> %-28s %-5s weight %d%s\n",
+			sb_printf(out, "  -> %-28s %-5s weight %d%s%s\n",
 				  cfg_hostport_str(cs->s.af, &cs->reals[r].d.addr, cs->reals[r].d.port, hp, sizeof(hp)),
 				  chk_real_up(e, i, r) ? "up" : "down", cs->reals[r].d.weight,
-				  cs->reals[r].quiesce ? " (quiescent when down)" : "");
+				  cs->reals[r].quiesce ? " (quiescent when down)" : "",
+				  admin_note(e, cs, &cs->reals[r]));
 	}
 }
 

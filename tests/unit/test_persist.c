@@ -2,7 +2,9 @@
  * PPC, PCC (port 0), PFWM (fwmark, IPPROTO_IP templates), netmask
  * granularity, template re-arm and expiry while controlling, ASSURED,
  * quiescent dests with expire_quiescent_template, deleted dests,
- * one-packet + persistence, and the /proc lines of templates. */
+ * one-packet + persistence, the operator's drain and maint, and the /proc
+ * lines of templates. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -312,6 +314,69 @@ static void test_expire_nodest_flush(void **state)
 	core_fx_done(&e);
 }
 
+/* an operator's admin state (lvs_admin_set): drain keeps established
+ * connections but its templates stop pulling clients, whatever
+ * expire_quiescent_template says; it outlasts edits and a delete + re-add;
+ * ready restores the configured weight; maint drops and expires the
+ * server's connections; the records go with the service */
+static void test_admin_states(void **state)
+{
+	struct core_fx e;
+	struct lvs_conn_ref r;
+	struct lvs_admin_rec rec;
+	struct lvs_service *svc;
+	struct lvs_dest *d2, *d1;
+	union lvs_addr a2 = ip4(RS2), a1 = ip4(RS1);
+
+	(void)state;
+	env_init(&e, IPPROTO_TCP, 80, 0, 300, 2);
+	svc = lvs_svc_get(e.t, &e.svc);
+	assert_string_equal(syn_rs(&e, CIP, 1000, 80, &r), "rs2");
+	assert_int_equal(lvs_admin_set(e.t, svc, AF_INET, &a2, 80, LVS_ADMIN_DRAIN), 0);
+	d2 = find_dest(e.t, &e.svc, RS2, 80);
+	assert_int_equal(d2->admin, LVS_ADMIN_DRAIN);
+	assert_int_equal(d2->weight, 0);
+	assert_int_equal(d2->conf_weight, 1);
+	/* the open connection carries on, the client's next one moves */
+	assert_int_equal(pkt(&e, IPPROTO_TCP, CIP, 1000, 80, LVS_TCPF_ACK, 0, &r), LVS_FORWARD);
+	assert_string_equal(rs_name(&r.daddr), "rs2");
+	assert_string_equal(syn_rs(&e, CIP, 1001, 80, &r), "rs1");
+	assert_string_equal(syn_rs(&e, "10.9.9.9", 1000, 80, &r), "rs1");
+	/* an edit (ipvsadm -e, a check, a reload) sets the configured weight only */
+	edit_dest(e.t, &e.svc, RS2, 80, 5, LVS_CONN_F_MASQ);
+	assert_int_equal(d2->weight, 0);
+	assert_int_equal(d2->conf_weight, 5);
+	/* removed and added again (a health check): still drained */
+	del_dest(e.t, &e.svc, RS2, 80);
+	d2 = add_dest(e.t, &e.svc, RS2, 80, 2, LVS_CONN_F_MASQ);
+	assert_int_equal(d2->admin, LVS_ADMIN_DRAIN);
+	assert_int_equal(d2->weight, 0);
+	assert_string_equal(syn_rs(&e, "10.9.9.8", 1000, 80, &r), "rs1");
+	assert_int_equal(lvs_admin_get(e.t, svc, AF_INET, &a2, 80), LVS_ADMIN_DRAIN);
+	assert_int_equal(lvs_admin_set(e.t, svc, AF_INET, &a2, 80, LVS_ADMIN_READY), 0);
+	assert_int_equal(d2->weight, 2);
+	assert_int_equal(lvs_admin_record(e.t, 0, &rec), -ENOENT);
+
+	/* maint: not available, the connections' packets are dropped and
+	 * the entries go at once */
+	d1 = find_dest(e.t, &e.svc, RS1, 80);
+	size_t n = lvs_core_conn_count(e.core);
+	assert_int_equal(lvs_admin_set(e.t, svc, AF_INET, &a1, 80, LVS_ADMIN_MAINT), 0);
+	assert_int_equal(d1->weight, 0);
+	assert_false(d1->flags & LVS_DEST_F_AVAILABLE);
+	assert_int_equal(pkt(&e, IPPROTO_TCP, CIP, 1001, 80, LVS_TCPF_ACK, 0, &r), LVS_DROP);
+	lvs_core_expire_dest(e.core, d1, e.now);
+	assert_true(lvs_core_conn_count(e.core) < n);
+	assert_int_equal(d1->activeconns + d1->inactconns, 0);
+	assert_string_equal(syn_rs(&e, "10.9.9.7", 1000, 80, &r), "rs2");
+	/* the record goes with its service */
+	assert_int_equal(lvs_admin_record(e.t, 0, &rec), 0);
+	assert_int_equal(rec.admin, LVS_ADMIN_MAINT);
+	assert_int_equal(lvs_del_service(e.t, &e.svc), 0);
+	assert_int_equal(lvs_admin_record(e.t, 0, &rec), -ENOENT);
+	core_fx_done(&e);
+}
+
 static void test_ipv6_prefix(void **state)
 {
 	struct core_fx e;
@@ -362,4 +427,5 @@ UNIT_TESTS(cmocka_unit_test(test_ppc),
 	   cmocka_unit_test(test_quiescent_and_deleted),
 	   cmocka_unit_test(test_udp_assured_and_ops),
 	   cmocka_unit_test(test_expire_nodest_flush),
+	   cmocka_unit_test(test_admin_states),
 	   cmocka_unit_test(test_ipv6_prefix))
