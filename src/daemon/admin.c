@@ -52,7 +52,7 @@ struct rs_sel {
 	int af;
 	union lvs_addr addr;
 	uint16_t port;
-	int any_port;             /* RIP without a port */
+	int any_port;             /* RIP without a port (or port 0) */
 };
 
 /* a target: a server of a service, present or only recorded */
@@ -125,7 +125,7 @@ static int parse_server(const char *s, struct rs_sel *sel, struct strbuf *out)
 		sb_printf(out, "bad real server '%s': want RIP:PORT or RIP\n", s);
 		return -EINVAL;
 	}
-	sel->any_port = !strchr(s[0] == '[' ? strchr(s, ']') : s, ':');
+	sel->any_port = sel->port == 0;
 	return 0;
 }
 

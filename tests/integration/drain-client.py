@@ -6,12 +6,8 @@
                                           lasts long enough to drain under
                                           it), the body to OUT; prints
                                           "sha256 HEX"
-  drain-client.py hold VIP                one long-lived TCP connection (the
-                                          real server's ECHO mode): prints
-                                          its greeting, then for every stdin
-                                          line the answer or "ERROR ..."
 
-Both close with a reset, not a FIN: the director then keeps the entry in
+It closes with a reset, not a FIN: the director then keeps the entry in
 CLOSE for 10 s rather than TIME_WAIT for 2 minutes, so a wait for the
 server's connections to be gone ends within the suite's time.
 """
@@ -61,26 +57,8 @@ def cmd_get(vip, path, rate, out):
     print("sha256 %s bytes %d secs %.1f" % (h.hexdigest(), got, time.monotonic() - start), flush=True)
 
 
-def cmd_hold(vip):
-    s = socket.create_connection((vip, 80), timeout=3)
-    f = s.makefile("rwb")
-    f.write(b"ECHO\n")
-    f.flush()
-    print(f.readline().decode().strip(), flush=True)
-    for line in sys.stdin:
-        try:
-            f.write(line.encode())
-            f.flush()
-            print(f.readline().decode().strip() or "ERROR eof", flush=True)
-        except Exception as e:
-            print("ERROR %s" % e, flush=True)
-    reset_close(s)
-
-
 if __name__ == "__main__":
     if sys.argv[1] == "get":
         cmd_get(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
-    elif sys.argv[1] == "hold":
-        cmd_hold(sys.argv[2])
     else:
         sys.exit(__doc__)

@@ -135,7 +135,7 @@ tap_check "status: nothing out of rotation" eval "lvsc --show status | grep -q '
 hold_open() {
 	rm -f "$LAB_TMP/hold.in" "$LAB_TMP/hold.out"
 	mkfifo "$LAB_TMP/hold.in"
-	ip netns exec "${P}c" python3 "$here/drain-client.py" hold "$VIP" <"$LAB_TMP/hold.in" >"$LAB_TMP/hold.out" 2>&1 &
+	ip netns exec "${P}c" python3 "$here/dp-client.py" hold "$VIP" <"$LAB_TMP/hold.in" >"$LAB_TMP/hold.out" 2>&1 &
 	hpid=$!
 	cleanup_pid "$hpid"
 	exec {hin}>"$LAB_TMP/hold.in"
