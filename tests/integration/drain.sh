@@ -98,6 +98,8 @@ kill -HUP "$DP_LVSD_PID"
 tap_check "SIGHUP reload applied (A configured with weight 3)" \
 	wait_for 5 eval "lvsc --show status | grep -q '$a:80  drain  weight 0 (configured 3)'"
 tap_check "A still weight 0 after the reload" has_weight "$a" 0
+tap_check "the checks view shows A up, configured 3, held by the operator" \
+	eval "lvsc --show checks | grep -qE '^  -> $a:80 +up +weight 3 \(operator: drain\)'"
 out=$(new20)
 tap_check "after the reload 20 new connections all reach B" test "$(count_of "RS$bn" "$out")" = 20
 
