@@ -180,7 +180,7 @@ void lvsd_notify_close(void);
 void lvsd_notify(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int lvsd_notify_ready(struct lvsd *d);
 void lvsd_notify_status(struct lvsd *d, int force);
-void lvsd_notify_reloading(void);
+void lvsd_notify_reloading(struct lvsd *d);
 /* failed: NULL, or why the reload was refused */
 void lvsd_notify_reloaded(struct lvsd *d, const char *failed);
 

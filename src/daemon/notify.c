@@ -152,10 +152,14 @@ static void on_change(void *arg)
 	lvsd_notify_status(arg, 0);
 }
 
-void lvsd_notify_reloading(void)
+/* a reload before READY=1 (SIGHUP while --restore runs) is part of the
+ * start: the manager hears nothing of it */
+void lvsd_notify_reloading(struct lvsd *d)
 {
 	struct timespec ts;
 
+	if (!d->ready)
+		return;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	lvsd_notify("RELOADING=1\nMONOTONIC_USEC=%llu",
 		    (unsigned long long)ts.tv_sec * 1000000ull + (unsigned long long)ts.tv_nsec / 1000u);
@@ -163,7 +167,7 @@ void lvsd_notify_reloading(void)
 
 void lvsd_notify_reloaded(struct lvsd *d, const char *failed)
 {
-	if (notify_fd < 0)
+	if (notify_fd < 0 || !d->ready)
 		return;
 	if (failed) {
 		/* shown until the table next changes */

@@ -83,7 +83,7 @@ int lvsd_reload(struct lvsd *d, struct strbuf *out)
 	int res = 0;
 	char failed[300] = "";
 
-	lvsd_notify_reloading();
+	lvsd_notify_reloading(d);
 	for (int i = 0; i < d->nmodules_started; i++) {
 		const struct lvs_module *m = lvsd_modules[i];
 		if (!m->reload)

@@ -4,7 +4,8 @@ notify socket: binds a unix datagram socket at ADDR (a path, or @name for an
 abstract one) and appends one line per datagram to OUT:
     <sender pid> <time, monotonic us> <the datagram, newlines as '|'>
 With a PROBE command, on the first READY=1 it runs it at once and appends
-"PROBE rc=N": whether the daemon already answers when it says it is ready.
+"PROBE rc=N" (and "PROBE stderr: ..." lines): whether the daemon already
+answers when it says it is ready.
 Runs until killed; OUT gets "LISTENING" once the socket is bound."""
 import os
 import socket
@@ -31,5 +32,7 @@ while True:
     f.write("%d %d %s\n" % (pid, time.monotonic_ns() // 1000, text.replace("\n", "|")))
     if probe and not ready_seen and "READY=1" in text.split("\n"):
         ready_seen = True
-        rc = subprocess.call(probe, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        f.write("PROBE rc=%d\n" % rc)
+        r = subprocess.run(probe, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        f.write("PROBE rc=%d\n" % r.returncode)
+        for line in r.stderr.decode(errors="replace").splitlines():
+            f.write("PROBE stderr: %s\n" % line)

@@ -211,6 +211,26 @@ tap_check "... no WATCHDOG=1 when WATCHDOG_PID names another process" [ "$(count
 kill -TERM $apid; wait_gone $apid
 tap_check "... STOPPING=1" [ "$(msgs "$dir/a.out" $apid | tail -n 1)" = STOPPING=1 ]
 
+# a start held back by a --restore FIFO nobody writes yet: a SIGHUP then
+# is part of the start, so no RELOADING=1 / READY=1 before the rules are in
+listen hp "$dir/h.out" "$dir/h.notify" -- env LVSD_SOCKET="$dir/h.sock" "$LVSD_BUILD/ipvsadm" -L -n -t 10.3.0.1:80
+mkfifo "$dir/h.rules"
+NOTIFY_SOCKET=$dir/h.notify "$LVSD" -b none -S "$dir/h.sock" -r "$dir/h.rules" >"$dir/h.log" 2>&1 &
+hpid=$!; cleanup_pid $hpid
+# SIGHUP only once lvsd takes it through its signalfd (not its default action)
+hup_blocked() { local m; m=$(awk '/^SigBlk:/ { print $2 }' "/proc/$1/status" 2>/dev/null); [ -n "$m" ] && (( 0x$m & 1 )); }
+wait_for 20 hup_blocked $hpid
+kill -HUP $hpid
+sleep 0.5
+tap_check "SIGHUP while --restore is pending: no message to the manager yet" [ -z "$(msgs "$dir/h.out" $hpid)" ]
+printf -- '-A -t 10.3.0.1:80 -s rr\n-a -t 10.3.0.1:80 -r 10.3.0.2:80 -m\n' >"$dir/h.rules"
+wait_for 20 grep -q '^PROBE rc=' "$dir/h.out"
+tap_check "... READY=1 once the rules are in (ipvsadm -L -t VIP answered: $(grep PROBE "$dir/h.out"))" \
+	[ "$(msgs "$dir/h.out" $hpid | grep -v WATCHDOG | tr '\n' '/')" = "STATUS=1 service, 1 real server, datapath none/READY=1/" -a \
+	  "$(grep PROBE "$dir/h.out")" = "PROBE rc=0" ]
+grep -q '^PROBE rc=0' "$dir/h.out" || sed 's/^/# /' "$dir/h.out"
+kill -TERM $hpid; wait_gone $hpid
+
 # a start that fails says why in STATUS=, and never READY=1
 listen fp "$dir/f.out" "$dir/f.notify"
 NOTIFY_SOCKET=$dir/f.notify "$LVSD" -b none -S "$dir/f.sock" -c "$dir/unknown.cf" >/dev/null 2>&1
