@@ -1,5 +1,6 @@
-/* log.c - the daemon's log sink: syslog always, stderr in the foreground, and an
- * optional extra log file.  Safe to call from any thread. */
+/* log.c - the daemon's log sink: syslog always (--syslog-facility; a line
+ * whose prio carries a facility of its own keeps it), stderr in the
+ * foreground, and an optional extra log file.  Safe to call from any thread. */
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
