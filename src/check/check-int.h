@@ -88,7 +88,7 @@ struct chk_engine {
 	pthread_t thread;
 	int started;
 	pthread_mutex_t m;         /* guards what the status view reads, and mtime/msize */
-	pthread_mutex_t logm;      /* guards logf (reload logs from the main thread) */
+	pthread_mutex_t logm;      /* guards logf, log_facility (reload logs from the main thread) */
 	int epfd, evfd;
 	volatile int stop;
 	struct cfg *pending;       /* handed over by set_config, under m */
@@ -108,6 +108,7 @@ struct chk_engine {
 	off_t msize;
 	uint64_t next_poll_ms;
 	FILE *logf;
+	int log_facility;          /* logfile="local0": the syslog facility of our lines; 0 = lvsd's */
 	struct chk_http *http;
 	struct chk_stats st;
 	pid_t *reap;               /* killed external checks and notify scripts to reap */

@@ -35,9 +35,9 @@ static void vlog_(struct chk_engine *e, int prio, const char *fmt, va_list ap)
 	char msg[600];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (e->host.log)
-		e->host.log(e->host.arg, prio, msg);
 	pthread_mutex_lock(&e->logm);
+	if (e->host.log)
+		e->host.log(e->host.arg, prio | e->log_facility, msg);
 	if (e->logf) {
 		char ts[40];
 		time_t now = time(NULL);
@@ -78,6 +78,7 @@ void chk_open_logfile(struct chk_engine *e)
 	pthread_mutex_lock(&e->logm);
 	old = e->logf;
 	e->logf = f;
+	e->log_facility = e->cfg ? e->cfg->syslog_facility : 0;
 	pthread_mutex_unlock(&e->logm);
 	if (old)
 		fclose(old);

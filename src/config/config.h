@@ -108,6 +108,8 @@ struct cfg {
 	size_t nsvcs;
 	int autoreload;
 	char *logfile;                /* NULL = only lvsd's log */
+	int syslog_facility;          /* ldirectord logfile="local0": LOG_LOCAL0 for the
+				       * checker's lines; 0 = lvsd's own facility */
 	char *maintenancedir;         /* ldirectord: a file named RIP or RIP:port here = RS down */
 };
 

@@ -23,6 +23,7 @@
 #include <strings.h>
 
 #include "ldirectord.h"
+#include "lib/log.h"
 
 /* ------------------------------------------------------------- reading */
 
@@ -265,14 +266,20 @@ static int apply_autoreload(struct ld_parser *p, const struct ld_line *l, struct
 	return ld_bool(p, l, K_AUTORELOAD, 0, &b->c->autoreload);
 }
 
+/* a path, or as in ldirectord a syslog facility ("local0"): the checker's
+ * lines then go to syslog under that facility */
 static int apply_logfile(struct ld_parser *p, const struct ld_line *l, struct ld_build *b)
 {
+	int fac;
+
 	if (l && l->val[0] == '/') {
 		if (!(b->c->logfile = strdup(l->val)))
 			return cfg_nomem(&p->d, l->line);
+	} else if (l && (fac = lvs_syslog_facility(l->val)) >= 0) {
+		b->c->syslog_facility = fac;
 	} else if (l) {
-		cfg_warning(&p->d, l->line, "logfile=%s: syslog facilities are not supported; using lvsd's log",
-			    l->val);
+		cfg_warning(&p->d, l->line, "logfile=%s: neither an absolute path nor a syslog facility; "
+			    "using lvsd's log", l->val);
 	}
 	return 0;
 }

@@ -85,6 +85,8 @@ struct lvsd {
 	void **mod_state;               /* one per entry of lvsd_modules */
 	int nmodules_started;
 	uint64_t requests, bad_frames, refused;
+	int syslog_facility;            /* --syslog-facility (LOG_DAEMON) */
+	int notify;                     /* a service manager reads sd_notify messages */
 };
 
 /* modules.c: NULL-terminated list, started in order, stopped in reverse */
@@ -98,6 +100,7 @@ struct lvsd_args {
 	const char *socket, *show, *cmd;
 	int wait;                /* --wait given: repeat the command's "wait" */
 	long wait_secs;          /* its limit; 0 = none */
+	int config_test;                /* -t: check -c FILE and exit */
 };
 int lvsd_options(struct lvsd *d, int argc, char **argv, struct lvsd_args *a);
 
@@ -117,8 +120,8 @@ int lvsd_settings_start(struct lvsd *d);
 int lvsd_setting_get(struct lvsd *d, const char *name, long *value);
 int lvsd_setting_set(struct lvsd *d, const char *name, long value, struct strbuf *err);
 
-/* log.c */
-void lvsd_log_init(const struct lvs_host_opts *o);
+/* log.c; facility: syslog's for lvsd's own lines (LOG_DAEMON by default) */
+void lvsd_log_init(const struct lvs_host_opts *o, int facility);
 void lvsd_log_close(void);
 
 /* loop.c: the main loop, and the services host.c hands to modules */
@@ -140,6 +143,10 @@ int lvsd_server_start(struct lvsd *d);         /* registers with the loop */
 const char *lvsd_server_private_path(struct lvsd *d);        /* where it listens before publishing */
 int lvsd_server_publish(struct lvsd *d, struct strbuf *err); /* put it at opts.socket_path */
 void lvsd_server_stop(struct lvsd *d);         /* closes clients, removes socket and lock */
+
+/* conftest.c: lvsd -t: check a configuration file (NULL: none given);
+ * the exit status (0 valid, 1 invalid, 3 unreadable) */
+int lvsd_config_test(const char *path);
 
 /* main.c: modules started (and --restore done): pid file, socket, "ready"
  * to a waiting parent; on failure lvsd must exit */
@@ -174,6 +181,20 @@ int lvsd_text(struct lvsd *d, const char *name, struct strbuf *out);
 int lvsd_cmd(struct lvsd *d, const char *line, struct strbuf *out);
 /* every started module's reload hook; a line per module in out */
 int lvsd_reload(struct lvsd *d, struct strbuf *out);
+
+/* notify.c: systemd's sd_notify protocol (see the file).  open: reads
+ * and unsets $NOTIFY_SOCKET and $WATCHDOG_*: 1 if a manager listens, 0 if
+ * none, -errno; ready: STATUS= and READY=1, then the watchdog timer and a
+ * STATUS= line on each change of the service/real server counts.  Every
+ * call is a no-op without a manager. */
+int lvsd_notify_open(void);
+void lvsd_notify_close(void);
+void lvsd_notify(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int lvsd_notify_ready(struct lvsd *d);
+void lvsd_notify_status(struct lvsd *d, int force);
+void lvsd_notify_reloading(struct lvsd *d);
+/* failed: NULL, or why the reload was refused */
+void lvsd_notify_reloaded(struct lvsd *d, const char *failed);
 
 /* netinfo.c: kernel facts for the table (interface MTU, local and
  * broadcast addresses) and the sync master's socket probe */

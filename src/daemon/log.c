@@ -1,5 +1,6 @@
-/* log.c - the daemon's log sink: syslog always, stderr in the foreground, and an
- * optional extra log file.  Safe to call from any thread. */
+/* log.c - the daemon's log sink: syslog always (--syslog-facility; a line
+ * whose prio carries a facility of its own keeps it), stderr in the
+ * foreground, and an optional extra log file.  Safe to call from any thread. */
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,13 +16,13 @@ static FILE *log_file;
 
 static void daemon_sink(void *arg, int prio, const char *msg);
 
-void lvsd_log_init(const struct lvs_host_opts *o)
+void lvsd_log_init(const struct lvs_host_opts *o, int facility)
 {
 	lvs_log_set_sink(daemon_sink, NULL);
 	pthread_mutex_lock(&log_mu);
 	log_to_stderr = o->log_stderr;
 	if (!log_to_syslog) {
-		openlog("lvsd", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+		openlog("lvsd", LOG_PID | LOG_NDELAY, facility);
 		log_to_syslog = 1;
 	}
 	if (o->log_file && !log_file) {
@@ -47,7 +48,7 @@ void lvsd_log_close(void)
 static const char *prio_name(int prio)
 {
 	static const char *const n[] = { "emerg", "alert", "crit", "error", "warning", "notice", "info", "debug" };
-	return n[prio & 7];
+	return n[prio & LOG_PRIMASK];
 }
 
 static void daemon_sink(void *arg, int prio, const char *msg)

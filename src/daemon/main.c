@@ -151,6 +151,7 @@ static void start_failed(struct lvsd *d, const char *why)
 		return;
 	snprintf(fail_line, sizeof(fail_line), "cannot start: %s; exiting", why);
 	lvs_log(LOG_ERR, "%s", fail_line);
+	lvsd_notify("STATUS=%s", fail_line);
 	if (!d->opts.foreground && !d->daemonized)
 		fprintf(stderr, "lvsd: %s\n", fail_line);
 }
@@ -247,6 +248,12 @@ int main(int argc, char **argv)
 
 	d->epfd = d->sigfd = d->wakefd = d->listen_fd = d->lock_fd = d->ready_fd = -1;
 	int rc = lvsd_options(d, argc, argv, &args);
+	if (rc < 0 && args.config_test && (args.show || args.cmd)) {
+		fprintf(stderr, "lvsd: -t checks a configuration; it takes no --show or --cmd\n");
+		rc = 2;
+	} else if (rc < 0 && args.config_test) {
+		rc = lvsd_config_test(d->opts.config_file);
+	}
 	if (rc < 0 && (args.show || args.cmd)) {
 		int is_wait = 0;
 
@@ -275,19 +282,28 @@ int main(int argc, char **argv)
 	if (geteuid() != 0)
 		fprintf(stderr, "lvsd: warning: not running as root; only root may use the control socket\n");
 
-	lvsd_log_init(&d->opts);
 	struct strbuf why = STRBUF_INIT;
-	int err = lvsd_server_bind(d, &why);
+	int err;
+
+	lvsd_log_init(&d->opts, d->syslog_facility);
+	/* under a service manager that waits for READY=1 (Type=notify) the
+	 * process it started is the daemon: no fork */
+	err = lvsd_notify_open();
+	if (err < 0)
+		lvs_log(LOG_WARNING, "NOTIFY_SOCKET: %s; not notifying the service manager", strerror(-err));
+	d->notify = err > 0;
+	err = lvsd_server_bind(d, &why);
 	if (err) {
 		start_failed(d, why.buf ? why.buf : strerror(-err));
 		sb_free(&why);
 		lvsd_server_stop(d);
 		lvsd_log_close();
+		lvsd_notify_close();
 		rc = 1;
 		goto out_args;
 	}
 
-	if (!d->opts.foreground) {
+	if (!d->opts.foreground && !d->notify) {
 		err = daemonize(&d->ready_fd);
 		if (err) {
 			char m[128];
@@ -345,6 +361,7 @@ int main(int argc, char **argv)
 		goto out_modules;
 
 	lvsd_loop_run(d);
+	lvsd_notify("STOPPING=1");
 	if (d->ready) {
 		rc = 0;
 		lvs_log(LOG_NOTICE, "lvsd stopping");
@@ -366,6 +383,7 @@ out:
 	/* a parent still waiting: the start failed (ready closed the pipe) */
 	signal_ready(&d->ready_fd, fail_line[0] ? fail_line : "cannot start; exiting");
 	lvsd_log_close();
+	lvsd_notify_close();
 out_args:
 	free(d->settings);
 	free(d->settings_env);
@@ -398,5 +416,7 @@ int lvsd_ready(struct lvsd *d)
 	lvs_log(LOG_NOTICE, "lvsd %s started: socket %s, backend %s", LVSD_VERSION, d->opts.socket_path,
 		 d->opts.backend);
 	signal_ready(&d->ready_fd, NULL);
+	if ((err = lvsd_notify_ready(d)) < 0)
+		lvs_log(LOG_WARNING, "service manager notification: %s", strerror(-err));
 	return 0;
 }

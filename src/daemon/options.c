@@ -9,6 +9,7 @@
 #include "daemon.h"
 #include "ctl/client.h"
 #include "lib/cpulist.h"
+#include "lib/log.h"
 
 #define MAX_CONNS_LIMIT 0x7ffffff0L     /* the core's connection table holds no more */
 
@@ -36,6 +37,9 @@ static void usage(FILE *f)
 		"                            $LVSD_SETTINGS applies first)\n"
 		"  -c, --config FILE         ldirectord.cf or keepalived.conf to apply and watch\n"
 		"  -r, --restore FILE        load an ipvsadm -S rule file at start (via ipvsadm -R)\n"
+		"  -t, --config-test         check the -c file (and the options) and exit: 0 valid,\n"
+		"                            1 invalid (file:line: message), 2 usage, 3 unreadable\n"
+		"      --syslog-facility NAME  syslog facility (default daemon; local0..local7, user, ...)\n"
 		"      --show VIEW           client: print a text view of a running lvsd (ip_vs, ip_vs_stats, status, ...)\n"
 		"      --cmd \"VERB ARGS\"     client: send a command to a running lvsd (reload, help, ...)\n"
 		"      --wait [SECONDS]      client: after --cmd \"drain|maint|wait SERVICE [SERVER]\", wait until\n"
@@ -142,6 +146,7 @@ static int from_environment(struct lvsd *d)
 enum {
 	OPT_SHOW = 256, OPT_CMD, OPT_CPUS, OPT_MAX_CONNS, OPT_FASTPATH, OPT_FASTPATH_MIN_PKTS, OPT_XDP_TX,
 	OPT_SET, OPT_TUN_DEV, OPT_WAIT,
+	OPT_SYSLOG_FACILITY,
 };
 
 static const struct option longopts[] = {
@@ -161,6 +166,8 @@ static const struct option longopts[] = {
 	{ "tun-dev", required_argument, NULL, OPT_TUN_DEV },
 	{ "config", required_argument, NULL, 'c' },
 	{ "restore", required_argument, NULL, 'r' },
+	{ "config-test", no_argument, NULL, 't' },
+	{ "syslog-facility", required_argument, NULL, OPT_SYSLOG_FACILITY },
 	{ "show", required_argument, NULL, OPT_SHOW },
 	{ "cmd", required_argument, NULL, OPT_CMD },
 	{ "wait", optional_argument, NULL, OPT_WAIT },
@@ -175,11 +182,12 @@ int lvsd_options(struct lvsd *d, int argc, char **argv, struct lvsd_args *a)
 	long v;
 
 	d->opts.backend = "auto";
+	d->syslog_facility = LOG_DAEMON;
 	d->opts.max_conns = LVS_HOST_MAX_CONNS_DEFAULT;
 	d->opts.fastpath_min_pkts = LVS_HOST_FASTPATH_MIN_PKTS_DEFAULT;
 	if (from_environment(d) < 0)
 		return 2;
-	while ((opt = getopt_long(argc, argv, "fS:P:l:i:b:w:c:r:hV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "fS:P:l:i:b:w:c:r:thV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'f': d->opts.foreground = 1; break;
 		case 'S': a->socket = optarg; break;
@@ -233,6 +241,12 @@ int lvsd_options(struct lvsd *d, int argc, char **argv, struct lvsd_args *a)
 		case OPT_TUN_DEV: d->opts.tun_dev = optarg; break;
 		case 'c': d->opts.config_file = optarg; break;
 		case 'r': d->opts.restore_file = optarg; break;
+		case 't': a->config_test = 1; break;
+		case OPT_SYSLOG_FACILITY:
+			if ((d->syslog_facility = lvs_syslog_facility(optarg)) < 0)
+				return bad_value("--syslog-facility", "a syslog facility (daemon, local0..local7, ...)",
+						 optarg);
+			break;
 		case OPT_SHOW: a->show = optarg; break;
 		case OPT_CMD: a->cmd = optarg; break;
 		case OPT_WAIT:

@@ -2,6 +2,7 @@
  * lvsc_get_text / lvsc_command, and lvsd's own: "ip_vs", "ip_vs_stats",
  * "status"; commands "reload", "help", "version" (and admin.c's). */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -80,6 +81,9 @@ int lvsd_cmd(struct lvsd *d, const char *line, struct strbuf *out)
 int lvsd_reload(struct lvsd *d, struct strbuf *out)
 {
 	int res = 0;
+	char failed[300] = "";
+
+	lvsd_notify_reloading(d);
 	for (int i = 0; i < d->nmodules_started; i++) {
 		const struct lvs_module *m = lvsd_modules[i];
 		if (!m->reload)
@@ -90,13 +94,16 @@ int lvsd_reload(struct lvsd *d, struct strbuf *out)
 			const char *why = err.buf && err.buf[0] ? err.buf : strerror(-r);
 			lvs_log(LOG_ERR, "reload of module %s failed: %s", m->name, why);
 			sb_printf(out, "%s: %s\n", m->name, why);
-			if (!res)
+			if (!res) {
 				res = r;
+				snprintf(failed, sizeof(failed), "%s: %s", m->name, why);
+			}
 		} else {
 			sb_printf(out, "%s: reloaded\n", m->name);
 		}
 		sb_free(&err);
 	}
+	lvsd_notify_reloaded(d, res < 0 ? failed : NULL);
 	return res;
 }
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <cmocka.h>
@@ -308,6 +309,18 @@ static void test_ld_unknown_and_sections(void **state)
 	expect_warning(&warn, "t.cf:3: warning: 'logfile' is a global directive; applied globally\n");
 	assert_string_equal(c->logfile, "/var/log/x");
 	assert_int_equal(c->autoreload, 1);
+	assert_int_equal(c->syslog_facility, 0);
+	cfg_free(c);
+	sb_free(&warn);
+	/* logfile= naming a syslog facility, as ldirectord reads it */
+	c = expect_ok(LD, "logfile=\"local0\"\nvirtual=10.0.0.1:80\n\treal=10.0.0.2 gate\n", &warn);
+	assert_null(warn.buf);
+	assert_null(c->logfile);
+	assert_int_equal(c->syslog_facility, LOG_LOCAL0);
+	cfg_free(c);
+	sb_free(&warn);
+	c = expect_ok(LD, "logfile=daemon\nvirtual=10.0.0.1:80\n\treal=10.0.0.2 gate\n", &warn);
+	assert_int_equal(c->syslog_facility, LOG_DAEMON);
 	cfg_free(c);
 	sb_free(&warn);
 }
