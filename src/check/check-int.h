@@ -2,7 +2,7 @@
  *   engine.c    the thread, its epoll loop, probe scheduling and results
  *   reconfig.c  building the probe set of a configuration and swapping it in
  *   servers.c   real server state, the table sync, notify/quorum scripts
- *   status.c    the "checks" text view
+ *   status.c    the "checks" text view and the real servers' facts (host.h)
  *   probe_*.c   the probe kinds
  * Everything here runs on the engine thread unless it says otherwise;
  * e->m guards what the status view reads from other threads.
@@ -71,6 +71,7 @@ struct chk_probe {
 	/* status */
 	char last_msg[160];
 	uint64_t last_change_ms, last_result_ms;
+	uint64_t started_ms, last_latency_ms;   /* the running / last finished run */
 	uint64_t runs, late;
 };
 

@@ -45,6 +45,11 @@ struct lvsd_listener {
 	void *arg;
 };
 
+struct lvsd_rs_lister {
+	lvs_host_rs_info_fn fn;
+	void *arg;
+};
+
 struct lvsd_client;
 
 struct lvsd {
@@ -80,6 +85,8 @@ struct lvsd {
 	size_t ntexts, ncmds;
 	struct lvsd_listener *listeners;
 	size_t nlisteners;
+	struct lvsd_rs_lister *rs_listers;
+	size_t nrs_listers;
 	struct lvsd_client *clients;
 	size_t nclients;
 	void **mod_state;               /* one per entry of lvsd_modules */
@@ -101,6 +108,7 @@ struct lvsd_args {
 	int wait;                /* --wait given: repeat the command's "wait" */
 	long wait_secs;          /* its limit; 0 = none */
 	int config_test;                /* -t: check -c FILE and exit */
+	int json;                       /* --json: --show VIEW asks for "VIEW.json" */
 };
 int lvsd_options(struct lvsd *d, int argc, char **argv, struct lvsd_args *a);
 
@@ -179,6 +187,9 @@ const char *lvsd_wait_args(const char *cmd, int *is_wait);
 int lvsd_client_wait(const char *sock, const char *cmd, long secs);
 int lvsd_text(struct lvsd *d, const char *name, struct strbuf *out);
 int lvsd_cmd(struct lvsd *d, const char *line, struct strbuf *out);
+/* real-server facts from the modules (host.h: lvs_host_rs_info) */
+int lvsd_register_rs_info(struct lvsd *d, lvs_host_rs_info_fn fn, void *arg);
+void lvsd_rs_info(struct lvsd *d, lvs_host_rs_emit_fn emit, void *emit_arg);
 /* every started module's reload hook; a line per module in out */
 int lvsd_reload(struct lvsd *d, struct strbuf *out);
 

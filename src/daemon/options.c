@@ -10,6 +10,7 @@
 #include "ctl/client.h"
 #include "lib/cpulist.h"
 #include "lib/log.h"
+#include "http/http.h"
 
 #define MAX_CONNS_LIMIT 0x7ffffff0L     /* the core's connection table holds no more */
 
@@ -44,6 +45,9 @@ static void usage(FILE *f)
 		"      --cmd \"VERB ARGS\"     client: send a command to a running lvsd (reload, help, ...)\n"
 		"      --wait [SECONDS]      client: after --cmd \"drain|maint|wait SERVICE [SERVER]\", wait until\n"
 		"                            those servers have no connections left (exit 1 after SECONDS)\n"
+		"      --json                with --show: the view in JSON (e.g. --show status --json)\n"
+		"      --http ADDR:PORT      serve /status.json, /metrics and a status page over HTTP\n"
+		"                            (read-only; off unless given)\n"
 		"  -h, --help                this help\n"
 		"  -V, --version             print the version\n",
 		LVS_HOST_MAX_CONNS_DEFAULT, LVS_HOST_FASTPATH_MIN_PKTS_DEFAULT);
@@ -145,8 +149,8 @@ static int from_environment(struct lvsd *d)
 
 enum {
 	OPT_SHOW = 256, OPT_CMD, OPT_CPUS, OPT_MAX_CONNS, OPT_FASTPATH, OPT_FASTPATH_MIN_PKTS, OPT_XDP_TX,
-	OPT_SET, OPT_TUN_DEV, OPT_WAIT,
 	OPT_SYSLOG_FACILITY,
+	OPT_SET, OPT_TUN_DEV, OPT_WAIT, OPT_JSON, OPT_HTTP,
 };
 
 static const struct option longopts[] = {
@@ -171,6 +175,8 @@ static const struct option longopts[] = {
 	{ "show", required_argument, NULL, OPT_SHOW },
 	{ "cmd", required_argument, NULL, OPT_CMD },
 	{ "wait", optional_argument, NULL, OPT_WAIT },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "http", required_argument, NULL, OPT_HTTP },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -257,6 +263,12 @@ int lvsd_options(struct lvsd *d, int argc, char **argv, struct lvsd_args *a)
 				return bad_value("--wait", "seconds", optarg);
 			a->wait = 1;
 			a->wait_secs = optarg ? v : 0;
+			break;
+		case OPT_JSON: a->json = 1; break;
+		case OPT_HTTP:
+			if (lvs_http_addr_parse(optarg, NULL) < 0)
+				return bad_value("--http", "ADDR:PORT (e.g. 127.0.0.1:8080 or [::1]:8080)", optarg);
+			d->opts.http = optarg;
 			break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("lvsd %s\n", LVSD_VERSION); return 0;
