@@ -92,7 +92,7 @@ TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
 BINS := $(if $(LVSD_SRCS),$(BUILD)/lvsd) $(if $(IPVSADM_SRCS),$(BUILD)/ipvsadm)
 
-.PHONY: all test unit demo bench bench-micro install clean deps deb
+.PHONY: all test unit demo bench bench-micro install clean deps deb progs
 all: $(BINS) $(BUILD)/ipvsadm-save $(BUILD)/ipvsadm-restore $(TOOL_BINS) $(UNIT_BINS) $(EXTRA_TARGETS)
 
 $(BUILD)/obj/%.o: %.c
@@ -156,11 +156,13 @@ bench-micro:
 
 # lvs-decap is for LVS-TUN real servers (README: kernels without ipip)
 COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
-install: all
+INSTALL_PROGS := $(BINS) $(BUILD)/ipvsadm-save $(BUILD)/ipvsadm-restore $(BUILD)/tools/lvs-decap
+# only what install installs (the package build needs no tests or benchmarks)
+progs: $(INSTALL_PROGS)
+install: $(INSTALL_PROGS)
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)/lib/systemd/system \
 		$(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(COMPLETIONDIR)
-	install -m 755 $(BINS) $(BUILD)/ipvsadm-save $(BUILD)/ipvsadm-restore $(BUILD)/tools/lvs-decap \
-		$(DESTDIR)$(SBINDIR)/
+	install -m 755 $(INSTALL_PROGS) $(DESTDIR)$(SBINDIR)/
 	install -m 644 docs/man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	sed 's|@SBINDIR@|$(SBINDIR)|g' packaging/lvsd.service.in > $(DESTDIR)/lib/systemd/system/lvsd.service
 	sed 's|@SBINDIR@|$(SBINDIR)|g; s|@LIBEXECDIR@|$(LIBEXECDIR)|g' packaging/ipvsadm.service.in \
