@@ -179,7 +179,7 @@ DEB_SRC := build/deb/lvsd-src
 deb:
 	scripts/deps.sh deb
 	rm -rf build/deb && mkdir -p $(DEB_SRC)
-	tar -cf - --exclude=./build --exclude=./build-san --exclude=./build-deb --exclude=./.git . | tar -C $(DEB_SRC) -xf -
+	tar -cf - --exclude=./build --exclude=./build-san --exclude=./build-deb --exclude=./build-fuzz --exclude=./.git . | tar -C $(DEB_SRC) -xf -
 	cd $(DEB_SRC) && DEB_BUILD_OPTIONS="parallel=2 $$DEB_BUILD_OPTIONS" dpkg-buildpackage -us -uc -b
 	rm -rf $(DEB_SRC)
 	@ls build/deb/*.deb

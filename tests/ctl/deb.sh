@@ -59,9 +59,13 @@ had_ipvsadm=0
 dpkg-query -W -f='${Status}' ipvsadm 2>/dev/null | grep -q '^install ok installed' && had_ipvsadm=1
 echo "# Debian's ipvsadm installed before: $had_ipvsadm"
 [ -f /etc/default/ipvsadm ] && cp /etc/default/ipvsadm "$work/default-ipvsadm.before"
+# policy-rc.d: no service starts (another one, e.g. scripts/deps.sh's, is
+# left alone, and this one is removed only while it is still this one)
+policy_mark="# written by lvsd's tests/ctl/deb.sh $$"
 wrote_policy=0
 if [ ! -e /usr/sbin/policy-rc.d ]; then
-	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && wrote_policy=1
+	printf '#!/bin/sh\n%s\nexit 101\n' "$policy_mark" >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d &&
+		wrote_policy=1
 fi
 export DEBIAN_FRONTEND=noninteractive
 
@@ -91,7 +95,7 @@ restore_machine() {
 			dpkg_w --purge lvsd
 		fi
 	fi
-	[ $wrote_policy = 1 ] && rm -f /usr/sbin/policy-rc.d
+	[ $wrote_policy = 1 ] && grep -qxF "$policy_mark" /usr/sbin/policy-rc.d 2>/dev/null && rm -f /usr/sbin/policy-rc.d
 	return 0
 }
 trap 'restore_machine; _common_cleanup' EXIT
@@ -128,23 +132,24 @@ tap_check "... still installed, /usr/sbin/ipvsadm still lvsd's" \
 	eval 'dpkg-query -W -f="\${Status}" lvsd | grep -q "install ok installed" && [ "$(dpkg -S /usr/sbin/ipvsadm)" = "lvsd: /usr/sbin/ipvsadm" ]'
 
 # ---- Debian's ldirectord, normal (daemon) mode, drives the packaged lvsd
-ns_dir=lvsd-deb-d$$ ns_rs=lvsd-deb-r$$
-ns_add "$ns_dir" && ns_add "$ns_rs" || tap_fail "namespaces"
-ip link add deb$$a netns "$ns_dir" type veth peer name deb$$b netns "$ns_rs"
-ip -n "$ns_dir" addr add 10.66.0.1/24 dev deb$$a
-ip -n "$ns_rs" addr add 10.66.0.2/24 dev deb$$b
-for n in "$ns_dir" "$ns_rs"; do ip -n "$n" link set lo up; done
-ip -n "$ns_dir" link set deb$$a up
-ip -n "$ns_rs" link set deb$$b up
-mkdir -p "$work/www" && echo "lvsd-deb real server" >"$work/www/index.html"
-bg_start rs ip netns exec "$ns_rs" python3 -m http.server 80 --bind 10.66.0.2 --directory "$work/www"
-ns_wait_tcp "$ns_dir" 10.66.0.2 80 || tap_fail "the real server answers"
+ldirectord_checks() {
+	ns_dir=lvsd-deb-d$$ ns_rs=lvsd-deb-r$$
+	ns_add "$ns_dir" && ns_add "$ns_rs" || tap_fail "namespaces"
+	ip link add deb$$a netns "$ns_dir" type veth peer name deb$$b netns "$ns_rs"
+	ip -n "$ns_dir" addr add 10.66.0.1/24 dev deb$$a
+	ip -n "$ns_rs" addr add 10.66.0.2/24 dev deb$$b
+	for n in "$ns_dir" "$ns_rs"; do ip -n "$n" link set lo up; done
+	ip -n "$ns_dir" link set deb$$a up
+	ip -n "$ns_rs" link set deb$$b up
+	mkdir -p "$work/www" && echo "lvsd-deb real server" >"$work/www/index.html"
+	bg_start rs ip netns exec "$ns_rs" python3 -m http.server 80 --bind 10.66.0.2 --directory "$work/www"
+	ns_wait_tcp "$ns_dir" 10.66.0.2 80 || tap_fail "the real server answers"
 
-export LVSD_SOCKET=$work/lvsd.sock
-lvsd_run lvsd_pid "$work/lvsd.log" ip netns exec "$ns_dir" /usr/sbin/lvsd -f -b none -S "$LVSD_SOCKET" ||
-	tap_fail "the packaged lvsd starts"
-cf=$work/lvsd-deb-$$.cf
-cat >"$cf" <<CFG
+	export LVSD_SOCKET=$work/lvsd.sock
+	lvsd_run lvsd_pid "$work/lvsd.log" ip netns exec "$ns_dir" /usr/sbin/lvsd -f -b none -S "$LVSD_SOCKET" ||
+		tap_fail "the packaged lvsd starts"
+	cf=$work/lvsd-deb-$$.cf
+	cat >"$cf" <<CFG
 checktimeout=3
 checkinterval=1
 quiescent=no
@@ -157,26 +162,32 @@ virtual=10.66.1.100:80
 	request="index.html"
 	receive="lvsd-deb real server"
 CFG
-ld_pidfile=/var/run/ldirectord.$(basename "$cf").pid
-# from a directory without ./ipvsadm: the normal mode uses /sbin or /usr/sbin
-(cd "$work/www" && ip netns exec "$ns_dir" env LVSD_SOCKET="$LVSD_SOCKET" PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-	/usr/sbin/ldirectord "$cf" start) >"$work/ld.out" 2>&1
-rc=$?
-tap_check "ldirectord CONFIG start (daemon mode) succeeds" [ $rc = 0 ]
-wait_for 10 test -s "$ld_pidfile" && cleanup_pid "$(cat "$ld_pidfile")"
-tap_check "ldirectord runs as a daemon (pid file)" eval 'kill -0 "$(cat "$ld_pidfile" 2>/dev/null)" 2>/dev/null'
-tap_check "ipvsadm -L -n lists the service ldirectord added" \
-	wait_for 15 eval '/usr/sbin/ipvsadm -L -n | grep -q "^TCP  10.66.1.100:80 wrr"'
-tap_check "... with the real server it checked (Masq, weight 2)" \
-	wait_for 15 eval '/usr/sbin/ipvsadm -L -n | grep -Eq "^  -> 10.66.0.2:80 +Masq +2 "'
-ip netns exec "$ns_dir" env LVSD_SOCKET="$LVSD_SOCKET" /usr/sbin/ldirectord "$cf" stop >>"$work/ld.out" 2>&1
-tap_check "ldirectord CONFIG stop removes the service again" \
-	wait_for 10 eval '! /usr/sbin/ipvsadm -L -n | grep -q "10.66.1.100:80"'
-tap_check "ldirectord logged no ipvsadm failure" \
-	eval '! grep -q "system(.*) failed\|Can not find ipvsadm" "$work/ld.out" "$work/ldirectord.log" 2>/dev/null'
-lvsd_reap "$lvsd_pid" "$work/lvsd.log"
-tap_check "the packaged lvsd exits cleanly" [ $? = 0 ]
-kill_wait "$rs"
+	ld_pidfile=/var/run/ldirectord.$(basename "$cf").pid
+	# from a directory without ./ipvsadm: the normal mode uses /sbin or /usr/sbin
+	(cd "$work/www" && ip netns exec "$ns_dir" env LVSD_SOCKET="$LVSD_SOCKET" PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		/usr/sbin/ldirectord "$cf" start) >"$work/ld.out" 2>&1
+	rc=$?
+	tap_check "ldirectord CONFIG start (daemon mode) succeeds" [ $rc = 0 ]
+	wait_for 10 test -s "$ld_pidfile" && cleanup_pid "$(cat "$ld_pidfile")"
+	tap_check "ldirectord runs as a daemon (pid file)" eval 'kill -0 "$(cat "$ld_pidfile" 2>/dev/null)" 2>/dev/null'
+	tap_check "ipvsadm -L -n lists the service ldirectord added" \
+		wait_for 15 eval '/usr/sbin/ipvsadm -L -n | grep -q "^TCP  10.66.1.100:80 wrr"'
+	tap_check "... with the real server it checked (Masq, weight 2)" \
+		wait_for 15 eval '/usr/sbin/ipvsadm -L -n | grep -Eq "^  -> 10.66.0.2:80 +Masq +2 "'
+	ip netns exec "$ns_dir" env LVSD_SOCKET="$LVSD_SOCKET" /usr/sbin/ldirectord "$cf" stop >>"$work/ld.out" 2>&1
+	tap_check "ldirectord CONFIG stop removes the service again" \
+		wait_for 10 eval '! /usr/sbin/ipvsadm -L -n | grep -q "10.66.1.100:80"'
+	tap_check "ldirectord logged no ipvsadm failure" \
+		eval '! grep -q "system(.*) failed\|Can not find ipvsadm" "$work/ld.out" "$work/ldirectord.log" 2>/dev/null'
+	lvsd_reap "$lvsd_pid" "$work/lvsd.log"
+	tap_check "the packaged lvsd exits cleanly" [ $? = 0 ]
+	kill_wait "$rs"
+}
+if [ -x /usr/sbin/ldirectord ]; then
+	ldirectord_checks
+else
+	echo "# ldirectord is not installed: its checks are left out"
+fi
 
 # ---- purge: nothing of lvsd stays
 # ldirectord depends on ipvsadm, which lvsd provides: Debian's ipvsadm
