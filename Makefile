@@ -5,6 +5,7 @@
 #   make demo       the seeds' LVS-NAT lab in namespaces (MODE=nat|dr|tun)
 #   make bench      benchmarks, reports into bench/results/
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make deb        the Debian package, into build/deb/
 #
 # Sources are discovered by directory; a directory may add flags or targets
 # in its own module.mk (included below) so that modules stay independent.
@@ -31,6 +32,8 @@ LDLIBS += -lpthread
 
 PREFIX ?= /usr/local
 DESTDIR ?=
+SBINDIR ?= $(PREFIX)/sbin
+LIBEXECDIR ?= $(PREFIX)/lib/lvsd
 
 # module.mk files append to these
 LVSD_LDLIBS :=
@@ -65,7 +68,7 @@ DEP_HEADERS := bpf/bpf_helpers.h:libbpf-dev xdp/xsk.h:libxdp-dev libmnl/libmnl.h
 	linux/if_xdp.h:linux-libc-dev
 DEP_TOOLS := $(firstword $(CC)):build-essential clang:clang
 DEP_INCDIRS := /usr/include /usr/include/*-linux-gnu* /usr/local/include
-DEP_GOALS := $(filter-out test demo bench bench-micro deps clean,$(or $(MAKECMDGOALS),all))
+DEP_GOALS := $(filter-out test demo bench bench-micro deps clean deb,$(or $(MAKECMDGOALS),all))
 ifneq ($(DEP_GOALS),)
 ifneq ($(LVSD_DEPCHECK),0)
 dep_pkg = $(lastword $(subst :, ,$(1)))
@@ -90,7 +93,7 @@ TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
 BINS := $(if $(LVSD_SRCS),$(BUILD)/lvsd) $(if $(IPVSADM_SRCS),$(BUILD)/ipvsadm)
 
-.PHONY: all test unit demo bench bench-micro install clean deps
+.PHONY: all test unit demo bench bench-micro install clean deps deb progs
 all: $(BINS) $(BUILD)/ipvsadm-save $(BUILD)/ipvsadm-restore $(TOOL_BINS) $(UNIT_BINS) $(EXTRA_TARGETS)
 
 $(BUILD)/obj/%.o: %.c
@@ -153,13 +156,34 @@ bench-micro:
 	bench/run.sh --micro-only
 
 # lvs-decap is for LVS-TUN real servers (README: kernels without ipip)
-install: all
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)/lib/systemd/system
-	install -m 755 $(BINS) $(BUILD)/ipvsadm-save $(BUILD)/ipvsadm-restore $(BUILD)/tools/lvs-decap \
-		$(DESTDIR)$(PREFIX)/sbin/
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+INSTALL_PROGS := $(BINS) $(BUILD)/ipvsadm-save $(BUILD)/ipvsadm-restore $(BUILD)/tools/lvs-decap
+# only what install installs (the package build needs no tests or benchmarks)
+progs: $(INSTALL_PROGS)
+install: $(INSTALL_PROGS)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)/lib/systemd/system \
+		$(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(COMPLETIONDIR)
+	install -m 755 $(INSTALL_PROGS) $(DESTDIR)$(SBINDIR)/
 	install -m 644 docs/man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
-	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' packaging/lvsd.service.in > $(DESTDIR)/lib/systemd/system/lvsd.service
-	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' packaging/ipvsadm.service.in > $(DESTDIR)/lib/systemd/system/ipvsadm.service
+	sed 's|@SBINDIR@|$(SBINDIR)|g' packaging/lvsd.service.in > $(DESTDIR)/lib/systemd/system/lvsd.service
+	sed 's|@SBINDIR@|$(SBINDIR)|g; s|@LIBEXECDIR@|$(LIBEXECDIR)|g' packaging/ipvsadm.service.in \
+		> $(DESTDIR)/lib/systemd/system/ipvsadm.service
+	sed 's|@SBINDIR@|$(SBINDIR)|g' packaging/ipvsadm-service.in > $(DESTDIR)$(LIBEXECDIR)/ipvsadm-service
+	chmod 755 $(DESTDIR)$(LIBEXECDIR)/ipvsadm-service
+	install -m 644 packaging/bash-completion/ipvsadm packaging/bash-completion/lvsd $(DESTDIR)$(COMPLETIONDIR)/
+
+# dpkg-buildpackage writes next to the source tree, so the package is built
+# from a copy in build/deb/ (its own build tree, build-deb): the .deb,
+# .buildinfo and .changes land in build/deb/ and nothing outside the tree
+# is written; the copy is removed afterwards.
+DEB_SRC := build/deb/lvsd-src
+deb:
+	scripts/deps.sh deb
+	rm -rf build/deb && mkdir -p $(DEB_SRC)
+	tar -cf - --exclude=./build --exclude=./build-san --exclude=./build-deb --exclude=./build-fuzz --exclude=./.git . | tar -C $(DEB_SRC) -xf -
+	cd $(DEB_SRC) && DEB_BUILD_OPTIONS="parallel=2 $$DEB_BUILD_OPTIONS" dpkg-buildpackage -us -uc -b
+	rm -rf $(DEB_SRC)
+	@ls build/deb/*.deb
 
 clean:
 	rm -rf build build-san

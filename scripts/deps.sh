@@ -1,6 +1,6 @@
 #!/bin/bash
 # Installs the Debian packages a target needs, only when some are missing.
-#   scripts/deps.sh build|test|demo|bench
+#   scripts/deps.sh build|test|demo|bench|deb
 set -eu
 build_pkgs="build-essential pkg-config clang llvm libbpf-dev libxdp-dev libelf-dev zlib1g-dev
   libmnl-dev libcurl4-openssl-dev libmicrohttpd-dev libnftables-dev libcmocka-dev bpftool linux-libc-dev"
@@ -14,13 +14,17 @@ run_pkgs="iproute2 iptables nftables curl netcat-openbsd socat busybox procps ps
 test_pkgs="libclang-rt-dev net-tools python3 python3-scapy ldirectord keepalived iputils-ping openssl ethtool systemd
   wrk iperf3 nginx-light haproxy gnuplot-nox jq chromium"
 bench_pkgs="haproxy nginx-light wrk iperf3 gnuplot-nox linux-perf ethtool"
+# make deb: dpkg-buildpackage, dh and lintian; tests/ctl/deb.sh builds and
+# checks the package, so `test` installs them too
+deb_pkgs="dpkg-dev debhelper fakeroot lintian"
 
 case "${1:-build}" in
 build) want="$build_pkgs" ;;
-test) want="$build_pkgs $run_pkgs $test_pkgs" ;;
+test) want="$build_pkgs $run_pkgs $test_pkgs $deb_pkgs" ;;
 demo) want="$build_pkgs $run_pkgs" ;;
 bench) want="$build_pkgs $run_pkgs $test_pkgs $bench_pkgs" ;;
-*) echo "usage: $0 build|test|demo|bench" >&2; exit 2 ;;
+deb) want="$build_pkgs $deb_pkgs" ;;
+*) echo "usage: $0 build|test|demo|bench|deb" >&2; exit 2 ;;
 esac
 
 missing=()

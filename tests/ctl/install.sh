@@ -33,8 +33,15 @@ for opt in -t -p -d -v; do
 done
 unit=$dest/lib/systemd/system
 tap_check "lvsd.service installed with the sbin path" grep -qx "ExecStart=/usr/sbin/lvsd \$LVSD_OPTS" "$unit/lvsd.service"
-tap_check "ipvsadm.service restores /etc/ipvsadm.rules" grep -q "/usr/sbin/ipvsadm-restore < \"\$RULES\"" "$unit/ipvsadm.service"
-tap_check "no @SBINDIR@ left in the units" bash -c "! grep -q @ '$unit/lvsd.service' '$unit/ipvsadm.service'"
+tap_check "ipvsadm.service runs the installed helper" grep -qx "ExecStart=/usr/lib/lvsd/ipvsadm-service start" "$unit/ipvsadm.service"
+helper=$dest/usr/lib/lvsd/ipvsadm-service
+tap_check "the helper is installed executable, with the sbin path" \
+	eval '[ -x "$helper" ] && grep -qx "SBINDIR=/usr/sbin" "$helper"'
+tap_check "no @...@ left in the units and the helper" bash -c "! grep -q @ '$unit/lvsd.service' '$unit/ipvsadm.service' '$helper'"
+for c in ipvsadm lvsd; do
+	tap_check "bash completion for $c installed" \
+		cmp -s "$dest/usr/share/bash-completion/completions/$c" "$LVSD_TOP/packaging/bash-completion/$c"
+done
 if command -v systemd-analyze >/dev/null; then
 	out=$(cd "$unit" && SYSTEMD_LOG_LEVEL=err systemd-analyze verify --man=no ./lvsd.service 2>&1 | grep -v -e "ipvsadm" -e "Cannot find" -e "No such file")
 	tap_check "systemd-analyze verify lvsd.service" [ -z "$out" ]
