@@ -36,6 +36,7 @@ struct snap_dest {
 	struct lvs_dest_conf conf;
 	int active, inactive, persistent;
 	int in_table;                   /* 0: only a lister knows it (e.g. removed while down) */
+	enum lvs_admin admin;           /* the operator's drain/maint outranks the check's state */
 	struct lvs_stats_view st;
 	const struct rs_fact *fact;
 };
@@ -145,6 +146,7 @@ static void copy_service(struct snap *sn, struct snap_svc *s, struct lvs_service
 		d->inactive = __atomic_load_n(&dst->inactconns, __ATOMIC_RELAXED);
 		d->persistent = __atomic_load_n(&dst->persistconns, __ATOMIC_RELAXED);
 		d->in_table = 1;
+		d->admin = __atomic_load_n(&dst->admin, __ATOMIC_RELAXED);
 		lvs_stats_read(&dst->stats, &d->st);
 	}
 }
@@ -261,9 +263,14 @@ static const char *dest_label(const struct lvs_dest_conf *c, char *buf, size_t l
 	return buf;
 }
 
-/* the state shown for a real server: the lister's, else "no check" */
+/* the state shown for a real server: the operator's DRAIN or MAINT, else
+ * the lister's, else "no check" */
 static const char *dest_state(const struct snap_dest *d)
 {
+	if (d->admin == LVS_ADMIN_DRAIN)
+		return "DRAIN";
+	if (d->admin == LVS_ADMIN_MAINT)
+		return "MAINT";
 	if (d->fact && d->fact->state[0])
 		return d->fact->state;
 	return "no check";
@@ -317,6 +324,7 @@ static void json_dest(struct json_w *w, const struct snap_dest *d)
 	json_ki64(w, "persistent_conns", d->persistent);
 	json_kbool(w, "in_table", d->in_table);
 	json_kstr(w, "state", dest_state(d));
+	json_kstr(w, "admin", lvs_admin_name(d->admin));
 	json_key(w, "check");
 	if (d->fact) {
 		json_obj(w);

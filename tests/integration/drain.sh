@@ -73,6 +73,8 @@ tap_check "the transfer was still running when A was drained" kill -0 "$getpid"
 tap_check "ipvsadm -L -n shows A with weight 0" has_weight "$a" 0
 tap_check "lvsd --show status marks A drained" \
 	eval "lvsc --show status | grep -qE '^  TCP  $VIP:80  $a:80  drain'"
+rsjson() { lvsc --show status --json | jq -r --arg a "$1" '[.services[].real_servers[] | select(.address == $a)][0] | "\(.state) \(.admin) \(.weight)"'; }
+tap_check "status.json: A is DRAIN, admin drain, weight 0 ($(rsjson "$a"))" test "$(rsjson "$a")" = "DRAIN drain 0"
 lvsc --cmd "wait tcp:$VIP:80 $a:80" --wait 1 >/dev/null 2>"$LAB_TMP/wait1.err"
 rc=$?
 tap_check "--wait 1 exits non-zero while A's transfer is open (rc $rc)" test "$rc" != 0
@@ -170,6 +172,7 @@ hold_close
 out=$(new20)
 tap_check "maint: 20 new connections all reach B" test "$(count_of "RS$bn" "$out")" = 20
 tap_check "status marks A maint" eval "lvsc --show status | grep -q '$a:80  maint'"
+tap_check "status.json: A is MAINT ($(rsjson "$a"))" test "$(rsjson "$a")" = "MAINT maint 0"
 tap_check "ready again" lvsc --cmd "ready $VIP:80"
 out=$(new20)
 ca=$(count_of "RS$an" "$out")
