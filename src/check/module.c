@@ -18,6 +18,7 @@
 #include <syslog.h>
 
 #include "check.h"
+#include "config/apply.h"
 #include "host/host.h"
 
 struct check_module {
@@ -51,6 +52,12 @@ static int load(const char *path, struct cfg **c, struct strbuf *err)
 	struct strbuf why = STRBUF_INIT, warn = STRBUF_INIT;
 	int ret = cfg_parse_file(path, CFG_FMT_AUTO, c, &why, &warn);
 
+	if (!ret && (ret = cfg_validate(*c, &why))) {
+		cfg_free(*c);
+		*c = NULL;
+	}
+	while (why.len && why.buf[why.len - 1] == '\n')
+		why.buf[--why.len] = 0;
 	if (warn.buf) {
 		char *save = NULL;
 

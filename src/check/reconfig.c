@@ -421,14 +421,45 @@ void chk_stat_file(const char *path, struct timespec *mt, off_t *size)
 	}
 }
 
-/* parse the file; its warnings are logged, an error is logged and put in
- * err.  0 or -EINVAL */
+/* a reload that would delete running services while an include matched
+ * no file is refused: the file may be missing only for a moment, and
+ * its absence is never a reason to take services down.  0 or -EINVAL */
+static int check_missing_includes(struct chk_engine *e, const struct cfg *c, struct strbuf *eb)
+{
+	size_t dropped = 0;
+	int line, local;
+	const char *file;
+
+	if (!cfg_missing_includes(c, &line))
+		return 0;
+	pthread_mutex_lock(&e->m);
+	for (size_t i = 0; e->cfg && i < e->cfg->nsvcs; i++)
+		dropped += cfg_find_service(c, &e->cfg->svcs[i].s) < 0;
+	pthread_mutex_unlock(&e->m);
+	if (!dropped)
+		return 0;
+	file = cfg_where(c, line, &local);
+	sb_printf(eb, "%s:%d: an include matched no file and %zu running virtual service(s) are not in the "
+		  "new configuration: not removing them", file, local, dropped);
+	return -EINVAL;
+}
+
+/* parse the file and check it against a scratch table (config/apply.h);
+ * its warnings are logged, errors are logged and put in err (every
+ * failure the check finds, one per line).  0 or -EINVAL */
 static int load_file(struct chk_engine *e, struct cfg **out, struct strbuf *err)
 {
 	struct strbuf eb = STRBUF_INIT, wb = STRBUF_INIT;
 	int ret = cfg_parse_file(e->path, CFG_FMT_AUTO, out, &eb, &wb);
-	const char *msg = eb.buf ? eb.buf : "parse error";
+	const char *msg;
 
+	if (!ret && ((ret = cfg_validate(*out, &eb)) || (ret = check_missing_includes(e, *out, &eb)))) {
+		cfg_free(*out);
+		*out = NULL;
+	}
+	while (eb.len && eb.buf[eb.len - 1] == '\n')
+		eb.buf[--eb.len] = 0;
+	msg = eb.buf ? eb.buf : "parse error";
 	if (wb.buf) {
 		char *save = NULL;
 

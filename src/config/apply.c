@@ -232,3 +232,63 @@ int cfg_remove_service(struct lvs_table *t, const struct cfg_service *cs, cfg_lo
 		logf_(log, arg, LOG_NOTICE, "Deleted virtual service %s", cs->name);
 	return ret ? ret : 1;
 }
+
+/* one validation failure: "file:line: what: reason" */
+static void invalid(const struct cfg *c, int line, struct strbuf *err, const char *what, const char *why)
+{
+	int local;
+	const char *file = cfg_where(c, line, &local);
+
+	sb_printf(err, "%s:%d: %s: %s\n", file, local, what, why);
+}
+
+static void validate_dest(const struct cfg *c, struct lvs_table *t, const struct cfg_service *cs,
+			  const struct lvs_dest_conf *d, int line, const char *kind, int *bad, struct strbuf *err)
+{
+	char hp[INET6_ADDRSTRLEN + 10], what[160];
+	int ret = lvs_add_dest(t, &cs->s, d);
+
+	if (!ret || ret == -EEXIST)   /* the same server twice is one */
+		return;
+	cfg_hostport_str(d->af, &d->addr, d->port, hp, sizeof(hp));
+	snprintf(what, sizeof(what), "%s server %s of %s", kind, hp, cs->name);
+	invalid(c, line, err, what, ret == -ERANGE ? "weight or thresholds out of range" : strerror(-ret));
+	(*bad)++;
+}
+
+int cfg_validate(const struct cfg *c, struct strbuf *err)
+{
+	struct lvs_table *t = lvs_table_new();
+	char why[96];
+	int bad = 0;
+
+	if (!t)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->nsvcs; i++) {
+		const struct cfg_service *cs = &c->svcs[i];
+		int ret = lvs_add_service(t, &cs->s);
+
+		if (ret == -ENOMEM)
+			goto nomem;
+		if (ret && ret != -EEXIST) {
+			if (ret == -ENOENT)
+				snprintf(why, sizeof(why), "unknown scheduler '%.*s'", LVS_SCHEDNAME_MAXLEN,
+					 cs->s.sched_name);
+			else
+				snprintf(why, sizeof(why), "%s", strerror(-ret));
+			invalid(c, cs->line, err, cs->name, why);
+			bad++;
+			continue;   /* its servers cannot be tried without it */
+		}
+		for (size_t j = 0; j < cs->nreals; j++)
+			validate_dest(c, t, cs, &cs->reals[j].d, cs->reals[j].line ? cs->reals[j].line : cs->line,
+				      "real", &bad, err);
+		if (cs->has_sorry)
+			validate_dest(c, t, cs, &cs->sorry, cs->line, "sorry", &bad, err);
+	}
+	lvs_table_free(t);
+	return bad ? -EINVAL : 0;
+nomem:
+	lvs_table_free(t);
+	return -ENOMEM;
+}

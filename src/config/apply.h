@@ -37,6 +37,13 @@ int cfg_sync_service(struct lvs_table *t, const struct cfg_service *cs, const ui
 /* delete the service (if present) */
 int cfg_remove_service(struct lvs_table *t, const struct cfg_service *cs, cfg_log_fn log, void *arg);
 
+/* Can every service of c, and every real and sorry server of it, go
+ * into a table?  Tried on a scratch table (the live one is not touched),
+ * whatever the servers' health, so that a reload is refused before any
+ * change rather than half applied.  0, or -EINVAL with one "file:line:
+ * message" line in err for EACH failure (-ENOMEM: out of memory). */
+int cfg_validate(const struct cfg *c, struct strbuf *err);
+
 /* index of the service in `c` with the same key, or -1 */
 int cfg_find_service(const struct cfg *c, const struct lvs_service_conf *key);
 
