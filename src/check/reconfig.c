@@ -348,22 +348,36 @@ static void restore_subs(struct chk_engine *e, uint64_t now)
 	chk_rt_free(old_rt, e->cfg);
 }
 
-void chk_apply_config(struct chk_engine *e, struct cfg *c)
+/* under e->m: the probe set's counters */
+static void count_probes(struct chk_engine *e)
+{
+	e->st.nprobes = (uint32_t)e->nprobes;
+	e->st.nup = 0;
+	for (size_t i = 0; i < e->nprobes; i++)
+		e->st.nup += e->probes[i]->h.up;
+}
+
+int chk_apply_config(struct chk_engine *e, struct cfg *c, struct strbuf *err)
 {
 	struct build b;
 	uint64_t now = lvs_now_ms();
 	struct cfg *old = e->cfg;
 	struct chk_svc_rt *old_rt = e->rt;
-	struct chk_probe **old_probes = e->probes, **heap = NULL;
+	struct chk_probe **old_probes = e->probes, **heap = NULL, **old_heap = e->heap;
 	size_t old_n = e->nprobes;
-	uint8_t *dirty = NULL;
+	uint8_t *dirty = NULL, *old_dirty = e->dirty;
+	int ret;
 
 	if (build_probes(e, c, &b, now))
 		goto fail_build;
 	heap = calloc(b.n + 1, sizeof(*heap));
 	dirty = calloc(c->nsvcs + 1, 1);
-	if (!heap || !dirty)
+	ret = -ENOMEM;
+	if (!heap || !dirty) {
+		if (err)
+			sb_printf(err, "out of memory applying %s", c->path);
 		goto fail;
+	}
 	spread_new(&b, now);
 
 	pthread_mutex_lock(&e->m);
@@ -371,38 +385,57 @@ void chk_apply_config(struct chk_engine *e, struct cfg *c)
 	e->rt = b.rt;
 	e->probes = b.probes;
 	e->nprobes = b.n;
-	free(e->heap);
 	e->heap = heap;
-	free(e->dirty);
 	e->dirty = dirty;
 	chk_heap_build(e);
-	e->st.nprobes = (uint32_t)b.n;
-	e->st.nup = 0;
-	for (size_t i = 0; i < b.n; i++)
-		e->st.nup += b.probes[i]->h.up;
+	count_probes(e);
 	pthread_mutex_unlock(&e->m);
 
 	chk_open_logfile(e);
 	chk_poll_maintenance(e);  /* before the first sync: such a server never shows up */
-	chk_sync_all(e, old);
+	ret = chk_sync_all(e, old, err);
+	if (ret) {
+		/* the table was rolled back: so is the engine (no probe of c has run) */
+		pthread_mutex_lock(&e->m);
+		e->cfg = old;
+		e->rt = old_rt;
+		e->probes = old_probes;
+		e->nprobes = old_n;
+		e->heap = old_heap;
+		e->dirty = old_dirty;
+		chk_heap_build(e);
+		count_probes(e);
+		pthread_mutex_unlock(&e->m);
+		chk_open_logfile(e);
+		chk_log(e, LOG_ERR, "%s could not be applied; keeping the running configuration", c->path);
+		goto fail;
+	}
 	chk_log(e, LOG_NOTICE, "configuration %s active: %zu virtual services, %zu checks", c->path, c->nsvcs, b.n);
 
 	for (size_t i = 0; i < old_n; i++)
 		if (!old_probes[i]->keep)
 			chk_probe_free(e, old_probes[i]);
 	free(old_probes);
+	free(old_heap);
+	free(old_dirty);
 	chk_rt_free(old_rt, old);
 	cfg_free(old);
-	return;
+	return 0;
 
 fail:
 	free(heap);
 	free(dirty);
 	build_abort(e, c, &b);
+	goto restore;
 fail_build:
 	chk_log(e, LOG_ERR, "out of memory applying %s; keeping the running configuration", c->path);
+	if (err)
+		sb_printf(err, "out of memory applying %s", c->path);
+	ret = -ENOMEM;
+restore:
 	restore_subs(e, now);
 	cfg_free(c);
+	return ret;
 }
 
 /* ---------------------------------------------------------------- the file */
@@ -522,8 +555,11 @@ void chk_poll_files(struct chk_engine *e, uint64_t now)
 	if (!e->path || !e->cfg || !e->cfg->autoreload || !note_file(e))
 		return;
 	chk_log(e, LOG_NOTICE, "%s changed on disk: reloading", e->path);
-	if (reload_file(e, &c, NULL) == 0)
-		chk_apply_config(e, c);
+	if (reload_file(e, &c, NULL) == 0 && chk_apply_config(e, c, NULL)) {
+		pthread_mutex_lock(&e->m);
+		e->st.reload_errors++;
+		pthread_mutex_unlock(&e->m);
+	}
 }
 
 int chk_engine_reload(struct chk_engine *e, struct strbuf *err)
@@ -540,5 +576,5 @@ int chk_engine_reload(struct chk_engine *e, struct strbuf *err)
 	ret = reload_file(e, &c, err);
 	if (ret)
 		return ret;
-	return chk_engine_set_config(e, c);
+	return chk_engine_set_config(e, c, err);
 }

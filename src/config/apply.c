@@ -1,4 +1,21 @@
-/* apply.c - wanted state -> minimal table changes (see apply.h). */
+/* apply.c - wanted state -> minimal table changes (see apply.h).
+ *
+ * A reload is all or nothing, in two steps:
+ *  1. cfg_validate() tries the whole new configuration on a scratch table
+ *     (every service, every real and sorry server, up or not): what the
+ *     table would refuse is found, and reported line by line, before the
+ *     live table is touched.  This is where configuration mistakes end.
+ *  2. The live table is then changed under one lock hold with an undo log
+ *     (struct cfg_txn): every add and edit records its inverse, and every
+ *     deletion waits for the commit (deleting an existing entry cannot
+ *     fail, while a deleted dest re-added goes to the head of its list
+ *     and would change the order).  What can still fail here (no memory,
+ *     an address the host refuses) is undone in reverse order, which
+ *     leaves `ipvsadm -S -n` as it was.
+ * A scratch table alone would not do (it cannot know the host's
+ * addresses), nor an undo log alone (it could not say everything that is
+ * wrong with a file, only the first failure of the servers that are up).
+ */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -52,6 +69,154 @@ struct want {
 	int is_sorry;
 };
 
+/* ---------------------------------------------------------------- the undo log */
+
+enum txn_kind {
+	TXN_ADDED_SVC,      /* undo: delete it */
+	TXN_EDITED_SVC,     /* undo: edit back to s */
+	TXN_ADDED_DEST,     /* undo: delete d */
+	TXN_EDITED_DEST,    /* undo: edit d back */
+	TXN_DEL_DEST,       /* at commit: delete d */
+	TXN_DEL_SVC,        /* at commit: delete s */
+};
+
+struct txn_op {
+	enum txn_kind kind;
+	struct lvs_service_conf s;
+	struct lvs_dest_conf d;
+	char name[80];
+};
+
+struct cfg_txn {
+	const struct cfg *c;
+	struct txn_op *ops;
+	size_t n, cap;
+	int failed;
+	struct strbuf err;
+};
+
+struct cfg_txn *cfg_txn_new(const struct cfg *c)
+{
+	struct cfg_txn *x = calloc(1, sizeof(*x));
+
+	if (x)
+		x->c = c;
+	return x;
+}
+
+/* a failure: "file:line: message" for the reload's answer */
+static void txn_fail(struct cfg_txn *x, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void txn_fail(struct cfg_txn *x, int line, const char *fmt, ...)
+{
+	va_list ap;
+	int local = line;
+	const char *file = x->c ? cfg_where(x->c, line, &local) : "config";
+
+	x->failed++;
+	sb_printf(&x->err, "%s:%d: ", file, local);
+	va_start(ap, fmt);
+	sb_vprintf(&x->err, fmt, ap);
+	va_end(ap);
+	sb_puts(&x->err, "\n");
+}
+
+static void txn_note(struct cfg_txn *x, enum txn_kind kind, const struct lvs_service_conf *s,
+		     const struct lvs_dest_conf *d, const char *name)
+{
+	if (x->n == x->cap) {
+		size_t nc = x->cap ? x->cap * 2 : 32;
+		struct txn_op *v = realloc(x->ops, nc * sizeof(*v));
+
+		if (!v) {
+			/* an op that cannot be undone must not stay */
+			txn_fail(x, 0, "out of memory recording a change of %s", name);
+			return;
+		}
+		x->ops = v;
+		x->cap = nc;
+	}
+	memset(&x->ops[x->n], 0, sizeof(x->ops[x->n]));
+	x->ops[x->n].kind = kind;
+	x->ops[x->n].s = *s;
+	if (d)
+		x->ops[x->n].d = *d;
+	snprintf(x->ops[x->n].name, sizeof(x->ops[x->n].name), "%s", name);
+	x->n++;
+}
+
+static void svc_conf_of(const struct lvs_service *svc, struct lvs_service_conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->af = svc->af;
+	c->protocol = svc->protocol;
+	c->addr = svc->addr;
+	c->port = svc->port;
+	c->fwmark = svc->fwmark;
+	memcpy(c->sched_name, svc->sched_name, sizeof(c->sched_name));
+	c->flags = svc->flags;
+	c->timeout = svc->timeout;
+	c->netmask = svc->netmask;
+	memcpy(c->pe_name, svc->pe_name, sizeof(c->pe_name));
+}
+
+static void dest_conf_of(const struct lvs_dest *d, struct lvs_dest_conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->af = d->af;
+	c->addr = d->addr;
+	c->port = d->port;
+	c->conn_flags = d->conn_flags & LVS_CONN_F_FWD_MASK;
+	c->weight = d->weight;
+	c->u_threshold = d->u_threshold;
+	c->l_threshold = d->l_threshold;
+	c->tun_type = d->tun_type;
+	c->tun_port = d->tun_port;
+	c->tun_flags = d->tun_flags;
+}
+
+int cfg_txn_end(struct cfg_txn *x, struct lvs_table *t, cfg_log_fn log, void *arg, struct strbuf *err)
+{
+	int ret = 0;
+
+	if (x->failed) {
+		for (size_t i = x->n; i-- > 0;) {
+			struct txn_op *o = &x->ops[i];
+			int r = 0;
+
+			if (o->kind == TXN_ADDED_SVC)
+				r = lvs_del_service(t, &o->s);
+			else if (o->kind == TXN_EDITED_SVC)
+				r = lvs_edit_service(t, &o->s);
+			else if (o->kind == TXN_ADDED_DEST)
+				r = lvs_del_dest(t, &o->s, &o->d);
+			else if (o->kind == TXN_EDITED_DEST)
+				r = lvs_edit_dest(t, &o->s, &o->d);
+			if (r)
+				logf_(log, arg, LOG_ERR, "Cannot undo a change of %s: %s", o->name, strerror(-r));
+		}
+		logf_(log, arg, LOG_WARNING, "Rolled back %zu table change(s): the table is as it was", x->n);
+		if (err && x->err.buf)
+			sb_append(err, x->err.buf, x->err.len);
+		ret = -EINVAL;
+	} else {
+		for (size_t i = 0; i < x->n; i++) {
+			struct txn_op *o = &x->ops[i];
+			int r = 0;
+
+			if (o->kind == TXN_DEL_DEST)
+				r = lvs_del_dest(t, &o->s, &o->d);
+			else if (o->kind == TXN_DEL_SVC)
+				r = lvs_del_service(t, &o->s);
+			if (r)
+				logf_(log, arg, LOG_ERR, "Cannot delete from %s: %s", o->name, strerror(-r));
+		}
+	}
+	free(x->ops);
+	sb_free(&x->err);
+	free(x);
+	return ret;
+}
+
 static void update_quorum(const struct cfg_service *cs, const uint8_t *real_up, int *sorry_on,
 			  cfg_log_fn log, void *arg)
 {
@@ -85,7 +250,15 @@ static void update_quorum(const struct cfg_service *cs, const uint8_t *real_up, 
 int cfg_sync_service(struct lvs_table *t, const struct cfg_service *cs, const uint8_t *real_up,
 		     int *sorry_on, cfg_log_fn log, void *arg)
 {
+	return cfg_sync_service_txn(t, cs, real_up, sorry_on, log, arg, NULL);
+}
+
+int cfg_sync_service_txn(struct lvs_table *t, const struct cfg_service *cs, const uint8_t *real_up,
+			 int *sorry_on, cfg_log_fn log, void *arg, struct cfg_txn *txn)
+{
 	struct lvs_service *svc = lvs_svc_get(t, &cs->s);
+	struct lvs_service_conf was_svc;
+	struct lvs_dest_conf was_dest;
 	struct want *want;
 	size_t nwant = 0;
 	int changes = 0, ret;
@@ -95,19 +268,28 @@ int cfg_sync_service(struct lvs_table *t, const struct cfg_service *cs, const ui
 		ret = lvs_add_service(t, &cs->s);
 		if (ret) {
 			logf_(log, arg, LOG_ERR, "Cannot add virtual service %s: %s", cs->name, strerror(-ret));
+			if (txn)
+				txn_fail(txn, cs->line, "cannot add virtual service %s: %s", cs->name, strerror(-ret));
 			return ret;
 		}
+		if (txn)
+			txn_note(txn, TXN_ADDED_SVC, &cs->s, NULL, cs->name);
 		logf_(log, arg, LOG_NOTICE, "Added virtual service %s (%s)", cs->name, cs->s.sched_name);
 		changes++;
 		svc = lvs_svc_get(t, &cs->s);
 		if (!svc)
 			return -ENOENT;
 	} else if (svc_differs(svc, &cs->s)) {
+		svc_conf_of(svc, &was_svc);
 		ret = lvs_edit_service(t, &cs->s);
 		if (ret) {
 			logf_(log, arg, LOG_ERR, "Cannot edit virtual service %s: %s", cs->name, strerror(-ret));
+			if (txn)
+				txn_fail(txn, cs->line, "cannot edit virtual service %s: %s", cs->name, strerror(-ret));
 			return ret;
 		}
+		if (txn)
+			txn_note(txn, TXN_EDITED_SVC, &was_svc, NULL, cs->name);
 		logf_(log, arg, LOG_NOTICE, "Updated virtual service %s (%s)", cs->name, cs->s.sched_name);
 		changes++;
 	}
@@ -165,7 +347,12 @@ int cfg_sync_service(struct lvs_table *t, const struct cfg_service *cs, const ui
 		int is_sorry = cs->has_sorry && gone[i].port == cs->sorry.port &&
 			       lvs_addr_equal(cs->s.af, &gone[i].addr, &cs->sorry.addr);
 
-		ret = lvs_del_dest(t, &cs->s, &gone[i]);
+		if (txn) {   /* at the commit: see the header */
+			txn_note(txn, TXN_DEL_DEST, &cs->s, &gone[i], cs->name);
+			ret = 0;
+		} else {
+			ret = lvs_del_dest(t, &cs->s, &gone[i]);
+		}
 		cfg_hostport_str(gone[i].af, &gone[i].addr, gone[i].port, hp, sizeof(hp));
 		if (ret)
 			logf_(log, arg, LOG_ERR, "Cannot delete %s server %s from %s: %s",
@@ -189,20 +376,31 @@ int cfg_sync_service(struct lvs_table *t, const struct cfg_service *cs, const ui
 			if (ret) {
 				logf_(log, arg, LOG_ERR, "Cannot add %s server %s to %s: %s", what, hp, cs->name,
 				      strerror(-ret));
+				if (txn)
+					txn_fail(txn, cs->line, "cannot add %s server %s to %s: %s", what, hp,
+						 cs->name, strerror(-ret));
 				continue;
 			}
+			if (txn)
+				txn_note(txn, TXN_ADDED_DEST, &cs->s, &want[j].d, cs->name);
 			logf_(log, arg, LOG_NOTICE, "Added %s server %s to %s (weight %d)", what, hp, cs->name,
 			      want[j].d.weight);
 			changes++;
 		} else if (dest_differs(d, &want[j].d)) {
 			int was = d->weight;
 
+			dest_conf_of(d, &was_dest);
 			ret = lvs_edit_dest(t, &cs->s, &want[j].d);
 			if (ret) {
 				logf_(log, arg, LOG_ERR, "Cannot edit %s server %s in %s: %s", what, hp, cs->name,
 				      strerror(-ret));
+				if (txn)
+					txn_fail(txn, cs->line, "cannot edit %s server %s in %s: %s", what, hp,
+						 cs->name, strerror(-ret));
 				continue;
 			}
+			if (txn)
+				txn_note(txn, TXN_EDITED_DEST, &cs->s, &was_dest, cs->name);
 			if (want[j].d.weight == 0 && was != 0)
 				logf_(log, arg, LOG_NOTICE, "Quiescent %s server %s in %s (weight set to 0)", what, hp,
 				      cs->name);
@@ -221,11 +419,20 @@ int cfg_sync_service(struct lvs_table *t, const struct cfg_service *cs, const ui
 
 int cfg_remove_service(struct lvs_table *t, const struct cfg_service *cs, cfg_log_fn log, void *arg)
 {
-	int ret;
+	return cfg_remove_service_txn(t, cs, log, arg, NULL);
+}
+
+int cfg_remove_service_txn(struct lvs_table *t, const struct cfg_service *cs, cfg_log_fn log, void *arg,
+			   struct cfg_txn *txn)
+{
+	int ret = 0;
 
 	if (!lvs_svc_get(t, &cs->s))
 		return 0;
-	ret = lvs_del_service(t, &cs->s);
+	if (txn)   /* at the commit: see the header */
+		txn_note(txn, TXN_DEL_SVC, &cs->s, NULL, cs->name);
+	else
+		ret = lvs_del_service(t, &cs->s);
 	if (ret)
 		logf_(log, arg, LOG_ERR, "Cannot delete virtual service %s: %s", cs->name, strerror(-ret));
 	else
