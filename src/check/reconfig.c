@@ -348,13 +348,23 @@ static void restore_subs(struct chk_engine *e, uint64_t now)
 	chk_rt_free(old_rt, e->cfg);
 }
 
-/* under e->m: the probe set's counters */
-static void count_probes(struct chk_engine *e)
+/* make (c, rt, probes, heap, dirty) the engine's running set, under e->m */
+static void install(struct chk_engine *e, struct cfg *c, struct chk_svc_rt *rt, struct chk_probe **probes,
+		    size_t n, struct chk_probe **heap, uint8_t *dirty)
 {
-	e->st.nprobes = (uint32_t)e->nprobes;
+	pthread_mutex_lock(&e->m);
+	e->cfg = c;
+	e->rt = rt;
+	e->probes = probes;
+	e->nprobes = n;
+	e->heap = heap;
+	e->dirty = dirty;
+	chk_heap_build(e);
+	e->st.nprobes = (uint32_t)n;
 	e->st.nup = 0;
-	for (size_t i = 0; i < e->nprobes; i++)
-		e->st.nup += e->probes[i]->h.up;
+	for (size_t i = 0; i < n; i++)
+		e->st.nup += probes[i]->h.up;
+	pthread_mutex_unlock(&e->m);
 }
 
 int chk_apply_config(struct chk_engine *e, struct cfg *c, struct strbuf *err)
@@ -380,32 +390,14 @@ int chk_apply_config(struct chk_engine *e, struct cfg *c, struct strbuf *err)
 	}
 	spread_new(&b, now);
 
-	pthread_mutex_lock(&e->m);
-	e->cfg = c;
-	e->rt = b.rt;
-	e->probes = b.probes;
-	e->nprobes = b.n;
-	e->heap = heap;
-	e->dirty = dirty;
-	chk_heap_build(e);
-	count_probes(e);
-	pthread_mutex_unlock(&e->m);
+	install(e, c, b.rt, b.probes, b.n, heap, dirty);
 
 	chk_open_logfile(e);
 	chk_poll_maintenance(e);  /* before the first sync: such a server never shows up */
 	ret = chk_sync_all(e, old, err);
 	if (ret) {
 		/* the table was rolled back: so is the engine (no probe of c has run) */
-		pthread_mutex_lock(&e->m);
-		e->cfg = old;
-		e->rt = old_rt;
-		e->probes = old_probes;
-		e->nprobes = old_n;
-		e->heap = old_heap;
-		e->dirty = old_dirty;
-		chk_heap_build(e);
-		count_probes(e);
-		pthread_mutex_unlock(&e->m);
+		install(e, old, old_rt, old_probes, old_n, old_heap, old_dirty);
 		chk_open_logfile(e);
 		chk_log(e, LOG_ERR, "%s could not be applied; keeping the running configuration", c->path);
 		goto fail;
