@@ -11,7 +11,9 @@
  *    passes to the engine, also on error).  The engine applies the
  *    difference with the running one: removed services are deleted,
  *    changed ones edited, unchanged ones untouched; checks that stay the
- *    same keep their state (no flap on reload).
+ *    same keep their state (no flap on reload).  All or nothing: should
+ *    the table refuse any step, every change is undone and the running
+ *    configuration stays (config/apply.h).
  *  - One probe per distinct check: several services sharing a real server
  *    with the same check share one probe and its result.
  *  - All probes are non-blocking: TCP connect, UDP, ICMP echo, HTTP(S)

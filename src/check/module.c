@@ -4,7 +4,8 @@
  *   lvsd -c FILE        load an ldirectord.cf or keepalived.conf (detected
  *                       from the content, or forced with a "ldirectord:" /
  *                       "keepalived:" prefix), apply it, start the checks
- *   SIGHUP / --cmd reload   re-read it; a file with an error is refused
+ *   SIGHUP / --cmd reload   re-read it; a file with an error, or one the
+ *                       table would refuse, is refused with every reason
  *                       ("file:line: message") and the running one stays
  *   lvsd --show checks  every check's state and every service's quorum
  *
