@@ -120,28 +120,46 @@ static void txn_fail(struct cfg_txn *x, int line, const char *fmt, ...)
 	sb_puts(&x->err, "\n");
 }
 
-static void txn_note(struct cfg_txn *x, enum txn_kind kind, const struct lvs_service_conf *s,
+/* the inverse of a change made (deferred deletions were not made) */
+static int txn_undo(struct lvs_table *t, const struct txn_op *o)
+{
+	if (o->kind == TXN_ADDED_SVC)
+		return lvs_del_service(t, &o->s);
+	if (o->kind == TXN_EDITED_SVC)
+		return lvs_edit_service(t, &o->s);
+	if (o->kind == TXN_ADDED_DEST)
+		return lvs_del_dest(t, &o->s, &o->d);
+	if (o->kind == TXN_EDITED_DEST)
+		return lvs_edit_dest(t, &o->s, &o->d);
+	return 0;
+}
+
+/* record a change just made to t (or a deletion for the commit) */
+static void txn_note(struct cfg_txn *x, struct lvs_table *t, enum txn_kind kind, const struct lvs_service_conf *s,
 		     const struct lvs_dest_conf *d, const char *name)
 {
+	struct txn_op op;
+
+	memset(&op, 0, sizeof(op));
+	op.kind = kind;
+	op.s = *s;
+	if (d)
+		op.d = *d;
+	snprintf(op.name, sizeof(op.name), "%s", name);
 	if (x->n == x->cap) {
 		size_t nc = x->cap ? x->cap * 2 : 32;
 		struct txn_op *v = realloc(x->ops, nc * sizeof(*v));
 
 		if (!v) {
-			/* an op that cannot be undone must not stay */
+			/* a change the log cannot hold is undone at once */
+			txn_undo(t, &op);
 			txn_fail(x, 0, "out of memory recording a change of %s", name);
 			return;
 		}
 		x->ops = v;
 		x->cap = nc;
 	}
-	memset(&x->ops[x->n], 0, sizeof(x->ops[x->n]));
-	x->ops[x->n].kind = kind;
-	x->ops[x->n].s = *s;
-	if (d)
-		x->ops[x->n].d = *d;
-	snprintf(x->ops[x->n].name, sizeof(x->ops[x->n].name), "%s", name);
-	x->n++;
+	x->ops[x->n++] = op;
 }
 
 static void svc_conf_of(const struct lvs_service *svc, struct lvs_service_conf *c)
@@ -181,16 +199,8 @@ int cfg_txn_end(struct cfg_txn *x, struct lvs_table *t, cfg_log_fn log, void *ar
 	if (x->failed) {
 		for (size_t i = x->n; i-- > 0;) {
 			struct txn_op *o = &x->ops[i];
-			int r = 0;
+			int r = txn_undo(t, o);
 
-			if (o->kind == TXN_ADDED_SVC)
-				r = lvs_del_service(t, &o->s);
-			else if (o->kind == TXN_EDITED_SVC)
-				r = lvs_edit_service(t, &o->s);
-			else if (o->kind == TXN_ADDED_DEST)
-				r = lvs_del_dest(t, &o->s, &o->d);
-			else if (o->kind == TXN_EDITED_DEST)
-				r = lvs_edit_dest(t, &o->s, &o->d);
 			if (r)
 				logf_(log, arg, LOG_ERR, "Cannot undo a change of %s: %s", o->name, strerror(-r));
 		}
@@ -273,7 +283,7 @@ int cfg_sync_service_txn(struct lvs_table *t, const struct cfg_service *cs, cons
 			return ret;
 		}
 		if (txn)
-			txn_note(txn, TXN_ADDED_SVC, &cs->s, NULL, cs->name);
+			txn_note(txn, t, TXN_ADDED_SVC, &cs->s, NULL, cs->name);
 		logf_(log, arg, LOG_NOTICE, "Added virtual service %s (%s)", cs->name, cs->s.sched_name);
 		changes++;
 		svc = lvs_svc_get(t, &cs->s);
@@ -289,7 +299,7 @@ int cfg_sync_service_txn(struct lvs_table *t, const struct cfg_service *cs, cons
 			return ret;
 		}
 		if (txn)
-			txn_note(txn, TXN_EDITED_SVC, &was_svc, NULL, cs->name);
+			txn_note(txn, t, TXN_EDITED_SVC, &was_svc, NULL, cs->name);
 		logf_(log, arg, LOG_NOTICE, "Updated virtual service %s (%s)", cs->name, cs->s.sched_name);
 		changes++;
 	}
@@ -348,7 +358,7 @@ int cfg_sync_service_txn(struct lvs_table *t, const struct cfg_service *cs, cons
 			       lvs_addr_equal(cs->s.af, &gone[i].addr, &cs->sorry.addr);
 
 		if (txn) {   /* at the commit: see the header */
-			txn_note(txn, TXN_DEL_DEST, &cs->s, &gone[i], cs->name);
+			txn_note(txn, t, TXN_DEL_DEST, &cs->s, &gone[i], cs->name);
 			ret = 0;
 		} else {
 			ret = lvs_del_dest(t, &cs->s, &gone[i]);
@@ -382,7 +392,7 @@ int cfg_sync_service_txn(struct lvs_table *t, const struct cfg_service *cs, cons
 				continue;
 			}
 			if (txn)
-				txn_note(txn, TXN_ADDED_DEST, &cs->s, &want[j].d, cs->name);
+				txn_note(txn, t, TXN_ADDED_DEST, &cs->s, &want[j].d, cs->name);
 			logf_(log, arg, LOG_NOTICE, "Added %s server %s to %s (weight %d)", what, hp, cs->name,
 			      want[j].d.weight);
 			changes++;
@@ -400,7 +410,7 @@ int cfg_sync_service_txn(struct lvs_table *t, const struct cfg_service *cs, cons
 				continue;
 			}
 			if (txn)
-				txn_note(txn, TXN_EDITED_DEST, &cs->s, &was_dest, cs->name);
+				txn_note(txn, t, TXN_EDITED_DEST, &cs->s, &was_dest, cs->name);
 			if (want[j].d.weight == 0 && was != 0)
 				logf_(log, arg, LOG_NOTICE, "Quiescent %s server %s in %s (weight set to 0)", what, hp,
 				      cs->name);
@@ -430,7 +440,7 @@ int cfg_remove_service_txn(struct lvs_table *t, const struct cfg_service *cs, cf
 	if (!lvs_svc_get(t, &cs->s))
 		return 0;
 	if (txn)   /* at the commit: see the header */
-		txn_note(txn, TXN_DEL_SVC, &cs->s, NULL, cs->name);
+		txn_note(txn, t, TXN_DEL_SVC, &cs->s, NULL, cs->name);
 	else
 		ret = lvs_del_service(t, &cs->s);
 	if (ret)
