@@ -93,6 +93,10 @@ struct chk_engine {
 	int epfd, evfd;
 	volatile int stop;
 	struct cfg *pending;       /* handed over by set_config, under m */
+	pthread_cond_t applied;    /* a handed-over configuration was applied (or not) */
+	uint64_t gen_handed, gen_applied;   /* under m: set_config's and the engine's count */
+	int applied_ret;           /* under m: the result of the last one applied */
+	struct strbuf applied_err; /* under m: and its reasons */
 	struct chk_watch evw;
 
 	struct cfg *cfg;
@@ -144,8 +148,10 @@ int chk_probe_watch(struct chk_engine *e, struct chk_probe *p, uint32_t events, 
 int chk_probe_regcomp(struct chk_engine *e, struct chk_probe *p, regex_t *re, const char *pattern);
 
 /* ---- reconfig.c: configuration swaps (engine thread, or before it runs) */
-/* install c (owned from here on) and make the table follow */
-void chk_apply_config(struct chk_engine *e, struct cfg *c);
+/* install c (owned from here on) and make the table follow, all or
+ * nothing: 0, or -errno with the running configuration and the table as
+ * they were and the reasons ("file:line: message" lines) in err */
+int chk_apply_config(struct chk_engine *e, struct cfg *c, struct strbuf *err);
 void chk_probe_free(struct chk_engine *e, struct chk_probe *p);
 void chk_rt_free(struct chk_svc_rt *rt, const struct cfg *c);
 /* the file's mtime and size; zero and -1 when it cannot be read */
@@ -161,8 +167,9 @@ void chk_mark_dirty(struct chk_engine *e, size_t si);
 /* sync the services marked dirty */
 void chk_flush_dirty(struct chk_engine *e);
 /* a new configuration is in e->cfg: remove the services of old (may be
- * NULL) that left it, sync every other one */
-void chk_sync_all(struct chk_engine *e, const struct cfg *old);
+ * NULL) that left it, sync every other one, as one transaction (0, or
+ * -errno with the table as it was and the reasons in err) */
+int chk_sync_all(struct chk_engine *e, const struct cfg *old, struct strbuf *err);
 /* look at the maintenance directory; a change marks the service dirty */
 void chk_poll_maintenance(struct chk_engine *e);
 

@@ -11,7 +11,9 @@
  *    passes to the engine, also on error).  The engine applies the
  *    difference with the running one: removed services are deleted,
  *    changed ones edited, unchanged ones untouched; checks that stay the
- *    same keep their state (no flap on reload).
+ *    same keep their state (no flap on reload).  All or nothing: should
+ *    the table refuse any step, every change is undone and the running
+ *    configuration stays (config/apply.h).
  *  - One probe per distinct check: several services sharing a real server
  *    with the same check share one probe and its result.
  *  - All probes are non-blocking: TCP connect, UDP, ICMP echo, HTTP(S)
@@ -46,10 +48,17 @@ struct chk_engine;
 /* NULL when out of memory or out of file descriptors */
 struct chk_engine *chk_engine_new(const struct chk_host *host);
 /* path: the file to re-read on autoreload/reload ("keepalived:" prefix
- * allowed); initial is applied before the thread starts.  0 or -errno */
+ * allowed); initial is applied before the thread starts.  0 or -errno
+ * (-EINVAL: initial could not be applied, the table is as it was) */
 int chk_engine_start(struct chk_engine *e, const char *path, struct cfg *initial);
-/* 0, or -EIO when the engine thread could not be woken */
-int chk_engine_set_config(struct chk_engine *e, struct cfg *c);
+/* Hand c over and wait for the engine to apply it, all or nothing: 0;
+ * -EINVAL (or -ENOMEM) when it could not, the running configuration and
+ * the table as they were, its reasons in err ("file:line: message"
+ * lines; may be NULL); -EIO when the thread could not be woken;
+ * -ETIMEDOUT when it did not answer within 30 s.  A configuration handed
+ * over after c and before the engine got to it replaces c (its result is
+ * then the later one's, or 0). */
+int chk_engine_set_config(struct chk_engine *e, struct cfg *c, struct strbuf *err);
 /* parse `path` again and hand the result to the engine.  0, -ENOENT (no
  * file was given), -EINVAL (the file has an error: its "file:line:
  * message" is appended to err, which may be NULL, and the running

@@ -27,6 +27,7 @@
 
 #define LATE_MS 100            /* a probe started later than this missed its deadline */
 #define LOOP_MAX_WAIT_MS 1000  /* the loop looks at stop, files and children this often */
+#define SET_CONFIG_WAIT_S 30   /* set_config waits this long for the engine's answer */
 
 /* ---------------------------------------------------------------- logging */
 
@@ -358,12 +359,28 @@ static void on_event(struct chk_engine *e, struct chk_watch *w, uint32_t events)
 	(void)w;
 	(void)events;
 	(void)r;
+	struct strbuf why = STRBUF_INIT;
+	uint64_t gen;
+	int ret = 0;
+
 	pthread_mutex_lock(&e->m);
 	c = e->pending;
 	e->pending = NULL;
+	gen = e->gen_handed;
 	pthread_mutex_unlock(&e->m);
 	if (c)
-		chk_apply_config(e, c);
+		ret = chk_apply_config(e, c, &why);
+	pthread_mutex_lock(&e->m);
+	if (c) {
+		sb_free(&e->applied_err);
+		e->applied_err = why;
+		e->applied_ret = ret;
+	} else {
+		sb_free(&why);
+	}
+	e->gen_applied = gen;
+	pthread_cond_broadcast(&e->applied);
+	pthread_mutex_unlock(&e->m);
 }
 
 static int loop_timeout(struct chk_engine *e, uint64_t now)
@@ -423,6 +440,7 @@ struct chk_engine *chk_engine_new(const struct chk_host *host)
 	e->host = *host;
 	pthread_mutex_init(&e->m, NULL);
 	pthread_mutex_init(&e->logm, NULL);
+	pthread_cond_init(&e->applied, NULL);
 	e->epfd = epoll_create1(EPOLL_CLOEXEC);
 	e->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	e->evw.cb = on_event;
@@ -447,8 +465,9 @@ int chk_engine_start(struct chk_engine *e, const char *path, struct cfg *initial
 		chk_stat_file(path, &e->mtime, &e->msize);
 	}
 	e->next_poll_ms = lvs_now_ms() + 1000;
-	if (initial)
-		chk_apply_config(e, initial);   /* before the thread: the table is ready when start returns */
+	/* before the thread: the table is ready when start returns */
+	if (initial && (ret = chk_apply_config(e, initial, NULL)))
+		return ret;
 	ret = pthread_create(&e->thread, NULL, engine_main, e);
 	if (ret)
 		return -ret;
@@ -456,21 +475,40 @@ int chk_engine_start(struct chk_engine *e, const char *path, struct cfg *initial
 	return 0;
 }
 
-int chk_engine_set_config(struct chk_engine *e, struct cfg *c)
+int chk_engine_set_config(struct chk_engine *e, struct cfg *c, struct strbuf *err)
 {
-	uint64_t one = 1;
+	uint64_t one = 1, gen;
+	struct timespec until;
 	struct cfg *old;
+	int ret = 0;
 
 	pthread_mutex_lock(&e->m);
 	old = e->pending;
 	e->pending = c;
+	gen = ++e->gen_handed;
 	pthread_mutex_unlock(&e->m);
 	cfg_free(old);
-	if (!e->started) {
+	if (!e->started)
 		on_event(e, &e->evw, 0);
-		return 0;
+	else if (write(e->evfd, &one, sizeof(one)) != (ssize_t)sizeof(one))
+		return -EIO;
+	/* the answer is the engine's: wait for it to have applied (or refused) c */
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += SET_CONFIG_WAIT_S;
+	pthread_mutex_lock(&e->m);
+	while (e->gen_applied < gen && ret == 0)
+		ret = pthread_cond_timedwait(&e->applied, &e->m, &until);
+	if (ret) {
+		ret = -ETIMEDOUT;
+		if (err)
+			sb_printf(err, "the checker did not apply the configuration within %d s", SET_CONFIG_WAIT_S);
+	} else if (e->gen_applied == gen) {
+		ret = e->applied_ret;
+		if (err && e->applied_err.buf)
+			sb_append(err, e->applied_err.buf, e->applied_err.len);
 	}
-	return write(e->evfd, &one, sizeof(one)) == (ssize_t)sizeof(one) ? 0 : -EIO;
+	pthread_mutex_unlock(&e->m);
+	return ret;
 }
 
 void chk_engine_stop(struct chk_engine *e)
@@ -513,6 +551,8 @@ void chk_engine_free(struct chk_engine *e)
 	free(e->path);
 	pthread_mutex_destroy(&e->m);
 	pthread_mutex_destroy(&e->logm);
+	pthread_cond_destroy(&e->applied);
+	sb_free(&e->applied_err);
 	free(e);
 }
 

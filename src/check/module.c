@@ -4,7 +4,8 @@
  *   lvsd -c FILE        load an ldirectord.cf or keepalived.conf (detected
  *                       from the content, or forced with a "ldirectord:" /
  *                       "keepalived:" prefix), apply it, start the checks
- *   SIGHUP / --cmd reload   re-read it; a file with an error is refused
+ *   SIGHUP / --cmd reload   re-read it; a file with an error, or one the
+ *                       table would refuse, is refused with every reason
  *                       ("file:line: message") and the running one stays
  *   lvsd --show checks  every check's state and every service's quorum
  *
@@ -18,6 +19,7 @@
 #include <syslog.h>
 
 #include "check.h"
+#include "config/apply.h"
 #include "host/host.h"
 
 struct check_module {
@@ -51,6 +53,12 @@ static int load(const char *path, struct cfg **c, struct strbuf *err)
 	struct strbuf why = STRBUF_INIT, warn = STRBUF_INIT;
 	int ret = cfg_parse_file(path, CFG_FMT_AUTO, c, &why, &warn);
 
+	if (!ret && (ret = cfg_validate(*c, &why))) {
+		cfg_free(*c);
+		*c = NULL;
+	}
+	while (why.len && why.buf[why.len - 1] == '\n')
+		why.buf[--why.len] = 0;
 	if (warn.buf) {
 		char *save = NULL;
 

@@ -348,61 +348,86 @@ static void restore_subs(struct chk_engine *e, uint64_t now)
 	chk_rt_free(old_rt, e->cfg);
 }
 
-void chk_apply_config(struct chk_engine *e, struct cfg *c)
+/* make (c, rt, probes, heap, dirty) the engine's running set, under e->m */
+static void install(struct chk_engine *e, struct cfg *c, struct chk_svc_rt *rt, struct chk_probe **probes,
+		    size_t n, struct chk_probe **heap, uint8_t *dirty)
+{
+	pthread_mutex_lock(&e->m);
+	e->cfg = c;
+	e->rt = rt;
+	e->probes = probes;
+	e->nprobes = n;
+	e->heap = heap;
+	e->dirty = dirty;
+	chk_heap_build(e);
+	e->st.nprobes = (uint32_t)n;
+	e->st.nup = 0;
+	for (size_t i = 0; i < n; i++)
+		e->st.nup += probes[i]->h.up;
+	pthread_mutex_unlock(&e->m);
+}
+
+int chk_apply_config(struct chk_engine *e, struct cfg *c, struct strbuf *err)
 {
 	struct build b;
 	uint64_t now = lvs_now_ms();
 	struct cfg *old = e->cfg;
 	struct chk_svc_rt *old_rt = e->rt;
-	struct chk_probe **old_probes = e->probes, **heap = NULL;
+	struct chk_probe **old_probes = e->probes, **heap = NULL, **old_heap = e->heap;
 	size_t old_n = e->nprobes;
-	uint8_t *dirty = NULL;
+	uint8_t *dirty = NULL, *old_dirty = e->dirty;
+	int ret;
 
 	if (build_probes(e, c, &b, now))
 		goto fail_build;
 	heap = calloc(b.n + 1, sizeof(*heap));
 	dirty = calloc(c->nsvcs + 1, 1);
-	if (!heap || !dirty)
+	ret = -ENOMEM;
+	if (!heap || !dirty) {
+		if (err)
+			sb_printf(err, "out of memory applying %s", c->path);
 		goto fail;
+	}
 	spread_new(&b, now);
 
-	pthread_mutex_lock(&e->m);
-	e->cfg = c;
-	e->rt = b.rt;
-	e->probes = b.probes;
-	e->nprobes = b.n;
-	free(e->heap);
-	e->heap = heap;
-	free(e->dirty);
-	e->dirty = dirty;
-	chk_heap_build(e);
-	e->st.nprobes = (uint32_t)b.n;
-	e->st.nup = 0;
-	for (size_t i = 0; i < b.n; i++)
-		e->st.nup += b.probes[i]->h.up;
-	pthread_mutex_unlock(&e->m);
+	install(e, c, b.rt, b.probes, b.n, heap, dirty);
 
 	chk_open_logfile(e);
 	chk_poll_maintenance(e);  /* before the first sync: such a server never shows up */
-	chk_sync_all(e, old);
+	ret = chk_sync_all(e, old, err);
+	if (ret) {
+		/* the table was rolled back: so is the engine (no probe of c has run) */
+		install(e, old, old_rt, old_probes, old_n, old_heap, old_dirty);
+		chk_open_logfile(e);
+		chk_log(e, LOG_ERR, "%s could not be applied; keeping the running configuration", c->path);
+		goto fail;
+	}
 	chk_log(e, LOG_NOTICE, "configuration %s active: %zu virtual services, %zu checks", c->path, c->nsvcs, b.n);
 
 	for (size_t i = 0; i < old_n; i++)
 		if (!old_probes[i]->keep)
 			chk_probe_free(e, old_probes[i]);
 	free(old_probes);
+	free(old_heap);
+	free(old_dirty);
 	chk_rt_free(old_rt, old);
 	cfg_free(old);
-	return;
+	return 0;
 
 fail:
 	free(heap);
 	free(dirty);
 	build_abort(e, c, &b);
+	goto restore;
 fail_build:
 	chk_log(e, LOG_ERR, "out of memory applying %s; keeping the running configuration", c->path);
+	if (err)
+		sb_printf(err, "out of memory applying %s", c->path);
+	ret = -ENOMEM;
+restore:
 	restore_subs(e, now);
 	cfg_free(c);
+	return ret;
 }
 
 /* ---------------------------------------------------------------- the file */
@@ -421,14 +446,45 @@ void chk_stat_file(const char *path, struct timespec *mt, off_t *size)
 	}
 }
 
-/* parse the file; its warnings are logged, an error is logged and put in
- * err.  0 or -EINVAL */
+/* a reload that would delete running services while an include matched
+ * no file is refused: the file may be missing only for a moment, and
+ * its absence is never a reason to take services down.  0 or -EINVAL */
+static int check_missing_includes(struct chk_engine *e, const struct cfg *c, struct strbuf *eb)
+{
+	size_t dropped = 0;
+	int line, local;
+	const char *file;
+
+	if (!cfg_missing_includes(c, &line))
+		return 0;
+	pthread_mutex_lock(&e->m);
+	for (size_t i = 0; e->cfg && i < e->cfg->nsvcs; i++)
+		dropped += cfg_find_service(c, &e->cfg->svcs[i].s) < 0;
+	pthread_mutex_unlock(&e->m);
+	if (!dropped)
+		return 0;
+	file = cfg_where(c, line, &local);
+	sb_printf(eb, "%s:%d: an include matched no file and %zu running virtual service(s) are not in the "
+		  "new configuration: not removing them", file, local, dropped);
+	return -EINVAL;
+}
+
+/* parse the file and check it against a scratch table (config/apply.h);
+ * its warnings are logged, errors are logged and put in err (every
+ * failure the check finds, one per line).  0 or -EINVAL */
 static int load_file(struct chk_engine *e, struct cfg **out, struct strbuf *err)
 {
 	struct strbuf eb = STRBUF_INIT, wb = STRBUF_INIT;
 	int ret = cfg_parse_file(e->path, CFG_FMT_AUTO, out, &eb, &wb);
-	const char *msg = eb.buf ? eb.buf : "parse error";
+	const char *msg;
 
+	if (!ret && ((ret = cfg_validate(*out, &eb)) || (ret = check_missing_includes(e, *out, &eb)))) {
+		cfg_free(*out);
+		*out = NULL;
+	}
+	while (eb.len && eb.buf[eb.len - 1] == '\n')
+		eb.buf[--eb.len] = 0;
+	msg = eb.buf ? eb.buf : "parse error";
 	if (wb.buf) {
 		char *save = NULL;
 
@@ -491,8 +547,11 @@ void chk_poll_files(struct chk_engine *e, uint64_t now)
 	if (!e->path || !e->cfg || !e->cfg->autoreload || !note_file(e))
 		return;
 	chk_log(e, LOG_NOTICE, "%s changed on disk: reloading", e->path);
-	if (reload_file(e, &c, NULL) == 0)
-		chk_apply_config(e, c);
+	if (reload_file(e, &c, NULL) == 0 && chk_apply_config(e, c, NULL)) {
+		pthread_mutex_lock(&e->m);
+		e->st.reload_errors++;
+		pthread_mutex_unlock(&e->m);
+	}
 }
 
 int chk_engine_reload(struct chk_engine *e, struct strbuf *err)
@@ -509,5 +568,5 @@ int chk_engine_reload(struct chk_engine *e, struct strbuf *err)
 	ret = reload_file(e, &c, err);
 	if (ret)
 		return ret;
-	return chk_engine_set_config(e, c);
+	return chk_engine_set_config(e, c, err);
 }

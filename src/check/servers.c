@@ -97,54 +97,91 @@ static void notify_reals(struct chk_engine *e, size_t si, const uint8_t *up)
 
 /* ---------------------------------------------------------------- the table */
 
-/* sync one service; the caller holds the table lock */
-static void sync_service(struct chk_engine *e, size_t si, struct lvs_table *t)
+/* the scripts that follow a sync of service si: notify_up/down for the
+ * real servers in up[] that changed, quorum_up/down when the quorum did */
+static void run_scripts(struct chk_engine *e, size_t si, const uint8_t *up, int had_quorum)
 {
 	const struct cfg_service *cs = &e->cfg->svcs[si];
 	struct chk_svc_rt *rt = &e->rt[si];
-	uint8_t *up = calloc(cs->nreals + 1, 1);
-	int had_quorum = rt->sorry_on != 1;   /* unknown counts as "had it" */
 
-	if (!up) {
-		chk_log(e, LOG_ERR, "out of memory syncing %s", cs->name);
-		return;
-	}
-	for (size_t r = 0; r < cs->nreals; r++)
-		up[r] = (uint8_t)chk_real_up(e, si, r);
 	notify_reals(e, si, up);
-	cfg_sync_service(t, cs, up, &rt->sorry_on, chk_cfg_log, e);
 	if (had_quorum && rt->sorry_on == 1 && cs->quorum_down)
 		run_script(e, "quorum_down", cs->name, cs->quorum_down);
 	else if (!had_quorum && rt->sorry_on == 0 && cs->quorum_up)
 		run_script(e, "quorum_up", cs->name, cs->quorum_up);
-	free(up);
+}
+
+/* sync one service; the caller holds the table lock.  In a transaction
+ * (txn) the scripts wait for its commit: up[] (the caller's, nreals + 1)
+ * and *had_quorum are kept for it. */
+static void sync_service(struct chk_engine *e, size_t si, struct lvs_table *t, struct cfg_txn *txn,
+			 uint8_t *up, int *had_quorum)
+{
+	const struct cfg_service *cs = &e->cfg->svcs[si];
+	struct chk_svc_rt *rt = &e->rt[si];
+
+	*had_quorum = rt->sorry_on != 1;   /* unknown counts as "had it" */
+	for (size_t r = 0; r < cs->nreals; r++)
+		up[r] = (uint8_t)chk_real_up(e, si, r);
+	cfg_sync_service_txn(t, cs, up, &rt->sorry_on, chk_cfg_log, e, txn);
+	if (!txn)
+		run_scripts(e, si, up, *had_quorum);
 }
 
 /* Under the table lock: remove the services of `old` (may be NULL) that
- * left the configuration, then sync those marked in dirty (NULL: all). */
-static void sync_table(struct chk_engine *e, const struct cfg *old, const uint8_t *dirty)
+ * left the configuration, then sync those marked in dirty (NULL: all,
+ * as one transaction: all or nothing, see config/apply.h).  0, or -errno
+ * with the table as it was and the reasons in err. */
+static int sync_table(struct chk_engine *e, const struct cfg *old, const uint8_t *dirty, struct strbuf *err)
 {
+	size_t n = e->cfg->nsvcs;
+	struct cfg_txn *txn = dirty ? NULL : cfg_txn_new(e->cfg);
+	uint8_t **ups = calloc(n + 1, sizeof(*ups));
+	int *had = calloc(n + 1, sizeof(*had));
 	struct lvs_table *t;
+	int ret = -ENOMEM;
 
+	if (!ups || !had || (!dirty && !txn))
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		if (!(ups[i] = calloc(e->cfg->svcs[i].nreals + 1, 1)))
+			goto out;
 	e->host.lock(e->host.arg);
 	t = e->host.table(e->host.arg);
 	for (size_t i = 0; old && i < old->nsvcs; i++)
 		if (cfg_find_service(e->cfg, &old->svcs[i].s) < 0)
-			cfg_remove_service(t, &old->svcs[i], chk_cfg_log, e);
-	for (size_t i = 0; i < e->cfg->nsvcs; i++)
+			cfg_remove_service_txn(t, &old->svcs[i], chk_cfg_log, e, txn);
+	for (size_t i = 0; i < n; i++)
 		if (!dirty || dirty[i])
-			sync_service(e, i, t);
+			sync_service(e, i, t, txn, ups[i], &had[i]);
+	ret = txn ? cfg_txn_end(txn, t, chk_cfg_log, e, err) : 0;
+	txn = NULL;
 	e->host.unlock(e->host.arg);
 	if (e->host.changed)
 		e->host.changed(e->host.arg);
+	for (size_t i = 0; !ret && !dirty && i < n; i++)
+		run_scripts(e, i, ups[i], had[i]);
+out:
+	if (ret == -ENOMEM) {
+		chk_log(e, LOG_ERR, "out of memory syncing the table");
+		if (err)
+			sb_puts(err, "out of memory syncing the table");
+	}
+	if (txn)
+		cfg_txn_end(txn, NULL, NULL, NULL, NULL);
+	for (size_t i = 0; ups && i < n; i++)
+		free(ups[i]);
+	free(ups);
+	free(had);
+	return ret;
 }
 
-void chk_sync_all(struct chk_engine *e, const struct cfg *old)
+int chk_sync_all(struct chk_engine *e, const struct cfg *old, struct strbuf *err)
 {
 	e->any_dirty = 0;
 	if (e->dirty)
 		memset(e->dirty, 0, e->cfg->nsvcs + 1);
-	sync_table(e, old, NULL);
+	return sync_table(e, old, NULL, err);
 }
 
 void chk_flush_dirty(struct chk_engine *e)
@@ -152,7 +189,7 @@ void chk_flush_dirty(struct chk_engine *e)
 	if (!e->any_dirty)
 		return;
 	e->any_dirty = 0;
-	sync_table(e, NULL, e->dirty);
+	sync_table(e, NULL, e->dirty, NULL);
 	if (e->dirty)
 		memset(e->dirty, 0, e->cfg->nsvcs + 1);
 }

@@ -37,6 +37,27 @@ int cfg_sync_service(struct lvs_table *t, const struct cfg_service *cs, const ui
 /* delete the service (if present) */
 int cfg_remove_service(struct lvs_table *t, const struct cfg_service *cs, cfg_log_fn log, void *arg);
 
+/* A reload's changes as one transaction (apply.c's header says how):
+ * cfg_txn_new() (NULL: out of memory), then the _txn variants of the
+ * calls above under one hold of the table lock, then cfg_txn_end(): with
+ * every step done it commits (the deletions happen then) and returns 0;
+ * after any failure it undoes every change, appends each failure as
+ * "file:line: message" lines to err and returns -EINVAL.  It frees x. */
+struct cfg_txn;
+struct cfg_txn *cfg_txn_new(const struct cfg *c);
+int cfg_sync_service_txn(struct lvs_table *t, const struct cfg_service *cs, const uint8_t *real_up,
+			 int *sorry_on, cfg_log_fn log, void *arg, struct cfg_txn *txn);
+int cfg_remove_service_txn(struct lvs_table *t, const struct cfg_service *cs, cfg_log_fn log, void *arg,
+			   struct cfg_txn *txn);
+int cfg_txn_end(struct cfg_txn *x, struct lvs_table *t, cfg_log_fn log, void *arg, struct strbuf *err);
+
+/* Can every service of c, and every real and sorry server of it, go
+ * into a table?  Tried on a scratch table (the live one is not touched),
+ * whatever the servers' health, so that a reload is refused before any
+ * change rather than half applied.  0, or -EINVAL with one "file:line:
+ * message" line in err for EACH failure (-ENOMEM: out of memory). */
+int cfg_validate(const struct cfg *c, struct strbuf *err);
+
 /* index of the service in `c` with the same key, or -1 */
 int cfg_find_service(const struct cfg *c, const struct lvs_service_conf *key);
 

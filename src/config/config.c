@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "dns.h"
+#include "include.h"
 
 #define CFG_MAX_FILE (16u << 20)
 
@@ -296,6 +297,7 @@ void cfg_free(struct cfg *c)
 		free(s->quorum_down);
 	}
 	free(c->svcs);
+	cfg_src_free(c->src);
 	free(c->path);
 	free(c->logfile);
 	free(c->maintenancedir);
@@ -469,7 +471,7 @@ enum cfg_format cfg_detect(const char *text)
 		while (*l == ' ' || *l == '\t')
 			l++;
 		if (!strncmp(l, "virtual_server", 14) || !strncmp(l, "global_defs", 11) ||
-		    !strncmp(l, "vrrp_", 5))
+		    !strncmp(l, "vrrp_", 5) || (!strncmp(l, "include", 7) && strchr(" \t", l[7])))
 			return CFG_FMT_KEEPALIVED;
 		if (!strncmp(l, "virtual", 7) && strchr("6= \t", l[7]))
 			return CFG_FMT_LDIRECTORD;

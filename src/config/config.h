@@ -101,9 +101,12 @@ struct cfg_service {
 	int line;
 };
 
+struct cfg_src;
+
 struct cfg {
 	enum cfg_format format;
 	char *path;
+	struct cfg_src *src;          /* keepalived include: where lines come from, or NULL */
 	struct cfg_service *svcs;
 	size_t nsvcs;
 	int autoreload;
@@ -126,6 +129,11 @@ int cfg_parse_keepalived(const char *name, const char *text, struct cfg **out,
 			 struct strbuf *err, struct strbuf *warn);
 enum cfg_format cfg_detect(const char *text);
 void cfg_free(struct cfg *c);
+/* the file and line (*local) that line `line` of c's text comes from
+ * (differs from c->path only through keepalived's include) */
+const char *cfg_where(const struct cfg *c, int line, int *local);
+/* keepalived include patterns that matched no file (a warning when read) */
+int cfg_missing_includes(const struct cfg *c, int *line);
 
 /* ---- helpers shared by the parsers (config.c) ---- */
 struct cfg *cfg_new(enum cfg_format fmt, const char *name);

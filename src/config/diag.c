@@ -3,9 +3,11 @@
 #include <stdarg.h>
 
 #include "diag.h"
+#include "include.h"
 
 int cfg_error(struct cfg_diag *d, int line, int ret, const char *fmt, ...)
 {
+	const char *name;
 	va_list ap;
 
 	if (d->failed)
@@ -13,7 +15,8 @@ int cfg_error(struct cfg_diag *d, int line, int ret, const char *fmt, ...)
 	d->failed = 1;
 	if (!d->err)
 		return ret;
-	sb_printf(d->err, "%s:%d: ", d->name, line);
+	name = cfg_src_where(d->src, d->name, line, &line);
+	sb_printf(d->err, "%s:%d: ", name, line);
 	va_start(ap, fmt);
 	sb_vprintf(d->err, fmt, ap);
 	va_end(ap);
@@ -27,11 +30,13 @@ int cfg_nomem(struct cfg_diag *d, int line)
 
 void cfg_warning(struct cfg_diag *d, int line, const char *fmt, ...)
 {
+	const char *name;
 	va_list ap;
 
 	if (!d->warn)
 		return;
-	sb_printf(d->warn, "%s:%d: warning: ", d->name, line);
+	name = cfg_src_where(d->src, d->name, line, &line);
+	sb_printf(d->warn, "%s:%d: warning: ", name, line);
 	va_start(ap, fmt);
 	sb_vprintf(d->warn, fmt, ap);
 	va_end(ap);

@@ -15,10 +15,15 @@
 
 #include "lib/strbuf.h"
 
+struct cfg_src;
+
 struct cfg_diag {
 	const char *name;             /* the file, as messages name it */
 	struct strbuf *err, *warn;
 	int failed;                   /* an error has been reported */
+	const struct cfg_src *src;    /* set: lines are those of a text with its
+				       * includes expanded (include.h), named by
+				       * the file and line they come from */
 };
 
 int cfg_error(struct cfg_diag *d, int line, int ret, const char *fmt, ...) __attribute__((format(printf, 4, 5)));

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "include.h"
 #include "keepalived.h"
 
 #define KA_MAX_DEPTH 16
@@ -313,10 +314,12 @@ static int top_group(struct ka_parser *p, const struct ka_node *n, void *ctx)
 	return 0;
 }
 
+/* `include FILE` was expanded before (include.h); what is left here has
+ * another number of words, which keepalived does not take for an include */
 static int top_include(struct ka_parser *p, const struct ka_node *n, void *ctx)
 {
 	(void)ctx;
-	cfg_warning(&p->d, n->line, "include is not supported; the included file is not read");
+	cfg_warning(&p->d, n->line, "include needs exactly one file name; line skipped");
 	return 0;
 }
 
@@ -346,13 +349,21 @@ static const struct ka_block top_block = { "the top level", { top_kw }, 1 };
 int cfg_parse_keepalived(const char *name, const char *text, struct cfg **out,
 			 struct strbuf *err, struct strbuf *warn)
 {
-	struct ka_parser p = { { name, err, warn, 0 }, NULL };
-	struct ka_lex lx = { text, 1 };
+	struct ka_parser p = { { name, err, warn, 0, NULL }, NULL };
+	struct ka_lex lx = { NULL, 1 };
 	struct ka_node *root = NULL;
+	struct cfg_src *src = NULL;
 	struct cfg *c = NULL;
+	char *all = NULL;
 	int ret;
 
 	*out = NULL;
+	if ((ret = cfg_include_expand(name, text, &all, &src, err, warn))) {
+		p.d.failed = 1;   /* the message is in err */
+		goto out;
+	}
+	p.d.src = src;
+	lx.p = all;
 	if ((ret = parse_block(&p, &lx, 0, &root, 1)))
 		goto out;
 	c = cfg_new(CFG_FMT_KEEPALIVED, name);
@@ -360,6 +371,8 @@ int cfg_parse_keepalived(const char *name, const char *text, struct cfg **out,
 		ret = cfg_nomem(&p.d, 1);
 		goto out;
 	}
+	c->src = src;   /* the model's lines are those of the expanded text */
+	src = NULL;
 	p.groups = root; /* ka_virtual_server() finds virtual_server_group nodes by name */
 	if ((ret = ka_dispatch(&p, root, &top_block, c)))
 		goto out;
@@ -370,5 +383,7 @@ int cfg_parse_keepalived(const char *name, const char *text, struct cfg **out,
 out:
 	node_free(root);
 	cfg_free(c);
+	cfg_src_free(src);
+	free(all);
 	return cfg_diag_done(&p.d, ret);
 }

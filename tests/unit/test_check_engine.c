@@ -188,7 +188,7 @@ static void test_engine(void **state)
 		 "\tfallback=127.0.0.1:9 masq\n\tchecktype=connect\n"
 		 "virtual=10.0.0.3:80\n\treal=127.0.0.1:80 masq 1\n\tchecktype=external\n\tcheckcommand=\"%s\"\n",
 		 p1, script);
-	assert_int_equal(chk_engine_set_config(e, load_cfg(text2, CFG_FMT_LDIRECTORD)), 0);
+	assert_int_equal(chk_engine_set_config(e, load_cfg(text2, CFG_FMT_LDIRECTORD), NULL), 0);
 	WAIT_FOR(!svc_exists("10.0.0.4"), 1000);
 	WAIT_FOR(!svc_exists("10.0.0.2"), 1000);
 	pthread_mutex_lock(&tlock);

@@ -2,7 +2,9 @@
  * remove, fallback when all down, keepalived quorum with hysteresis,
  * untouched services see no call; plus the pure check state machine and
  * the MD5 used for keepalived digests. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 
@@ -10,6 +12,7 @@
 #include "config/apply.h"
 #include "check/health.h"
 #include "check/md5.h"
+#include "core/procfs.h"
 
 /* the dest ip:port of the table's service for cs, NULL if either is missing */
 static struct lvs_dest *dest(struct lvs_table *t, const struct cfg_service *cs, const char *ip, uint16_t port)
@@ -186,7 +189,110 @@ static void test_md5(void **state)
 	assert_string_equal(hex, "3b0c8ac703f828b04c6c197006d17218");
 }
 
+/* ---- a reload as one transaction ---- */
+
+/* 10.0.1.66 is a broadcast address for this "host": the table refuses it
+ * as a destination, which no scratch-table validation can know */
+static enum lvs_addr_type bcast66(int af, const union lvs_addr *a, void *arg)
+{
+	union lvs_addr b = ip4("10.0.1.66");
+
+	(void)arg;
+	return af == AF_INET && a->ip == b.ip ? LVS_ADDR_BROADCAST : LVS_ADDR_UNICAST;
+}
+
+/* every service of c with all reals up, old's leftovers removed, as one
+ * transaction; its result, the reasons in err */
+static int apply_txn(struct lvs_table *t, const struct cfg *old, const struct cfg *c, struct strbuf *err)
+{
+	struct cfg_txn *x = cfg_txn_new(c);
+	uint8_t up[8] = { 1, 1, 1, 1, 1, 1, 1, 1 };
+
+	assert_non_null(x);
+	for (size_t i = 0; old && i < old->nsvcs; i++)
+		if (cfg_find_service(c, &old->svcs[i].s) < 0)
+			cfg_remove_service_txn(t, &old->svcs[i], NULL, NULL, x);
+	for (size_t i = 0; i < c->nsvcs; i++) {
+		int sorry = -1;
+
+		assert_true(c->svcs[i].nreals <= sizeof(up));
+		cfg_sync_service_txn(t, &c->svcs[i], up, &sorry, NULL, NULL, x);
+	}
+	return cfg_txn_end(x, t, NULL, NULL, err);
+}
+
+static char *dump(struct lvs_table *t)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	lvs_procfs_ip_vs(t, &sb);
+	return sb_detach(&sb);
+}
+
+static void test_txn_rollback(void **state)
+{
+	static const char before[] =
+		"virtual=10.0.0.1:80\n\treal=10.0.1.1:80 masq 1\n\treal=10.0.1.2:80 masq 1\n\tscheduler=rr\n"
+		"virtual=10.0.0.2:80\n\treal=10.0.1.2:80 masq 1\n\tscheduler=rr\n"
+		"virtual=10.0.0.5:80\n\treal=10.0.1.5:80 masq 1\n";
+	/* every kind of change, and one add the host refuses (line 8) */
+	static const char after[] =
+		"virtual=10.0.0.1:80\n\treal=10.0.1.1:80 masq 5\n\treal=10.0.1.3:80 masq 1\n\tscheduler=wlc\n"
+		"virtual=10.0.0.3:80\n\treal=10.0.1.4:80 masq 1\n"
+		"virtual=10.0.0.2:80\n\treal=10.0.1.66:80 masq 1\n\tscheduler=rr\n";
+	struct lvs_table *t = lvs_table_new();
+	struct cfg *c1 = load_cfg(before, CFG_FMT_LDIRECTORD), *c2 = load_cfg(after, CFG_FMT_LDIRECTORD);
+	struct strbuf err = STRBUF_INIT;
+	char *d1, *d2;
+
+	(void)state;
+	lvs_table_set_addr_type_hook(t, bcast66, NULL);
+	assert_int_equal(apply_txn(t, NULL, c1, &err), 0);
+	assert_int_equal(lvs_svc_count(t), 3);
+	d1 = dump(t);
+	/* the scratch table cannot see the host's refusal */
+	assert_int_equal(cfg_validate(c2, &err), 0);
+	assert_int_equal(apply_txn(t, c1, c2, &err), -EINVAL);
+	assert_non_null(strstr(err.buf, "t.cf:7: cannot add real server 10.0.1.66:80 to tcp:10.0.0.2:80"));
+	d2 = dump(t);
+	assert_string_equal(d1, d2);   /* scheduler, weights, dest order, services: all back */
+	free(d2);
+	/* without the refused server the same change goes through whole */
+	lvs_table_set_addr_type_hook(t, NULL, NULL);
+	sb_free(&err);
+	assert_int_equal(apply_txn(t, c1, c2, &err), 0);
+	assert_null(err.buf);
+	assert_int_equal(lvs_svc_count(t), 3);
+	assert_null(lvs_svc_get(t, &c1->svcs[2].s));
+	assert_string_equal(lvs_svc_get(t, &c2->svcs[0].s)->sched_name, "wlc");
+	assert_null(dest(t, &c2->svcs[2], "10.0.1.2", 80));
+	assert_non_null(dest(t, &c2->svcs[2], "10.0.1.66", 80));
+	free(d1);
+	cfg_free(c1);
+	cfg_free(c2);
+	lvs_table_free(t);
+}
+
+static void test_validate_reports_all(void **state)
+{
+	static const char text[] =
+		"virtual=10.0.0.1:80\n\treal=10.0.1.1:80 masq 1\n\tscheduler=nosuch\n"
+		"virtual=10.0.0.2:80\n\treal=10.0.1.2:80 masq 1\n\tscheduler=rr\n"
+		"virtual=10.0.0.3:80\n\treal=10.0.1.3:80 masq 1\n\tscheduler=other\n";
+	struct cfg *c = load_cfg(text, CFG_FMT_LDIRECTORD);
+	struct strbuf err = STRBUF_INIT;
+
+	(void)state;
+	assert_int_equal(cfg_validate(c, &err), -EINVAL);
+	assert_string_equal(err.buf, "t.cf:1: tcp:10.0.0.1:80: unknown scheduler 'nosuch'\n"
+				     "t.cf:7: tcp:10.0.0.3:80: unknown scheduler 'other'\n");
+	sb_free(&err);
+	cfg_free(c);
+}
+
 UNIT_TESTS(cmocka_unit_test(test_ldirectord_states),
+	   cmocka_unit_test(test_txn_rollback),
+	   cmocka_unit_test(test_validate_reports_all),
 	   cmocka_unit_test(test_quorum_hysteresis),
 	   cmocka_unit_test(test_service_edit_only_when_changed),
 	   cmocka_unit_test(test_health),

@@ -218,7 +218,7 @@ static void test_ka_tables_reachable(void **state)
 	int qlen = dns_build_query("example.com", DNS_T_MX, q, sizeof(q));
 
 	(void)state;
-	expect_warning(&warn, "t.cf:7: warning: include is not supported");
+	expect_warning(&warn, "t.cf:7: warning: include: no file matches '/etc/keepalived/other.conf'");
 	expect_warning(&warn, "t.cf:17: warning: omega is ignored\n");
 	expect_warning(&warn, "t.cf:30: warning: smtp_alert is ignored\n");
 	expect_warning(&warn, "t.cf:31: warning: BFD_CHECK is not supported; this checker is ignored\n");
