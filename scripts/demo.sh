@@ -44,7 +44,9 @@ C="ip netns exec ${P}c"
 ipvsadm() { $D "$LVSD_BUILD/ipvsadm" "$@"; }
 
 echo "== LVS-${MODE^^} lab: client $LAB_CIP, VIP $LAB_VIP:80, RS $LAB_RS1 and $LAB_RS2"
-$D "$LVSD_BUILD/lvsd" -f -S "$LVSD_SOCKET" >"$LAB_TMP/lvsd.log" 2>&1 &
+# the status page, /status.json and /metrics on the director's loopback
+HTTP=127.0.0.1:8080
+$D "$LVSD_BUILD/lvsd" -f -S "$LVSD_SOCKET" --http "$HTTP" >"$LAB_TMP/lvsd.log" 2>&1 &
 LVSD_PID=$!
 for _ in $(seq 100); do [ -S "$LVSD_SOCKET" ] && break; sleep 0.05; done
 [ -S "$LVSD_SOCKET" ] || { echo "lvsd did not start:" >&2; cat "$LAB_TMP/lvsd.log" >&2; exit 1; }
@@ -76,3 +78,20 @@ if [ "$fails" -ne 0 ]; then
 	exit 1
 fi
 echo "== all 10 requests answered"
+echo "# curl -s http://$HTTP/metrics (in the director's namespace), the real servers' lines"
+$D curl -s -m 3 "http://$HTTP/metrics" | grep -E '^lvsd_real_server_(up|weight)|^node_ipvs_backend_connections_inactive'
+echo "# curl -s http://$HTTP/status.json | jq '.services[].real_servers[] | {address, state, weight, conns: .stats.conns}'"
+$D curl -s -m 3 "http://$HTTP/status.json" | jq -c '.services[].real_servers[] | {address, state, weight, conns: .stats.conns}'
+echo "== the live status page: http://$HTTP/ in the director's namespace (${P}d)"
+if [ -n "${HOLD:-}" ]; then
+	# a bridge on the host's own loopback so a browser can open the page;
+	# only the host's 127.0.0.1 is used, never a lab address
+	port=${HOLD_PORT:-8080}
+	socat "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork" \
+		EXEC:"ip netns exec ${P}d socat STDIO TCP\:$HTTP" 2>/dev/null &
+	LAB_PIDS+=($!)
+	echo "   open http://127.0.0.1:$port/ in a browser on this machine; Enter ends the demo"
+	read -r _ || sleep infinity
+else
+	echo "   to keep the lab up and open it in a browser: make demo HOLD=1 (then http://127.0.0.1:8080/)"
+fi

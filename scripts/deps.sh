@@ -4,7 +4,7 @@
 set -eu
 build_pkgs="build-essential pkg-config clang llvm libbpf-dev libxdp-dev libelf-dev zlib1g-dev
   libmnl-dev libcurl4-openssl-dev libmicrohttpd-dev libnftables-dev libcmocka-dev bpftool linux-libc-dev"
-run_pkgs="iproute2 iptables nftables curl netcat-openbsd socat busybox procps psmisc"
+run_pkgs="iproute2 iptables nftables curl netcat-openbsd socat busybox procps psmisc jq"
 # everything a test runs, named even when another package pulls it in today:
 # scapy for the raw-packet clients, ping (check_probes, dp_nat), openssl
 # (check_probes' TLS server), ethtool (fastpath's offload toggles),
