@@ -79,12 +79,6 @@ struct lvs_dest *lvs_sched_heaviest(struct lvs_service *svc, int ovf)
 	return best;
 }
 
-void lvs_sched_free_data(struct lvs_service *svc)
-{
-	free(svc->sched_data);
-	svc->sched_data = NULL;
-}
-
 /* the kernel reads ports only for protocols that have them, and only with
  * the sh-port / mh-port flag */
 static uint16_t hash_port(const struct lvs_service *svc, const struct lvs_sched_pkt *pkt)
@@ -131,4 +125,45 @@ struct lvs_dest *lvs_sched_hash_pick(struct lvs_service *svc, const struct lvs_s
 			return dest;
 	}
 	return NULL;
+}
+
+static int gcd(int a, int b)
+{
+	while (b) {
+		int t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+static int weight_of(const struct lvs_dest *d, int last)
+{
+	return last ? d->last_weight : d->weight;
+}
+
+int lvs_sched_gcd_weight(struct lvs_service *svc, int last)
+{
+	struct lvs_dest *d;
+	int g = 0;
+
+	lvs_list_for_each_entry(d, &svc->destinations, n_list) {
+		int w = weight_of(d, last);
+
+		if (w > 0)
+			g = g > 0 ? gcd(w, g) : w;
+	}
+	return g;
+}
+
+int lvs_sched_max_weight(struct lvs_service *svc, int last)
+{
+	struct lvs_dest *d;
+	int max = 0;
+
+	lvs_list_for_each_entry(d, &svc->destinations, n_list)
+		if (weight_of(d, last) > max)
+			max = weight_of(d, last);
+	return max;
 }
