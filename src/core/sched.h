@@ -1,4 +1,5 @@
-/* sched.h - the scheduler ops table (one scheduler per file in sched/).
+/* sched.h - the scheduler ops table (one scheduler per file in sched/, but
+ * the variants of one pick share a file: wlc.c has sed, fo.c has ovf).
  *
  * Contract (mirrors struct ip_vs_scheduler):
  *  - init_service: called when the scheduler is bound to a service (add,
@@ -132,8 +133,6 @@ static inline int lvs_dest_is_overloaded(const struct lvs_dest *d)
 struct lvs_dest *lvs_sched_wlc_pick(struct lvs_service *svc);
 /* the sed pick over the whole service (used by sed, nq) */
 struct lvs_dest *lvs_sched_sed_pick(struct lvs_service *svc);
-/* the fo pick (ovf 0) or the ovf pick (ovf 1) over the whole service */
-struct lvs_dest *lvs_sched_heaviest(struct lvs_service *svc, int ovf);
 /* over svc->destinations, of their weights (last = 0) or last_weights
  * (last = 1): the gcd of those > 0 (0 when none is), and the largest (0
  * when none is > 0) (wrr, mh) */
