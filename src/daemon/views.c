@@ -100,24 +100,23 @@ int lvsd_reload(struct lvsd *d, struct strbuf *out)
 	return res;
 }
 
-static int view_ip_vs(void *arg, struct strbuf *out)
+/* a /proc/net view of the table, rendered under the lock */
+static int table_view(struct lvsd *d, struct strbuf *out, void (*render)(struct lvs_table *, struct strbuf *))
 {
-	struct lvsd *d = arg;
-
 	lvsd_lock(d);
-	lvs_procfs_ip_vs(d->table, out);
+	render(d->table, out);
 	lvsd_unlock(d);
 	return 0;
 }
 
+static int view_ip_vs(void *arg, struct strbuf *out)
+{
+	return table_view(arg, out, lvs_procfs_ip_vs);
+}
+
 static int view_ip_vs_stats(void *arg, struct strbuf *out)
 {
-	struct lvsd *d = arg;
-
-	lvsd_lock(d);
-	lvs_procfs_ip_vs_stats(d->table, out);
-	lvsd_unlock(d);
-	return 0;
+	return table_view(arg, out, lvs_procfs_ip_vs_stats);
 }
 
 static int view_status(void *arg, struct strbuf *out)

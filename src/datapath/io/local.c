@@ -119,9 +119,9 @@ static void reap_stale_rules(struct dp_local *l)
 struct dp_local *dp_local_new(void)
 {
 	struct dp_local *l = calloc(1, sizeof(*l));
-	if (!l)
-		return NULL;
-	if (lvs_nl_open(&l->nl, 2) < 0) {
+
+	/* 2 s: a lost answer must not hang the main loop */
+	if (!l || lvs_nl_open(&l->nl, 2) < 0) {
 		dp_local_free(l);
 		return NULL;
 	}

@@ -48,10 +48,9 @@ struct nh_ctx {
 struct nh_ctx *nh_ctx_new(void)
 {
 	struct nh_ctx *c = calloc(1, sizeof(*c));
-	if (!c)
-		return NULL;
+
 	/* 1 s: a lost answer (receive buffer overrun) must not hang a worker */
-	if (lvs_nl_open(&c->nl, 1) < 0) {
+	if (c && lvs_nl_open(&c->nl, 1) < 0) {
 		nh_ctx_free(c);
 		return NULL;
 	}
