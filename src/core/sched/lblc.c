@@ -60,28 +60,20 @@ static struct lvs_dest *lblc_hit(struct lvs_loc_entry *loc, uint64_t now_ms)
 	return NULL;
 }
 
-/* the entry now caches dest instead */
-static void lblc_replace(struct lvs_loc_entry *loc, struct lvs_dest *dest, uint64_t now_ms)
+/* the entry caches dest from now on, in place of any other */
+static struct lvs_loc_entry *lblc_set(struct lvs_loc_entry *loc, struct lvs_dest *dest, uint64_t now_ms)
 {
-	struct lblc_entry *en = (struct lblc_entry *)loc;
+	struct lblc_entry *en = loc ? (struct lblc_entry *)loc : calloc(1, sizeof(*en));
 
-	if (en->dest == dest)
-		return;
-	lvs_dest_hold(dest);
-	lvs_loc_dest_put(en->dest);
-	en->dest = dest;
-	en->loc.lastuse_ms = now_ms;
-}
-
-static struct lvs_loc_entry *lblc_create(struct lvs_dest *dest, uint64_t now_ms)
-{
-	struct lblc_entry *en = calloc(1, sizeof(*en));
-
-	(void)now_ms;
 	if (!en)
 		return NULL;
-	lvs_dest_hold(dest);
-	en->dest = dest;
+	if (en->dest != dest) {
+		lvs_dest_hold(dest);
+		if (en->dest)
+			lvs_loc_dest_put(en->dest);
+		en->dest = dest;
+		en->loc.lastuse_ms = now_ms;
+	}
 	return &en->loc;
 }
 
@@ -89,8 +81,7 @@ static const struct lvs_loc_ops lblc_loc = {
 	.free_entry = lblc_free_entry,
 	.expiration_ms = lvs_lblc_get_expiration_ms,
 	.hit = lblc_hit,
-	.add = lblc_replace,
-	.create = lblc_create,
+	.add = lblc_set,
 };
 
 static int lblc_init_service(struct lvs_service *svc)

@@ -65,12 +65,11 @@ static uint32_t dest_flags(const struct lvs_dest *d)
 	return __atomic_load_n(&d->flags, __ATOMIC_RELAXED);
 }
 
-static void set_insert(struct dest_set *set, struct lvs_dest *dest, int check, uint64_t now_ms)
+static void set_insert(struct dest_set *set, struct lvs_dest *dest, uint64_t now_ms)
 {
-	if (check)
-		for (struct dest_set_elem *e = set->head; e; e = e->next)
-			if (e->dest == dest)
-				return;
+	for (struct dest_set_elem *e = set->head; e; e = e->next)
+		if (e->dest == dest)
+			return;
 	struct dest_set_elem *e = calloc(1, sizeof(*e));
 	if (!e)
 		return;
@@ -191,18 +190,14 @@ static struct lvs_dest *lblcr_hit(struct lvs_loc_entry *loc, uint64_t now_ms)
 	return dest;
 }
 
-static void lblcr_add(struct lvs_loc_entry *loc, struct lvs_dest *dest, uint64_t now_ms)
+/* dest joins the entry's set (a new entry's set holds just dest) */
+static struct lvs_loc_entry *lblcr_add(struct lvs_loc_entry *loc, struct lvs_dest *dest, uint64_t now_ms)
 {
-	set_insert(&((struct lblcr_entry *)loc)->set, dest, 1, now_ms);
-}
-
-static struct lvs_loc_entry *lblcr_create(struct lvs_dest *dest, uint64_t now_ms)
-{
-	struct lblcr_entry *en = calloc(1, sizeof(*en));
+	struct lblcr_entry *en = loc ? (struct lblcr_entry *)loc : calloc(1, sizeof(*en));
 
 	if (!en)
 		return NULL;
-	set_insert(&en->set, dest, 0, now_ms);
+	set_insert(&en->set, dest, now_ms);
 	return &en->loc;
 }
 
@@ -211,7 +206,6 @@ static const struct lvs_loc_ops lblcr_loc = {
 	.expiration_ms = lvs_lblcr_get_expiration_ms,
 	.hit = lblcr_hit,
 	.add = lblcr_add,
-	.create = lblcr_create,
 };
 
 static int lblcr_init_service(struct lvs_service *svc)

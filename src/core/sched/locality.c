@@ -196,7 +196,7 @@ struct lvs_dest *lvs_loc_schedule(struct lvs_service *svc, const struct lvs_sche
 		return NULL;
 	if (en)
 		tbl->ops->add(en, dest, now_ms);
-	else if (!loc_full(tbl) && (en = tbl->ops->create(dest, now_ms)))
+	else if (!loc_full(tbl) && (en = tbl->ops->add(NULL, dest, now_ms)))
 		loc_link(tbl, svc->af, en, &pkt->daddr, now_ms);
 	return dest;
 }

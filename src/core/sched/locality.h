@@ -29,10 +29,10 @@ struct lvs_loc_ops {
 	/* the cached dest to use on a hit (not yet checked for lblc-overload),
 	 * or NULL for a new wlc choice */
 	struct lvs_dest *(*hit)(struct lvs_loc_entry *en, uint64_t now_ms);
-	/* remember the new wlc choice in an existing entry */
-	void (*add)(struct lvs_loc_entry *en, struct lvs_dest *dest, uint64_t now_ms);
-	/* a new entry holding dest (lvs_loc_link fills the rest), or NULL */
-	struct lvs_loc_entry *(*create)(struct lvs_dest *dest, uint64_t now_ms);
+	/* remember the new wlc choice in en, or with en NULL in a new entry
+	 * (whose key the cache fills in); returns the entry, NULL when out of
+	 * memory */
+	struct lvs_loc_entry *(*add)(struct lvs_loc_entry *en, struct lvs_dest *dest, uint64_t now_ms);
 };
 
 struct lvs_loc_table {
