@@ -181,6 +181,16 @@ static void print_largenum(unsigned long long i, unsigned format)
 		printf("%8lluT", i / 1000000000000ULL);
 }
 
+/* the five columns of --stats */
+static void print_counters(const struct lvs_counters *c, unsigned format)
+{
+	print_largenum(c->conns, format);
+	print_largenum(c->inpkts, format);
+	print_largenum(c->outpkts, format);
+	print_largenum(c->inbytes, format);
+	print_largenum(c->outbytes, format);
+}
+
 /* ---- services and dests ------------------------------------------------- */
 
 static const char *const tunnames[] = { "ipip", "gue", "gre" };
@@ -381,11 +391,7 @@ static void print_service_entry(struct lvs_service_entry *se, unsigned format)
 		}
 	} else if (format & FMT_STATS) {
 		printf("%-33s", svc_name);
-		print_largenum(st->c.conns, format);
-		print_largenum(st->c.inpkts, format);
-		print_largenum(st->c.outpkts, format);
-		print_largenum(st->c.inbytes, format);
-		print_largenum(st->c.outbytes, format);
+		print_counters(&st->c, format);
 	} else if (format & FMT_RATE) {
 		printf("%-33s", svc_name);
 		print_largenum(st->r.cps, format);
@@ -447,11 +453,7 @@ static void print_service_entry(struct lvs_service_entry *se, unsigned format)
 			print_dest_rule(svc_name, dname, e);
 		} else if (format & FMT_STATS) {
 			printf("  -> %-28s", dname);
-			print_largenum(v.c.conns, format);
-			print_largenum(v.c.inpkts, format);
-			print_largenum(v.c.outpkts, format);
-			print_largenum(v.c.inbytes, format);
-			print_largenum(v.c.outbytes, format);
+			print_counters(&v.c, format);
 			printf("\n");
 		} else if (format & FMT_RATE) {
 			printf("  -> %-28s %8llu %8llu %8llu", dname, (unsigned long long)v.r.cps,

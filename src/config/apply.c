@@ -277,34 +277,28 @@ int cfg_sync_service_txn(struct lvs_table *t, const struct cfg_service *cs, cons
 	int changes = 0, ret;
 	char hp[INET6_ADDRSTRLEN + 10];
 
-	if (!svc) {
-		ret = lvs_add_service(t, &cs->s);
+	if (!svc || svc_differs(svc, &cs->s)) {
+		int add = !svc;
+
+		if (!add)
+			svc_conf_of(svc, &was_svc);
+		ret = add ? lvs_add_service(t, &cs->s) : lvs_edit_service(t, &cs->s);
 		if (ret) {
-			logf_(log, arg, LOG_ERR, "Cannot add virtual service %s: %s", cs->name, strerror(-ret));
+			logf_(log, arg, LOG_ERR, "Cannot %s virtual service %s: %s", add ? "add" : "edit", cs->name,
+			      strerror(-ret));
 			if (txn)
-				txn_fail(txn, cs->line, "cannot add virtual service %s: %s", cs->name, strerror(-ret));
+				txn_fail(txn, cs->line, "cannot %s virtual service %s: %s", add ? "add" : "edit",
+					 cs->name, strerror(-ret));
 			return ret;
 		}
 		if (txn)
-			txn_note(txn, t, TXN_ADDED_SVC, &cs->s, NULL, cs->name);
-		logf_(log, arg, LOG_NOTICE, "Added virtual service %s (%s)", cs->name, cs->s.sched_name);
+			txn_note(txn, t, add ? TXN_ADDED_SVC : TXN_EDITED_SVC, add ? &cs->s : &was_svc, NULL,
+				 cs->name);
+		logf_(log, arg, LOG_NOTICE, "%s virtual service %s (%s)", add ? "Added" : "Updated", cs->name,
+		      cs->s.sched_name);
 		changes++;
-		svc = lvs_svc_get(t, &cs->s);
-		if (!svc)
+		if (add && !(svc = lvs_svc_get(t, &cs->s)))
 			return -ENOENT;
-	} else if (svc_differs(svc, &cs->s)) {
-		svc_conf_of(svc, &was_svc);
-		ret = lvs_edit_service(t, &cs->s);
-		if (ret) {
-			logf_(log, arg, LOG_ERR, "Cannot edit virtual service %s: %s", cs->name, strerror(-ret));
-			if (txn)
-				txn_fail(txn, cs->line, "cannot edit virtual service %s: %s", cs->name, strerror(-ret));
-			return ret;
-		}
-		if (txn)
-			txn_note(txn, t, TXN_EDITED_SVC, &was_svc, NULL, cs->name);
-		logf_(log, arg, LOG_NOTICE, "Updated virtual service %s (%s)", cs->name, cs->s.sched_name);
-		changes++;
 	}
 
 	update_quorum(cs, real_up, sorry_on, log, arg);

@@ -158,13 +158,25 @@ fail:
 
 /* ---------------------------------------------------------- dispatcher */
 
+static int listed(const char *const *names, const char *kw)
+{
+	for (; names && *names; names++)
+		if (!strcmp(*names, kw))
+			return 1;
+	return 0;
+}
+
 const struct ka_kw *ka_lookup(const struct ka_block *b, const char *kw)
 {
+	static const struct ka_kw ignored = { "", ka_ignored, 0, 0 }, skipped = { "", NULL, 0, 0 };
+
 	for (int t = 0; t < KA_MAX_TABLES && b->kw[t]; t++)
 		for (const struct ka_kw *e = b->kw[t]; e->name; e++)
 			if (e->flags & KA_PREFIX ? !strncmp(kw, e->name, strlen(e->name)) : !strcmp(kw, e->name))
 				return e;
-	return NULL;
+	if (listed(b->ignored, kw))
+		return &ignored;
+	return listed(b->skipped, kw) ? &skipped : NULL;
 }
 
 /* the statement's form (block, argument count), then its handler */
@@ -330,21 +342,15 @@ static const struct ka_kw top_kw[] = {
 	{ "include", top_include, 0, 0 },
 	/* keepalived's other halves: not lvsd's business */
 	{ "vrrp_", NULL, KA_PREFIX, 0 },
-	{ "global_defs", NULL, 0, 0 },
-	{ "static_ipaddress", NULL, 0, 0 },
-	{ "static_routes", NULL, 0, 0 },
-	{ "static_rules", NULL, 0, 0 },
-	{ "linkbeat_interfaces", NULL, 0, 0 },
-	{ "SSL", NULL, 0, 0 },
-	{ "net_namespace", NULL, 0, 0 },
-	{ "instance", NULL, 0, 0 },
-	{ "use_pid_dir", NULL, 0, 0 },
-	{ "bfd_instance", NULL, 0, 0 },
-	{ "garp_group", NULL, 0, 0 },
 	{ 0 }
 };
 
-static const struct ka_block top_block = { "the top level", { top_kw }, 1 };
+static const char *const top_skipped[] = {
+	"global_defs", "static_ipaddress", "static_routes", "static_rules", "linkbeat_interfaces", "SSL",
+	"net_namespace", "instance", "use_pid_dir", "bfd_instance", "garp_group", NULL
+};
+
+static const struct ka_block top_block = { "the top level", { top_kw }, 1, NULL, top_skipped };
 
 int cfg_parse_keepalived(const char *name, const char *text, struct cfg **out,
 			 struct strbuf *err, struct strbuf *warn)

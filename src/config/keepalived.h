@@ -56,6 +56,11 @@ struct ka_block {
 	const char *name;                /* "unknown keyword 'X' in NAME" */
 	const struct ka_kw *kw[KA_MAX_TABLES];   /* searched in order; each ends with { 0 } */
 	int unknown_warns;               /* the top level: unknown keywords are skipped, with a warning */
+	/* after the tables, NULL-terminated lists of keepalived's keywords
+	 * that lvsd accepts in any form: `ignored` with a warning that they
+	 * have no effect, `skipped` silently (other daemons' business) */
+	const char *const *ignored;
+	const char *const *skipped;
 };
 
 /* the block's statements, from `first` on, through their handlers */

@@ -131,7 +131,7 @@ static const struct ka_kw url_kw[] = {
 	{ 0 }
 };
 
-static const struct ka_block url_block = { "url", { url_kw }, 0 };
+static const struct ka_block url_block = { "url", { url_kw }, 0, NULL, NULL };
 
 /* one url { } of HTTP_GET: a check of its own, a copy of the checker's base */
 static int http_url(struct ka_parser *p, const struct ka_node *u, void *ctx)
@@ -233,20 +233,9 @@ static const struct ka_kw common_kw[] = {
 };
 
 /* keepalived's, with no effect on lvsd's checks */
-static const struct ka_kw ignored_kw[] = {
-	{ "bind_if", ka_ignored, 0, 0 },
-	{ "bind_port", ka_ignored, 0, 0 },
-	{ "warmup", ka_ignored, 0, 0 },
-	{ "log_all_failures", ka_ignored, 0, 0 },
-	{ "fwmark", ka_ignored, 0, 0 },
-	{ "http_protocol", ka_ignored, 0, 0 },
-	{ "fast_recovery", ka_ignored, 0, 0 },
-	{ "enable_sni", ka_ignored, 0, 0 },
-	{ "user", ka_ignored, 0, 0 },
-	{ "min_reply_length", ka_ignored, 0, 0 },
-	{ "max_reply_length", ka_ignored, 0, 0 },
-	{ "misc_dynamic", ka_ignored, 0, 0 },
-	{ 0 }
+static const char *const ignored[] = {
+	"bind_if", "bind_port", "warmup", "log_all_failures", "fwmark", "http_protocol", "fast_recovery",
+	"enable_sni", "user", "min_reply_length", "max_reply_length", "misc_dynamic", NULL
 };
 
 /* ------------------------------------------------------------ per kind */
@@ -413,14 +402,14 @@ static int dns_emit(struct ka_parser *p, const struct ka_node *c, struct ka_chec
 /* keepalived 2.2.7's defaults: retry 1 (MISC_CHECK 0, DNS_CHECK 3),
  * delay_before_retry 1 s (HTTP 3 s) */
 static const struct ka_checker checkers[] = {
-	{ { "TCP_CHECK", { common_kw, ignored_kw }, 0 }, CFG_CHK_TCP, 0, 1, 1000, NULL, NULL },
-	{ { "HTTP_GET", { common_kw, http_kw, ignored_kw }, 0 }, CFG_CHK_HTTP, 0, 1, 3000, NULL, http_emit },
-	{ { "SSL_GET", { common_kw, http_kw, ignored_kw }, 0 }, CFG_CHK_HTTP, 1, 1, 3000, NULL, http_emit },
-	{ { "MISC_CHECK", { common_kw, misc_kw, ignored_kw }, 0 }, CFG_CHK_EXTERNAL, 0, 0, 1000, misc_finish, NULL },
-	{ { "PING_CHECK", { common_kw, ignored_kw }, 0 }, CFG_CHK_PING, 0, 1, 1000, NULL, NULL },
-	{ { "UDP_CHECK", { common_kw, udp_kw, ignored_kw }, 0 }, CFG_CHK_UDP, 0, 1, 1000, NULL, NULL },
-	{ { "SMTP_CHECK", { common_kw, smtp_kw, ignored_kw }, 0 }, CFG_CHK_DIALOG, 0, 1, 1000, NULL, smtp_emit },
-	{ { "DNS_CHECK", { common_kw, dns_kw, ignored_kw }, 0 }, CFG_CHK_DNS, 0, 3, 1000, NULL, dns_emit },
+	{ { "TCP_CHECK", { common_kw }, 0, ignored, NULL }, CFG_CHK_TCP, 0, 1, 1000, NULL, NULL },
+	{ { "HTTP_GET", { common_kw, http_kw }, 0, ignored, NULL }, CFG_CHK_HTTP, 0, 1, 3000, NULL, http_emit },
+	{ { "SSL_GET", { common_kw, http_kw }, 0, ignored, NULL }, CFG_CHK_HTTP, 1, 1, 3000, NULL, http_emit },
+	{ { "MISC_CHECK", { common_kw, misc_kw }, 0, ignored, NULL }, CFG_CHK_EXTERNAL, 0, 0, 1000, misc_finish, NULL },
+	{ { "PING_CHECK", { common_kw }, 0, ignored, NULL }, CFG_CHK_PING, 0, 1, 1000, NULL, NULL },
+	{ { "UDP_CHECK", { common_kw, udp_kw }, 0, ignored, NULL }, CFG_CHK_UDP, 0, 1, 1000, NULL, NULL },
+	{ { "SMTP_CHECK", { common_kw, smtp_kw }, 0, ignored, NULL }, CFG_CHK_DIALOG, 0, 1, 1000, NULL, smtp_emit },
+	{ { "DNS_CHECK", { common_kw, dns_kw }, 0, ignored, NULL }, CFG_CHK_DNS, 0, 3, 1000, NULL, dns_emit },
 };
 
 static int parse_checker(struct ka_parser *p, const struct ka_node *c, const struct ka_checker *kind,

@@ -109,14 +109,12 @@ static const struct ka_kw rs_kw[] = {
 	{ "delay_loop", rs_delay_loop, 0, 1 },
 	{ "notify_up", rs_notify_up, 0, 1 },
 	{ "notify_down", rs_notify_down, 0, 1 },
-	{ "smtp_alert", ka_ignored, 0, 0 },
-	{ "snmp_name", ka_ignored, 0, 0 },
-	{ "warmup", ka_ignored, 0, 0 },
-	{ "virtualhost", ka_ignored, 0, 0 },
 	{ 0 }
 };
 
-static const struct ka_block rs_block = { "real_server", { rs_kw, ka_checker_kw }, 0 };
+static const char *const rs_ignored[] = { "smtp_alert", "snmp_name", "warmup", "virtualhost", NULL };
+
+static const struct ka_block rs_block = { "real_server", { rs_kw, ka_checker_kw }, 0, rs_ignored, NULL };
 
 static int parse_real_server(struct ka_parser *p, const struct ka_node *n, const struct ka_defaults *vd,
 			     struct cfg_service *cs)
@@ -401,17 +399,15 @@ static const struct ka_kw vs_kw[] = {
 	{ "hashed", NULL, 0, 0 },          /* implied */
 	{ "ip_family", NULL, 0, 0 },       /* implied by the addresses */
 	{ "real_server", vs_real_server, KA_LATER, 1 },
-	{ "omega", ka_ignored, 0, 0 },
-	{ "smtp_alert", ka_ignored, 0, 0 },
-	{ "snmp_name", ka_ignored, 0, 0 },
-	{ "ha_suspend", ka_ignored, 0, 0 },
-	{ "warmup", ka_ignored, 0, 0 },
-	{ "persistence_engine", ka_ignored, 0, 0 },
-	{ "sorry_server_inhibit", ka_ignored, 0, 0 },
 	{ 0 }
 };
 
-static const struct ka_block vs_block = { "virtual_server", { vs_kw }, 0 };
+static const char *const vs_ignored[] = {
+	"omega", "smtp_alert", "snmp_name", "ha_suspend", "warmup", "persistence_engine", "sorry_server_inhibit",
+	NULL
+};
+
+static const struct ka_block vs_block = { "virtual_server", { vs_kw }, 0, vs_ignored, NULL };
 
 /* the service keys of a virtual_server line (one, or one per group entry) */
 struct ka_key {

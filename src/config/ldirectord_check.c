@@ -36,22 +36,23 @@ int ld_apply_negotiatetimeout(struct ld_parser *p, const struct ld_line *l, stru
 	return ld_secs(p, l, K_NEGOTIATETIMEOUT, 30000, &b->ntimeout);
 }
 
+/* a count of consecutive results, 1 when not given */
+static int ld_count(struct ld_parser *p, const struct ld_line *l, const char *key, uint32_t *out)
+{
+	*out = 1;
+	if (l && (cfg_parse_uint(l->val, 1000000, out) || !*out))
+		return cfg_error(&p->d, l->line, -EINVAL, "%s: expected a positive integer, got '%s'", key, l->val);
+	return 0;
+}
+
 int ld_apply_failurecount(struct ld_parser *p, const struct ld_line *l, struct ld_build *b)
 {
-	b->k.fall = 1;
-	if (l && (cfg_parse_uint(l->val, 1000000, &b->k.fall) || !b->k.fall))
-		return cfg_error(&p->d, l->line, -EINVAL, "failurecount: expected a positive integer, got '%s'",
-				 l->val);
-	return 0;
+	return ld_count(p, l, "failurecount", &b->k.fall);
 }
 
 int ld_apply_successcount(struct ld_parser *p, const struct ld_line *l, struct ld_build *b)
 {
-	b->k.rise = 1;
-	if (l && (cfg_parse_uint(l->val, 1000000, &b->k.rise) || !b->k.rise))
-		return cfg_error(&p->d, l->line, -EINVAL, "successcount: expected a positive integer, got '%s'",
-				 l->val);
-	return 0;
+	return ld_count(p, l, "successcount", &b->k.rise);
 }
 
 /* without service=, the virtual's port names it (ldirectord's list) */
@@ -206,31 +207,10 @@ static const struct {
 /* a handler of one checktype= value; ct: the value, line: for messages */
 typedef int (*ld_checktype_fn)(struct ld_parser *p, struct ld_build *b, const char *ct, int line);
 
-static int checktype_off(struct ld_parser *p, struct ld_build *b, const char *ct, int line)
-{
-	(void)p, (void)ct, (void)line;
-	b->k.kind = CFG_CHK_OFF;
-	return 0;
-}
-
-static int checktype_on(struct ld_parser *p, struct ld_build *b, const char *ct, int line)
-{
-	(void)p, (void)ct, (void)line;
-	b->k.kind = CFG_CHK_ON;
-	return 0;
-}
-
 static int checktype_connect(struct ld_parser *p, struct ld_build *b, const char *ct, int line)
 {
 	(void)p, (void)ct, (void)line;
 	b->k.kind = b->cs->s.protocol == IPPROTO_UDP ? CFG_CHK_PING : CFG_CHK_TCP;
-	return 0;
-}
-
-static int checktype_ping(struct ld_parser *p, struct ld_build *b, const char *ct, int line)
-{
-	(void)p, (void)ct, (void)line;
-	b->k.kind = CFG_CHK_PING;
 	return 0;
 }
 
@@ -272,17 +252,19 @@ static int checktype_number(struct ld_parser *p, struct ld_build *b, const char 
 	return checktype_negotiate(p, b, ct, line);
 }
 
+/* a value is either just a kind of check or needs its handler */
 static const struct {
 	const char *value;
 	ld_checktype_fn fn;
+	enum cfg_check_kind kind;
 } checktypes[] = {
-	{ "off", checktype_off },
-	{ "on", checktype_on },
-	{ "connect", checktype_connect },
-	{ "ping", checktype_ping },
-	{ "external", checktype_external },
-	{ "external-perl", checktype_external_perl },
-	{ "negotiate", checktype_negotiate },
+	{ "off", NULL, CFG_CHK_OFF },
+	{ "on", NULL, CFG_CHK_ON },
+	{ "connect", checktype_connect, 0 },
+	{ "ping", NULL, CFG_CHK_PING },
+	{ "external", checktype_external, 0 },
+	{ "external-perl", checktype_external_perl, 0 },
+	{ "negotiate", checktype_negotiate, 0 },
 };
 
 int ld_apply_checktype(struct ld_parser *p, const struct ld_line *l, struct ld_build *b)
@@ -296,9 +278,14 @@ int ld_apply_checktype(struct ld_parser *p, const struct ld_line *l, struct ld_b
 	if (b->has_nt && !b->has_ct)
 		b->ctimeout = b->ntimeout;
 	b->k.timeout_ms = b->ctimeout;
-	for (size_t i = 0; i < sizeof(checktypes) / sizeof(checktypes[0]); i++)
-		if (!strcasecmp(ct, checktypes[i].value))
+	for (size_t i = 0; i < sizeof(checktypes) / sizeof(checktypes[0]); i++) {
+		if (strcasecmp(ct, checktypes[i].value))
+			continue;
+		if (checktypes[i].fn)
 			return checktypes[i].fn(p, b, ct, line);
+		b->k.kind = checktypes[i].kind;
+		return 0;
+	}
 	if (isdigit((unsigned char)ct[0]))
 		return checktype_number(p, b, ct, line);
 	return cfg_error(&p->d, line, -EINVAL, "checktype: expected connect, negotiate, ping, external, off, on "

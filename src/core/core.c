@@ -397,16 +397,11 @@ enum sched_result { SCHED_OK, SCHED_NO_DEST, SCHED_IGNORE, SCHED_DROP };
 
 struct lvs_dest *lvs_sched_pick_pkt(struct lvs_service *svc, const struct lvs_pkt *pkt, uint64_t now_ms)
 {
-	struct lvs_sched_pkt sp;
+	const struct lvs_sched_pkt sp = {
+		.af = pkt->af, .protocol = pkt->protocol, .saddr = pkt->saddr, .daddr = pkt->daddr,
+		.sport = pkt->sport, .dport = pkt->dport, .mark = pkt->mark,
+	};
 
-	memset(&sp, 0, sizeof(sp));
-	sp.af = pkt->af;
-	sp.protocol = pkt->protocol;
-	sp.saddr = pkt->saddr;
-	sp.daddr = pkt->daddr;
-	sp.sport = pkt->sport;
-	sp.dport = pkt->dport;
-	sp.mark = pkt->mark;
 	return svc->sched && svc->sched->schedule ? svc->sched->schedule(svc, &sp, now_ms) : NULL;
 }
 
@@ -641,25 +636,47 @@ static int entry_checks(struct lvs_core *core, unsigned worker, const struct lvs
 	return 0;
 }
 
+/* the entry of pkt in direction dir (LVS_DIR_INPUT: keyed by the client
+ * side, else by the real server side), with its bucket *b locked */
+static struct lvs_conn *conn_lookup(struct lvs_core *core, const struct lvs_pkt *pkt, int dir, uint32_t jnow,
+				    uint32_t *b)
+{
+	if (dir == LVS_DIR_INPUT) {
+		*b = lvs_conn_bucket(core, pkt->af, pkt->protocol, &pkt->saddr, pkt->sport);
+		lvs_conn_lock_bucket(core, *b);
+		return lvs_conn_find_in_locked(core, *b, pkt->af, pkt->protocol, &pkt->saddr, pkt->sport,
+					       &pkt->daddr, pkt->dport, jnow);
+	}
+	*b = lvs_conn_bucket(core, pkt->af, pkt->protocol, &pkt->daddr, pkt->dport);
+	lvs_conn_lock_bucket(core, *b);
+	return lvs_conn_find_out_locked(core, *b, pkt->af, pkt->protocol, &pkt->daddr, pkt->dport, &pkt->saddr,
+					pkt->sport, jnow);
+}
+
+/* a packet of a known connection: state, then what the caller forwards */
+static void conn_hit(struct lvs_core *core, unsigned worker, struct lvs_conn *cp, uint32_t b,
+		     const struct lvs_pkt *pkt, uint32_t jnow, int dir, struct lvs_conn_ref *out)
+{
+	process_in(core, worker, cp, b, pkt, jnow, dir);
+	fill_ref(core, cp, out);
+	offload_decide(core, cp, out);
+}
+
 enum lvs_verdict lvs_core_inbound(struct lvs_core *core, unsigned worker, const struct lvs_pkt *pkt,
 				  uint64_t now_ms, struct lvs_conn_ref *out)
 {
 	uint32_t jnow = lvs_jiffies(now_ms);
-	struct lvs_core_counters *ctr;
 	struct lvs_conn *cp, *dead = NULL;
 	struct lvs_conn_sync se, te;
-	enum lvs_verdict v;
+	struct lvs_core_counters *ctr;
 	int ws, wts;
+	enum lvs_verdict v;
 	uint32_t b;
 
 	if (entry_checks(core, worker, pkt, now_ms, out, 0, &v))
 		return v;
 	ctr = &core->workers[worker].ctr;
-
-	b = lvs_conn_bucket(core, pkt->af, pkt->protocol, &pkt->saddr, pkt->sport);
-	lvs_conn_lock_bucket(core, b);
-	cp = lvs_conn_find_in_locked(core, b, pkt->af, pkt->protocol, &pkt->saddr, pkt->sport, &pkt->daddr,
-				     pkt->dport, jnow);
+	cp = conn_lookup(core, pkt, LVS_DIR_INPUT, jnow, &b);
 	if (cp && core->set.conn_reuse_mode && is_new_conn(pkt)) {
 		/* port reuse: a SYN on a finished entry (or one whose dest is
 		 * quiescent with expire_nodest_conn) starts a new connection */
@@ -693,9 +710,7 @@ enum lvs_verdict lvs_core_inbound(struct lvs_core *core, unsigned worker, const 
 		}
 	}
 	if (cp) {
-		process_in(core, worker, cp, b, pkt, jnow, LVS_DIR_INPUT);
-		fill_ref(core, cp, out);
-		offload_decide(core, cp, out);
+		conn_hit(core, worker, cp, b, pkt, jnow, LVS_DIR_INPUT, out);
 		after_in(core, worker, cp, now_ms, &se, &ws, &te, &wts);
 		lvs_conn_unlock_bucket(core, b);
 		run_sync_hook(core, worker, &se, ws, &te, wts);
@@ -729,23 +744,15 @@ static int is_nat_real_server(struct lvs_core *core, int af, uint8_t protocol, c
 enum lvs_verdict lvs_core_outbound(struct lvs_core *core, unsigned worker, const struct lvs_pkt *pkt,
 				   uint64_t now_ms, struct lvs_conn_ref *out)
 {
-	uint32_t jnow = lvs_jiffies(now_ms);
-	struct lvs_core_counters *ctr;
+	uint32_t jnow = lvs_jiffies(now_ms), b;
 	struct lvs_conn *cp;
 	enum lvs_verdict v;
-	uint32_t b;
 
 	if (entry_checks(core, worker, pkt, now_ms, out, 1, &v))
 		return v;
-	ctr = &core->workers[worker].ctr;
-	b = lvs_conn_bucket(core, pkt->af, pkt->protocol, &pkt->daddr, pkt->dport);
-	lvs_conn_lock_bucket(core, b);
-	cp = lvs_conn_find_out_locked(core, b, pkt->af, pkt->protocol, &pkt->daddr, pkt->dport, &pkt->saddr,
-				      pkt->sport, jnow);
+	cp = conn_lookup(core, pkt, LVS_DIR_OUTPUT, jnow, &b);
 	if (cp) {
-		process_in(core, worker, cp, b, pkt, jnow, LVS_DIR_OUTPUT);
-		fill_ref(core, cp, out);
-		offload_decide(core, cp, out);
+		conn_hit(core, worker, cp, b, pkt, jnow, LVS_DIR_OUTPUT, out);
 		lvs_conn_unlock_bucket(core, b);
 		return LVS_FORWARD;
 	}
@@ -760,10 +767,10 @@ enum lvs_verdict lvs_core_outbound(struct lvs_core *core, unsigned worker, const
 		rs = is_nat_real_server(core, pkt->af, pkt->protocol, &pkt->saddr, pkt->sport);
 		caller_unlock(core);
 		if (rs) {
-			ctr->drop_nat_icmp++;
+			core->workers[worker].ctr.drop_nat_icmp++;
 			return LVS_REJECT;
 		}
 	}
-	ctr->pass_no_conn++;
+	core->workers[worker].ctr.pass_no_conn++;
 	return LVS_PASS;
 }

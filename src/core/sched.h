@@ -1,4 +1,5 @@
-/* sched.h - the scheduler ops table (one scheduler per file in sched/).
+/* sched.h - the scheduler ops table (one scheduler per file in sched/, but
+ * the variants of one pick share a file: wlc.c has sed, fo.c has ovf).
  *
  * Contract (mirrors struct ip_vs_scheduler):
  *  - init_service: called when the scheduler is bound to a service (add,
@@ -17,10 +18,19 @@
  *  Any hook may be NULL.  The core never sleeps or does I/O in them; time
  *  comes in as now_ms (a monotonic millisecond clock chosen by the caller,
  *  synthetic in tests).
+ *
+ * Most schedulers keep one allocation derived from the dest list alone
+ * (hash tables, wrr's weights).  They set state_size and rebuild and leave
+ * the other hooks NULL: the lvs_sched_* calls below then allocate
+ * state_size zeroed bytes as sched_data at bind and call rebuild, call
+ * rebuild again after every dest add, delete and edit, and free sched_data
+ * at unbind.  A hook that is set replaces its default.  The table calls
+ * the hooks only through those functions.
  */
 #ifndef LVS_SCHED_H
 #define LVS_SCHED_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "ipvs-t.h"
 
@@ -34,7 +44,21 @@ struct lvs_sched_ops {
 	struct lvs_dest *(*schedule)(struct lvs_service *svc, const struct lvs_sched_pkt *pkt,
 				     uint64_t now_ms);
 	void (*tick)(struct lvs_service *svc, uint64_t now_ms);
+	size_t state_size;
+	/* recompute svc->sched_data from svc->destinations; 0 or -errno
+	 * (the state stays as it was on failure) */
+	int (*rebuild)(struct lvs_service *svc);
 };
+
+/* The hooks of svc->sched with the defaults above applied (nothing when
+ * svc->sched is NULL).  lvs_sched_bind returns 0 or -errno and leaves
+ * sched_data NULL on failure; the dest calls return the hook's result,
+ * which the table ignores as the kernel does. */
+int lvs_sched_bind(struct lvs_service *svc);
+void lvs_sched_unbind(struct lvs_service *svc);
+int lvs_sched_dest_added(struct lvs_service *svc, struct lvs_dest *dest);
+int lvs_sched_dest_deleted(struct lvs_service *svc, struct lvs_dest *dest);
+int lvs_sched_dest_edited(struct lvs_service *svc, struct lvs_dest *dest);
 
 /* the scheduler called `name`, or NULL (the kernel's ENOENT) */
 const struct lvs_sched_ops *lvs_sched_find(const char *name);
@@ -109,10 +133,11 @@ static inline int lvs_dest_is_overloaded(const struct lvs_dest *d)
 struct lvs_dest *lvs_sched_wlc_pick(struct lvs_service *svc);
 /* the sed pick over the whole service (used by sed, nq) */
 struct lvs_dest *lvs_sched_sed_pick(struct lvs_service *svc);
-/* the fo pick (ovf 0) or the ovf pick (ovf 1) over the whole service */
-struct lvs_dest *lvs_sched_heaviest(struct lvs_service *svc, int ovf);
-/* done_service of schedulers whose sched_data is one plain allocation */
-void lvs_sched_free_data(struct lvs_service *svc);
+/* over svc->destinations, of their weights (last = 0) or last_weights
+ * (last = 1): the gcd of those > 0 (0 when none is), and the largest (0
+ * when none is > 0) (wrr, mh) */
+int lvs_sched_gcd_weight(struct lvs_service *svc, int last);
+int lvs_sched_max_weight(struct lvs_service *svc, int last);
 /* The source-hashing pick of sh and mh: the dest in tab[slot(.., 0)] of the
  * source address (plus the source port with the sh-port / mh-port flag)
  * unless it has weight <= 0 or is OVERLOADed; with the fallback flag the

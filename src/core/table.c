@@ -384,26 +384,22 @@ static int check_service_conf(const struct lvs_service_conf *c, const struct lvs
 
 static int bind_sched(struct lvs_service *svc, const struct lvs_sched_ops *sched)
 {
-	svc->sched = sched;
-	svc->sched_data = NULL;
-	snprintf(svc->sched_name, sizeof(svc->sched_name), "%s", sched ? sched->name : "none");
-	if (sched && sched->init_service) {
-		int ret = sched->init_service(svc);
+	int ret;
 
-		if (ret) {
-			svc->sched = NULL;
-			svc->sched_data = NULL;
-			snprintf(svc->sched_name, sizeof(svc->sched_name), "none");
-			return ret;
-		}
+	svc->sched = sched;
+	snprintf(svc->sched_name, sizeof(svc->sched_name), "%s", sched ? sched->name : "none");
+	ret = lvs_sched_bind(svc);
+	if (ret) {
+		svc->sched = NULL;
+		svc->sched_data = NULL;
+		snprintf(svc->sched_name, sizeof(svc->sched_name), "none");
 	}
-	return 0;
+	return ret;
 }
 
 static void unbind_sched(struct lvs_service *svc)
 {
-	if (svc->sched && svc->sched->done_service)
-		svc->sched->done_service(svc);
+	lvs_sched_unbind(svc);
 	svc->sched = NULL;
 	svc->sched_data = NULL;
 }

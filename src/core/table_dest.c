@@ -202,8 +202,8 @@ static void dest_unlink(struct lvs_table *t, struct lvs_service *svc, struct lvs
 		vec_remove(t, svc, d);
 	if (d->af != svc->af && t->mixed_af_dests)
 		t->mixed_af_dests--;
-	if (notify && svc->sched && svc->sched->del_dest)
-		svc->sched->del_dest(svc, d);
+	if (notify)
+		lvs_sched_dest_deleted(svc, d);
 	trash_put(t, svc, d);
 }
 
@@ -354,10 +354,9 @@ static void dest_update(struct lvs_table *t, struct lvs_service *svc, struct lvs
 		lvs_list_add(&d->n_list, &svc->destinations);
 		svc->num_dests++;
 		vec_add(t, svc, d, vi);
-		if (svc->sched && svc->sched->add_dest)
-			svc->sched->add_dest(svc, d);
-	} else if (svc->sched && svc->sched->upd_dest) {
-		svc->sched->upd_dest(svc, d);
+		lvs_sched_dest_added(svc, d);
+	} else {
+		lvs_sched_dest_edited(svc, d);
 	}
 }
 

@@ -126,24 +126,32 @@ int lvsd_reload(struct lvsd *d, struct strbuf *out)
 	return res;
 }
 
-static int view_ip_vs(void *arg, struct strbuf *out)
+/* one line: the title and the names */
+static void put_names(struct strbuf *out, const char *title, const struct lvsd_named *v, size_t n)
 {
-	struct lvsd *d = arg;
+	sb_puts(out, title);
+	for (size_t i = 0; i < n; i++)
+		sb_printf(out, " %s", v[i].name);
+	sb_puts(out, "\n");
+}
 
+/* a /proc/net view of the table, rendered under the lock */
+static int table_view(struct lvsd *d, struct strbuf *out, void (*render)(struct lvs_table *, struct strbuf *))
+{
 	lvsd_lock(d);
-	lvs_procfs_ip_vs(d->table, out);
+	render(d->table, out);
 	lvsd_unlock(d);
 	return 0;
 }
 
+static int view_ip_vs(void *arg, struct strbuf *out)
+{
+	return table_view(arg, out, lvs_procfs_ip_vs);
+}
+
 static int view_ip_vs_stats(void *arg, struct strbuf *out)
 {
-	struct lvsd *d = arg;
-
-	lvsd_lock(d);
-	lvs_procfs_ip_vs_stats(d->table, out);
-	lvsd_unlock(d);
-	return 0;
+	return table_view(arg, out, lvs_procfs_ip_vs_stats);
 }
 
 static int view_status(void *arg, struct strbuf *out)
@@ -171,10 +179,7 @@ static int view_status(void *arg, struct strbuf *out)
 	for (int i = 0; i < d->nmodules_started; i++)
 		sb_printf(out, " %s", lvsd_modules[i]->name);
 	sb_puts(out, "\n");
-	sb_puts(out, "views:");
-	for (size_t i = 0; i < d->ntexts; i++)
-		sb_printf(out, " %s", d->texts[i].name);
-	sb_puts(out, "\n");
+	put_names(out, "views:", d->texts, d->ntexts);
 	lvsd_admin_status(d, out);
 	return 0;
 }
@@ -190,13 +195,8 @@ static int cmd_help(void *arg, const char *args, struct strbuf *out)
 	struct lvsd *d = arg;
 
 	(void)args;
-	sb_puts(out, "commands:");
-	for (size_t i = 0; i < d->ncmds; i++)
-		sb_printf(out, " %s", d->cmds[i].name);
-	sb_puts(out, "\nviews:");
-	for (size_t i = 0; i < d->ntexts; i++)
-		sb_printf(out, " %s", d->texts[i].name);
-	sb_puts(out, "\n");
+	put_names(out, "commands:", d->cmds, d->ncmds);
+	put_names(out, "views:", d->texts, d->ntexts);
 	return 0;
 }
 

@@ -725,5 +725,4 @@ const struct lvs_module lvs_mod_datapath = {
 	.name = "datapath",
 	.start = dp_start,
 	.stop = dp_stop,
-	.reload = NULL,
 };

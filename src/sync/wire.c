@@ -162,74 +162,73 @@ static int parse_v1_entry(const uint8_t *p, size_t len, struct lvs_conn_sync *e)
 	return keep;
 }
 
-/* walk a v1 message; deliver only when `deliver` is set (the first pass
- * validates, so that a malformed message changes nothing) */
-static int walk_v1(const uint8_t *buf, size_t len, sync_deliver_fn deliver, void *arg,
-		   struct sync_parse_counts *c)
+/* the v1 entry at *at: 1 = a connection in *e, 0 = one to skip, or
+ * -EINVAL; *at moves past it */
+static int next_v1(const uint8_t *buf, size_t len, size_t *at, struct lvs_conn_sync *e)
 {
-	size_t at = SYNC_V1_HEADER_LEN;
-	unsigned nr = buf[4];
+	size_t elen;
+	int r;
 
-	for (unsigned i = 0; i < nr; i++) {
-		struct lvs_conn_sync e;
-		size_t elen;
-		int r;
-
-		if (at + SYNC_V1_ENTRY4_LEN > len)
-			return -EINVAL;
-		if (get16(buf + at + 2) >> 12)   /* entry format version */
-			return -EINVAL;
-		elen = get16(buf + at + 2) & VER_SIZE_MASK;
-		if (at + elen > len)
-			return -EINVAL;
-		r = parse_v1_entry(buf + at, elen, &e);
-		if (r < 0)
-			return r;
-		if (deliver) {
-			if (r) {
-				deliver(arg, &e, 0);
-				c->delivered++;
-			} else {
-				c->skipped++;
-			}
-		}
-		at += align4(elen);
-	}
-	return 0;
+	if (*at + SYNC_V1_ENTRY4_LEN > len)
+		return -EINVAL;
+	if (get16(buf + *at + 2) >> 12)   /* entry format version */
+		return -EINVAL;
+	elen = get16(buf + *at + 2) & VER_SIZE_MASK;
+	if (*at + elen > len)
+		return -EINVAL;
+	r = parse_v1_entry(buf + *at, elen, e);
+	*at += align4(elen);
+	return r;
 }
 
-static int walk_v0(const uint8_t *buf, size_t len, sync_deliver_fn deliver, void *arg,
-		   struct sync_parse_counts *c)
+/* the v0 entry at *at, as next_v1 (every v0 entry is a connection) */
+static int next_v0(const uint8_t *buf, size_t len, size_t *at, struct lvs_conn_sync *e)
 {
-	size_t at = SYNC_V0_HEADER_LEN;
-	unsigned nr = buf[0];
+	const uint8_t *p = buf + *at;
+
+	if (*at + SYNC_V0_ENTRY_LEN > len)
+		return -EINVAL;
+	memset(e, 0, sizeof(*e));
+	e->af = AF_INET;
+	e->protocol = p[1];
+	e->cport = get16(p + 2);
+	e->vport = get16(p + 4);
+	e->dport = get16(p + 6);
+	memcpy(&e->caddr.ip, p + 8, 4);
+	memcpy(&e->vaddr.ip, p + 12, 4);
+	memcpy(&e->daddr.ip, p + 16, 4);
+	e->flags = get16(p + 20);
+	e->state = get16(p + 22);
+	*at += SYNC_V0_ENTRY_LEN;
+	if (e->flags & LVS_CONN_F_SEQ_MASK) {
+		*at += SYNC_V0_ENTRY_LEN;   /* sequence data, host layout: unused */
+		if (*at > len)
+			return -EINVAL;
+	}
+	return 1;
+}
+
+/* walk a message; deliver only when `deliver` is set (the first pass
+ * validates, so that a malformed message changes nothing) */
+static int walk(const uint8_t *buf, size_t len, int v1, sync_deliver_fn deliver, void *arg,
+		struct sync_parse_counts *c)
+{
+	size_t at = v1 ? SYNC_V1_HEADER_LEN : SYNC_V0_HEADER_LEN;
+	unsigned nr = v1 ? buf[4] : buf[0];
 
 	for (unsigned i = 0; i < nr; i++) {
 		struct lvs_conn_sync e;
-		const uint8_t *p = buf + at;
+		int r = v1 ? next_v1(buf, len, &at, &e) : next_v0(buf, len, &at, &e);
 
-		if (at + SYNC_V0_ENTRY_LEN > len)
-			return -EINVAL;
-		memset(&e, 0, sizeof(e));
-		e.af = AF_INET;
-		e.protocol = p[1];
-		e.cport = get16(p + 2);
-		e.vport = get16(p + 4);
-		e.dport = get16(p + 6);
-		memcpy(&e.caddr.ip, p + 8, 4);
-		memcpy(&e.vaddr.ip, p + 12, 4);
-		memcpy(&e.daddr.ip, p + 16, 4);
-		e.flags = get16(p + 20);
-		e.state = get16(p + 22);
-		at += SYNC_V0_ENTRY_LEN;
-		if (e.flags & LVS_CONN_F_SEQ_MASK) {
-			at += SYNC_V0_ENTRY_LEN;   /* sequence data, host layout: unused */
-			if (at > len)
-				return -EINVAL;
-		}
-		if (deliver) {
-			deliver(arg, &e, 1);
+		if (r < 0)
+			return r;
+		if (!deliver)
+			continue;
+		if (r) {
+			deliver(arg, &e, !v1);
 			c->delivered++;
+		} else {
+			c->skipped++;
 		}
 	}
 	return 0;
@@ -254,8 +253,8 @@ int sync_msg_parse(const uint8_t *buf, size_t len, uint8_t my_syncid, sync_deliv
 		c->other_syncid = 1;
 		return 0;
 	}
-	r = v1 ? walk_v1(buf, len, NULL, arg, c) : walk_v0(buf, len, NULL, arg, c);
+	r = walk(buf, len, v1, NULL, arg, c);
 	if (r < 0)
 		return r;
-	return v1 ? walk_v1(buf, len, deliver, arg, c) : walk_v0(buf, len, deliver, arg, c);
+	return walk(buf, len, v1, deliver, arg, c);
 }

@@ -677,7 +677,7 @@ static void test_mh_too_many_dests(void **state)
 		lvs_list_add(&d[i].n_list, &svc.destinations);
 		svc.num_dests++;
 	}
-	assert_int_equal(lvs_sched_mh.init_service(&svc), 0);
+	assert_int_equal(lvs_sched_bind(&svc), 0);
 	struct lvs_sched_pkt p = sched_pkt("1.2.3.4", 0, "10.99.0.4");
 	struct lvs_dest *before = pick(&svc, &p, 0);
 	assert_non_null(before);
@@ -685,12 +685,12 @@ static void test_mh_too_many_dests(void **state)
 	d[n - 1].addr.ip = htonl(0x0b000000u);
 	lvs_list_add(&d[n - 1].n_list, &svc.destinations);
 	svc.num_dests++;
-	assert_int_equal(lvs_sched_mh.add_dest(&svc, &d[n - 1]), -EINVAL);
+	assert_int_equal(lvs_sched_dest_added(&svc, &d[n - 1]), -EINVAL);
 	/* the old table stays in force */
 	assert_ptr_equal(pick(&svc, &p, 0), before);
-	lvs_sched_mh.done_service(&svc);
+	lvs_sched_unbind(&svc);
 	svc.sched_data = NULL;
-	assert_int_equal(lvs_sched_mh.init_service(&svc), -EINVAL);
+	assert_int_equal(lvs_sched_bind(&svc), -EINVAL);
 	assert_null(svc.sched_data);
 	free(d);
 }

@@ -54,37 +54,6 @@ struct lvs_dest *lvs_sched_sed_pick(struct lvs_service *svc)
 	return ratio_pick(svc, 1);
 }
 
-/* ip_vs_fo_schedule (ovf 0): the non-OVERLOADed dest with the highest
- * weight > 0, first in list order on ties; ip_vs_ovf_schedule (ovf 1) also
- * passes over the dests with more active connections than their weight.
- * The screen skips the dests that cannot beat the current one. */
-struct lvs_dest *lvs_sched_heaviest(struct lvs_service *svc, int ovf)
-{
-	const struct lvs_dest_vec *v = lvs_sched_dests(svc);
-	unsigned n = lvs_sched_ndests(v);
-	struct lvs_dest *best = NULL;
-	int bw = 0; /* best->weight; only weights > 0 qualify */
-
-	for (unsigned i = 0; (i = lvs_sched_next_heavier(v, i, bw, ovf)) < n; i++) {
-		struct lvs_dest *d = v->d[i];
-		int w = d->weight;
-
-		if (lvs_dest_is_overloaded(d) || (ovf && d->activeconns > w))
-			continue;
-		if (w > bw) {
-			best = d;
-			bw = w;
-		}
-	}
-	return best;
-}
-
-void lvs_sched_free_data(struct lvs_service *svc)
-{
-	free(svc->sched_data);
-	svc->sched_data = NULL;
-}
-
 /* the kernel reads ports only for protocols that have them, and only with
  * the sh-port / mh-port flag */
 static uint16_t hash_port(const struct lvs_service *svc, const struct lvs_sched_pkt *pkt)
@@ -131,4 +100,45 @@ struct lvs_dest *lvs_sched_hash_pick(struct lvs_service *svc, const struct lvs_s
 			return dest;
 	}
 	return NULL;
+}
+
+static int gcd(int a, int b)
+{
+	while (b) {
+		int t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+static int weight_of(const struct lvs_dest *d, int last)
+{
+	return last ? d->last_weight : d->weight;
+}
+
+int lvs_sched_gcd_weight(struct lvs_service *svc, int last)
+{
+	struct lvs_dest *d;
+	int g = 0;
+
+	lvs_list_for_each_entry(d, &svc->destinations, n_list) {
+		int w = weight_of(d, last);
+
+		if (w > 0)
+			g = g > 0 ? gcd(w, g) : w;
+	}
+	return g;
+}
+
+int lvs_sched_max_weight(struct lvs_service *svc, int last)
+{
+	struct lvs_dest *d;
+	int max = 0;
+
+	lvs_list_for_each_entry(d, &svc->destinations, n_list)
+		if (weight_of(d, last) > max)
+			max = weight_of(d, last);
+	return max;
 }

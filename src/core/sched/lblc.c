@@ -50,57 +50,43 @@ static void lblc_free_entry(struct lvs_loc_entry *loc)
 	free(en);
 }
 
-/* cache daddr -> dest: replace a different dest, else create (bounded) */
-static void lblc_new(struct lvs_loc_table *tbl, int af, const union lvs_addr *daddr,
-		     struct lvs_dest *dest, uint64_t now_ms)
+static struct lvs_dest *lblc_hit(struct lvs_loc_entry *loc, uint64_t now_ms)
 {
-	struct lblc_entry *en = (struct lblc_entry *)lvs_loc_get(tbl, af, daddr);
+	struct lvs_dest *dest = ((struct lblc_entry *)loc)->dest;
 
-	if (en) {
-		if (en->dest == dest)
-			return;
+	(void)now_ms;
+	if ((__atomic_load_n(&dest->flags, __ATOMIC_RELAXED) & LVS_DEST_F_AVAILABLE) && dest->weight > 0)
+		return dest;
+	return NULL;
+}
+
+/* the entry caches dest from now on, in place of any other */
+static struct lvs_loc_entry *lblc_set(struct lvs_loc_entry *loc, struct lvs_dest *dest, uint64_t now_ms)
+{
+	struct lblc_entry *en = loc ? (struct lblc_entry *)loc : calloc(1, sizeof(*en));
+
+	if (!en)
+		return NULL;
+	if (en->dest != dest) {
 		lvs_dest_hold(dest);
-		lvs_loc_dest_put(en->dest);
+		if (en->dest)
+			lvs_loc_dest_put(en->dest);
 		en->dest = dest;
 		en->loc.lastuse_ms = now_ms;
-		return;
 	}
-	if (lvs_loc_full(tbl))
-		return;
-	en = calloc(1, sizeof(*en));
-	if (!en)
-		return;
-	lvs_dest_hold(dest);
-	en->dest = dest;
-	lvs_loc_link(tbl, af, &en->loc, daddr, now_ms);
+	return &en->loc;
 }
+
+static const struct lvs_loc_ops lblc_loc = {
+	.free_entry = lblc_free_entry,
+	.expiration_ms = lvs_lblc_get_expiration_ms,
+	.hit = lblc_hit,
+	.add = lblc_set,
+};
 
 static int lblc_init_service(struct lvs_service *svc)
 {
-	return lvs_loc_init_service(svc, lblc_free_entry, lvs_lblc_get_expiration_ms);
-}
-
-static struct lvs_dest *lblc_schedule(struct lvs_service *svc, const struct lvs_sched_pkt *pkt,
-				      uint64_t now_ms)
-{
-	struct lvs_loc_table *tbl = svc->sched_data;
-	struct lvs_dest *dest;
-
-	if (!tbl)
-		return NULL;
-	struct lblc_entry *en = (struct lblc_entry *)lvs_loc_get(tbl, svc->af, &pkt->daddr);
-	if (en) {
-		en->loc.lastuse_ms = now_ms;
-		dest = en->dest;
-		if ((__atomic_load_n(&dest->flags, __ATOMIC_RELAXED) & LVS_DEST_F_AVAILABLE) &&
-		    dest->weight > 0 && !lvs_loc_is_overloaded(dest, svc))
-			return dest;
-	}
-	dest = lvs_sched_wlc_pick(svc);
-	if (!dest)
-		return NULL;
-	lblc_new(tbl, svc->af, &pkt->daddr, dest, now_ms);
-	return dest;
+	return lvs_loc_init_service(svc, &lblc_loc);
 }
 
 extern const struct lvs_sched_ops lvs_sched_lblc;
@@ -114,6 +100,6 @@ const struct lvs_sched_ops lvs_sched_lblc = {
 	.name = "lblc",
 	.init_service = lblc_init_service,
 	.done_service = lvs_loc_done_service,
-	.schedule = lblc_schedule,
+	.schedule = lvs_loc_schedule,
 	.tick = lvs_loc_tick,
 };

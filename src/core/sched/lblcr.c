@@ -65,12 +65,11 @@ static uint32_t dest_flags(const struct lvs_dest *d)
 	return __atomic_load_n(&d->flags, __ATOMIC_RELAXED);
 }
 
-static void set_insert(struct dest_set *set, struct lvs_dest *dest, int check, uint64_t now_ms)
+static void set_insert(struct dest_set *set, struct lvs_dest *dest, uint64_t now_ms)
 {
-	if (check)
-		for (struct dest_set_elem *e = set->head; e; e = e->next)
-			if (e->dest == dest)
-				return;
+	for (struct dest_set_elem *e = set->head; e; e = e->next)
+		if (e->dest == dest)
+			return;
 	struct dest_set_elem *e = calloc(1, sizeof(*e));
 	if (!e)
 		return;
@@ -176,62 +175,42 @@ static void lblcr_free_entry(struct lvs_loc_entry *loc)
 	free(en);
 }
 
-static void lblcr_new(struct lvs_loc_table *tbl, int af, const union lvs_addr *daddr,
-		      struct lvs_dest *dest, uint64_t now_ms)
+/* the set's least loaded member; first, a replicated set that has been
+ * stable long enough loses its most loaded one */
+static struct lvs_dest *lblcr_hit(struct lvs_loc_entry *loc, uint64_t now_ms)
 {
-	struct lblcr_entry *en = (struct lblcr_entry *)lvs_loc_get(tbl, af, daddr);
+	struct dest_set *set = &((struct lblcr_entry *)loc)->set;
+	struct lvs_dest *dest = set_min(set);
 
-	if (en) {
-		set_insert(&en->set, dest, 1, now_ms);
-		return;
+	if (set->size > 1 && now_ms > set->lastmod_ms + lvs_lblcr_get_expiration_ms()) {
+		struct lvs_dest *m = set_max(set);
+		if (m)
+			set_erase(set, m, now_ms);
 	}
-	if (lvs_loc_full(tbl))
-		return;
-	en = calloc(1, sizeof(*en));
-	if (!en)
-		return;
-	set_insert(&en->set, dest, 0, now_ms);
-	lvs_loc_link(tbl, af, &en->loc, daddr, now_ms);
+	return dest;
 }
+
+/* dest joins the entry's set (a new entry's set holds just dest) */
+static struct lvs_loc_entry *lblcr_add(struct lvs_loc_entry *loc, struct lvs_dest *dest, uint64_t now_ms)
+{
+	struct lblcr_entry *en = loc ? (struct lblcr_entry *)loc : calloc(1, sizeof(*en));
+
+	if (!en)
+		return NULL;
+	set_insert(&en->set, dest, now_ms);
+	return &en->loc;
+}
+
+static const struct lvs_loc_ops lblcr_loc = {
+	.free_entry = lblcr_free_entry,
+	.expiration_ms = lvs_lblcr_get_expiration_ms,
+	.hit = lblcr_hit,
+	.add = lblcr_add,
+};
 
 static int lblcr_init_service(struct lvs_service *svc)
 {
-	return lvs_loc_init_service(svc, lblcr_free_entry, lvs_lblcr_get_expiration_ms);
-}
-
-static struct lvs_dest *lblcr_schedule(struct lvs_service *svc, const struct lvs_sched_pkt *pkt,
-				       uint64_t now_ms)
-{
-	struct lvs_loc_table *tbl = svc->sched_data;
-	struct lvs_dest *dest;
-
-	if (!tbl)
-		return NULL;
-	struct lblcr_entry *en = (struct lblcr_entry *)lvs_loc_get(tbl, svc->af, &pkt->daddr);
-	if (en) {
-		en->loc.lastuse_ms = now_ms;
-		dest = set_min(&en->set);
-
-		/* shrink a replicated set that has been stable long enough */
-		if (en->set.size > 1 && now_ms > en->set.lastmod_ms + lvs_lblcr_get_expiration_ms()) {
-			struct lvs_dest *m = set_max(&en->set);
-			if (m)
-				set_erase(&en->set, m, now_ms);
-		}
-		if (dest && !lvs_loc_is_overloaded(dest, svc))
-			return dest;
-
-		dest = lvs_sched_wlc_pick(svc);
-		if (!dest)
-			return NULL;
-		set_insert(&en->set, dest, 1, now_ms);
-		return dest;
-	}
-	dest = lvs_sched_wlc_pick(svc);
-	if (!dest)
-		return NULL;
-	lblcr_new(tbl, svc->af, &pkt->daddr, dest, now_ms);
-	return dest;
+	return lvs_loc_init_service(svc, &lblcr_loc);
 }
 
 extern const struct lvs_sched_ops lvs_sched_lblcr;
@@ -245,6 +224,6 @@ const struct lvs_sched_ops lvs_sched_lblcr = {
 	.name = "lblcr",
 	.init_service = lblcr_init_service,
 	.done_service = lvs_loc_done_service,
-	.schedule = lblcr_schedule,
+	.schedule = lvs_loc_schedule,
 	.tick = lvs_loc_tick,
 };

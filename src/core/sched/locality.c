@@ -29,7 +29,7 @@ static unsigned loc_hashkey(int af, const union lvs_addr *addr)
 	return lvs_hash_32(lvs_addr_fold(af, addr), LVS_LOC_TAB_BITS);
 }
 
-struct lvs_loc_entry *lvs_loc_get(struct lvs_loc_table *tbl, int af, const union lvs_addr *addr)
+static struct lvs_loc_entry *loc_get(struct lvs_loc_table *tbl, int af, const union lvs_addr *addr)
 {
 	for (struct lvs_loc_entry *en = tbl->bucket[loc_hashkey(af, addr)]; en; en = en->next)
 		if (lvs_addr_equal(af, &en->addr, addr))
@@ -37,13 +37,15 @@ struct lvs_loc_entry *lvs_loc_get(struct lvs_loc_table *tbl, int af, const union
 	return NULL;
 }
 
-int lvs_loc_full(const struct lvs_loc_table *tbl)
+/* 1 when no new entry may be made (the bound on a cache that faces
+ * arbitrary destination addresses) */
+static int loc_full(const struct lvs_loc_table *tbl)
 {
 	return tbl->entries >= LOC_HARD_CAP;
 }
 
-void lvs_loc_link(struct lvs_loc_table *tbl, int af, struct lvs_loc_entry *en,
-		  const union lvs_addr *addr, uint64_t now_ms)
+static void loc_link(struct lvs_loc_table *tbl, int af, struct lvs_loc_entry *en,
+		     const union lvs_addr *addr, uint64_t now_ms)
 {
 	unsigned h = loc_hashkey(af, addr);
 
@@ -56,7 +58,7 @@ void lvs_loc_link(struct lvs_loc_table *tbl, int af, struct lvs_loc_entry *en,
 
 static void loc_free_entry(struct lvs_loc_table *tbl, struct lvs_loc_entry *en)
 {
-	tbl->free_entry(en);
+	tbl->ops->free_entry(en);
 	tbl->entries--;
 }
 
@@ -84,7 +86,7 @@ static void loc_check_expire(struct lvs_loc_table *tbl, uint64_t now_ms)
 	int i, j = tbl->rover;
 
 	if (tbl->counter % COUNT_FOR_FULL_EXPIRATION == 0) {
-		uint64_t exp = tbl->expiration_ms();
+		uint64_t exp = tbl->ops->expiration_ms();
 		for (i = 0; i < LVS_LOC_TAB_SIZE; i++) {
 			j = (j + 1) & LOC_TAB_MASK;
 			loc_expire_bucket(tbl, j, now_ms, exp);
@@ -109,15 +111,13 @@ static void loc_check_expire(struct lvs_loc_table *tbl, uint64_t now_ms)
 	tbl->rover = j;
 }
 
-int lvs_loc_init_service(struct lvs_service *svc, void (*free_entry)(struct lvs_loc_entry *),
-			 uint64_t (*expiration_ms)(void))
+int lvs_loc_init_service(struct lvs_service *svc, const struct lvs_loc_ops *ops)
 {
 	struct lvs_loc_table *tbl = calloc(1, sizeof(*tbl));
 	if (!tbl)
 		return -ENOMEM;
 	tbl->counter = 1;
-	tbl->free_entry = free_entry;
-	tbl->expiration_ms = expiration_ms;
+	tbl->ops = ops;
 	svc->sched_data = tbl;
 	return 0;
 }
@@ -163,7 +163,8 @@ int lvs_loc_entries(const struct lvs_service *svc, const struct lvs_sched_ops *o
 	return svc->sched == ops && tbl ? tbl->entries : 0;
 }
 
-int lvs_loc_is_overloaded(const struct lvs_dest *dest, struct lvs_service *svc)
+/* activeconns > weight while some dest of svc has activeconns*2 < weight */
+static int loc_is_overloaded(const struct lvs_dest *dest, struct lvs_service *svc)
 {
 	struct lvs_dest *d;
 
@@ -173,4 +174,29 @@ int lvs_loc_is_overloaded(const struct lvs_dest *dest, struct lvs_service *svc)
 		if (__atomic_load_n(&d->activeconns, __ATOMIC_RELAXED) * 2 < d->weight)
 			return 1;
 	return 0;
+}
+
+struct lvs_dest *lvs_loc_schedule(struct lvs_service *svc, const struct lvs_sched_pkt *pkt, uint64_t now_ms)
+{
+	struct lvs_loc_table *tbl = svc->sched_data;
+	struct lvs_loc_entry *en;
+	struct lvs_dest *dest;
+
+	if (!tbl)
+		return NULL;
+	en = loc_get(tbl, svc->af, &pkt->daddr);
+	if (en) {
+		en->lastuse_ms = now_ms;
+		dest = tbl->ops->hit(en, now_ms);
+		if (dest && !loc_is_overloaded(dest, svc))
+			return dest;
+	}
+	dest = lvs_sched_wlc_pick(svc);
+	if (!dest)
+		return NULL;
+	if (en)
+		tbl->ops->add(en, dest, now_ms);
+	else if (!loc_full(tbl) && (en = tbl->ops->add(NULL, dest, now_ms)))
+		loc_link(tbl, svc->af, en, &pkt->daddr, now_ms);
+	return dest;
 }

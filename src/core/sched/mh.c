@@ -45,29 +45,6 @@ static unsigned mh_hashkey(int af, const union lvs_addr *addr, uint16_t port, ui
 	return lvs_hsiphash_u32(v, key);
 }
 
-static int gcd_int(int a, int b)
-{
-	while (b) {
-		int t = a % b;
-		a = b;
-		b = t;
-	}
-	return a;
-}
-
-static int mh_gcd_weight(struct lvs_service *svc)
-{
-	struct lvs_dest *dest;
-	int g = 0;
-
-	lvs_list_for_each_entry(dest, &svc->destinations, n_list) {
-		int w = dest->last_weight;
-		if (w > 0)
-			g = g > 0 ? gcd_int(w, g) : w;
-	}
-	return g;
-}
-
 static int fls_int(unsigned x)
 {
 	return x ? 32 - __builtin_clz(x) : 0;
@@ -76,14 +53,9 @@ static int fls_int(unsigned x)
 /* keep the largest turns count within MH_TAB_BITS bits */
 static int mh_shift_weight(struct lvs_service *svc, int gcd)
 {
-	struct lvs_dest *dest;
-	int weight = 0;
-
 	if (gcd < 1)
 		return 0;
-	lvs_list_for_each_entry(dest, &svc->destinations, n_list)
-		if (dest->last_weight > weight)
-			weight = dest->last_weight;
+	int weight = lvs_sched_max_weight(svc, 1);
 	int shift = fls_int((unsigned)(weight / gcd)) - MH_TAB_BITS;
 	return shift >= 0 ? shift : 0;
 }
@@ -144,8 +116,9 @@ out:
 	return 0;
 }
 
-static int mh_reassign(struct mh_state *s, struct lvs_service *svc)
+static int mh_reassign(struct lvs_service *svc)
 {
+	struct mh_state *s = svc->sched_data;
 	struct lvs_list *pos;
 	int ndests = 0;
 
@@ -154,7 +127,7 @@ static int mh_reassign(struct mh_state *s, struct lvs_service *svc)
 	if (ndests > MH_TAB_SIZE)
 		return -EINVAL;
 
-	s->gcd = mh_gcd_weight(svc);
+	s->gcd = lvs_sched_gcd_weight(svc, 1);
 	s->rshift = mh_shift_weight(svc, s->gcd);
 	if (s->gcd < 1) { /* no dest ever had a weight: empty table */
 		memset(s->lookup, 0, sizeof(s->lookup));
@@ -167,28 +140,6 @@ static int mh_reassign(struct mh_state *s, struct lvs_service *svc)
 	int ret = mh_populate(s, svc, setup);
 	free(setup);
 	return ret;
-}
-
-static int mh_init_service(struct lvs_service *svc)
-{
-	struct mh_state *s = calloc(1, sizeof(*s));
-	if (!s)
-		return -ENOMEM;
-	int ret = mh_reassign(s, svc);
-	if (ret < 0) {
-		free(s);
-		return ret;
-	}
-	svc->sched_data = s;
-	return 0;
-}
-
-static int mh_dest_changed(struct lvs_service *svc, struct lvs_dest *dest)
-{
-	(void)dest;
-	if (!svc->sched_data)
-		return 0;
-	return mh_reassign(svc->sched_data, svc);
 }
 
 static unsigned mh_slot(int af, const union lvs_addr *addr, uint16_t port, unsigned offset)
@@ -209,10 +160,7 @@ static struct lvs_dest *mh_schedule(struct lvs_service *svc, const struct lvs_sc
 
 const struct lvs_sched_ops lvs_sched_mh = {
 	.name = "mh",
-	.init_service = mh_init_service,
-	.done_service = lvs_sched_free_data,
-	.add_dest = mh_dest_changed,
-	.del_dest = mh_dest_changed,
-	.upd_dest = mh_dest_changed,
+	.state_size = sizeof(struct mh_state),
+	.rebuild = mh_reassign,
 	.schedule = mh_schedule,
 };

@@ -2,8 +2,11 @@
  *
  * The order is kernel 6.1's module registration order (rr wrr lc wlc lblc
  * lblcr dh sh sed nq fo ovf mh, as its dmesg shows), plus twos (newer
- * kernels).  "none" is not a scheduler: the table handles it. */
+ * kernels).  "none" is not a scheduler: the table handles it.  The
+ * lvs_sched_bind/unbind/dest_* calls give hooks a scheduler leaves NULL
+ * their common behaviour (sched.h). */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include "core/sched.h"
 
@@ -66,4 +69,65 @@ const struct lvs_sched_ops *lvs_sched_find(const char *name)
 		if (strcmp((*s)->name, name) == 0)
 			return *s;
 	return NULL;
+}
+
+int lvs_sched_bind(struct lvs_service *svc)
+{
+	const struct lvs_sched_ops *ops = svc->sched;
+	int ret = 0;
+
+	svc->sched_data = NULL;
+	if (!ops)
+		return 0;
+	if (ops->init_service)
+		return ops->init_service(svc);
+	if (!ops->state_size)
+		return 0;
+	svc->sched_data = calloc(1, ops->state_size);
+	if (!svc->sched_data)
+		return -ENOMEM;
+	if (ops->rebuild)
+		ret = ops->rebuild(svc);
+	if (ret < 0) {
+		free(svc->sched_data);
+		svc->sched_data = NULL;
+	}
+	return ret;
+}
+
+void lvs_sched_unbind(struct lvs_service *svc)
+{
+	const struct lvs_sched_ops *ops = svc->sched;
+
+	if (ops && ops->done_service)
+		ops->done_service(svc);
+	else if (ops && ops->state_size)
+		free(svc->sched_data);
+	svc->sched_data = NULL;
+}
+
+/* a dest hook, or else the rebuild of a state that exists */
+static int dest_changed(struct lvs_service *svc, struct lvs_dest *dest,
+			int (*hook)(struct lvs_service *, struct lvs_dest *))
+{
+	if (hook)
+		return hook(svc, dest);
+	if (svc->sched->rebuild && svc->sched_data)
+		return svc->sched->rebuild(svc);
+	return 0;
+}
+
+int lvs_sched_dest_added(struct lvs_service *svc, struct lvs_dest *dest)
+{
+	return svc->sched ? dest_changed(svc, dest, svc->sched->add_dest) : 0;
+}
+
+int lvs_sched_dest_deleted(struct lvs_service *svc, struct lvs_dest *dest)
+{
+	return svc->sched ? dest_changed(svc, dest, svc->sched->del_dest) : 0;
+}
+
+int lvs_sched_dest_edited(struct lvs_service *svc, struct lvs_dest *dest)
+{
+	return svc->sched ? dest_changed(svc, dest, svc->sched->upd_dest) : 0;
 }

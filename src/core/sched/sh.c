@@ -11,8 +11,6 @@
  * probes further buckets (offset + 2*h) mod 256 until an empty one.
  * The buckets never outlive a dest: del_dest rebuilds without it.
  */
-#include <errno.h>
-#include <stdlib.h>
 #include "core/sched.h"
 
 #define SH_TAB_BITS 8
@@ -28,8 +26,9 @@ static unsigned sh_hashkey(int af, const union lvs_addr *addr, uint16_t port, un
 	return (offset + lvs_hash_32((uint32_t)port + lvs_addr_fold(af, addr), SH_TAB_BITS)) & SH_TAB_MASK;
 }
 
-static void sh_reassign(struct sh_state *s, struct lvs_service *svc)
+static int sh_reassign(struct lvs_service *svc)
 {
+	struct sh_state *s = svc->sched_data;
 	struct lvs_list *head = &svc->destinations, *p = head;
 	int d_count = 0;
 
@@ -48,23 +47,6 @@ static void sh_reassign(struct sh_state *s, struct lvs_service *svc)
 			d_count = 0;
 		}
 	}
-}
-
-static int sh_init_service(struct lvs_service *svc)
-{
-	struct sh_state *s = calloc(1, sizeof(*s));
-	if (!s)
-		return -ENOMEM;
-	sh_reassign(s, svc);
-	svc->sched_data = s;
-	return 0;
-}
-
-static int sh_dest_changed(struct lvs_service *svc, struct lvs_dest *dest)
-{
-	(void)dest;
-	if (svc->sched_data)
-		sh_reassign(svc->sched_data, svc);
 	return 0;
 }
 
@@ -81,10 +63,7 @@ static struct lvs_dest *sh_schedule(struct lvs_service *svc, const struct lvs_sc
 
 const struct lvs_sched_ops lvs_sched_sh = {
 	.name = "sh",
-	.init_service = sh_init_service,
-	.done_service = lvs_sched_free_data,
-	.add_dest = sh_dest_changed,
-	.del_dest = sh_dest_changed,
-	.upd_dest = sh_dest_changed,
+	.state_size = sizeof(struct sh_state),
+	.rebuild = sh_reassign,
 	.schedule = sh_schedule,
 };

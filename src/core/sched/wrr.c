@@ -9,8 +9,6 @@
  * the first sweep takes every dest once.  Kernel 6.1 does exactly this:
  * dests of weight 3, 2, 1 added in that order (list order 1, 2, 3) are
  * picked by weight 1 2 3 3 2 3, 1 2 3 3 2 3, ... */
-#include <errno.h>
-#include <stdlib.h>
 #include "core/sched.h"
 
 struct wrr_state {
@@ -20,61 +18,16 @@ struct wrr_state {
 	int di;              /* gcd of positive weights */
 };
 
-static int gcd(int a, int b)
-{
-	while (b) {
-		int t = a % b;
-
-		a = b;
-		b = t;
-	}
-	return a;
-}
-
-static int wrr_gcd_weight(struct lvs_service *svc)
-{
-	struct lvs_dest *d;
-	int g = 0;
-
-	lvs_list_for_each_entry(d, &svc->destinations, n_list)
-		if (d->weight > 0)
-			g = g > 0 ? gcd(d->weight, g) : d->weight;
-	return g ? g : 1;
-}
-
-static int wrr_max_weight(struct lvs_service *svc)
-{
-	struct lvs_dest *d;
-	int w = 0;
-
-	lvs_list_for_each_entry(d, &svc->destinations, n_list)
-		if (d->weight > w)
-			w = d->weight;
-	return w;
-}
-
-static int wrr_init(struct lvs_service *svc)
-{
-	struct wrr_state *m = malloc(sizeof(*m));
-
-	if (!m)
-		return -ENOMEM;
-	m->cl = &svc->destinations;
-	m->di = wrr_gcd_weight(svc);
-	m->mw = wrr_max_weight(svc) - (m->di - 1);
-	m->cw = m->mw;
-	svc->sched_data = m;
-	return 0;
-}
-
-static int wrr_dest_changed(struct lvs_service *svc, struct lvs_dest *dest)
+/* bind (cw 0 in the zeroed state, so cw = mw) and every dest change */
+static int wrr_reset(struct lvs_service *svc)
 {
 	struct wrr_state *m = svc->sched_data;
 
-	(void)dest;
 	m->cl = &svc->destinations;
-	m->di = wrr_gcd_weight(svc);
-	m->mw = wrr_max_weight(svc) - (m->di - 1);
+	m->di = lvs_sched_gcd_weight(svc, 0);
+	if (!m->di)
+		m->di = 1;
+	m->mw = lvs_sched_max_weight(svc, 0) - (m->di - 1);
 	if (m->cw > m->mw || !m->cw)
 		m->cw = m->mw;
 	else if (m->di > 1)
@@ -128,10 +81,7 @@ overloaded:
 
 const struct lvs_sched_ops lvs_sched_wrr = {
 	.name = "wrr",
-	.init_service = wrr_init,
-	.done_service = lvs_sched_free_data,
-	.add_dest = wrr_dest_changed,
-	.del_dest = wrr_dest_changed,
-	.upd_dest = wrr_dest_changed,
+	.state_size = sizeof(struct wrr_state),
+	.rebuild = wrr_reset,
 	.schedule = wrr_schedule,
 };

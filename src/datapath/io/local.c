@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include "lib/list.h"
+#include "lib/nl.h"
 #include "lib/strbuf.h"
 #include "core/table.h"
 #include "local.h"
@@ -32,9 +33,7 @@
 struct prefix { uint32_t addr, mask; };        /* network order */
 
 struct dp_local {
-	struct mnl_socket *nl;
-	unsigned portid, seq;
-	char *buf;
+	struct lvs_nl nl;
 	/* the device */
 	char ifname[IF_NAMESIZE];
 	int ifindex;
@@ -50,28 +49,6 @@ struct dp_local {
 };
 
 /* ---- netlink ---- */
-
-/* a dump (cb reads each answer) or a change (cb NULL: the kernel acks);
- * 0 or -errno (the kernel's) */
-static int nl_do(struct dp_local *l, struct nlmsghdr *nlh, mnl_cb_t cb, void *arg)
-{
-	unsigned seq = nlh->nlmsg_seq = ++l->seq;
-	if (!cb)        /* (NLM_F_DUMP's bits are NLM_F_REPLACE's: test cb, not them) */
-		nlh->nlmsg_flags |= NLM_F_ACK;
-	if (mnl_socket_sendto(l->nl, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(l->nl, l->buf, MNL_SOCKET_BUFFER_SIZE);
-		if (n < 0)
-			return errno == EINTR ? -EINTR : -errno;
-		errno = 0;
-		int r = mnl_cb_run(l->buf, (size_t)n, seq, l->portid, cb, arg);
-		if (r == MNL_CB_STOP)
-			return 0;
-		if (r < 0)
-			return errno ? -errno : -EIO;
-	}
-}
 
 /* rules of lvsd processes that are gone: copied out of the dump, deleted
  * after it (no request may interleave with a dump) */
@@ -123,17 +100,15 @@ static int stale_cb(const struct nlmsghdr *nlh, void *data)
 static void reap_stale_rules(struct dp_local *l)
 {
 	char req[64];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
-	nlh->nlmsg_type = RTM_GETRULE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	struct nlmsghdr *nlh = lvs_nl_msg(req, RTM_GETRULE, NLM_F_REQUEST | NLM_F_DUMP);
 	struct fib_rule_hdr *h = mnl_nlmsg_put_extra_header(nlh, sizeof(*h));
 	h->family = AF_INET;
 	struct stale_rules s = { .self = l->table };
-	if (nl_do(l, nlh, stale_cb, &s) == 0) {
+	if (lvs_nl_talk(&l->nl, nlh, stale_cb, &s) == 0) {
 		for (size_t i = 0; i < s.n; i++) {
 			s.msg[i]->nlmsg_type = RTM_DELRULE;
 			s.msg[i]->nlmsg_flags = NLM_F_REQUEST;
-			(void)nl_do(l, s.msg[i], NULL, NULL);
+			(void)lvs_nl_talk(&l->nl, s.msg[i], NULL, NULL);
 		}
 	}
 	for (size_t i = 0; i < s.n; i++)
@@ -144,23 +119,16 @@ static void reap_stale_rules(struct dp_local *l)
 struct dp_local *dp_local_new(void)
 {
 	struct dp_local *l = calloc(1, sizeof(*l));
-	if (!l)
-		return NULL;
-	l->buf = malloc(MNL_SOCKET_BUFFER_SIZE);
-	l->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	if (!l->buf || !l->nl || mnl_socket_bind(l->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+
+	/* 2 s: a lost answer must not hang the main loop */
+	if (!l || lvs_nl_open(&l->nl, 2) < 0) {
 		dp_local_free(l);
 		return NULL;
 	}
-	l->portid = mnl_socket_get_portid(l->nl);
-	l->seq = (unsigned)time(NULL);
-	/* a lost answer must not hang the main loop */
-	struct timeval tv = { .tv_sec = 2 };
-	setsockopt(mnl_socket_get_fd(l->nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	/* dumps filtered by the kernel: a router's main table may hold a
 	 * million routes, and the local table is all we want */
 	int one = 1;
-	setsockopt(mnl_socket_get_fd(l->nl), SOL_NETLINK, NETLINK_GET_STRICT_CHK, &one, sizeof(one));
+	setsockopt(mnl_socket_get_fd(l->nl.sock), SOL_NETLINK, NETLINK_GET_STRICT_CHK, &one, sizeof(one));
 	l->table = LVSD_LOCAL_TABLE_BASE + ((uint32_t)getpid() & 0x3fffff);
 	reap_stale_rules(l);
 	return l;
@@ -173,9 +141,8 @@ struct dp_local *dp_local_new(void)
 static int rule_msg(struct dp_local *l, uint16_t type, const struct dp_key *k)
 {
 	char req[256];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | (type == RTM_NEWRULE ? NLM_F_CREATE | NLM_F_EXCL : 0);
+	struct nlmsghdr *nlh = lvs_nl_msg(req, type,
+					  NLM_F_REQUEST | (type == RTM_NEWRULE ? NLM_F_CREATE | NLM_F_EXCL : 0));
 	struct fib_rule_hdr *h = mnl_nlmsg_put_extra_header(nlh, sizeof(*h));
 	h->family = AF_INET;
 	h->action = FR_ACT_TO_TBL;
@@ -186,7 +153,7 @@ static int rule_msg(struct dp_local *l, uint16_t type, const struct dp_key *k)
 	if (!k) {
 		mnl_attr_put_u32(nlh, FRA_FWMARK, LVSD_LOCAL_MARK);
 		mnl_attr_put_u32(nlh, FRA_FWMASK, 0xffffffffu);
-		int e = nl_do(l, nlh, NULL, NULL);
+		int e = lvs_nl_talk(&l->nl, nlh, NULL, NULL);
 		return e == -EEXIST && type == RTM_NEWRULE ? 0 : e;
 	}
 	h->src_len = 32;
@@ -196,7 +163,7 @@ static int rule_msg(struct dp_local *l, uint16_t type, const struct dp_key *k)
 		struct fib_rule_port_range r = { .start = k->port, .end = k->port };   /* host order */
 		mnl_attr_put(nlh, FRA_SPORT_RANGE, sizeof(r), &r);
 	}
-	int e = nl_do(l, nlh, NULL, NULL);
+	int e = lvs_nl_talk(&l->nl, nlh, NULL, NULL);
 	return e == -EEXIST && type == RTM_NEWRULE ? 0 : e;
 }
 
@@ -306,14 +273,12 @@ static int pfx_cb(const struct nlmsghdr *nlh, void *data)
 int dp_local_refresh_prefixes(struct dp_local *l)
 {
 	char req[64];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
-	nlh->nlmsg_type = RTM_GETROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	struct nlmsghdr *nlh = lvs_nl_msg(req, RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP);
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = AF_INET;
 	rtm->rtm_table = RT_TABLE_LOCAL;        /* honoured with strict checking (dp_local_new) */
 	struct pfx_dump d = { 0 };
-	int e = nl_do(l, nlh, pfx_cb, &d);
+	int e = lvs_nl_talk(&l->nl, nlh, pfx_cb, &d);
 	if (e == 0 && d.oom)
 		e = -ENOMEM;
 	if (e < 0) {
@@ -420,9 +385,7 @@ static int write_sysctl(const char *fmt, const char *ifname, const char *val)
 static int addr_add(struct dp_local *l)
 {
 	char req[256];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
-	nlh->nlmsg_type = RTM_NEWADDR;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_REPLACE;
+	struct nlmsghdr *nlh = lvs_nl_msg(req, RTM_NEWADDR, NLM_F_REQUEST | NLM_F_CREATE | NLM_F_REPLACE);
 	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	ifa->ifa_family = AF_INET;
 	ifa->ifa_prefixlen = 32;
@@ -431,15 +394,13 @@ static int addr_add(struct dp_local *l)
 	uint32_t a = inet_addr(LVSD_LOCAL_TUN_ADDR);
 	mnl_attr_put_u32(nlh, IFA_LOCAL, a);
 	mnl_attr_put_u32(nlh, IFA_ADDRESS, a);
-	return nl_do(l, nlh, NULL, NULL);
+	return lvs_nl_talk(&l->nl, nlh, NULL, NULL);
 }
 
 static int route_add(struct dp_local *l)
 {
 	char req[256];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
-	nlh->nlmsg_type = RTM_NEWROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_REPLACE;
+	struct nlmsghdr *nlh = lvs_nl_msg(req, RTM_NEWROUTE, NLM_F_REQUEST | NLM_F_CREATE | NLM_F_REPLACE);
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = AF_INET;
 	rtm->rtm_table = RT_TABLE_UNSPEC;
@@ -448,7 +409,7 @@ static int route_add(struct dp_local *l)
 	rtm->rtm_type = RTN_UNICAST;
 	mnl_attr_put_u32(nlh, RTA_TABLE, l->table);
 	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)l->ifindex);
-	return nl_do(l, nlh, NULL, NULL);
+	return lvs_nl_talk(&l->nl, nlh, NULL, NULL);
 }
 
 static int tun_queue(const char *path, char *name, struct strbuf *err)
@@ -563,17 +524,15 @@ void dp_local_free(struct dp_local *l)
 {
 	if (!l)
 		return;
-	for (size_t i = 0; l->nl && i < l->nrules; i++)
+	for (size_t i = 0; l->nl.sock && i < l->nrules; i++)
 		(void)rule_msg(l, RTM_DELRULE, &l->rules[i]);
-	if (l->nl && l->fd)
+	if (l->nl.sock && l->fd)
 		(void)rule_msg(l, RTM_DELRULE, NULL);
 	for (unsigned i = 0; l->fd && i < l->nq; i++)
 		close(l->fd[i]);
 	free(l->fd);
 	free(l->rules);
 	free(l->pfx);
-	if (l->nl)
-		mnl_socket_close(l->nl);
-	free(l->buf);
+	lvs_nl_close(&l->nl);
 	free(l);
 }

@@ -11,6 +11,7 @@
 #include <net/if_arp.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
+#include "lib/nl.h"
 #include "nexthop.h"
 
 #define ROUTE_SLOTS 256
@@ -37,10 +38,7 @@ struct link_ent { unsigned gen; int ok; struct nh_link l; };
 struct addr_ent { unsigned gen; int ifindex; uint32_t addr; };
 
 struct nh_ctx {
-	struct mnl_socket *nl;
-	unsigned portid;
-	unsigned seq;
-	char *buf;
+	struct lvs_nl nl;
 	struct route_ent routes[ROUTE_SLOTS];
 	struct neigh_ent neighs[NEIGH_SLOTS];
 	struct link_ent links[LINK_SLOTS];
@@ -50,19 +48,12 @@ struct nh_ctx {
 struct nh_ctx *nh_ctx_new(void)
 {
 	struct nh_ctx *c = calloc(1, sizeof(*c));
-	if (!c)
-		return NULL;
-	c->buf = malloc(MNL_SOCKET_BUFFER_SIZE);
-	c->nl = mnl_socket_open(NETLINK_ROUTE);
-	if (!c->buf || !c->nl || mnl_socket_bind(c->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+
+	/* 1 s: a lost answer (receive buffer overrun) must not hang a worker */
+	if (c && lvs_nl_open(&c->nl, 1) < 0) {
 		nh_ctx_free(c);
 		return NULL;
 	}
-	c->portid = mnl_socket_get_portid(c->nl);
-	c->seq = (unsigned)time(NULL);
-	/* a lost answer (receive buffer overrun) must not hang a worker */
-	struct timeval tv = { .tv_sec = 1 };
-	setsockopt(mnl_socket_get_fd(c->nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	return c;
 }
 
@@ -70,31 +61,8 @@ void nh_ctx_free(struct nh_ctx *c)
 {
 	if (!c)
 		return;
-	if (c->nl)
-		mnl_socket_close(c->nl);
-	free(c->buf);
+	lvs_nl_close(&c->nl);
 	free(c);
-}
-
-/* send the request in c->buf and run cb over the answer(s); 0 or -errno */
-static int nl_talk(struct nh_ctx *c, struct nlmsghdr *nlh, mnl_cb_t cb, void *arg)
-{
-	unsigned seq = nlh->nlmsg_seq = ++c->seq;
-	if (mnl_socket_sendto(c->nl, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(c->nl, c->buf, MNL_SOCKET_BUFFER_SIZE);
-		if (n < 0)
-			return errno == EINTR ? -EINTR : -errno;
-		int r = mnl_cb_run(c->buf, (size_t)n, seq, c->portid, cb, arg);
-		if (r == MNL_CB_STOP)
-			return 0;
-		if (r < 0)
-			return errno ? -errno : -EIO;
-		/* MNL_CB_OK: a non-dump answer without ACK ends here */
-		if (!(nlh->nlmsg_flags & (NLM_F_DUMP | NLM_F_ACK)))
-			return 0;
-	}
 }
 
 /* ---- routes ---- */
@@ -150,16 +118,14 @@ int nh_route4(struct nh_ctx *c, uint32_t daddr, struct nh_route *out)
 		return e->ok ? 0 : -1;
 	}
 	char req[MNL_SOCKET_BUFFER_SIZE / 8];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
-	nlh->nlmsg_type = RTM_GETROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
+	struct nlmsghdr *nlh = lvs_nl_msg(req, RTM_GETROUTE, NLM_F_REQUEST);
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = AF_INET;
 	rtm->rtm_dst_len = 32;
 	mnl_attr_put_u32(nlh, RTA_DST, daddr);
 	struct nh_route r = { 0 };
 	struct route_parse p = { &r, 0 };
-	int err = nl_talk(c, nlh, route_cb, &p);
+	int err = lvs_nl_talk(&c->nl, nlh, route_cb, &p);
 	int ok = !err && p.got && r.ifindex > 0;
 	if (ok && !r.nexthop)
 		r.nexthop = daddr;
@@ -223,14 +189,12 @@ int nh_link(struct nh_ctx *c, int ifindex, struct nh_link *out)
 		return e->ok ? 0 : -1;
 	}
 	char req[256];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
-	nlh->nlmsg_type = RTM_GETLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
+	struct nlmsghdr *nlh = lvs_nl_msg(req, RTM_GETLINK, NLM_F_REQUEST);
 	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = ifindex;
 	struct nh_link l = { 0 };
-	int err = nl_talk(c, nlh, link_cb, &l);
+	int err = lvs_nl_talk(&c->nl, nlh, link_cb, &l);
 	e->gen = gen;
 	e->ok = !err && l.ifindex == ifindex;
 	l.ifindex = ifindex;
@@ -273,13 +237,11 @@ uint32_t nh_ifaddr4(struct nh_ctx *c, int ifindex)
 	if (e->gen == gen && e->ifindex == ifindex)
 		return e->addr;
 	char req[256];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
-	nlh->nlmsg_type = RTM_GETADDR;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	struct nlmsghdr *nlh = lvs_nl_msg(req, RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP);
 	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	ifa->ifa_family = AF_INET;
 	struct addr_parse p = { ifindex, 0 };
-	if (nl_talk(c, nlh, addr_cb, &p) < 0)
+	if (lvs_nl_talk(&c->nl, nlh, addr_cb, &p) < 0)
 		p.addr = 0;
 	e->gen = gen;
 	e->ifindex = ifindex;
@@ -317,16 +279,14 @@ static int neigh_cb(const struct nlmsghdr *nlh, void *data)
 static void neigh_kick(struct nh_ctx *c, int ifindex, uint32_t addr)
 {
 	char req[256];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
-	nlh->nlmsg_type = RTM_NEWNEIGH;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_REPLACE | NLM_F_ACK;
+	struct nlmsghdr *nlh = lvs_nl_msg(req, RTM_NEWNEIGH, NLM_F_REQUEST | NLM_F_CREATE | NLM_F_REPLACE | NLM_F_ACK);
 	struct ndmsg *nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
 	nd->ndm_family = AF_INET;
 	nd->ndm_ifindex = ifindex;
 	nd->ndm_state = NUD_NONE;
 	nd->ndm_flags = NTF_USE;
 	mnl_attr_put_u32(nlh, NDA_DST, addr);
-	(void)nl_talk(c, nlh, NULL, NULL);
+	(void)lvs_nl_talk(&c->nl, nlh, NULL, NULL);
 }
 
 int nh_neigh4(struct nh_ctx *c, int ifindex, uint32_t addr, uint8_t mac[6], uint64_t now_ms)
@@ -353,15 +313,13 @@ int nh_neigh4(struct nh_ctx *c, int ifindex, uint32_t addr, uint8_t mac[6], uint
 		return 1;
 	}
 	char req[256];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
-	nlh->nlmsg_type = RTM_GETNEIGH;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
+	struct nlmsghdr *nlh = lvs_nl_msg(req, RTM_GETNEIGH, NLM_F_REQUEST);
 	struct ndmsg *nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
 	nd->ndm_family = AF_INET;
 	nd->ndm_ifindex = ifindex;
 	mnl_attr_put_u32(nlh, NDA_DST, addr);
 	struct neigh_parse p = { 0 };
-	int err = nl_talk(c, nlh, neigh_cb, &p);
+	int err = lvs_nl_talk(&c->nl, nlh, neigh_cb, &p);
 	e->gen = gen;
 	e->addr = addr;
 	e->ifindex = ifindex;

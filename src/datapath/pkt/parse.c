@@ -23,6 +23,15 @@ static uint16_t rd16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
+/* the source and destination ports that start TCP, UDP and SCTP headers;
+ * 0 when either is 0 (never valid on the wire) */
+static int read_ports(struct lvs_pkt *k, const uint8_t *l4)
+{
+	k->sport = rd16(l4);
+	k->dport = rd16(l4 + 2);
+	return k->sport && k->dport;
+}
+
 static int ip_options_ok(const uint8_t *opt, unsigned len)
 {
 	unsigned i = 0;
@@ -177,9 +186,7 @@ enum dp_reason dp_parse(const struct dp_frame *f, struct dp_parsed *o)
 		unsigned doff = (unsigned)(l4[12] >> 4) * 4;
 		if (doff < 20 || doff > l4len)
 			return DP_R_TCP_DOFF;
-		k->sport = rd16(l4);
-		k->dport = rd16(l4 + 2);
-		if (!k->sport || !k->dport)
+		if (!read_ports(k, l4))
 			return DP_R_TCP_PORT0;
 		uint8_t fl = l4[13];
 		k->tcp_flags = fl & 0x3f;
@@ -196,9 +203,7 @@ enum dp_reason dp_parse(const struct dp_frame *f, struct dp_parsed *o)
 		unsigned ulen = rd16(l4 + 4);
 		if (ulen != l4len && !(f->off.gso_size))
 			return DP_R_UDP_LEN;
-		k->sport = rd16(l4);
-		k->dport = rd16(l4 + 2);
-		if (!k->sport || !k->dport)
+		if (!read_ports(k, l4))
 			return DP_R_UDP_PORT0;
 		if (verify && rd16(l4 + 6) && !l4_csum_ok(ip, l4, (uint16_t)l4len, IPPROTO_UDP))
 			return DP_R_UDP_CSUM;
@@ -208,9 +213,7 @@ enum dp_reason dp_parse(const struct dp_frame *f, struct dp_parsed *o)
 		/* common header (12) + at least one chunk header (4) */
 		if (l4len < 16)
 			return DP_R_SCTP_SHORT;
-		k->sport = rd16(l4);
-		k->dport = rd16(l4 + 2);
-		if (!k->sport || !k->dport)
+		if (!read_ports(k, l4))
 			return DP_R_SCTP_PORT0;
 		uint8_t first = l4[12];
 		unsigned clen = rd16(l4 + 14);
