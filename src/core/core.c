@@ -402,7 +402,7 @@ struct lvs_dest *lvs_sched_pick_pkt(struct lvs_service *svc, const struct lvs_pk
 		.sport = pkt->sport, .dport = pkt->dport, .mark = pkt->mark,
 	};
 
-	return svc->sched && svc->sched->schedule ? svc->sched->schedule(svc, &sp, now_ms) : NULL;
+	return lvs_sched_schedule(svc, &sp, now_ms);
 }
 
 static enum sched_result schedule_nonpersist(struct lvs_core *core, unsigned worker, struct lvs_service *svc,

@@ -1,5 +1,4 @@
-/* sched.h - the scheduler ops table (one scheduler per file in sched/, but
- * the variants of one pick share a file: wlc.c has sed, fo.c has ovf).
+/* sched.h - the scheduler ops table (one scheduler per file in sched/).
  *
  * Contract (mirrors struct ip_vs_scheduler):
  *  - init_service: called when the scheduler is bound to a service (add,
@@ -13,6 +12,8 @@
  *  - upd_dest: called after an edit changed the dest (weight, thresholds...).
  *  - schedule: returns the chosen dest or NULL ("no destination available").
  *    Called with the table lock held; may update svc->sched_data.
+ *  - pick: the same for a scheduler that needs neither the packet nor the
+ *    time (wlc, sed, lc, nq, fo, ovf): used when schedule is NULL.
  *  - tick: optional periodic housekeeping (lblc/lblcr cache GC), called
  *    about once a second with the current time.
  *  Any hook may be NULL.  The core never sleeps or does I/O in them; time
@@ -43,6 +44,7 @@ struct lvs_sched_ops {
 	int (*upd_dest)(struct lvs_service *svc, struct lvs_dest *dest);
 	struct lvs_dest *(*schedule)(struct lvs_service *svc, const struct lvs_sched_pkt *pkt,
 				     uint64_t now_ms);
+	struct lvs_dest *(*pick)(struct lvs_service *svc);
 	void (*tick)(struct lvs_service *svc, uint64_t now_ms);
 	size_t state_size;
 	/* recompute svc->sched_data from svc->destinations; 0 or -errno
@@ -59,6 +61,8 @@ void lvs_sched_unbind(struct lvs_service *svc);
 int lvs_sched_dest_added(struct lvs_service *svc, struct lvs_dest *dest);
 int lvs_sched_dest_deleted(struct lvs_service *svc, struct lvs_dest *dest);
 int lvs_sched_dest_edited(struct lvs_service *svc, struct lvs_dest *dest);
+/* svc's scheduler's choice (schedule, else pick), NULL when none */
+struct lvs_dest *lvs_sched_schedule(struct lvs_service *svc, const struct lvs_sched_pkt *pkt, uint64_t now_ms);
 
 /* the scheduler called `name`, or NULL (the kernel's ENOENT) */
 const struct lvs_sched_ops *lvs_sched_find(const char *name);
@@ -133,6 +137,8 @@ static inline int lvs_dest_is_overloaded(const struct lvs_dest *d)
 struct lvs_dest *lvs_sched_wlc_pick(struct lvs_service *svc);
 /* the sed pick over the whole service (used by sed, nq) */
 struct lvs_dest *lvs_sched_sed_pick(struct lvs_service *svc);
+/* the fo pick (ovf 0) or the ovf pick (ovf 1) over the whole service */
+struct lvs_dest *lvs_sched_heaviest(struct lvs_service *svc, int ovf);
 /* over svc->destinations, of their weights (last = 0) or last_weights
  * (last = 1): the gcd of those > 0 (0 when none is), and the largest (0
  * when none is > 0) (wrr, mh) */

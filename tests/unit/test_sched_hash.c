@@ -58,7 +58,7 @@ static void edit_rs(struct lvs_table *t, const struct lvs_service_conf *s, const
 
 static struct lvs_dest *pick(struct lvs_service *svc, const struct lvs_sched_pkt *p, uint64_t now)
 {
-	return svc->sched->schedule(svc, p, now);
+	return lvs_sched_schedule(svc, p, now);
 }
 
 static const char *addr_of(const struct lvs_dest *d)

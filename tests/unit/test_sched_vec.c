@@ -94,7 +94,7 @@ static void test_vec_follows_list(void **state)
 		assert_int_equal(lvs_del_dest(t, &c, &dc), 0);
 		assert_vec_matches_list(s);
 	}
-	assert_null(s->sched->schedule(s, NULL, 0));
+	assert_null(lvs_sched_schedule(s, NULL, 0));
 	lvs_table_free(t);
 }
 
@@ -351,7 +351,7 @@ static void picks_equal_kernel_walk(void)
 				default: want = ref_twos(s); break;
 				}
 				lvs_random_seed(seed);
-				got = s->sched->schedule(s, NULL, 0);
+				got = lvs_sched_schedule(s, NULL, 0);
 				if (got != want)
 					fail_msg("%s: %u dests, round %u: picked %p, the kernel's walk %p", names[k],
 						 (unsigned)s->num_dests, round, (void *)got, (void *)want);

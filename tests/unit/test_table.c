@@ -128,7 +128,7 @@ static void test_service_edit_replaces_everything(void **state)
 	assert_int_equal(lvs_add_dest(t, &a, &d1), 0);
 	assert_int_equal(lvs_add_dest(t, &a, &d2), 0);
 	/* advance rr: .2 picked, cursor on .2 */
-	assert_ptr_equal(s->sched->schedule(s, NULL, 0), find_dest(t, &a, "192.168.1.2", 80));
+	assert_ptr_equal(lvs_sched_schedule(s, NULL, 0), find_dest(t, &a, "192.168.1.2", 80));
 
 	/* same scheduler: state kept; flags/timeout/netmask replaced */
 	struct lvs_service_conf e = svc_conf("10.1.1.1", 80, "rr");
@@ -137,7 +137,7 @@ static void test_service_edit_replaces_everything(void **state)
 	assert_int_equal(s->flags, LVS_SVC_F_HASHED);
 	assert_int_equal(s->timeout, 0);
 	assert_int_equal(s->netmask, 0xffffffff);
-	assert_ptr_equal(s->sched->schedule(s, NULL, 0), find_dest(t, &a, "192.168.1.1", 80));
+	assert_ptr_equal(lvs_sched_schedule(s, NULL, 0), find_dest(t, &a, "192.168.1.1", 80));
 	assert_int_equal(s->num_dests, 2);
 
 	/* a different scheduler is initialised afresh; back to rr restarts at the head */
@@ -146,7 +146,7 @@ static void test_service_edit_replaces_everything(void **state)
 	assert_string_equal(s->sched_name, "wlc");
 	e = svc_conf("10.1.1.1", 80, "rr");
 	assert_int_equal(lvs_edit_service(t, &e), 0);
-	assert_ptr_equal(s->sched->schedule(s, NULL, 0), find_dest(t, &a, "192.168.1.2", 80));
+	assert_ptr_equal(lvs_sched_schedule(s, NULL, 0), find_dest(t, &a, "192.168.1.2", 80));
 	e = svc_conf("10.1.1.1", 80, "none");
 	assert_int_equal(lvs_edit_service(t, &e), 0);
 	assert_null(s->sched);
@@ -509,7 +509,7 @@ static void test_overload_rules(void **state)
 	d->activeconns++;
 	lvs_dest_conn_bound(d); /* total 4 >= u */
 	assert_true(d->flags & LVS_DEST_F_OVERLOAD);
-	assert_null(s->sched->schedule(s, NULL, 0));
+	assert_null(lvs_sched_schedule(s, NULL, 0));
 	/* no l: clear below u - u/4 = 3 (= classic total*4 < u*3) */
 	d->inactconns--;
 	lvs_dest_conn_unbound(d); /* 3 */
@@ -517,7 +517,7 @@ static void test_overload_rules(void **state)
 	d->inactconns--;
 	lvs_dest_conn_unbound(d); /* 2 */
 	assert_false(d->flags & LVS_DEST_F_OVERLOAD);
-	assert_ptr_equal(s->sched->schedule(s, NULL, 0), d);
+	assert_ptr_equal(lvs_sched_schedule(s, NULL, 0), d);
 
 	/* with l = 1: clear only below 1 */
 	dc.l_threshold = 1;
@@ -573,7 +573,7 @@ static const char *rr_batch(struct lvs_table *t, const struct lvs_service_conf *
 
 	out[0] = '\0';
 	for (int i = 0; i < n; i++) {
-		struct lvs_dest *d = s->sched->schedule(s, NULL, 0);
+		struct lvs_dest *d = lvs_sched_schedule(s, NULL, 0);
 
 		assert_non_null(d);
 		strcat(out, i ? " " : "");
@@ -1038,7 +1038,7 @@ static void check_invariants(struct lvs_table *t)
 			pkt.sport = (uint16_t)(1024 + rnd(60000));
 			pkt.dport = s->port;
 			for (int k = 0; k < 3; k++) {
-				struct lvs_dest *p = s->sched->schedule(s, &pkt, 1000), *q;
+				struct lvs_dest *p = lvs_sched_schedule(s, &pkt, 1000), *q;
 				int found = 0;
 
 				if (!p)

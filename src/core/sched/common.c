@@ -142,3 +142,29 @@ int lvs_sched_max_weight(struct lvs_service *svc, int last)
 			max = weight_of(d, last);
 	return max;
 }
+
+/* ip_vs_fo_schedule (ovf 0): the non-OVERLOADed dest with the highest
+ * weight > 0, first in list order on ties; ip_vs_ovf_schedule (ovf 1) also
+ * passes over the dests with more active connections than their weight.
+ * The screen skips the dests that cannot beat the current one. */
+struct lvs_dest *lvs_sched_heaviest(struct lvs_service *svc, int ovf)
+{
+	const struct lvs_dest_vec *v = lvs_sched_dests(svc);
+	unsigned n = lvs_sched_ndests(v);
+	struct lvs_dest *best = NULL;
+	int bw = 0; /* best->weight; only weights > 0 qualify */
+
+	for (unsigned i = 0; (i = lvs_sched_next_heavier(v, i, bw, ovf)) < n; i++) {
+		struct lvs_dest *d = v->d[i];
+		int w = d->weight;
+
+		if (lvs_dest_is_overloaded(d) || (ovf && d->activeconns > w))
+			continue;
+		if (w > bw) {
+			best = d;
+			bw = w;
+		}
+	}
+	return best;
+}
+

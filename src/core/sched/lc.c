@@ -3,15 +3,13 @@
  * weight-0 dests; the weight value itself does not matter. */
 #include "core/sched.h"
 
-static struct lvs_dest *lc_schedule(struct lvs_service *svc, const struct lvs_sched_pkt *pkt, uint64_t now_ms)
+static struct lvs_dest *lc_pick(struct lvs_service *svc)
 {
 	const struct lvs_dest_vec *v = lvs_sched_dests(svc);
 	unsigned n = lvs_sched_ndests(v);
 	struct lvs_dest *least = NULL;
 	int loh = 0;
 
-	(void)pkt;
-	(void)now_ms;
 	for (unsigned i = 0; i < n; i++) {
 		struct lvs_dest *d = v->d[i];
 
@@ -32,5 +30,5 @@ static struct lvs_dest *lc_schedule(struct lvs_service *svc, const struct lvs_sc
 
 const struct lvs_sched_ops lvs_sched_lc = {
 	.name = "lc",
-	.schedule = lc_schedule,
+	.pick = lc_pick,
 };

@@ -5,13 +5,11 @@
  * usable dests and the same ties as the kernel's single loop. */
 #include "core/sched.h"
 
-static struct lvs_dest *nq_schedule(struct lvs_service *svc, const struct lvs_sched_pkt *pkt, uint64_t now_ms)
+static struct lvs_dest *nq_pick(struct lvs_service *svc)
 {
 	const struct lvs_dest_vec *v = lvs_sched_dests(svc);
 	unsigned n = lvs_sched_ndests(v);
 
-	(void)pkt;
-	(void)now_ms;
 	for (unsigned i = 0; i < n; i++) {
 		struct lvs_dest *d = v->d[i];
 
@@ -23,5 +21,5 @@ static struct lvs_dest *nq_schedule(struct lvs_service *svc, const struct lvs_sc
 
 const struct lvs_sched_ops lvs_sched_nq = {
 	.name = "nq",
-	.schedule = nq_schedule,
+	.pick = nq_pick,
 };

@@ -131,3 +131,14 @@ int lvs_sched_dest_edited(struct lvs_service *svc, struct lvs_dest *dest)
 {
 	return svc->sched ? dest_changed(svc, dest, svc->sched->upd_dest) : 0;
 }
+
+struct lvs_dest *lvs_sched_schedule(struct lvs_service *svc, const struct lvs_sched_pkt *pkt, uint64_t now_ms)
+{
+	const struct lvs_sched_ops *s = svc->sched;
+
+	if (!s)
+		return NULL;
+	if (s->schedule)
+		return s->schedule(svc, pkt, now_ms);
+	return s->pick ? s->pick(svc) : NULL;
+}
