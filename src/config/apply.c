@@ -123,6 +123,23 @@ static void txn_fail(struct cfg_txn *x, int line, const char *fmt, ...)
 	sb_puts(&x->err, "\n");
 }
 
+/* a step of the apply that the table refused: logged as "Cannot <what>"
+ * and, inside a transaction, recorded as "file:line: cannot <what>" */
+static void step_failed(cfg_log_fn log, void *arg, struct cfg_txn *txn, int line, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static void step_failed(cfg_log_fn log, void *arg, struct cfg_txn *txn, int line, const char *fmt, ...)
+{
+	char what[448];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	logf_(log, arg, LOG_ERR, "Cannot %s", what);
+	if (txn)
+		txn_fail(txn, line, "cannot %s", what);
+}
+
 /* the inverse of a change made (deferred deletions were not made) */
 static int txn_undo(struct lvs_table *t, const struct txn_op *o)
 {
@@ -284,11 +301,8 @@ int cfg_sync_service_txn(struct lvs_table *t, const struct cfg_service *cs, cons
 			svc_conf_of(svc, &was_svc);
 		ret = add ? lvs_add_service(t, &cs->s) : lvs_edit_service(t, &cs->s);
 		if (ret) {
-			logf_(log, arg, LOG_ERR, "Cannot %s virtual service %s: %s", add ? "add" : "edit", cs->name,
-			      strerror(-ret));
-			if (txn)
-				txn_fail(txn, cs->line, "cannot %s virtual service %s: %s", add ? "add" : "edit",
-					 cs->name, strerror(-ret));
+			step_failed(log, arg, txn, cs->line, "%s virtual service %s: %s", add ? "add" : "edit", cs->name,
+				    strerror(-ret));
 			return ret;
 		}
 		if (txn)
@@ -381,11 +395,8 @@ int cfg_sync_service_txn(struct lvs_table *t, const struct cfg_service *cs, cons
 		if (!d) {
 			ret = lvs_add_dest(t, &cs->s, &want[j].d);
 			if (ret) {
-				logf_(log, arg, LOG_ERR, "Cannot add %s server %s to %s: %s", what, hp, cs->name,
-				      strerror(-ret));
-				if (txn)
-					txn_fail(txn, cs->line, "cannot add %s server %s to %s: %s", what, hp,
-						 cs->name, strerror(-ret));
+				step_failed(log, arg, txn, cs->line, "add %s server %s to %s: %s", what, hp, cs->name,
+					    strerror(-ret));
 				continue;
 			}
 			if (txn)
@@ -401,11 +412,8 @@ int cfg_sync_service_txn(struct lvs_table *t, const struct cfg_service *cs, cons
 			dest_conf_of(d, &was_dest);
 			ret = lvs_edit_dest(t, &cs->s, &want[j].d);
 			if (ret) {
-				logf_(log, arg, LOG_ERR, "Cannot edit %s server %s in %s: %s", what, hp, cs->name,
-				      strerror(-ret));
-				if (txn)
-					txn_fail(txn, cs->line, "cannot edit %s server %s in %s: %s", what, hp,
-						 cs->name, strerror(-ret));
+				step_failed(log, arg, txn, cs->line, "edit %s server %s in %s: %s", what, hp, cs->name,
+					    strerror(-ret));
 				continue;
 			}
 			if (txn)
