@@ -18,6 +18,7 @@
 #include "check-int.h"
 #include "config/apply.h"
 #include "lib/inet.h"
+#include "lib/grow.h"
 
 #define SPREAD_MAX_MS 1000     /* first probes are spread over at most this */
 #define POLL_FILES_MS 1000     /* the config file and maintenance directory */
@@ -170,17 +171,7 @@ static int add_sub(struct chk_probe *p, size_t si, size_t ri)
 /* room for one more probe in b */
 static int build_reserve(struct build *b)
 {
-	size_t nc = b->cap ? b->cap * 2 : 64;
-	struct chk_probe **nv;
-
-	if (b->n < b->cap)
-		return 0;
-	nv = realloc(b->probes, nc * sizeof(*nv));
-	if (!nv)
-		return -ENOMEM;
-	b->probes = nv;
-	b->cap = nc;
-	return 0;
+	return lvs_grow(&b->probes, &b->cap, b->n, sizeof(*b->probes), 64);
 }
 
 void chk_rt_free(struct chk_svc_rt *rt, const struct cfg *c)

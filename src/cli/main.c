@@ -19,6 +19,7 @@
 #include <string.h>
 #include "cli.h"
 #include "popt_lite.h"
+#include "lib/grow.h"
 
 struct lvsc *g_ctl;
 struct lvs_info g_info;
@@ -112,15 +113,9 @@ int cli_mutate(enum cli_op op, const struct cmd_entry *ce)
 	int rc;
 
 	if (batch.active && queueable(op)) {
-		if (batch.n == batch.cap) {
-			size_t cap = batch.cap ? batch.cap * 2 : 256;
-			enum cli_op *ops = realloc(batch.ops, cap * sizeof(*ops));
-			if (!ops) {
-				cli_flush_pending();
-				goto direct;
-			}
-			batch.ops = ops;
-			batch.cap = cap;
+		if (lvs_grow(&batch.ops, &batch.cap, batch.n, sizeof(*batch.ops), 256) < 0) {
+			cli_flush_pending();
+			goto direct;
 		}
 		if (!batch.open) {
 			lvsc_batch_begin(g_ctl);

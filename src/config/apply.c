@@ -24,6 +24,7 @@
 #include <syslog.h>
 
 #include "apply.h"
+#include "lib/grow.h"
 
 static void logf_(cfg_log_fn log, void *arg, int prio, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 static void logf_(cfg_log_fn log, void *arg, int prio, const char *fmt, ...)
@@ -166,18 +167,11 @@ static void txn_note(struct cfg_txn *x, struct lvs_table *t, enum txn_kind kind,
 	if (d)
 		op.d = *d;
 	snprintf(op.name, sizeof(op.name), "%s", name);
-	if (x->n == x->cap) {
-		size_t nc = x->cap ? x->cap * 2 : 32;
-		struct txn_op *v = realloc(x->ops, nc * sizeof(*v));
-
-		if (!v) {
-			/* a change the log cannot hold is undone at once */
-			txn_undo(t, &op);
-			txn_fail(x, 0, "out of memory recording a change of %s", name);
-			return;
-		}
-		x->ops = v;
-		x->cap = nc;
+	if (lvs_grow(&x->ops, &x->cap, x->n, sizeof(*x->ops), 32) < 0) {
+		/* a change the log cannot hold is undone at once */
+		txn_undo(t, &op);
+		txn_fail(x, 0, "out of memory recording a change of %s", name);
+		return;
 	}
 	x->ops[x->n++] = op;
 }

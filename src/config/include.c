@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "include.h"
+#include "lib/grow.h"
 
 #define INC_MAX_FILE (16u << 20)   /* as cfg_parse_file: one file */
 
@@ -64,15 +65,8 @@ static int emit(struct inc *c, unsigned file, int line, const char *s, size_t le
 {
 	struct cfg_src *src = c->src;
 
-	if (src->nlines == c->cap_lines) {
-		size_t n = c->cap_lines ? c->cap_lines * 2 : 256;
-		struct cfg_src_line *v = realloc(src->lines, n * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		src->lines = v;
-		c->cap_lines = n;
-	}
+	if (lvs_grow(&src->lines, &c->cap_lines, src->nlines, sizeof(*src->lines), 256) < 0)
+		return -ENOMEM;
 	if (c->out.len + len + 1 > CFG_INCLUDE_MAX_TOTAL)
 		return inc_error(c, file, line, -EINVAL, "the configuration with its includes exceeds %u bytes",
 				 CFG_INCLUDE_MAX_TOTAL);

@@ -21,6 +21,7 @@
 #include "lib/inet.h"
 #include "lib/json.h"
 #include "lib/list.h"
+#include "lib/grow.h"
 
 /* what a lister said about one real server */
 struct rs_fact {
@@ -64,16 +65,9 @@ static void fact_emit(void *arg, const struct lvs_host_rs_info *i)
 	struct snap *sn = arg;
 	struct rs_fact *f;
 
-	if (sn->nf == sn->capf) {
-		size_t cap = sn->capf ? sn->capf * 2 : 16;
-		struct rs_fact *p = realloc(sn->f, cap * sizeof(*p));
-
-		if (!p) {
-			sn->oom = 1;
-			return;
-		}
-		sn->f = p;
-		sn->capf = cap;
+	if (lvs_grow(&sn->f, &sn->capf, sn->nf, sizeof(*sn->f), 16) < 0) {
+		sn->oom = 1;
+		return;
 	}
 	f = &sn->f[sn->nf++];
 	memset(f, 0, sizeof(*f));
@@ -100,16 +94,9 @@ static int same_dest(const struct lvs_dest_conf *a, const struct lvs_dest_conf *
 
 static struct snap_dest *add_dest(struct snap *sn, struct snap_svc *s)
 {
-	if (s->nd == s->capd) {
-		size_t cap = s->capd ? s->capd * 2 : 8;
-		struct snap_dest *p = realloc(s->d, cap * sizeof(*p));
-
-		if (!p) {
-			sn->oom = 1;
-			return NULL;
-		}
-		s->d = p;
-		s->capd = cap;
+	if (lvs_grow(&s->d, &s->capd, s->nd, sizeof(*s->d), 8) < 0) {
+		sn->oom = 1;
+		return NULL;
 	}
 	memset(&s->d[s->nd], 0, sizeof(s->d[0]));
 	return &s->d[s->nd++];

@@ -22,6 +22,7 @@
 #include "lib/strbuf.h"
 #include "core/table.h"
 #include "local.h"
+#include "lib/grow.h"
 
 /* the "proto" of lvsd's rules and routes (ip rule/route show: proto 76) */
 #define LVSD_RTPROT 76
@@ -81,14 +82,8 @@ static int stale_cb(const struct nlmsghdr *nlh, void *data)
 	pid_t pid = (pid_t)(v[0] - LVSD_LOCAL_TABLE_BASE);
 	if (pid > 0 && (kill(pid, 0) == 0 || errno != ESRCH))
 		return MNL_CB_OK;
-	if (s->n == s->cap) {
-		size_t nc = s->cap ? s->cap * 2 : 8;
-		struct nlmsghdr **m = realloc(s->msg, nc * sizeof(*m));
-		if (!m)
-			return MNL_CB_OK;
-		s->msg = m;
-		s->cap = nc;
-	}
+	if (lvs_grow(&s->msg, &s->cap, s->n, sizeof(*s->msg), 8) < 0)
+		return MNL_CB_OK;
 	struct nlmsghdr *copy = malloc(nlh->nlmsg_len);
 	if (copy) {
 		memcpy(copy, nlh, nlh->nlmsg_len);
@@ -255,15 +250,9 @@ static int pfx_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	uint32_t dst = 0;
 	mnl_attr_parse(nlh, sizeof(*rtm), pfx_attr, &dst);
-	if (d->n == d->cap) {
-		size_t nc = d->cap ? d->cap * 2 : 16;
-		struct prefix *p = realloc(d->p, nc * sizeof(*p));
-		if (!p) {
-			d->oom = 1;
-			return MNL_CB_OK;
-		}
-		d->p = p;
-		d->cap = nc;
+	if (lvs_grow(&d->p, &d->cap, d->n, sizeof(*d->p), 16) < 0) {
+		d->oom = 1;
+		return MNL_CB_OK;
 	}
 	uint32_t mask = rtm->rtm_dst_len ? htonl(~0u << (32 - rtm->rtm_dst_len)) : 0;
 	d->p[d->n++] = (struct prefix){ dst & mask, mask };
@@ -304,14 +293,8 @@ static int keys_push(struct dp_key **arr, size_t *n, size_t *cap, uint32_t addr,
 	struct dp_key k = { .addr = addr, .port = port, .proto = proto, .method = LVS_CONN_F_MASQ };
 	if (key_in(&k, *arr, *n))
 		return 0;
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 8;
-		struct dp_key *a = realloc(*arr, nc * sizeof(*a));
-		if (!a)
-			return -1;
-		*arr = a;
-		*cap = nc;
-	}
+	if (lvs_grow(arr, cap, *n, sizeof(**arr), 8) < 0)
+		return -1;
 	(*arr)[(*n)++] = k;
 	return 0;
 }

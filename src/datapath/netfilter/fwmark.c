@@ -8,6 +8,7 @@
 #include "lib/strbuf.h"
 #include "fwmark.h"
 #include "fwmark_build.h"
+#include "lib/grow.h"
 
 /* ---- building ---- */
 
@@ -21,16 +22,10 @@ static char *xstrdup(struct fwm_classifier *c, const char *s)
 
 static int grow(struct fwm_classifier *c, void **arr, size_t *cap, size_t n, size_t elem)
 {
-	if (n < *cap)
-		return 0;
-	size_t nc = *cap ? *cap * 2 : 16;
-	void *na = realloc(*arr, nc * elem);
-	if (!na) {
+	if (lvs_grow(arr, cap, n, elem, 16) < 0) {
 		c->oom = 1;
 		return -ENOMEM;
 	}
-	*arr = na;
-	*cap = nc;
 	return 0;
 }
 

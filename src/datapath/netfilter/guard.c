@@ -11,6 +11,7 @@
 #include "lib/nft.h"
 #include "lib/strbuf.h"
 #include "guard.h"
+#include "lib/grow.h"
 
 static uint32_t key_hash(uint32_t addr, uint8_t proto, uint16_t port)
 {
@@ -22,14 +23,8 @@ static uint32_t key_hash(uint32_t addr, uint8_t proto, uint16_t port)
  * so that snapshotting 100k dests stays linear */
 static int keys_add(struct dp_key **arr, size_t *n, size_t *cap, const struct dp_key *k)
 {
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 16;
-		struct dp_key *na = realloc(*arr, nc * sizeof(*na));
-		if (!na)
-			return -ENOMEM;
-		*arr = na;
-		*cap = nc;
-	}
+	if (lvs_grow(arr, cap, *n, sizeof(**arr), 16) < 0)
+		return -ENOMEM;
 	(*arr)[(*n)++] = *k;
 	return 0;
 }
