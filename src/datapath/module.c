@@ -134,6 +134,22 @@ static void reap_retired(struct dp_module *dp)
 	}
 }
 
+/* a step retried on every change (the guard, the local reply rules):
+ * log its failure only when the reason differs from the last one, which
+ * `last` keeps for the datapath view; a success clears it */
+static void report_once(char *last, size_t len, int rc, const struct strbuf *err, const char *what)
+{
+	const char *e = err->buf ? err->buf : "out of memory";
+
+	if (rc >= 0) {
+		last[0] = 0;
+		return;
+	}
+	if (strcmp(e, last))
+		lvs_log(LOG_ERR, "datapath: %s: %s", what, e);
+	snprintf(last, len, "%s", e);
+}
+
 static void enforce(struct dp_module *dp)
 {
 	if (dp->sh.be && dp->sh.ops->sync)
@@ -142,14 +158,8 @@ static void enforce(struct dp_module *dp)
 	if (!dp->steer)
 		return;
 	struct strbuf err = STRBUF_INIT;
-	if (steer_apply(dp->steer, dp->sh.owned, dp->ifnames, &err) < 0) {
-		const char *e = err.buf ? err.buf : "out of memory";
-		if (strcmp(e, dp->steer_err))
-			lvs_log(LOG_ERR, "datapath: cannot install the nftables guard: %s", e);
-		snprintf(dp->steer_err, sizeof(dp->steer_err), "%s", e);
-	} else {
-		dp->steer_err[0] = 0;
-	}
+	int rc = steer_apply(dp->steer, dp->sh.owned, dp->ifnames, &err);
+	report_once(dp->steer_err, sizeof(dp->steer_err), rc, &err, "cannot install the nftables guard");
 	sb_free(&err);
 }
 
@@ -204,14 +214,9 @@ static int local_sync(struct dp_module *dp)
 			 "delivery (%s): its packets are dropped, counted as LOCAL_NO_TUN", dp->local_err);
 	}
 	struct strbuf err = STRBUF_INIT;
-	if (dp_local_set_rules(dp->local, keys, (size_t)n, &err) < 0) {
-		const char *m = err.buf ? err.buf : "failed";
-		if (strcmp(m, dp->rules_err))
-			lvs_log(LOG_ERR, "datapath: local NAT real servers: %s (their replies cannot reach lvsd)", m);
-		snprintf(dp->rules_err, sizeof(dp->rules_err), "%s", m);
-	} else {
-		dp->rules_err[0] = 0;
-	}
+	int rc = dp_local_set_rules(dp->local, keys, (size_t)n, &err);
+	report_once(dp->rules_err, sizeof(dp->rules_err), rc, &err,
+		    "the local NAT real servers' reply rules (their replies cannot reach lvsd)");
 	sb_free(&err);
 	free(keys);
 	return changed;
