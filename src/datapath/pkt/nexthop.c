@@ -53,7 +53,7 @@ struct nh_ctx *nh_ctx_new(void)
 	if (!c)
 		return NULL;
 	c->buf = malloc(MNL_SOCKET_BUFFER_SIZE);
-	c->nl = mnl_socket_open(NETLINK_ROUTE);
+	c->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
 	if (!c->buf || !c->nl || mnl_socket_bind(c->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
 		nh_ctx_free(c);
 		return NULL;
