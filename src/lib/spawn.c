@@ -80,6 +80,18 @@ static __attribute__((noreturn)) void child(const struct lvs_spawn *s, const cha
 
 /* ------------------------------------------------------------ the parent */
 
+/* the error sink is optional */
+static void __attribute__((format(printf, 2, 3))) say(struct strbuf *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return;
+	va_start(ap, fmt);
+	sb_vprintf(err, fmt, ap);
+	va_end(ap);
+}
+
 /* prog itself if it has a '/', else its first executable match in $PATH
  * (copied into buf) */
 static const char *find_prog(const char *prog, char *buf, size_t len)
@@ -186,7 +198,7 @@ int lvs_cred_lookup(const char *user, const char *group, struct lvs_cred *out, s
 	if (getpwnam_r(user, &pw, buf, sizeof(buf), &pwp) || !pwp) {
 		unsigned long id = strtoul(user, &end, 10);
 		if (!*user || *end || getpwuid_r((uid_t)id, &pw, buf, sizeof(buf), &pwp) || !pwp) {
-			sb_printf(err, "script user '%s' does not exist", user);
+			say(err, "script user '%s' does not exist", user);
 			return -ENOENT;
 		}
 	}
@@ -199,7 +211,7 @@ int lvs_cred_lookup(const char *user, const char *group, struct lvs_cred *out, s
 		if (getgrnam_r(group, &gr, buf, sizeof(buf), &grp) || !grp) {
 			unsigned long id = strtoul(group, &end, 10);
 			if (!*group || *end || getgrgid_r((gid_t)id, &gr, buf, sizeof(buf), &grp) || !grp) {
-				sb_printf(err, "script group '%s' does not exist", group);
+				say(err, "script group '%s' does not exist", group);
 				return -ENOENT;
 			}
 		}
@@ -231,17 +243,18 @@ static int part_secure(const char *path, const char *part, int last, struct strb
 	struct stat st;
 
 	if (lstat(part, &st) < 0) {
-		sb_printf(err, "script '%s': %s: %s", path, part, strerror(errno));
+		say(err, "script '%s': %s: %s", path, part, strerror(errno));
 		return -ENOENT;
 	}
-	if (!last ? !S_ISDIR(st.st_mode) : !(S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))) {
-		sb_printf(err, "script '%s': %s has the wrong file type", path, part);
+	/* a link anywhere is fine if root's: its target is walked as well */
+	if (!S_ISLNK(st.st_mode) && (!last ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))) {
+		say(err, "script '%s': %s has the wrong file type", path, part);
 		return -EPERM;
 	}
 	int guarded = S_ISREG(st.st_mode) || (S_ISDIR(st.st_mode) && !(st.st_mode & S_ISVTX));
 	if (st.st_uid != 0 ||
 	    (guarded && ((st.st_gid != 0 && (st.st_mode & S_IWGRP)) || (st.st_mode & S_IWOTH)))) {
-		sb_printf(err, "script '%s': unsafe permissions on %s (not root's, or writable by others)", path,
+		say(err, "script '%s': unsafe permissions on %s (not root's, or writable by others)", path,
 			  part);
 		return -EPERM;
 	}
@@ -255,7 +268,7 @@ static int path_secure(const char *path, struct strbuf *err)
 	size_t len = strlen(path);
 
 	if (len >= sizeof(part) || path[0] != '/') {
-		sb_printf(err, "script '%s': not an absolute path", path);
+		say(err, "script '%s': not an absolute path", path);
 		return -EPERM;
 	}
 	int ret = part_secure(path, "/", len == 1, err);
@@ -281,19 +294,19 @@ int lvs_script_secure(const char *cmdline, const struct lvs_cred *cred, struct s
 		p++;
 	}
 	if (n == 0 || n >= sizeof(word)) {
-		sb_printf(err, "script '%s': no program to check", cmdline);
+		say(err, "script '%s': no program to check", cmdline);
 		return -EPERM;
 	}
 	memcpy(word, p, n);
 	word[n] = 0;
 	const char *path = find_prog(word, buf, sizeof(buf));
 	if (!path) {
-		sb_printf(err, "script '%s': %s not found", cmdline, word);
+		say(err, "script '%s': %s not found", cmdline, word);
 		return -ENOENT;
 	}
 	char *real = realpath(path, NULL);
 	if (!real) {
-		sb_printf(err, "script '%s': %s: %s", cmdline, path, strerror(errno));
+		say(err, "script '%s': %s: %s", cmdline, path, strerror(errno));
 		return -ENOENT;
 	}
 	struct stat st;
