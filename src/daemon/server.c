@@ -284,8 +284,11 @@ static void on_listen(void *arg, int fd, uint32_t events)
 		if (cfd < 0) {
 			if (errno == EINTR)
 				continue;
-			if (errno != EAGAIN && errno != EWOULDBLOCK)
-				lvs_log(LOG_WARNING, "accept: %s", strerror(errno));
+			uint32_t skipped;
+			if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    lvs_ratelimit(&rl_refuse, lvs_now_ms(), &skipped))
+				lvs_log(LOG_WARNING, "accept: %s (%u more refusals not logged)", strerror(errno),
+					 skipped);
 			return;
 		}
 		struct ucred cred;
