@@ -180,6 +180,12 @@ void chk_udp_start(struct chk_engine *e, struct chk_probe *p);
 void chk_dns_start(struct chk_engine *e, struct chk_probe *p);
 void chk_icmp_start(struct chk_engine *e, struct chk_probe *p);
 void chk_exec_start(struct chk_engine *e, struct chk_probe *p);
+/* servers.c: `sh -c cmd` through lib/spawn.h as the configuration's
+ * script user, refused (-EPERM, why in err) when enable_script_security
+ * finds the program unsafe; stdio from /dev/null when quiet, else the
+ * daemon's; pidfd as in struct lvs_spawn.  0 and *pid, or -errno. */
+int chk_spawn_script(struct chk_engine *e, const char *cmd, int quiet, pid_t *pid, int *pidfd,
+		     struct strbuf *err);
 void chk_http_start(struct chk_engine *e, struct chk_probe *p);
 void chk_http_cancel(struct chk_engine *e, struct chk_probe *p);
 

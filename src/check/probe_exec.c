@@ -1,17 +1,12 @@
 /* probe_exec.c - external command checks: /bin/sh -c "command", exit 0 =
- * up.  The child is created with clone3(CLONE_PIDFD) and exit signal 0, so
- * the daemon's SIGCHLD reaper (waitpid(-1) without __WALL) never takes its
- * status; the pidfd becomes readable when it exits.  At the timeout the
- * engine kills it (SIGKILL) and reaps it later. */
-#include <errno.h>
-#include <fcntl.h>
+ * up, started clean by chk_spawn_script (lib/spawn.h: no fd but 0-2, default
+ * signals, the script user).  The child is created with a pidfd and exit
+ * signal 0, so the daemon's SIGCHLD reaper (waitpid(-1) without __WALL)
+ * never takes its status; the pidfd becomes readable when it exits.  At
+ * the timeout the engine kills it (SIGKILL) and reaps it later. */
 #include <signal.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <linux/sched.h>
 #include <sys/epoll.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "check-int.h"
@@ -36,37 +31,16 @@ static void exec_done(struct chk_engine *e, struct chk_watch *w, uint32_t events
 
 void chk_exec_start(struct chk_engine *e, struct chk_probe *p)
 {
-	struct clone_args ca;
+	struct strbuf why = STRBUF_INIT;
 	int pidfd = -1;
-	char *argv[] = { "/bin/sh", "-c", p->command, NULL };
-	long pid;
+	pid_t pid;
 
-	memset(&ca, 0, sizeof(ca));
-	ca.flags = CLONE_PIDFD;
-	ca.pidfd = (uint64_t)(uintptr_t)&pidfd;
-	ca.exit_signal = 0;
-	pid = syscall(SYS_clone3, &ca, sizeof(ca));
-	if (pid < 0) {
-		chk_probe_done(e, p, 0, "clone3: %s", strerror(errno));
+	if (chk_spawn_script(e, p->command, 1, &pid, &pidfd, &why)) {
+		chk_probe_done(e, p, 0, "cannot run: %s", why.buf ? why.buf : "?");
+		sb_free(&why);
 		return;
 	}
-	if (pid == 0) {
-		/* child: only async-signal-safe calls until exec */
-		sigset_t none;
-		int nul = open("/dev/null", O_RDWR);
-
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		if (nul >= 0) {
-			dup2(nul, 0);
-			dup2(nul, 1);
-			dup2(nul, 2);
-		}
-		syscall(SYS_close_range, 3, ~0u, 0);
-		execve("/bin/sh", argv, environ);
-		_exit(127);
-	}
-	p->pid = (pid_t)pid;
+	p->pid = pid;
 	p->fd = pidfd;
 	chk_probe_watch(e, p, EPOLLIN, exec_done);
 }

@@ -19,7 +19,6 @@
  * first table sync, so such a server never shows up. */
 #include <errno.h>
 #include <limits.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +29,7 @@
 
 #include "check-int.h"
 #include "config/apply.h"
+#include "lib/spawn.h"
 
 int chk_real_up(const struct chk_engine *e, size_t si, size_t ri)
 {
@@ -57,15 +57,57 @@ void chk_mark_dirty(struct chk_engine *e, size_t si)
 
 /* ---------------------------------------------------------------- scripts */
 
+/*
+ * Whom scripts run as follows keepalived: global_defs' script_user USER
+ * [GROUP], else the user keepalived_script when it exists, else root;
+ * ldirectord runs its scripts as root, and so does lvsd for its files.
+ * With enable_script_security a script that would run with root's powers
+ * must live in root-only paths (lvs_script_secure); keepalived disables
+ * such a script, lvsd refuses each run of it with the reason logged.
+ */
+int chk_spawn_script(struct chk_engine *e, const char *cmd, int quiet, pid_t *pid, int *pidfd,
+		     struct strbuf *err)
+{
+	const struct cfg *c = e->cfg;
+	struct lvs_cred cred;
+	int have_cred = 0, ret;
+
+	if (c && c->script_user) {
+		if ((ret = lvs_cred_lookup(c->script_user, c->script_group, &cred, err)))
+			return ret;
+		have_cred = 1;
+	} else if (c && c->format == CFG_FMT_KEEPALIVED &&
+		   lvs_cred_lookup("keepalived_script", NULL, &cred, NULL) == 0) {
+		have_cred = 1;
+	}
+	if (c && c->script_security && (ret = lvs_script_secure(cmd, have_cred ? &cred : NULL, err)))
+		goto out;
+
+	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
+	struct lvs_spawn sp = {
+		.prog = "/bin/sh", .argv = argv,
+		.fd = { LVS_SPAWN_NULL, quiet ? LVS_SPAWN_NULL : LVS_SPAWN_INHERIT,
+			quiet ? LVS_SPAWN_NULL : LVS_SPAWN_INHERIT },
+		.cred = have_cred ? &cred : NULL, .pidfd = pidfd,
+	};
+	ret = lvs_spawn(&sp, pid);
+	if (ret)
+		sb_printf(err, "%s", strerror(-ret));
+out:
+	if (have_cred)
+		lvs_cred_free(&cred);
+	return ret;
+}
+
 /* `sh -c cmd`, not waited for (reaped by the loop), never killed */
 static void run_script(struct chk_engine *e, const char *what, const char *name, const char *cmd)
 {
-	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
+	struct strbuf why = STRBUF_INIT;
 	pid_t pid;
-	int err = posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, environ);
 
-	if (err) {
-		chk_log(e, LOG_ERR, "%s of %s: cannot run '%s': %s", what, name, cmd, strerror(err));
+	if (chk_spawn_script(e, cmd, 0, &pid, NULL, &why)) {
+		chk_log(e, LOG_ERR, "%s of %s: cannot run '%s': %s", what, name, cmd, why.buf ? why.buf : "?");
+		sb_free(&why);
 		return;
 	}
 	chk_log(e, LOG_INFO, "%s of %s: running '%s' (pid %d)", what, name, cmd, (int)pid);

@@ -208,6 +208,10 @@ int main(int argc, char **argv)
 				"Are you sure that IP Virtual Server is built in the kernel or as module?\n");
 			exit(2);
 		}
+		if (rc == -ETIMEDOUT) {
+			fprintf(stderr, "ipvsadm: lvsd did not answer within %d s\n", lvsc_timeout_ms() / 1000);
+			exit(2);
+		}
 		fprintf(stderr, "ipvsadm: cannot reach lvsd at %s: %s\n"
 			"Start it with: lvsd   (or set %s)\n",
 			lvsc_socket_path(NULL), strerror(-rc), LVSD_SOCKET_ENV);

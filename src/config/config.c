@@ -301,6 +301,8 @@ void cfg_free(struct cfg *c)
 	free(c->path);
 	free(c->logfile);
 	free(c->maintenancedir);
+	free(c->script_user);
+	free(c->script_group);
 	free(c);
 }
 
@@ -525,7 +527,7 @@ int cfg_parse_file(const char *path, enum cfg_format fmt, struct cfg **out,
 		fmt = CFG_FMT_KEEPALIVED;
 		path += 11;
 	}
-	f = fopen(path, "r");
+	f = fopen(path, "re");
 	if (!f)
 		return file_error(err, -errno, "%s: %s", path, strerror(errno));
 	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode) || (size_t)st.st_size > CFG_MAX_FILE) {

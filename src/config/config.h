@@ -114,6 +114,11 @@ struct cfg {
 	int syslog_facility;          /* ldirectord logfile="local0": LOG_LOCAL0 for the
 				       * checker's lines; 0 = lvsd's own facility */
 	char *maintenancedir;         /* ldirectord: a file named RIP or RIP:port here = RS down */
+	/* keepalived's global_defs: whom scripts run as (NULL: root, or
+	 * keepalived_script when that user exists, as keepalived does) and
+	 * whether scripts run as root must be in root-only paths */
+	char *script_user, *script_group;
+	int script_security;
 };
 
 /* Read and parse a file.  `path` may be prefixed with "ldirectord:" or

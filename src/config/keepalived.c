@@ -2,8 +2,9 @@
  * tree, the keyword dispatcher, value helpers and the top level
  * (keepalived.h says how the files share the work).
  *
- * Top-level blocks that belong to keepalived's other halves (global_defs,
- * vrrp_*, static_*, bfd_*, SSL, ...) are skipped: keepalived keeps doing
+ * Top-level blocks that belong to keepalived's other halves (global_defs
+ * but for its script_user and enable_script_security, vrrp_*, static_*,
+ * bfd_*, SSL, ...) are skipped: keepalived keeps doing
  * VRRP, lvsd does the LVS part.  Defaults follow keepalived 2.2.7:
  * delay_loop 60 s, connect_timeout 5 s, retry 1 (so 2 failures make a
  * server down; MISC_CHECK retry 0), delay_before_retry 1 s (HTTP 3 s),
@@ -335,6 +336,41 @@ static int top_include(struct ka_parser *p, const struct ka_node *n, void *ctx)
 	return 0;
 }
 
+/* global_defs: the script settings; the rest is keepalived's own */
+static int gd_script_user(struct ka_parser *p, const struct ka_node *n, void *ctx)
+{
+	struct cfg *c = ctx;
+	free(c->script_user);
+	free(c->script_group);
+	c->script_user = strdup(n->argv[1]);
+	c->script_group = n->argc > 2 ? strdup(n->argv[2]) : NULL;
+	if (!c->script_user || (n->argc > 2 && !c->script_group))
+		return cfg_nomem(&p->d, n->line);
+	return 0;
+}
+
+static int gd_script_security(struct ka_parser *p, const struct ka_node *n, void *ctx)
+{
+	(void)p;
+	(void)n;
+	((struct cfg *)ctx)->script_security = 1;
+	return 0;
+}
+
+static const struct ka_kw global_kw[] = {
+	{ "script_user", gd_script_user, 0, 1 },
+	{ "enable_script_security", gd_script_security, 0, 0 },
+	{ "", NULL, KA_PREFIX, 0 },
+	{ 0 }
+};
+
+static const struct ka_block global_block = { "global_defs", { global_kw }, 0, NULL, NULL };
+
+static int top_global(struct ka_parser *p, const struct ka_node *n, void *ctx)
+{
+	return n->has_block ? ka_dispatch(p, n->child, &global_block, ctx) : 0;
+}
+
 /* ctx: the struct cfg being built */
 static const struct ka_kw top_kw[] = {
 	{ "virtual_server", ka_virtual_server, KA_BLOCK, 1 },
@@ -342,11 +378,12 @@ static const struct ka_kw top_kw[] = {
 	{ "include", top_include, 0, 0 },
 	/* keepalived's other halves: not lvsd's business */
 	{ "vrrp_", NULL, KA_PREFIX, 0 },
+	{ "global_defs", top_global, 0, 0 },
 	{ 0 }
 };
 
 static const char *const top_skipped[] = {
-	"global_defs", "static_ipaddress", "static_routes", "static_rules", "linkbeat_interfaces", "SSL",
+	"static_ipaddress", "static_routes", "static_rules", "linkbeat_interfaces", "SSL",
 	"net_namespace", "instance", "use_pid_dir", "bfd_instance", "garp_group", NULL
 };
 

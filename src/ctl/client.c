@@ -1,19 +1,36 @@
 /* client.c - the control-socket client library (client.h).
  *
  * One blocking SOCK_STREAM connection per handle; one request in flight at
- * a time.  Batched mutations are queued into one LVSP_OP_BATCH frame. */
+ * a time.  Batched mutations are queued into one LVSP_OP_BATCH frame.
+ *
+ * Never stuck, never tricked into a huge allocation: every wait for the
+ * daemon is bounded by the handle's timeout (lvsc_timeout_ms: no bytes
+ * moving for that long is -ETIMEDOUT), and a reply's buffer grows with
+ * the bytes that actually arrive, not with the length its header
+ * announces.  The daemon closes connections that sit idle (see
+ * daemon/server.c); a handle left unused for LVSC_REUSE_MS reconnects
+ * before its next request rather than race that close. */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 #include "client.h"
 #include "proto.h"
+#include "lib/clock.h"
+
+#define LVSC_REUSE_MS 5000          /* half of the daemon's idle limit */
+#define LVSC_RX_CHUNK (1u << 20)    /* reply buffer grows by at most this ahead of the data */
 
 struct lvsc {
 	int fd;
+	struct sockaddr_un sun;
+	int timeout_ms;          /* 0: wait forever */
+	uint64_t last_ms;        /* last exchange with the daemon */
 	uint32_t seq;
 	int batching;
 	size_t batch_n;
@@ -34,6 +51,38 @@ const char *lvsc_socket_path(const char *explicit_path)
 	return LVSD_SOCKET_DEFAULT;
 }
 
+int lvsc_timeout_ms(void)
+{
+	const char *env = getenv(LVSD_TIMEOUT_ENV);
+	if (env && *env) {
+		char *end;
+		unsigned long v = strtoul(env, &end, 10);
+		if (!*end && v <= 86400)
+			return (int)v * 1000;
+	}
+	return LVSC_TIMEOUT_DEFAULT_S * 1000;
+}
+
+static int sock_connect(const struct sockaddr_un *sun, int timeout_ms)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	/* a full backlog blocks connect() too: that wait is bounded as well
+	 * (later sends never block: they use MSG_DONTWAIT and poll) */
+	struct timeval tv = { .tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000 };
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (const struct sockaddr *)sun, sizeof(*sun)) < 0) {
+		int e = errno;
+		close(fd);
+		if (e == EAGAIN || e == EINPROGRESS)
+			return -ETIMEDOUT;
+		/* EPERM on connect also means "the socket is root's" */
+		return e == EPERM ? -EACCES : -e;
+	}
+	return fd;
+}
+
 int lvsc_open(const char *path, struct lvsc **out)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
@@ -42,21 +91,19 @@ int lvsc_open(const char *path, struct lvsc **out)
 	if (strlen(path) >= sizeof(sun.sun_path))
 		return -ENAMETOOLONG;
 	strcpy(sun.sun_path, path);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int timeout_ms = lvsc_timeout_ms();
+	int fd = sock_connect(&sun, timeout_ms);
 	if (fd < 0)
-		return -errno;
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-		int e = errno;
-		close(fd);
-		/* EPERM on connect also means "the socket is root's" */
-		return e == EPERM ? -EACCES : -e;
-	}
+		return fd;
 	struct lvsc *c = calloc(1, sizeof(*c));
 	if (!c) {
 		close(fd);
 		return -ENOMEM;
 	}
 	c->fd = fd;
+	c->sun = sun;
+	c->timeout_ms = timeout_ms;
+	c->last_ms = lvs_now_ms();
 	*out = c;
 	return 0;
 }
@@ -74,14 +121,43 @@ void lvsc_close(struct lvsc *c)
 	free(c);
 }
 
-static int write_all(int fd, const void *p, size_t n)
+/* wait until fd is ready for `events`; -ETIMEDOUT after timeout_ms */
+static int wait_fd(int fd, short events, int timeout_ms)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+	uint64_t deadline = lvs_now_ms() + (uint64_t)timeout_ms;
+	for (;;) {
+		int left = -1;
+		if (timeout_ms > 0) {
+			uint64_t now = lvs_now_ms();
+			if (now >= deadline)
+				return -ETIMEDOUT;
+			left = (int)(deadline - now);
+		}
+		int r = poll(&p, 1, left);
+		if (r > 0)
+			return 0;
+		if (r == 0)
+			return -ETIMEDOUT;
+		if (errno != EINTR)
+			return -errno;
+	}
+}
+
+static int write_all(struct lvsc *c, const void *p, size_t n)
 {
 	const uint8_t *b = p;
 	while (n) {
-		ssize_t w = send(fd, b, n, MSG_NOSIGNAL);
+		ssize_t w = send(c->fd, b, n, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				int err = wait_fd(c->fd, POLLOUT, c->timeout_ms);
+				if (err)
+					return err;
+				continue;
+			}
 			return -errno;
 		}
 		b += w;
@@ -90,21 +166,52 @@ static int write_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
-static int read_all(int fd, void *p, size_t n)
+/* n bytes into buf->data + buf->len, growing the buffer only as far as
+ * the data already received plus LVSC_RX_CHUNK */
+static int read_into(struct lvsc *c, struct lvsp_buf *buf, size_t n)
 {
-	uint8_t *b = p;
 	while (n) {
-		ssize_t r = recv(fd, b, n, 0);
+		size_t room = buf->cap - buf->len;
+		if (!room) {
+			size_t grow = n < LVSC_RX_CHUNK ? n : LVSC_RX_CHUNK;
+			if (grow < buf->len)
+				grow = buf->len < n ? buf->len : n; /* double, but not past n */
+			if (lvsp_buf_reserve(buf, grow))
+				return -ENOMEM;
+			room = buf->cap - buf->len;
+		}
+		size_t want = room < n ? room : n;
+		ssize_t r = recv(c->fd, buf->data + buf->len, want, MSG_DONTWAIT);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				int err = wait_fd(c->fd, POLLIN, c->timeout_ms);
+				if (err)
+					return err;
+				continue;
+			}
 			return -errno;
 		}
 		if (r == 0)
 			return -ECONNRESET;
-		b += r;
+		buf->len += (size_t)r;
 		n -= (size_t)r;
 	}
+	return 0;
+}
+
+/* a connection unused for long may have been closed by the daemon as
+ * idle: open a fresh one first (a request is never resent) */
+static int refresh(struct lvsc *c)
+{
+	if (lvs_now_ms() - c->last_ms < LVSC_REUSE_MS)
+		return 0;
+	int fd = sock_connect(&c->sun, c->timeout_ms);
+	if (fd < 0)
+		return fd;
+	close(c->fd);
+	c->fd = fd;
 	return 0;
 }
 
@@ -124,26 +231,30 @@ static int transact(struct lvsc *c, unsigned op, const struct lvsp_buf *payload,
 	};
 	uint8_t hb[LVSP_HDR_LEN];
 	lvsp_hdr_encode(hb, &h);
-	int err = write_all(c->fd, hb, sizeof(hb));
+	int err = refresh(c);
+	if (!err)
+		err = write_all(c, hb, sizeof(hb));
 	if (!err && plen)
-		err = write_all(c->fd, payload->data, plen);
+		err = write_all(c, payload->data, plen);
 	if (err)
 		return err;
 
 	struct lvsp_hdr rh;
-	err = read_all(c->fd, hb, sizeof(hb));
+	c->rx.len = 0;
+	err = read_into(c, &c->rx, LVSP_HDR_LEN);
 	if (err)
 		return err;
-	lvsp_hdr_decode(hb, &rh);
+	lvsp_hdr_decode(c->rx.data, &rh);
 	if (lvsp_hdr_check(&rh, LVSP_MAX_REPLY) || !(rh.flags & LVSP_F_REPLY) || rh.len < 4)
 		return -EPROTO;
 	c->rx.len = 0;
-	if (lvsp_buf_reserve(&c->rx, rh.len))
-		return -ENOMEM;
-	err = read_all(c->fd, c->rx.data, rh.len);
+	/* a big dump's buffer is not kept for the next small reply */
+	if (c->rx.cap > 4 * LVSC_RX_CHUNK && rh.len < LVSC_RX_CHUNK)
+		lvsp_buf_free(&c->rx);
+	err = read_into(c, &c->rx, rh.len);
 	if (err)
 		return err;
-	c->rx.len = rh.len;
+	c->last_ms = lvs_now_ms();
 	/* a daemon that could not parse our frame answers with op 0 / seq 0 */
 	if (rh.seq != h.seq && rh.seq != 0)
 		return -EPROTO;

@@ -4,7 +4,8 @@
  * errno on failure.  Errors the table returns (see core/table.h) come back
  * unchanged, so a front end maps them exactly as ipvsadm maps the kernel's.
  * Transport failures are -ECONNREFUSED/-ENOENT (no daemon), -EPROTO
- * (garbage reply), -EACCES (not root).
+ * (garbage reply), -EACCES (not root), -ETIMEDOUT (the daemon did not
+ * answer in time), -ECONNRESET (it closed mid-reply).
  *
  * Socket path: explicit argument, else $LVSD_SOCKET, else LVSD_SOCKET_DEFAULT.
  *
@@ -25,12 +26,18 @@
 
 #define LVSD_SOCKET_DEFAULT "/run/lvsd/lvsd.sock"
 #define LVSD_SOCKET_ENV "LVSD_SOCKET"
+/* seconds a call waits for the daemon with no bytes moving before it
+ * fails with -ETIMEDOUT; $LVSD_TIMEOUT overrides (0: wait forever) */
+#define LVSD_TIMEOUT_ENV "LVSD_TIMEOUT"
+#define LVSC_TIMEOUT_DEFAULT_S 10
 
 struct lvsc;
 
 /* the path that lvsc_open(NULL) would use */
 const char *lvsc_socket_path(const char *explicit_path);
 int lvsc_open(const char *path, struct lvsc **out);
+/* the timeout new handles use, in ms (0: none) */
+int lvsc_timeout_ms(void);
 void lvsc_close(struct lvsc *c);
 
 struct lvs_info {

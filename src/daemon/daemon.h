@@ -16,7 +16,8 @@
 
 #define LVSD_VERSION "1.0.0"
 #define LVSD_MAX_CLIENTS 256
-#define LVSD_CLIENT_STALL_MS 30000   /* a half-sent frame older than this is dropped */
+#define LVSD_CLIENT_IDLE_MS 10000    /* no complete request (nor reply progress) this long: dropped */
+#define LVSD_MAX_CLIENTS_PER_UID 16  /* a non-root uid's share (it only ever gets -EPERM) */
 #define LVSD_RX_BUDGET (256u << 10)  /* bytes read per client per wakeup */
 #define LVSD_TX_HIGH (8u << 20)      /* stop handling a client's requests above this backlog */
 

@@ -14,6 +14,7 @@
 #include "daemon.h"
 #include "core/stats.h"
 #include "ctl/client.h"
+#include "lib/spawn.h"
 
 /* client mode: lvsd --show VIEW / --cmd CMD against a running daemon */
 static int client_mode(const char *sock, const char *view, const char *cmd, int json)
@@ -52,21 +53,29 @@ static int client_mode(const char *sock, const char *view, const char *cmd, int 
 	return 0;
 }
 
+/* Written under a fresh temporary name (O_EXCL|O_NOFOLLOW: never through
+ * a link someone planted) and renamed over PATH, which replaces a symlink
+ * at PATH instead of writing to where it points. */
 static int write_pidfile(const char *path)
 {
-	char tmp[PATH_MAX];
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+	char tmp[PATH_MAX], line[32];
+	if (snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid()) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
-	FILE *f = fopen(tmp, "we");
-	if (!f)
+	unlink(tmp); /* our own leftover: the name holds our pid */
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
 		return -errno;
-	fprintf(f, "%d\n", (int)getpid());
-	if (fclose(f) != 0 || rename(tmp, path) < 0) {
-		int e = errno;
+	int n = snprintf(line, sizeof(line), "%d\n", (int)getpid());
+	int err = 0;
+	if (write(fd, line, (size_t)n) != n)
+		err = errno ? -errno : -EIO;
+	if (close(fd) < 0 && !err)
+		err = -errno;
+	if (!err && rename(tmp, path) < 0)
+		err = -errno;
+	if (err)
 		unlink(tmp);
-		return -e;
-	}
-	return 0;
+	return err;
 }
 
 /* classic double fork; the parent waits for the child's verdict so that
@@ -113,7 +122,7 @@ static int daemonize(int *ready_fd)
 		_exit(0); /* the grandchild holds p[1]; the first parent waits on it */
 	if (chdir("/") < 0)
 		_exit(1);
-	int fd = open("/dev/null", O_RDWR);
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (fd >= 0) {
 		dup2(fd, 0);
 		dup2(fd, 1);
@@ -187,23 +196,21 @@ static void start_restore(struct lvsd *d)
 			snprintf(prog, sizeof(prog), "%s/ipvsadm", self);
 		}
 	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		lvs_log(LOG_ERR, "--restore: fork: %s", strerror(errno));
+	/* not yet published: the restore is part of getting ready */
+	char env[sizeof(LVSD_SOCKET_ENV) + 128];
+	snprintf(env, sizeof(env), "%s=%s", LVSD_SOCKET_ENV, lvsd_server_private_path(d));
+	const char *env_add[] = { env, NULL };
+	char *argv[] = { "ipvsadm", "-R", NULL };
+	struct lvs_spawn sp = {
+		.prog = prog[0] && access(prog, X_OK) == 0 ? prog : "ipvsadm", .argv = argv,
+		.env_add = env_add, .fd = { fd, LVS_SPAWN_INHERIT, LVS_SPAWN_INHERIT },
+	};
+	pid_t pid;
+	int err = lvs_spawn(&sp, &pid);
+	if (err) {
+		lvs_log(LOG_ERR, "--restore: cannot run ipvsadm: %s", strerror(-err));
 		close(fd);
 		return;
-	}
-	if (pid == 0) {
-		sigset_t all;
-		sigemptyset(&all);
-		sigprocmask(SIG_SETMASK, &all, NULL);
-		dup2(fd, 0);
-		/* not yet published: the restore is part of getting ready */
-		setenv(LVSD_SOCKET_ENV, lvsd_server_private_path(d), 1);
-		if (prog[0] && access(prog, X_OK) == 0)
-			execl(prog, "ipvsadm", "-R", (char *)NULL);
-		execlp("ipvsadm", "ipvsadm", "-R", (char *)NULL);
-		_exit(127);
 	}
 	close(fd);
 	d->restore_pid = pid;

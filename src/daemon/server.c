@@ -7,6 +7,19 @@
  * complete frames go.  A framing error (bad magic/version, oversized
  * frame) gets one -EPROTO / -EMSGSIZE reply and the connection is closed
  * after the reply is flushed, since the stream cannot be resynchronised.
+ *
+ * Limits, so that nobody can lock root out by holding connections:
+ *  - a client that makes no progress for LVSD_CLIENT_IDLE_MS (no complete
+ *    request handled, no reply bytes taken) is closed, stalled mid-frame
+ *    or not; the client library reconnects before reusing a connection
+ *    that sat idle for half of that;
+ *  - a non-root uid holds at most LVSD_MAX_CLIENTS_PER_UID connections
+ *    (it is only ever answered -EPERM anyway);
+ *  - when all LVSD_MAX_CLIENTS slots are taken, a root newcomer takes the
+ *    slot of the longest-idle client (non-root ones first) that has no
+ *    reply pending; a non-root newcomer is refused.
+ * Refusals and drops are logged at most once a second each, with the
+ * number of lines left out, since peers can cause them at will.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +34,12 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include "daemon.h"
+#include "lib/ratelimit.h"
+
+/* main-loop thread only */
+static struct lvs_ratelimit rl_refuse = LVS_RATELIMIT_INIT(1000);
+static struct lvs_ratelimit rl_notroot = LVS_RATELIMIT_INIT(1000);
+static struct lvs_ratelimit rl_drop = LVS_RATELIMIT_INIT(1000);
 
 struct lvsd_client {
 	struct lvsd_client *next;
@@ -34,7 +53,7 @@ struct lvsd_client {
 	size_t out_off;
 	int closing;          /* close once out is flushed */
 	int want_out;         /* EPOLLOUT currently requested */
-	uint64_t last_rx_ms;
+	uint64_t last_act_ms; /* last progress: connect, a request handled, reply bytes sent */
 };
 
 static void client_free(struct lvsd *d, struct lvsd_client *c)
@@ -66,6 +85,7 @@ static int client_flush(struct lvsd *d, struct lvsd_client *c)
 			return -errno;
 		}
 		c->out_off += (size_t)w;
+		c->last_act_ms = lvs_now_ms();
 	}
 	int pending = c->out_off < c->out.len;
 	if (!pending) {
@@ -122,6 +142,7 @@ static void client_process(struct lvsd *d, struct lvsd_client *c)
 			lvsd_handle_request(d, &h, payload, c->uid, &c->out);
 		}
 		off += LVSP_HDR_LEN + h.len;
+		c->last_act_ms = lvs_now_ms();
 		if (c->out.oom) {
 			lvs_log(LOG_ERR, "control client pid %d: out of memory building a reply; closing",
 				 (int)c->pid);
@@ -179,7 +200,6 @@ static void on_client(void *arg, int fd, uint32_t events)
 			}
 			c->in_len += (size_t)r;
 			budget -= (size_t)r;
-			c->last_rx_ms = lvs_now_ms();
 			client_process(d, c);
 			if (c->out.len - c->out_off >= LVSD_TX_HIGH)
 				break;
@@ -215,6 +235,45 @@ static void on_client(void *arg, int fd, uint32_t events)
 	}
 }
 
+static void log_drop(struct lvsd_client *c, const char *why)
+{
+	uint32_t skipped;
+	if (lvs_ratelimit(&rl_drop, lvs_now_ms(), &skipped))
+		lvs_log(LOG_WARNING, "control client pid %d uid %d: %s; closing (%u more closings not logged)",
+			 (int)c->pid, (int)c->uid, why, skipped);
+}
+
+/* NULL when a client of `uid` may be added now (a slot may have been
+ * freed for it), else why not */
+static const char *make_room(struct lvsd *d, uid_t uid)
+{
+	if (uid != 0) {
+		size_t mine = 0;
+		for (struct lvsd_client *c = d->clients; c; c = c->next)
+			mine += c->uid == uid;
+		if (mine >= LVSD_MAX_CLIENTS_PER_UID)
+			return "too many connections of this user";
+	}
+	if (d->nclients < LVSD_MAX_CLIENTS)
+		return NULL;
+	if (uid != 0)
+		return "all connections taken";
+	/* root: the longest-idle client without a pending reply, non-root first */
+	struct lvsd_client *victim = NULL;
+	for (struct lvsd_client *c = d->clients; c; c = c->next) {
+		if (c->out.len > c->out_off)
+			continue;
+		if (!victim || (c->uid != 0 && victim->uid == 0) ||
+		    ((c->uid != 0) == (victim->uid != 0) && c->last_act_ms < victim->last_act_ms))
+			victim = c;
+	}
+	if (!victim)
+		return "all connections busy";
+	log_drop(victim, "making room for a root client");
+	client_free(d, victim);
+	return NULL;
+}
+
 static void on_listen(void *arg, int fd, uint32_t events)
 {
 	struct lvsd *d = arg;
@@ -225,20 +284,27 @@ static void on_listen(void *arg, int fd, uint32_t events)
 		if (cfd < 0) {
 			if (errno == EINTR)
 				continue;
-			if (errno != EAGAIN && errno != EWOULDBLOCK)
-				lvs_log(LOG_WARNING, "accept: %s", strerror(errno));
+			uint32_t skipped;
+			if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    lvs_ratelimit(&rl_refuse, lvs_now_ms(), &skipped))
+				lvs_log(LOG_WARNING, "accept: %s (%u more refusals not logged)", strerror(errno),
+					 skipped);
 			return;
-		}
-		if (d->nclients >= LVSD_MAX_CLIENTS) {
-			d->refused++;
-			lvs_log(LOG_WARNING, "control socket: %d clients already, refusing one", LVSD_MAX_CLIENTS);
-			close(cfd);
-			continue;
 		}
 		struct ucred cred;
 		socklen_t cl = sizeof(cred);
 		if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) < 0) {
 			lvs_log(LOG_WARNING, "SO_PEERCRED: %s", strerror(errno));
+			close(cfd);
+			continue;
+		}
+		const char *why = make_room(d, cred.uid);
+		if (why) {
+			d->refused++;
+			uint32_t skipped;
+			if (lvs_ratelimit(&rl_refuse, lvs_now_ms(), &skipped))
+				lvs_log(LOG_WARNING, "control socket: refusing pid %d uid %d: %s (%u more refusals not logged)",
+					 (int)cred.pid, (int)cred.uid, why, skipped);
 			close(cfd);
 			continue;
 		}
@@ -251,23 +317,25 @@ static void on_listen(void *arg, int fd, uint32_t events)
 		c->fd = cfd;
 		c->uid = cred.uid;
 		c->pid = cred.pid;
-		c->last_rx_ms = lvs_now_ms();
+		c->last_act_ms = lvs_now_ms();
 		if (lvsd_add_fd(d, cfd, EPOLLIN, on_client, c) < 0) {
 			close(cfd);
 			free(c);
 			continue;
 		}
-		if (cred.uid != 0)
-			lvs_log(LOG_NOTICE, "control client pid %d uid %d is not root: its requests are refused",
-				 (int)cred.pid, (int)cred.uid);
+		uint32_t skipped;
+		if (cred.uid != 0 && lvs_ratelimit(&rl_notroot, lvs_now_ms(), &skipped))
+			lvs_log(LOG_NOTICE, "control client pid %d uid %d is not root: its requests are refused (%u more such clients not logged)",
+				 (int)cred.pid, (int)cred.uid, skipped);
 		c->next = d->clients;
 		d->clients = c;
 		d->nclients++;
 	}
 }
 
-/* a client that stopped half-way through a frame is holding memory: drop it */
-static void sweep_stalled(void *arg)
+/* a client that made no progress for LVSD_CLIENT_IDLE_MS holds a slot
+ * (and, stalled mid-frame, memory): drop it */
+static void sweep_idle(void *arg)
 {
 	struct lvsd *d = arg;
 
@@ -275,12 +343,15 @@ static void sweep_stalled(void *arg)
 	struct lvsd_client *c = d->clients, *next;
 	for (; c; c = next) {
 		next = c->next;
-		if (c->in_len && now - c->last_rx_ms > LVSD_CLIENT_STALL_MS) {
+		if (now - c->last_act_ms <= LVSD_CLIENT_IDLE_MS)
+			continue;
+		if (c->in_len) {
 			d->bad_frames++;
-			lvs_log(LOG_WARNING, "control client pid %d: stalled mid-frame for %d s; closing",
-				 (int)c->pid, LVSD_CLIENT_STALL_MS / 1000);
-			client_free(d, c);
+			log_drop(c, "stalled mid-frame");
+		} else {
+			log_drop(c, "idle");
 		}
+		client_free(d, c);
 	}
 }
 
@@ -484,7 +555,7 @@ int lvsd_server_start(struct lvsd *d)
 {
 	int err = lvsd_add_fd(d, d->listen_fd, EPOLLIN, on_listen, d);
 	if (!err)
-		err = lvsd_add_timer(d, 5000, sweep_stalled, d);
+		err = lvsd_add_timer(d, 1000, sweep_idle, d);
 	return err;
 }
 

@@ -423,6 +423,40 @@ static void test_keepalived(void **state)
 	parsed_free(&pr);
 }
 
+/* global_defs: the script settings are kept, keepalived's others skipped
+ * silently (nested blocks too) */
+static void test_ka_script_user(void **state)
+{
+	struct parsed pr;
+	(void)state;
+	struct cfg *c = parse(&pr,
+			      "global_defs {\n"
+			      "  notification_email {\n    a@example.test\n  }\n"
+			      "  router_id X\n"
+			      "  script_user nobody nogroup\n"
+			      "  enable_script_security\n"
+			      "}\n"
+			      "virtual_server 10.0.0.1 80 {\n  protocol TCP\n}\n",
+			      CFG_FMT_KEEPALIVED);
+	assert_non_null(c);
+	assert_string_equal(c->script_user, "nobody");
+	assert_string_equal(c->script_group, "nogroup");
+	assert_int_equal(c->script_security, 1);
+	assert_null(pr.warn.buf ? strstr(pr.warn.buf, "router_id") : NULL);
+	parsed_free(&pr);
+
+	c = parse(&pr, "global_defs {\n  script_user\n}\n", CFG_FMT_KEEPALIVED);
+	assert_null(c);
+	assert_non_null(strstr(pr.err.buf, "script_user: missing value"));
+	parsed_free(&pr);
+
+	c = parse(&pr, "virtual_server 10.0.0.1 80 {\n  protocol TCP\n}\n", CFG_FMT_KEEPALIVED);
+	assert_non_null(c);
+	assert_null(c->script_user);
+	assert_int_equal(c->script_security, 0);
+	parsed_free(&pr);
+}
+
 static void test_ka_errors(void **state)
 {
 	(void)state;
@@ -470,5 +504,6 @@ UNIT_TESTS(cmocka_unit_test(test_seed1),
 	   cmocka_unit_test(test_ld_features),
 	   cmocka_unit_test(test_ld_negotiate_dialogues),
 	   cmocka_unit_test(test_keepalived),
+	   cmocka_unit_test(test_ka_script_user),
 	   cmocka_unit_test(test_ka_errors),
 	   cmocka_unit_test(test_fuzz_no_crash))

@@ -13,7 +13,7 @@ int afp_tx_open(struct afp_tx *t, int vnet, struct strbuf *err)
 	int one = 1, r;
 
 	memset(t, 0, sizeof(*t));
-	t->fd = socket(AF_PACKET, SOCK_RAW, 0);
+	t->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
 	if (t->fd < 0)
 		return lvs_err(err, -errno, "AF_PACKET TX socket: %m");
 	if (vnet && setsockopt(t->fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one)) < 0) {

@@ -95,7 +95,7 @@ struct dp_backend {
 static int afp_probe(struct strbuf *err)
 {
 	int r = 0, v = TPACKET_V2;
-	int fd = socket(AF_PACKET, SOCK_RAW, 0);
+	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return lvs_err(err, -errno, "AF_PACKET socket: %m%s", errno == EPERM ? " (needs CAP_NET_RAW)" : "");
 	if (setsockopt(fd, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) < 0)
@@ -129,7 +129,7 @@ static int must_set(int fd, int level, int opt, const char *name, const void *v,
 static int wio_open(struct dp_backend *be, struct dp_wio *w, struct strbuf *err)
 {
 	int one = 1, v, r;
-	w->rx_fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_IP));
+	w->rx_fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_IP));
 	if (w->rx_fd < 0)
 		return lvs_err(err, -errno, "socket: %m");
 	if ((r = afp_tx_open(&w->tx, be->vnet, err)) < 0)

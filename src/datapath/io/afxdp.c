@@ -98,7 +98,7 @@ struct dp_backend {
 
 static int afx_probe(struct strbuf *err)
 {
-	int fd = socket(AF_XDP, SOCK_RAW, 0);
+	int fd = socket(AF_XDP, SOCK_RAW | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return lvs_err(err, -errno, "AF_XDP socket: %m%s",
 			       errno == EAFNOSUPPORT ? " (kernel without CONFIG_XDP_SOCKETS)" : "");

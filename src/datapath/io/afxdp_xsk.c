@@ -100,7 +100,7 @@ unsigned xq_rx_queues(const char *ifname)
 	struct ethtool_channels ch = { .cmd = ETHTOOL_GCHANNELS };
 	struct ifreq ifr;
 	unsigned n = 1;
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return 1;
 	memset(&ifr, 0, sizeof(ifr));

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include "lib/nft.h"
+#include "lib/spawn.h"
 #include "lib/strbuf.h"
 #include "host/host.h"
 #include "fwmark.h"
@@ -80,13 +80,11 @@ static char *run_capture(char *const argv[], int *status)
 	*status = -1;
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return NULL;
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	struct lvs_spawn sp = {
+		.prog = argv[0], .argv = argv, .fd = { LVS_SPAWN_NULL, pfd[1], LVS_SPAWN_NULL },
+	};
 	pid_t pid;
-	int r = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
+	int r = lvs_spawn(&sp, &pid);
 	close(pfd[1]);
 	if (r != 0) {
 		close(pfd[0]);
