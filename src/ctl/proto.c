@@ -26,6 +26,21 @@ int lvsp_op_is_mutation(unsigned op)
 	}
 }
 
+int lvsp_op_reads_only(unsigned op)
+{
+	switch (op) {
+	case LVSP_OP_GET_INFO:
+	case LVSP_OP_GET_TIMEOUTS:
+	case LVSP_OP_GET_DAEMONS:
+	case LVSP_OP_GET_SERVICES:
+	case LVSP_OP_GET_SERVICE:
+	case LVSP_OP_GET_TEXT:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 const char *lvsp_op_name(unsigned op)
 {
 	static const char *const names[LVSP_OP_MAX] = {

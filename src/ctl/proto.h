@@ -85,6 +85,9 @@ enum lvsp_op {
 /* is `op` one of the table mutations that may travel inside a batch? */
 int lvsp_op_is_mutation(unsigned op);
 const char *lvsp_op_name(unsigned op);
+/* 1 when op changes nothing (listings, views): what a read-only client
+ * may send */
+int lvsp_op_reads_only(unsigned op);
 
 struct lvsp_hdr {
 	uint32_t magic;

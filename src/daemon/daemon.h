@@ -69,6 +69,8 @@ struct lvsd {
 	char lock_path[PATH_MAX];
 	char sock_tmp[108];             /* where the socket listens until published */
 	int sock_published;             /* renamed to opts.socket_path: we are ready */
+	int sock_group_set;             /* --socket-group: the socket is 0660 for sock_gid, */
+	gid_t sock_gid;                 /* whose non-root members may only read */
 	int ready;                      /* lvsd_ready() done */
 	int ready_fd;                   /* daemon mode: pipe to the waiting parent */
 	int pid_written;

@@ -308,8 +308,9 @@ static int handle_batch(struct lvsd *d, struct lvsp_reader *r, struct lvsp_buf *
 void lvsd_handle_request(struct lvsd *d, const struct lvsp_hdr *h, const uint8_t *payload,
 			 uid_t uid, struct lvsp_buf *out)
 {
-	if (uid != 0) {
-		/* what the kernel answers a process without CAP_NET_ADMIN */
+	if (uid != 0 && !(d->sock_group_set && lvsp_op_reads_only(h->op))) {
+		/* what the kernel answers a process without CAP_NET_ADMIN; a
+		 * --socket-group member may only read */
 		lvsd_put_reply_hdr(out, h, -EPERM, NULL, 0);
 		return;
 	}

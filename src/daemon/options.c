@@ -3,6 +3,7 @@
  * first, so an option given on the command line wins. */
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,8 @@ static void usage(FILE *f)
 		"                            $LVSD_TUN_DEV)\n"
 		"      --set NAME=VALUE      a net.ipv4.vs.* setting at start, repeatable (lvsd --show settings;\n"
 		"                            $LVSD_SETTINGS applies first)\n"
+		"      --socket-group GROUP  control socket mode 0660 for GROUP: its members may read\n"
+		"                            (ipvsadm -L, lvsd --show) but change nothing\n"
 		"  -c, --config FILE         ldirectord.cf or keepalived.conf to apply and watch\n"
 		"  -r, --restore FILE        load an ipvsadm -S rule file at start (via ipvsadm -R)\n"
 		"  -t, --config-test         check the -c file (and the options) and exit: 0 valid,\n"
@@ -150,7 +153,7 @@ static int from_environment(struct lvsd *d)
 enum {
 	OPT_SHOW = 256, OPT_CMD, OPT_CPUS, OPT_MAX_CONNS, OPT_FASTPATH, OPT_FASTPATH_MIN_PKTS, OPT_XDP_TX,
 	OPT_SYSLOG_FACILITY,
-	OPT_SET, OPT_TUN_DEV, OPT_WAIT, OPT_JSON, OPT_HTTP,
+	OPT_SET, OPT_TUN_DEV, OPT_WAIT, OPT_JSON, OPT_HTTP, OPT_SOCKET_GROUP,
 };
 
 static const struct option longopts[] = {
@@ -177,6 +180,7 @@ static const struct option longopts[] = {
 	{ "wait", optional_argument, NULL, OPT_WAIT },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "http", required_argument, NULL, OPT_HTTP },
+	{ "socket-group", required_argument, NULL, OPT_SOCKET_GROUP },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -270,6 +274,15 @@ int lvsd_options(struct lvsd *d, int argc, char **argv, struct lvsd_args *a)
 				return bad_value("--http", "ADDR:PORT (e.g. 127.0.0.1:8080 or [::1]:8080)", optarg);
 			d->opts.http = optarg;
 			break;
+		case OPT_SOCKET_GROUP: {
+			struct group *g = getgrnam(optarg);
+
+			if (!g)
+				return bad_value("--socket-group", "an existing group", optarg);
+			d->sock_gid = g->gr_gid;
+			d->sock_group_set = 1;
+			break;
+		}
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("lvsd %s\n", LVSD_VERSION); return 0;
 		default: usage(stderr); return 2;

@@ -524,6 +524,15 @@ int lvsd_server_bind(struct lvsd *d, struct strbuf *err)
 		unlink(tmp.sun_path);
 		return -e;
 	}
+	/* --socket-group: opened to one group only once it exists, still
+	 * before anyone can find it under its published name */
+	if (d->sock_group_set && (chown(tmp.sun_path, (uid_t)-1, d->sock_gid) < 0 || chmod(tmp.sun_path, 0660) < 0)) {
+		e = errno;
+		sb_printf(err, "cannot give the control socket to its group: %s", strerror(e));
+		close(fd);
+		unlink(tmp.sun_path);
+		return -e;
+	}
 	snprintf(d->sock_tmp, sizeof(d->sock_tmp), "%s", tmp.sun_path);
 	if (stat(tmp.sun_path, &st) == 0)
 		d->sock_ino = st.st_ino;
