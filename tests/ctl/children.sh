@@ -101,7 +101,7 @@ CFG
 lvsd_start --backend none -c "$s/ka.conf" || tap_fail "enable_script_security: lvsd starts"
 has_rs() { ipvsadm -L -n | grep -q "^  -> 10.7.8.1:$1 "; }
 tap_check "enable_script_security: a script in a root-only path runs" wait_for 6 has_rs 81
-tap_check "... /bin/true (through the /bin link) runs" wait_for 2 has_rs 84
+tap_check "... /bin/true (through the /bin link) runs" wait_for 6 has_rs 84
 tap_check "... one in a world-writable directory is refused" bash -c "! ipvsadm -L -n | grep -q '10.7.8.1:82 '"
 tap_check "... a world-writable script is refused" bash -c "! ipvsadm -L -n | grep -q '10.7.8.1:83 '"
 tap_check "... and the reason is logged" grep -q "unsafe permissions on $s/open" "$LVSD_LOG"
