@@ -45,6 +45,11 @@ struct lvsd_listener {
 	void *arg;
 };
 
+struct lvsd_metrics_src {
+	lvs_host_metrics_fn fn;
+	void *arg;
+};
+
 struct lvsd_client;
 
 struct lvsd {
@@ -85,6 +90,12 @@ struct lvsd {
 	void **mod_state;               /* one per entry of lvsd_modules */
 	int nmodules_started;
 	uint64_t requests, bad_frames, refused;
+	struct lvsd_metrics_src *msrcs;  /* metrics.c: the modules' families */
+	size_t nmsrcs;
+	uint64_t start_wall_ms;         /* metrics.c: start time, ms since the epoch */
+	uint64_t reloads, reload_failures;      /* lvsd_reload() */
+	uint64_t last_reload_wall_ms;   /* 0: none yet */
+	int last_reload_ok;
 };
 
 /* modules.c: NULL-terminated list, started in order, stopped in reverse */
@@ -162,6 +173,15 @@ int lvsd_text(struct lvsd *d, const char *name, struct strbuf *out);
 int lvsd_cmd(struct lvsd *d, const char *line, struct strbuf *out);
 /* every started module's reload hook; a line per module in out */
 int lvsd_reload(struct lvsd *d, struct strbuf *out);
+
+/* metrics.c: the "metrics" view (Prometheus text format 0.0.4): lvsd's
+ * own families, the table's (core/metrics.h), then the modules' */
+int lvsd_metrics_init(struct lvsd *d);
+void lvsd_metrics_fini(struct lvsd *d);
+int lvsd_register_metrics(struct lvsd *d, lvs_host_metrics_fn fn, void *arg);
+/* the wall clock (CLOCK_REALTIME) in ms since the epoch, for timestamps
+ * people read; intervals use lvs_now_ms() */
+uint64_t lvsd_wall_ms(void);
 
 /* netinfo.c: kernel facts for the table (interface MTU, local and
  * broadcast addresses) and the sync master's socket probe */

@@ -47,6 +47,11 @@ static int h_setting_set(void *ctx, const char *name, long value, struct strbuf 
 	return lvsd_setting_set(ctx, name, value, err);
 }
 
+static int h_register_metrics(void *ctx, lvs_host_metrics_fn fn, void *arg)
+{
+	return lvsd_register_metrics(ctx, fn, arg);
+}
+
 static const struct lvs_host_ops host_ops = {
 	.table = h_table,
 	.core = h_core,
@@ -62,6 +67,7 @@ static const struct lvs_host_ops host_ops = {
 	.on_table_change = h_on_table_change,
 	.setting_get = h_setting_get,
 	.setting_set = h_setting_set,
+	.register_metrics = h_register_metrics,
 };
 
 void lvsd_host_init(struct lvsd *d)

@@ -1,6 +1,6 @@
 /* views.c - the registry of text views and commands reachable through
  * lvsc_get_text / lvsc_command, and lvsd's own: "ip_vs", "ip_vs_stats",
- * "status"; commands "reload", "help", "version". */
+ * "status" ("metrics": metrics.c); commands "reload", "help", "version". */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +97,11 @@ int lvsd_reload(struct lvsd *d, struct strbuf *out)
 		}
 		sb_free(&err);
 	}
+	/* for the metrics: how many, and whether the last one worked */
+	d->reloads++;
+	d->reload_failures += res < 0;
+	d->last_reload_ok = res >= 0;
+	d->last_reload_wall_ms = lvsd_wall_ms();
 	return res;
 }
 
@@ -190,6 +195,7 @@ int lvsd_views_init(struct lvsd *d)
 	err = err ? err : lvsd_register_command(d, "reload", cmd_reload, d);
 	err = err ? err : lvsd_register_command(d, "help", cmd_help, d);
 	err = err ? err : lvsd_register_command(d, "version", cmd_version, d);
+	err = err ? err : lvsd_metrics_init(d);
 	return err;
 }
 
@@ -201,6 +207,7 @@ void lvsd_views_fini(struct lvsd *d)
 		free(d->cmds[i].name);
 	free(d->texts);
 	free(d->cmds);
+	lvsd_metrics_fini(d);
 	d->texts = d->cmds = NULL;
 	d->ntexts = d->ncmds = 0;
 }
