@@ -71,6 +71,7 @@ struct chk_probe {
 	/* status */
 	char last_msg[160];
 	uint64_t last_change_ms, last_result_ms;
+	uint64_t started_ms, last_latency_ms;   /* the running / last finished run */
 	uint64_t runs, late;
 };
 

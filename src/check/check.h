@@ -60,6 +60,9 @@ void chk_engine_free(struct chk_engine *e);
 
 /* the "checks" text view */
 void chk_engine_status(struct chk_engine *e, struct strbuf *out);
+/* the same as Prometheus families (lib/prom.h); nothing without a
+ * configuration */
+void chk_engine_metrics(struct chk_engine *e, struct strbuf *out);
 
 /* counters for tests and the benchmark */
 struct chk_stats {

@@ -266,6 +266,7 @@ void chk_probe_done(struct chk_engine *e, struct chk_probe *p, int ok, const cha
 	chk_probe_abort(e, p);
 	p->running = 0;
 	p->last_result_ms = now;
+	p->last_latency_ms = now - p->started_ms;
 	flipped = chk_health_feed(&p->h, ok, p->k.fall, p->k.rise);
 	p->wake_ms = now + chk_health_next_delay(&p->h, ok, p->k.interval_ms, p->k.retry_delay_ms);
 	heap_fix(e, p->heap_idx);
@@ -311,6 +312,7 @@ static void probe_start(struct chk_engine *e, struct chk_probe *p, uint64_t now)
 	if (late > e->st.max_late_ms)
 		e->st.max_late_ms = late;
 	p->running = 1;
+	p->started_ms = now;
 	p->due_ms = p->wake_ms;
 	p->wake_ms = now + p->k.timeout_ms;
 	heap_fix(e, p->heap_idx);
