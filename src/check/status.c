@@ -128,11 +128,6 @@ void chk_engine_metrics(struct chk_engine *e, struct strbuf *out)
 		"Result of the last run of one check of a real server (1 passed, 0 failed).");
 	struct lvs_prom_fam dur = LVS_PROM_FAM("lvsd_real_server_check_duration_seconds", "gauge",
 		"How long the last run of one check of a real server took.");
-	struct lvs_prom_fam runs = LVS_PROM_FAM("lvsd_check_runs_total", "counter", "Check runs started.");
-	struct lvs_prom_fam late = LVS_PROM_FAM("lvsd_check_late_runs_total", "counter",
-		"Check runs started more than 100 ms after they were due.");
-	struct lvs_prom_fam trans = LVS_PROM_FAM("lvsd_check_transitions_total", "counter",
-		"Checks that changed state (up to down or down to up).");
 	struct lvs_prom_fam rel = LVS_PROM_FAM("lvsd_check_config_loads_total", "counter",
 		"Configuration re-reads by the checker (reload, autoreload), by result.");
 
@@ -143,9 +138,14 @@ void chk_engine_metrics(struct chk_engine *e, struct strbuf *out)
 	put_reals(e, out, &cup, RS_CHECK_UP);
 	put_reals(e, out, &cok, RS_CHECK_OK);
 	put_reals(e, out, &dur, RS_CHECK_DURATION);
-	lvs_prom_u64(out, &runs, NULL, e->st.probes_run);
-	lvs_prom_u64(out, &late, NULL, e->st.probes_late);
-	lvs_prom_u64(out, &trans, NULL, e->st.transitions);
+	const struct lvs_prom_one st[] = {
+		{ "lvsd_check_runs_total", "counter", "Check runs started.", e->st.probes_run },
+		{ "lvsd_check_late_runs_total", "counter", "Check runs started more than 100 ms after they were due.",
+		  e->st.probes_late },
+		{ "lvsd_check_transitions_total", "counter", "Checks that changed state (up to down or down to up).",
+		  e->st.transitions },
+	};
+	LVS_PROM_ONES(out, st);
 	lvs_prom_u64(out, &rel, "result=\"success\"", e->st.reloads - e->st.reload_errors);
 	lvs_prom_u64(out, &rel, "result=\"failure\"", e->st.reload_errors);
 out:

@@ -39,34 +39,32 @@ static void put_daemon(struct lvsd *d, struct strbuf *out)
 	struct lvs_prom_fam build = LVS_PROM_FAM("lvsd_build_info", "gauge", "lvsd's version; the value is always 1.");
 	struct lvs_prom_fam start = LVS_PROM_FAM("lvsd_start_time_seconds", "gauge",
 						 "When lvsd started, in seconds since the epoch.");
-	struct lvs_prom_fam clients = LVS_PROM_FAM("lvsd_control_clients", "gauge",
-						   "Clients connected to the control socket.");
-	struct lvs_prom_fam req = LVS_PROM_FAM("lvsd_control_requests_total", "counter",
-					       "Requests received on the control socket.");
-	struct lvs_prom_fam bad = LVS_PROM_FAM("lvsd_control_bad_frames_total", "counter",
-					       "Malformed frames received on the control socket.");
-	struct lvs_prom_fam refused = LVS_PROM_FAM("lvsd_control_refused_total", "counter",
-						   "Control connections refused (too many clients).");
 	struct lvs_prom_fam rel = LVS_PROM_FAM("lvsd_reloads_total", "counter",
 					       "Reloads (SIGHUP, reload command) by result.");
-	struct lvs_prom_fam rel_ok = LVS_PROM_FAM("lvsd_last_reload_success", "gauge",
-						  "Whether the last reload succeeded (1) or failed (0); absent before the first.");
 	struct lvs_prom_fam rel_t = LVS_PROM_FAM("lvsd_last_reload_time_seconds", "gauge",
 						 "When the last reload ran, in seconds since the epoch.");
+	const struct lvs_prom_one ctl[] = {
+		{ "lvsd_control_clients", "gauge", "Clients connected to the control socket.", d->nclients },
+		{ "lvsd_control_requests_total", "counter", "Requests received on the control socket.", d->requests },
+		{ "lvsd_control_bad_frames_total", "counter", "Malformed frames received on the control socket.",
+		  d->bad_frames },
+		{ "lvsd_control_refused_total", "counter", "Control connections refused (too many clients).",
+		  d->refused },
+	};
+	const struct lvs_prom_one last_ok = { "lvsd_last_reload_success", "gauge",
+				     "Whether the last reload succeeded (1) or failed (0); absent before the first.",
+				     (uint64_t)d->last_reload_ok };
 	struct strbuf lbl = STRBUF_INIT;
 
 	lvs_prom_label(&lbl, "version", LVSD_VERSION);
 	lvs_prom_u64(out, &build, lbl.buf, 1);
 	sb_free(&lbl);
 	lvs_prom_double(out, &start, NULL, (double)d->start_wall_ms / 1000.0);
-	lvs_prom_u64(out, &clients, NULL, d->nclients);
-	lvs_prom_u64(out, &req, NULL, d->requests);
-	lvs_prom_u64(out, &bad, NULL, d->bad_frames);
-	lvs_prom_u64(out, &refused, NULL, d->refused);
+	LVS_PROM_ONES(out, ctl);
 	lvs_prom_u64(out, &rel, "result=\"success\"", d->reloads - d->reload_failures);
 	lvs_prom_u64(out, &rel, "result=\"failure\"", d->reload_failures);
 	if (d->last_reload_wall_ms) {
-		lvs_prom_u64(out, &rel_ok, NULL, (uint64_t)d->last_reload_ok);
+		lvs_prom_ones(out, &last_ok, 1);
 		lvs_prom_double(out, &rel_t, NULL, (double)d->last_reload_wall_ms / 1000.0);
 	}
 }
@@ -93,18 +91,20 @@ static void put_core(struct lvsd *d, struct strbuf *out)
 		C(reject_no_dest, "Packets rejected: the scheduler found no real server."),
 #undef C
 	};
-	struct lvs_prom_fam conns = LVS_PROM_FAM("lvsd_connections", "gauge",
-						 "Entries in the connection table (persistence templates included).");
+	struct lvs_prom_one o = { "lvsd_connections", "gauge",
+			 "Entries in the connection table (persistence templates included).", 0 };
 	struct lvs_core_counters c;
 
 	if (!d->core)
 		return;
 	lvs_core_counters(d->core, &c);
+	o.v = lvs_core_conn_count(d->core);
+	lvs_prom_ones(out, &o, 1);
 	for (size_t i = 0; i < sizeof(defs) / sizeof(defs[0]); i++) {
-		struct lvs_prom_fam f = LVS_PROM_FAM(defs[i].name, "counter", defs[i].help);
-		lvs_prom_u64(out, &f, NULL, *(const uint64_t *)((const char *)&c + defs[i].off));
+		struct lvs_prom_one ci = { defs[i].name, "counter", defs[i].help,
+				  *(const uint64_t *)((const char *)&c + defs[i].off) };
+		lvs_prom_ones(out, &ci, 1);
 	}
-	lvs_prom_u64(out, &conns, NULL, lvs_core_conn_count(d->core));
 }
 
 static int view_metrics(void *arg, struct strbuf *out)

@@ -387,56 +387,50 @@ static int metrics_datapath(void *arg, struct strbuf *out)
 {
 	struct dp_module *dp = arg;
 	struct dp_totals t;
-	const struct { const char *name, *help; const uint64_t *v; } ctr[] = {
-		{ "lvsd_datapath_rx_frames_total", "Frames the workers received.", &t.rx },
-		{ "lvsd_datapath_tx_frames_total", "Frames the workers sent.", &t.tx },
-		{ "lvsd_datapath_tx_bytes_total", "Bytes the workers sent.", &t.txb },
-		{ "lvsd_datapath_inbound_total", "Packets handled from clients to virtual services.", &t.in },
-		{ "lvsd_datapath_outbound_total", "Packets handled from real servers to clients.", &t.outb },
-		{ "lvsd_datapath_icmp_sent_total", "ICMP errors lvsd originated.", &t.icmp },
-		{ "lvsd_datapath_icmp_ratelimited_total", "ICMP errors not sent: rate limit.", &t.icmp_rl },
-		{ "lvsd_datapath_rst_sent_total", "TCP resets sent for owned ports without a connection.", &t.rst },
-		{ "lvsd_datapath_tso_segments_total", "Segments cut from oversized (GSO) frames.", &t.seg },
-		{ "lvsd_datapath_fragments_total", "Fragments sent.", &t.frags },
-		{ "lvsd_datapath_local_delivered_total", "Packets delivered to real servers on the director.", &t.lin },
-		{ "lvsd_datapath_local_delivered_bytes_total", "Bytes delivered to real servers on the director.", &t.linb },
-		{ "lvsd_datapath_local_received_total", "Packets received from real servers on the director.", &t.lout },
-		{ "lvsd_datapath_local_passed_total", "Local-stack packets passed on unchanged.", &t.lpass },
-		{ "lvsd_fastpath_installed_total", "Flows installed into the TC fast path.", &t.fc.installed },
-		{ "lvsd_fastpath_install_failed_total", "Flows the fast path could not take.", &t.fc.install_failed },
-		{ "lvsd_fastpath_stopped_total", "Flows taken back from the fast path.", &t.fc.stopped },
-		{ "lvsd_fastpath_released_total", "Flows removed from the fast path at their end.", &t.fc.released },
-		{ "lvsd_fastpath_setup_total", "Connections offloaded from their SYN on.", &t.fc.setup },
-		{ "lvsd_fastpath_replayed_total", "Fast-path reports replayed to the core.", &t.fc.replayed },
+	dp_totals(dp, &t);
+	const struct lvs_prom_one ctr[] = {
+		{ "lvsd_datapath_rx_frames_total", "counter", "Frames the workers received.", t.rx },
+		{ "lvsd_datapath_tx_frames_total", "counter", "Frames the workers sent.", t.tx },
+		{ "lvsd_datapath_tx_bytes_total", "counter", "Bytes the workers sent.", t.txb },
+		{ "lvsd_datapath_inbound_total", "counter", "Packets handled from clients to virtual services.", t.in },
+		{ "lvsd_datapath_outbound_total", "counter", "Packets handled from real servers to clients.", t.outb },
+		{ "lvsd_datapath_icmp_sent_total", "counter", "ICMP errors lvsd originated.", t.icmp },
+		{ "lvsd_datapath_icmp_ratelimited_total", "counter", "ICMP errors not sent: rate limit.", t.icmp_rl },
+		{ "lvsd_datapath_rst_sent_total", "counter", "TCP resets sent for owned ports without a connection.", t.rst },
+		{ "lvsd_datapath_tso_segments_total", "counter", "Segments cut from oversized (GSO) frames.", t.seg },
+		{ "lvsd_datapath_fragments_total", "counter", "Fragments sent.", t.frags },
+		{ "lvsd_datapath_local_delivered_total", "counter", "Packets delivered to real servers on the director.", t.lin },
+		{ "lvsd_datapath_local_delivered_bytes_total", "counter", "Bytes delivered to real servers on the director.", t.linb },
+		{ "lvsd_datapath_local_received_total", "counter", "Packets received from real servers on the director.", t.lout },
+		{ "lvsd_datapath_local_passed_total", "counter", "Local-stack packets passed on unchanged.", t.lpass },
+		{ "lvsd_fastpath_installed_total", "counter", "Flows installed into the TC fast path.", t.fc.installed },
+		{ "lvsd_fastpath_install_failed_total", "counter", "Flows the fast path could not take.", t.fc.install_failed },
+		{ "lvsd_fastpath_stopped_total", "counter", "Flows taken back from the fast path.", t.fc.stopped },
+		{ "lvsd_fastpath_released_total", "counter", "Flows removed from the fast path at their end.", t.fc.released },
+		{ "lvsd_fastpath_setup_total", "counter", "Connections offloaded from their SYN on.", t.fc.setup },
+		{ "lvsd_fastpath_replayed_total", "counter", "Fast-path reports replayed to the core.", t.fc.replayed },
 	};
-	const struct { const char *name, *help; unsigned what; } fst[] = {
-		{ "lvsd_fastpath_forwarded_total", "Packets the TC fast path forwarded.", LVSD_FAST_STAT_FWD },
-		{ "lvsd_fastpath_reported_total", "Fast-path packets reported to the workers.", LVSD_FAST_STAT_REPORTED },
-		{ "lvsd_fastpath_report_full_total", "Fast-path packets not forwarded: report ring full.",
-		  LVSD_FAST_STAT_REPORT_FULL },
+	const struct lvs_prom_one fst[] = {
+		{ "lvsd_fastpath_flows", "gauge", "Flows in the TC fast path now.", t.fc.active },
+		{ "lvsd_fastpath_forwarded_total", "counter", "Packets the TC fast path forwarded.",
+		  dp_fastpath_stat(dp->fp, LVSD_FAST_STAT_FWD) },
+		{ "lvsd_fastpath_reported_total", "counter", "Fast-path packets reported to the workers.",
+		  dp_fastpath_stat(dp->fp, LVSD_FAST_STAT_REPORTED) },
+		{ "lvsd_fastpath_report_full_total", "counter", "Fast-path packets not forwarded: report ring full.",
+		  dp_fastpath_stat(dp->fp, LVSD_FAST_STAT_REPORT_FULL) },
+		{ "lvsd_datapath_workers", "gauge", "Datapath worker threads.", dp->nworkers },
 	};
 	struct lvs_prom_fam pk = LVS_PROM_FAM("lvsd_datapath_packets_total", "counter",
 					      "Packets the workers handled, by outcome (any reason but OK: not forwarded).");
-	struct lvs_prom_fam flows = LVS_PROM_FAM("lvsd_fastpath_flows", "gauge", "Flows in the TC fast path now.");
-	struct lvs_prom_fam workers = LVS_PROM_FAM("lvsd_datapath_workers", "gauge", "Datapath worker threads.");
 
-	dp_totals(dp, &t);
-	lvs_prom_u64(out, &workers, NULL, dp->nworkers);
 	for (int r = 0; r < DP_R_COUNT; r++) {
 		struct strbuf lbl = STRBUF_INIT;
 		lvs_prom_label(&lbl, "reason", dp_reason_name[r]);
 		lvs_prom_u64(out, &pk, lbl.buf, t.reason[r]);
 		sb_free(&lbl);
 	}
-	for (size_t i = 0; i < sizeof(ctr) / sizeof(ctr[0]); i++) {
-		struct lvs_prom_fam f = LVS_PROM_FAM(ctr[i].name, "counter", ctr[i].help);
-		lvs_prom_u64(out, &f, NULL, *ctr[i].v);
-	}
-	lvs_prom_u64(out, &flows, NULL, t.fc.active);
-	for (size_t i = 0; i < sizeof(fst) / sizeof(fst[0]); i++) {
-		struct lvs_prom_fam f = LVS_PROM_FAM(fst[i].name, "counter", fst[i].help);
-		lvs_prom_u64(out, &f, NULL, dp_fastpath_stat(dp->fp, fst[i].what));
-	}
+	LVS_PROM_ONES(out, ctr);
+	LVS_PROM_ONES(out, fst);
 	return 0;
 }
 

@@ -50,3 +50,11 @@ void lvs_prom_double(struct strbuf *out, struct lvs_prom_fam *f, const char *lab
 	head(out, f, labels);
 	sb_printf(out, " %.3f\n", v);
 }
+
+void lvs_prom_ones(struct strbuf *out, const struct lvs_prom_one *o, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct lvs_prom_fam f = LVS_PROM_FAM(o[i].name, o[i].type, o[i].help);
+		lvs_prom_u64(out, &f, NULL, o[i].v);
+	}
+}

@@ -11,6 +11,7 @@
 #ifndef LVS_PROM_H
 #define LVS_PROM_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "strbuf.h"
 
@@ -29,5 +30,13 @@ void lvs_prom_label(struct strbuf *lbl, const char *name, const char *value);
 void lvs_prom_u64(struct strbuf *out, struct lvs_prom_fam *f, const char *labels, uint64_t v);
 /* with millisecond resolution: lvsd's clocks and durations have no finer */
 void lvs_prom_double(struct strbuf *out, struct lvs_prom_fam *f, const char *labels, double v);
+
+/* families of one unlabelled sample each, from a table */
+struct lvs_prom_one {
+	const char *name, *type, *help;
+	uint64_t v;
+};
+void lvs_prom_ones(struct strbuf *out, const struct lvs_prom_one *o, size_t n);
+#define LVS_PROM_ONES(out, arr) lvs_prom_ones((out), (arr), sizeof(arr) / sizeof((arr)[0]))
 
 #endif

@@ -389,17 +389,28 @@ static int metrics_sync(void *arg, struct strbuf *out)
 	struct sync_module *sm = arg;
 	struct sync_counters c;
 	int master;
-	const struct { const char *name, *help; const unsigned long *v; } ctr[] = {
-		{ "lvsd_sync_sent_messages_total", "Sync messages the master sent.", &c.msgs_sent },
-		{ "lvsd_sync_sent_connections_total", "Connection entries the master sent.", &c.conns_sent },
-		{ "lvsd_sync_send_errors_total", "Sync messages the master failed to send.", &c.send_errors },
-		{ "lvsd_sync_lost_connections_total", "Connection entries the master dropped unsent.", &c.conns_dropped },
-		{ "lvsd_sync_received_messages_total", "Sync messages the backup received.", &c.msgs_recv },
-		{ "lvsd_sync_imported_connections_total", "Connection entries the backup imported.", &c.conns_imported },
-		{ "lvsd_sync_skipped_connections_total", "Connection entries the backup skipped.", &c.conns_skipped },
-		{ "lvsd_sync_import_errors_total", "Connection entries the backup failed to import.", &c.import_errors },
-		{ "lvsd_sync_malformed_messages_total", "Sync messages the backup could not parse.", &c.malformed },
-		{ "lvsd_sync_other_syncid_messages_total", "Sync messages for another sync ID, ignored.", &c.other_syncid },
+
+	pthread_mutex_lock(&sm->mu);
+	c = sm->n;
+	master = sm->master_fd >= 0;
+	pthread_mutex_unlock(&sm->mu);
+	const struct lvs_prom_one ctr[] = {
+		{ "lvsd_sync_sent_messages_total", "counter", "Sync messages the master sent.", c.msgs_sent },
+		{ "lvsd_sync_sent_connections_total", "counter", "Connection entries the master sent.", c.conns_sent },
+		{ "lvsd_sync_send_errors_total", "counter", "Sync messages the master failed to send.", c.send_errors },
+		{ "lvsd_sync_lost_connections_total", "counter", "Connection entries the master dropped unsent.",
+		  c.conns_dropped },
+		{ "lvsd_sync_received_messages_total", "counter", "Sync messages the backup received.", c.msgs_recv },
+		{ "lvsd_sync_imported_connections_total", "counter", "Connection entries the backup imported.",
+		  c.conns_imported },
+		{ "lvsd_sync_skipped_connections_total", "counter", "Connection entries the backup skipped.",
+		  c.conns_skipped },
+		{ "lvsd_sync_import_errors_total", "counter", "Connection entries the backup failed to import.",
+		  c.import_errors },
+		{ "lvsd_sync_malformed_messages_total", "counter", "Sync messages the backup could not parse.",
+		  c.malformed },
+		{ "lvsd_sync_other_syncid_messages_total", "counter", "Sync messages for another sync ID, ignored.",
+		  c.other_syncid },
 	};
 	struct lvs_prom_fam run = LVS_PROM_FAM("lvsd_sync_running", "gauge",
 					       "Whether the sync master or backup daemon runs (1) or not (0).");
@@ -407,16 +418,9 @@ static int metrics_sync(void *arg, struct strbuf *out)
 					       "Imported entries the core refused or trimmed, by reason.");
 	uint64_t why[LVS_SYNC_IMPORT_COUNT];
 
-	pthread_mutex_lock(&sm->mu);
-	c = sm->n;
-	master = sm->master_fd >= 0;
-	pthread_mutex_unlock(&sm->mu);
 	lvs_prom_u64(out, &run, "role=\"master\"", (uint64_t)master);
 	lvs_prom_u64(out, &run, "role=\"backup\"", (uint64_t)(sm->backup_fd >= 0));
-	for (size_t i = 0; i < sizeof(ctr) / sizeof(ctr[0]); i++) {
-		struct lvs_prom_fam f = LVS_PROM_FAM(ctr[i].name, "counter", ctr[i].help);
-		lvs_prom_u64(out, &f, NULL, *ctr[i].v);
-	}
+	LVS_PROM_ONES(out, ctr);
 	lvs_core_sync_import_counts(sm->core, why);
 	for (int i = 0; i < LVS_SYNC_IMPORT_COUNT; i++) {
 		struct strbuf lbl = STRBUF_INIT;
