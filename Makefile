@@ -37,7 +37,7 @@ LVSD_LDLIBS :=
 IPVSADM_LDLIBS :=
 TEST_LDLIBS := -lcmocka
 EXTRA_TARGETS :=
-LIB_ORDER := datapath check config sync ctl core lib
+LIB_ORDER := http datapath check config sync ctl core lib
 
 lib_srcs = $(wildcard src/$(1)/*.c src/$(1)/*/*.c)
 lib_SRCS := $(call lib_srcs,lib)
@@ -47,6 +47,7 @@ check_SRCS := $(call lib_srcs,check)
 config_SRCS := $(call lib_srcs,config)
 datapath_SRCS := $(filter-out %.bpf.c,$(call lib_srcs,datapath))
 sync_SRCS := $(call lib_srcs,sync)
+http_SRCS := $(call lib_srcs,http)
 
 objs = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 LIBS_PRESENT := $(foreach l,$(LIB_ORDER),$(if $($(l)_SRCS),$(BUILD)/lib$(l).a))
@@ -60,7 +61,7 @@ LIBS_PRESENT := $(foreach l,$(LIB_ORDER),$(if $($(l)_SRCS),$(BUILD)/lib$(l).a))
 # demo, bench) and the ones that build nothing skip it; LVSD_DEPCHECK=0
 # skips it for toolchains that keep these elsewhere.
 DEP_HEADERS := bpf/bpf_helpers.h:libbpf-dev xdp/xsk.h:libxdp-dev libmnl/libmnl.h:libmnl-dev \
-	curl/curl.h:libcurl4-openssl-dev nftables/libnftables.h:libnftables-dev cmocka.h:libcmocka-dev \
+	curl/curl.h:libcurl4-openssl-dev microhttpd.h:libmicrohttpd-dev nftables/libnftables.h:libnftables-dev cmocka.h:libcmocka-dev \
 	linux/if_xdp.h:linux-libc-dev
 DEP_TOOLS := $(firstword $(CC)):build-essential clang:clang
 DEP_INCDIRS := /usr/include /usr/include/*-linux-gnu* /usr/local/include

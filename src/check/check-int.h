@@ -2,7 +2,7 @@
  *   engine.c    the thread, its epoll loop, probe scheduling and results
  *   reconfig.c  building the probe set of a configuration and swapping it in
  *   servers.c   real server state, the table sync, notify/quorum scripts
- *   status.c    the "checks" text view
+ *   status.c    the "checks" text view and the real servers' facts (host.h)
  *   probe_*.c   the probe kinds
  * Everything here runs on the engine thread unless it says otherwise;
  * e->m guards what the status view reads from other threads.

@@ -30,6 +30,7 @@
 #include "config/config.h"
 #include "lib/strbuf.h"
 #include "core/table.h"
+#include "host/host.h"
 
 struct chk_host {
 	void (*lock)(void *arg);
@@ -63,6 +64,9 @@ void chk_engine_status(struct chk_engine *e, struct strbuf *out);
 /* the same as Prometheus families (lib/prom.h); nothing without a
  * configuration */
 void chk_engine_metrics(struct chk_engine *e, struct strbuf *out);
+/* a lvs_host_rs_info_fn (arg: the engine): every configured real server's
+ * state (UP, DOWN, MAINT), last check message and latency */
+void chk_engine_rs_info(void *arg, lvs_host_rs_emit_fn emit, void *emit_arg);
 
 /* counters for tests and the benchmark */
 struct chk_stats {

@@ -100,7 +100,8 @@ static int mod_start(struct lvs_host *h, void **state, struct strbuf *err)
 		goto fail;
 	}
 	if ((ret = lvs_host_register_text(h, "checks", view_checks, m)) < 0 ||
-	    (ret = lvs_host_register_metrics(h, metrics_checks, m)) < 0)
+	    (ret = lvs_host_register_metrics(h, metrics_checks, m)) < 0 ||
+	    (ret = lvs_host_register_rs_info(h, chk_engine_rs_info, m->engine)) < 0)
 		goto fail;
 	/* no -c FILE: no thread; the view says so */
 	if (lvs_host_opts(h)->config_file) {

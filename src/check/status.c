@@ -151,3 +151,50 @@ void chk_engine_metrics(struct chk_engine *e, struct strbuf *out)
 out:
 	pthread_mutex_unlock(&e->m);
 }
+
+/* the probe that speaks for a real server: the first failing one while it
+ * is down, else the one with the latest result */
+static struct chk_probe *real_voice(struct chk_engine *e, size_t si, size_t ri)
+{
+	const struct cfg_real *r = &e->cfg->svcs[si].reals[ri];
+	struct chk_probe *best = NULL;
+
+	for (size_t k = 0; k < r->nchecks; k++) {
+		struct chk_probe *p = e->rt[si].rp[ri] ? e->rt[si].rp[ri][k] : NULL;
+
+		if (!p)
+			continue;
+		if (!p->h.up)
+			return p;
+		if (!best || p->last_result_ms > best->last_result_ms)
+			best = p;
+	}
+	return best;
+}
+
+void chk_engine_rs_info(void *arg, lvs_host_rs_emit_fn emit, void *emit_arg)
+{
+	struct chk_engine *e = arg;
+	uint64_t now = lvs_now_ms();
+
+	pthread_mutex_lock(&e->m);
+	for (size_t si = 0; e->cfg && si < e->cfg->nsvcs; si++) {
+		const struct cfg_service *cs = &e->cfg->svcs[si];
+
+		for (size_t ri = 0; ri < cs->nreals; ri++) {
+			struct chk_probe *p = real_voice(e, si, ri);
+			int done = p && p->last_result_ms;
+			struct lvs_host_rs_info i = {
+				.svc = &cs->s,
+				.dest = &cs->reals[ri].d,
+				.state = e->rt[si].maint[ri] ? "MAINT" : chk_real_up(e, si, ri) ? "UP" : "DOWN",
+				.msg = p ? p->last_msg : "",
+				.latency_ms = done ? (int64_t)p->last_latency_ms : -1,
+				.age_ms = done ? (int64_t)(now - p->last_result_ms) : -1,
+			};
+
+			emit(emit_arg, &i);
+		}
+	}
+	pthread_mutex_unlock(&e->m);
+}

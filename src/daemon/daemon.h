@@ -50,6 +50,11 @@ struct lvsd_metrics_src {
 	void *arg;
 };
 
+struct lvsd_rs_lister {
+	lvs_host_rs_info_fn fn;
+	void *arg;
+};
+
 struct lvsd_client;
 
 struct lvsd {
@@ -85,6 +90,8 @@ struct lvsd {
 	size_t ntexts, ncmds;
 	struct lvsd_listener *listeners;
 	size_t nlisteners;
+	struct lvsd_rs_lister *rs_listers;
+	size_t nrs_listers;
 	struct lvsd_client *clients;
 	size_t nclients;
 	void **mod_state;               /* one per entry of lvsd_modules */
@@ -107,6 +114,7 @@ extern const struct lvs_module *const lvsd_modules[];
  * the exit status (0 after --help / --version, 2 on a usage error). */
 struct lvsd_args {
 	const char *socket, *show, *cmd;
+	int json;                       /* --json: --show VIEW asks for "VIEW.json" */
 };
 int lvsd_options(struct lvsd *d, int argc, char **argv, struct lvsd_args *a);
 
@@ -171,6 +179,9 @@ int lvsd_views_init(struct lvsd *d);
 void lvsd_views_fini(struct lvsd *d);
 int lvsd_text(struct lvsd *d, const char *name, struct strbuf *out);
 int lvsd_cmd(struct lvsd *d, const char *line, struct strbuf *out);
+/* real-server facts from the modules (host.h: lvs_host_rs_info) */
+int lvsd_register_rs_info(struct lvsd *d, lvs_host_rs_info_fn fn, void *arg);
+void lvsd_rs_info(struct lvsd *d, lvs_host_rs_emit_fn emit, void *emit_arg);
 /* every started module's reload hook; a line per module in out */
 int lvsd_reload(struct lvsd *d, struct strbuf *out);
 

@@ -52,6 +52,21 @@ static int h_register_metrics(void *ctx, lvs_host_metrics_fn fn, void *arg)
 	return lvsd_register_metrics(ctx, fn, arg);
 }
 
+static int h_render_text(void *ctx, const char *name, struct strbuf *out)
+{
+	return lvsd_text(ctx, name, out);
+}
+
+static int h_register_rs_info(void *ctx, lvs_host_rs_info_fn fn, void *arg)
+{
+	return lvsd_register_rs_info(ctx, fn, arg);
+}
+
+static void h_rs_info(void *ctx, lvs_host_rs_emit_fn emit, void *emit_arg)
+{
+	lvsd_rs_info(ctx, emit, emit_arg);
+}
+
 static const struct lvs_host_ops host_ops = {
 	.table = h_table,
 	.core = h_core,
@@ -68,6 +83,9 @@ static const struct lvs_host_ops host_ops = {
 	.setting_get = h_setting_get,
 	.setting_set = h_setting_set,
 	.register_metrics = h_register_metrics,
+	.render_text = h_render_text,
+	.register_rs_info = h_register_rs_info,
+	.rs_info = h_rs_info,
 };
 
 void lvsd_host_init(struct lvsd *d)

@@ -16,10 +16,20 @@
 #include "ctl/client.h"
 
 /* client mode: lvsd --show VIEW / --cmd CMD against a running daemon */
-static int client_mode(const char *sock, const char *view, const char *cmd)
+static int client_mode(const char *sock, const char *view, const char *cmd, int json)
 {
 	struct lvsc *c;
-	int err = lvsc_open(sock, &c);
+	char jview[256];
+	int err;
+
+	if (view && json) {
+		if (snprintf(jview, sizeof(jview), "%s.json", view) >= (int)sizeof(jview)) {
+			fprintf(stderr, "lvsd: view name too long: %s\n", view);
+			return 2;
+		}
+		view = jview;
+	}
+	err = lvsc_open(sock, &c);
 	if (err) {
 		fprintf(stderr, "lvsd: cannot connect to %s: %s\n", lvsc_socket_path(sock), strerror(-err));
 		return 1;
@@ -248,7 +258,7 @@ int main(int argc, char **argv)
 	d->epfd = d->sigfd = d->wakefd = d->listen_fd = d->lock_fd = d->ready_fd = -1;
 	int rc = lvsd_options(d, argc, argv, &args);
 	if (rc < 0 && (args.show || args.cmd))
-		rc = client_mode(args.socket, args.show, args.cmd);
+		rc = client_mode(args.socket, args.show, args.cmd, args.json);
 	if (rc >= 0)
 		goto out_args;
 

@@ -28,6 +28,7 @@ const struct lvs_module *const lvsd_modules[] = {
  * joined before those modules free their state. */
 LVSD_MODULE(lvs_mod_check)     /* -c FILE: health checks (check/module.c) */
 LVSD_MODULE(lvs_mod_sync)      /* --start-daemon master|backup (sync/syncd.h) */
+LVSD_MODULE(lvs_mod_http)      /* --http ADDR:PORT, JSON and HTML views (http/http.h) */
 LVSD_MODULE(lvs_mod_datapath)  /* backend, workers, guard, fwmark classifier (datapath/datapath.h) */
 /* ---- end of modules ---- */
 #endif

@@ -9,6 +9,7 @@
 #include "daemon.h"
 #include "ctl/client.h"
 #include "lib/cpulist.h"
+#include "http/http.h"
 
 #define MAX_CONNS_LIMIT 0x7ffffff0L     /* the core's connection table holds no more */
 
@@ -38,6 +39,9 @@ static void usage(FILE *f)
 		"  -r, --restore FILE        load an ipvsadm -S rule file at start (via ipvsadm -R)\n"
 		"      --show VIEW           client: print a text view of a running lvsd (ip_vs, ip_vs_stats, status, ...)\n"
 		"      --cmd \"VERB ARGS\"     client: send a command to a running lvsd (reload, help, ...)\n"
+		"      --json                with --show: the view in JSON (e.g. --show status --json)\n"
+		"      --http ADDR:PORT      serve /status.json, /metrics and a status page over HTTP\n"
+		"                            (read-only; off unless given)\n"
 		"  -h, --help                this help\n"
 		"  -V, --version             print the version\n",
 		LVS_HOST_MAX_CONNS_DEFAULT, LVS_HOST_FASTPATH_MIN_PKTS_DEFAULT);
@@ -139,7 +143,7 @@ static int from_environment(struct lvsd *d)
 
 enum {
 	OPT_SHOW = 256, OPT_CMD, OPT_CPUS, OPT_MAX_CONNS, OPT_FASTPATH, OPT_FASTPATH_MIN_PKTS, OPT_XDP_TX,
-	OPT_SET, OPT_TUN_DEV,
+	OPT_SET, OPT_TUN_DEV, OPT_JSON, OPT_HTTP,
 };
 
 static const struct option longopts[] = {
@@ -161,6 +165,8 @@ static const struct option longopts[] = {
 	{ "restore", required_argument, NULL, 'r' },
 	{ "show", required_argument, NULL, OPT_SHOW },
 	{ "cmd", required_argument, NULL, OPT_CMD },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "http", required_argument, NULL, OPT_HTTP },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -232,6 +238,12 @@ int lvsd_options(struct lvsd *d, int argc, char **argv, struct lvsd_args *a)
 		case 'r': d->opts.restore_file = optarg; break;
 		case OPT_SHOW: a->show = optarg; break;
 		case OPT_CMD: a->cmd = optarg; break;
+		case OPT_JSON: a->json = 1; break;
+		case OPT_HTTP:
+			if (lvs_http_addr_parse(optarg, NULL) < 0)
+				return bad_value("--http", "ADDR:PORT (e.g. 127.0.0.1:8080 or [::1]:8080)", optarg);
+			d->opts.http = optarg;
+			break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("lvsd %s\n", LVSD_VERSION); return 0;
 		default: usage(stderr); return 2;

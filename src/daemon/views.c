@@ -77,6 +77,25 @@ int lvsd_cmd(struct lvsd *d, const char *line, struct strbuf *out)
 	return ((lvs_host_cmd_fn)c->fn)(c->arg, args, out);
 }
 
+int lvsd_register_rs_info(struct lvsd *d, lvs_host_rs_info_fn fn, void *arg)
+{
+	struct lvsd_rs_lister *l = realloc(d->rs_listers, (d->nrs_listers + 1) * sizeof(*l));
+
+	if (!fn)
+		return -EINVAL;
+	if (!l)
+		return -ENOMEM;
+	d->rs_listers = l;
+	l[d->nrs_listers++] = (struct lvsd_rs_lister){ fn, arg };
+	return 0;
+}
+
+void lvsd_rs_info(struct lvsd *d, lvs_host_rs_emit_fn emit, void *emit_arg)
+{
+	for (size_t i = 0; i < d->nrs_listers; i++)
+		d->rs_listers[i].fn(d->rs_listers[i].arg, emit, emit_arg);
+}
+
 int lvsd_reload(struct lvsd *d, struct strbuf *out)
 {
 	int res = 0;
@@ -208,6 +227,9 @@ void lvsd_views_fini(struct lvsd *d)
 	free(d->texts);
 	free(d->cmds);
 	lvsd_metrics_fini(d);
+	free(d->rs_listers);
+	d->rs_listers = NULL;
+	d->nrs_listers = 0;
 	d->texts = d->cmds = NULL;
 	d->ntexts = d->ncmds = 0;
 }

@@ -30,6 +30,8 @@
  *    module frees its state.
  *  - Metrics (lvs_host_register_metrics) are part of the "metrics" view,
  *    in the Prometheus text format; they follow the same rules as views.
+ *  - A view whose name ends in ".json" renders JSON (`lvsd --show NAME
+ *    --json` asks for "NAME.json"); the HTTP endpoint serves views.
  *  - Text views and commands are reachable from the control socket
  *    (lvsc_get_text / lvsc_command) and from `lvsd --show VIEW` /
  *    `lvsd --cmd "VERB ARGS"`.  They are called WITHOUT the table lock
@@ -96,6 +98,7 @@ struct lvs_host_opts {
 	const char *tun_dev;         /* --tun-dev / $LVSD_TUN_DEV: the TUN clone device; NULL = /dev/net/tun */
 	const char *config_file;     /* -c FILE: ldirectord.cf or keepalived.conf */
 	const char *restore_file;    /* --restore FILE: ipvsadm -S format at start */
+	const char *http;            /* --http ADDR:PORT: the read-only HTTP endpoint; NULL = none */
 };
 
 typedef int (*lvs_host_text_fn)(void *arg, struct strbuf *out);
@@ -105,6 +108,24 @@ typedef void (*lvs_host_timer_fn)(void *arg);
 typedef void (*lvs_host_change_fn)(void *arg);
 /* appends whole Prometheus families (lib/prom.h) to out; 0 or -errno */
 typedef int (*lvs_host_metrics_fn)(void *arg, struct strbuf *out);
+
+/* What a module knows about a real server beyond the table (the checker:
+ * its health), for the status views.  A module that knows such things
+ * registers a lister; lvs_host_rs_info() calls every lister, which calls
+ * emit once per real server it knows, also for one that is not in the
+ * table (a failed real server the checker removed).  Listers are called on
+ * the main loop WITHOUT the table lock and must not take it (a lister
+ * holds its own lock while it emits); emit copies what it needs. */
+struct lvs_host_rs_info {
+	const struct lvs_service_conf *svc;   /* af, protocol, addr, port, fwmark */
+	const struct lvs_dest_conf *dest;     /* af, addr, port; the configured weight */
+	const char *state;      /* "UP", "DOWN", "MAINT", ... (upper case) */
+	const char *msg;        /* the last check's result, "" if none */
+	int64_t latency_ms;     /* how long the last check took, -1 unknown */
+	int64_t age_ms;         /* since the last check's result, -1 none yet */
+};
+typedef void (*lvs_host_rs_emit_fn)(void *emit_arg, const struct lvs_host_rs_info *info);
+typedef void (*lvs_host_rs_info_fn)(void *arg, lvs_host_rs_emit_fn emit, void *emit_arg);
 
 struct lvs_host_ops {
 	struct lvs_table *(*table)(void *ctx);
@@ -128,6 +149,11 @@ struct lvs_host_ops {
 	 * table's, then calls each registered fn (without the table lock),
 	 * in registration order; a module's family names start "lvsd_" */
 	int (*register_metrics)(void *ctx, lvs_host_metrics_fn fn, void *arg);
+	/* render the view registered under name (what `lvsd --show NAME`
+	 * prints): -ENOENT if there is none, else the view's result */
+	int (*render_text)(void *ctx, const char *name, struct strbuf *out);
+	int (*register_rs_info)(void *ctx, lvs_host_rs_info_fn fn, void *arg);
+	void (*rs_info)(void *ctx, lvs_host_rs_emit_fn emit, void *emit_arg);
 };
 
 struct lvs_host {
@@ -186,6 +212,21 @@ static inline int lvs_host_setting_set(const struct lvs_host *h, const char *nam
 static inline int lvs_host_register_metrics(const struct lvs_host *h, lvs_host_metrics_fn fn, void *arg)
 {
 	return h->ops->register_metrics(h->ctx, fn, arg);
+}
+
+static inline int lvs_host_render_text(const struct lvs_host *h, const char *name, struct strbuf *out)
+{
+	return h->ops->render_text(h->ctx, name, out);
+}
+
+static inline int lvs_host_register_rs_info(const struct lvs_host *h, lvs_host_rs_info_fn fn, void *arg)
+{
+	return h->ops->register_rs_info(h->ctx, fn, arg);
+}
+
+static inline void lvs_host_rs_info(const struct lvs_host *h, lvs_host_rs_emit_fn emit, void *emit_arg)
+{
+	h->ops->rs_info(h->ctx, emit, emit_arg);
 }
 
 /* a module: start() returns 0 or -errno and, on success, its state in

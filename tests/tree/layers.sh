@@ -8,7 +8,7 @@
 #   1 core                       pure LVS logic (no I/O)
 #   2 ctl config                 control protocol, configuration parsers
 #   3 host                       the interface the daemon offers modules
-#   4 check sync datapath        modules (peers: they never include each other)
+#   4 check sync datapath http   modules (peers: they never include each other)
 #   5 daemon cli                 the programs
 #
 # Prints one TAP line per source directory and "ok"/"not ok" for the whole.
@@ -16,7 +16,7 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top/src" || exit 1
 
-declare -A rank=([lib]=0 [core]=1 [ctl]=2 [config]=2 [host]=3 [check]=4 [sync]=4 [datapath]=4 [daemon]=5 [cli]=5)
+declare -A rank=([lib]=0 [core]=1 [ctl]=2 [config]=2 [host]=3 [check]=4 [sync]=4 [datapath]=4 [http]=4 [daemon]=5 [cli]=5)
 
 # violations DIR: prints one line per include of DIR (run inside a src
 # tree) that points at a peer or a higher layer, or resolves nowhere

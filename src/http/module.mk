@@ -1,0 +1,2 @@
+# src/http: lvsd's HTTP endpoint is libmicrohttpd driven by lvsd's main loop
+LVSD_LDLIBS += -lmicrohttpd
