@@ -10,10 +10,10 @@ run_pkgs="iproute2 iptables nftables curl netcat-openbsd socat busybox procps ps
 # (check_probes' TLS server), ethtool (fastpath's offload toggles),
 # systemd-analyze (install.sh), and all that bench_smoke.sh's run of
 # bench/run.sh --smoke uses (haproxy, wrk, iperf3, nginx, gnuplot);
-# promtool, prometheus and node_exporter (metrics.sh)
+# promtool, prometheus, node_exporter and jq (metrics.sh)
 test_pkgs="libclang-rt-dev net-tools python3 python3-scapy ldirectord keepalived iputils-ping openssl ethtool systemd
   wrk iperf3 nginx-light haproxy gnuplot-nox
-  prometheus prometheus-node-exporter"
+  prometheus prometheus-node-exporter jq"
 bench_pkgs="haproxy nginx-light wrk iperf3 gnuplot-nox linux-perf ethtool"
 
 case "${1:-build}" in

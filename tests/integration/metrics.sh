@@ -6,12 +6,13 @@
 # metrics`; its per real server counters are ipvsadm --stats's; its
 # node_ipvs_* series are what Debian's prometheus-node-exporter (ipvs
 # collector) makes of lvsd's /proc-format views; a stopped real server
-# reads lvsd_real_server_up 0.
+# reads lvsd_real_server_up 0.  A real Prometheus (Debian's) scrapes
+# lvsd --http's /metrics every second and its query API tells the same.
 . "$(dirname "$0")/../lib/common.sh"
 DP_SUITE=metrics
 . "$(dirname "$0")/dp-lib.sh"
 
-for t in promtool prometheus-node-exporter curl; do
+for t in promtool prometheus prometheus-node-exporter curl jq; do
 	command -v "$t" >/dev/null || { echo "1..0 # SKIP $t not installed (scripts/deps.sh test)"; exit 0; }
 done
 series() { python3 "$here/prom-series.py" "$@"; }
@@ -36,9 +37,29 @@ virtual_server $LAB_VIP 80 {
     }
 }
 CFG
-dp_lvsd -b "$DP_BACKEND" -w "$DP_WORKERS" -c "$LAB_TMP/keepalived.conf" ||
-	{ tap_fail "lvsd -c keepalived.conf starts in the director namespace"; exit 1; }
-tap_ok "lvsd -c keepalived.conf starts in the director namespace"
+HTTP=127.0.0.1:19180 PROM=127.0.0.1:19190
+dp_lvsd -b "$DP_BACKEND" -w "$DP_WORKERS" -c "$LAB_TMP/keepalived.conf" --http "$HTTP" ||
+	{ tap_fail "lvsd -c keepalived.conf --http starts in the director namespace"; exit 1; }
+tap_ok "lvsd -c keepalived.conf --http starts in the director namespace"
+
+# Prometheus in the director namespace, scraping lvsd every second
+cat >"$LAB_TMP/prometheus.yml" <<CFG
+global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+scrape_configs:
+  - job_name: lvsd
+    static_configs:
+      - targets: ['$HTTP']
+CFG
+mkdir -p "$LAB_TMP/tsdb"
+bg_start prom_pid ip netns exec "${DP_P}d" prometheus --config.file="$LAB_TMP/prometheus.yml" \
+	--storage.tsdb.path="$LAB_TMP/tsdb" --web.listen-address="$PROM" >"$LAB_TMP/prometheus.log" 2>&1
+# promq QUERY: the value of the query's single result ("" when none)
+promq() {
+	ip netns exec "${DP_P}d" curl -s -m 3 "http://$PROM/api/v1/query" --data-urlencode "query=$1" |
+		jq -r 'if .status == "success" and (.data.result | length) == 1 then .data.result[0].value[1] else "" end'
+}
 
 # more kinds of service for the label checks: UDP, firewall mark, IPv6
 ipv -A -u "$LAB_VIP:53" -s rr
@@ -99,6 +120,26 @@ stats_equal() {
 }
 tap_check "per real server conns/packets/bytes equal ipvsadm -L -n --stats --exact" wait_for 3 stats_equal
 
+# the same numbers through Prometheus: scraped from lvsd --http's /metrics
+tap_check "Prometheus scrapes lvsd's /metrics (up{job=\"lvsd\"} 1)" wait_for 20 eval '[ "$(promq "up{job=\"lvsd\"}")" = 1 ]'
+prom_equal() {
+	local rs f line want got sel
+	for rs in "$LAB_RS1" "$LAB_RS2"; do
+		line=$(ipv -L -n --stats --exact -t "$LAB_VIP:80" | awk -v rs="$rs:80" '$1 == "->" && $2 == rs { print $3, $4, $5, $6, $7 }')
+		sel="local_address=\"$LAB_VIP\",local_port=\"80\",proto=\"TCP\",remote_address=\"$rs\",remote_port=\"80\""
+		got=""
+		for f in connections incoming_packets outgoing_packets incoming_bytes outgoing_bytes; do
+			got="$got $(promq "lvsd_real_server_${f}_total{$sel}")"
+		done
+		want=" $line"
+		[ "$got" = "$want" ] || { echo "# $rs: ipvsadm --stats:$want; Prometheus:$got"; return 1; }
+	done
+	echo "# Prometheus = ipvsadm --stats for both real servers:$got"
+}
+tap_check "Prometheus's lvsd_real_server_*_total = ipvsadm -L -n --stats --exact" wait_for 10 prom_equal
+tap_check "Prometheus: node_ipvs_connections_total = ipvsadm's total connections" \
+	eval '[ "$(promq node_ipvs_connections_total)" = "$(ipv -L -n --stats --exact | awk "/^(TCP|UDP)/ { s += \$3 } END { print s }")" ]'
+
 # node_exporter's ipvs collector over lvsd's /proc-format views
 ne_compare() {
 	local pdir=$LAB_TMP/procfs port=19100 ne
@@ -136,11 +177,15 @@ tap_check "RS1's server stopped: lvsd_real_server_up 0 for RS1, 1 for RS2" \
 tap_check "... its check's last result is a failure" \
 	eval 'metrics | grep -q "^lvsd_real_server_check_last_success{.*remote_address=\"$LAB_RS1\".*} 0$"'
 tap_check "... and the view still passes promtool" eval 'metrics | promtool check metrics'
+tap_check "Prometheus: lvsd_real_server_up 0 for RS1, 1 for RS2" wait_for 10 eval \
+	'[ "$(promq "lvsd_real_server_up{proto=\"TCP\",remote_address=\"$LAB_RS1\"}")" = 0 ] &&
+	 [ "$(promq "lvsd_real_server_up{proto=\"TCP\",remote_address=\"$LAB_RS2\"}")" = 1 ]'
 
 # a reload is counted with its result
 ip netns exec "${DP_P}d" "$LVSD_BUILD/lvsd" -S "$LVSD_SOCKET" --cmd reload >/dev/null
 tap_check "a reload: lvsd_reloads_total{result=\"success\"} 1, lvsd_last_reload_success 1" \
 	eval 'metrics | grep -qx "lvsd_reloads_total{result=\"success\"} 1" && metrics | grep -qx "lvsd_last_reload_success 1"'
 
+kill_wait "$prom_pid"
 tap_check "lvsd exits cleanly" dp_lvsd_stop
 echo "1..$_tap_n"
