@@ -25,7 +25,7 @@
 
 #include "http.h"
 
-#define HTTP_CONN_LIMIT 256             /* connections at once; more wait in the backlog */
+#define HTTP_CONN_LIMIT 64              /* connections at once (bounds one MHD_run); more wait in the backlog */
 #define HTTP_BACKLOG 1024
 #define HTTP_CONN_TIMEOUT_S 10          /* idle or slow clients are closed after this */
 #define HTTP_CONN_MEMORY (32u << 10)    /* per connection: request line and headers must fit */

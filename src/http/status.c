@@ -481,6 +481,7 @@ static const char page_head[] =
 	"tr.state-maint td{background:#b8b8ff}\n"
 	"tr.state-drain td{background:#ffd890}\n"
 	"tr.state-nocheck td{background:#ececec}\n"
+	"td.state{text-align:center;font-weight:bold}\n"
 	"td.msg{text-align:left;max-width:28em;overflow:hidden;text-overflow:ellipsis}\n"
 	".info{color:#333}\n"
 	"</style></head><body>\n";
@@ -603,7 +604,7 @@ static int view_html(void *arg, struct strbuf *out)
 	html_view_line(out, h, "datapath", "backend:");
 	html_view_line(out, h, "sync", "master ");
 	html_view_line(out, h, "sync", "backup ");
-	sb_printf(out, "<p>%zu virtual services</p>\n", sn.ns);
+	sb_printf(out, "<p>virtual services: %zu</p>\n", sn.ns);
 	for (size_t i = 0; i < sn.ns; i++)
 		html_service(out, &sn.s[i]);
 	sb_printf(out, "<table class=\"totals\">\n<tr><th class=\"l\">Totals</th><th>Conns</th><th>InPkts</th>"
