@@ -120,6 +120,26 @@ stats_equal() {
 }
 tap_check "per real server conns/packets/bytes equal ipvsadm -L -n --stats --exact" wait_for 3 stats_equal
 
+# per service rates: ipvsadm -L -n --rate --exact, the same way
+rates_equal() {
+	local before after want got f
+	before=$(ipv -L -n --rate --exact -t "$LAB_VIP:80")
+	metrics >"$LAB_TMP/r.prom"
+	after=$(ipv -L -n --rate --exact -t "$LAB_VIP:80")
+	[ "$before" = "$after" ] || return 1
+	want=" $(awk '$1 == "TCP" { print $3, $4, $5, $6, $7 }' <<<"$after")"
+	got=""
+	for f in connections incoming_packets outgoing_packets incoming_bytes outgoing_bytes; do
+		got="$got $(series "lvsd_service_${f}_per_second" "$LAB_TMP/r.prom" |
+			grep -F "{local_address=\"$LAB_VIP\",local_mark=\"\",local_port=\"80\",proto=\"TCP\"}" |
+			awk '{ print $2 }')"
+	done
+	echo "# ipvsadm --rate:$want; metrics:$got"
+	[ "$got" = "$want" ] && [ "$(awk '{ print $2 }' <<<"$want")" -gt 0 ]
+}
+tap_check "per service rates (cps, pps, bps both ways) equal ipvsadm -L -n --rate --exact, and are not 0" \
+	wait_for 3 rates_equal
+
 # the same numbers through Prometheus: scraped from lvsd --http's /metrics
 tap_check "Prometheus scrapes lvsd's /metrics (up{job=\"lvsd\"} 1)" wait_for 20 eval '[ "$(promq "up{job=\"lvsd\"}")" = 1 ]'
 prom_equal() {
