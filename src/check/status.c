@@ -99,7 +99,7 @@ static void put_reals(struct chk_engine *e, struct strbuf *out, struct lvs_prom_
 			if (what == RS_UP)
 				lvs_prom_u64(out, f, lbl.buf, (uint64_t)chk_real_up(e, si, ri));
 			for (size_t k = 0; what != RS_UP && k < r->nchecks; k++) {
-				const struct chk_probe *p = e->rt[si].rp[ri][k];
+				const struct chk_probe *p = e->rt[si].rp[ri] ? e->rt[si].rp[ri][k] : NULL;
 				struct strbuf cl = STRBUF_INIT;
 				if (!p)
 					continue;
