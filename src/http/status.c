@@ -271,23 +271,35 @@ static const char *dest_state(const struct snap_dest *d)
 
 /* ---- JSON */
 
+/* a stats view as ten numbers: the counters ("stats"), then the rates */
+static const char *const counter_names[10] = {
+	"conns", "inpkts", "outpkts", "inbytes", "outbytes", "cps", "inpps", "outpps", "inbps", "outbps",
+};
+
+static void counter_values(const struct lvs_stats_view *v, uint64_t out[10])
+{
+	const uint64_t in[10] = {
+		v->c.conns, v->c.inpkts, v->c.outpkts, v->c.inbytes, v->c.outbytes,
+		v->r.cps, v->r.inpps, v->r.outpps, v->r.inbps, v->r.outbps,
+	};
+
+	memcpy(out, in, sizeof(in));
+}
+
 static void json_counters(struct json_w *w, const struct lvs_stats_view *v)
 {
-	json_key(w, "stats");
-	json_obj(w);
-	json_ku64(w, "conns", v->c.conns);
-	json_ku64(w, "inpkts", v->c.inpkts);
-	json_ku64(w, "outpkts", v->c.outpkts);
-	json_ku64(w, "inbytes", v->c.inbytes);
-	json_ku64(w, "outbytes", v->c.outbytes);
-	json_end(w);
-	json_key(w, "rates");
-	json_obj(w);
-	json_ku64(w, "cps", v->r.cps);
-	json_ku64(w, "inpps", v->r.inpps);
-	json_ku64(w, "outpps", v->r.outpps);
-	json_ku64(w, "inbps", v->r.inbps);
-	json_ku64(w, "outbps", v->r.outbps);
+	uint64_t n[10];
+
+	counter_values(v, n);
+	for (int i = 0; i < 10; i++) {
+		if (i % 5 == 0) {
+			if (i)
+				json_end(w);
+			json_key(w, i ? "rates" : "stats");
+			json_obj(w);
+		}
+		json_ku64(w, counter_names[i], n[i]);
+	}
 	json_end(w);
 }
 
@@ -494,13 +506,11 @@ static const char table_head[] =
 
 static void html_counters(struct strbuf *out, const struct lvs_stats_view *v)
 {
-	sb_printf(out, "<td>%llu</td><td>%llu</td><td>%llu</td><td>%llu</td><td>%llu</td>"
-		  "<td>%llu</td><td>%llu</td><td>%llu</td><td>%llu</td><td>%llu</td>",
-		  (unsigned long long)v->c.conns, (unsigned long long)v->c.inpkts,
-		  (unsigned long long)v->c.outpkts, (unsigned long long)v->c.inbytes,
-		  (unsigned long long)v->c.outbytes, (unsigned long long)v->r.cps,
-		  (unsigned long long)v->r.inpps, (unsigned long long)v->r.outpps,
-		  (unsigned long long)v->r.inbps, (unsigned long long)v->r.outbps);
+	uint64_t n[10];
+
+	counter_values(v, n);
+	for (int i = 0; i < 10; i++)
+		sb_printf(out, "<td>%llu</td>", (unsigned long long)n[i]);
 }
 
 /* the CSS class of a state: its lower-case letters ("no check" -> nocheck) */

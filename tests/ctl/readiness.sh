@@ -35,7 +35,7 @@ out=$(LVSD_SOCKET="$dir/r.sock" "$LVSD_BUILD/ipvsadm" -Ln 2>&1)
 tap_check "when the socket appears the --restore rules are in" grep -q '^  -> 10.9.9.10:80 *Masq *3 ' <<<"$out"
 status=$(LVSD_SOCKET="$dir/r.sock" "$LVSD" --show status 2>&1)
 mods=$(sed -n 's/^modules: *//p' <<<"$status")
-tap_check "... and every module has started ($mods)" [ "$mods" = "check sync datapath" ]
+tap_check "... and every module has started ($mods)" [ "$mods" = "check sync http datapath" ]
 tap_check "the log says restore done, then started" \
 	awk '/restore from .* done/ { r = NR } / started: socket / { s = NR } END { exit !(r && s && r < s) }' "$dir/r.log"
 kill -TERM $r; wait_gone $r
