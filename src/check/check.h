@@ -70,6 +70,9 @@ void chk_engine_free(struct chk_engine *e);
 
 /* the "checks" text view */
 void chk_engine_status(struct chk_engine *e, struct strbuf *out);
+/* the same as Prometheus families (lib/prom.h); nothing without a
+ * configuration */
+void chk_engine_metrics(struct chk_engine *e, struct strbuf *out);
 /* a lvs_host_rs_info_fn (arg: the engine): every configured real server's
  * state (UP, DOWN, MAINT), last check message and latency */
 void chk_engine_rs_info(void *arg, lvs_host_rs_emit_fn emit, void *emit_arg);

@@ -46,6 +46,14 @@ static int view_checks(void *arg, struct strbuf *out)
 	return 0;
 }
 
+static int metrics_checks(void *arg, struct strbuf *out)
+{
+	struct check_module *m = arg;
+
+	chk_engine_metrics(m->engine, out);
+	return 0;
+}
+
 /* the -c file, parsed; warnings logged; 0 or -EINVAL with "config
  * FILE:LINE: message" in err */
 static int load(const char *path, struct cfg **c, struct strbuf *err)
@@ -100,6 +108,7 @@ static int mod_start(struct lvs_host *h, void **state, struct strbuf *err)
 		goto fail;
 	}
 	if ((ret = lvs_host_register_text(h, "checks", view_checks, m)) < 0 ||
+	    (ret = lvs_host_register_metrics(h, metrics_checks, m)) < 0 ||
 	    (ret = lvs_host_register_rs_info(h, chk_engine_rs_info, m->engine)) < 0)
 		goto fail;
 	/* no -c FILE: no thread; the view says so */

@@ -7,6 +7,8 @@
 #include <stdio.h>
 
 #include "check-int.h"
+#include "core/metrics.h"
+#include "lib/prom.h"
 
 static const char *ago(uint64_t now, uint64_t t, char *buf, size_t len)
 {
@@ -89,6 +91,82 @@ void chk_engine_status(struct chk_engine *e, struct strbuf *out)
 		  e->cfg->autoreload ? "yes" : "no");
 	status_probes(e, out, lvs_now_ms());
 	status_services(e, out);
+out:
+	pthread_mutex_unlock(&e->m);
+}
+
+/* a real server's labels: its service's, then its own (core/metrics.h) */
+static void real_labels(struct strbuf *lbl, const struct cfg_service *cs, const struct cfg_real *r)
+{
+	lvs_metrics_svc_labels(lbl, cs->s.af, cs->s.protocol, &cs->s.addr, cs->s.port, cs->s.fwmark);
+	lvs_metrics_dest_labels(lbl, r->d.af, &r->d.addr, r->d.port);
+}
+
+/* one family over every (service, real server), with the check label
+ * for the per-check ones (on/off checks have no probe and no sample) */
+enum rs_value { RS_UP, RS_CHECK_UP, RS_CHECK_OK, RS_CHECK_DURATION };
+
+static void put_reals(struct chk_engine *e, struct strbuf *out, struct lvs_prom_fam *f, enum rs_value what)
+{
+	for (size_t si = 0; si < e->cfg->nsvcs; si++) {
+		const struct cfg_service *cs = &e->cfg->svcs[si];
+		for (size_t ri = 0; ri < cs->nreals; ri++) {
+			const struct cfg_real *r = &cs->reals[ri];
+			struct strbuf lbl = STRBUF_INIT;
+
+			real_labels(&lbl, cs, r);
+			if (what == RS_UP)
+				lvs_prom_u64(out, f, lbl.buf, (uint64_t)chk_real_up(e, si, ri));
+			for (size_t k = 0; what != RS_UP && k < r->nchecks; k++) {
+				const struct chk_probe *p = e->rt[si].rp[ri] ? e->rt[si].rp[ri][k] : NULL;
+				struct strbuf cl = STRBUF_INIT;
+				if (!p)
+					continue;
+				sb_puts(&cl, lbl.buf ? lbl.buf : "");
+				lvs_prom_label(&cl, "check", p->label);
+				if (what == RS_CHECK_UP)
+					lvs_prom_u64(out, f, cl.buf, (uint64_t)!!p->h.up);
+				else if (what == RS_CHECK_OK && p->last_result_ms)
+					lvs_prom_u64(out, f, cl.buf, (uint64_t)(p->h.succs > 0));
+				else if (what == RS_CHECK_DURATION && p->last_result_ms)
+					lvs_prom_double(out, f, cl.buf, (double)p->last_latency_ms / 1000.0);
+				sb_free(&cl);
+			}
+			sb_free(&lbl);
+		}
+	}
+}
+
+void chk_engine_metrics(struct chk_engine *e, struct strbuf *out)
+{
+	struct lvs_prom_fam up = LVS_PROM_FAM("lvsd_real_server_up", "gauge",
+		"Health of a configured real server: 1 when all its checks pass, 0 when one fails or it is in maintenance.");
+	struct lvs_prom_fam cup = LVS_PROM_FAM("lvsd_real_server_check_up", "gauge",
+		"State of one check of a real server after its rise/fall counting (1 up, 0 down).");
+	struct lvs_prom_fam cok = LVS_PROM_FAM("lvsd_real_server_check_last_success", "gauge",
+		"Result of the last run of one check of a real server (1 passed, 0 failed).");
+	struct lvs_prom_fam dur = LVS_PROM_FAM("lvsd_real_server_check_duration_seconds", "gauge",
+		"How long the last run of one check of a real server took.");
+	struct lvs_prom_fam rel = LVS_PROM_FAM("lvsd_check_config_loads_total", "counter",
+		"Configuration re-reads by the checker (reload, autoreload), by result.");
+
+	pthread_mutex_lock(&e->m);
+	if (!e->cfg)
+		goto out;
+	put_reals(e, out, &up, RS_UP);
+	put_reals(e, out, &cup, RS_CHECK_UP);
+	put_reals(e, out, &cok, RS_CHECK_OK);
+	put_reals(e, out, &dur, RS_CHECK_DURATION);
+	const struct lvs_prom_one st[] = {
+		{ "lvsd_check_runs_total", "counter", "Check runs started.", e->st.probes_run },
+		{ "lvsd_check_late_runs_total", "counter", "Check runs started more than 100 ms after they were due.",
+		  e->st.probes_late },
+		{ "lvsd_check_transitions_total", "counter", "Checks that changed state (up to down or down to up).",
+		  e->st.transitions },
+	};
+	LVS_PROM_ONES(out, st);
+	lvs_prom_u64(out, &rel, "result=\"success\"", e->st.reloads - e->st.reload_errors);
+	lvs_prom_u64(out, &rel, "result=\"failure\"", e->st.reload_errors);
 out:
 	pthread_mutex_unlock(&e->m);
 }

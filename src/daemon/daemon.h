@@ -46,6 +46,11 @@ struct lvsd_listener {
 	void *arg;
 };
 
+struct lvsd_metrics_src {
+	lvs_host_metrics_fn fn;
+	void *arg;
+};
+
 struct lvsd_rs_lister {
 	lvs_host_rs_info_fn fn;
 	void *arg;
@@ -97,6 +102,12 @@ struct lvsd {
 	uint64_t requests, bad_frames, refused;
 	int syslog_facility;            /* --syslog-facility (LOG_DAEMON) */
 	int notify;                     /* a service manager reads sd_notify messages */
+	struct lvsd_metrics_src *msrcs;  /* metrics.c: the modules' families */
+	size_t nmsrcs;
+	uint64_t start_wall_ms;         /* metrics.c: start time, ms since the epoch */
+	uint64_t reloads, reload_failures;      /* lvsd_reload() */
+	uint64_t last_reload_wall_ms;   /* 0: none yet */
+	int last_reload_ok;
 };
 
 /* modules.c: NULL-terminated list, started in order, stopped in reverse */
@@ -209,6 +220,14 @@ void lvsd_notify_status(struct lvsd *d, int force);
 void lvsd_notify_reloading(struct lvsd *d);
 /* failed: NULL, or why the reload was refused */
 void lvsd_notify_reloaded(struct lvsd *d, const char *failed);
+/* metrics.c: the "metrics" view (Prometheus text format 0.0.4): lvsd's
+ * own families, the table's (core/metrics.h), then the modules' */
+int lvsd_metrics_init(struct lvsd *d);
+void lvsd_metrics_fini(struct lvsd *d);
+int lvsd_register_metrics(struct lvsd *d, lvs_host_metrics_fn fn, void *arg);
+/* the wall clock (CLOCK_REALTIME) in ms since the epoch, for timestamps
+ * people read; intervals use lvs_now_ms() */
+uint64_t lvsd_wall_ms(void);
 
 /* netinfo.c: kernel facts for the table (interface MTU, local and
  * broadcast addresses) and the sync master's socket probe */

@@ -47,6 +47,11 @@ static int h_setting_set(void *ctx, const char *name, long value, struct strbuf 
 	return lvsd_setting_set(ctx, name, value, err);
 }
 
+static int h_register_metrics(void *ctx, lvs_host_metrics_fn fn, void *arg)
+{
+	return lvsd_register_metrics(ctx, fn, arg);
+}
+
 static int h_render_text(void *ctx, const char *name, struct strbuf *out)
 {
 	return lvsd_text(ctx, name, out);
@@ -77,6 +82,7 @@ static const struct lvs_host_ops host_ops = {
 	.on_table_change = h_on_table_change,
 	.setting_get = h_setting_get,
 	.setting_set = h_setting_set,
+	.register_metrics = h_register_metrics,
 	.render_text = h_render_text,
 	.register_rs_info = h_register_rs_info,
 	.rs_info = h_rs_info,

@@ -1,6 +1,7 @@
 /* views.c - the registry of text views and commands reachable through
  * lvsc_get_text / lvsc_command, and lvsd's own: "ip_vs", "ip_vs_stats",
- * "status"; commands "reload", "help", "version" (and admin.c's). */
+ * "status" ("metrics": metrics.c); commands "reload", "help", "version"
+ * (and admin.c's). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,6 +124,11 @@ int lvsd_reload(struct lvsd *d, struct strbuf *out)
 		sb_free(&err);
 	}
 	lvsd_notify_reloaded(d, res < 0 ? failed : NULL);
+	/* for the metrics: how many, and whether the last one worked */
+	d->reloads++;
+	d->reload_failures += res < 0;
+	d->last_reload_ok = res >= 0;
+	d->last_reload_wall_ms = lvsd_wall_ms();
 	return res;
 }
 
@@ -218,6 +224,7 @@ int lvsd_views_init(struct lvsd *d)
 	err = err ? err : lvsd_register_command(d, "help", cmd_help, d);
 	err = err ? err : lvsd_register_command(d, "version", cmd_version, d);
 	err = err ? err : lvsd_admin_init(d);
+	err = err ? err : lvsd_metrics_init(d);
 	return err;
 }
 
@@ -229,6 +236,7 @@ void lvsd_views_fini(struct lvsd *d)
 		free(d->cmds[i].name);
 	free(d->texts);
 	free(d->cmds);
+	lvsd_metrics_fini(d);
 	free(d->rs_listers);
 	d->rs_listers = NULL;
 	d->nrs_listers = 0;

@@ -28,6 +28,8 @@
  *    datapath workers: modules stop in reverse start order and the
  *    datapath starts last, so its workers are gone before any other
  *    module frees its state.
+ *  - Metrics (lvs_host_register_metrics) are part of the "metrics" view,
+ *    in the Prometheus text format; they follow the same rules as views.
  *  - A view whose name ends in ".json" renders JSON (`lvsd --show NAME
  *    --json` asks for "NAME.json"); the HTTP endpoint serves views.
  *  - Text views and commands are reachable from the control socket
@@ -104,6 +106,8 @@ typedef int (*lvs_host_cmd_fn)(void *arg, const char *args, struct strbuf *out);
 typedef void (*lvs_host_fd_fn)(void *arg, int fd, uint32_t events);
 typedef void (*lvs_host_timer_fn)(void *arg);
 typedef void (*lvs_host_change_fn)(void *arg);
+/* appends whole Prometheus families (lib/prom.h) to out; 0 or -errno */
+typedef int (*lvs_host_metrics_fn)(void *arg, struct strbuf *out);
 
 /* What a module knows about a real server beyond the table (the checker:
  * its health), for the status views.  A module that knows such things
@@ -141,6 +145,10 @@ struct lvs_host_ops {
 	 * the sysctl's range (with a message in err) */
 	int (*setting_get)(void *ctx, const char *name, long *value);
 	int (*setting_set)(void *ctx, const char *name, long value, struct strbuf *err);
+	/* the "metrics" view: the daemon writes its own families and the
+	 * table's, then calls each registered fn (without the table lock),
+	 * in registration order; a module's family names start "lvsd_" */
+	int (*register_metrics)(void *ctx, lvs_host_metrics_fn fn, void *arg);
 	/* render the view registered under name (what `lvsd --show NAME`
 	 * prints): -ENOENT if there is none, else the view's result */
 	int (*render_text)(void *ctx, const char *name, struct strbuf *out);
@@ -199,6 +207,11 @@ static inline int lvs_host_setting_get(const struct lvs_host *h, const char *nam
 static inline int lvs_host_setting_set(const struct lvs_host *h, const char *name, long value, struct strbuf *err)
 {
 	return h->ops->setting_set(h->ctx, name, value, err);
+}
+
+static inline int lvs_host_register_metrics(const struct lvs_host *h, lvs_host_metrics_fn fn, void *arg)
+{
+	return h->ops->register_metrics(h->ctx, fn, arg);
 }
 
 static inline int lvs_host_render_text(const struct lvs_host *h, const char *name, struct strbuf *out)

@@ -15,6 +15,7 @@
 #include "core/conn.h"
 #include "core/pkt.h"
 #include "host/host.h"
+#include "lib/prom.h"
 
 #define RECV_BUF_LEN 65536
 #define RECV_BURST 64              /* messages per wake-up, then the loop runs others */
@@ -382,6 +383,54 @@ static int view_sync(void *arg, struct strbuf *out)
 	return 0;
 }
 
+/* the view's numbers as Prometheus families */
+static int metrics_sync(void *arg, struct strbuf *out)
+{
+	struct sync_module *sm = arg;
+	struct sync_counters c;
+	int master;
+
+	pthread_mutex_lock(&sm->mu);
+	c = sm->n;
+	master = sm->master_fd >= 0;
+	pthread_mutex_unlock(&sm->mu);
+	const struct lvs_prom_one ctr[] = {
+		{ "lvsd_sync_sent_messages_total", "counter", "Sync messages the master sent.", c.msgs_sent },
+		{ "lvsd_sync_sent_connections_total", "counter", "Connection entries the master sent.", c.conns_sent },
+		{ "lvsd_sync_send_errors_total", "counter", "Sync messages the master failed to send.", c.send_errors },
+		{ "lvsd_sync_lost_connections_total", "counter", "Connection entries the master dropped unsent.",
+		  c.conns_dropped },
+		{ "lvsd_sync_received_messages_total", "counter", "Sync messages the backup received.", c.msgs_recv },
+		{ "lvsd_sync_imported_connections_total", "counter", "Connection entries the backup imported.",
+		  c.conns_imported },
+		{ "lvsd_sync_skipped_connections_total", "counter", "Connection entries the backup skipped.",
+		  c.conns_skipped },
+		{ "lvsd_sync_import_errors_total", "counter", "Connection entries the backup failed to import.",
+		  c.import_errors },
+		{ "lvsd_sync_malformed_messages_total", "counter", "Sync messages the backup could not parse.",
+		  c.malformed },
+		{ "lvsd_sync_other_syncid_messages_total", "counter", "Sync messages for another sync ID, ignored.",
+		  c.other_syncid },
+	};
+	struct lvs_prom_fam run = LVS_PROM_FAM("lvsd_sync_running", "gauge",
+					       "Whether the sync master or backup daemon runs (1) or not (0).");
+	struct lvs_prom_fam imp = LVS_PROM_FAM("lvsd_sync_import_results_total", "counter",
+					       "Imported entries the core refused or trimmed, by reason.");
+	uint64_t why[LVS_SYNC_IMPORT_COUNT];
+
+	lvs_prom_u64(out, &run, "role=\"master\"", (uint64_t)master);
+	lvs_prom_u64(out, &run, "role=\"backup\"", (uint64_t)(sm->backup_fd >= 0));
+	LVS_PROM_ONES(out, ctr);
+	lvs_core_sync_import_counts(sm->core, why);
+	for (int i = 0; i < LVS_SYNC_IMPORT_COUNT; i++) {
+		struct strbuf lbl = STRBUF_INIT;
+		lvs_prom_label(&lbl, "reason", lvs_sync_import_names[i]);
+		lvs_prom_u64(out, &imp, lbl.buf, why[i]);
+		sb_free(&lbl);
+	}
+	return 0;
+}
+
 static void sync_stop(void *state)
 {
 	struct sync_module *sm = state;
@@ -408,7 +457,8 @@ static int sync_start(struct lvs_host *h, void **state, struct strbuf *err)
 	sm->master_fd = sm->backup_fd = -1;
 	if ((ret = lvs_host_on_table_change(h, reconcile, sm)) < 0 ||
 	    (ret = lvs_host_add_timer(h, SYNC_FLUSH_MS / 2, on_flush_timer, sm)) < 0 ||
-	    (ret = lvs_host_register_text(h, "sync", view_sync, sm)) < 0) {
+	    (ret = lvs_host_register_text(h, "sync", view_sync, sm)) < 0 ||
+	    (ret = lvs_host_register_metrics(h, metrics_sync, sm)) < 0) {
 		sync_stop(sm);
 		return ret;
 	}

@@ -107,7 +107,8 @@ tap_check "/status.json has the checker's message and latency for each real serv
 
 # ---- paths and methods
 tap_check "/nope is 404" test "$(code "$URL/nope")" = 404
-tap_check "/metrics is 404 while no module renders metrics" test "$(code "$URL/metrics")" = 404
+tap_check "/metrics is the metrics view as Prometheus text 0.0.4" \
+	bash -c "$(declare -f get d); DP_P=$DP_P; get -i $URL/metrics | grep -qi '^content-type: text/plain; version=0.0.4' && get $URL/metrics | grep -q '^lvsd_build_info{'"
 tap_check "POST is 405" test "$(code -X POST -d x=1 "$URL/status.json")" = 405
 tap_check "HEAD / is 200 with no body" bash -c "$(declare -f d); DP_P=$DP_P; d curl -s -m 5 -I $URL/ | grep -q '^HTTP/1.1 200'"
 tap_check "/ is text/html with a 5 s refresh" \
