@@ -79,7 +79,7 @@ void lvs_metrics_dest_labels(struct strbuf *lbl, int af, const union lvs_addr *a
 enum field {
 	F_CONNS, F_INPKTS, F_OUTPKTS, F_INBYTES, F_OUTBYTES,
 	F_CPS, F_INPPS, F_OUTPPS, F_INBPS, F_OUTBPS,
-	F_WEIGHT, F_ACTIVE, F_INACTIVE, F_PERSIST,
+	F_WEIGHT, F_ACTIVE, F_INACTIVE, F_PERSIST, F_DRAINED, F_MAINT,
 	F_COUNT
 };
 
@@ -121,6 +121,10 @@ static const struct famdef dest_fams[] = {
 	{ "lvsd_real_server_connections_inactive", "gauge", "Inactive connections to the real server.", F_INACTIVE },
 	{ "lvsd_real_server_connections_persistent", "gauge",
 	  "Persistence templates pointing at the real server.", F_PERSIST },
+	{ "lvsd_real_server_drained", "gauge",
+	  "1 while the operator holds the real server out of rotation (lvsd --cmd drain or maint).", F_DRAINED },
+	{ "lvsd_real_server_maintenance", "gauge",
+	  "1 while the real server is in maintenance (lvsd --cmd maint): no traffic at all.", F_MAINT },
 	STAT_FAMS("lvsd_real_server", "real server"),
 };
 
@@ -235,6 +239,9 @@ int lvs_metrics_table(struct lvs_table *t, struct strbuf *out)
 			de[id].val[F_ACTIVE] = nonneg(__atomic_load_n(&d->activeconns, __ATOMIC_RELAXED));
 			de[id].val[F_INACTIVE] = nonneg(__atomic_load_n(&d->inactconns, __ATOMIC_RELAXED));
 			de[id].val[F_PERSIST] = nonneg(__atomic_load_n(&d->persistconns, __ATOMIC_RELAXED));
+			enum lvs_admin adm = __atomic_load_n(&d->admin, __ATOMIC_RELAXED);
+			de[id].val[F_DRAINED] = adm != LVS_ADMIN_READY;
+			de[id].val[F_MAINT] = adm == LVS_ADMIN_MAINT;
 			id++;
 		}
 		se[is++].lbl = sb_detach(&lbl);

@@ -75,6 +75,10 @@ tap_check "lvsd --show status marks A drained" \
 	eval "lvsc --show status | grep -qE '^  TCP  $VIP:80  $a:80  drain'"
 rsjson() { lvsc --show status --json | jq -r --arg a "$1" '[.services[].real_servers[] | select(.address == $a)][0] | "\(.state) \(.admin) \(.weight)"'; }
 tap_check "status.json: A is DRAIN, admin drain, weight 0 ($(rsjson "$a"))" test "$(rsjson "$a")" = "DRAIN drain 0"
+# metric VALUE of family NAME for real server A
+ametric() { lvsc --show metrics | awk -v f="$1" -v a="remote_address=\"$a\"" 'index($0, f "{") == 1 && index($0, a) { print $NF }'; }
+tap_check "metrics: A drained 1, maintenance 0, weight 0" \
+	test "$(ametric lvsd_real_server_drained) $(ametric lvsd_real_server_maintenance) $(ametric lvsd_real_server_weight)" = "1 0 0"
 lvsc --cmd "wait tcp:$VIP:80 $a:80" --wait 1 >/dev/null 2>"$LAB_TMP/wait1.err"
 rc=$?
 tap_check "--wait 1 exits non-zero while A's transfer is open (rc $rc)" test "$rc" != 0
@@ -173,7 +177,10 @@ out=$(new20)
 tap_check "maint: 20 new connections all reach B" test "$(count_of "RS$bn" "$out")" = 20
 tap_check "status marks A maint" eval "lvsc --show status | grep -q '$a:80  maint'"
 tap_check "status.json: A is MAINT ($(rsjson "$a"))" test "$(rsjson "$a")" = "MAINT maint 0"
+tap_check "metrics: A drained 1, maintenance 1" \
+	test "$(ametric lvsd_real_server_drained) $(ametric lvsd_real_server_maintenance)" = "1 1"
 tap_check "ready again" lvsc --cmd "ready $VIP:80"
+tap_check "metrics: A drained 0 after ready" test "$(ametric lvsd_real_server_drained)" = 0
 out=$(new20)
 ca=$(count_of "RS$an" "$out")
 tap_check "A serves again after ready ($ca of 20)" test "${ca:-0}" -gt 0
