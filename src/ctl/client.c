@@ -144,21 +144,27 @@ static int wait_fd(int fd, short events, int timeout_ms)
 	}
 }
 
+/* after a send/recv on the non-blocking socket failed: 0 to try again
+ * (interrupted, or ready for `events` within the timeout), else -errno */
+static int try_again(struct lvsc *c, short events)
+{
+	if (errno == EINTR)
+		return 0;
+	if (errno == EAGAIN || errno == EWOULDBLOCK)
+		return wait_fd(c->fd, events, c->timeout_ms);
+	return -errno;
+}
+
 static int write_all(struct lvsc *c, const void *p, size_t n)
 {
 	const uint8_t *b = p;
 	while (n) {
 		ssize_t w = send(c->fd, b, n, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				int err = wait_fd(c->fd, POLLOUT, c->timeout_ms);
-				if (err)
-					return err;
-				continue;
-			}
-			return -errno;
+			int err = try_again(c, POLLOUT);
+			if (err)
+				return err;
+			continue;
 		}
 		b += w;
 		n -= (size_t)w;
@@ -183,15 +189,10 @@ static int read_into(struct lvsc *c, struct lvsp_buf *buf, size_t n)
 		size_t want = room < n ? room : n;
 		ssize_t r = recv(c->fd, buf->data + buf->len, want, MSG_DONTWAIT);
 		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				int err = wait_fd(c->fd, POLLIN, c->timeout_ms);
-				if (err)
-					return err;
-				continue;
-			}
-			return -errno;
+			int err = try_again(c, POLLIN);
+			if (err)
+				return err;
+			continue;
 		}
 		if (r == 0)
 			return -ECONNRESET;

@@ -382,13 +382,11 @@ void lvsd_admin_status(struct lvsd *d, struct strbuf *out)
 
 int lvsd_admin_init(struct lvsd *d)
 {
-	int err = 0;
+	static const struct lvsd_cmd_def cmds[] = {
+		{ "drain", cmd_drain }, { "maint", cmd_maint }, { "ready", cmd_ready }, { "wait", cmd_wait },
+	};
 
-	err = err ? err : lvsd_register_command(d, "drain", cmd_drain, d);
-	err = err ? err : lvsd_register_command(d, "maint", cmd_maint, d);
-	err = err ? err : lvsd_register_command(d, "ready", cmd_ready, d);
-	err = err ? err : lvsd_register_command(d, "wait", cmd_wait, d);
-	return err;
+	return lvsd_register_commands(d, cmds, sizeof(cmds) / sizeof(cmds[0]));
 }
 
 /* ---------------------------------------------------------- client side */

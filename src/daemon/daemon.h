@@ -41,20 +41,23 @@ struct lvsd_named {
 	void *arg;
 };
 
-struct lvsd_listener {
-	lvs_host_change_fn fn;
+/* what modules register with the daemon: change listeners, metrics
+ * sources, real-server listers.  fn is stored as a generic function
+ * pointer and cast back to its own type (LVSD_HOOK_FN) at the call. */
+struct lvsd_hook {
+	void (*fn)(void);
 	void *arg;
 };
 
-struct lvsd_metrics_src {
-	lvs_host_metrics_fn fn;
-	void *arg;
+struct lvsd_hooks {
+	struct lvsd_hook *v;
+	size_t n;
 };
 
-struct lvsd_rs_lister {
-	lvs_host_rs_info_fn fn;
-	void *arg;
-};
+/* host.c: append one; 0, -EINVAL (no fn) or -ENOMEM */
+int lvsd_hook_add(struct lvsd_hooks *h, void (*fn)(void), void *arg);
+void lvsd_hooks_free(struct lvsd_hooks *h);
+#define LVSD_HOOK_FN(type, hook) ((type)(hook).fn)
 
 struct lvsd_client;
 
@@ -91,10 +94,8 @@ struct lvsd {
 	size_t ntimers;
 	struct lvsd_named *texts, *cmds;
 	size_t ntexts, ncmds;
-	struct lvsd_listener *listeners;
-	size_t nlisteners;
-	struct lvsd_rs_lister *rs_listers;
-	size_t nrs_listers;
+	struct lvsd_hooks listeners;     /* lvs_host_change_fn */
+	struct lvsd_hooks rs_listers;    /* lvs_host_rs_info_fn */
 	struct lvsd_client *clients;
 	size_t nclients;
 	void **mod_state;               /* one per entry of lvsd_modules */
@@ -102,8 +103,7 @@ struct lvsd {
 	uint64_t requests, bad_frames, refused;
 	int syslog_facility;            /* --syslog-facility (LOG_DAEMON) */
 	int notify;                     /* a service manager reads sd_notify messages */
-	struct lvsd_metrics_src *msrcs;  /* metrics.c: the modules' families */
-	size_t nmsrcs;
+	struct lvsd_hooks msrcs;         /* lvs_host_metrics_fn: the modules' families */
 	uint64_t start_wall_ms;         /* metrics.c: start time, ms since the epoch */
 	uint64_t reloads, reload_failures;      /* lvsd_reload() */
 	uint64_t last_reload_wall_ms;   /* 0: none yet */
@@ -187,6 +187,12 @@ void lvsd_put_reply_hdr(struct lvsp_buf *out, const struct lvsp_hdr *req, int32_
 /* views.c: the registry of views and commands, and lvsd's own */
 int lvsd_register_text(struct lvsd *d, const char *name, lvs_host_text_fn fn, void *arg);
 int lvsd_register_command(struct lvsd *d, const char *verb, lvs_host_cmd_fn fn, void *arg);
+/* the daemon's own commands, a table each (arg: the daemon) */
+struct lvsd_cmd_def {
+	const char *verb;
+	lvs_host_cmd_fn fn;
+};
+int lvsd_register_commands(struct lvsd *d, const struct lvsd_cmd_def *defs, size_t n);
 int lvsd_views_init(struct lvsd *d);
 void lvsd_views_fini(struct lvsd *d);
 

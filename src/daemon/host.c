@@ -1,6 +1,8 @@
 /* host.c - the host interface (host/host.h) over this daemon: what every
  * module gets in start().  Each operation is the daemon's own function
- * with the daemon as context. */
+ * with the daemon as context; lvsd_hook_add keeps what modules register. */
+#include <errno.h>
+#include <stdlib.h>
 #include "daemon.h"
 
 static struct lvs_table *h_table(void *ctx) { return ((struct lvsd *)ctx)->table; }
@@ -92,4 +94,25 @@ void lvsd_host_init(struct lvsd *d)
 {
 	d->host.ops = &host_ops;
 	d->host.ctx = d;
+}
+
+int lvsd_hook_add(struct lvsd_hooks *h, void (*fn)(void), void *arg)
+{
+	struct lvsd_hook *v;
+
+	if (!fn)
+		return -EINVAL;
+	v = realloc(h->v, (h->n + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	h->v = v;
+	v[h->n++] = (struct lvsd_hook){ fn, arg };
+	return 0;
+}
+
+void lvsd_hooks_free(struct lvsd_hooks *h)
+{
+	free(h->v);
+	h->v = NULL;
+	h->n = 0;
 }

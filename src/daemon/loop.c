@@ -86,12 +86,7 @@ int lvsd_add_timer(struct lvsd *d, uint64_t period_ms, lvs_host_timer_fn fn, voi
 
 int lvsd_on_table_change(struct lvsd *d, lvs_host_change_fn fn, void *arg)
 {
-	struct lvsd_listener *l = realloc(d->listeners, (d->nlisteners + 1) * sizeof(*l));
-	if (!l)
-		return -ENOMEM;
-	d->listeners = l;
-	l[d->nlisteners++] = (struct lvsd_listener){ fn, arg };
-	return 0;
+	return lvsd_hook_add(&d->listeners, (void (*)(void))fn, arg);
 }
 
 static void on_wake(void *arg, int fd, uint32_t events)
@@ -246,8 +241,8 @@ void lvsd_loop_run(struct lvsd *d)
 		}
 
 		if (__atomic_exchange_n(&d->changed, 0, __ATOMIC_ACQ_REL))
-			for (size_t i = 0; i < d->nlisteners; i++)
-				d->listeners[i].fn(d->listeners[i].arg);
+			for (size_t i = 0; i < d->listeners.n; i++)
+				LVSD_HOOK_FN(lvs_host_change_fn, d->listeners.v[i])(d->listeners.v[i].arg);
 	}
 }
 
@@ -264,8 +259,7 @@ void lvsd_loop_fini(struct lvsd *d)
 		close(d->epfd);
 	d->sigfd = d->wakefd = d->epfd = -1;
 	free(d->timers);
-	free(d->listeners);
 	d->timers = NULL;
-	d->listeners = NULL;
-	d->ntimers = d->nlisteners = 0;
+	d->ntimers = 0;
+	lvsd_hooks_free(&d->listeners);
 }

@@ -24,14 +24,7 @@ uint64_t lvsd_wall_ms(void)
 
 int lvsd_register_metrics(struct lvsd *d, lvs_host_metrics_fn fn, void *arg)
 {
-	if (!fn)
-		return -EINVAL;
-	struct lvsd_metrics_src *p = realloc(d->msrcs, (d->nmsrcs + 1) * sizeof(*p));
-	if (!p)
-		return -ENOMEM;
-	d->msrcs = p;
-	p[d->nmsrcs++] = (struct lvsd_metrics_src){ fn, arg };
-	return 0;
+	return lvsd_hook_add(&d->msrcs, (void (*)(void))fn, arg);
 }
 
 static void put_daemon(struct lvsd *d, struct strbuf *out)
@@ -117,8 +110,8 @@ static int view_metrics(void *arg, struct strbuf *out)
 	lvsd_lock(d);
 	err = lvs_metrics_table(d->table, out);
 	lvsd_unlock(d);
-	for (size_t i = 0; !err && i < d->nmsrcs; i++)
-		err = d->msrcs[i].fn(d->msrcs[i].arg, out);
+	for (size_t i = 0; !err && i < d->msrcs.n; i++)
+		err = LVSD_HOOK_FN(lvs_host_metrics_fn, d->msrcs.v[i])(d->msrcs.v[i].arg, out);
 	return err < 0 ? err : out->oom ? -ENOMEM : 0;
 }
 
@@ -130,7 +123,5 @@ int lvsd_metrics_init(struct lvsd *d)
 
 void lvsd_metrics_fini(struct lvsd *d)
 {
-	free(d->msrcs);
-	d->msrcs = NULL;
-	d->nmsrcs = 0;
+	lvsd_hooks_free(&d->msrcs);
 }

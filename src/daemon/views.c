@@ -41,6 +41,15 @@ int lvsd_register_text(struct lvsd *d, const char *name, lvs_host_text_fn fn, vo
 	return add_named(&d->texts, &d->ntexts, name, (void *)fn, arg);
 }
 
+int lvsd_register_commands(struct lvsd *d, const struct lvsd_cmd_def *defs, size_t n)
+{
+	int err = 0;
+
+	for (size_t i = 0; !err && i < n; i++)
+		err = lvsd_register_command(d, defs[i].verb, defs[i].fn, d);
+	return err;
+}
+
 int lvsd_register_command(struct lvsd *d, const char *verb, lvs_host_cmd_fn fn, void *arg)
 {
 	return add_named(&d->cmds, &d->ncmds, verb, (void *)fn, arg);
@@ -81,21 +90,13 @@ int lvsd_cmd(struct lvsd *d, const char *line, struct strbuf *out)
 
 int lvsd_register_rs_info(struct lvsd *d, lvs_host_rs_info_fn fn, void *arg)
 {
-	struct lvsd_rs_lister *l = realloc(d->rs_listers, (d->nrs_listers + 1) * sizeof(*l));
-
-	if (!fn)
-		return -EINVAL;
-	if (!l)
-		return -ENOMEM;
-	d->rs_listers = l;
-	l[d->nrs_listers++] = (struct lvsd_rs_lister){ fn, arg };
-	return 0;
+	return lvsd_hook_add(&d->rs_listers, (void (*)(void))fn, arg);
 }
 
 void lvsd_rs_info(struct lvsd *d, lvs_host_rs_emit_fn emit, void *emit_arg)
 {
-	for (size_t i = 0; i < d->nrs_listers; i++)
-		d->rs_listers[i].fn(d->rs_listers[i].arg, emit, emit_arg);
+	for (size_t i = 0; i < d->rs_listers.n; i++)
+		LVSD_HOOK_FN(lvs_host_rs_info_fn, d->rs_listers.v[i])(d->rs_listers.v[i].arg, emit, emit_arg);
 }
 
 int lvsd_reload(struct lvsd *d, struct strbuf *out)
@@ -216,13 +217,15 @@ static int cmd_version(void *arg, const char *args, struct strbuf *out)
 
 int lvsd_views_init(struct lvsd *d)
 {
+	static const struct lvsd_cmd_def cmds[] = {
+		{ "reload", cmd_reload }, { "help", cmd_help }, { "version", cmd_version },
+	};
 	int err = 0;
+
 	err = err ? err : lvsd_register_text(d, "ip_vs", view_ip_vs, d);
 	err = err ? err : lvsd_register_text(d, "ip_vs_stats", view_ip_vs_stats, d);
 	err = err ? err : lvsd_register_text(d, "status", view_status, d);
-	err = err ? err : lvsd_register_command(d, "reload", cmd_reload, d);
-	err = err ? err : lvsd_register_command(d, "help", cmd_help, d);
-	err = err ? err : lvsd_register_command(d, "version", cmd_version, d);
+	err = err ? err : lvsd_register_commands(d, cmds, sizeof(cmds) / sizeof(cmds[0]));
 	err = err ? err : lvsd_admin_init(d);
 	err = err ? err : lvsd_metrics_init(d);
 	return err;
@@ -237,9 +240,7 @@ void lvsd_views_fini(struct lvsd *d)
 	free(d->texts);
 	free(d->cmds);
 	lvsd_metrics_fini(d);
-	free(d->rs_listers);
-	d->rs_listers = NULL;
-	d->nrs_listers = 0;
+	lvsd_hooks_free(&d->rs_listers);
 	d->texts = d->cmds = NULL;
 	d->ntexts = d->ncmds = 0;
 }
