@@ -1,7 +1,7 @@
 #!/bin/bash
 # check_ipv6.sh - IPv6 virtual services end to end outside the packet path:
 # health checks over IPv6 (keepalived TCP_CHECK, HTTP_GET, PING_CHECK,
-# UDP_CHECK; ldirectord checktype=connect, negotiate http and ping) bring
+# UDP_CHECK, DNS_CHECK; ldirectord connect, negotiate http, ping and dns) bring
 # IPv6 real servers up when they answer and take them out when they stop,
 # and the datapath (afpacket on the director's veth) names every IPv6
 # service it does not forward instead of dropping it silently.
@@ -53,6 +53,27 @@ s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); s.bind(("fd00:77::11", 53
 while True:
     d, a = s.recvfrom(2048); s.sendto(d, a)
 '
+
+# DNS on [fd00:77::11]:5300: www.example.test A 192.0.2.7, else NXDOMAIN
+cat >"$work/dns.py" <<'PY'
+import socket, struct, sys
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); s.bind((sys.argv[1], 5300))
+while True:
+    q, a = s.recvfrom(512)
+    if len(q) < 17:
+        continue
+    i, labels = 12, []
+    while q[i]:
+        labels.append(q[i + 1:i + 1 + q[i]].decode()); i += 1 + q[i]
+    qtype = struct.unpack("!H", q[i + 1:i + 3])[0]
+    question = q[12:i + 5]
+    if ".".join(labels).lower() == "www.example.test" and qtype == 1:
+        ans = b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4) + socket.inet_aton("192.0.2.7")
+        s.sendto(q[:2] + b"\x85\x80" + struct.pack("!HHHH", 1, 1, 0, 0) + question + ans, a)
+    else:
+        s.sendto(q[:2] + b"\x85\x83" + struct.pack("!HHHH", 1, 0, 0, 0) + question, a)
+PY
+bg_start DNS ip netns exec "$R" "$PY" "$work/dns.py" fd00:77::11
 
 # lvsd_in_dir LOG ARGS...: lvsd -f in the director namespace on a private socket
 lvsd_in_dir() {
@@ -136,6 +157,29 @@ virtual_server 2001:db8::1 53 {
         }
     }
 }
+virtual_server 2001:db8::1 54 {
+    delay_loop 1
+    lvs_sched rr
+    lvs_method NAT
+    protocol UDP
+    alpha
+    real_server fd00:77::11 5300 {
+        DNS_CHECK {
+            connect_timeout 1
+            retry 0
+            type A
+            name www.example.test
+        }
+    }
+    real_server fd00:77::11 5301 {
+        DNS_CHECK {
+            connect_timeout 1
+            retry 0
+            type A
+            name www.example.test
+        }
+    }
+}
 CFG
 lvsd_in_dir "$work/ka.log" -b none -c "$work/ka.conf" || { tap_fail "lvsd starts with keepalived.conf"; exit 1; }
 tap_check "keepalived TCP_CHECK over IPv6: listening -> up" \
@@ -150,6 +194,10 @@ tap_check "keepalived UDP_CHECK over IPv6: echo server -> up" \
 	wait_for 6 rs_up "UDP  [2001:db8::1]:53 " "[fd00:77::11]:5353"
 tap_check "keepalived UDP_CHECK over IPv6: port unreachable -> not added" \
 	rs_absent "UDP  [2001:db8::1]:53 " "[fd00:77::11]:5354"
+tap_check "keepalived DNS_CHECK over IPv6: answer -> up" \
+	wait_for 6 rs_up "UDP  [2001:db8::1]:54 " "[fd00:77::11]:5300"
+tap_check "keepalived DNS_CHECK over IPv6: no server -> not added" \
+	rs_absent "UDP  [2001:db8::1]:54 " "[fd00:77::11]:5301"
 kill_wait "$WEB"
 tap_check "keepalived TCP_CHECK over IPv6: stopped -> removed" \
 	wait_for 6 rs_absent "TCP  [2001:db8::1]:80 " "[fd00:77::11]:80"
@@ -182,6 +230,12 @@ virtual6=[2001:db8::2]:82
 	checktype=ping
 	scheduler=rr
 	protocol=tcp
+virtual6=[2001:db8::2]:53
+	real6=[fd00:77::11]:5300 masq
+	protocol=udp
+	service=dns
+	request="www.example.test"
+	receive="^192\.0\.2\.7$"
 CFG
 lvsd_in_dir "$work/ld.log" -b none -c "$work/ld.cf" || { tap_fail "lvsd starts with ldirectord.cf"; exit 1; }
 tap_check "ldirectord checktype=connect over IPv6: listening -> weight 1" \
@@ -192,7 +246,12 @@ tap_check "ldirectord checktype=ping over IPv6: reachable -> weight 1" \
 	wait_for 6 rs_up "TCP  [2001:db8::2]:82 " "[fd00:77::11]:82"
 tap_check "ldirectord checktype=ping over IPv6: no such host -> quiesced" \
 	wait_for 6 rs_up "TCP  [2001:db8::2]:82 " "[fd00:77::99]:82" 0
+tap_check "ldirectord service=dns over IPv6: answer matches -> weight 1" \
+	wait_for 6 rs_up "UDP  [2001:db8::2]:53 " "[fd00:77::11]:5300"
 kill_wait "$WEB"
+kill_wait "$DNS"
+tap_check "ldirectord service=dns over IPv6: stopped -> quiesced" \
+	wait_for 8 rs_up "UDP  [2001:db8::2]:53 " "[fd00:77::11]:5300" 0
 tap_check "ldirectord checktype=connect over IPv6: stopped -> quiesced" \
 	wait_for 8 rs_up "TCP  [2001:db8::2]:80 " "[fd00:77::11]:80" 0
 tap_check "ldirectord negotiate http over IPv6: stopped -> quiesced" \
