@@ -203,8 +203,8 @@ int ld_real(struct ld_parser *p, const struct ld_line *rl, struct ld_build *b)
 		a2 = a1;
 	}
 	if ((af == AF_INET6) != is6)
-		return cfg_error(&p->d, rl->line, -EINVAL, "%s: address family does not match the directive",
-				 is6 ? "real6" : "real");
+		return cfg_error(&p->d, rl->line, -EINVAL, "%s: cannot specify an %s address here, use %s instead",
+				 is6 ? "real6" : "real", is6 ? "IPv4" : "IPv6", is6 ? "real" : "real6");
 	if (af != cs->s.af)
 		return cfg_error(&p->d, rl->line, -EINVAL, "real: address family differs from the virtual's");
 	if (!port && !cs->s.fwmark)
