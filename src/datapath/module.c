@@ -316,8 +316,12 @@ static int view_datapath(void *arg, struct strbuf *out)
 	const struct dp_owned *o = dp->sh.owned;
 	sb_printf(out, "owned: %zu virtual services, %zu NAT real servers\n", o ? o->nvips : 0, o ? o->nnat : 0);
 	sb_printf(out, "unforwarded: %zu virtual services\n", o ? o->nunfwd : 0);
-	if (o && o->unfwd.buf)
-		sb_puts(out, o->unfwd.buf);
+	/* indented under their count, as lists in text views are (and so
+	 * out of the JSON status, which takes "key: value" lines) */
+	for (const char *l = o ? o->unfwd.buf : NULL, *nl; l && *l; l = nl + 1) {
+		nl = strchr(l, '\n');
+		sb_printf(out, "  %.*s\n", (int)(nl - l), l);
+	}
 	sb_printf(out, "rx_frames %llu\ntx_frames %llu\ntx_bytes %llu\n", (unsigned long long)rx,
 		  (unsigned long long)tx, (unsigned long long)txb);
 	sb_printf(out, "inbound %llu\noutbound %llu\nicmp_sent %llu\nicmp_ratelimited %llu\ntso_segments %llu\nfragments %llu\n",

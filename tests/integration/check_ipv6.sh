@@ -272,8 +272,8 @@ sleep 0.5
 view=$(dpv)
 tap_check "datapath view: unforwarded count" grep -qx "unforwarded: 2 virtual services" <<<"$view"
 tap_check "datapath view: the TCP IPv6 service and why" \
-	grep -qx "TCP \[2001:db8::1\]:80: IPv6 is not forwarded by this datapath yet" <<<"$view"
-tap_check "datapath view: the UDP IPv6 service" grep -qx "UDP \[2001:db8::1\]:53: IPv6 .*" <<<"$view"
+	grep -qx "  TCP \[2001:db8::1\]:80: IPv6 is not forwarded by this datapath yet" <<<"$view"
+tap_check "datapath view: the UDP IPv6 service" grep -qx "  UDP \[2001:db8::1\]:53: IPv6 .*" <<<"$view"
 tap_check "datapath view: the IPv4 service is owned" grep -q "^owned: 1 virtual services" <<<"$view"
 # a real server added, a weight changed: the set is rebuilt, the warning is not repeated
 ipv -a -t [2001:db8::1]:80 -r [fd00:77::12]:80 -m
