@@ -55,25 +55,7 @@ while True:
 '
 
 # DNS on [fd00:77::11]:5300: www.example.test A 192.0.2.7, else NXDOMAIN
-cat >"$work/dns.py" <<'PY'
-import socket, struct, sys
-s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); s.bind((sys.argv[1], 5300))
-while True:
-    q, a = s.recvfrom(512)
-    if len(q) < 17:
-        continue
-    i, labels = 12, []
-    while q[i]:
-        labels.append(q[i + 1:i + 1 + q[i]].decode()); i += 1 + q[i]
-    qtype = struct.unpack("!H", q[i + 1:i + 3])[0]
-    question = q[12:i + 5]
-    if ".".join(labels).lower() == "www.example.test" and qtype == 1:
-        ans = b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4) + socket.inet_aton("192.0.2.7")
-        s.sendto(q[:2] + b"\x85\x80" + struct.pack("!HHHH", 1, 1, 0, 0) + question + ans, a)
-    else:
-        s.sendto(q[:2] + b"\x85\x83" + struct.pack("!HHHH", 1, 0, 0, 0) + question, a)
-PY
-bg_start DNS ip netns exec "$R" "$PY" "$work/dns.py" fd00:77::11
+bg_start DNS ip netns exec "$R" "$PY" "$(dirname "$0")/dns-server.py" fd00:77::11
 
 # lvsd_in_dir LOG ARGS...: lvsd -f in the director namespace on a private socket
 lvsd_in_dir() {
