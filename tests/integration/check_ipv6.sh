@@ -71,6 +71,22 @@ rs_web || { tap_fail "IPv6 web server on the real server"; exit 1; }
 
 # ---- keepalived.conf ---------------------------------------------------------
 cat >"$work/ka.conf" <<'CFG'
+virtual_server_group V6R {
+    2001:db8::a-c 80
+}
+virtual_server group V6R {
+    delay_loop 1
+    lvs_sched rr
+    lvs_method NAT
+    protocol TCP
+    alpha
+    real_server fd00:77::11 80 {
+        TCP_CHECK {
+            connect_timeout 1
+            retry 0
+        }
+    }
+}
 virtual_server 2001:db8::1 80 {
     delay_loop 1
     lvs_sched rr
@@ -166,6 +182,10 @@ CFG
 lvsd_in_dir "$work/ka.log" -b none -c "$work/ka.conf" || { tap_fail "lvsd starts with keepalived.conf"; exit 1; }
 tap_check "keepalived TCP_CHECK over IPv6: listening -> up" \
 	wait_for 6 rs_up "TCP  [2001:db8::1]:80 " "[fd00:77::11]:80"
+tap_check "keepalived virtual_server_group IPv6 range: one service per address" bash -c \
+	"ip netns exec $D $BIN/ipvsadm -L -n | grep -c '^TCP  \[2001:db8::[abc]\]:80 rr' | grep -qx 3"
+tap_check "keepalived IPv6 range: the checked real server is in each" \
+	wait_for 6 rs_up "TCP  [2001:db8::c]:80 " "[fd00:77::11]:80"
 tap_check "keepalived HTTP_GET over IPv6: 200 -> up" \
 	wait_for 6 rs_up "TCP  [2001:db8::1]:81 " "[fd00:77::11]:80"
 tap_check "keepalived PING_CHECK over IPv6: reachable -> up" \
