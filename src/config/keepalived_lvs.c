@@ -132,13 +132,6 @@ static int parse_real_server(struct ka_parser *p, const struct ka_node *n, const
 	r->line = n->line;
 	if (cfg_parse_addr(n->argv[1], 0, &af, &r->d.addr))
 		return cfg_error(&p->d, n->line, -EINVAL, "real_server: bad address '%s'", n->argv[1]);
-	/* the kernel crosses families for tunnels only (ip_vs_genl_set_cmd:
-	 * EINVAL otherwise); a real server that changes its lvs_method away
-	 * from TUN is refused by the table the same way */
-	if (af != cs->s.af && vd->fwd != LVS_CONN_F_TUNNEL)
-		return cfg_error(&p->d, n->line, -EINVAL,
-				 "real_server: %s is %s but the virtual_server is %s; only lvs_method TUN mixes them",
-				 n->argv[1], af == AF_INET6 ? "IPv6" : "IPv4", af == AF_INET6 ? "IPv4" : "IPv6");
 	r->d.af = af;
 	if (n->argc > 2) {
 		if (cfg_parse_port(n->argv[2], cs->s.protocol == IPPROTO_UDP ? "udp" : "tcp", &r->d.port))
@@ -150,6 +143,12 @@ static int parse_real_server(struct ka_parser *p, const struct ka_node *n, const
 	r->d.conn_flags = vd->fwd;
 	if ((ret = ka_dispatch(p, n->child, &rs_block, &x)))
 		return ret;
+	/* the kernel crosses families for tunnels only (ip_vs_genl_set_cmd:
+	 * EINVAL otherwise): the method is the real's own, if it has one */
+	if (af != cs->s.af && (r->d.conn_flags & LVS_CONN_F_FWD_MASK) != LVS_CONN_F_TUNNEL)
+		return cfg_error(&p->d, n->line, -EINVAL,
+				 "real_server: %s is %s but the virtual_server is %s; only lvs_method TUN mixes them",
+				 n->argv[1], af == AF_INET6 ? "IPv6" : "IPv4", af == AF_INET6 ? "IPv4" : "IPv6");
 	r->quiesce = x.d.inhibit;
 	r->start_up = !x.d.alpha;
 	if (cs->s.fwmark == 0 && r->d.conn_flags != LVS_CONN_F_MASQ && r->d.port != cs->s.port) {

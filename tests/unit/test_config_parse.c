@@ -548,6 +548,16 @@ static void test_ipv6_configs(void **state)
 	expect_error("virtual_server 2001:db8::1 80 {\n lvs_method NAT\n real_server 10.0.0.10 80 {\n }\n}\n",
 		     CFG_FMT_KEEPALIVED,
 		     "t.cf:3: real_server: 10.0.0.10 is IPv4 but the virtual_server is IPv6; only lvs_method TUN");
+	/* the real's own lvs_method decides */
+	expect_error("virtual_server 2001:db8::1 80 {\n lvs_method TUN\n real_server 10.0.0.10 80 {\n"
+		     "  lvs_method NAT\n }\n}\n", CFG_FMT_KEEPALIVED, "t.cf:3: real_server: 10.0.0.10 is IPv4");
+	c = parse(&pr, "virtual_server 2001:db8::1 80 {\n protocol TCP\n lvs_method NAT\n"
+		       " real_server 10.0.0.10 80 {\n  lvs_method TUN\n }\n}\n", CFG_FMT_KEEPALIVED);
+	if (!c)
+		fail_msg("%s", pr.err.buf);
+	assert_int_equal(c->svcs[0].reals[0].d.af, AF_INET);
+	assert_int_equal(c->svcs[0].reals[0].d.conn_flags & LVS_CONN_F_FWD_MASK, LVS_CONN_F_TUNNEL);
+	parsed_free(&pr);
 	expect_error("virtual_server_group G {\n 10.0.0.5-4 80\n}\nvirtual_server group G {\n}\n",
 		     CFG_FMT_KEEPALIVED, "t.cf:2: range '10.0.0.5-4' ends below its start");
 	expect_error("virtual_server_group G {\n 10.0.0.5-256 80\n}\nvirtual_server group G {\n}\n",
