@@ -70,115 +70,32 @@ lvsd_in_dir_stop() { lvsd_reap "$LVSD" "$LOG"; }
 rs_web || { tap_fail "IPv6 web server on the real server"; exit 1; }
 
 # ---- keepalived.conf ---------------------------------------------------------
-cat >"$work/ka.conf" <<'CFG'
-virtual_server_group V6R {
-    2001:db8::a-c 80
-}
-virtual_server group V6R {
-    delay_loop 1
-    lvs_sched rr
-    lvs_method NAT
-    protocol TCP
-    alpha
-    real_server fd00:77::11 80 {
-        TCP_CHECK {
-            connect_timeout 1
-            retry 0
-        }
-    }
-}
-virtual_server 2001:db8::1 80 {
-    delay_loop 1
-    lvs_sched rr
-    lvs_method NAT
-    protocol TCP
-    alpha
-    real_server fd00:77::11 80 {
-        TCP_CHECK {
-            connect_timeout 1
-            retry 0
-        }
-    }
-}
-virtual_server 2001:db8::1 81 {
-    delay_loop 1
-    lvs_sched rr
-    lvs_method NAT
-    protocol TCP
-    alpha
-    real_server fd00:77::11 80 {
-        HTTP_GET {
-            url {
-                path /index.html
-                status_code 200
-            }
-            connect_timeout 1
-            retry 0
-        }
-    }
-}
-virtual_server 2001:db8::1 82 {
-    delay_loop 1
-    lvs_sched rr
-    lvs_method DR
-    protocol TCP
-    alpha
-    real_server fd00:77::11 82 {
-        PING_CHECK {
-            connect_timeout 1
-            retry 0
-        }
-    }
-    real_server fd00:77::99 82 {
-        PING_CHECK {
-            connect_timeout 1
-            retry 0
-        }
-    }
-}
-virtual_server 2001:db8::1 53 {
-    delay_loop 1
-    lvs_sched rr
-    lvs_method NAT
-    protocol UDP
-    alpha
-    real_server fd00:77::11 5353 {
-        UDP_CHECK {
-            connect_timeout 1
-            retry 0
-        }
-    }
-    real_server fd00:77::11 5354 {
-        UDP_CHECK {
-            connect_timeout 1
-            retry 0
-        }
-    }
-}
-virtual_server 2001:db8::1 54 {
-    delay_loop 1
-    lvs_sched rr
-    lvs_method NAT
-    protocol UDP
-    alpha
-    real_server fd00:77::11 5300 {
-        DNS_CHECK {
-            connect_timeout 1
-            retry 0
-            type A
-            name www.example.test
-        }
-    }
-    real_server fd00:77::11 5301 {
-        DNS_CHECK {
-            connect_timeout 1
-            retry 0
-            type A
-            name www.example.test
-        }
-    }
-}
-CFG
+# ka_vs KEY METHOD PROTO: a virtual_server's head, checked every second;
+# ka_rs ADDR PORT CHECKER [LINES]: a real_server with one checker (its
+# extra LINES, backslash escapes expanded), 1 s timeout, no retry
+ka_vs() { printf 'virtual_server %s {\n delay_loop 1\n lvs_sched rr\n lvs_method %s\n protocol %s\n alpha\n' "$@"; }
+ka_rs() { printf ' real_server %s %s {\n  %s {\n%b   connect_timeout 1\n   retry 0\n  }\n }\n' "$1" "$2" "$3" "${4:-}"; }
+{
+	printf 'virtual_server_group V6R {\n 2001:db8::1 80\n 2001:db8::a-c 80\n}\n'
+	ka_vs "group V6R" NAT TCP
+	ka_rs fd00:77::11 80 TCP_CHECK
+	echo "}"
+	ka_vs "2001:db8::1 81" NAT TCP
+	ka_rs fd00:77::11 80 HTTP_GET "   url {\n    path /index.html\n    status_code 200\n   }\n"
+	echo "}"
+	ka_vs "2001:db8::1 82" DR TCP
+	ka_rs fd00:77::11 82 PING_CHECK
+	ka_rs fd00:77::99 82 PING_CHECK
+	echo "}"
+	ka_vs "2001:db8::1 53" NAT UDP
+	ka_rs fd00:77::11 5353 UDP_CHECK
+	ka_rs fd00:77::11 5354 UDP_CHECK
+	echo "}"
+	ka_vs "2001:db8::1 54" NAT UDP
+	ka_rs fd00:77::11 5300 DNS_CHECK "   type A\n   name www.example.test\n"
+	ka_rs fd00:77::11 5301 DNS_CHECK "   type A\n   name www.example.test\n"
+	echo "}"
+} >"$work/ka.conf"
 lvsd_in_dir "$work/ka.log" -b none -c "$work/ka.conf" || { tap_fail "lvsd starts with keepalived.conf"; exit 1; }
 tap_check "keepalived TCP_CHECK over IPv6: listening -> up" \
 	wait_for 6 rs_up "TCP  [2001:db8::1]:80 " "[fd00:77::11]:80"
