@@ -1,6 +1,7 @@
 /* test_datapath.c - the datapath's pure parts: checksum update rules
  * (complete vs CHECKSUM_PARTIAL), the validating parser and the owned
  * set's list of what it cannot forward. */
+#include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -335,6 +336,47 @@ static void test_owned_unforwarded(void **state)
 	lvs_table_free(t);
 }
 
+static void count_lines(const char *line, size_t len, void *arg)
+{
+	(void)line;
+	(void)len;
+	(*(size_t *)arg)++;
+}
+
+/* many unforwarded services: one more is one new line, whatever the order */
+static void test_owned_unforwarded_many(void **state)
+{
+	struct lvs_table *t = lvs_table_new();
+	struct dp_owned *a, *b;
+	size_t n = 0;
+	char vip[64];
+
+	(void)state;
+	for (int i = 0; i < 3000; i++) {
+		snprintf(vip, sizeof(vip), "2001:db8::%x:%x", i / 256, i % 256);
+		struct lvs_service_conf c = svc_conf(vip, 80, "rr");
+		add_svc(t, &c);
+	}
+	a = dp_owned_build(t);
+	assert_non_null(a);
+	assert_int_equal(a->nunfwd, 3000);
+	dp_owned_unfwd_new(a, NULL, count_lines, &n);
+	assert_int_equal(n, 3000);
+	struct lvs_service_conf c = svc_conf("2001:db8::ffff", 443, "rr");
+	add_svc(t, &c);
+	b = dp_owned_build(t);
+	assert_non_null(b);
+	n = 0;
+	dp_owned_unfwd_new(b, a, count_lines, &n);
+	assert_int_equal(n, 1);
+	n = 0;
+	dp_owned_unfwd_new(a, b, count_lines, &n);
+	assert_int_equal(n, 0);
+	dp_owned_free(a);
+	dp_owned_free(b);
+	lvs_table_free(t);
+}
+
 UNIT_TESTS(cmocka_unit_test(test_csum_complete_update),
 	   cmocka_unit_test(test_csum_partial_update),
 	   cmocka_unit_test(test_parse_good_tcp_udp),
@@ -344,4 +386,5 @@ UNIT_TESTS(cmocka_unit_test(test_csum_complete_update),
 	   cmocka_unit_test(test_parse_icmp_error),
 	   cmocka_unit_test(test_crc32c_and_sctp),
 	   cmocka_unit_test(test_crc32c_hw_matches_table),
-	   cmocka_unit_test(test_owned_unforwarded))
+	   cmocka_unit_test(test_owned_unforwarded),
+	   cmocka_unit_test(test_owned_unforwarded_many))

@@ -101,30 +101,57 @@ static void note_unforwarded(struct dp_owned *o, const struct lvs_service *svc)
 	}
 }
 
+static uint32_t line_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	while (n--)
+		h = (h ^ (uint8_t)*s++) * 16777619u;
+	return h;
+}
+
 void dp_owned_unfwd_new(const struct dp_owned *o, const struct dp_owned *old,
 			void (*fn)(const char *line, size_t len, void *arg), void *arg)
 {
-	const char *p = o->unfwd.buf, *prev = old ? old->unfwd.buf : NULL;
+	const char *p = o->unfwd.buf, *prev = old && old->nunfwd ? old->unfwd.buf : NULL;
+	uint32_t *set = NULL, mask = 0;
+	size_t sz = 16;
 
 	/* the common rebuild changes nothing here */
 	if (!p || (prev && !strcmp(p, prev)))
 		return;
+	/* the previous lines in a hash set (offset+1, 0 = empty), so that
+	 * many unforwarded services are compared in linear time; without
+	 * memory every line is reported again, which beats none */
+	if (prev) {
+		while (sz < old->nunfwd * 2)
+			sz *= 2;
+		set = calloc(sz, sizeof(*set));
+		mask = (uint32_t)sz - 1;
+	}
+	for (const char *q = prev; set && *q;) {
+		size_t ql = strcspn(q, "\n");
+		uint32_t h = line_hash(q, ql) & mask;
+
+		while (set[h])
+			h = (h + 1) & mask;
+		set[h] = (uint32_t)(q - prev) + 1;
+		q += ql + (q[ql] == '\n');
+	}
 	while (*p) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		size_t len = strcspn(p, "\n");
 		int seen = 0;
 
-		for (const char *q = prev; q && *q && !seen;) {
-			const char *qn = strchr(q, '\n');
-			size_t ql = qn ? (size_t)(qn - q) : strlen(q);
+		for (uint32_t h = set ? line_hash(p, len) & mask : 0; set && set[h] && !seen; h = (h + 1) & mask) {
+			const char *c = prev + set[h] - 1;
 
-			seen = ql == len && !memcmp(q, p, len);
-			q = qn ? qn + 1 : q + ql;
+			seen = strcspn(c, "\n") == len && !memcmp(c, p, len);
 		}
 		if (!seen)
 			fn(p, len, arg);
-		p = nl ? nl + 1 : p + len;
+		p += len + (p[len] == '\n');
 	}
+	free(set);
 }
 
 struct dp_owned *dp_owned_build(struct lvs_table *t)
