@@ -512,7 +512,8 @@ static void test_ipv6_configs(void **state)
 		     "t.cf:2: real: cannot specify an IPv6 address here, use real6 instead");
 	expect_error("virtual6=10.0.0.1:80\n", CFG_FMT_LDIRECTORD,
 		     "t.cf:1: virtual6: cannot specify an IPv4 address here, use virtual instead");
-	expect_error("virtual=10.0.0.1:80\n\treal6=[2001:db8::10]:80 masq\n", CFG_FMT_LDIRECTORD, "t.cf:2: real");
+	expect_error("virtual=10.0.0.1:80\n\treal6=[2001:db8::10]:80 ipip\n", CFG_FMT_LDIRECTORD,
+		     "t.cf:2: real6: cannot be used under virtual, use real instead");
 
 	c = parse(&pr, "virtual_server_group G {\n 2001:db8::1 80\n 2001:db8::1e-20 80\n 10.0.0.250-252 81\n"
 		       " fwmark 7 inet6\n}\n"
