@@ -16,8 +16,11 @@
 #include <strings.h>
 
 #include "keepalived.h"
+#include "lib/grow.h"
 
-#define KA_MAX_GROUP 64
+/* a virtual_server_group becomes this many services at most: a whole
+ * IPv6 range (its last 16 bits) */
+#define KA_MAX_GROUP 65536
 
 /* ---------------------------------------------------------- real_server */
 
@@ -127,7 +130,7 @@ static int parse_real_server(struct ka_parser *p, const struct ka_node *n, const
 	if (!r)
 		return cfg_nomem(&p->d, n->line);
 	r->line = n->line;
-	if (cfg_parse_addr(n->argv[1], 0, &af, &r->d.addr) || af != cs->s.af)
+	if (cfg_parse_addr(n->argv[1], 0, &af, &r->d.addr))
 		return cfg_error(&p->d, n->line, -EINVAL, "real_server: bad address '%s'", n->argv[1]);
 	r->d.af = af;
 	if (n->argc > 2) {
@@ -140,6 +143,12 @@ static int parse_real_server(struct ka_parser *p, const struct ka_node *n, const
 	r->d.conn_flags = vd->fwd;
 	if ((ret = ka_dispatch(p, n->child, &rs_block, &x)))
 		return ret;
+	/* the kernel crosses families for tunnels only (ip_vs_genl_set_cmd:
+	 * EINVAL otherwise): the method is the real's own, if it has one */
+	if (af != cs->s.af && (r->d.conn_flags & LVS_CONN_F_FWD_MASK) != LVS_CONN_F_TUNNEL)
+		return cfg_error(&p->d, n->line, -EINVAL,
+				 "real_server: %s is %s but the virtual_server is %s; only lvs_method TUN mixes them",
+				 n->argv[1], af == AF_INET6 ? "IPv6" : "IPv4", af == AF_INET6 ? "IPv4" : "IPv6");
 	r->quiesce = x.d.inhibit;
 	r->start_up = !x.d.alpha;
 	if (cs->s.fwmark == 0 && r->d.conn_flags != LVS_CONN_F_MASQ && r->d.port != cs->s.port) {
@@ -409,13 +418,84 @@ static const char *const vs_ignored[] = {
 
 static const struct ka_block vs_block = { "virtual_server", { vs_kw }, 0, vs_ignored, NULL };
 
-/* the service keys of a virtual_server line (one, or one per group entry) */
+/* the service keys of a virtual_server line (one, or one per group entry
+ * and address of a range) */
 struct ka_key {
 	struct lvs_service_conf s;
 	int line;
 };
 
-static int group_keys(struct ka_parser *p, const struct ka_node *vs, struct ka_key *keys, int max, int *nkeys)
+struct ka_keys {
+	struct ka_key *k;
+	size_t n, cap;
+};
+
+/* *out: a fresh, zeroed key of a TCP service at the end of ks */
+static int key_new(struct ka_parser *p, struct ka_keys *ks, int line, struct ka_key **out)
+{
+	struct ka_key *k;
+
+	if (ks->n == KA_MAX_GROUP)
+		return cfg_error(&p->d, line, -EINVAL, "too many entries in virtual_server_group");
+	if (lvs_grow(&ks->k, &ks->cap, ks->n, sizeof(*ks->k), 4) < 0)
+		return cfg_nomem(&p->d, line);
+	k = *out = &ks->k[ks->n++];
+	memset(k, 0, sizeof(*k));
+	k->line = line;
+	k->s.protocol = IPPROTO_TCP;
+	return 0;
+}
+
+/* keepalived's "<IPADDR RANGE> <PORT>": a.b.c.d-N (N decimal, the last
+ * octet) or an IPv6 address -N (N hex, the last 16 bits), both ends
+ * included; one key per address */
+static int group_range(struct ka_parser *p, const struct ka_node *e, struct ka_keys *ks)
+{
+	const char *dash = strchr(e->argv[0], '-');
+	char addr[INET6_ADDRSTRLEN], *end;
+	union lvs_addr a;
+	unsigned long last;
+	uint16_t port = 0;
+	uint32_t first;
+	int af;
+
+	if ((size_t)(dash - e->argv[0]) >= sizeof(addr))
+		return cfg_error(&p->d, e->line, -EINVAL, "bad address range '%s'", e->argv[0]);
+	memcpy(addr, e->argv[0], (size_t)(dash - e->argv[0]));
+	addr[dash - e->argv[0]] = 0;
+	if (cfg_parse_addr(addr, 0, &af, &a))
+		return cfg_error(&p->d, e->line, -EINVAL, "bad address '%s' in range '%s'", addr, e->argv[0]);
+	errno = 0;
+	last = strtoul(dash + 1, &end, af == AF_INET6 ? 16 : 10);
+	first = af == AF_INET6 ? (uint32_t)a.in6.s6_addr[14] << 8 | a.in6.s6_addr[15] : ntohl(a.ip) & 0xff;
+	if (!dash[1] || *end || errno || dash[1] == '-' || dash[1] == '+' ||
+	    last > (af == AF_INET6 ? 0xffffu : 0xffu))
+		return cfg_error(&p->d, e->line, -EINVAL, "bad range end '%s' (%s)", dash + 1,
+				 af == AF_INET6 ? "hex, at most ffff" : "at most 255");
+	if (last < first)
+		return cfg_error(&p->d, e->line, -EINVAL, "range '%s' ends below its start", e->argv[0]);
+	if (e->argc > 1 && cfg_parse_port(e->argv[1], "tcp", &port))
+		return cfg_error(&p->d, e->line, -EINVAL, "bad port '%s'", e->argv[1]);
+	for (uint32_t i = first; i <= last; i++) {
+		struct ka_key *k;
+		int ret = key_new(p, ks, e->line, &k);
+
+		if (ret)
+			return ret;
+		k->s.af = af;
+		k->s.addr = a;
+		k->s.port = port;
+		if (af == AF_INET6) {
+			k->s.addr.in6.s6_addr[14] = (uint8_t)(i >> 8);
+			k->s.addr.in6.s6_addr[15] = (uint8_t)i;
+		} else {
+			k->s.addr.ip = htonl((ntohl(a.ip) & ~0xffu) | i);
+		}
+	}
+	return 0;
+}
+
+static int group_keys(struct ka_parser *p, const struct ka_node *vs, struct ka_keys *ks)
 {
 	const struct ka_node *g;
 
@@ -428,57 +508,58 @@ static int group_keys(struct ka_parser *p, const struct ka_node *vs, struct ka_k
 		return cfg_error(&p->d, vs->line, -EINVAL, "virtual_server group '%s' is not defined (define it first)",
 				 vs->argv[2]);
 	for (const struct ka_node *e = g->child; e; e = e->next) {
-		struct ka_key *k = &keys[*nkeys];
+		struct ka_key *k;
 		uint32_t v;
+		int ret;
 
-		if (*nkeys == max)
-			return cfg_error(&p->d, e->line, -EINVAL, "too many entries in virtual_server_group");
-		memset(k, 0, sizeof(*k));
-		k->line = e->line;
-		k->s.protocol = IPPROTO_TCP;
+		if (strchr(e->argv[0], '-')) {
+			if ((ret = group_range(p, e, ks)))
+				return ret;
+			continue;
+		}
+		if ((ret = key_new(p, ks, e->line, &k)))
+			return ret;
 		if (!strcmp(e->argv[0], "fwmark")) {
 			if (e->argc < 2 || cfg_parse_uint(e->argv[1], 0xffffffffu, &v) || !v)
 				return cfg_error(&p->d, e->line, -EINVAL, "fwmark: expected a non-zero mark");
 			k->s.af = e->argc > 2 && !strcmp(e->argv[2], "inet6") ? AF_INET6 : AF_INET;
 			k->s.fwmark = v;
 		} else {
-			if (strchr(e->argv[0], '-') || strchr(e->argv[0], '/'))
+			if (strchr(e->argv[0], '/'))
 				return cfg_error(&p->d, e->line, -EINVAL,
-						 "address ranges in virtual_server_group are not supported");
+						 "address prefixes in virtual_server_group are not supported "
+						 "(a range is: 10.0.0.1-10, 2001:db8::1-1f)");
 			if (cfg_parse_addr(e->argv[0], 0, &k->s.af, &k->s.addr))
 				return cfg_error(&p->d, e->line, -EINVAL, "bad address '%s'", e->argv[0]);
 			if (e->argc > 1 && cfg_parse_port(e->argv[1], "tcp", &k->s.port))
 				return cfg_error(&p->d, e->line, -EINVAL, "bad port '%s'", e->argv[1]);
 		}
-		(*nkeys)++;
 	}
 	return 0;
 }
 
-static int vs_keys(struct ka_parser *p, const struct ka_node *vs, struct ka_key *keys, int max, int *nkeys)
+static int vs_keys(struct ka_parser *p, const struct ka_node *vs, struct ka_keys *ks)
 {
-	*nkeys = 0;
-	/* zeroed even for a group: an empty one leaves no key, yet the
-	 * virtual's warnings look at the first */
-	memset(&keys[0], 0, sizeof(keys[0]));
+	struct ka_key *k;
+	int ret;
+
 	if (!strcmp(vs->argv[1], "group"))
-		return group_keys(p, vs, keys, max, nkeys);
-	keys[0].line = vs->line;
+		return group_keys(p, vs, ks);
+	if ((ret = key_new(p, ks, vs->line, &k)))
+		return ret;
 	if (!strcmp(vs->argv[1], "fwmark")) {
 		uint32_t mark;
 
 		if (vs->argc < 3 || cfg_parse_uint(vs->argv[2], 0xffffffffu, &mark) || !mark)
 			return cfg_error(&p->d, vs->line, -EINVAL, "virtual_server fwmark: expected a non-zero mark");
-		keys[0].s.af = AF_INET;
-		keys[0].s.fwmark = mark;
-		keys[0].s.protocol = IPPROTO_TCP;
+		k->s.af = AF_INET;
+		k->s.fwmark = mark;
 	} else {
-		if (cfg_parse_addr(vs->argv[1], 0, &keys[0].s.af, &keys[0].s.addr))
+		if (cfg_parse_addr(vs->argv[1], 0, &k->s.af, &k->s.addr))
 			return cfg_error(&p->d, vs->line, -EINVAL, "virtual_server: bad address '%s'", vs->argv[1]);
-		if (vs->argc > 2 && cfg_parse_port(vs->argv[2], "tcp", &keys[0].s.port))
+		if (vs->argc > 2 && cfg_parse_port(vs->argv[2], "tcp", &k->s.port))
 			return cfg_error(&p->d, vs->line, -EINVAL, "virtual_server: bad port '%s'", vs->argv[2]);
 	}
-	*nkeys = 1;
 	return 0;
 }
 
@@ -532,11 +613,11 @@ static int add_service(struct ka_parser *p, struct cfg *c, const struct ka_node 
 int ka_virtual_server(struct ka_parser *p, const struct ka_node *vs, void *cfg)
 {
 	struct ka_vs_ctx x;
-	struct ka_key keys[KA_MAX_GROUP];
-	int nkeys, ret;
+	struct ka_keys ks = { 0 };
+	int ret;
 
-	if ((ret = vs_keys(p, vs, keys, KA_MAX_GROUP, &nkeys)))
-		return ret;
+	if ((ret = vs_keys(p, vs, &ks)))
+		goto out;
 	memset(&x, 0, sizeof(x));
 	x.d.delay_loop_ms = 60000;
 	x.d.connect_timeout_ms = 5000;
@@ -548,15 +629,18 @@ int ka_virtual_server(struct ka_parser *p, const struct ka_node *vs, void *cfg)
 	snprintf(x.s.sched_name, sizeof(x.s.sched_name), "wlc");
 	x.s.protocol = IPPROTO_UDP;
 	if ((ret = ka_dispatch(p, vs->child, &vs_block, &x)))
-		return ret;
+		goto out;
 	if (!x.has_sched)
 		cfg_warning(&p->d, vs->line, "virtual_server: no lvs_sched, using wlc");
 	if (!x.has_method)
 		cfg_warning(&p->d, vs->line, "virtual_server: no lvs_method, using NAT");
-	if (!x.has_proto && !keys[0].s.fwmark)
+	/* an empty group has no key: its warnings are those of an address */
+	if (!x.has_proto && !(ks.n && ks.k[0].s.fwmark))
 		cfg_warning(&p->d, vs->line, "virtual_server: no protocol, using UDP as keepalived does");
-	for (int i = 0; i < nkeys; i++)
-		if ((ret = add_service(p, cfg, vs, &x, &keys[i])))
-			return ret;
-	return 0;
+	for (size_t i = 0; i < ks.n; i++)
+		if ((ret = add_service(p, cfg, vs, &x, &ks.k[i])))
+			goto out;
+out:
+	free(ks.k);
+	return ret;
 }

@@ -326,9 +326,11 @@ static int apply_virtual(struct ld_parser *p, const struct ld_line *l, struct ld
 	if (cfg_parse_hostport(l->val, pname, &cs->s.af, &cs->s.addr, &cs->s.port) || !strchr(l->val, ':'))
 		return cfg_error(&p->d, l->line, -EINVAL,
 				 "virtual: expected IP:port, [IPv6]:port or a firewall mark, got '%s'", l->val);
+	/* ldirectord's own words: its IPv6 directives carry a 6 */
 	if (b->v->is_v6 != (cs->s.af == AF_INET6))
-		return cfg_error(&p->d, l->line, -EINVAL, "%s: address family does not match the directive",
-				 b->v->is_v6 ? "virtual6" : "virtual");
+		return cfg_error(&p->d, l->line, -EINVAL, "%s: cannot specify an %s address here, use %s instead",
+				 b->v->is_v6 ? "virtual6" : "virtual", b->v->is_v6 ? "IPv4" : "IPv6",
+				 b->v->is_v6 ? "virtual" : "virtual6");
 	if (!proto) {
 		cs->s.protocol = cs->s.port == 53 ? IPPROTO_UDP : IPPROTO_TCP;
 	} else if (!strcasecmp(proto, "fwm")) {

@@ -203,10 +203,13 @@ int ld_real(struct ld_parser *p, const struct ld_line *rl, struct ld_build *b)
 		a2 = a1;
 	}
 	if ((af == AF_INET6) != is6)
-		return cfg_error(&p->d, rl->line, -EINVAL, "%s: address family does not match the directive",
-				 is6 ? "real6" : "real");
+		return cfg_error(&p->d, rl->line, -EINVAL, "%s: cannot specify an %s address here, use %s instead",
+				 is6 ? "real6" : "real", is6 ? "IPv4" : "IPv6", is6 ? "real" : "real6");
+	/* ldirectord ties real6 to virtual6 (and real to virtual), whatever
+	 * the forwarding method */
 	if (af != cs->s.af)
-		return cfg_error(&p->d, rl->line, -EINVAL, "real: address family differs from the virtual's");
+		return cfg_error(&p->d, rl->line, -EINVAL, "%s: cannot be used under %s, use %s instead",
+				 is6 ? "real6" : "real", is6 ? "virtual" : "virtual6", is6 ? "real" : "real6");
 	if (!port && !cs->s.fwmark)
 		port = cs->s.port;
 	d.af = af;

@@ -164,6 +164,12 @@ static void enforce(struct dp_module *dp)
 	sb_free(&err);
 }
 
+static void warn_unforwarded(const char *line, size_t len, void *arg)
+{
+	(void)arg;
+	lvs_log(LOG_WARNING, "datapath: %.*s", (int)len, line);
+}
+
 static void resync(struct dp_module *dp)
 {
 	lvs_host_lock(dp->h);
@@ -175,6 +181,7 @@ static void resync(struct dp_module *dp)
 	}
 	o->version = ++dp->version;
 	struct dp_owned *old = __atomic_exchange_n(&dp->sh.owned, o, __ATOMIC_ACQ_REL);
+	dp_owned_unfwd_new(o, old, warn_unforwarded, NULL);
 	if (old) {
 		struct retired *r = malloc(sizeof(*r));
 		if (r) {
@@ -335,6 +342,13 @@ static int view_datapath(void *arg, struct strbuf *out)
 		sb_printf(out, "guard_error: %s\n", dp->steer_err);
 	const struct dp_owned *o = dp->sh.owned;
 	sb_printf(out, "owned: %zu virtual services, %zu NAT real servers\n", o ? o->nvips : 0, o ? o->nnat : 0);
+	sb_printf(out, "unforwarded: %zu virtual services\n", o ? o->nunfwd : 0);
+	/* indented under their count, as lists in text views are (and so
+	 * out of the JSON status, which takes "key: value" lines) */
+	for (const char *l = o ? o->unfwd.buf : NULL, *nl; l && *l; l = nl + 1) {
+		nl = strchr(l, '\n');
+		sb_printf(out, "  %.*s\n", (int)(nl - l), l);
+	}
 	sb_printf(out, "rx_frames %llu\ntx_frames %llu\ntx_bytes %llu\n", (unsigned long long)t.rx,
 		  (unsigned long long)t.tx, (unsigned long long)t.txb);
 	sb_printf(out, "inbound %llu\noutbound %llu\nicmp_sent %llu\nicmp_ratelimited %llu\ntso_segments %llu\nfragments %llu\n",

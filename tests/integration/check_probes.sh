@@ -124,27 +124,9 @@ hc_lvsd_stop
 
 # DNS: a tiny authoritative server on both real servers (port 5300):
 # www.example.test A 192.0.2.7, anything else NXDOMAIN
-cat >"$work/dns.py" <<'PY'
-import socket, struct, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind((sys.argv[1], 5300))
-while True:
-    q, a = s.recvfrom(512)
-    if len(q) < 17:
-        continue
-    i, labels = 12, []
-    while q[i]:
-        labels.append(q[i + 1:i + 1 + q[i]].decode()); i += 1 + q[i]
-    qtype = struct.unpack("!H", q[i + 1:i + 3])[0]
-    question = q[12:i + 5]
-    if ".".join(labels).lower() == "www.example.test" and qtype == 1:
-        ans = b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4) + socket.inet_aton("192.0.2.7")
-        s.sendto(q[:2] + b"\x85\x80" + struct.pack("!HHHH", 1, 1, 0, 0) + question + ans, a)
-    else:
-        s.sendto(q[:2] + b"\x85\x83" + struct.pack("!HHHH", 1, 0, 0, 0) + question, a)
-PY
 ip netns exec lvsd-hc-rs1 ip link set eth0 up
-bg_start dns1 ip netns exec lvsd-hc-rs1 "$HC_PY" "$work/dns.py" 192.168.77.11
-bg_start dns2 ip netns exec lvsd-hc-rs2 "$HC_PY" "$work/dns.py" 192.168.78.12
+bg_start dns1 ip netns exec lvsd-hc-rs1 "$HC_PY" "$(dirname "$0")/dns-server.py" 192.168.77.11
+bg_start dns2 ip netns exec lvsd-hc-rs2 "$HC_PY" "$(dirname "$0")/dns-server.py" 192.168.78.12
 cat >"$work/dns.conf" <<CFG
 virtual_server 10.79.0.1 53 {
     delay_loop 1

@@ -476,6 +476,105 @@ static void test_ka_errors(void **state)
 	expect_error("virtual_server 1.2.3.4 25 {\n quorum_up\n}\n", CFG_FMT_KEEPALIVED, "t.cf:2: quorum_up: missing value");
 }
 
+/* IPv6 in both grammars: the directives ldirectord itself takes, keepalived's
+ * virtual_server_group ranges, and the families the kernel lets meet */
+static void assert_in6(const union lvs_addr *a, const char *want)
+{
+	union lvs_addr w = ip6(want);
+
+	assert_memory_equal(&a->in6, &w.in6, 16);
+}
+
+static void test_ipv6_configs(void **state)
+{
+	struct parsed pr;
+	struct cfg *c;
+
+	(void)state;
+	c = parse(&pr, "virtual6=[2001:db8::1]:80\n\treal6=[2001:db8::10]:80 masq\n"
+		       "\treal6=[2001:db8::11]:80 gate 3\n\tchecktype=ping\n", CFG_FMT_LDIRECTORD);
+	if (!c)
+		fail_msg("%s", pr.err.buf);
+	assert_int_equal(c->nsvcs, 1);
+	assert_int_equal(c->svcs[0].s.af, AF_INET6);
+	assert_in6(&c->svcs[0].s.addr, "2001:db8::1");
+	assert_int_equal(c->svcs[0].nreals, 2);
+	assert_int_equal(c->svcs[0].reals[0].d.af, AF_INET6);
+	assert_in6(&c->svcs[0].reals[1].d.addr, "2001:db8::11");
+	assert_int_equal(c->svcs[0].reals[0].d.conn_flags & LVS_CONN_F_FWD_MASK, LVS_CONN_F_MASQ);
+	assert_int_equal(c->svcs[0].reals[1].d.weight, 3);
+	assert_int_equal(c->svcs[0].reals[0].checks[0].kind, CFG_CHK_PING);
+	parsed_free(&pr);
+	/* ldirectord refuses an IPv6 address in virtual= and real= */
+	expect_error("virtual=[2001:db8::1]:80\n", CFG_FMT_LDIRECTORD,
+		     "t.cf:1: virtual: cannot specify an IPv6 address here, use virtual6 instead");
+	expect_error("virtual6=[2001:db8::1]:80\n\treal=[2001:db8::10]:80 masq\n", CFG_FMT_LDIRECTORD,
+		     "t.cf:2: real: cannot specify an IPv6 address here, use real6 instead");
+	expect_error("virtual6=10.0.0.1:80\n", CFG_FMT_LDIRECTORD,
+		     "t.cf:1: virtual6: cannot specify an IPv4 address here, use virtual instead");
+	expect_error("virtual=10.0.0.1:80\n\treal6=[2001:db8::10]:80 ipip\n", CFG_FMT_LDIRECTORD,
+		     "t.cf:2: real6: cannot be used under virtual, use real instead");
+
+	c = parse(&pr, "virtual_server_group G {\n 2001:db8::1 80\n 2001:db8::1e-20 80\n 10.0.0.250-252 81\n"
+		       " fwmark 7 inet6\n}\n"
+		       "virtual_server group G {\n protocol TCP\n lvs_method TUN\n"
+		       " real_server 2001:db8::10 80 {\n }\n}\n"
+		       "virtual_server 2001:db8::1 443 {\n protocol TCP\n lvs_method NAT\n"
+		       " real_server 2001:db8::10 8443 {\n  TCP_CHECK {\n  }\n }\n}\n", CFG_FMT_KEEPALIVED);
+	if (!c)
+		fail_msg("%s", pr.err.buf);
+	assert_int_equal(c->nsvcs, 9);
+	static const char *const want6[] = { "2001:db8::1", "2001:db8::1e", "2001:db8::1f", "2001:db8::20" };
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(c->svcs[i].s.af, AF_INET6);
+		assert_in6(&c->svcs[i].s.addr, want6[i]);
+		assert_int_equal(c->svcs[i].s.port, 80);
+		assert_int_equal(c->svcs[i].nreals, 1);
+	}
+	for (int i = 0; i < 3; i++) {
+		/* IPv4 services with an IPv6 tunnel real server: the one mix
+		 * the kernel allows */
+		assert_int_equal(c->svcs[4 + i].s.af, AF_INET);
+		assert_int_equal(c->svcs[4 + i].s.addr.ip, htonl(ntohl(ip("10.0.0.250")) + (uint32_t)i));
+		assert_int_equal(c->svcs[4 + i].s.port, 81);
+		assert_int_equal(c->svcs[4 + i].reals[0].d.af, AF_INET6);
+	}
+	assert_int_equal(c->svcs[7].s.fwmark, 7);
+	assert_int_equal(c->svcs[7].s.af, AF_INET6);
+	assert_int_equal(c->svcs[8].s.port, 443);
+	assert_int_equal(c->svcs[8].reals[0].d.port, 8443);
+	assert_int_equal(c->svcs[8].reals[0].checks[0].kind, CFG_CHK_TCP);
+	parsed_free(&pr);
+
+	expect_error("virtual_server 2001:db8::1 80 {\n lvs_method NAT\n real_server 10.0.0.10 80 {\n }\n}\n",
+		     CFG_FMT_KEEPALIVED,
+		     "t.cf:3: real_server: 10.0.0.10 is IPv4 but the virtual_server is IPv6; only lvs_method TUN");
+	/* the real's own lvs_method decides */
+	expect_error("virtual_server 2001:db8::1 80 {\n lvs_method TUN\n real_server 10.0.0.10 80 {\n"
+		     "  lvs_method NAT\n }\n}\n", CFG_FMT_KEEPALIVED, "t.cf:3: real_server: 10.0.0.10 is IPv4");
+	c = parse(&pr, "virtual_server 2001:db8::1 80 {\n protocol TCP\n lvs_method NAT\n"
+		       " real_server 10.0.0.10 80 {\n  lvs_method TUN\n }\n}\n", CFG_FMT_KEEPALIVED);
+	if (!c)
+		fail_msg("%s", pr.err.buf);
+	assert_int_equal(c->svcs[0].reals[0].d.af, AF_INET);
+	assert_int_equal(c->svcs[0].reals[0].d.conn_flags & LVS_CONN_F_FWD_MASK, LVS_CONN_F_TUNNEL);
+	parsed_free(&pr);
+	expect_error("virtual_server_group G {\n 10.0.0.5-4 80\n}\nvirtual_server group G {\n}\n",
+		     CFG_FMT_KEEPALIVED, "t.cf:2: range '10.0.0.5-4' ends below its start");
+	expect_error("virtual_server_group G {\n 10.0.0.5-256 80\n}\nvirtual_server group G {\n}\n",
+		     CFG_FMT_KEEPALIVED, "t.cf:2: bad range end '256'");
+	expect_error("virtual_server_group G {\n 2001:db8::1-1g 80\n}\nvirtual_server group G {\n}\n",
+		     CFG_FMT_KEEPALIVED, "t.cf:2: bad range end '1g'");
+	expect_error("virtual_server_group G {\n 2001:db8::1-10000 80\n}\nvirtual_server group G {\n}\n",
+		     CFG_FMT_KEEPALIVED, "t.cf:2: bad range end");
+	expect_error("virtual_server_group G {\n 10.0.0.1- 80\n}\nvirtual_server group G {\n}\n",
+		     CFG_FMT_KEEPALIVED, "t.cf:2: bad range end");
+	expect_error("virtual_server_group G {\n 10.0.0.1-x-3 80\n}\nvirtual_server group G {\n}\n",
+		     CFG_FMT_KEEPALIVED, "t.cf:2: bad range end");
+	expect_error("virtual_server_group G {\n 10.0.0.0/24 80\n}\nvirtual_server group G {\n}\n",
+		     CFG_FMT_KEEPALIVED, "t.cf:2: address prefixes in virtual_server_group are not supported");
+}
+
 static void test_fuzz_no_crash(void **state)
 {
 	/* truncations and byte flips of both grammars must never crash */
@@ -506,4 +605,5 @@ UNIT_TESTS(cmocka_unit_test(test_seed1),
 	   cmocka_unit_test(test_keepalived),
 	   cmocka_unit_test(test_ka_script_user),
 	   cmocka_unit_test(test_ka_errors),
+	   cmocka_unit_test(test_ipv6_configs),
 	   cmocka_unit_test(test_fuzz_no_crash))

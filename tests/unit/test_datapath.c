@@ -1,5 +1,7 @@
 /* test_datapath.c - the datapath's pure parts: checksum update rules
- * (complete vs CHECKSUM_PARTIAL) and the validating parser. */
+ * (complete vs CHECKSUM_PARTIAL), the validating parser and the owned
+ * set's list of what it cannot forward. */
+#include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -8,6 +10,7 @@
 #include "datapath/pkt/crc32c.h"
 #include "datapath/pkt/csum.h"
 #include "datapath/pkt/parse.h"
+#include "datapath/netfilter/guard.h"
 
 /* a frame of length len as it arrives on ifindex 2 */
 static struct dp_frame frame(uint8_t *f, size_t len)
@@ -272,6 +275,108 @@ static void test_crc32c_hw_matches_table(void **state)
 	assert_int_equal(crc32c(~0u, buf, 300), crc32c_sw(~0u, buf, 300));
 }
 
+static void collect(const char *line, size_t len, void *arg)
+{
+	sb_printf(arg, "%.*s|", (int)len, line);
+}
+
+/* every service the IPv4-only packet path skips is listed with its
+ * reason; a rebuild reports only the ones new since the previous set */
+static void test_owned_unforwarded(void **state)
+{
+	struct lvs_table *t = lvs_table_new();
+	struct lvs_service_conf v4 = svc_conf("10.0.0.1", 80, "rr"), v6 = svc_conf("2001:db8::1", 80, "rr");
+	struct lvs_service_conf v4t = svc_conf("10.0.0.2", 80, "rr"), f6 = fwm_conf(AF_INET6, 5, "rr");
+	struct strbuf seen = STRBUF_INIT;
+	struct dp_owned *a, *b;
+
+	(void)state;
+	add_svc(t, &v4);
+	add_dest(t, &v4, "10.0.1.1", 80, 1, LVS_CONN_F_MASQ);
+	add_svc(t, &v6);
+	add_dest(t, &v6, "2001:db8::10", 80, 1, LVS_CONN_F_MASQ);
+	a = dp_owned_build(t);
+	assert_non_null(a);
+	assert_int_equal(a->nvips, 1);
+	assert_int_equal(a->nnat, 1);
+	assert_int_equal(a->nunfwd, 1);
+	assert_string_equal(a->unfwd.buf, "TCP [2001:db8::1]:80: IPv6 is not forwarded by this datapath yet\n");
+	dp_owned_unfwd_new(a, NULL, collect, &seen);
+	assert_string_equal(seen.buf, "TCP [2001:db8::1]:80: IPv6 is not forwarded by this datapath yet|");
+
+	v6.protocol = IPPROTO_UDP;
+	add_svc(t, &v6);
+	add_svc(t, &v4t);
+	add_dest(t, &v4t, "10.0.1.2", 80, 1, LVS_CONN_F_TUNNEL);
+	add_dest(t, &v4t, "2001:db8::20", 80, 1, LVS_CONN_F_TUNNEL);
+	add_svc(t, &f6);
+	b = dp_owned_build(t);
+	assert_non_null(b);
+	assert_int_equal(b->nvips, 2);
+	assert_int_equal(b->nunfwd, 4);
+	assert_non_null(strstr(b->unfwd.buf, "UDP [2001:db8::1]:80: IPv6 is not forwarded by this datapath yet\n"));
+	assert_non_null(strstr(b->unfwd.buf, "FWM 5 IPv6: IPv6 is not forwarded by this datapath yet\n"));
+	assert_non_null(strstr(b->unfwd.buf, "TCP 10.0.0.2:80: real server [2001:db8::20]:80 is IPv6, "
+					     "not forwarded by this datapath yet\n"));
+	sb_free(&seen);
+	seen = (struct strbuf)STRBUF_INIT;
+	dp_owned_unfwd_new(b, a, collect, &seen);
+	/* three new lines, the TCP IPv6 service not again */
+	assert_null(strstr(seen.buf, "TCP [2001:db8::1]"));
+	assert_non_null(strstr(seen.buf, "UDP [2001:db8::1]:80"));
+	assert_non_null(strstr(seen.buf, "FWM 5 IPv6"));
+	assert_non_null(strstr(seen.buf, "TCP 10.0.0.2:80"));
+	sb_free(&seen);
+	seen = (struct strbuf)STRBUF_INIT;
+	dp_owned_unfwd_new(b, b, collect, &seen);
+	assert_null(seen.buf);
+	sb_free(&seen);
+	dp_owned_free(a);
+	dp_owned_free(b);
+	lvs_table_free(t);
+}
+
+static void count_lines(const char *line, size_t len, void *arg)
+{
+	(void)line;
+	(void)len;
+	(*(size_t *)arg)++;
+}
+
+/* many unforwarded services: one more is one new line, whatever the order */
+static void test_owned_unforwarded_many(void **state)
+{
+	struct lvs_table *t = lvs_table_new();
+	struct dp_owned *a, *b;
+	size_t n = 0;
+	char vip[64];
+
+	(void)state;
+	for (int i = 0; i < 3000; i++) {
+		snprintf(vip, sizeof(vip), "2001:db8::%x:%x", i / 256, i % 256);
+		struct lvs_service_conf c = svc_conf(vip, 80, "rr");
+		add_svc(t, &c);
+	}
+	a = dp_owned_build(t);
+	assert_non_null(a);
+	assert_int_equal(a->nunfwd, 3000);
+	dp_owned_unfwd_new(a, NULL, count_lines, &n);
+	assert_int_equal(n, 3000);
+	struct lvs_service_conf c = svc_conf("2001:db8::ffff", 443, "rr");
+	add_svc(t, &c);
+	b = dp_owned_build(t);
+	assert_non_null(b);
+	n = 0;
+	dp_owned_unfwd_new(b, a, count_lines, &n);
+	assert_int_equal(n, 1);
+	n = 0;
+	dp_owned_unfwd_new(a, b, count_lines, &n);
+	assert_int_equal(n, 0);
+	dp_owned_free(a);
+	dp_owned_free(b);
+	lvs_table_free(t);
+}
+
 UNIT_TESTS(cmocka_unit_test(test_csum_complete_update),
 	   cmocka_unit_test(test_csum_partial_update),
 	   cmocka_unit_test(test_parse_good_tcp_udp),
@@ -280,4 +385,6 @@ UNIT_TESTS(cmocka_unit_test(test_csum_complete_update),
 	   cmocka_unit_test(test_parse_local_frame),
 	   cmocka_unit_test(test_parse_icmp_error),
 	   cmocka_unit_test(test_crc32c_and_sctp),
-	   cmocka_unit_test(test_crc32c_hw_matches_table))
+	   cmocka_unit_test(test_crc32c_hw_matches_table),
+	   cmocka_unit_test(test_owned_unforwarded),
+	   cmocka_unit_test(test_owned_unforwarded_many))

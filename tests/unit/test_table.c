@@ -297,6 +297,13 @@ static void test_dest_mixed_af_and_flags(void **state)
 	assert_int_equal(lvs_add_dest(t, &a, &v6nat), -EINVAL);
 	assert_int_equal(lvs_add_dest(t, &a, &v6dr), -EINVAL);
 	assert_int_equal(lvs_add_dest(t, &a, &v6tun), 0);
+	/* the other way round, and an edit away from TUN, alike */
+	struct lvs_dest_conf v4nat = dest_conf("10.2.0.6", 80, 1, LVS_CONN_F_MASQ);
+	struct lvs_dest_conf v6tun_nat = v6tun;
+
+	v6tun_nat.conn_flags = LVS_CONN_F_MASQ;
+	assert_int_equal(lvs_add_dest(t, &b, &v4nat), -EINVAL);
+	assert_int_equal(lvs_edit_dest(t, &a, &v6tun_nat), -EINVAL);
 
 	/* a sync daemon cannot start with mixed-family dests (oracle: EINVAL) */
 	struct lvs_daemon_conf dc;

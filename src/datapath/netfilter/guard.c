@@ -6,7 +6,9 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include "core/conn.h"
 #include "core/table.h"
+#include "lib/inet.h"
 #include "lib/err.h"
 #include "lib/nft.h"
 #include "lib/strbuf.h"
@@ -60,6 +62,98 @@ static int index_build(struct dp_key *keys, size_t *n, uint32_t **hash, uint32_t
 	return 0;
 }
 
+/* "TCP [2001:db8::1]:80" or "FWM 5 IPv6", as ipvsadm -L -n names it */
+static void svc_name(struct strbuf *sb, const struct lvs_service *svc)
+{
+	char ip[INET6_ADDRSTRLEN], pb[8];
+
+	if (svc->fwmark) {
+		sb_printf(sb, "FWM %u%s", svc->fwmark, svc->af == AF_INET6 ? " IPv6" : "");
+		return;
+	}
+	lvs_addr_str(svc->af, &svc->addr, ip, sizeof(ip));
+	sb_printf(sb, svc->af == AF_INET6 ? "%s [%s]:%u" : "%s %s:%u",
+		  lvs_proto_name((uint8_t)svc->protocol, pb), ip, svc->port);
+}
+
+/* the packet path handles IPv4 only (parse.c, dp_xmit): an IPv6 service is
+ * not forwarded at all, and the IPv6 tunnel real servers an IPv4 service may
+ * have (the one mixed family the kernel allows) get no packets */
+static void note_unforwarded(struct dp_owned *o, const struct lvs_service *svc)
+{
+	const struct lvs_dest *d;
+	char ip[INET6_ADDRSTRLEN];
+
+	if (svc->af != AF_INET) {
+		svc_name(&o->unfwd, svc);
+		sb_puts(&o->unfwd, ": IPv6 is not forwarded by this datapath yet\n");
+		o->nunfwd++;
+		return;
+	}
+	lvs_list_for_each_entry(d, &svc->destinations, n_list) {
+		if (d->af == AF_INET)
+			continue;
+		svc_name(&o->unfwd, svc);
+		sb_printf(&o->unfwd, ": real server [%s]:%u is IPv6, not forwarded by this datapath yet\n",
+			  lvs_addr_str(d->af, &d->addr, ip, sizeof(ip)), d->port);
+		o->nunfwd++;
+		return;
+	}
+}
+
+static uint32_t line_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	while (n--)
+		h = (h ^ (uint8_t)*s++) * 16777619u;
+	return h;
+}
+
+void dp_owned_unfwd_new(const struct dp_owned *o, const struct dp_owned *old,
+			void (*fn)(const char *line, size_t len, void *arg), void *arg)
+{
+	const char *p = o->unfwd.buf, *prev = old && old->nunfwd ? old->unfwd.buf : NULL;
+	uint32_t *set = NULL, mask = 0;
+	size_t sz = 16;
+
+	/* the common rebuild changes nothing here */
+	if (!p || (prev && !strcmp(p, prev)))
+		return;
+	/* the previous lines in a hash set (offset+1, 0 = empty), so that
+	 * many unforwarded services are compared in linear time; without
+	 * memory every line is reported again, which beats none */
+	if (prev) {
+		while (sz < old->nunfwd * 2)
+			sz *= 2;
+		set = calloc(sz, sizeof(*set));
+		mask = (uint32_t)sz - 1;
+	}
+	for (const char *q = prev; set && *q;) {
+		size_t ql = strcspn(q, "\n");
+		uint32_t h = line_hash(q, ql) & mask;
+
+		while (set[h])
+			h = (h + 1) & mask;
+		set[h] = (uint32_t)(q - prev) + 1;
+		q += ql + (q[ql] == '\n');
+	}
+	while (*p) {
+		size_t len = strcspn(p, "\n");
+		int seen = 0;
+
+		for (uint32_t h = set ? line_hash(p, len) & mask : 0; set && set[h] && !seen; h = (h + 1) & mask) {
+			const char *c = prev + set[h] - 1;
+
+			seen = strcspn(c, "\n") == len && !memcmp(c, p, len);
+		}
+		if (!seen)
+			fn(p, len, arg);
+		p += len + (p[len] == '\n');
+	}
+	free(set);
+}
+
 struct dp_owned *dp_owned_build(struct lvs_table *t)
 {
 	struct dp_owned *o = calloc(1, sizeof(*o));
@@ -67,6 +161,7 @@ struct dp_owned *dp_owned_build(struct lvs_table *t)
 	if (!o)
 		return NULL;
 	for (struct lvs_service *svc = lvs_svc_first(t); svc; svc = lvs_svc_next(t, svc)) {
+		note_unforwarded(o, svc);
 		if (svc->af != AF_INET)
 			continue;
 		struct dp_key k = { .addr = svc->addr.ip, .port = svc->port, .proto = (uint8_t)svc->protocol };
@@ -99,6 +194,8 @@ struct dp_owned *dp_owned_build(struct lvs_table *t)
 			}
 		}
 	}
+	if (o->unfwd.oom)
+		goto oom;
 	if (index_build(o->vips, &o->nvips, &o->vhash, &o->vmask) < 0 ||
 	    index_build(o->nat, &o->nnat, &o->nhash, &o->nmask) < 0)
 		goto oom;
@@ -117,6 +214,7 @@ void dp_owned_free(struct dp_owned *o)
 	free(o->local);
 	free(o->vhash);
 	free(o->nhash);
+	sb_free(&o->unfwd);
 	free(o);
 }
 

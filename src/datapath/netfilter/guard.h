@@ -48,6 +48,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "lib/strbuf.h"
 
 struct lvs_table;
 struct strbuf;
@@ -71,11 +72,20 @@ struct dp_owned {
 	uint32_t vmask, nmask;
 	uint32_t *vhash, *nhash;
 	unsigned version;
+	/* the virtual services the datapath cannot forward (or forwards only
+	 * in part), one "<service>: <reason>\n" line each, so that a gap is
+	 * never silent: logged when it appears, listed by the datapath view */
+	size_t nunfwd;
+	struct strbuf unfwd;
 };
 
 /* snapshot the table (IPv4, non-fwmark services); NULL on OOM */
 struct dp_owned *dp_owned_build(struct lvs_table *t);
 void dp_owned_free(struct dp_owned *o);
+
+/* each line of o->unfwd that `old` (may be NULL) does not list, in turn */
+void dp_owned_unfwd_new(const struct dp_owned *o, const struct dp_owned *old,
+			void (*fn)(const char *line, size_t len, void *arg), void *arg);
 
 int dp_owned_is_vip(const struct dp_owned *o, uint32_t addr, uint8_t proto, uint16_t port);
 int dp_owned_is_natrs(const struct dp_owned *o, uint32_t addr, uint8_t proto, uint16_t port);
