@@ -65,7 +65,7 @@ LIBS_PRESENT := $(foreach l,$(LIB_ORDER),$(if $($(l)_SRCS),$(BUILD)/lib$(l).a))
 # skips it for toolchains that keep these elsewhere.
 DEP_HEADERS := bpf/bpf_helpers.h:libbpf-dev xdp/xsk.h:libxdp-dev libmnl/libmnl.h:libmnl-dev \
 	curl/curl.h:libcurl4-openssl-dev microhttpd.h:libmicrohttpd-dev nftables/libnftables.h:libnftables-dev cmocka.h:libcmocka-dev \
-	linux/if_xdp.h:linux-libc-dev
+	linux/if_xdp.h:linux-libc-dev popt.h:libpopt-dev
 DEP_TOOLS := $(firstword $(CC)):build-essential clang:clang
 DEP_INCDIRS := /usr/include /usr/include/*-linux-gnu* /usr/local/include
 DEP_GOALS := $(filter-out test demo bench bench-micro deps clean deb,$(or $(MAKECMDGOALS),all))

@@ -3,7 +3,8 @@
 #   scripts/deps.sh build|test|demo|bench|deb
 set -eu
 build_pkgs="build-essential pkg-config clang llvm libbpf-dev libxdp-dev libelf-dev zlib1g-dev
-  libmnl-dev libcurl4-openssl-dev libmicrohttpd-dev libnftables-dev libcmocka-dev bpftool linux-libc-dev"
+  libmnl-dev libcurl4-openssl-dev libmicrohttpd-dev libnftables-dev libcmocka-dev bpftool linux-libc-dev
+  libpopt-dev"
 run_pkgs="iproute2 iptables nftables curl netcat-openbsd socat busybox procps psmisc jq"
 # everything a test runs, named even when another package pulls it in today:
 # scapy for the raw-packet clients, ping (check_probes, dp_nat), openssl

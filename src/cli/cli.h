@@ -3,7 +3,7 @@
  * Contract: reproduces Debian's ipvsadm 1:1.31-1+b1 byte for byte (stdout,
  * stderr, exit status) with lvsd in the role of the kernel; the only way to
  * the daemon is ctl/client.h.  Layout:
- *   popt_lite.c  option scanning (popt's rules)
+ *   (option scanning is libpopt's, called as ipvsadm calls it)
  *   parse.c      value parsers (addresses, numbers, flags)
  *   options.c    one command line -> struct cmd_entry + every check, run it
  *   list.c       -L / -S / -c / --timeout / --daemon output

@@ -14,11 +14,11 @@
  * line, and the exit status is that of the last line.
  */
 #include <errno.h>
+#include <popt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
-#include "popt_lite.h"
 #include "lib/grow.h"
 
 struct lvsc *g_ctl;
@@ -169,19 +169,18 @@ int cli_restore_end(int result)
 /* no daemon: -h / -v still answer when they are the first option */
 static void help_without_daemon(int argc, char **argv)
 {
-	static const struct popt_opt first[] = {
-		{ "help", 'h', POPT_NONE, 'h' },
-		{ "version", 'v', POPT_NONE, 'v' },
+	static const struct poptOption first[] = {
+		{ "help", 'h', POPT_ARG_NONE, NULL, 'h', NULL, NULL },
+		{ "version", 'v', POPT_ARG_NONE, NULL, 'v', NULL, NULL },
+		POPT_TABLEEND
 	};
-	const char **left = calloc((size_t)argc + 1, sizeof(*left));
-	struct popt_ctx ctx;
+	poptContext ctx = poptGetContext("ipvsadm", argc, (const char **)argv, first, 0);
 	int c;
 
-	if (!left)
+	if (!ctx)
 		return;
-	popt_init(&ctx, argc, argv, first, 2, left);
-	c = popt_next(&ctx);
-	free(left);
+	c = poptGetNextOpt(ctx);
+	poptFreeContext(ctx);
 	if (c == 'h')
 		usage_exit(argv[0], 0);
 	if (c == 'v')

@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
+#include <popt.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,7 +18,6 @@
 #include <string.h>
 #include "cli.h"
 #include "parse.h"
-#include "popt_lite.h"
 
 static const char *const cmdnames[] = {
 	"add-service", "edit-service", "delete-service", "flush", "list",
@@ -75,67 +75,67 @@ enum {
 
 /* same order as ipvsadm's popt table: where two entries share a long name
  * ("list") the first one wins */
-static const struct popt_opt options_table[] = {
-	{ "add-service", 'A', POPT_NONE, 'A' },
-	{ "edit-service", 'E', POPT_NONE, 'E' },
-	{ "delete-service", 'D', POPT_NONE, 'D' },
-	{ "clear", 'C', POPT_NONE, 'C' },
-	{ "list", 'L', POPT_NONE, 'L' },
-	{ "list", 'l', POPT_NONE, 'l' },
-	{ "zero", 'Z', POPT_NONE, 'Z' },
-	{ "add-server", 'a', POPT_NONE, 'a' },
-	{ "edit-server", 'e', POPT_NONE, 'e' },
-	{ "delete-server", 'd', POPT_NONE, 'd' },
-	{ "set", 0, POPT_NONE, TAG_SET },
-	{ "help", 'h', POPT_NONE, 'h' },
-	{ "version", 'v', POPT_NONE, 'v' },
-	{ "restore", 'R', POPT_NONE, 'R' },
-	{ "save", 'S', POPT_NONE, 'S' },
-	{ "start-daemon", 0, POPT_STRING, TAG_START_DAEMON },
-	{ "stop-daemon", 0, POPT_STRING, TAG_STOP_DAEMON },
-	{ "tcp-service", 't', POPT_STRING, 't' },
-	{ "udp-service", 'u', POPT_STRING, 'u' },
-	{ "sctp-service", 0, POPT_STRING, TAG_SCTP_SERVICE },
-	{ "fwmark-service", 'f', POPT_STRING, 'f' },
-	{ "scheduler", 's', POPT_STRING, 's' },
-	{ "persistent", 'p', POPT_OPTIONAL, 'p' },
-	{ "netmask", 'M', POPT_STRING, 'M' },
-	{ "real-server", 'r', POPT_STRING, 'r' },
-	{ "masquerading", 'm', POPT_NONE, 'm' },
-	{ "ipip", 'i', POPT_NONE, 'i' },
-	{ "gatewaying", 'g', POPT_NONE, 'g' },
-	{ "weight", 'w', POPT_STRING, 'w' },
-	{ "u-threshold", 'x', POPT_STRING, 'x' },
-	{ "l-threshold", 'y', POPT_STRING, 'y' },
-	{ "numeric", 'n', POPT_NONE, 'n' },
-	{ "connection", 'c', POPT_NONE, 'c' },
-	{ "mcast-interface", 0, POPT_STRING, TAG_MCAST_INTERFACE },
-	{ "syncid", 0, POPT_STRING, 'I' },
-	{ "timeout", 0, POPT_NONE, TAG_TIMEOUT },
-	{ "daemon", 0, POPT_NONE, TAG_DAEMON },
-	{ "stats", 0, POPT_NONE, TAG_STATS },
-	{ "rate", 0, POPT_NONE, TAG_RATE },
-	{ "thresholds", 0, POPT_NONE, TAG_THRESHOLDS },
-	{ "persistent-conn", 0, POPT_NONE, TAG_PERSISTENTCONN },
-	{ "nosort", 0, POPT_NONE, TAG_NO_SORT },
-	{ "sort", 0, POPT_NONE, TAG_SORT },
-	{ "exact", 'X', POPT_NONE, 'X' },
-	{ "ipv6", '6', POPT_NONE, '6' },
-	{ "ops", 'o', POPT_NONE, 'o' },
-	{ "pe", 0, POPT_STRING, TAG_PERSISTENCE_ENGINE },
-	{ "sched-flags", 'b', POPT_STRING, 'b' },
-	{ "mcast-group", 0, POPT_STRING, TAG_MCAST_GROUP },
-	{ "mcast-port", 0, POPT_STRING, TAG_MCAST_PORT },
-	{ "mcast-ttl", 0, POPT_STRING, TAG_MCAST_TTL },
-	{ "sync-maxlen", 0, POPT_STRING, TAG_SYNC_MAXLEN },
-	{ "tun-info", 0, POPT_NONE, TAG_TUN_INFO },
-	{ "tun-type", 0, POPT_STRING, TAG_TUN_TYPE },
-	{ "tun-port", 0, POPT_STRING, TAG_TUN_PORT },
-	{ "tun-nocsum", 0, POPT_NONE, TAG_TUN_NOCSUM },
-	{ "tun-csum", 0, POPT_NONE, TAG_TUN_CSUM },
-	{ "tun-remcsum", 0, POPT_NONE, TAG_TUN_REMCSUM },
+static const struct poptOption options_table[] = {
+	{ "add-service", 'A', POPT_ARG_NONE, NULL, 'A', NULL, NULL },
+	{ "edit-service", 'E', POPT_ARG_NONE, NULL, 'E', NULL, NULL },
+	{ "delete-service", 'D', POPT_ARG_NONE, NULL, 'D', NULL, NULL },
+	{ "clear", 'C', POPT_ARG_NONE, NULL, 'C', NULL, NULL },
+	{ "list", 'L', POPT_ARG_NONE, NULL, 'L', NULL, NULL },
+	{ "list", 'l', POPT_ARG_NONE, NULL, 'l', NULL, NULL },
+	{ "zero", 'Z', POPT_ARG_NONE, NULL, 'Z', NULL, NULL },
+	{ "add-server", 'a', POPT_ARG_NONE, NULL, 'a', NULL, NULL },
+	{ "edit-server", 'e', POPT_ARG_NONE, NULL, 'e', NULL, NULL },
+	{ "delete-server", 'd', POPT_ARG_NONE, NULL, 'd', NULL, NULL },
+	{ "set", 0, POPT_ARG_NONE, NULL, TAG_SET, NULL, NULL },
+	{ "help", 'h', POPT_ARG_NONE, NULL, 'h', NULL, NULL },
+	{ "version", 'v', POPT_ARG_NONE, NULL, 'v', NULL, NULL },
+	{ "restore", 'R', POPT_ARG_NONE, NULL, 'R', NULL, NULL },
+	{ "save", 'S', POPT_ARG_NONE, NULL, 'S', NULL, NULL },
+	{ "start-daemon", 0, POPT_ARG_STRING, NULL, TAG_START_DAEMON, NULL, NULL },
+	{ "stop-daemon", 0, POPT_ARG_STRING, NULL, TAG_STOP_DAEMON, NULL, NULL },
+	{ "tcp-service", 't', POPT_ARG_STRING, NULL, 't', NULL, NULL },
+	{ "udp-service", 'u', POPT_ARG_STRING, NULL, 'u', NULL, NULL },
+	{ "sctp-service", 0, POPT_ARG_STRING, NULL, TAG_SCTP_SERVICE, NULL, NULL },
+	{ "fwmark-service", 'f', POPT_ARG_STRING, NULL, 'f', NULL, NULL },
+	{ "scheduler", 's', POPT_ARG_STRING, NULL, 's', NULL, NULL },
+	{ "persistent", 'p', POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, NULL, 'p', NULL, NULL },
+	{ "netmask", 'M', POPT_ARG_STRING, NULL, 'M', NULL, NULL },
+	{ "real-server", 'r', POPT_ARG_STRING, NULL, 'r', NULL, NULL },
+	{ "masquerading", 'm', POPT_ARG_NONE, NULL, 'm', NULL, NULL },
+	{ "ipip", 'i', POPT_ARG_NONE, NULL, 'i', NULL, NULL },
+	{ "gatewaying", 'g', POPT_ARG_NONE, NULL, 'g', NULL, NULL },
+	{ "weight", 'w', POPT_ARG_STRING, NULL, 'w', NULL, NULL },
+	{ "u-threshold", 'x', POPT_ARG_STRING, NULL, 'x', NULL, NULL },
+	{ "l-threshold", 'y', POPT_ARG_STRING, NULL, 'y', NULL, NULL },
+	{ "numeric", 'n', POPT_ARG_NONE, NULL, 'n', NULL, NULL },
+	{ "connection", 'c', POPT_ARG_NONE, NULL, 'c', NULL, NULL },
+	{ "mcast-interface", 0, POPT_ARG_STRING, NULL, TAG_MCAST_INTERFACE, NULL, NULL },
+	{ "syncid", 0, POPT_ARG_STRING, NULL, 'I', NULL, NULL },
+	{ "timeout", 0, POPT_ARG_NONE, NULL, TAG_TIMEOUT, NULL, NULL },
+	{ "daemon", 0, POPT_ARG_NONE, NULL, TAG_DAEMON, NULL, NULL },
+	{ "stats", 0, POPT_ARG_NONE, NULL, TAG_STATS, NULL, NULL },
+	{ "rate", 0, POPT_ARG_NONE, NULL, TAG_RATE, NULL, NULL },
+	{ "thresholds", 0, POPT_ARG_NONE, NULL, TAG_THRESHOLDS, NULL, NULL },
+	{ "persistent-conn", 0, POPT_ARG_NONE, NULL, TAG_PERSISTENTCONN, NULL, NULL },
+	{ "nosort", 0, POPT_ARG_NONE, NULL, TAG_NO_SORT, NULL, NULL },
+	{ "sort", 0, POPT_ARG_NONE, NULL, TAG_SORT, NULL, NULL },
+	{ "exact", 'X', POPT_ARG_NONE, NULL, 'X', NULL, NULL },
+	{ "ipv6", '6', POPT_ARG_NONE, NULL, '6', NULL, NULL },
+	{ "ops", 'o', POPT_ARG_NONE, NULL, 'o', NULL, NULL },
+	{ "pe", 0, POPT_ARG_STRING, NULL, TAG_PERSISTENCE_ENGINE, NULL, NULL },
+	{ "sched-flags", 'b', POPT_ARG_STRING, NULL, 'b', NULL, NULL },
+	{ "mcast-group", 0, POPT_ARG_STRING, NULL, TAG_MCAST_GROUP, NULL, NULL },
+	{ "mcast-port", 0, POPT_ARG_STRING, NULL, TAG_MCAST_PORT, NULL, NULL },
+	{ "mcast-ttl", 0, POPT_ARG_STRING, NULL, TAG_MCAST_TTL, NULL, NULL },
+	{ "sync-maxlen", 0, POPT_ARG_STRING, NULL, TAG_SYNC_MAXLEN, NULL, NULL },
+	{ "tun-info", 0, POPT_ARG_NONE, NULL, TAG_TUN_INFO, NULL, NULL },
+	{ "tun-type", 0, POPT_ARG_STRING, NULL, TAG_TUN_TYPE, NULL, NULL },
+	{ "tun-port", 0, POPT_ARG_STRING, NULL, TAG_TUN_PORT, NULL, NULL },
+	{ "tun-nocsum", 0, POPT_ARG_NONE, NULL, TAG_TUN_NOCSUM, NULL, NULL },
+	{ "tun-csum", 0, POPT_ARG_NONE, NULL, TAG_TUN_CSUM, NULL, NULL },
+	{ "tun-remcsum", 0, POPT_ARG_NONE, NULL, TAG_TUN_REMCSUM, NULL, NULL },
+	POPT_TABLEEND
 };
-#define NOPTIONS ((int)(sizeof(options_table) / sizeof(options_table[0])))
 
 void fail(int err, const char *msg, ...)
 {
@@ -296,22 +296,21 @@ static int set_daemon_state(const char *arg)
 static int parse_options(int argc, char **argv, struct cmd_entry *ce,
 			 unsigned long long *options, unsigned *format)
 {
-	const char **leftovers = calloc((size_t)argc + 1, sizeof(*leftovers));
-	struct popt_ctx ctx;
+	poptContext ctx;
 	char sched_flags_arg[128] = "";
-	const char *optarg;
+	char *optarg = NULL; /* the argument of the option at hand, ours to free */
 	int c, parse;
 
-	if (!leftovers) {
+	ctx = poptGetContext("ipvsadm", argc, (const char **)argv, options_table, 0);
+	if (!ctx) {
 		fputs("Memory allocation problem\n", stderr);
 		cli_exit(2);
 	}
-	popt_init(&ctx, argc, argv, options_table, NOPTIONS, leftovers);
 
-	if ((c = popt_next(&ctx)) < 0)
+	if ((c = poptGetNextOpt(ctx)) < 0)
 		tryhelp_exit(argv[0], -1);
 
-	optarg = ctx.optarg;
+	optarg = poptGetOptArg(ctx);
 	switch (c) {
 	case 'A': set_command(&ce->cmd, CMD_ADD); break;
 	case 'E': set_command(&ce->cmd, CMD_EDIT); break;
@@ -346,8 +345,9 @@ static int parse_options(int argc, char **argv, struct cmd_entry *ce,
 		tryhelp_exit(argv[0], -1);
 	}
 
-	while ((c = popt_next(&ctx)) >= 0) {
-		optarg = ctx.optarg;
+	while ((c = poptGetNextOpt(ctx)) >= 0) {
+		free(optarg);
+		optarg = poptGetOptArg(ctx);
 		if (flag_option(c, options, format))
 			continue;
 		switch (c) {
@@ -539,21 +539,24 @@ static int parse_options(int argc, char **argv, struct cmd_entry *ce,
 			break;
 		default:
 			/* a second command (or -h/-v) later on the line */
-			fail(2, "invalid option `%s'", popt_bad_option(&ctx));
+			fail(2, "invalid option `%s'", poptBadOption(ctx, POPT_BADOPTION_NOALIAS));
 		}
 	}
 
+	free(optarg);
+	optarg = NULL;
 	if (c < -1) {
 		cli_flush_pending();
-		fprintf(stderr, "%s: %s\n", popt_bad_option(&ctx), popt_strerror(c));
-		free(leftovers);
+		fprintf(stderr, "%s: %s\n", poptBadOption(ctx, POPT_BADOPTION_NOALIAS),
+			poptStrerror(c));
+		poptFreeContext(ctx);
 		return -1;
 	}
 
 	if (ce->cmd == CMD_TIMEOUT) {
 		const char *a0, *a1, *a2;
-		if ((a0 = popt_get_arg(&ctx)) && (a1 = popt_get_arg(&ctx)) &&
-		    (a2 = popt_get_arg(&ctx))) {
+		if ((a0 = poptGetArg(ctx)) && (a1 = poptGetArg(ctx)) &&
+		    (a2 = poptGetArg(ctx))) {
 			ce->tcp_timeout = parse_timeout(a0, 0, MAX_TIMEOUT);
 			ce->tcp_fin_timeout = parse_timeout(a1, 0, MAX_TIMEOUT);
 			ce->udp_timeout = parse_timeout(a2, 0, MAX_TIMEOUT);
@@ -562,8 +565,10 @@ static int parse_options(int argc, char **argv, struct cmd_entry *ce,
 		}
 	}
 
-	if ((optarg = popt_get_arg(&ctx)))
-		fail(2, "unexpected argument %s", optarg);
+	const char *extra = poptGetArg(ctx);
+	if (extra)
+		fail(2, "unexpected argument %s", extra);
+	poptFreeContext(ctx);
 
 	if (sched_flags_arg[0]) {
 		char bad[128];
@@ -578,7 +583,6 @@ static int parse_options(int argc, char **argv, struct cmd_entry *ce,
 		ce->svc.flags &= ~(uint32_t)(LVS_SVC_F_SCHED1 | LVS_SVC_F_SCHED2 | LVS_SVC_F_SCHED3);
 		ce->svc.flags |= (uint32_t)flags;
 	}
-	free(leftovers);
 	return 0;
 }
 

@@ -50,7 +50,7 @@ tap_check "complete -p: ipvsadm uses _ipvsadm" grep -qx 'complete -F _ipvsadm ip
 tap_check "complete -p: lvsd uses _lvsd" grep -qx 'complete -F _lvsd lvsd' <<<"$out"
 
 # the option tables themselves: ipvsadm's popt table, lvsd's getopt_long one
-cli_opts=$(sed -n '/^static const struct popt_opt options_table/,/^};/p' "$LVSD_TOP/src/cli/options.c")
+cli_opts=$(sed -n '/^static const struct poptOption options_table/,/^};/p' "$LVSD_TOP/src/cli/options.c")
 mapfile -t long < <(sed -n 's/^\t{ "\([a-z0-9-]*\)",.*/--\1/p' <<<"$cli_opts" | sort -u)
 mapfile -t short < <(sed -n "s/^\t{ \"[a-z0-9-]*\", '\(.\)',.*/-\1/p" <<<"$cli_opts")
 tap_check "ipvsadm's option table read (${#long[@]} long, ${#short[@]} short)" [ ${#long[@]} -gt 50 -a ${#short[@]} -gt 25 ]

@@ -63,6 +63,9 @@ $(BUILD)/fuzz/fuzz_ipvsadm $(BUILD)/fuzz/fuzz_ipvsadm_restore: $(FUZZ_CLI_OBJS) 
 # exit() and the allocations of the ipvsadm code
 $(BUILD)/fuzz/fuzz_ipvsadm $(BUILD)/fuzz/fuzz_ipvsadm_restore: \
 	FUZZ_EXTRA_LDFLAGS := $(addprefix -Wl$(comma)--wrap=,exit malloc calloc realloc free strdup)
+# libpopt linked statically: its allocations (the context of a run that
+# ends in exit()) are then wrapped and given back like ipvsadm's own
+$(BUILD)/fuzz/fuzz_ipvsadm $(BUILD)/fuzz/fuzz_ipvsadm_restore: LDLIBS += -l:libpopt.a
 
 # keep the harness objects (make would delete them as intermediates)
 .SECONDARY: $(call objs,$(wildcard tests/fuzz/*.c))

@@ -1,4 +1,4 @@
-/* test_cli_parse.c - the ipvsadm front end's pure parts: popt-compatible
+/* test_cli_parse.c - the ipvsadm front end's pure parts: libpopt's
  * option scanning and the value parsers with their ipvsadm quirks.  The
  * expectations were checked against libpopt 1.19 and the real ipvsadm
  * (oracle VM). */
@@ -9,40 +9,48 @@
 
 #include "fixture.h"
 
+#include <popt.h>
+
 /* the CLI is not a library: compile its pure units into this test */
-#include "cli/popt_lite.c"
 #include "cli/parse.c"
 
-static const struct popt_opt table[] = {
-	{ "list", 'L', POPT_NONE, 'L' },
-	{ "numeric", 'n', POPT_NONE, 'n' },
-	{ "tcp-service", 't', POPT_STRING, 't' },
-	{ "scheduler", 's', POPT_STRING, 's' },
-	{ "persistent", 'p', POPT_OPTIONAL, 'p' },
-	{ "set", 0, POPT_NONE, 200 },
+static const struct poptOption table[] = {
+	{ "list", 'L', POPT_ARG_NONE, NULL, 'L', NULL, NULL },
+	{ "numeric", 'n', POPT_ARG_NONE, NULL, 'n', NULL, NULL },
+	{ "tcp-service", 't', POPT_ARG_STRING, NULL, 't', NULL, NULL },
+	{ "scheduler", 's', POPT_ARG_STRING, NULL, 's', NULL, NULL },
+	{ "persistent", 'p', POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, NULL, 'p', NULL, NULL },
+	{ "set", 0, POPT_ARG_NONE, NULL, 200, NULL, NULL },
+	POPT_TABLEEND
 };
 
-/* scan argv (NULL-terminated) and render what popt would hand out */
+/* scan argv (NULL-terminated) with libpopt as ipvsadm calls it and render
+ * what it hands out: the scanning quirks ipvsadm's behaviour rests on */
 static char *scan(char *buf, size_t len, const char **words)
 {
-	char *argv[32];
-	const char *left[32];
-	struct popt_ctx c;
+	const char *argv[32];
+	poptContext c;
 	int argc = 0, v;
 	size_t k = 0;
 
-	argv[argc++] = (char *)"ipvsadm";
+	argv[argc++] = "ipvsadm";
 	while (*words)
-		argv[argc++] = (char *)*words++;
+		argv[argc++] = *words++;
 	argv[argc] = NULL;
-	popt_init(&c, argc, argv, table, (int)(sizeof(table) / sizeof(table[0])), left);
+	c = poptGetContext("ipvsadm", argc, argv, table, 0);
+	assert_non_null(c);
 	buf[0] = '\0';
-	while ((v = popt_next(&c)) >= 0)
-		k += (size_t)snprintf(buf + k, len - k, "[%d:%s]", v, c.optarg ? c.optarg : "-");
+	while ((v = poptGetNextOpt(c)) >= 0) {
+		char *arg = poptGetOptArg(c);
+		k += (size_t)snprintf(buf + k, len - k, "[%d:%s]", v, arg ? arg : "-");
+		free(arg);
+	}
 	if (v < -1)
-		k += (size_t)snprintf(buf + k, len - k, "E(%s: %s)", popt_bad_option(&c), popt_strerror(v));
-	for (const char *a; (a = popt_get_arg(&c));)
+		k += (size_t)snprintf(buf + k, len - k, "E(%s: %s)",
+				      poptBadOption(c, POPT_BADOPTION_NOALIAS), poptStrerror(v));
+	for (const char *a; (a = poptGetArg(c));)
 		k += (size_t)snprintf(buf + k, len - k, "{%s}", a);
+	poptFreeContext(c);
 	return buf;
 }
 
