@@ -43,7 +43,7 @@ for fld in Provides Conflicts Replaces; do
 	tap_check "$fld: ipvsadm" [ "$(dpkg-deb -f "$deb" "$fld")" = ipvsadm ]
 done
 depends=$(dpkg-deb -f "$deb" Depends)
-for lib in libbpf1 libxdp1 libnftables1 libmnl0 libcurl4 libc6; do
+for lib in libbpf1 libxdp1 libnftables1 libmnl0 libcurl4 libpopt0 libmicrohttpd12 libc6; do
 	tap_check "Depends names $lib" grep -q "\\b$lib\\b" <<<"$depends"
 done
 tap_check "the packaged lvsd.service runs /usr/sbin/lvsd" \
