@@ -12,7 +12,7 @@ tap_check "missing headers: make stops (rc=$rc)" [ $rc -ne 0 ]
 line=$(grep -c 'missing build dependencies' <<<"$out")
 tap_check "... with one line" [ "$line" = 1 ]
 tap_check "... naming the packages and the installer" \
-	grep -qE 'lvsd: missing build dependencies \(libbpf-dev, libxdp-dev, .*linux-libc-dev\): run `scripts/deps.sh build` as root' <<<"$out"
+	grep -qE 'lvsd: missing build dependencies \(libbpf-dev, libxdp-dev, .*linux-libc-dev.*libpopt-dev\): run `scripts/deps.sh build` as root' <<<"$out"
 tap_check "... before any compile command" bash -c "! grep -qE '(^| )(cc|gcc|clang) ' <<<'$out'"
 [ "$line" = 1 ] || sed 's/^/# /' <<<"$out" | head -5
 
