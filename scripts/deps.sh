@@ -9,13 +9,14 @@ run_pkgs="iproute2 iptables nftables curl netcat-openbsd socat busybox procps ps
 # everything a test runs, named even when another package pulls it in today:
 # scapy for the raw-packet clients, ping (check_probes, dp_nat), openssl
 # (check_probes' TLS server), ethtool (fastpath's offload toggles),
-# systemd-analyze (install.sh), and all that bench_smoke.sh's run of
+# systemd-analyze (install.sh), /usr/bin/time (ctlsock_limits.sh's
+# peak RSS), and all that bench_smoke.sh's run of
 # bench/run.sh --smoke uses (haproxy, wrk, iperf3, nginx, gnuplot)
 # jq and chromium: http_status.sh reads /status.json and loads the status page
 # promtool, prometheus, node_exporter and jq (metrics.sh)
 test_pkgs="libclang-rt-dev net-tools python3 python3-scapy ldirectord keepalived iputils-ping openssl ethtool systemd
   wrk iperf3 nginx-light haproxy gnuplot-nox jq chromium
-  prometheus prometheus-node-exporter"
+  prometheus prometheus-node-exporter time"
 bench_pkgs="haproxy nginx-light wrk iperf3 gnuplot-nox linux-perf ethtool"
 # make deb: dpkg-buildpackage, dh and lintian; tests/ctl/deb.sh builds and
 # checks the package, so `test` installs them too
