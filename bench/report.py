@@ -313,7 +313,7 @@ def micro(argv):
     out.append("")
     out.append("## Schedulers")
     out.append("")
-    out.append("Decision ns (median of batch means) calling the scheduler's `schedule()` directly, "
+    out.append("Decision ns (median of batch means) calling `lvs_sched_schedule()` directly, "
                "destinations with weights 1–5 and uneven active/inactive counts.")
     out.append("")
     sizes = sorted({n for v in scheds.values() for n in v})

@@ -413,7 +413,7 @@ static void bench_sched(const struct lvs_sched_ops *ops, unsigned ndest)
 		for (unsigned k = 0; k < BATCH; k++) {
 			uint64_t i = (uint64_t)r * BATCH + k;
 			client_of(scramble(i, 1u << 20), &sp.saddr, &sp.sport);
-			if (!ops->schedule(svc, &sp, now))
+			if (!lvs_sched_schedule(svc, &sp, now))
 				nulls++;
 		}
 		sample_add(&s, (double)(now_ns() - t0) / BATCH);

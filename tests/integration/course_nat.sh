@@ -87,19 +87,25 @@ ind env PATH="$LVSD_BUILD:$PATH" sh -c "ipvsadm -R < $T/ipvsadm.S"
 r=$(curls 4 "http://172.20.0.24/" | tally)
 tcheck "ipvsadm -R < file: the table forwards again (3:1)" 'echo "$r"; ipv -L -n' test "$r" = "RS1=3 RS2=1 "
 
-# systemctl stop/restart ipvsadm.service: the unit's own lines, RULES set
-# as /etc/default/ipvsadm would set it
+# systemctl stop/restart ipvsadm.service: the unit's own lines and its
+# helper, with a defaults file as /etc/default/ipvsadm would be written by
+# an operator who wants the RHEL behaviour (load at start, save at stop)
+sed "s|@SBINDIR@|$LVSD_BUILD|g" "$LVSD_TOP/packaging/ipvsadm-service.in" >"$T/ipvsadm-service"
+chmod +x "$T/ipvsadm-service"
+printf 'AUTO="true"\nSAVE_ON_STOP="true"\nRULES="%s"\n' "$T/sysconfig-ipvsadm" >"$T/default-ipvsadm"
 unit_run() {   # unit_run Start|Stop: every Exec$1= line of the unit, in order
 	local line
-	sed -n "s/^Exec$1=//p" "$LVSD_TOP/packaging/ipvsadm.service.in" | sed "s|@SBINDIR@|$LVSD_BUILD|g" |
+	sed -n "s/^Exec$1=//p" "$LVSD_TOP/packaging/ipvsadm.service.in" |
+		sed -e "s|@SBINDIR@|$LVSD_BUILD|g" -e "s|@LIBEXECDIR@|$T|g" |
 	while IFS= read -r line; do
-		ind env RULES="$T/sysconfig-ipvsadm" LVSD_SOCKET="$LVSD_SOCKET" sh -c "$line" || return 1
+		ind env IPVSADM_DEFAULTS="$T/default-ipvsadm" LVSD_SOCKET="$LVSD_SOCKET" sh -c "$line" || return 1
 	done
 }
+saved() { grep -v '^#' "$T/sysconfig-ipvsadm"; }
 before=$(ipv -S -n)
 unit_run Stop
-tcheck "ipvsadm.service stop: rules saved to RULES, table cleared" 'cat $T/sysconfig-ipvsadm; ipv -L -n' \
-	eval '[ "$(cat $T/sysconfig-ipvsadm)" = "$before" ] && [ -z "$(ipv -S -n)" ]'
+tcheck "ipvsadm.service stop: rules saved to RULES, table cleared" 'saved; ipv -L -n' \
+	eval '[ "$(saved)" = "$before" ] && [ -z "$(ipv -S -n)" ]'
 # restart of the stopped (inactive) unit only starts it
 unit_run Start
 tcheck "ipvsadm.service restart after stop: the saved rules are back" 'ipv -S -n' test "$(ipv -S -n)" = "$before"
